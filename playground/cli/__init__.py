@@ -1,0 +1,60 @@
+"""The ``backprop-playground`` command: the GUI by default, headless subcommands by name.
+
+    backprop-playground [FILE.json] [--self-test [OUT.png]]   open the app
+    backprop-playground train|eval|render ...                 headless tools
+
+Each subcommand lives in its own module of this package with ``add_arguments(parser)`` and
+``run(args) -> int``; register it in ``SUBCOMMANDS``. Modules load only when used, so
+``--help`` and the headless commands never import Qt unless they need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from playground import __version__
+
+# name -> (module, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+PROG = "backprop-playground"
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    commands = "".join(f"\n  {name:<8} {help_}" for name, (_, help_) in SUBCOMMANDS.items())
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Learn backpropagation by building it with your hands.",
+        epilog=(f"subcommands (see '{PROG} COMMAND --help'):{commands}" if commands else None),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", nargs="?", help="a graph file (.json) to open")
+    p.add_argument(
+        "--self-test",
+        nargs="?",
+        const="",
+        metavar="OUT.png",
+        help="open the window offscreen, check an example's numbers, save a screenshot, exit",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        module_name, help_ = SUBCOMMANDS[args[0]]
+        module = importlib.import_module(module_name)
+        parser = argparse.ArgumentParser(prog=f"{PROG} {args[0]}", description=help_)
+        module.add_arguments(parser)
+        return int(module.run(parser.parse_args(args[1:])))
+    ns = _gui_parser().parse_args(args)
+    try:
+        from playground.app import run_app
+    except ImportError as exc:  # the window is not built yet, or Qt is missing
+        print(f"error: the desktop app cannot start: {exc}", file=sys.stderr)
+        return 1
+    return int(run_app(file=ns.file, self_test=ns.self_test))

@@ -1,0 +1,358 @@
+"""A scalar autograd ``Value``, a drop-in for micrograd's, driven by the op table.
+
+Differences from micrograd, all deliberate:
+- No per-node ``_backward`` closure. A node stores its op-table entry and its children; backward
+  looks up the op's local derivatives. Closures that reference their own node form reference
+  cycles, and in micrograd's demo Python's cyclic garbage collector eats most of the run time.
+- ``_prev`` is an ordered tuple (micrograd's set makes results vary in the last digits).
+- Topological order is iterative and uses creation order (a child is always created before its
+  parent), so a 1,000,000-deep chain is fine.
+- Numeric faults follow PyTorch float64: ``1/0 = inf``, ``log(-1) = nan``; nothing raises.
+- Calling ``backward()`` again accumulates into leaves, as PyTorch does; interior nodes hold the
+  gradient of the latest pass. ``zero_grad()`` resets everything reachable.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from operator import attrgetter
+from typing import Any, TypeAlias
+
+from playground.ops import SCALAR
+from playground.ops.table import ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SUB, TANH, Op
+
+Number: TypeAlias = int | float
+Operand: TypeAlias = "Value | int | float"
+
+_next_id = itertools.count().__next__
+_S = SCALAR
+
+
+class Value:
+    """A scalar with a gradient, remembering the op and children that produced it."""
+
+    # Children live in two slots instead of a tuple: one allocation per node instead of two,
+    # which halves the work of Python's garbage collector in big graphs. No op has more than
+    # two operands.
+    __slots__ = ("_a", "_b", "_id", "_label", "_opdef", "data", "grad")
+
+    def __init__(
+        self,
+        data: Any,
+        _children: Iterable[Value] = (),
+        _op: Op | str | None = None,
+        label: str = "",
+    ) -> None:
+        self.data = float(data)
+        self.grad = 0.0
+        children = tuple(_children)
+        if len(children) > 2:
+            raise ValueError("a Value has at most two children")
+        self._a = children[0] if children else None
+        self._b = children[1] if len(children) == 2 else None
+        self._opdef: Op | _Custom | str | None = _op
+        if label:
+            self._label = label
+        self._id = _next_id()
+
+    @property
+    def label(self) -> str:
+        # Unset on op results until someone names them: one store less per node.
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
+
+    # --- micrograd's private API, kept for code that reads it ---------------------------
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """The children, in operand order."""
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        return (a,) if b is None else (a, b)
+
+    @property
+    def _op(self) -> str:
+        op = self._opdef
+        if op is None:
+            return ""
+        return op if isinstance(op, str) else op.symbol
+
+    @property
+    def op(self) -> Op | None:
+        """The op-table entry that produced this value (None for leaves)."""
+        op = self._opdef
+        return op if isinstance(op, Op) else None
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """This node's local backward step, as a callable (micrograd-style)."""
+        op = self._opdef
+        if isinstance(op, _Custom):
+            return op.backward
+        return lambda: _local_backward(self)
+
+    @_backward.setter
+    def _backward(self, fn: Callable[[], None]) -> None:
+        # Lets micrograd-style code define its own op by assigning a closure.
+        self._opdef = _Custom(self._op, fn)
+
+    # --- ops ---------------------------------------------------------------------------
+
+    def _apply(self, op: Op, other: Operand | None = None) -> Value:
+        """The generic apply: run the op's scalar forward and record the node."""
+        if op.arity == 1:
+            return _node(op.forward(_S, self.data), self, None, op)
+        if not isinstance(other, Value):
+            other = _leaf(other)
+        return _node(op.forward(_S, self.data, other.data), self, other, op)
+
+    # add and mul are most of the nodes of a network, so they inline ADD/MUL.forward
+    # (tests/engine/test_value.py checks they agree with the table).
+    # The node construction is inlined too: a function call is a third of the cost here.
+    def __add__(self, other: Operand) -> Value:
+        if other.__class__ is not Value:
+            other = _leaf(other)
+        v = _new(Value)
+        v.data = self.data + other.data  # type: ignore[union-attr]
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._opdef = ADD
+        v._id = _next_id()
+        return v
+
+    def __mul__(self, other: Operand) -> Value:
+        if other.__class__ is not Value:
+            other = _leaf(other)
+        v = _new(Value)
+        v.data = self.data * other.data  # type: ignore[union-attr]
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._opdef = MUL
+        v._id = _next_id()
+        return v
+
+    def __sub__(self, other: Operand) -> Value:
+        return self._apply(SUB, other)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return self._apply(DIV, other)
+
+    def __pow__(self, other: Operand) -> Value:
+        return self._apply(POW, other)
+
+    def __neg__(self) -> Value:
+        return self._apply(NEG)
+
+    def __radd__(self, other: Number) -> Value:
+        return _leaf(other)._apply(ADD, self)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _leaf(other)._apply(SUB, self)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _leaf(other)._apply(MUL, self)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _leaf(other)._apply(DIV, self)
+
+    def __rpow__(self, other: Number) -> Value:
+        return _leaf(other)._apply(POW, self)
+
+    def exp(self) -> Value:
+        return self._apply(EXP)
+
+    def log(self) -> Value:
+        return self._apply(LOG)
+
+    def tanh(self) -> Value:
+        return self._apply(TANH)
+
+    def relu(self) -> Value:
+        return self._apply(RELU)
+
+    def sigmoid(self) -> Value:
+        return self._apply(SIGMOID)
+
+    def apply(self, name: str, *others: Operand) -> Value:
+        """Apply any scalar op of the table by name: ``a.apply("mul", b)``."""
+        from playground.ops import get
+
+        op = get(name)
+        if not op.scalar:
+            raise ValueError(f"op {name!r} works on tensors only")
+        if op.arity != 1 + len(others):
+            raise TypeError(f"op {name!r} takes {op.arity} operands, got {1 + len(others)}")
+        return self._apply(op, *others)
+
+    # --- autograd ----------------------------------------------------------------------
+
+    def backward(self, gradient: float = 1.0) -> None:
+        """Fill ``grad`` of every node this value depends on, seeding d self / d self = 1."""
+        with paused_gc():
+            order = topological_order(self, zero_interior=True)
+            self.grad += gradient
+            S = _S
+            for v in reversed(order):
+                a = v._a
+                if a is None:
+                    continue
+                op = v._opdef
+                b = v._b
+                g = v.grad
+                # add and mul inline their local derivatives (1, 1) and (b, a); see above.
+                if op is ADD:
+                    a.grad += g
+                    b.grad += g
+                elif op is MUL:
+                    a.grad += b.data * g
+                    b.grad += a.data * g
+                elif op.__class__ is not Op:
+                    _local_backward(v)
+                elif b is None:
+                    a.grad += op.local(S, a.data, v.data)[0] * g
+                else:
+                    da, db = op.local(S, a.data, b.data, v.data)
+                    a.grad += da * g
+                    b.grad += db * g
+        make_room_for_graph(len(order))
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0 on this value and everything it depends on."""
+        for v in topological_order(self):
+            v.grad = 0.0
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data}, grad={self.grad})"
+
+
+_new = object.__new__
+
+
+def _node(data: float, a: Value | None, b: Value | None, op: Op) -> Value:
+    """Fast constructor for op results (data is already a float)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v._a = a
+    v._b = b
+    v._opdef = op
+    v._id = _next_id()
+    return v
+
+
+def _leaf(x: Any) -> Value:
+    return Value(x)
+
+
+class _Custom:
+    """A node whose backward step the user assigned, micrograd-style (``out._backward = f``)."""
+
+    __slots__ = ("backward", "symbol")
+
+    def __init__(self, symbol: str, backward: Callable[[], None]) -> None:
+        self.symbol = symbol
+        self.backward = backward
+
+
+def _local_backward(v: Value) -> None:
+    """Accumulate ``child.grad += local_i * v.grad`` for each child of ``v``."""
+    op = v._opdef
+    if isinstance(op, _Custom):
+        op.backward()
+        return
+    if not isinstance(op, Op):
+        return  # a micrograd-style string op with no backward: treated as a constant
+    g = v.grad
+    prev = v._prev
+    locals_ = op.local(_S, *(c.data for c in prev), v.data)
+    for c, d in zip(prev, locals_, strict=True):
+        c.grad += d * g
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building or walking a big graph.
+
+    Values form no reference cycles, so nothing leaks: the collector only postpones work that
+    would find nothing. Nested use is fine; only the outermost restores the previous state.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+GC_THRESHOLD_CAP = 1_000_000
+
+
+def make_room_for_graph(n_nodes: int) -> None:
+    """Raise the collector's first threshold above the size of the graph just walked.
+
+    Python runs a collection every 700 net allocations of tracked objects, and each one walks
+    the young graph; a training step builds a whole new graph of the same size, so the
+    collector would walk every node several times per step while finding nothing (nodes form
+    no cycles). With the threshold above the graph size, a graph is built and freed between
+    collections. Only ever raised, capped at ``GC_THRESHOLD_CAP``.
+    """
+    t0, t1, t2 = gc.get_threshold()
+    want = min(2 * n_nodes, GC_THRESHOLD_CAP)
+    if 0 < t0 < want:
+        gc.set_threshold(want, t1, t2)
+
+
+def topological_order(root: Value, zero_interior: bool = False) -> list[Value]:
+    """Every value ``root`` depends on (itself included), children before parents.
+
+    ``zero_interior`` resets the grad of every non-leaf on the way (backward's fresh start:
+    leaves accumulate across passes, like PyTorch's). Iterative, so depth is unlimited.
+    Children are always created before their parents, so creation order restricted to the
+    reachable nodes is a valid topological order.
+    """
+    seen = {root}
+    stack = [root]
+    nodes = []
+    push = stack.append
+    while stack:
+        v = stack.pop()
+        nodes.append(v)
+        a = v._a
+        if a is None:
+            continue
+        if zero_interior:
+            v.grad = 0.0
+        if a not in seen:
+            seen.add(a)
+            push(a)
+        b = v._b
+        if b is not None and b not in seen:
+            seen.add(b)
+            push(b)
+    nodes.sort(key=_creation_id)
+    return nodes
+
+
+_creation_id = attrgetter("_id")
+
+
+def zero_grad(*roots: Value) -> None:
+    """Reset the gradients of every value the given roots depend on."""
+    for r in roots:
+        r.zero_grad()

@@ -1,0 +1,187 @@
+"""THE op table: every operation of the playground is defined here, once.
+
+An entry holds what each consumer needs: the scalar ``Value`` and the numpy ``Tensor`` evaluate
+``forward`` and ``local`` against their math namespace (see ``mathlib``); the palette reads
+``category``, ``symbol`` and ``slots``; the exporters read ``py`` and ``torch``; the step-through
+explanation reads ``local_text``. Element-wise ops give ``local``: the derivative of the output
+with respect to each input, with the output ``out`` in scope (tanh's is ``1 - out**2``). Ops that
+are not element-wise (matmul, sum, ...) give ``vjp`` instead.
+
+Adding an op means adding one ``register(Op(...))`` call here, plus its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Fn = Callable[..., Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    name: str
+    """Stable identifier used in files and code ("mul")."""
+    arity: int
+    symbol: str
+    """What a node shows ("*", "tanh")."""
+    category: str
+    """Palette group."""
+    slots: tuple[str, ...]
+    """Input port names, one per operand."""
+    forward: Fn
+    """forward(m, *inputs) -> output, with m a math namespace (mathlib.SCALAR or ARRAY)."""
+    local: Fn | None
+    """local(m, *inputs, out) -> tuple of d out / d input_i (element-wise ops)."""
+    local_text: tuple[str, ...]
+    """Each local derivative as a formula in the slot names, for explanations."""
+    description: str
+    py: str
+    """Expression template for the engine (micrograd-style) exporter: "{0} * {1}"."""
+    torch: str
+    """Expression template for the PyTorch exporter."""
+    vjp: Fn | None = None
+    """For ops that are not element-wise: vjp(g, out, *inputs, **params) -> grads per input."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """Default keyword parameters of non-element-wise ops (e.g. axis)."""
+    scalar: bool = True
+    """Whether the scalar Value engine supports this op."""
+
+    @property
+    def elementwise(self) -> bool:
+        return self.local is not None
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+OPS: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is defined twice")
+    if len(op.slots) != op.arity or (op.local is not None and len(op.local_text) != op.arity):
+        raise ValueError(f"op {op.name!r}: slots/local_text must have one entry per input")
+    if (op.local is None) == (op.vjp is None):
+        raise ValueError(f"op {op.name!r}: give exactly one of local (element-wise) or vjp")
+    OPS[op.name] = op
+    return op
+
+
+def get(name: str) -> Op:
+    try:
+        return OPS[name]
+    except KeyError:
+        raise KeyError(f"unknown op {name!r}") from None
+
+
+def by_category() -> Iterator[tuple[str, list[Op]]]:
+    """Ops grouped for the palette, in table order."""
+    groups: dict[str, list[Op]] = {}
+    for op in OPS.values():
+        groups.setdefault(op.category, []).append(op)
+    yield from groups.items()
+
+
+# --- arithmetic ---------------------------------------------------------------------------
+
+ADD = register(Op(
+    "add", 2, "+", "Arithmetic", ("a", "b"),
+    forward=lambda m, a, b: a + b,
+    local=lambda m, a, b, out: (1.0, 1.0),
+    local_text=("1", "1"),
+    description="Sum. Routes the gradient to both inputs unchanged.",
+    py="({0} + {1})", torch="({0} + {1})",
+))
+SUB = register(Op(
+    "sub", 2, "−", "Arithmetic", ("a", "b"),
+    forward=lambda m, a, b: a - b,
+    local=lambda m, a, b, out: (1.0, -1.0),
+    local_text=("1", "-1"),
+    description="Difference a − b.",
+    py="({0} - {1})", torch="({0} - {1})",
+))
+MUL = register(Op(
+    "mul", 2, "*", "Arithmetic", ("a", "b"),
+    forward=lambda m, a, b: a * b,
+    local=lambda m, a, b, out: (b, a),
+    local_text=("b", "a"),
+    description="Product. Each input's gradient is the other input times the output's.",
+    py="({0} * {1})", torch="({0} * {1})",
+))
+DIV = register(Op(
+    "div", 2, "/", "Arithmetic", ("a", "b"),
+    forward=lambda m, a, b: m.div(a, b),
+    local=lambda m, a, b, out: (m.div(1.0, b), m.div(-a, b * b)),
+    local_text=("1/b", "-a/b²"),
+    description="Quotient a / b (b = 0 gives ±inf or nan, as in PyTorch).",
+    py="({0} / {1})", torch="({0} / {1})",
+))
+POW = register(Op(
+    "pow", 2, "**", "Arithmetic", ("base", "exponent"),
+    forward=lambda m, a, b: m.pow(a, b),
+    # PyTorch's pow_backward: zero where the exponent is 0, and where base == 0 <= exponent.
+    local=lambda m, a, b, out: (
+        m.where(b == 0, 0.0 * a, b * m.pow(a, b - 1.0)),
+        m.where((a == 0) & (b >= 0), 0.0 * out, out * m.log(a)),
+    ),
+    local_text=("exponent·base^(exponent−1)", "out·ln(base)"),
+    description="Power base ** exponent.",
+    py="({0} ** {1})", torch="({0} ** {1})",
+))
+NEG = register(Op(
+    "neg", 1, "neg", "Arithmetic", ("x",),
+    forward=lambda m, x: -x,
+    local=lambda m, x, out: (-1.0,),
+    local_text=("-1",),
+    description="Negation −x.",
+    py="(-{0})", torch="(-{0})",
+))
+
+# --- functions ----------------------------------------------------------------------------
+
+EXP = register(Op(
+    "exp", 1, "exp", "Functions", ("x",),
+    forward=lambda m, x: m.exp(x),
+    local=lambda m, x, out: (out,),
+    local_text=("out",),
+    description="e to the x. Its derivative is itself.",
+    py="{0}.exp()", torch="torch.exp({0})",
+))
+LOG = register(Op(
+    "log", 1, "log", "Functions", ("x",),
+    forward=lambda m, x: m.log(x),
+    local=lambda m, x, out: (m.div(1.0, x),),
+    local_text=("1/x",),
+    description="Natural logarithm (log 0 = −inf, log of a negative number = nan).",
+    py="{0}.log()", torch="torch.log({0})",
+))
+
+# --- activations --------------------------------------------------------------------------
+
+TANH = register(Op(
+    "tanh", 1, "tanh", "Activations", ("x",),
+    forward=lambda m, x: m.tanh(x),
+    local=lambda m, x, out: (1.0 - out * out,),
+    local_text=("1 − out²",),
+    description="Hyperbolic tangent, squashes to (−1, 1).",
+    py="{0}.tanh()", torch="torch.tanh({0})",
+))
+RELU = register(Op(
+    "relu", 1, "relu", "Activations", ("x",),
+    forward=lambda m, x: m.relu(x),
+    local=lambda m, x, out: (m.step(x),),
+    local_text=("1 if x > 0 else 0",),
+    description="max(0, x). Passes the gradient where the input was positive.",
+    py="{0}.relu()", torch="torch.relu({0})",
+))
+SIGMOID = register(Op(
+    "sigmoid", 1, "σ", "Activations", ("x",),
+    forward=lambda m, x: m.sigmoid(x),
+    local=lambda m, x, out: (out * (1.0 - out),),
+    local_text=("out·(1 − out)",),
+    description="Logistic sigmoid 1 / (1 + e^−x), squashes to (0, 1).",
+    py="{0}.sigmoid()", torch="torch.sigmoid({0})",
+))
