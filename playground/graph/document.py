@@ -1,0 +1,367 @@
+"""The document: an expression graph as plain data, changed only through methods that emit events.
+
+A node is ``{"kind": "value" | "op", "op": name | None, "label": str, "value": literal | None,
+"pos": (x, y)}``; a literal is a number or nested lists of numbers (a tensor). An edge feeds an
+input *slot* of an op node. ``b = a + a`` feeds both slots of ``+`` from one node, so the
+graph is a networkx ``MultiDiGraph`` whose edge key is the slot.
+
+Views (the Qt scene, tests) ``subscribe`` to events; nothing else changes the graph. Every
+refusal (cycle, slot taken, no such slot) raises ``GraphError`` with a sentence a learner
+understands, and leaves the document untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import networkx as nx
+
+from playground.ops import OPS
+
+NodeKind = Literal["value", "op"]
+Literal_ = float | int | list
+Pos = tuple[float, float]
+
+
+class GraphError(ValueError):
+    """An edit the document refuses; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """What changed. ``kind`` is one of:
+
+    node_added, node_removed, node_changed (``attr`` says which: label, value, pos),
+    edge_added, edge_removed (``edge`` is (source, target, slot)), output_changed, reset.
+    """
+
+    kind: str
+    node: str | None = None
+    edge: tuple[str, str, int] | None = None
+    attr: str | None = None
+
+
+Listener = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    slot: int
+
+
+class GraphDocument:
+    """The single source of truth for one expression graph."""
+
+    def __init__(self) -> None:
+        self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._output: str | None = None
+        self._listeners: list[Listener] = []
+        self._ids = itertools.count(1)
+
+    # --- events ------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(event)`` after every change. Returns an unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # --- reading -----------------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """A read-only view of the graph (for evaluation and layout). Do not mutate."""
+        return nx.freeze(self._g.copy(as_view=True))
+
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._g
+
+    def node_ids(self) -> list[str]:
+        return list(self._g.nodes)
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        """A copy of the node's attributes."""
+        self._require(node_id)
+        return copy.deepcopy(dict(self._g.nodes[node_id]))
+
+    def kind(self, node_id: str) -> NodeKind:
+        return self._g.nodes[node_id]["kind"]
+
+    def op_name(self, node_id: str) -> str | None:
+        return self._g.nodes[node_id]["op"]
+
+    def label(self, node_id: str) -> str:
+        return self._g.nodes[node_id]["label"]
+
+    def value(self, node_id: str) -> Any:
+        return copy.deepcopy(self._g.nodes[node_id]["value"])
+
+    def pos(self, node_id: str) -> Pos:
+        return self._g.nodes[node_id]["pos"]
+
+    def display_name(self, node_id: str) -> str:
+        """The label, else the op symbol, else the id: how messages name a node."""
+        attrs = self._g.nodes[node_id]
+        if attrs["label"]:
+            return attrs["label"]
+        if attrs["op"]:
+            return OPS[attrs["op"]].symbol
+        return node_id
+
+    def n_slots(self, node_id: str) -> int:
+        """How many inputs a node takes (0 for values)."""
+        op = self._g.nodes[node_id]["op"]
+        return OPS[op].arity if op else 0
+
+    def slot_names(self, node_id: str) -> tuple[str, ...]:
+        op = self._g.nodes[node_id]["op"]
+        return OPS[op].slots if op else ()
+
+    def edges(self) -> list[Edge]:
+        return [Edge(s, t, k) for s, t, k in self._g.edges(keys=True)]
+
+    def inputs(self, node_id: str) -> list[str | None]:
+        """The source feeding each slot of ``node_id`` (None where a slot is empty)."""
+        self._require(node_id)
+        fed: list[str | None] = [None] * self.n_slots(node_id)
+        for source, _, slot in self._g.in_edges(node_id, keys=True):
+            fed[slot] = source
+        return fed
+
+    def input_of(self, node_id: str, slot: int) -> str | None:
+        for source, _, k in self._g.in_edges(node_id, keys=True):
+            if k == slot:
+                return source
+        return None
+
+    def consumers(self, node_id: str) -> list[Edge]:
+        """Edges out of ``node_id``: every (consumer, slot) its output feeds."""
+        return [Edge(s, t, k) for s, t, k in self._g.out_edges(node_id, keys=True)]
+
+    @property
+    def marked_output(self) -> str | None:
+        """The node explicitly marked as output, if any."""
+        return self._output
+
+    def sinks(self) -> list[str]:
+        return [n for n in self._g.nodes if self._g.out_degree(n) == 0]
+
+    def output_node(self) -> str:
+        """Where Backward starts: the marked output, else the only sink."""
+        if self._output is not None:
+            return self._output
+        sinks = self.sinks()
+        if len(sinks) == 1:
+            return sinks[0]
+        if not sinks:
+            raise GraphError("the graph is empty: add a node first")
+        names = ", ".join(sorted(self.display_name(n) for n in sinks))
+        raise GraphError(
+            f"{len(sinks)} nodes have no consumer ({names}): mark one as the output"
+        )
+
+    # --- editing -----------------------------------------------------------------------
+
+    def new_id(self, prefix: str = "n") -> str:
+        while True:
+            candidate = f"{prefix}{next(self._ids)}"
+            if candidate not in self._g:
+                return candidate
+
+    def add_node(
+        self,
+        kind: NodeKind,
+        *,
+        op: str | None = None,
+        label: str = "",
+        value: Any = None,
+        pos: Iterable[float] = (0.0, 0.0),
+        node_id: str | None = None,
+    ) -> str:
+        """Add a node and return its id. Value nodes take a literal, op nodes an op name."""
+        if kind == "value":
+            if op is not None:
+                raise GraphError("a value node has no op")
+            value = 0.0 if value is None else _plain_literal(value)
+        elif kind == "op":
+            if op not in OPS:
+                raise GraphError(f"unknown op {op!r}")
+            if value is not None:
+                raise GraphError("an op node has no literal value")
+        else:
+            raise GraphError(f"unknown node kind {kind!r}")
+        if node_id is None:
+            node_id = self.new_id()
+        elif not isinstance(node_id, str) or not node_id:
+            raise GraphError("a node id must be a non-empty string")
+        elif node_id in self._g:
+            raise GraphError(f"there is already a node with id {node_id!r}")
+        self._g.add_node(
+            node_id, kind=kind, op=op, label=str(label), value=value, pos=_plain_pos(pos)
+        )
+        self._emit(Event("node_added", node=node_id))
+        return node_id
+
+    def remove_node(self, node_id: str) -> None:
+        """Remove a node and every edge touching it (each edge removal is its own event)."""
+        self._require(node_id)
+        for s, t, k in list(self._g.in_edges(node_id, keys=True)) + list(
+            self._g.out_edges(node_id, keys=True)
+        ):
+            self._g.remove_edge(s, t, key=k)
+            self._emit(Event("edge_removed", edge=(s, t, k)))
+        if self._output == node_id:
+            self._output = None
+            self._emit(Event("output_changed"))
+        self._g.remove_node(node_id)
+        self._emit(Event("node_removed", node=node_id))
+
+    def connect_refusal(
+        self, source: str, target: str, slot: int, *, replace: bool = False
+    ) -> str | None:
+        """Why ``connect(source, target, slot, replace=...)`` would be refused, or None.
+
+        A filled slot is a refusal unless ``replace``, which swaps the old wire out.
+        """
+        for n in (source, target):
+            if n not in self._g:
+                return f"there is no node {n!r}"
+        if self._g.nodes[target]["kind"] == "value":
+            return f"{self.display_name(target)} is a value: it has no inputs"
+        n_slots = self.n_slots(target)
+        if not isinstance(slot, int) or not 0 <= slot < n_slots:
+            return f"{self.display_name(target)} has no input {slot} (it takes {n_slots})"
+        if source == target:
+            return f"{self.display_name(target)} cannot feed itself"
+        if nx.has_path(self._g, target, source):
+            return (
+                f"connecting {self.display_name(source)} to {self.display_name(target)} "
+                "would make a cycle: a value cannot depend on itself"
+            )
+        taken = self.input_of(target, slot)
+        if taken is not None and not replace:
+            slot_name = self.slot_names(target)[slot]
+            return (
+                f"input '{slot_name}' of {self.display_name(target)} is already fed by "
+                f"{self.display_name(taken)}"
+            )
+        return None
+
+    def connect(self, source: str, target: str, slot: int, *, replace: bool = False) -> None:
+        """Feed ``source``'s output into ``slot`` of ``target``.
+
+        With ``replace``, a wire already in that slot is removed first (its own event).
+        """
+        reason = self.connect_refusal(source, target, slot, replace=replace)
+        if reason:
+            raise GraphError(reason)
+        if self.input_of(target, slot) is not None:
+            self.disconnect(target, slot)
+        self._g.add_edge(source, target, key=slot)
+        self._emit(Event("edge_added", edge=(source, target, slot)))
+
+    def disconnect(self, target: str, slot: int) -> str:
+        """Empty ``slot`` of ``target``; returns the source that fed it."""
+        source = self.input_of(target, slot)
+        if source is None:
+            raise GraphError(f"input {slot} of {self.display_name(target)} is not connected")
+        self._g.remove_edge(source, target, key=slot)
+        self._emit(Event("edge_removed", edge=(source, target, slot)))
+        return source
+
+    def set_value(self, node_id: str, value: Any) -> None:
+        self._require(node_id)
+        if self._g.nodes[node_id]["kind"] != "value":
+            raise GraphError(f"{self.display_name(node_id)} is an op: it has no value to set")
+        self._g.nodes[node_id]["value"] = _plain_literal(value)
+        self._emit(Event("node_changed", node=node_id, attr="value"))
+
+    def set_label(self, node_id: str, label: str) -> None:
+        self._require(node_id)
+        self._g.nodes[node_id]["label"] = str(label)
+        self._emit(Event("node_changed", node=node_id, attr="label"))
+
+    def move(self, node_id: str, pos: Iterable[float]) -> None:
+        self._require(node_id)
+        self._g.nodes[node_id]["pos"] = _plain_pos(pos)
+        self._emit(Event("node_changed", node=node_id, attr="pos"))
+
+    def set_output(self, node_id: str | None) -> None:
+        """Mark ``node_id`` as where Backward starts (None: the only sink decides)."""
+        if node_id is not None:
+            self._require(node_id)
+        self._output = node_id
+        self._emit(Event("output_changed", node=node_id))
+
+    def clear(self) -> None:
+        self._g.clear()
+        self._output = None
+        self._emit(Event("reset"))
+
+    def replace_with(self, other: GraphDocument) -> None:
+        """Take over ``other``'s content (used on load); listeners stay, one ``reset`` event."""
+        self._g = other._g.copy()
+        self._output = other._output
+        self._emit(Event("reset"))
+
+    # --- plain-data snapshots (undo, copy/paste, tests) ---------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """The whole document as plain data, in a canonical order (comparable with ==)."""
+        nodes = [
+            {"id": n, **copy.deepcopy(dict(attrs))} for n, attrs in sorted(self._g.nodes(data=True))
+        ]
+        edges = sorted(
+            ({"source": s, "target": t, "slot": k} for s, t, k in self._g.edges(keys=True)),
+            key=lambda e: (e["target"], e["slot"]),
+        )
+        return {"nodes": nodes, "edges": edges, "output": self._output}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> GraphDocument:
+        """Rebuild a document from ``to_data()`` output (trusted input; files go through io)."""
+        doc = cls()
+        for n in data["nodes"]:
+            attrs = {k: v for k, v in n.items() if k != "id"}
+            doc.add_node(node_id=n["id"], **attrs)
+        for e in data["edges"]:
+            doc.connect(e["source"], e["target"], e["slot"])
+        if data.get("output") is not None:
+            doc.set_output(data["output"])
+        return doc
+
+    def _require(self, node_id: str) -> None:
+        if node_id not in self._g:
+            raise GraphError(f"there is no node {node_id!r}")
+
+
+def _plain_pos(pos: Iterable[float]) -> Pos:
+    x, y = pos
+    return (float(x), float(y))
+
+
+def _plain_literal(value: Any) -> Literal_:
+    """Numbers stay numbers (bool excluded); nested sequences become nested lists."""
+    if isinstance(value, bool):
+        raise GraphError("a value must be a number or nested lists of numbers, not a boolean")
+    if isinstance(value, int | float):
+        return float(value)
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return _plain_literal(value.tolist())
+    if isinstance(value, list | tuple):
+        return [_plain_literal(v) for v in value]
+    raise GraphError(
+        f"a value must be a number or nested lists of numbers, not {type(value).__name__}"
+    )
