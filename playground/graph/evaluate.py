@@ -1,0 +1,437 @@
+"""Evaluate a document: forward (and backward) through the engine, with per-node results.
+
+``evaluate(doc, backward=False)`` never raises. Each document node maps to one engine node
+(a ``Value``, or a ``Tensor`` when the graph holds a tensor literal or a tensor-only op); a
+value node's literal is a leaf. Problems are reported per node in ``NodeResult.error``
+("input 'b' is not connected"), and nodes downstream of a problem get
+"depends on 'x', which has a problem". NaN and inf are warnings, not errors.
+
+Conventions:
+- ``order`` is networkx's topological order of the document (inputs first).
+- ``output`` is ``doc.output_node()`` when that is determined, with or without backward.
+  Several unmarked sinks are a graph-level problem only when backward is asked for; an empty
+  graph is always one.
+- After backward, ``grad`` is d output / d node for every node the output depends on (and the
+  output itself, 1). Nodes the output does not depend on get ``grad = None``, as PyTorch leaves
+  ``.grad`` None for tensors outside the graph: "not upstream", not "zero".
+- ``contributions[(source, target, slot)]`` is the gradient that flowed along that edge:
+  ``local_slot * target.grad``, reduced to the source's shape. Summed over a node's outgoing
+  edges it gives the node's grad (``b = a + a`` has two edges from ``a``).
+- A tensor output that is not a single number is seeded with ones, as if it were summed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from playground.engine.value import Value
+from playground.graph.document import GraphDocument, GraphError
+from playground.graph.validate import literal_problem
+from playground.ops import ARRAY, OPS, SCALAR, Op
+from playground.ops.table import ADD, MUL
+
+try:  # the tensor engine lands separately; scalars must work without it
+    from playground.engine.tensor import Tensor
+except ImportError:  # pragma: no cover - only before the tensor engine exists
+    Tensor = None  # type: ignore[assignment,misc]
+
+Data = float | np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class NodeResult:
+    data: Data | None
+    """None when it could not be computed."""
+    grad: Data | None
+    """None before backward, and for nodes the output does not depend on."""
+    error: str | None = None
+    """A blocking problem, in words for the user."""
+    warning: str | None = None
+    """Something to notice that did not block: a nan or inf result or gradient."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    results: dict[str, NodeResult]
+    """Every node id of the document."""
+    order: list[str]
+    """Topological order, inputs first (empty if the file held a cycle)."""
+    output: str | None
+    """The node Backward starts from (None when undetermined)."""
+    problems: list[str]
+    """Graph-level problems: empty graph, several unmarked sinks, a cycle, ..."""
+    backward: bool
+    """Whether gradients were computed."""
+    contributions: dict[tuple[str, str, int], Data] = field(default_factory=dict)
+    """(source, target, slot) -> the gradient that flowed along that edge in backward."""
+    engine: str = "scalar"
+    """Which engine computed it: "scalar" (Value) or "tensor" (Tensor)."""
+
+    def ok(self) -> bool:
+        """No graph-level problem and no node with an error (warnings are fine)."""
+        return not self.problems and all(r.error is None for r in self.results.values())
+
+    def errors(self) -> dict[str, str]:
+        """node id -> error, for the nodes that have one."""
+        return {n: r.error for n, r in self.results.items() if r.error is not None}
+
+
+TENSOR_ENGINE_MISSING = "tensors need the tensor engine"
+
+
+def evaluate(doc: GraphDocument, backward: bool = False) -> Evaluation:
+    """Forward (and with ``backward`` also backward) through the whole document. Never raises."""
+    try:
+        return _Run(doc, backward).run()
+    except Exception as exc:  # a bug here must not take the editor down
+        results = {n: NodeResult(None, None, error=f"internal error: {exc}") for n in _ids(doc)}
+        return Evaluation(
+            results, [], None, [f"internal error: {type(exc).__name__}: {exc}"], False
+        )
+
+
+def _ids(doc: GraphDocument) -> list[str]:
+    try:
+        return doc.node_ids()
+    except Exception:
+        return []
+
+
+class _Run:
+    """One evaluation pass (state shared by forward, backward and the result building)."""
+
+    def __init__(self, doc: GraphDocument, backward: bool) -> None:
+        self.doc = doc
+        self.want_backward = backward
+        # The document's own graph, read-only here: its frozen ``doc.graph`` view costs a
+        # function call per lookup, which is most of the time on big graphs.
+        self.g: nx.MultiDiGraph = doc._g
+        self.nodes = self.g._node
+        self.problems: list[str] = []
+        self.values: dict[str, Any] = {}  # node id -> engine node (Value or Tensor)
+        self.errors: dict[str, str] = {}
+        self.inputs: dict[str, list[str]] = {}  # op node id -> its sources, by slot
+
+    # --- driver ------------------------------------------------------------------------
+
+    def run(self) -> Evaluation:
+        if len(self.g) == 0:
+            return Evaluation({}, [], None, ["the graph is empty: add a node first"], False)
+        # Depth-first post-order over the inputs: each node right after everything it needs
+        # (a valid topological order of a DAG, 4x cheaper than nx.topological_sort on a
+        # multigraph). The document never holds a cycle; ``_forward`` notices one anyway.
+        order = list(nx.dfs_postorder_nodes(nx.reverse_view(self.g)))
+        self.tensor = self._needs_tensor()
+        self.engine = "tensor" if (self.tensor and Tensor is not None) else "scalar"
+        if not self._forward(order):
+            return self._cycle()
+
+        output: str | None = None
+        try:
+            output = self.doc.output_node()
+        except GraphError as exc:
+            if self.want_backward:
+                self.problems.append(str(exc))
+        grads: dict[str, Data] | None = None
+        contributions: dict[tuple[str, str, int], Data] = {}
+        if self.want_backward and output is not None:
+            if output in self.errors:
+                self.problems.append(f"cannot run backward: {self._name(output)} has a problem")
+            else:
+                grads, contributions = self._backward(output, order)
+        return Evaluation(
+            self._results(order, grads),
+            order,
+            output,
+            self.problems,
+            grads is not None,
+            contributions,
+            self.engine,
+        )
+
+    def _cycle(self) -> Evaluation:
+        self.values.clear()
+        self.errors.clear()
+        try:
+            cycle = nx.find_cycle(self.g)
+            names = " -> ".join(self._name(s) for s, *_ in cycle)
+            msg = f"the graph has a cycle ({names} -> {self._name(cycle[0][0])})"
+        except Exception:
+            msg = "the graph has a cycle"
+        cyclic = NodeResult(None, None, error="part of a graph with a cycle")
+        results = {n: cyclic for n in self.nodes}
+        return Evaluation(results, [], None, [msg], False)
+
+    def _needs_tensor(self) -> bool:
+        for attrs in self.nodes.values():
+            if attrs.get("kind") == "value":
+                if isinstance(attrs.get("value"), list | tuple):
+                    return True
+            else:
+                op = OPS.get(attrs.get("op"))  # type: ignore[arg-type]
+                if op is not None and not op.scalar:
+                    return True
+        return False
+
+    def _name(self, node_id: str) -> str:
+        try:
+            return f"'{self.doc.display_name(node_id)}'"
+        except Exception:
+            return f"'{node_id}'"
+
+    # --- forward -----------------------------------------------------------------------
+
+    def _forward(self, order: list[str]) -> bool:
+        """Compute every node in ``order``; False if an input comes later (a cycle)."""
+        pred = self.g._pred
+        nodes = self.nodes
+        values = self.values
+        errors = self.errors
+        inputs = self.inputs
+        ops = OPS
+        scalar = self.engine == "scalar"
+        for n in order:
+            attrs = nodes[n]
+            try:
+                if attrs["kind"] == "value":
+                    values[n] = self._leaf(attrs)
+                    continue
+                op = ops.get(attrs["op"])
+                if op is None:
+                    raise _NodeProblem(f"unknown op {attrs['op']!r}")
+                arity = op.arity
+                fed: list[Any] = [None] * arity
+                for source, keys in pred[n].items():
+                    for slot in keys:
+                        if slot.__class__ is not int or not 0 <= slot < arity:
+                            raise _NodeProblem(f"{op.symbol} has no input {slot!r}")
+                        fed[slot] = source
+                if None in fed:
+                    raise _NodeProblem(_missing(op, fed))
+                args = []
+                for s in fed:
+                    v = values.get(s)
+                    if v is None:
+                        if s in errors:
+                            raise _NodeProblem(f"depends on {self._name(s)}, which has a problem")
+                        return False  # s comes later in the order: a cycle
+                    args.append(v)
+                inputs[n] = fed
+                if scalar and op.scalar:
+                    a = args[0]
+                    values[n] = a._apply(op) if arity == 1 else a._apply(op, args[1])
+                else:
+                    values[n] = self._apply(op, args)
+            except _NodeProblem as exc:
+                errors[n] = str(exc)
+            except Exception as exc:  # shape mismatch and the like, from the engine
+                errors[n] = _engine_message(exc, attrs)
+        return True
+
+    def _leaf(self, attrs: dict[str, Any]) -> Any:
+        value = attrs.get("value")
+        label = attrs.get("label") or ""
+        problem = literal_problem(value)
+        if problem:
+            raise _NodeProblem(problem)
+        if self.engine == "tensor":
+            return Tensor(np.array(value, dtype=np.float64), requires_grad=True)
+        if isinstance(value, list | tuple):
+            raise _NodeProblem(TENSOR_ENGINE_MISSING)
+        return Value(float(value), label=label)
+
+    def _apply(self, op: Op, args: list[Any]) -> Any:
+        if self.engine == "tensor":
+            return _tensor_apply(op, args)
+        if not op.scalar:
+            raise _NodeProblem(TENSOR_ENGINE_MISSING)
+        a = args[0]
+        return a._apply(op) if op.arity == 1 else a._apply(op, args[1])
+
+    # --- backward ----------------------------------------------------------------------
+
+    def _backward(
+        self, output: str, order: list[str]
+    ) -> tuple[dict[str, Data], dict[tuple[str, str, int], Data]]:
+        upstream = nx.ancestors(self.g, output)
+        upstream.add(output)
+        root = self.values[output]
+        if self.engine == "tensor":
+            _tensor_backward(root)
+        else:
+            root.backward()
+        values = self.values
+        inputs = self.inputs
+        nodes = self.nodes
+        tensor = self.engine == "tensor"
+        m = ARRAY if tensor else SCALAR
+        grads: dict[str, Data] = {}
+        contributions: dict[tuple[str, str, int], Data] = {}
+        for t in order:
+            if t not in upstream:
+                continue
+            vt = values[t]
+            g = grads[t] = _grad_of(vt)
+            sources = inputs.get(t)
+            if not sources:
+                continue
+            op = OPS[nodes[t]["op"]]
+            if not tensor and op is ADD:
+                contributions[(sources[0], t, 0)] = g
+                contributions[(sources[1], t, 1)] = g
+                continue
+            if not tensor and op is MUL:
+                a, b = sources
+                contributions[(a, t, 0)] = values[b].data * g
+                contributions[(b, t, 1)] = values[a].data * g
+                continue
+            ins = [values[s].data for s in sources]
+            if op.local is not None:
+                local = op.local(m, *ins, vt.data)
+                for slot, s in enumerate(sources):
+                    c = local[slot] * g
+                    if tensor:
+                        c = _unbroadcast(np.asarray(c, dtype=np.float64), np.shape(ins[slot]))
+                    contributions[(s, t, slot)] = c
+            else:
+                vjp = op.vjp(g, vt.data, *ins, **op.params)  # type: ignore[misc]
+                for slot, s in enumerate(sources):
+                    contributions[(s, t, slot)] = np.asarray(vjp[slot], dtype=np.float64)
+        return grads, contributions
+
+    # --- results -----------------------------------------------------------------------
+
+    def _results(self, order: list[str], grads: dict[str, Data] | None) -> dict[str, NodeResult]:
+        results: dict[str, NodeResult] = {}
+        values = self.values
+        errors = self.errors
+        isfinite = math.isfinite
+        for n in order:
+            if n in errors:
+                results[n] = NodeResult(None, None, error=errors[n])
+                continue
+            data = _data_of(values[n])
+            grad = None if grads is None else grads.get(n)
+            warning = None
+            if data.__class__ is float:
+                if not isfinite(data):
+                    warning = self._why_nonfinite(n, data)
+                elif grad is not None and not isfinite(grad):
+                    warning = f"gradient is {_kind(grad)}"
+            else:
+                data = _plain_array(data)
+                if not np.all(np.isfinite(data)):
+                    warning = self._why_nonfinite(n, data)
+                elif grad is not None and not np.all(np.isfinite(grad)):
+                    warning = f"gradient is {_kind(grad)}"
+                if grad is not None:
+                    grad = _plain_array(grad)
+            results[n] = NodeResult(data, grad, None, warning)
+        return results
+
+    def _why_nonfinite(self, n: str, data: Any) -> str:
+        what = f"result is {_kind(data)}"
+        attrs = self.nodes[n]
+        if attrs["kind"] == "value":
+            return f"value is {_kind(data)}"
+        ins = [_data_of(self.values[s]) for s in self.inputs.get(n, [])]
+        if any(not np.all(np.isfinite(x)) for x in ins):
+            return f"{what}: an input is nan or inf"
+        reason = _reason(attrs["op"], ins)
+        return f"{what}: {reason}" if reason else what
+
+
+class _NodeProblem(Exception):
+    """A per-node problem with a message for the user."""
+
+
+def _missing(op: Op, fed: list[Any]) -> str:
+    missing = [f"'{op.slots[i]}'" for i, s in enumerate(fed) if s is None]
+    if len(missing) == 1:
+        return f"input {missing[0]} is not connected"
+    return f"inputs {' and '.join(missing)} are not connected"
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _data_of(v: Any) -> Any:
+    return v.data
+
+
+def _grad_of(v: Any) -> Any:
+    g = v.grad
+    if g is None:  # a tensor the engine did not reach
+        return np.zeros_like(v.data) if isinstance(v.data, np.ndarray) else 0.0
+    return g if g.__class__ is float else np.array(g, dtype=np.float64)
+
+
+def _plain_array(x: Any) -> Data:
+    """Numbers as floats, arrays as float64 copies (0-d arrays become floats)."""
+    arr = np.array(x, dtype=np.float64)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def _kind(x: Any) -> str:
+    arr = np.asarray(x)
+    if np.any(np.isnan(arr)):
+        return "nan"
+    return "inf" if np.all(np.isinf(arr) | np.isfinite(arr)) else "nan"
+
+
+def _reason(op: str, ins: list[Any]) -> str | None:
+    """Why an op with finite inputs gave nan or inf, when it is a classic case."""
+    with np.errstate(all="ignore"):
+        arr = [np.asarray(x, dtype=np.float64) for x in ins]
+        if op == "log":
+            if np.any(arr[0] < 0):
+                return "log of a negative number"
+            if np.any(arr[0] == 0):
+                return "log of zero"
+        elif op == "div" and np.any(arr[1] == 0):
+            return "division by zero"
+        elif op == "pow":
+            base, ex = arr
+            if np.any((base < 0) & (ex != np.round(ex))):
+                return "a negative number to a fractional power"
+            if np.any((base == 0) & (ex < 0)):
+                return "zero to a negative power"
+        elif op == "exp":
+            return "exp of a number above 709 overflows a float"
+    return "the number is too large for a float"
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` down to ``shape`` (the reverse of numpy broadcasting)."""
+    if g.shape == shape:
+        return g
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g.reshape(shape)
+
+
+def _engine_message(exc: Exception, attrs: dict[str, Any]) -> str:
+    text = str(exc) or type(exc).__name__
+    op = OPS.get(attrs.get("op"))  # type: ignore[arg-type]
+    if isinstance(exc, ValueError) and "broadcast" in text and op is not None:
+        return f"shapes do not match for {op.symbol}: {text}"
+    return text
+
+
+# --- tensor engine adapters (filled in when playground.engine.tensor lands) ---------------
+
+
+def _tensor_apply(op: Op, args: list[Any]) -> Any:
+    raise _NodeProblem(TENSOR_ENGINE_MISSING)
+
+
+def _tensor_backward(root: Any) -> None:
+    raise _NodeProblem(TENSOR_ENGINE_MISSING)
