@@ -1,0 +1,43 @@
+"""The node-editor canvas: a ``QGraphicsScene`` that mirrors a ``GraphDocument``, and its view.
+
+API (what the window and the tests rely on; keep this docstring true):
+
+``GraphScene(doc: GraphDocument, undo_stack: QUndoStack, parent=None)``  (scene.py)
+    Subscribes to ``doc`` events and adds/moves/removes items; never edits ``doc`` itself:
+    every user edit is pushed on ``undo_stack`` as a command from ``playground.ui.commands``.
+    - ``set_evaluation(evaluation | None, grads_stale: bool = False)``: the latest
+      ``playground.graph.evaluate.Evaluation``; items repaint from it. ``grads_stale=True``
+      greys the grads (the graph changed since Backward).
+    - ``evaluation``, ``grads_stale``: what was last set.
+    - ``node_item(id) -> NodeItem | None``, ``node_items() -> list[NodeItem]``,
+      ``edge_items() -> list[EdgeItem]``, ``edge_item(source, target, slot)``.
+    - ``selected_node_ids() -> list[str]``, ``selected_edges() -> list[(source, target, slot)]``,
+      ``select_nodes(ids)``; use Qt's ``selectionChanged`` signal to follow the selection.
+    - ``delete_selected()``: one undoable step for the selected nodes and wires.
+    - ``add_node(kind, op, scene_pos, label=None) -> id``: pushes AddNode (a value gets a
+      fresh letter label a, b, c, ...); centred on ``scene_pos``.
+    - signals ``status_message(str)`` (refusals and errors, for the status bar) and
+      ``node_activated(str)`` (double-click on a node: e.g. focus the inspector).
+    - ``detach()``: unsubscribe from the document (before dropping the scene).
+
+``GraphView(scene: GraphScene, parent=None)``  (view.py), objectName ``"canvas"``
+    Grid background, wheel zoom / Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
+    rubber-band and Ctrl-click selection, Delete/Backspace, F = ``fit_all()``, Tab or a
+    letter key opens the search-to-add popup, a grad legend in the bottom-left corner.
+    - ``fit_all()``, ``zoom_in()``, ``zoom_out()``, ``reset_zoom()``, ``zoom() -> float``.
+    - ``add_node_at(kind: "value" | "op", op: str | None, scene_pos: QPointF) -> id``.
+    - ``open_search(text="")``: the search popup at the cursor.
+    - Drops: MIME type ``MIME_NODE = "application/x-backprop-playground-node"``, payload
+      ``b"value"`` or ``b"op:<name>"`` (e.g. ``b"op:mul"``); the node appears at the drop point.
+
+``render_document(doc, evaluation, path, *, grads_stale=False, scale=1.0) -> Path``
+    (render.py): PNG or SVG (by suffix) of the whole graph with the canvas's own items on a
+    white background, with the grad legend when there are grads. Needs a QApplication
+    (creates one if there is none).
+
+Commands (``playground.ui.commands``): ``AddNode``, ``DeleteItems`` (nodes + wires, one step),
+``Connect`` (replaces a filled slot in one step), ``Disconnect``, ``MoveNodes``, ``SetValue``,
+``SetLabel``, ``SetOutput``, ``PasteNodes`` (also Duplicate), ``AutoLayout``; helpers
+``copy_nodes(doc, ids) -> dict`` (plain data, JSON-able; ``CLIPBOARD_MIME`` for the clipboard)
+and ``PasteNodes(doc, data, offset=(40, 40), verb="Paste")`` whose ``new_ids`` lists what it made.
+"""
