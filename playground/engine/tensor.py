@@ -1,0 +1,639 @@
+"""A numpy-backed autograd ``Tensor``, driven by the same op table as the scalar ``Value``.
+
+PyTorch-like names: ``Tensor(data, requires_grad=False, dtype=None)``, ``.data``, ``.grad``,
+``.backward()``, ``x @ w + b``, ``.relu()``, ``.sum(axis, keepdims)``, ``cross_entropy``...
+
+How it works:
+- Element-wise ops evaluate ``op.forward(ARRAY, *arrays)`` with numpy broadcasting. Backward
+  multiplies the op's ``local`` derivatives (``op.local(ARRAY, *arrays, out)``) by the upstream
+  gradient and sums over the broadcast axes (un-broadcasting) to each input's shape.
+- Other ops (matmul, reductions, reshape, indexing, log-softmax, ...) live in
+  ``playground.ops.tensor_ops`` with a vector-Jacobian product.
+- A node stores its op, its inputs and its parameters: no closures, so no reference cycles.
+  Topological order is iterative (creation order), so depth is unlimited.
+- Only tensors that depend on a ``requires_grad`` leaf record a graph (and ``no_grad()``
+  turns recording off). After ``backward()`` every recorded node holds its ``grad``; leaves
+  accumulate across passes like PyTorch's, interior nodes hold the latest pass.
+- Numeric faults follow PyTorch float64: ``1/0 = inf``, ``log(-1) = nan``; nothing raises and
+  numpy emits no RuntimeWarning.
+- float32 stays float32: Python numbers take the tensor's dtype, gradients the input's dtype.
+
+Gradients never alias each other: a leaf's ``grad`` is its own array, safe to update in place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from playground.ops import ARRAY, get
+from playground.ops.table import ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SUB, TANH, Op
+from playground.ops.tensor_ops import (
+    CONCAT,
+    CROSS_ENTROPY,
+    GETITEM,
+    LOG_SOFTMAX,
+    MATMUL,
+    MAX,
+    MEAN,
+    RESHAPE,
+    SUM,
+    TRANSPOSE,
+    sum_to_shape,
+)
+
+__all__ = [
+    "Tensor",
+    "concat",
+    "cross_entropy",
+    "is_grad_enabled",
+    "log_softmax",
+    "no_grad",
+    "ones",
+    "softmax",
+    "stack",
+    "tensor",
+    "zeros",
+]
+
+_A = ARRAY
+_ndarray = np.ndarray
+_asarray = np.asarray
+_new = object.__new__
+_next_id = itertools.count().__next__
+
+# --- silencing numpy's floating-point warnings ------------------------------------------
+# ``np.errstate`` costs ~1.5 us per use, as much as a small op. numpy 2 keeps the error state
+# in a context variable; setting it directly costs ~0.1 us. Fall back to errstate elsewhere.
+try:
+    from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
+
+    _IGNORE = _make_extobj(all="ignore")
+    _quiet_set = _extobj_contextvar.set
+    _quiet_reset = _extobj_contextvar.reset
+except ImportError:  # pragma: no cover - older or newer numpy
+
+    def _quiet_set(_: Any = None) -> Any:
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def _quiet_reset(state: Any) -> None:
+        state.__exit__(None, None, None)
+
+    _IGNORE = None
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_grad_mode = _GradMode()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Within this block (in this thread), results record no graph, as ``torch.no_grad``."""
+    previous = _grad_mode.enabled
+    _grad_mode.enabled = False
+    try:
+        yield
+    finally:
+        _grad_mode.enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    return _grad_mode.enabled
+
+
+def _as_dtype(dtype: Any) -> np.dtype:
+    return np.dtype(dtype)
+
+
+class Tensor:
+    """An n-dimensional array with a gradient, remembering the op and inputs that produced it."""
+
+    __slots__ = ("_gown", "_id", "_inputs", "_op", "_params", "data", "grad", "requires_grad")
+    __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected operators
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        if dtype is not None:
+            arr = np.array(data, dtype=_as_dtype(dtype))
+        else:
+            arr = np.array(data)
+            if arr.dtype.kind != "f":
+                arr = arr.astype(np.float64)
+        if requires_grad and arr.dtype.kind not in "fc":
+            raise TypeError(f"only floating-point tensors can require grad, not {arr.dtype}")
+        self.data: np.ndarray = arr
+        self.grad: np.ndarray | None = None
+        self.requires_grad = bool(requires_grad)
+        self._op: Op | None = None
+        self._inputs: tuple[Tensor, ...] = ()
+        self._params: dict[str, Any] | None = None
+        self._id = _next_id()
+
+    # --- array-like properties ---------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def numel(self) -> int:
+        return self.data.size
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    @property
+    def op(self) -> Op | None:
+        """The op-table entry that produced this tensor (None for leaves and constants)."""
+        return self._op
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self._inputs
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The data array itself (shared, as ``torch.Tensor.numpy``)."""
+        return self.data
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, with no gradient history."""
+        return _const(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = ""
+        if self.data.dtype != np.float64:
+            extra += f", dtype={self.data.dtype}"
+        if self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    # --- element-wise ops, from the op table --------------------------------------------
+
+    def _binary(self, op: Op, other: Any) -> Tensor:
+        if other.__class__ is not Tensor:
+            other = _lift(other, self.data.dtype)
+        tok = _quiet_set(_IGNORE)
+        try:
+            out = op.forward(_A, self.data, other.data)
+        finally:
+            _quiet_reset(tok)
+        return _result(out, op, (self, other), None)
+
+    def _rbinary(self, op: Op, other: Any) -> Tensor:
+        return _lift(other, self.data.dtype)._binary(op, self)
+
+    def _unary(self, op: Op) -> Tensor:
+        tok = _quiet_set(_IGNORE)
+        try:
+            out = op.forward(_A, self.data)
+        finally:
+            _quiet_reset(tok)
+        return _result(out, op, (self,), None)
+
+    def __add__(self, other: Any) -> Tensor:
+        return self._binary(ADD, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return self._rbinary(ADD, other)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return self._binary(SUB, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return self._rbinary(SUB, other)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return self._binary(MUL, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return self._rbinary(MUL, other)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return self._binary(DIV, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return self._rbinary(DIV, other)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return self._binary(POW, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return self._rbinary(POW, other)
+
+    def __neg__(self) -> Tensor:
+        return self._unary(NEG)
+
+    def exp(self) -> Tensor:
+        return self._unary(EXP)
+
+    def log(self) -> Tensor:
+        return self._unary(LOG)
+
+    def tanh(self) -> Tensor:
+        return self._unary(TANH)
+
+    def relu(self) -> Tensor:
+        return self._unary(RELU)
+
+    def sigmoid(self) -> Tensor:
+        return self._unary(SIGMOID)
+
+    # --- other ops (playground.ops.tensor_ops) ------------------------------------------
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return self._binary(MATMUL, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return self._rbinary(MATMUL, other)
+
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return _apply(SUM, (self,), {"axis": _axis(axis), "keepdims": keepdims})
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return _apply(MEAN, (self,), {"axis": _axis(axis), "keepdims": keepdims})
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return _apply(MAX, (self,), {"axis": _axis(axis), "keepdims": keepdims})
+
+    def reshape(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], tuple | list):
+            shape = tuple(shape[0])
+        return _apply(RESHAPE, (self,), {"shape": tuple(int(n) for n in shape)})
+
+    def flatten(self) -> Tensor:
+        return self.reshape(-1)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Reverse the axes, or permute them: ``x.transpose(1, 0, 2)`` (numpy's meaning)."""
+        if len(axes) == 1 and isinstance(axes[0], tuple | list):
+            axes = tuple(axes[0])
+        perm = tuple(int(a) for a in axes) if axes else None
+        return _apply(TRANSPOSE, (self,), {"axes": perm})
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _apply(GETITEM, (self,), {"index": _index(index)})
+
+    def apply(self, name: str | Op, *others: Any, **params: Any) -> Tensor:
+        """Apply any op of the table by name: ``a.apply("mul", b)``, ``x.apply("sum", axis=0)``."""
+        op = get(name) if isinstance(name, str) else name
+        if op.arity != 1 + len(others) and op is not CONCAT:
+            raise TypeError(f"op {op.name!r} takes {op.arity} operands, got {1 + len(others)}")
+        dtype = self.data.dtype
+        inputs = (self, *(o if isinstance(o, Tensor) else _lift(o, dtype) for o in others))
+        if op.elementwise:
+            if params:
+                raise TypeError(f"element-wise op {op.name!r} takes no parameters")
+            return inputs[0]._binary(op, inputs[1]) if op.arity == 2 else self._unary(op)
+        return _apply(op, inputs, {**op.params, **params})
+
+    # --- comparisons and friends: no gradient ------------------------------------------
+
+    def __gt__(self, other: Any) -> Tensor:
+        return _const(self.data > _data(other))
+
+    def __ge__(self, other: Any) -> Tensor:
+        return _const(self.data >= _data(other))
+
+    def __lt__(self, other: Any) -> Tensor:
+        return _const(self.data < _data(other))
+
+    def __le__(self, other: Any) -> Tensor:
+        return _const(self.data <= _data(other))
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        return _const(np.asarray(self.data.argmax(axis=axis, keepdims=keepdims)))
+
+    # --- autograd ----------------------------------------------------------------------
+
+    def backward(self, gradient: Any = None) -> None:
+        """Fill ``grad`` on every recorded tensor this one depends on.
+
+        With no ``gradient`` the tensor must hold one element (a loss); otherwise ``gradient``
+        is d loss / d self, broadcastable to this tensor's shape.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward() on a tensor that does not require grad")
+        data = self.data
+        if gradient is None:
+            if data.size != 1:
+                raise RuntimeError(
+                    f"backward() needs a gradient for a non-scalar tensor of shape {data.shape}"
+                )
+            seed = np.ones_like(data)
+        else:
+            g = _data(gradient)
+            seed = np.array(np.broadcast_to(g, data.shape), dtype=data.dtype)
+        order = topological_order(self, reset_interior=True)
+        _accumulate(self, seed, True)
+        tok = _quiet_set(_IGNORE)
+        try:
+            for v in reversed(order):
+                inputs = v._inputs
+                if not inputs:
+                    continue
+                g = v.grad
+                if g is None:
+                    continue
+                _backward_node(v, inputs, g)
+        finally:
+            _quiet_reset(tok)
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to None on this tensor and every recorded tensor it depends on."""
+        for v in topological_order(self):
+            v.grad = None
+
+
+def _backward_node(v: Tensor, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
+    """Accumulate d loss / d input into each input of ``v`` that requires grad."""
+    op = v._op
+    local = op.local  # type: ignore[union-attr]
+    if local is not None:  # element-wise: local derivative times g, then un-broadcast
+        if len(inputs) == 2:
+            a, b = inputs
+            locals_ = local(_A, a.data, b.data, v.data)
+        else:
+            locals_ = local(_A, inputs[0].data, v.data)
+        for x, d in zip(inputs, locals_, strict=True):
+            if not x.requires_grad:
+                continue
+            cls = d.__class__
+            if cls is float or cls is int:
+                if d == 1.0:
+                    c = g
+                elif d == -1.0:
+                    c = -g
+                else:
+                    c = g * d
+            else:
+                c = d * g
+            if c.__class__ is not _ndarray:
+                c = _asarray(c)
+            shape = x.data.shape
+            if c.shape != shape:
+                c = sum_to_shape(c, shape)
+                fresh = True
+            else:
+                fresh = c is not g
+            _accumulate(x, c, fresh)
+        return
+    needs = tuple(x.requires_grad for x in inputs)
+    params = v._params
+    datas = [x.data for x in inputs]
+    grads = op.vjp(g, v.data, *datas, needs=needs, **(params or _NO_PARAMS))  # type: ignore[union-attr]
+    for x, c in zip(inputs, grads, strict=True):
+        if c is None or not x.requires_grad:
+            continue
+        if c.__class__ is not _ndarray:
+            c = _asarray(c)
+        _accumulate(x, c, c.base is None and c is not g)
+
+
+def _accumulate(x: Tensor, c: np.ndarray, fresh: bool) -> None:
+    """``x.grad += c``, without ever letting two gradients share memory.
+
+    ``fresh`` says ``c`` is a new array nobody else holds. A gradient passed through unchanged
+    (``a + b`` hands its own gradient to both inputs) is not fresh: interior nodes may share
+    it (they only read it), a leaf gets a copy, and a second contribution makes a new array.
+    """
+    if c.dtype != x.data.dtype:
+        c = c.astype(x.data.dtype)
+        fresh = True
+    old = x.grad
+    if old is None:
+        if not fresh and not x._inputs:
+            c = c.copy()
+            fresh = True
+        x.grad = c
+        x._gown = fresh
+    elif old.__class__ is _ndarray and (not x._inputs or x._gown):
+        old += c  # a leaf's grad (or a fresh interior one) is ours to update in place
+    else:
+        x.grad = _asarray(old + c)  # shared, or something a user assigned (``p.grad = 0``)
+        x._gown = True
+
+
+_creation_id = attrgetter("_id")
+_NO_PARAMS: dict[str, Any] = {}
+
+
+def topological_order(root: Tensor, reset_interior: bool = False) -> list[Tensor]:
+    """Every recorded tensor ``root`` depends on (itself included), inputs before results.
+
+    Only tensors that require grad are visited (constants take no gradient). Iterative, so
+    depth is unlimited; inputs are created before results, so creation order is topological.
+    ``reset_interior`` sets the grad of every non-leaf to None (a fresh backward pass).
+    """
+    seen = {id(root)}
+    stack = [root]
+    nodes = []
+    push = stack.append
+    while stack:
+        v = stack.pop()
+        nodes.append(v)
+        inputs = v._inputs
+        if not inputs:
+            continue
+        if reset_interior:
+            v.grad = None
+        for x in inputs:
+            if x.requires_grad and id(x) not in seen:
+                seen.add(id(x))
+                push(x)
+    nodes.sort(key=_creation_id)
+    return nodes
+
+
+# --- construction helpers ------------------------------------------------------------------
+
+
+def _result(out: Any, op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any] | None) -> Tensor:
+    """Wrap an op's output array, recording the graph if any input requires grad."""
+    if out.__class__ is not _ndarray:
+        out = _asarray(out)
+    t = _new(Tensor)
+    t.data = out
+    t.grad = None
+    for x in inputs:
+        if x.requires_grad:
+            if _grad_mode.enabled:
+                t.requires_grad = True
+                t._op = op
+                t._inputs = inputs
+                t._params = params
+                t._id = _next_id()
+                return t
+            break
+    t.requires_grad = False
+    t._op = None
+    t._inputs = ()
+    t._params = None
+    t._id = _next_id()
+    return t
+
+
+def _apply(op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Tensor:
+    """Run a table op's forward on the inputs' arrays and record the node."""
+    tok = _quiet_set(_IGNORE)
+    try:
+        out = op.forward(_A, *[x.data for x in inputs], **params)
+    finally:
+        _quiet_reset(tok)
+    return _result(out, op, inputs, params)
+
+
+def _const(arr: np.ndarray) -> Tensor:
+    """A leaf holding ``arr`` as it is (no copy, any dtype), requiring no grad."""
+    t = _new(Tensor)
+    t.data = arr
+    t.grad = None
+    t.requires_grad = False
+    t._op = None
+    t._inputs = ()
+    t._params = None
+    t._id = _next_id()
+    return t
+
+
+def _lift(x: Any, dtype: np.dtype) -> Tensor:
+    """An operand that is not a Tensor, as a constant tensor.
+
+    Numbers (and 0-d or integer arrays) take the other operand's floating dtype, so float32
+    stays float32; float arrays keep their own dtype (numpy promotion applies).
+    """
+    if isinstance(x, Tensor):
+        return x
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float64)
+    if isinstance(x, _ndarray):
+        if x.ndim and x.dtype.kind in "fc":
+            return _const(x)
+        return _const(x.astype(dtype))
+    return _const(np.asarray(x, dtype=dtype))
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _axis(axis: Any) -> Any:
+    if axis is None or isinstance(axis, int):
+        return axis
+    if isinstance(axis, np.integer):
+        return int(axis)
+    return tuple(int(a) for a in axis)
+
+
+def _index(index: Any) -> Any:
+    """Indices as numpy wants them: Tensors and lists become arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index(i) for i in index)
+    if isinstance(index, Tensor):
+        index = index.data
+        return index.astype(np.intp) if index.dtype.kind == "f" else index
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+# --- functions -----------------------------------------------------------------------------
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Same as ``Tensor(...)``, as ``torch.tensor``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    return Tensor(np.zeros(shape, dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    return Tensor(np.ones(shape, dtype=dtype), requires_grad=requires_grad)
+
+
+def _tensors(xs: Iterable[Any]) -> tuple[Tensor, ...]:
+    items = list(xs)
+    if not items:
+        raise ValueError("need at least one tensor")
+    dtype = next((x.data.dtype for x in items if isinstance(x, Tensor)), np.dtype(np.float64))
+    return tuple(_lift(x, dtype) if not isinstance(x, Tensor) else x for x in items)
+
+
+def concat(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis (``torch.cat``)."""
+    return _apply(CONCAT, _tensors(tensors), {"axis": int(axis)})
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along a new axis (``torch.stack``)."""
+    xs = _tensors(tensors)
+    ndim = xs[0].ndim + 1
+    ax = int(axis) % ndim
+    parts = [x.reshape(*x.shape[:ax], 1, *x.shape[ax:]) for x in xs]
+    return concat(parts, axis=ax)
+
+
+def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
+    """log(softmax(x)) along ``axis``, stable for large logits."""
+    return _apply(LOG_SOFTMAX, (x,), {"axis": int(axis)})
+
+
+def softmax(x: Tensor, axis: int = -1) -> Tensor:
+    return log_softmax(x, axis).exp()
+
+
+def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy (fused log-softmax + negative log-likelihood).
+
+    ``logits`` is (N, C) (or (C,) for one sample); ``targets`` holds N class indices (ints),
+    or class probabilities of the logits' shape. ``reduction``: "mean" (default), "sum" or
+    "none" (one loss per sample).
+    """
+    if not isinstance(logits, Tensor):
+        logits = Tensor(logits)
+    t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    if t.dtype.kind == "f" and t.ndim < logits.ndim:
+        t = t.astype(np.intp)  # class indices that came as floats
+    return _apply(CROSS_ENTROPY, (logits, _const(t)), {"reduction": reduction})

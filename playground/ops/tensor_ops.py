@@ -1,0 +1,326 @@
+"""Ops that are not element-wise: they exist on tensors only and carry a vector-Jacobian product.
+
+Each entry's ``forward(m, *inputs, **params)`` runs on numpy arrays (``m`` is ``mathlib.ARRAY``)
+and its ``vjp(g, out, *inputs, needs=..., **params)`` maps the output's gradient ``g`` to one
+gradient per input, each of that input's shape. ``needs`` holds one flag per input; a vjp may
+return ``None`` for an input whose flag is false (matmul skips the product it would not use).
+Inputs that are not differentiable (cross-entropy's targets) always get ``None``.
+
+Templates: ``{0}``, ``{1}`` are the inputs, ``{axis}`` etc. the op's parameters.
+The ``Tensor`` engine (``playground.engine.tensor``) is the only evaluator of these entries;
+the scalar ``Value`` does not support them (``scalar=False``).
+
+Numeric faults follow PyTorch: inf/nan, never an exception. The engine silences numpy's
+floating-point warnings around every forward and backward, so vjps stay plain numpy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from playground.ops.table import Op, register
+
+Axis = int | tuple[int, ...] | None
+CATEGORY = "Tensor"
+
+
+def _norm_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """Reduction axes as a sorted tuple of non-negative ints (``None`` = all)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int | np.integer):
+        return (int(axis) % ndim if ndim else 0,)
+    return tuple(sorted(int(a) % ndim for a in axis))
+
+
+def _expand_reduced(g: Any, x_ndim: int, axis: Axis, keepdims: bool) -> Any:
+    """Put back the reduced axes of a reduction's output (as size 1) so it broadcasts to x."""
+    if keepdims or x_ndim == 0:
+        return g
+    if axis is None:
+        return np.reshape(g, (1,) * x_ndim)
+    return np.expand_dims(g, _norm_axes(axis, x_ndim))
+
+
+def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
+    """Undo numpy broadcasting: sum ``g`` over the axes along which ``shape`` was stretched."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    return g.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+# --- matmul -------------------------------------------------------------------------------
+
+
+def _matmul_vjp(g: Any, out: Any, a: Any, b: Any, needs: tuple[bool, ...] = (True, True)):
+    if a.ndim == 2 and b.ndim == 2:  # the common case: no reshaping, BLAS takes the transposes
+        da = g @ b.T if needs[0] else None
+        db = a.T @ g if needs[1] else None
+        return da, db
+    # General case: numpy's rules. 1-D operands are promoted to matrices and stacked
+    # (batch) dimensions broadcast, so each gradient is summed back to its operand's shape.
+    a2 = a[None, :] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    g2 = g
+    if b.ndim == 1:  # b's dropped axis was the last one, a's the one before it
+        g2 = np.expand_dims(g2, -1)
+    if a.ndim == 1:
+        g2 = np.expand_dims(g2, -2)
+    da = db = None
+    if needs[0]:
+        da = sum_to_shape(np.asarray(g2 @ np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
+    if needs[1]:
+        db = sum_to_shape(np.asarray(np.swapaxes(a2, -1, -2) @ g2), b2.shape).reshape(b.shape)
+    return da, db
+
+
+MATMUL = register(Op(
+    "matmul", 2, "@", CATEGORY, ("a", "b"),
+    forward=lambda m, a, b: a @ b,
+    local=None,
+    local_text=("g @ bᵀ", "aᵀ @ g"),
+    description="Matrix product a @ b (vectors and stacks of matrices follow numpy's rules).",
+    py="({0} @ {1})", torch="({0} @ {1})",
+    vjp=_matmul_vjp, scalar=False,
+))
+
+
+# --- reductions ---------------------------------------------------------------------------
+
+
+def _sum_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = False, needs=None):
+    return (np.broadcast_to(_expand_reduced(g, x.ndim, axis, keepdims), x.shape),)
+
+
+def _count(x: Any, axis: Axis) -> int:
+    if axis is None:
+        return x.size
+    n = 1
+    for a in _norm_axes(axis, x.ndim):
+        n *= x.shape[a]
+    return n
+
+
+def _mean_forward(m: Any, x: Any, axis: Axis = None, keepdims: bool = False) -> Any:
+    # x.mean() of float32 accumulates in float32 and returns float32, as torch does.
+    return x.mean(axis=axis, keepdims=keepdims)
+
+
+def _mean_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = False, needs=None):
+    n = _count(x, axis)
+    return (np.broadcast_to(_expand_reduced(g, x.ndim, axis, keepdims) / n, x.shape),)
+
+
+def _max_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = False, needs=None):
+    # Like torch.amax: the gradient is shared equally among tied maxima.
+    outk = _expand_reduced(out, x.ndim, axis, keepdims)
+    gk = _expand_reduced(g, x.ndim, axis, keepdims)
+    mask = x == outk
+    count = mask.sum(axis=axis, keepdims=True) if axis is not None else mask.sum()
+    return (mask * (gk / count).astype(x.dtype, copy=False),)
+
+
+SUM = register(Op(
+    "sum", 1, "Σ", CATEGORY, ("x",),
+    forward=lambda m, x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
+    local=None,
+    local_text=("g broadcast back to x's shape",),
+    description="Sum of the elements (over all of them, or along an axis).",
+    py="{0}.sum(axis={axis}, keepdims={keepdims})",
+    torch="{0}.sum(dim={axis}, keepdim={keepdims})",
+    vjp=_sum_vjp, params={"axis": None, "keepdims": False}, scalar=False,
+))
+MEAN = register(Op(
+    "mean", 1, "mean", CATEGORY, ("x",),
+    forward=_mean_forward,
+    local=None,
+    local_text=("g / n broadcast back to x's shape",),
+    description="Average of the elements (over all of them, or along an axis).",
+    py="{0}.mean(axis={axis}, keepdims={keepdims})",
+    torch="{0}.mean(dim={axis}, keepdim={keepdims})",
+    vjp=_mean_vjp, params={"axis": None, "keepdims": False}, scalar=False,
+))
+MAX = register(Op(
+    "max", 1, "max", CATEGORY, ("x",),
+    forward=lambda m, x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
+    local=None,
+    local_text=("g where x is the maximum (shared among ties), else 0",),
+    description="Largest element (over all of them, or along an axis).",
+    py="{0}.max(axis={axis}, keepdims={keepdims})",
+    torch="torch.amax({0}, dim={axis}, keepdim={keepdims})",
+    vjp=_max_vjp, params={"axis": None, "keepdims": False}, scalar=False,
+))
+
+
+# --- shape --------------------------------------------------------------------------------
+
+
+def _reshape_vjp(g: Any, out: Any, x: Any, shape: tuple[int, ...] = (), needs=None):
+    return (g.reshape(x.shape),)
+
+
+def _transpose_forward(m: Any, x: Any, axes: tuple[int, ...] | None = None) -> Any:
+    return np.transpose(x, axes)
+
+
+def _transpose_vjp(g: Any, out: Any, x: Any, axes: tuple[int, ...] | None = None, needs=None):
+    if axes is None:
+        return (np.transpose(g),)
+    return (np.transpose(g, np.argsort([a % x.ndim for a in axes])),)
+
+
+def _is_basic_index(index: Any) -> bool:
+    """True if ``index`` uses only ints, slices, None and Ellipsis (no element repeats)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        i is None or i is Ellipsis or isinstance(i, int | slice | np.integer) for i in items
+    )
+
+
+def _getitem_vjp(g: Any, out: Any, x: Any, index: Any = None, needs=None):
+    dx = np.zeros(x.shape, dtype=x.dtype)
+    if _is_basic_index(index):
+        dx[index] = g
+    else:
+        np.add.at(dx, index, g)  # integer arrays may repeat an element: contributions add up
+    return (dx,)
+
+
+RESHAPE = register(Op(
+    "reshape", 1, "reshape", CATEGORY, ("x",),
+    forward=lambda m, x, shape=(): np.reshape(x, shape),
+    local=None,
+    local_text=("g reshaped back to x's shape",),
+    description="The same elements, in a new shape.",
+    py="{0}.reshape({shape})", torch="{0}.reshape({shape})",
+    vjp=_reshape_vjp, params={"shape": ()}, scalar=False,
+))
+TRANSPOSE = register(Op(
+    "transpose", 1, "ᵀ", CATEGORY, ("x",),
+    forward=_transpose_forward,
+    local=None,
+    local_text=("g transposed back",),
+    description="Permute the axes (reverse them by default: the matrix transpose).",
+    py="{0}.transpose({axes})", torch="{0}.permute({axes})",
+    vjp=_transpose_vjp, params={"axes": None}, scalar=False,
+))
+GETITEM = register(Op(
+    "getitem", 1, "[ ]", CATEGORY, ("x",),
+    forward=lambda m, x, index=(): x[index],
+    local=None,
+    local_text=("g scattered back to the selected positions (repeats add up)",),
+    description="Indexing and slicing: x[index], integer arrays included.",
+    py="{0}[{index}]", torch="{0}[{index}]",
+    vjp=_getitem_vjp, params={"index": ()}, scalar=False,
+))
+
+
+def _concat_vjp(g: Any, out: Any, *xs: Any, axis: int = 0, needs=None):
+    ax = axis % g.ndim
+    bounds = np.cumsum([x.shape[ax] for x in xs])[:-1]
+    parts = np.split(g, bounds, axis=ax)
+    if needs is None:
+        return tuple(parts)
+    return tuple(p if n else None for p, n in zip(parts, needs, strict=True))
+
+
+CONCAT = register(Op(
+    "concat", 2, "concat", CATEGORY, ("a", "b"),
+    # Any number of inputs in code (Tensor's concat); two ports on the canvas.
+    forward=lambda m, *xs, axis=0: np.concatenate(xs, axis=axis),
+    local=None,
+    local_text=("g's slice for a", "g's slice for b"),
+    description="Join tensors along an existing axis.",
+    py="concat([{0}, {1}], axis={axis})", torch="torch.cat([{0}, {1}], dim={axis})",
+    vjp=_concat_vjp, params={"axis": 0}, scalar=False,
+))
+
+
+# --- softmax family -----------------------------------------------------------------------
+
+
+def _log_softmax_forward(m: Any, x: Any, axis: int = -1) -> Any:
+    # Shift by the max so exp never overflows: log_softmax(x) = x - max - log Σ exp(x - max).
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _log_softmax_vjp(g: Any, out: Any, x: Any, axis: int = -1, needs=None):
+    return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
+
+
+LOG_SOFTMAX = register(Op(
+    "log_softmax", 1, "log softmax", CATEGORY, ("x",),
+    forward=_log_softmax_forward,
+    local=None,
+    local_text=("g − softmax(x)·Σg",),
+    description="log(softmax(x)) along an axis, computed stably (shifted by the max).",
+    py="log_softmax({0}, axis={axis})", torch="torch.log_softmax({0}, dim={axis})",
+    vjp=_log_softmax_vjp, params={"axis": -1}, scalar=False,
+))
+
+
+def _ce_parts(logits: Any, targets: Any) -> tuple[Any, Any]:
+    """(log-probabilities as (N, C), targets as class indices (N,) or probabilities (N, C))."""
+    logp = _log_softmax_forward(None, logits if logits.ndim == 2 else logits[None, :], axis=-1)
+    if targets.dtype.kind in "iu":
+        t = np.reshape(targets, (-1,))
+        if t.shape[0] != logp.shape[0]:
+            raise ValueError(
+                f"cross_entropy: {t.shape[0]} targets for {logp.shape[0]} rows of logits"
+            )
+        if t.size and (t.min() < 0 or t.max() >= logp.shape[1]):
+            raise IndexError(f"cross_entropy: a target is outside 0..{logp.shape[1] - 1}")
+        return logp, t.astype(np.intp, copy=False)
+    probs = targets if targets.ndim == 2 else targets[None, :]
+    if probs.shape != logp.shape:
+        raise ValueError(f"cross_entropy: targets {targets.shape} do not match {logits.shape}")
+    return logp, probs
+
+
+def _cross_entropy_forward(m: Any, logits: Any, targets: Any, reduction: str = "mean") -> Any:
+    logp, t = _ce_parts(logits, targets)
+    losses = -logp[np.arange(logp.shape[0]), t] if t.ndim == 1 else -(t * logp).sum(axis=1)
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses if logits.ndim == 2 else losses[0]
+    raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
+def _cross_entropy_vjp(g: Any, out: Any, logits: Any, targets: Any, reduction: str = "mean",
+                       needs=None):
+    logp, t = _ce_parts(logits, targets)
+    d = np.exp(logp)  # softmax
+    n = logp.shape[0]
+    if t.ndim == 1:
+        d[np.arange(n), t] -= 1.0
+    else:
+        d = d * t.sum(axis=1, keepdims=True) - t  # soft targets: d/dz of -Σ t·log softmax(z)
+    if reduction == "mean":
+        d *= g / n
+    elif reduction == "sum":
+        d *= g
+    else:
+        d *= np.reshape(g, (n, 1))
+    return d.reshape(logits.shape).astype(logits.dtype, copy=False), None
+
+
+CROSS_ENTROPY = register(Op(
+    "cross_entropy", 2, "CE", CATEGORY, ("logits", "targets"),
+    forward=_cross_entropy_forward,
+    local=None,
+    local_text=("(softmax(logits) − onehot(targets)) · g / N", "none (class labels)"),
+    description="Softmax cross-entropy of class logits against integer labels (or class "
+    "probabilities), averaged over the batch. Fused and stable: logits of 1000 are fine.",
+    py="cross_entropy({0}, {1})", torch="torch.nn.functional.cross_entropy({0}, {1})",
+    vjp=_cross_entropy_vjp, params={"reduction": "mean"}, scalar=False,
+))
