@@ -17,6 +17,8 @@ Conventions:
 - ``contributions[(source, target, slot)]`` is the gradient that flowed along that edge:
   ``local_slot * target.grad``, reduced to the source's shape. Summed over a node's outgoing
   edges it gives the node's grad (``b = a + a`` has two edges from ``a``).
+- Engine: ``Value`` when every literal is a number and every op is scalar, else ``Tensor``
+  (numbers become 0-d tensors; a 0-d result is reported as a float, others as arrays).
 - A tensor output that is not a single number is seeded with ones, as if it were summed.
 """
 
@@ -29,16 +31,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from playground.engine.tensor import Tensor
 from playground.engine.value import Value
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.validate import literal_problem
 from playground.ops import ARRAY, OPS, SCALAR, Op
 from playground.ops.table import ADD, MUL
-
-try:  # the tensor engine lands separately; scalars must work without it
-    from playground.engine.tensor import Tensor
-except ImportError:  # pragma: no cover - only before the tensor engine exists
-    Tensor = None  # type: ignore[assignment,misc]
 
 Data = float | np.ndarray
 
@@ -79,9 +77,6 @@ class Evaluation:
     def errors(self) -> dict[str, str]:
         """node id -> error, for the nodes that have one."""
         return {n: r.error for n, r in self.results.items() if r.error is not None}
-
-
-TENSOR_ENGINE_MISSING = "tensors need the tensor engine"
 
 
 def evaluate(doc: GraphDocument, backward: bool = False) -> Evaluation:
@@ -127,7 +122,7 @@ class _Run:
         # multigraph). The document never holds a cycle; ``_forward`` notices one anyway.
         order = list(nx.dfs_postorder_nodes(nx.reverse_view(self.g)))
         self.tensor = self._needs_tensor()
-        self.engine = "tensor" if (self.tensor and Tensor is not None) else "scalar"
+        self.engine = "tensor" if self.tensor else "scalar"
         if not self._forward(order):
             return self._cycle()
 
@@ -241,15 +236,11 @@ class _Run:
             raise _NodeProblem(problem)
         if self.engine == "tensor":
             return Tensor(np.array(value, dtype=np.float64), requires_grad=True)
-        if isinstance(value, list | tuple):
-            raise _NodeProblem(TENSOR_ENGINE_MISSING)
         return Value(float(value), label=label)
 
     def _apply(self, op: Op, args: list[Any]) -> Any:
         if self.engine == "tensor":
             return _tensor_apply(op, args)
-        if not op.scalar:
-            raise _NodeProblem(TENSOR_ENGINE_MISSING)
         a = args[0]
         return a._apply(op) if op.arity == 1 else a._apply(op, args[1])
 
@@ -299,9 +290,11 @@ class _Run:
                         c = _unbroadcast(np.asarray(c, dtype=np.float64), np.shape(ins[slot]))
                     contributions[(s, t, slot)] = c
             else:
-                vjp = op.vjp(g, vt.data, *ins, **op.params)  # type: ignore[misc]
+                params = getattr(vt, "_params", None) or op.params
+                vjp = op.vjp(g, vt.data, *ins, **params)  # type: ignore[misc]
                 for slot, s in enumerate(sources):
-                    contributions[(s, t, slot)] = np.asarray(vjp[slot], dtype=np.float64)
+                    if vjp[slot] is not None:  # None: not differentiable (class targets)
+                        contributions[(s, t, slot)] = np.asarray(vjp[slot], dtype=np.float64)
         return grads, contributions
 
     # --- results -----------------------------------------------------------------------
@@ -426,12 +419,38 @@ def _engine_message(exc: Exception, attrs: dict[str, Any]) -> str:
     return text
 
 
-# --- tensor engine adapters (filled in when playground.engine.tensor lands) ---------------
+# --- tensor engine adapters ---------------------------------------------------------------
 
 
 def _tensor_apply(op: Op, args: list[Any]) -> Any:
-    raise _NodeProblem(TENSOR_ENGINE_MISSING)
+    shapes = [a.data.shape for a in args]
+    if op.elementwise and len(args) == 2:
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise _NodeProblem(_shape_mismatch(op, shapes)) from None
+    try:
+        return args[0].apply(op, *args[1:])
+    except (ValueError, IndexError, TypeError) as exc:
+        text = str(exc)
+        if len(args) == 2 and any(w in text for w in ("mismatch", "broadcast", "align", "shape")):
+            raise _NodeProblem(_shape_mismatch(op, shapes)) from None
+        raise _NodeProblem(
+            f"{op.symbol} cannot take shape {_shape_text(shapes[0])}: {text}"
+        ) from None
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "() (a number)" if not shape else str(shape)
+
+
+def _shape_mismatch(op: Op, shapes: list[tuple[int, ...]]) -> str:
+    listed = " and ".join(_shape_text(s) for s in shapes)
+    return f"shapes {listed} do not match for {op.symbol}"
 
 
 def _tensor_backward(root: Any) -> None:
-    raise _NodeProblem(TENSOR_ENGINE_MISSING)
+    if root.data.size == 1:
+        root.backward()
+    else:  # seeded with ones: the gradient of the sum of the output's elements
+        root.backward(np.ones_like(root.data))
