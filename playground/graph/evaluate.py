@@ -32,7 +32,7 @@ import networkx as nx
 import numpy as np
 
 from playground.engine.tensor import Tensor
-from playground.engine.value import Value
+from playground.engine.value import Value, paused_gc
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.validate import literal_problem
 from playground.ops import ARRAY, OPS, SCALAR, Op
@@ -82,7 +82,8 @@ class Evaluation:
 def evaluate(doc: GraphDocument, backward: bool = False) -> Evaluation:
     """Forward (and with ``backward`` also backward) through the whole document. Never raises."""
     try:
-        return _Run(doc, backward).run()
+        with paused_gc():  # engine nodes form no cycles: nothing for the collector to find
+            return _Run(doc, backward).run()
     except Exception as exc:  # a bug here must not take the editor down
         results = {n: NodeResult(None, None, error=f"internal error: {exc}") for n in _ids(doc)}
         return Evaluation(
