@@ -214,7 +214,23 @@ class Tensor:
             out = op.forward(_A, self.data, other.data)
         finally:
             _quiet_reset(tok)
-        return _result(out, op, (self, other), None)
+        # _result(), inlined: this is most of the nodes of a network
+        if out.__class__ is not _ndarray:
+            out = _asarray(out)
+        t = _new(Tensor)
+        t.data = out
+        t.grad = None
+        if (self.requires_grad or other.requires_grad) and _grad_mode.enabled:
+            t.requires_grad = True
+            t._op = op
+            t._inputs = (self, other)
+        else:
+            t.requires_grad = False
+            t._op = None
+            t._inputs = ()
+        t._params = None
+        t._id = _next_id()
+        return t
 
     def _rbinary(self, op: Op, other: Any) -> Tensor:
         return _lift(other, self.data.dtype)._binary(op, self)
@@ -225,7 +241,22 @@ class Tensor:
             out = op.forward(_A, self.data)
         finally:
             _quiet_reset(tok)
-        return _result(out, op, (self,), None)
+        if out.__class__ is not _ndarray:
+            out = _asarray(out)
+        t = _new(Tensor)
+        t.data = out
+        t.grad = None
+        if self.requires_grad and _grad_mode.enabled:
+            t.requires_grad = True
+            t._op = op
+            t._inputs = (self,)
+        else:
+            t.requires_grad = False
+            t._op = None
+            t._inputs = ()
+        t._params = None
+        t._id = _next_id()
+        return t
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(ADD, other)
@@ -284,13 +315,19 @@ class Tensor:
         return self._rbinary(MATMUL, other)
 
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        return _apply(SUM, (self,), {"axis": _axis(axis), "keepdims": keepdims})
+        if axis is not None:
+            axis = _axis(axis)
+        return _apply1(SUM, self, {"axis": axis, "keepdims": keepdims})
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        return _apply(MEAN, (self,), {"axis": _axis(axis), "keepdims": keepdims})
+        if axis is not None:
+            axis = _axis(axis)
+        return _apply1(MEAN, self, {"axis": axis, "keepdims": keepdims})
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        return _apply(MAX, (self,), {"axis": _axis(axis), "keepdims": keepdims})
+        if axis is not None:
+            axis = _axis(axis)
+        return _apply1(MAX, self, {"axis": axis, "keepdims": keepdims})
 
     def reshape(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], tuple | list):
@@ -356,10 +393,11 @@ class Tensor:
                 raise RuntimeError(
                     f"backward() needs a gradient for a non-scalar tensor of shape {data.shape}"
                 )
-            seed = np.ones_like(data)
+            seed = _empty(data.shape, data.dtype)
+            seed.fill(1)
         else:
-            g = _data(gradient)
-            seed = np.array(np.broadcast_to(g, data.shape), dtype=data.dtype)
+            seed = _empty(data.shape, data.dtype)
+            seed[...] = _data(gradient)
         order = topological_order(self, reset_interior=True)
         _accumulate(self, seed, True)
         tok = _quiet_set(_IGNORE)
@@ -371,7 +409,23 @@ class Tensor:
                 g = v.grad
                 if g is None:
                     continue
-                _backward_node(v, inputs, g)
+                op = v._op
+                local = op.local  # type: ignore[union-attr]
+                if local is None:
+                    _vjp_step(v, op, inputs, g)  # type: ignore[arg-type]
+                elif len(inputs) == 2:
+                    a, b = inputs
+                    da, db = local(_A, a.data, b.data, v.data)
+                    if a is b:  # x * x: one contribution, d/da + d/db
+                        _contribute(a, da + db, g)
+                        continue
+                    if a.requires_grad:
+                        _contribute(a, da, g)
+                    if b.requires_grad:
+                        _contribute(b, db, g)
+                else:
+                    a = inputs[0]
+                    _contribute(a, local(_A, a.data, v.data)[0], g)
         finally:
             _quiet_reset(tok)
 
@@ -381,48 +435,47 @@ class Tensor:
             v.grad = None
 
 
-def _backward_node(v: Tensor, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
-    """Accumulate d loss / d input into each input of ``v`` that requires grad."""
-    op = v._op
-    local = op.local  # type: ignore[union-attr]
-    if local is not None:  # element-wise: local derivative times g, then un-broadcast
-        if len(inputs) == 2:
-            a, b = inputs
-            locals_ = local(_A, a.data, b.data, v.data)
+_empty = np.empty
+_NEEDS_ONE = (True,)
+_NO_PARAMS: dict[str, Any] = {}
+
+
+def _contribute(x: Tensor, d: Any, g: np.ndarray) -> None:
+    """Element-wise chain rule: ``x.grad += un-broadcast(d * g)``, ``d`` the local derivative."""
+    if d.__class__ is float:
+        if d == 1.0:
+            c = g
+        elif d == -1.0:
+            c = -g
         else:
-            locals_ = local(_A, inputs[0].data, v.data)
-        for x, d in zip(inputs, locals_, strict=True):
-            if not x.requires_grad:
-                continue
-            cls = d.__class__
-            if cls is float or cls is int:
-                if d == 1.0:
-                    c = g
-                elif d == -1.0:
-                    c = -g
-                else:
-                    c = g * d
-            else:
-                c = d * g
-            if c.__class__ is not _ndarray:
-                c = _asarray(c)
-            shape = x.data.shape
-            if c.shape != shape:
-                c = sum_to_shape(c, shape)
-                fresh = True
-            else:
-                fresh = c is not g
-            _accumulate(x, c, fresh)
-        return
-    needs = tuple(x.requires_grad for x in inputs)
+            c = g * d
+    else:
+        c = d * g
+    if c.__class__ is not _ndarray:
+        c = _asarray(c)
+    shape = x.data.shape
+    if c.shape != shape:
+        _accumulate(x, sum_to_shape(c, shape), True)
+    else:
+        _accumulate(x, c, c is not g)
+
+
+def _vjp_step(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
+    """Chain rule through an op's vector-Jacobian product."""
+    if len(inputs) == 1:
+        needs = _NEEDS_ONE  # v requires grad, so its only input does
+        datas = (inputs[0].data,)
+    else:
+        needs = tuple([x.requires_grad for x in inputs])
+        datas = tuple([x.data for x in inputs])
     params = v._params
-    datas = [x.data for x in inputs]
-    grads = op.vjp(g, v.data, *datas, needs=needs, **(params or _NO_PARAMS))  # type: ignore[union-attr]
+    grads = op.vjp(g, v.data, *datas, needs=needs, **(params or _NO_PARAMS))  # type: ignore[misc]
     for x, c in zip(inputs, grads, strict=True):
         if c is None or not x.requires_grad:
             continue
         if c.__class__ is not _ndarray:
             c = _asarray(c)
+        # A vjp returns new arrays or views (reshape, transpose, split): views are not ours.
         _accumulate(x, c, c.base is None and c is not g)
 
 
@@ -433,8 +486,9 @@ def _accumulate(x: Tensor, c: np.ndarray, fresh: bool) -> None:
     (``a + b`` hands its own gradient to both inputs) is not fresh: interior nodes may share
     it (they only read it), a leaf gets a copy, and a second contribution makes a new array.
     """
-    if c.dtype != x.data.dtype:
-        c = c.astype(x.data.dtype)
+    dtype = x.data.dtype
+    if c.dtype is not dtype and c.dtype != dtype:
+        c = c.astype(dtype)
         fresh = True
     old = x.grad
     if old is None:
@@ -451,7 +505,6 @@ def _accumulate(x: Tensor, c: np.ndarray, fresh: bool) -> None:
 
 
 _creation_id = attrgetter("_id")
-_NO_PARAMS: dict[str, Any] = {}
 
 
 def topological_order(root: Tensor, reset_interior: bool = False) -> list[Tensor]:
@@ -461,10 +514,11 @@ def topological_order(root: Tensor, reset_interior: bool = False) -> list[Tensor
     depth is unlimited; inputs are created before results, so creation order is topological.
     ``reset_interior`` sets the grad of every non-leaf to None (a fresh backward pass).
     """
-    seen = {id(root)}
+    seen = {root}  # Tensor keeps identity hashing and equality (no __eq__)
     stack = [root]
     nodes = []
     push = stack.append
+    add = seen.add
     while stack:
         v = stack.pop()
         nodes.append(v)
@@ -474,8 +528,8 @@ def topological_order(root: Tensor, reset_interior: bool = False) -> list[Tensor
         if reset_interior:
             v.grad = None
         for x in inputs:
-            if x.requires_grad and id(x) not in seen:
-                seen.add(id(x))
+            if x not in seen and x.requires_grad:
+                add(x)
                 push(x)
     nodes.sort(key=_creation_id)
     return nodes
@@ -519,6 +573,16 @@ def _apply(op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Tensor
     return _result(out, op, inputs, params)
 
 
+def _apply1(op: Op, x: Tensor, params: dict[str, Any]) -> Tensor:
+    """``_apply`` for one input (reductions: the common case, kept short)."""
+    tok = _quiet_set(_IGNORE)
+    try:
+        out = op.forward(_A, x.data, **params)
+    finally:
+        _quiet_reset(tok)
+    return _result(out, op, (x,), params)
+
+
 def _const(arr: np.ndarray) -> Tensor:
     """A leaf holding ``arr`` as it is (no copy, any dtype), requiring no grad."""
     t = _new(Tensor)
@@ -554,7 +618,7 @@ def _data(x: Any) -> Any:
 
 
 def _axis(axis: Any) -> Any:
-    if axis is None or isinstance(axis, int):
+    if axis.__class__ is int:
         return axis
     if isinstance(axis, np.integer):
         return int(axis)
