@@ -1,0 +1,188 @@
+"""``TrainConfig``: everything a training run depends on, as plain data (no Qt, no numpy).
+
+The training panel builds one from its widgets and shows ``validate()``'s problems next to the
+fields they name; the ``train`` command builds one from its flags. The defaults are micrograd's
+demo (moons, MLP 2-16-16-1, SVM loss + 1e-4 L2, 100 SGD steps, lr 1.0 -> 0.1 linear).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from playground.engine.data import DATASETS
+from playground.engine.losses import LOSSES
+from playground.engine.nn import ACTIVATIONS
+from playground.engine.optim import OPTIMIZERS, SCHEDULES
+
+BACKENDS: tuple[str, ...] = ("tensor", "scalar")
+MULTICLASS_DATASETS = ("spiral", "blobs")
+PRESETS: tuple[str, ...] = ("demo", "lecture")
+
+
+class Problem(str):
+    """A human-readable problem with a config (a ``str``) that knows which ``field`` it is about."""
+
+    field: str
+
+    def __new__(cls, field_name: str, message: str) -> Problem:
+        self = super().__new__(cls, message)
+        self.field = field_name
+        return self
+
+
+@dataclass
+class TrainConfig:
+    # data
+    dataset: str = "moons"
+    """A name from ``playground.engine.data.DATASETS``, or "csv"."""
+    n_samples: int | None = None
+    """None: the dataset's default (moons: 100)."""
+    noise: float | None = None
+    """None: the dataset's default (moons: 0.1)."""
+    n_classes: int = 2
+    """For spiral and blobs."""
+    csv_path: str = ""
+    csv_label: str = ""
+    """Label column of the CSV: a header name or an index; "" is the last column."""
+    test_fraction: float = 0.0
+    """Share of samples held out for test metrics; 0 trains on everything."""
+    # model
+    hidden: tuple[int, ...] = (16, 16)
+    activation: str = "relu"
+    output_activation: str | None = None
+    """None: tanh for tanh nets (the lecture), linear otherwise (micrograd)."""
+    # objective
+    loss: str = "svm"
+    l2: float = 1e-4
+    """alpha of the ``alpha * sum(p²)`` term added to the loss (micrograd's demo: 1e-4)."""
+    # optimisation
+    optimizer: str = "sgd"
+    lr: float = 1.0
+    momentum: float = 0.0
+    weight_decay: float = 0.0
+    schedule: str = "linear"
+    batch_size: int = 0
+    """0 (or >= the number of samples): full batch."""
+    steps: int = 100
+    seed: int = 1337
+    """Seeds the data, the split, the initial weights and the batches."""
+    backend: str = "tensor"
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Free-form data a front end wants to keep with the config (ignored by training)."""
+
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> TrainConfig:
+        """``demo`` (the defaults: micrograd's moons demo) or ``lecture`` (the lecture's MLP)."""
+        if name == "demo":
+            base = cls()
+        elif name == "lecture":
+            base = cls(
+                dataset="lecture", hidden=(4, 4), activation="tanh", loss="sse", l2=0.0,
+                optimizer="sgd", lr=0.1, schedule="constant", steps=50, seed=1337,
+            )
+        else:
+            raise ValueError(f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
+        return replace(base, **overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown training settings: {', '.join(unknown)}")
+        d = dict(data)
+        if "hidden" in d:
+            d["hidden"] = tuple(d["hidden"])
+        return cls(**d)
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size == 0
+
+    def validate(self) -> list[Problem]:
+        """Every problem found, each naming its field; an empty list means the config is usable.
+
+        Checks what can be known without loading data; ``Trainer`` re-checks the loss against
+        the classes of a CSV file once it is read.
+        """
+        out: list[Problem] = []
+
+        def bad(name: str, message: str) -> None:
+            out.append(Problem(name, message))
+
+        if self.dataset not in (*DATASETS, "csv"):
+            bad("dataset", f"unknown dataset '{self.dataset}' (choose from "
+                           f"{', '.join((*DATASETS, 'csv'))})")
+        if self.dataset == "csv" and not self.csv_path.strip():
+            bad("csv_path", "choose a CSV file")
+        if self.n_samples is not None and (not _is_int(self.n_samples) or self.n_samples < 2):
+            bad("n_samples", "number of samples must be a whole number of at least 2")
+        if self.noise is not None and not (_is_num(self.noise) and self.noise >= 0):
+            bad("noise", "noise must be a number >= 0")
+        if self.dataset in MULTICLASS_DATASETS:
+            if not _is_int(self.n_classes) or self.n_classes < 2:
+                bad("n_classes", "number of classes must be a whole number of at least 2")
+            elif _is_int(self.n_samples) and self.n_classes > self.n_samples:  # type: ignore[operator]
+                bad("n_classes", "more classes than samples")
+        if not (_is_num(self.test_fraction) and 0 <= self.test_fraction < 1):
+            bad("test_fraction", "test fraction must be at least 0 and below 1")
+
+        if not all(_is_int(h) and h >= 1 for h in self.hidden):
+            bad("hidden", "hidden layer sizes must be whole numbers of at least 1")
+        if self.activation not in ACTIVATIONS:
+            bad("activation", f"unknown activation '{self.activation}' "
+                              f"(choose from {', '.join(ACTIVATIONS)})")
+        if self.output_activation is not None and self.output_activation not in ACTIVATIONS:
+            bad("output_activation", f"unknown output activation '{self.output_activation}'")
+
+        if self.loss not in LOSSES:
+            bad("loss", f"unknown loss '{self.loss}' (choose from {', '.join(LOSSES)})")
+        elif (
+            not LOSSES[self.loss].multiclass
+            and self.dataset in MULTICLASS_DATASETS
+            and _is_int(self.n_classes)
+            and self.n_classes > 2
+        ):
+            bad("loss", f"the '{self.loss}' loss handles 2 classes and this dataset has "
+                        f"{self.n_classes}: use cross_entropy")
+        if not (_is_num(self.l2) and self.l2 >= 0):
+            bad("l2", "L2 strength must be a number >= 0")
+
+        if self.optimizer not in OPTIMIZERS:
+            bad("optimizer", f"unknown optimizer '{self.optimizer}' "
+                             f"(choose from {', '.join(OPTIMIZERS)})")
+        if not (_is_num(self.lr) and self.lr > 0):
+            bad("lr", "learning rate must be a number above 0")
+        if not (_is_num(self.momentum) and 0 <= self.momentum < 1):
+            bad("momentum", "momentum must be at least 0 and below 1")
+        elif self.momentum and self.optimizer != "sgd":
+            bad("momentum", f"momentum applies to SGD only ('{self.optimizer}' has its own)")
+        if not (_is_num(self.weight_decay) and self.weight_decay >= 0):
+            bad("weight_decay", "weight decay must be a number >= 0")
+        if self.schedule not in SCHEDULES:
+            bad("schedule", f"unknown schedule '{self.schedule}' "
+                            f"(choose from {', '.join(SCHEDULES)})")
+        if not (_is_int(self.batch_size) and self.batch_size >= 0):
+            bad("batch_size", "batch size must be a whole number >= 0 (0 = full batch)")
+        if not (_is_int(self.steps) and self.steps >= 1):
+            bad("steps", "number of steps must be a whole number of at least 1")
+        if not (_is_int(self.seed) and 0 <= self.seed < 2**32):
+            bad("seed", "seed must be a whole number from 0 to 4294967295")
+        if self.backend not in BACKENDS:
+            bad("backend", f"unknown backend '{self.backend}' (choose from {', '.join(BACKENDS)})")
+        return out
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
