@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from playground import __version__
 
 # name -> (module, one-line help)
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "render": ("playground.cli.render", "draw a graph file as PNG or SVG, with data and grads"),
+}
 
 PROG = "backprop-playground"
 

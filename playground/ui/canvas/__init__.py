@@ -41,3 +41,18 @@ Commands (``playground.ui.commands``): ``AddNode``, ``DeleteItems`` (nodes + wir
 ``copy_nodes(doc, ids) -> dict`` (plain data, JSON-able; ``CLIPBOARD_MIME`` for the clipboard)
 and ``PasteNodes(doc, data, offset=(40, 40), verb="Paste")`` whose ``new_ids`` lists what it made.
 """
+
+from playground.ui.canvas.items import EdgeItem, NodeItem, PortItem
+from playground.ui.canvas.render import render_document
+from playground.ui.canvas.scene import GraphScene
+from playground.ui.canvas.view import MIME_NODE, GraphView
+
+__all__ = [
+    "MIME_NODE",
+    "EdgeItem",
+    "GraphScene",
+    "GraphView",
+    "NodeItem",
+    "PortItem",
+    "render_document",
+]

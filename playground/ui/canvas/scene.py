@@ -1,0 +1,657 @@
+"""``GraphScene``: mirrors a ``GraphDocument`` through its events; turns gestures into commands.
+
+The scene never edits the document directly. A drag that moves nodes pushes one ``MoveNodes``
+at release; a wire dragged from a port pushes ``Connect`` (or ``Disconnect``); Delete pushes
+``DeleteItems``. Refusals (a cycle, a value has no inputs, ...) come from
+``doc.connect_refusal`` and go out through ``status_message``; nothing is made.
+
+Grads: ``set_evaluation(evaluation, grads_stale)``. A Backward evaluation shows its grads. A
+forward-only evaluation with ``grads_stale=True`` keeps showing the last Backward's grads,
+greyed; with ``grads_stale=False`` grads are cleared ("—": press Backward).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QTransform, QUndoStack
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneHelpEvent,
+    QGraphicsSceneMouseEvent,
+    QMenu,
+    QToolTip,
+)
+
+from playground.graph.document import Event, GraphDocument, GraphError
+from playground.ops import OPS
+from playground.ui import commands as C
+from playground.ui.canvas.items import Display, EdgeItem, NodeItem, PortItem, WireItem
+from playground.ui.canvas.style import CanvasStyle, format_data, grad_scalar
+
+SCENE_HALF = 1_000_000.0
+PORT_PICK = 11.0
+"""How close (scene units) to a port a wire end snaps to it."""
+CLICK_SLOP = 4.0
+
+
+@dataclass
+class _WireDrag:
+    origin: PortItem
+    fixed: QPointF
+    """The anchored end of the preview."""
+    forward: bool
+    """True: dragging from an output (or a picked-up wire) towards an input."""
+    preview: WireItem
+    source: str | None = None
+    target: tuple[str, int] | None = None
+    picked: tuple[str, str, int] | None = None
+    press: QPointF = field(default_factory=QPointF)
+    hot: list[PortItem] = field(default_factory=list)
+
+
+class GraphScene(QGraphicsScene):
+    """The items of one document. See ``playground.ui.canvas`` for the API summary."""
+
+    status_message = Signal(str)
+    node_activated = Signal(str)
+    evaluation_changed = Signal()
+
+    def __init__(self, doc: GraphDocument, undo_stack: QUndoStack, parent: Any = None) -> None:
+        super().__init__(parent)
+        # The BSP index makes moving nodes in big graphs crawl (TOOLING.md).
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setSceneRect(-SCENE_HALF, -SCENE_HALF, 2 * SCENE_HALF, 2 * SCENE_HALF)
+        self.doc = doc
+        self.undo_stack = undo_stack
+        self.style = CanvasStyle()
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[tuple[str, str, int], EdgeItem] = {}
+        self._node_edges: defaultdict[str, set[tuple[str, str, int]]] = defaultdict(set)
+        self.evaluation: Any = None
+        self.grads_stale = False
+        self._grad_eval: Any = None
+        self.max_abs_grad = 0.0
+        self._output: str | None = None
+        self._wire: _WireDrag | None = None
+        self._drag_start: dict[str, QPointF] | None = None
+        self._unsubscribe = doc.subscribe(self._on_event)
+        self._rebuild()
+
+    # --- public API ---------------------------------------------------------------------
+
+    def detach(self) -> None:
+        """Stop following the document."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges.values())
+
+    def edge_item(self, source: str, target: str, slot: int) -> EdgeItem | None:
+        return self._edges.get((source, target, slot))
+
+    def selected_node_ids(self) -> list[str]:
+        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_edges(self) -> list[tuple[str, str, int]]:
+        return [i.key for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    def select_nodes(self, ids: Iterable[str]) -> None:
+        wanted = set(ids)
+        self.clearSelection()
+        for n in wanted:
+            item = self._nodes.get(n)
+            if item is not None:
+                item.setSelected(True)
+
+    def output_id(self) -> str | None:
+        """The node drawn as the output (where Backward starts)."""
+        return self._output
+
+    def set_evaluation(self, evaluation: Any, grads_stale: bool = False) -> None:
+        """Show ``evaluation`` (an ``Evaluation`` or None); see the module doc for grads."""
+        self.evaluation = evaluation
+        self.grads_stale = bool(grads_stale)
+        if evaluation is None:
+            self._grad_eval = None
+        elif getattr(evaluation, "backward", False):
+            self._grad_eval = evaluation
+        elif not grads_stale:
+            self._grad_eval = None
+        self.max_abs_grad = self._max_abs_grad()
+        self._refresh_output()
+        self.update()
+        self.evaluation_changed.emit()
+
+    def grad_state(self) -> str:
+        """"fresh", "stale" or "none" for the scene as a whole (the legend uses it)."""
+        if self._grad_eval is None:
+            return "none"
+        return "stale" if self.grads_stale else "fresh"
+
+    def delete_selected(self) -> bool:
+        """Delete the selected nodes and wires as one undo step. False if nothing was selected."""
+        nodes = self.selected_node_ids()
+        edges = self.selected_edges()
+        if not nodes and not edges:
+            return False
+        self.undo_stack.push(C.DeleteItems(self.doc, nodes, edges))
+        return True
+
+    def add_node(
+        self, kind: str, op: str | None, scene_pos: QPointF, label: str | None = None
+    ) -> str | None:
+        """Add a node centred on ``scene_pos`` (one undo step). Returns its id."""
+        if kind == "value":
+            label = self.fresh_value_label() if label is None else label
+            symbol, slots = "", ()
+        elif op in OPS:
+            label = label or ""
+            symbol, slots = OPS[op].symbol, OPS[op].slots
+        else:
+            self.status_message.emit(f"unknown op {op!r}")
+            return None
+        w, h = NodeItem.size_for(self.style, kind, symbol, label, slots)
+        pos = (round(scene_pos.x() - w / 2), round(scene_pos.y() - h / 2))
+        cmd = C.AddNode(self.doc, kind, op, label=label, pos=pos)
+        self.undo_stack.push(cmd)
+        if cmd.node_id is not None:
+            self.select_nodes([cmd.node_id])
+        return cmd.node_id
+
+    def fresh_value_label(self) -> str:
+        """a, b, c, ... the first letter no node uses; then a1, b1, ..."""
+        used = {self.doc.label(n) for n in self.doc.node_ids()}
+        for suffix in ("", *map(str, range(1, 1000))):
+            for letter in "abcdefghijklmnopqrstuvwxyz":
+                if letter + suffix not in used:
+                    return letter + suffix
+        return ""
+
+    def nodes_rect(self) -> QRectF:
+        """The bounding rectangle of every node (empty if there are none)."""
+        rect = QRectF()
+        for item in self._nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    # --- what items show --------------------------------------------------------------
+
+    def _display(self, node_id: str) -> Display:
+        doc = self.doc
+        kind = doc.kind(node_id)
+        op = doc.op_name(node_id)
+        symbol = OPS[op].symbol if op in OPS else (op or "")
+        ev = self.evaluation
+        r = ev.results.get(node_id) if ev is not None else None
+        grad, state = None, "none"
+        if self._grad_eval is not None:
+            gr = self._grad_eval.results.get(node_id)
+            if gr is not None:
+                grad = gr.grad
+                if grad is not None:
+                    state = "stale" if self.grads_stale else "fresh"
+                elif gr.error is None and not self.grads_stale:
+                    state = "unreached"
+        return Display(
+            kind=kind,
+            symbol=symbol,
+            label=doc.label(node_id),
+            data=None if r is None else r.data,
+            grad=grad,
+            grad_state=state,
+            grad_value=grad_scalar(grad),
+            max_abs=self.max_abs_grad,
+            error=None if r is None else r.error,
+            warning=None if r is None else r.warning,
+            is_output=node_id == self._output,
+        )
+
+    def _max_abs_grad(self) -> float:
+        ev = self._grad_eval
+        if ev is None:
+            return 0.0
+        best = 0.0
+        for r in ev.results.values():
+            g = grad_scalar(r.grad)
+            if g is not None and math.isfinite(g):
+                best = max(best, abs(g))
+        return best
+
+    def _refresh_output(self) -> None:
+        out = self.doc.marked_output
+        if out is None and self.evaluation is not None:
+            out = getattr(self.evaluation, "output", None)
+        if out is None:
+            try:
+                out = self.doc.output_node()
+            except GraphError:
+                out = None
+        if out != self._output:
+            for n in (self._output, out):
+                item = self._nodes.get(n) if n is not None else None
+                if item is not None:
+                    item.update()
+            self._output = out
+
+    # --- mirroring the document ----------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        kind = event.kind
+        if kind == "node_changed":
+            n = event.node
+            item = self._nodes.get(n) if n is not None else None
+            if item is None:
+                return
+            if event.attr == "pos":
+                x, y = self.doc.pos(n)
+                item.setPos(x, y)
+                self._update_edges_of(n)
+            elif event.attr == "label":
+                op = self.doc.op_name(n)
+                item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n))
+                self._update_edges_of(n)
+            else:
+                item.update()
+        elif kind == "node_added" and event.node is not None:
+            self._add_node_item(event.node)
+        elif kind == "node_removed" and event.node is not None:
+            self._remove_node_item(event.node)
+        elif kind == "edge_added" and event.edge is not None:
+            self._add_edge_item(*event.edge)
+        elif kind == "edge_removed" and event.edge is not None:
+            self._remove_edge_item(*event.edge)
+        elif kind == "output_changed":
+            self._refresh_output()
+        elif kind == "reset":
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._cancel_wire()
+        self._drag_start = None
+        for key in list(self._edges):
+            self._remove_edge_item(*key)
+        for n in list(self._nodes):
+            self._remove_node_item(n)
+        for n in self.doc.node_ids():
+            self._add_node_item(n)
+        for e in self.doc.edges():
+            self._add_edge_item(e.source, e.target, e.slot)
+        self._refresh_output()
+
+    def _add_node_item(self, node_id: str) -> None:
+        doc = self.doc
+        op = doc.op_name(node_id)
+        entry = OPS.get(op) if op else None
+        item = NodeItem(
+            node_id,
+            self.style,
+            self._display,
+            kind=doc.kind(node_id),
+            symbol=entry.symbol if entry else (op or ""),
+            label=doc.label(node_id),
+            slot_names=entry.slots if entry else (),
+        )
+        x, y = doc.pos(node_id)
+        item.setPos(x, y)
+        self._nodes[node_id] = item
+        self.addItem(item)
+
+    def _remove_node_item(self, node_id: str) -> None:
+        item = self._nodes.pop(node_id, None)
+        for key in list(self._node_edges.pop(node_id, ())):
+            self._remove_edge_item(*key)
+        if item is not None:
+            self.removeItem(item)
+        if self._drag_start is not None:
+            self._drag_start.pop(node_id, None)
+        if node_id == self._output:
+            self._output = None
+
+    def _add_edge_item(self, source: str, target: str, slot: int) -> None:
+        key = (source, target, slot)
+        s_item, t_item = self._nodes.get(source), self._nodes.get(target)
+        if s_item is None or t_item is None or key in self._edges:
+            return
+        edge = EdgeItem(source, target, slot)
+        edge.set_ends(s_item.output_anchor(), t_item.input_anchor(slot))
+        self._edges[key] = edge
+        self._node_edges[source].add(key)
+        self._node_edges[target].add(key)
+        t_item.port(slot).set_connected(True)
+        self.addItem(edge)
+
+    def _remove_edge_item(self, source: str, target: str, slot: int) -> None:
+        key = (source, target, slot)
+        edge = self._edges.pop(key, None)
+        if edge is None:
+            return
+        self._node_edges[source].discard(key)
+        self._node_edges[target].discard(key)
+        t_item = self._nodes.get(target)
+        if t_item is not None and slot < len(t_item.input_ports):
+            t_item.port(slot).set_connected(False)
+        self.removeItem(edge)
+
+    def _update_edges_of(self, node_id: str) -> None:
+        nodes = self._nodes
+        for key in self._node_edges.get(node_id, ()):
+            s, t, k = key
+            self._edges[key].set_ends(nodes[s].output_anchor(), nodes[t].input_anchor(k))
+
+    # --- hit testing -------------------------------------------------------------------
+
+    def port_near(self, pos: QPointF, want_output: bool | None = None) -> PortItem | None:
+        """The port closest to ``pos`` within PORT_PICK, optionally only outputs/inputs."""
+        r = PORT_PICK
+        best, best_d = None, r * r
+        for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
+            if not isinstance(item, PortItem) or not item.isVisible():
+                continue
+            if want_output is not None and item.is_output != want_output:
+                continue
+            c = item.scenePos()
+            d = (c.x() - pos.x()) ** 2 + (c.y() - pos.y()) ** 2
+            if d <= best_d:
+                best, best_d = item, d
+        return best
+
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                return item
+            if isinstance(item, PortItem):
+                parent = item.parentItem()
+                if isinstance(parent, NodeItem):
+                    return parent
+        return None
+
+    # --- mouse: wiring and moving ------------------------------------------------------
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._wire is None:
+            port = self.port_near(event.scenePos())
+            if port is not None:
+                self._start_wire(port, event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and isinstance(
+            self.mouseGrabberItem(), NodeItem
+        ):
+            self._drag_start = {
+                i.node_id: i.pos() for i in self.selectedItems() if isinstance(i, NodeItem)
+            }
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None:
+            self._move_wire(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+        if self._drag_start:
+            for n in self._drag_start:
+                self._update_edges_of(n)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._finish_wire(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self._drag_start is not None:
+            start, self._drag_start = self._drag_start, None
+            moves = {}
+            for n in start:
+                item = self._nodes.get(n)
+                if item is None:
+                    continue
+                new = (item.pos().x(), item.pos().y())
+                old = self.doc.pos(n)
+                if new != old:
+                    moves[n] = (old, new)
+            if moves:
+                self.undo_stack.push(C.MoveNodes(self.doc, moves))
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        node = self.node_at(event.scenePos())
+        if node is not None:
+            self.node_activated.emit(node.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def _start_wire(self, port: PortItem, pos: QPointF) -> None:
+        preview = WireItem()
+        node = self._nodes[port.node_id]
+        if port.is_output:
+            drag = _WireDrag(port, node.output_anchor(), True, preview, source=port.node_id)
+        else:
+            slot = port.slot
+            assert slot is not None
+            fed = self.doc.input_of(port.node_id, slot)
+            if fed is not None:  # pick up the wire that feeds this input
+                src_item = self._nodes[fed]
+                drag = _WireDrag(port, src_item.output_anchor(), True, preview, source=fed,
+                                 picked=(fed, port.node_id, slot))
+                edge = self._edges.get((fed, port.node_id, slot))
+                if edge is not None:
+                    edge.setVisible(False)
+            else:
+                drag = _WireDrag(port, node.input_anchor(slot), False, preview,
+                                 target=(port.node_id, slot))
+        drag.press = QPointF(pos)
+        self._wire = drag
+        self.addItem(preview)
+        self._move_wire(pos)
+
+    def _candidate(
+        self, pos: QPointF
+    ) -> tuple[tuple[str, str, int] | None, str | None, PortItem | None]:
+        """What releasing the wire at ``pos`` would connect: (edge, refusal, port to light)."""
+        w = self._wire
+        assert w is not None
+        doc = self.doc
+        if w.forward:
+            assert w.source is not None
+            port = self.port_near(pos, want_output=False)
+            if port is not None:
+                assert port.slot is not None
+                target, slot = port.node_id, port.slot
+            else:
+                node = self.node_at(pos)
+                if node is None:
+                    return None, None, None
+                target = node.node_id
+                if w.picked is not None and target == w.picked[1]:
+                    return None, None, None
+                if doc.kind(target) != "op":
+                    return (w.source, target, 0), doc.connect_refusal(w.source, target, 0), None
+                free = [i for i, s in enumerate(doc.inputs(target)) if s is None]
+                if not free:
+                    name = doc.display_name(target)
+                    return None, (f"every input of {name} is connected: drop the wire on an "
+                                  "input to replace what feeds it"), None
+                slot = free[0]
+                port = node.port(slot)
+            edge = (w.source, target, slot)
+            if w.picked is not None and edge == w.picked:
+                return edge, None, port
+            return edge, doc.connect_refusal(w.source, target, slot, replace=True), port
+        assert w.target is not None
+        target, slot = w.target
+        port = self.port_near(pos, want_output=True)
+        if port is None:
+            node = self.node_at(pos)
+            if node is None:
+                return None, None, None
+            port = node.output_port
+        edge = (port.node_id, target, slot)
+        return edge, doc.connect_refusal(port.node_id, target, slot, replace=True), port
+
+    def _move_wire(self, pos: QPointF) -> None:
+        w = self._wire
+        assert w is not None
+        edge, reason, port = self._candidate(pos)
+        for p in w.hot:
+            p.set_highlight(None)
+        w.hot = []
+        state = None
+        end = QPointF(pos)
+        if edge is not None:
+            state = "bad" if reason else "ok"
+            if port is not None:
+                port.set_highlight(state)
+                w.hot.append(port)
+                if not reason:
+                    end = port.scenePos()
+        elif reason:
+            state = "bad"
+        w.preview.set_state(state)
+        if w.forward:
+            w.preview.set_ends(w.fixed, end)
+        else:
+            w.preview.set_ends(end, w.fixed)
+
+    def _finish_wire(self, pos: QPointF) -> None:
+        w = self._wire
+        assert w is not None
+        moved = (pos - w.press).manhattanLength() > CLICK_SLOP
+        edge, reason, _port = self._candidate(pos)
+        self._cancel_wire()
+        if not moved:
+            return
+        doc = self.doc
+        if edge is None:
+            if reason:
+                self.status_message.emit(reason)
+            elif w.picked is not None:  # a picked-up wire dropped on empty space: unplug it
+                self.undo_stack.push(C.Disconnect(doc, w.picked[1], w.picked[2]))
+            return
+        if reason:
+            self.status_message.emit(reason)
+            return
+        if w.picked is not None:
+            if edge == w.picked:
+                return
+            old = w.picked
+            self.undo_stack.beginMacro(
+                f"Move wire {doc.display_name(old[0])} → {doc.display_name(edge[1])} "
+                f"(slot {edge[2]}: {doc.slot_names(edge[1])[edge[2]]})"
+            )
+            self.undo_stack.push(C.Disconnect(doc, old[1], old[2]))
+            self.undo_stack.push(C.Connect(doc, *edge))
+            self.undo_stack.endMacro()
+            return
+        if doc.input_of(edge[1], edge[2]) == edge[0]:
+            return  # already wired like that
+        self.undo_stack.push(C.Connect(doc, *edge))
+
+    def _cancel_wire(self) -> None:
+        w = self._wire
+        if w is None:
+            return
+        self._wire = None
+        for p in w.hot:
+            p.set_highlight(None)
+        if w.picked is not None:
+            edge = self._edges.get(w.picked)
+            if edge is not None:
+                edge.setVisible(True)
+        if w.preview.scene() is self:
+            self.removeItem(w.preview)
+
+    def cancel_gesture(self) -> None:
+        """Abandon a wire being dragged (Esc)."""
+        self._cancel_wire()
+
+    # --- tooltips and context menu -------------------------------------------------------
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        text = self.tooltip_at(event.scenePos())
+        if text:
+            QToolTip.showText(event.screenPos(), text)
+            event.accept()
+        else:
+            QToolTip.hideText()
+            event.ignore()
+
+    def tooltip_at(self, pos: QPointF) -> str:
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, QTransform()):
+            if isinstance(item, PortItem):
+                node = self._nodes.get(item.node_id)
+                if node is None:
+                    continue
+                if item.is_output:
+                    return f"output of {self.doc.display_name(item.node_id)}: drag to an input"
+                name = node.slot_names[item.slot or 0]
+                return (f"input '{name}' of {self.doc.display_name(item.node_id)}: "
+                        "drag from an output to here")
+            if isinstance(item, NodeItem):
+                return item.tooltip_text()
+            if isinstance(item, EdgeItem):
+                return self._edge_tooltip(item)
+        return ""
+
+    def _edge_tooltip(self, edge: EdgeItem) -> str:
+        doc = self.doc
+        name = doc.slot_names(edge.target)[edge.slot]
+        text = (f"{doc.display_name(edge.source)} → {doc.display_name(edge.target)} "
+                f"(input '{name}')")
+        ev = self._grad_eval
+        contributions = getattr(ev, "contributions", None) if ev is not None else None
+        if contributions and edge.key in contributions:
+            stale = " (stale)" if self.grads_stale else ""
+            text += (f"\ngradient flowing back along this wire: "
+                     f"{format_data(contributions[edge.key])}{stale}")
+        return text
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        pos = event.scenePos()
+        node = self.node_at(pos)
+        menu = QMenu()
+        if node is not None:
+            if not node.isSelected():
+                self.select_nodes([node.node_id])
+            n = node.node_id
+            name = self.doc.display_name(n)
+            if self.doc.marked_output == n:
+                menu.addAction("Unmark output", lambda: self.undo_stack.push(
+                    C.SetOutput(self.doc, None)))
+            else:
+                menu.addAction(f"Mark {name} as output", lambda: self.undo_stack.push(
+                    C.SetOutput(self.doc, n)))
+            menu.addAction("Delete", self.delete_selected)
+        else:
+            edge = next((i for i in self.items(pos) if isinstance(i, EdgeItem)), None)
+            if edge is None:
+                super().contextMenuEvent(event)
+                return
+            menu.addAction("Disconnect", lambda: self.undo_stack.push(
+                C.Disconnect(self.doc, edge.target, edge.slot)))
+        menu.exec(event.screenPos())
+        event.accept()
+
+
+def item_for(scene: GraphScene, item: QGraphicsItem | None) -> NodeItem | None:
+    """The node an item belongs to (a node, or one of its ports)."""
+    while item is not None and not isinstance(item, NodeItem):
+        item = item.parentItem()
+    return item

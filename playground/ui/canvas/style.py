@@ -1,0 +1,142 @@
+"""Fonts, metrics, colours and number formatting shared by the canvas items and the legend.
+
+Everything a painter needs that does not depend on one node. Measured once per scene so items
+never ask for font metrics while painting.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication
+
+MIN_POINT_SIZE = 10.0
+
+# TensorFlow Playground's colours: blue for positive, orange for negative.
+POSITIVE = QColor("#0877bd")
+NEGATIVE = QColor("#e8710a")
+WHITE = QColor("#ffffff")
+STALE_FILL = QColor("#e6e6e6")
+STALE_TEXT = QColor("#8a8a8a")
+TEXT = QColor("#161616")
+KEY_TEXT = QColor("#6b6b6b")
+KEY_ON_FILL = QColor("#2e2e2e")
+BORDER = QColor("#5c5c5c")
+CELL_LINE = QColor("#b4b4b4")
+LABEL_FILL = QColor("#f1f3f5")
+OP_FILL = QColor("#ece6fb")
+OP_TEXT = QColor("#3f2a82")
+SELECTED = QColor("#f6c700")
+ERROR = QColor("#d62828")
+WARNING = QColor("#f2a900")
+WIRE = QColor("#8a8f98")
+WIRE_SELECTED = QColor("#f6c700")
+WIRE_OK = QColor("#2a9d4b")
+WIRE_BAD = QColor("#d62828")
+OUTPUT = QColor("#1f1f1f")
+
+# A number is shown with 4 decimals like draw_dot, or in compact scientific form when that
+# would hide it (tiny) or make it long (huge). Both fit in NUMBER_TEMPLATE's width.
+NUMBER_TEMPLATE = "-8.888e-888"
+
+
+def format_number(x: float) -> str:
+    """``2.0000``, ``-1.2346e6``, ``3.000e-5``, ``nan``, ``inf``; never ``-0.0000``."""
+    if x != x:
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    ax = abs(x)
+    if ax == 0 or 1e-3 <= ax < 1e5:
+        text = f"{x:.4f}"
+        return "0.0000" if text == "-0.0000" else text
+    mantissa, exp = f"{x:.3e}".split("e")
+    return f"{mantissa}e{int(exp)}"
+
+
+def format_data(x: Any) -> str:
+    """A float, or a compact summary of an array (its elements when there are few)."""
+    if x is None:
+        return "—"
+    if isinstance(x, np.ndarray):
+        if x.size == 1:
+            return format_number(float(x.reshape(-1)[0]))
+        if x.ndim == 1 and x.size <= 2:
+            return "[" + ", ".join(format_number(float(v)) for v in x) + "]"
+        shape = "×".join(str(s) for s in x.shape)
+        return f"{shape} μ {format_number(float(np.mean(x)))}" if x.size else f"{shape} empty"
+    return format_number(float(x))
+
+
+def grad_scalar(g: Any) -> float | None:
+    """One number that stands for a gradient's sign and size (arrays: the largest |element|)."""
+    if g is None:
+        return None
+    if isinstance(g, np.ndarray):
+        if g.size == 0:
+            return 0.0
+        flat = g.reshape(-1)
+        with np.errstate(invalid="ignore"):
+            i = int(np.nanargmax(np.abs(flat))) if not np.all(np.isnan(flat)) else 0
+        return float(flat[i])
+    return float(g)
+
+
+def blend(a: QColor, b: QColor, t: float) -> QColor:
+    t = min(max(t, 0.0), 1.0)
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
+
+
+def grad_fill(g: float | None, max_abs: float) -> QColor:
+    """White for 0 (or no grad), towards blue (+) or orange (−) as |g| nears ``max_abs``."""
+    if g is None or g == 0 or not math.isfinite(g):
+        return WHITE
+    t = abs(g) / max_abs if max_abs > 0 and math.isfinite(max_abs) else 1.0
+    return blend(WHITE, POSITIVE if g > 0 else NEGATIVE, 0.14 + 0.66 * min(t, 1.0))
+
+
+def canvas_font() -> QFont:
+    """The application font, at least ``MIN_POINT_SIZE`` points."""
+    font = QFont(QGuiApplication.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(max(font.pointSizeF(), MIN_POINT_SIZE))
+    else:  # the app font was given in pixels
+        font.setPointSizeF(MIN_POINT_SIZE)
+    return font
+
+
+class CanvasStyle:
+    """Fonts and measured sizes for one scene."""
+
+    def __init__(self, font: QFont | None = None) -> None:
+        self.font = font or canvas_font()
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.symbol_font = QFont(self.font)
+        self.symbol_font.setBold(True)
+        self.symbol_font.setPointSizeF(self.font.pointSizeF() + 3)
+        fm = self.fm = QFontMetricsF(self.font)
+        self.bold_fm = QFontMetricsF(self.bold)
+        self.symbol_fm = QFontMetricsF(self.symbol_font)
+        self.pad = 6.0
+        self.row_h = math.ceil(fm.height() + 7)
+        self.port_r = 5.5
+        self.key_w = max(fm.horizontalAdvance("data"), fm.horizontalAdvance("grad"))
+        self.num_w = fm.horizontalAdvance(NUMBER_TEMPLATE)
+        self.values_w = math.ceil(self.pad + self.port_r + self.key_w + 8 + self.num_w + self.pad)
+        self.tag_h = math.ceil(fm.height() + 4)
+        self._width_cache: dict[tuple[int, str], float] = {}
+
+    def text_width(self, text: str, which: str = "font") -> float:
+        key = (id(getattr(self, which)), text)
+        w = self._width_cache.get(key)
+        if w is None:
+            fm = {"font": self.fm, "bold": self.bold_fm, "symbol_font": self.symbol_fm}[which]
+            w = self._width_cache[key] = fm.horizontalAdvance(text)
+        return w

@@ -1,0 +1,358 @@
+"""``GraphView``: the canvas widget. Grid, zoom, pan, selection, drops, search-to-add, legend."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from playground.ops import OPS
+from playground.ui.canvas.items import legend_size, paint_legend
+from playground.ui.canvas.scene import GraphScene
+from playground.ui.canvas.search import NodeSearchPopup
+
+MIME_NODE = "application/x-backprop-playground-node"
+MIN_ZOOM = 0.03
+MAX_ZOOM = 4.0
+FIT_MAX_ZOOM = 1.25
+GRID = 20.0
+
+
+def parse_node_payload(payload: bytes) -> tuple[str, str | None]:
+    """``b"value"`` -> ("value", None); ``b"op:mul"`` -> ("op", "mul"); else ValueError."""
+    text = bytes(payload).decode("utf-8", "replace").strip()
+    if text == "value":
+        return "value", None
+    if text.startswith("op:") and text[3:] in OPS:
+        return "op", text[3:]
+    raise ValueError(f"cannot add a node from {text!r}")
+
+
+class GradLegend(QWidget):
+    """The key to the grad colours, pinned to the view's bottom-left corner."""
+
+    def __init__(self, view: GraphView) -> None:
+        super().__init__(view)
+        self.setObjectName("grad_legend")
+        self.setAccessibleName("Gradient colour legend")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._view = view
+        w, h = legend_size(view.graph_scene.style)
+        self.resize(math.ceil(w) + 2, math.ceil(h) + 2)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        scene = self._view.graph_scene
+        painter = QPainter(self)
+        paint_legend(painter, scene.style, QPointF(0.5, 0.5), scene.max_abs_grad,
+                     scene.grad_state())
+        painter.end()
+
+
+class GraphView(QGraphicsView):
+    """See ``playground.ui.canvas`` for the API summary."""
+
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.graph_scene = scene
+        self.setObjectName("canvas")
+        self.setAccessibleName("Graph canvas")
+        self.setAccessibleDescription(
+            "Expression graph. Drag from an output port to an input port to wire; Tab adds a "
+            "node; F fits; Delete removes the selection."
+        )
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, False)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self._pan_from: QPoint | None = None
+        self._space = False
+        self._search_pos = QPointF()
+        self.legend = GradLegend(self)
+        self.search = NodeSearchPopup(self)
+        self.search.chosen.connect(self._search_chosen)
+        self.search.closed.connect(lambda: self.setFocus())
+        scene.evaluation_changed.connect(self.legend.update)
+        self._place_legend()
+
+    # --- zoom and fit ------------------------------------------------------------------
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = min(max(factor, MIN_ZOOM), MAX_ZOOM)
+        current = self.zoom()
+        if current > 0:
+            self.scale(factor / current, factor / current)
+
+    def zoom_in(self) -> None:
+        self._zoom_by(1.25, anchor=False)
+
+    def zoom_out(self) -> None:
+        self._zoom_by(1 / 1.25, anchor=False)
+
+    def reset_zoom(self) -> None:
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.set_zoom(1.0)
+        self.centerOn(centre)
+
+    def _zoom_by(self, factor: float, anchor: bool = True) -> None:
+        old = self.transformationAnchor()
+        if not anchor:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.set_zoom(self.zoom() * factor)
+        self.setTransformationAnchor(old)
+
+    def fit_all(self) -> None:
+        """Show every node (at most at FIT_MAX_ZOOM, so a small graph is not blown up)."""
+        rect = self.graph_scene.nodes_rect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        rect = rect.adjusted(-30, -30, 30, 30)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > FIT_MAX_ZOOM:
+            self.set_zoom(FIT_MAX_ZOOM)
+        elif self.zoom() < MIN_ZOOM:
+            self.set_zoom(MIN_ZOOM)
+        self.centerOn(rect.center())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if delta:
+            self._zoom_by(1.0015 ** delta)
+        event.accept()
+
+    # --- background ----------------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        base = self.palette().color(QPalette.ColorRole.Base)
+        dark = base.lightness() < 128
+        painter.fillRect(rect, QColor("#26282b") if dark else QColor("#f7f8fa"))
+        zoom = self.zoom()
+        minor = QColor("#303236") if dark else QColor("#eceef1")
+        major = QColor("#3a3d42") if dark else QColor("#dde0e5")
+        for step, colour in ((GRID, minor), (GRID * 5, major)):
+            if step * zoom < 6:
+                continue
+            painter.setPen(QPen(colour, 0))
+            left = math.floor(rect.left() / step) * step
+            top = math.floor(rect.top() / step) * step
+            x = left
+            lines = []
+            while x < rect.right():
+                lines.append(((x, rect.top()), (x, rect.bottom())))
+                x += step
+            y = top
+            while y < rect.bottom():
+                lines.append(((rect.left(), y), (rect.right(), y)))
+                y += step
+            for (x1, y1), (x2, y2) in lines:
+                painter.drawLine(QPointF(x1, y1), QPointF(x2, y2))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        self.legend.move(10, max(0, self.viewport().height() - self.legend.height() - 10))
+        self.legend.raise_()
+
+    # --- adding nodes ----------------------------------------------------------------
+
+    def add_node_at(self, kind: str, op: str | None, scene_pos: QPointF) -> str | None:
+        """Add a node centred on ``scene_pos`` (one undo step); returns its id."""
+        return self.graph_scene.add_node(kind, op, QPointF(scene_pos))
+
+    def open_search(self, text: str = "", at: QPoint | None = None) -> None:
+        """The search-to-add popup at ``at`` (viewport coordinates; default: the cursor)."""
+        vp = self.viewport()
+        if at is None:
+            at = vp.mapFromGlobal(QCursor.pos())
+            if not vp.rect().contains(at):
+                at = vp.rect().center()
+        self._search_pos = self.mapToScene(at)
+        popup = self.search
+        x = min(max(at.x(), 0), max(0, self.width() - popup.width()))
+        y = min(max(at.y(), 0), max(0, self.height() - popup.height()))
+        popup.move(x, y)
+        popup.open(text)
+
+    def _search_chosen(self, kind: str, op: object) -> None:
+        self.add_node_at(kind, op if isinstance(op, str) else None, self._search_pos)
+        self.setFocus()
+
+    # --- drag and drop from the palette ----------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(MIME_NODE):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(MIME_NODE):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        if not mime.hasFormat(MIME_NODE):
+            super().dropEvent(event)
+            return
+        try:
+            kind, op = parse_node_payload(mime.data(MIME_NODE).data())
+        except ValueError as exc:
+            self.graph_scene.status_message.emit(str(exc))
+            event.ignore()
+            return
+        self.add_node_at(kind, op, self.mapToScene(event.position().toPoint()))
+        event.acceptProposedAction()
+        self.setFocus()
+
+    # --- keys -------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        # Tab would move the focus to the next widget; here it opens search-to-add.
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Tab and not (
+                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            ):
+                self.open_search()
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif ctrl and key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif ctrl and key == Qt.Key.Key_0:
+            self.reset_zoom()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
+            self.graph_scene.delete_selected()
+        elif key == Qt.Key.Key_Escape:
+            self.graph_scene.cancel_gesture()
+            self.graph_scene.clearSelection()
+        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setDragMode(QGraphicsView.DragMode.NoDrag)
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key == Qt.Key.Key_F and not mods:
+            self.fit_all()
+        elif (
+            not mods & ~Qt.KeyboardModifier.ShiftModifier
+            and len(event.text()) == 1
+            and event.text().isalpha()
+        ):
+            self.open_search(event.text())
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if self._pan_from is None:
+                self._end_pan_mode()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: Any) -> None:
+        if self._space:
+            self._space = False
+            if self._pan_from is None:
+                self._end_pan_mode()
+        super().focusOutEvent(event)
+
+    def _end_pan_mode(self) -> None:
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.viewport().unsetCursor()
+
+    # --- panning ---------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and self._space
+        ):
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        if self.search.isVisible():
+            self.search.close_popup()
+        self.setFocus()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            pos = event.position().toPoint()
+            delta = pos - self._pan_from
+            self._pan_from = pos
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() in (
+            Qt.MouseButton.MiddleButton,
+            Qt.MouseButton.LeftButton,
+        ):
+            self._pan_from = None
+            if self._space:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            else:
+                self._end_pan_mode()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and self.graph_scene.node_at(scene_pos) is None
+            and self.graph_scene.port_near(scene_pos) is None
+            and not self.items(event.position().toPoint())
+        ):
+            self.open_search(at=event.position().toPoint())
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)

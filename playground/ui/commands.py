@@ -1,0 +1,452 @@
+"""Every user edit as a ``QUndoCommand``. Commands touch only ``GraphDocument`` methods.
+
+Each command snapshots what it needs when it is built, so undo puts the document back exactly
+(``doc.to_data()`` before == after undo). Names are readable, for the Edit menu and the undo
+view: "Add tanh", "Connect a → * (slot 0: a)", "Move 3 nodes", "Delete 2 nodes".
+
+Clipboard helpers: ``copy_nodes(doc, ids)`` gives plain, JSON-able data (nodes and the wires
+between them); ``PasteNodes(doc, data, offset)`` adds a copy with fresh ids (Paste, Duplicate).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from playground.graph.document import GraphDocument, GraphError
+from playground.ops import OPS
+
+CLIPBOARD_MIME = "application/x-backprop-playground-graph"
+"""Clipboard MIME type for ``json.dumps(copy_nodes(...))``."""
+
+CLIPBOARD_FORMAT = "backprop-playground-clipboard"
+
+Pos = tuple[float, float]
+EdgeKey = tuple[str, str, int]
+
+
+def op_title(op: str) -> str:
+    """How a command names an op: "tanh", or "* (mul)" when the symbol is not the name."""
+    entry = OPS[op]
+    return entry.name if entry.symbol == entry.name else f"{entry.symbol} ({entry.name})"
+
+
+def _slot_text(doc: GraphDocument, target: str, slot: int) -> str:
+    names = doc.slot_names(target)
+    name = names[slot] if 0 <= slot < len(names) else "?"
+    return f"slot {slot}: {name}"
+
+
+def _nodes_text(doc: GraphDocument, ids: list[str], verb: str) -> str:
+    if len(ids) == 1:
+        return f"{verb} {doc.display_name(ids[0])}"
+    return f"{verb} {len(ids)} nodes"
+
+
+class AddNode(QUndoCommand):
+    """Add one node ("Add value a", "Add tanh"). ``node_id`` is known after the first redo."""
+
+    def __init__(
+        self,
+        doc: GraphDocument,
+        kind: str,
+        op: str | None = None,
+        *,
+        label: str = "",
+        value: Any = None,
+        pos: Iterable[float] = (0.0, 0.0),
+        node_id: str | None = None,
+    ) -> None:
+        if kind == "value":
+            text = f"Add value {label}".rstrip()
+        elif op in OPS:
+            text = f"Add {op_title(op)}"
+        else:
+            raise GraphError(f"unknown op {op!r}")
+        super().__init__(text)
+        self.doc = doc
+        self.kind = kind
+        self.op = op
+        self.label = label
+        self.value = value
+        self.pos = tuple(float(v) for v in pos)
+        self.node_id = node_id
+
+    def redo(self) -> None:
+        self.node_id = self.doc.add_node(
+            self.kind,  # type: ignore[arg-type]
+            op=self.op,
+            label=self.label,
+            value=self.value,
+            pos=self.pos,
+            node_id=self.node_id,
+        )
+
+    def undo(self) -> None:
+        assert self.node_id is not None
+        self.doc.remove_node(self.node_id)
+
+
+class DeleteItems(QUndoCommand):
+    """Delete nodes (with every wire touching them) and wires, as one step.
+
+    Undo brings back the nodes with their ids, attributes and wires, and the output mark.
+    """
+
+    def __init__(
+        self, doc: GraphDocument, node_ids: Iterable[str], edges: Iterable[EdgeKey] = ()
+    ) -> None:
+        super().__init__()
+        self.doc = doc
+        self.node_ids = [n for n in dict.fromkeys(node_ids)]
+        gone = set(self.node_ids)
+        self.nodes = {n: doc.node(n) for n in self.node_ids}
+        touching: dict[EdgeKey, None] = {}
+        for e in doc.edges():
+            if e.source in gone or e.target in gone:
+                touching[(e.source, e.target, e.slot)] = None
+        self.loose_edges = [
+            tuple(e) for e in dict.fromkeys(edges) if e[0] not in gone and e[1] not in gone
+        ]
+        self.edges = list(touching) + [e for e in self.loose_edges if e not in touching]
+        self.old_output: str | None = doc.marked_output
+        if self.node_ids:
+            self.setText(_nodes_text(doc, self.node_ids, "Delete"))
+        elif len(self.loose_edges) == 1:
+            s, t, k = self.loose_edges[0]
+            self.setText(
+                f"Disconnect {doc.display_name(s)} → {doc.display_name(t)} "
+                f"({_slot_text(doc, t, k)})"
+            )
+        else:
+            self.setText(f"Delete {len(self.loose_edges)} wires")
+
+    def redo(self) -> None:
+        self.old_output = self.doc.marked_output
+        for _s, t, k in self.loose_edges:
+            self.doc.disconnect(t, k)
+        for n in self.node_ids:
+            self.doc.remove_node(n)
+
+    def undo(self) -> None:
+        for n in self.node_ids:
+            attrs = copy.deepcopy(self.nodes[n])
+            self.doc.add_node(node_id=n, **attrs)
+        for s, t, k in self.edges:
+            self.doc.connect(s, t, k)
+        if self.doc.marked_output != self.old_output:
+            self.doc.set_output(self.old_output)
+
+
+class Connect(QUndoCommand):
+    """Feed ``source`` into ``slot`` of ``target``; a wire already there is replaced (one step)."""
+
+    def __init__(self, doc: GraphDocument, source: str, target: str, slot: int) -> None:
+        super().__init__()
+        self.doc = doc
+        self.source, self.target, self.slot = source, target, slot
+        self.old_source: str | None = doc.input_of(target, slot) if target in doc else None
+        text = (
+            f"Connect {doc.display_name(source)} → {doc.display_name(target)} "
+            f"({_slot_text(doc, target, slot)})"
+        )
+        if self.old_source is not None and self.old_source != source:
+            text += f", replacing {doc.display_name(self.old_source)}"
+        self.setText(text)
+
+    def redo(self) -> None:
+        self.old_source = self.doc.input_of(self.target, self.slot)
+        if self.old_source == self.source:
+            self.setObsolete(True)  # already wired like that: nothing to do or undo
+            return
+        self.doc.connect(self.source, self.target, self.slot, replace=True)
+
+    def undo(self) -> None:
+        if self.old_source == self.source:
+            return
+        self.doc.disconnect(self.target, self.slot)
+        if self.old_source is not None:
+            self.doc.connect(self.old_source, self.target, self.slot)
+
+
+class Disconnect(QUndoCommand):
+    """Empty ``slot`` of ``target``."""
+
+    def __init__(self, doc: GraphDocument, target: str, slot: int) -> None:
+        super().__init__()
+        self.doc = doc
+        self.target, self.slot = target, slot
+        source = doc.input_of(target, slot)
+        if source is None:
+            raise GraphError(f"input {slot} of {doc.display_name(target)} is not connected")
+        self.source: str = source
+        self.setText(
+            f"Disconnect {doc.display_name(source)} → {doc.display_name(target)} "
+            f"({_slot_text(doc, target, slot)})"
+        )
+
+    def redo(self) -> None:
+        self.source = self.doc.disconnect(self.target, self.slot)
+
+    def undo(self) -> None:
+        self.doc.connect(self.source, self.target, self.slot)
+
+
+class MoveNodes(QUndoCommand):
+    """Move nodes: ``moves`` maps id -> (old position, new position). One drag = one step."""
+
+    def __init__(self, doc: GraphDocument, moves: Mapping[str, tuple[Pos, Pos]]) -> None:
+        super().__init__()
+        self.doc = doc
+        self.moves = {
+            n: (tuple(map(float, old)), tuple(map(float, new))) for n, (old, new) in moves.items()
+        }
+        self.setText(_nodes_text(doc, list(self.moves), "Move"))
+
+    def redo(self) -> None:
+        for n, (_old, new) in self.moves.items():
+            self.doc.move(n, new)
+
+    def undo(self) -> None:
+        for n, (old, _new) in self.moves.items():
+            self.doc.move(n, old)
+
+
+class SetValue(QUndoCommand):
+    """Change a value node's literal ("Edit value of a")."""
+
+    def __init__(self, doc: GraphDocument, node_id: str, value: Any) -> None:
+        super().__init__(f"Edit value of {doc.display_name(node_id)}")
+        self.doc = doc
+        self.node_id = node_id
+        self.old = doc.value(node_id)
+        self.new = copy.deepcopy(value)
+
+    def redo(self) -> None:
+        self.doc.set_value(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.doc.set_value(self.node_id, self.old)
+
+
+class SetLabel(QUndoCommand):
+    """Rename a node ("Rename a to x")."""
+
+    def __init__(self, doc: GraphDocument, node_id: str, label: str) -> None:
+        old_name = doc.display_name(node_id)
+        super().__init__(f"Rename {old_name} to {label}" if label else f"Clear label of {old_name}")
+        self.doc = doc
+        self.node_id = node_id
+        self.old = doc.label(node_id)
+        self.new = str(label)
+
+    def redo(self) -> None:
+        self.doc.set_label(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.doc.set_label(self.node_id, self.old)
+
+
+class SetOutput(QUndoCommand):
+    """Mark where Backward starts ("Mark L as output"); None clears the mark."""
+
+    def __init__(self, doc: GraphDocument, node_id: str | None) -> None:
+        if node_id is None:
+            text = "Clear the output mark"
+        else:
+            text = f"Mark {doc.display_name(node_id)} as output"
+        super().__init__(text)
+        self.doc = doc
+        self.node_id = node_id
+        self.old = doc.marked_output
+
+    def redo(self) -> None:
+        self.doc.set_output(self.node_id)
+
+    def undo(self) -> None:
+        self.doc.set_output(self.old)
+
+
+class AutoLayout(QUndoCommand):
+    """Move every node to ``positions`` (id -> (x, y)); by default a layered layout."""
+
+    def __init__(
+        self, doc: GraphDocument, positions: Mapping[str, Iterable[float]] | None = None
+    ) -> None:
+        super().__init__("Auto layout")
+        self.doc = doc
+        if positions is None:
+            positions = layered_positions(doc)
+        self.old = {n: doc.pos(n) for n in positions}
+        self.new = {n: tuple(map(float, p)) for n, p in positions.items()}
+
+    def redo(self) -> None:
+        for n, p in self.new.items():
+            if self.doc.pos(n) != p:
+                self.doc.move(n, p)
+
+    def undo(self) -> None:
+        for n, p in self.old.items():
+            if self.doc.pos(n) != p:
+                self.doc.move(n, p)
+
+
+def layered_positions(
+    doc: GraphDocument, column: float = 300.0, row: float = 90.0
+) -> dict[str, Pos]:
+    """Inputs left, output right: one column per depth, rows ordered to keep wires short.
+
+    Uses ``playground.graph.layout`` when it exists (the graph package owns layout).
+    """
+    try:
+        from playground.graph import layout as graph_layout  # type: ignore[attr-defined]
+
+        fn = getattr(graph_layout, "auto_layout", None) or getattr(graph_layout, "layout", None)
+        if fn is not None:
+            return {n: (float(x), float(y)) for n, (x, y) in fn(doc).items()}
+    except ImportError:
+        pass
+    g = doc.graph
+    depth: dict[str, int] = {}
+    import networkx as nx
+
+    for n in nx.topological_sort(g):
+        preds = list(g.predecessors(n))
+        depth[n] = 1 + max((depth[p] for p in preds), default=-1)
+    # Pull leaves right next to their first consumer (like draw_dot), not all into column 0.
+    for n in reversed(list(nx.topological_sort(g))):
+        succ = list(g.successors(n))
+        if succ and not list(g.predecessors(n)):
+            depth[n] = min(depth[s] for s in succ) - 1
+    columns: dict[int, list[str]] = {}
+    for n in sorted(depth, key=lambda n: (depth[n], n)):
+        columns.setdefault(depth[n], []).append(n)
+    rank: dict[str, float] = {}
+    for d in sorted(columns):
+        nodes = columns[d]
+
+        def key(n: str) -> tuple[float, str]:
+            succ = [rank[p] for p in g.predecessors(n) if p in rank]
+            return (sum(succ) / len(succ) if succ else 0.0, n)
+
+        if d != min(columns):
+            nodes.sort(key=key)
+        for i, n in enumerate(nodes):
+            rank[n] = float(i)
+    # Second pass right-to-left so leaves line up with the slots they feed.
+    for d in sorted(columns, reverse=True)[1:]:
+        nodes = columns[d]
+
+        def key2(n: str) -> tuple[float, float]:
+            cons = [rank[t] + k * 0.1 for _, t, k in g.out_edges(n, keys=True) if t in rank]
+            return (sum(cons) / len(cons) if cons else rank[n], rank[n])
+
+        nodes.sort(key=key2)
+        for i, n in enumerate(nodes):
+            rank[n] = float(i)
+    tallest = max(len(c) for c in columns.values()) if columns else 0
+    lo = min(columns) if columns else 0
+    out: dict[str, Pos] = {}
+    for d, nodes in columns.items():
+        top = (tallest - len(nodes)) * row / 2
+        for i, n in enumerate(nodes):
+            out[n] = ((d - lo) * column, top + i * row)
+    return out
+
+
+# --- clipboard -----------------------------------------------------------------------------
+
+
+def copy_nodes(doc: GraphDocument, ids: Iterable[str]) -> dict[str, Any]:
+    """The nodes ``ids`` and the wires between them, as plain JSON-able data."""
+    chosen = [n for n in dict.fromkeys(ids) if n in doc]
+    keep = set(chosen)
+    nodes = []
+    for n in chosen:
+        attrs = doc.node(n)
+        attrs["pos"] = list(attrs["pos"])
+        nodes.append({"id": n, **attrs})
+    edges = [
+        {"source": e.source, "target": e.target, "slot": e.slot}
+        for e in doc.edges()
+        if e.source in keep and e.target in keep
+    ]
+    return {"format": CLIPBOARD_FORMAT, "version": 1, "nodes": nodes, "edges": edges}
+
+
+def clipboard_problem(data: Any) -> str | None:
+    """Why ``data`` is not something ``copy_nodes`` made, or None."""
+    if not isinstance(data, dict) or data.get("format") != CLIPBOARD_FORMAT:
+        return "the clipboard holds no playground nodes"
+    nodes, edges = data.get("nodes"), data.get("edges")
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        return "the clipboard data is damaged"
+    ids = set()
+    for n in nodes:
+        if not isinstance(n, dict) or not isinstance(n.get("id"), str):
+            return "the clipboard data is damaged"
+        if n.get("kind") == "op" and n.get("op") not in OPS:
+            return f"unknown op {n.get('op')!r} on the clipboard"
+        if n.get("kind") not in ("value", "op"):
+            return "the clipboard data is damaged"
+        ids.add(n["id"])
+    seen = set()
+    for e in edges:
+        if not isinstance(e, dict) or e.get("source") not in ids or e.get("target") not in ids:
+            return "the clipboard data is damaged"
+        key = (e["target"], e.get("slot"))
+        if key in seen or not isinstance(e.get("slot"), int):
+            return "the clipboard data is damaged"
+        seen.add(key)
+    return None
+
+
+class PasteNodes(QUndoCommand):
+    """Add a copy of clipboard ``data`` with fresh ids, shifted by ``offset``.
+
+    ``new_ids`` maps each copied id to its new id (filled by the first redo). Raises
+    ``GraphError`` up front if ``data`` is not clipboard data.
+    """
+
+    def __init__(
+        self,
+        doc: GraphDocument,
+        data: Mapping[str, Any],
+        offset: Iterable[float] = (40.0, 40.0),
+        verb: str = "Paste",
+    ) -> None:
+        problem = clipboard_problem(data)
+        if problem:
+            raise GraphError(problem)
+        n = len(data["nodes"])
+        super().__init__(f"{verb} {n} node" + ("" if n == 1 else "s"))
+        self.doc = doc
+        self.data = copy.deepcopy(dict(data))
+        dx, dy = (float(v) for v in offset)
+        self.offset = (dx, dy)
+        self.new_ids: dict[str, str] = {}
+
+    def redo(self) -> None:
+        dx, dy = self.offset
+        for n in self.data["nodes"]:
+            new = self.new_ids.get(n["id"]) or self.doc.new_id()
+            self.new_ids[n["id"]] = new
+            x, y = n.get("pos", (0.0, 0.0))
+            self.doc.add_node(
+                n["kind"],
+                op=n.get("op"),
+                label=n.get("label", ""),
+                value=n.get("value"),
+                pos=(float(x) + dx, float(y) + dy),
+                node_id=new,
+            )
+        for e in self.data["edges"]:
+            self.doc.connect(self.new_ids[e["source"]], self.new_ids[e["target"]], e["slot"])
+
+    def undo(self) -> None:
+        for new in self.new_ids.values():
+            if new in self.doc:
+                self.doc.remove_node(new)
