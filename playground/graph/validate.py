@@ -54,7 +54,7 @@ def _shape(value: Any, depth: int) -> tuple[int, ...]:
 
 
 def _fmt(shape: tuple[int, ...]) -> str:
-    return "a number" if not shape else "(" + ", ".join(map(str, shape)) + ")"
+    return "a number" if not shape else str(shape)
 
 
 def literal_shape(value: Any) -> tuple[int, ...] | None:
