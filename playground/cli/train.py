@@ -1,0 +1,314 @@
+"""``backprop-playground train``: train an MLP headlessly, with a progress bar and final metrics.
+
+The defaults are micrograd's demo (moons, 100 points, noise 0.1, MLP 2-16-16-1, SVM loss +
+1e-4 L2, 100 SGD steps, lr 1.0 -> 0.1 linear). ``--preset lecture`` is the lecture's
+MLP(3, [4, 4, 1]) with tanh, sum of squared errors and lr 0.1. Explicit flags override a preset.
+
+stdout gets the final metrics (one JSON object with ``--json``), stderr the progress bar and
+errors. Exit status: 0 trained, 1 training stopped (NaN/inf) or the plot could not be written,
+2 bad options or bad data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from playground.engine.data import DATASETS, DatasetError
+from playground.engine.losses import LOSSES
+from playground.engine.nn import ACTIVATIONS
+from playground.engine.optim import OPTIMIZERS, SCHEDULES
+from playground.training.config import BACKENDS, PRESETS, TrainConfig
+from playground.training.trainer import ConfigError, StepMetrics, Trainer
+
+PROG = "backprop-playground train"
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    text = text.strip()
+    if text.lower() in ("", "none", "0"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.replace(" ", ",").split(",") if part)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected layer sizes separated by commas, e.g. 16,16"
+        ) from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: layer sizes must be at least 1")
+    return sizes
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 0 and below 1")
+    return value
+
+
+def _nonneg(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {'whole number' if kind is int else 'number'}"
+            ) from None
+        if not (value >= 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number >= 0")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.description = (
+        "Train an MLP without the window. Defaults: micrograd's moons demo.\n"
+        "Explicit options override --preset."
+    )
+    p.add_argument("--preset", choices=PRESETS, default="demo",
+                   help="starting point: demo (micrograd's moons, the default) or lecture "
+                        "(MLP(3,[4,4,1]), tanh, squared errors, lr 0.1)")
+    g = p.add_argument_group("data")
+    g.add_argument("--dataset", choices=(*DATASETS, "csv"), help="toy dataset (default moons)")
+    g.add_argument("--csv", metavar="FILE", help="train on a CSV file: numeric features + label")
+    g.add_argument("--label", metavar="COLUMN",
+                   help="CSV label column: a header name or an index (default: the last)")
+    g.add_argument("--samples", type=_nonneg(int), metavar="N", help="number of points")
+    g.add_argument("--noise", type=_nonneg(float), metavar="X", help="noise level")
+    g.add_argument("--classes", type=_nonneg(int), metavar="K",
+                   help="number of classes (spiral, blobs)")
+    g.add_argument("--test-fraction", type=_fraction, metavar="F",
+                   help="hold out this share of points for test metrics (default 0)")
+    g = p.add_argument_group("model")
+    g.add_argument("--hidden", type=_hidden, metavar="SIZES",
+                   help="hidden layer sizes, comma separated (default 16,16; 'none' for none)")
+    g.add_argument("--activation", choices=ACTIVATIONS, help="hidden activation (default relu)")
+    g.add_argument("--output-activation", choices=ACTIVATIONS,
+                   help="output activation (default: tanh for tanh nets, linear otherwise)")
+    g.add_argument("--backend", choices=BACKENDS,
+                   help="tensor (fast, default) or scalar (micrograd-style Values)")
+    g = p.add_argument_group("training")
+    g.add_argument("--loss", choices=tuple(LOSSES), help="loss (default svm)")
+    g.add_argument("--l2", type=_nonneg(float), metavar="ALPHA",
+                   help="L2 regularisation strength (default 1e-4)")
+    g.add_argument("--optimizer", choices=tuple(OPTIMIZERS), help="optimizer (default sgd)")
+    g.add_argument("--lr", type=_nonneg(float), help="learning rate (default 1.0)")
+    g.add_argument("--momentum", type=_nonneg(float), help="SGD momentum (default 0)")
+    g.add_argument("--weight-decay", type=_nonneg(float), metavar="WD",
+                   help="optimizer weight decay (default 0)")
+    g.add_argument("--schedule", choices=SCHEDULES,
+                   help="learning-rate schedule (default linear: lr*(1 - 0.9*k/steps))")
+    g.add_argument("--batch-size", type=_nonneg(int), metavar="N", help="0 = full batch (default)")
+    g.add_argument("--steps", type=_nonneg(int), metavar="N", help="training steps (default 100)")
+    g.add_argument("--seed", type=_nonneg(int), help="seed for data, weights and batches")
+    g = p.add_argument_group("output")
+    g.add_argument("--json", action="store_true",
+                   help="print the final metrics as one JSON object on stdout")
+    g.add_argument("--plot", metavar="FILE.png", help="write the loss curve to this image")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+_FLAG_TO_FIELD = {
+    "dataset": "dataset", "samples": "n_samples", "noise": "noise", "classes": "n_classes",
+    "test_fraction": "test_fraction", "hidden": "hidden", "activation": "activation",
+    "output_activation": "output_activation", "backend": "backend", "loss": "loss",
+    "l2": "l2", "optimizer": "optimizer", "lr": "lr", "momentum": "momentum",
+    "weight_decay": "weight_decay", "schedule": "schedule", "batch_size": "batch_size",
+    "steps": "steps", "seed": "seed",
+}
+_FIELD_TO_FLAG = {v: "--" + k.replace("_", "-") for k, v in _FLAG_TO_FIELD.items()}
+_FIELD_TO_FLAG.update({"csv_path": "--csv", "csv_label": "--label"})
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The ``TrainConfig`` the flags describe: the preset, then every flag given."""
+    overrides: dict[str, Any] = {
+        field: getattr(args, flag)
+        for flag, field in _FLAG_TO_FIELD.items()
+        if getattr(args, flag, None) is not None
+    }
+    if args.csv is not None:
+        overrides["csv_path"] = args.csv
+        overrides.setdefault("dataset", "csv")
+    if args.label is not None:
+        overrides["csv_label"] = args.label
+    return TrainConfig.preset(args.preset, **overrides)
+
+
+def _error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    problems = config.validate()
+    if problems:
+        for problem in problems:
+            print(f"{PROG}: error: {_FIELD_TO_FLAG.get(problem.field, problem.field)}: {problem}",
+                  file=sys.stderr)
+        return 2
+    if args.plot:
+        folder = Path(args.plot).expanduser().resolve().parent
+        if not folder.is_dir():
+            return _error(f"--plot: folder {folder} does not exist")
+    try:
+        trainer = Trainer(config)
+    except (DatasetError, ConfigError) as exc:
+        return _error(str(exc))
+
+    bar = None if args.quiet else ProgressBar(config.steps, sys.stderr)
+    trainer.run(callback=bar.update if bar else None)
+    if bar:
+        bar.close()
+
+    final = summary(trainer)
+    if args.json:
+        print(json.dumps(_json_safe(final), allow_nan=False))
+    else:
+        print(_human(final))
+    status = 0
+    if trainer.stopped_reason:
+        print(f"{PROG}: stopped: {trainer.stopped_reason}", file=sys.stderr)
+        status = 1
+    if args.plot:
+        try:
+            write_plot(trainer, args.plot)
+        except Exception as exc:  # matplotlib raises many kinds; the user needs one line
+            print(f"{PROG}: error: cannot write {args.plot}: {exc}", file=sys.stderr)
+            return 1
+    return status
+
+
+def summary(trainer: Trainer) -> dict[str, Any]:
+    """Final metrics: the trained parameters evaluated on the whole train (and test) split."""
+    last = trainer.history[-1] if trainer.history else None
+    final: dict[str, Any] = {"steps": trainer.step_count}
+    final.update(trainer.evaluate())
+    final["grad_norm"] = last.grad_norm if last else None
+    final["elapsed"] = trainer.elapsed
+    final["ms_per_step"] = 1000 * trainer.elapsed / trainer.step_count if last else None
+    final["stopped_reason"] = trainer.stopped_reason
+    final["parameters"] = sum(getattr(p, "size", 1) for p in trainer.params)
+    final["config"] = trainer.config.to_dict()
+    del final["config"]["extra"]
+    return final
+
+
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_json_safe(v) for v in x]
+    return x
+
+
+def _human(final: dict[str, Any]) -> str:
+    lines = [
+        f"steps          {final['steps']}",
+        f"loss           {final['loss']:.6g}   (data {final['data_loss']:.6g})",
+        f"accuracy       {100 * final['accuracy']:.1f}%",
+    ]
+    if final["test_loss"] is not None:
+        lines.append(f"test loss      {final['test_loss']:.6g}")
+        lines.append(f"test accuracy  {100 * final['test_accuracy']:.1f}%")
+    if final["ms_per_step"] is not None:
+        lines.append(
+            f"time           {final['elapsed']:.3f} s ({final['ms_per_step']:.3f} ms/step)"
+        )
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """A plain-text bar on a stream: redrawn in place on a terminal, a line every 10% otherwise."""
+
+    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+        self.total = max(total, 1)
+        self.stream = stream
+        self.width = width
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._last_decile = -1
+
+    def update(self, m: StepMetrics) -> None:
+        done = m.step + 1
+        frac = min(done / self.total, 1.0)
+        filled = round(frac * self.width)
+        bar = "#" * filled + "." * (self.width - filled)
+        text = (f"[{bar}] {done:>{len(str(self.total))}}/{self.total}  "
+                f"loss {m.loss:.4g}  acc {100 * m.accuracy:.1f}%")
+        if self.tty:
+            self.stream.write("\r" + text)
+            self.stream.flush()
+            return
+        decile = int(frac * 10)
+        if decile != self._last_decile:
+            self._last_decile = decile
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def write_plot(trainer: Trainer, path: str) -> None:
+    """The loss curve and the accuracy per step, as an image (matplotlib's Agg, no window).
+
+    Log scale when every plotted loss is positive. With a test split, train and test *data*
+    losses are drawn too (the objective includes the L2 term, which the test loss does not).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    history, config = trainer.history, trainer.config
+    fig = Figure(figsize=(7, 5), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_loss, ax_acc = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+    steps = [m.step for m in history]
+    curves = {"train loss (objective)": [m.loss for m in history]}
+    if trainer.test_set is not None:
+        curves["train data loss"] = [m.data_loss for m in history]
+        curves["test data loss"] = [m.test_loss for m in history]
+    for label, values in curves.items():
+        ax_loss.plot(steps, values, label=label)
+    every = [v for values in curves.values() for v in values]
+    if every and all(v is not None and v > 0 for v in every):
+        ax_loss.set_yscale("log")
+    ax_loss.set_ylabel("loss")
+    sizes = "-".join(map(str, (trainer.dataset.n_features, *config.hidden, trainer.n_outputs)))
+    ax_loss.set_title(f"{trainer.dataset.name}: MLP {sizes} {config.activation}, {config.loss}, "
+                      f"{config.optimizer} lr {config.lr:g} ({config.schedule})")
+    ax_loss.legend()
+    ax_loss.grid(True, alpha=0.3)
+    ax_acc.plot(steps, [100 * m.accuracy for m in history], label="train")
+    if trainer.test_set is not None:
+        ax_acc.plot(steps, [100 * (m.test_accuracy or 0.0) for m in history], label="test")
+    ax_acc.set_ylabel("accuracy (%)")
+    ax_acc.set_xlabel("step")
+    ax_acc.set_ylim(0, 101)
+    ax_acc.grid(True, alpha=0.3)
+    ax_acc.legend()
+    fig.savefig(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=PROG)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
