@@ -1,0 +1,152 @@
+"""Start the desktop app: ``run_app(file=None, self_test=None) -> exit code``.
+
+- No file: the lecture's tanh neuron, evaluated with Backward, so the first screen already
+  shows data and grads on every node.
+- A file: opened like File ▸ Open; a bad file shows the loader's message and the neuron example
+  is shown instead (never a traceback).
+- ``self_test`` ("" or an output path): the real window offscreen, the neuron example, forward
+  and backward checked against the lecture's numbers, a font check, a screenshot, a one-line
+  verdict; exit 0 or 1 with the reason. The packaging smoke test runs it on the bundle.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+APP_NAME = "Backprop Playground"
+ORG_NAME = "Backprop Playground"
+START_EXAMPLE = "neuron"
+
+# The lecture's neuron (../shared/reference/README.md): o = tanh(x1*w1 + x2*w2 + b).
+NEURON_OUTPUT = ("o", 0.7071)
+NEURON_GRADS = {"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5}
+
+
+def make_app(argv: list[str] | None = None):
+    """The QApplication (created once), named for QSettings, with the window icon."""
+    from PySide6.QtWidgets import QApplication
+
+    from playground import __version__
+    from playground.ui.icons import app_icon
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setStyle("Fusion")
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("backprop-playground")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run_app(file: str | None = None, self_test: str | None = None) -> int:
+    if self_test is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return _self_test(self_test)
+    app = make_app()
+    from playground.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    open_initial(window, file)
+    return int(app.exec())
+
+
+def open_initial(window, file: str | None) -> bool:
+    """Open ``file``, or (no file, or a bad one) the neuron example. True if ``file`` opened."""
+    if file and window.files.open_path(file):
+        return True
+    shown = show_start_example(window)
+    if file and shown:
+        reason = window.files.last_error or f"Cannot open {file}"
+        window.show_status(f"{reason} (showing the neuron example instead)")
+    return False
+
+
+def show_start_example(window) -> bool:
+    """Load the neuron and run Backward on it (what a first-time user sees)."""
+    if not window.files.open_example(START_EXAMPLE, ask=False):
+        return False
+    window.controller.backward()
+    window.show_status(
+        "The lecture's neuron o = tanh(x1·w1 + x2·w2 + b) after Backward: every grad is "
+        "do/d(node). Edit a value in the inspector, or drag new nodes from the palette."
+    )
+    return True
+
+
+# --- self-test ------------------------------------------------------------------------------
+
+
+class SelfTestFailure(Exception):
+    pass
+
+
+def _self_test(out: str) -> int:
+    try:
+        verdict = _run_self_test(out)
+    except SelfTestFailure as exc:
+        print(f"self-test FAILED: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # anything unexpected is a failure with its reason, not a crash
+        print(f"self-test FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(verdict)
+    return 0
+
+
+def _run_self_test(out: str) -> str:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFontInfo
+
+    app = make_app()
+    family = QFontInfo(app.font()).family()
+    if not family:
+        raise SelfTestFailure(
+            "Qt found no font (install fontconfig-config and a font such as fonts-dejavu-core)"
+        )
+    from playground.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "self-test.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings)
+        window.resize(1240, 780)
+        window.show()
+        if not window.files.open_example(START_EXAMPLE, ask=False):
+            raise SelfTestFailure(f"the {START_EXAMPLE} example did not load")
+        forward = window.controller.forward()
+        if not forward.ok():
+            raise SelfTestFailure(f"forward failed: {forward.problems or forward.errors()}")
+        backward = window.controller.backward()
+        if not backward.backward:
+            raise SelfTestFailure(f"backward did not run: {backward.problems}")
+        by_label = {window.doc.label(n): n for n in window.doc.node_ids()}
+        checks = [(NEURON_OUTPUT[0], "data", NEURON_OUTPUT[1])]
+        checks += [(label, "grad", want) for label, want in NEURON_GRADS.items()]
+        for label, field, want in checks:
+            if label not in by_label:
+                raise SelfTestFailure(f"the example has no node labelled {label!r}")
+            got = getattr(backward.results[by_label[label]], field)
+            if got is None or not math.isclose(float(got), want, abs_tol=5e-5):
+                raise SelfTestFailure(f"{label}.{field} is {got}, expected {want}")
+        shown = window.scene.node_item(by_label["x1"])
+        if shown is None:
+            raise SelfTestFailure("the canvas shows no item for x1")
+        app.processEvents()
+        default = Path(tempfile.gettempdir()) / "backprop-playground-self-test.png"
+        path = Path(out) if out else default
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(path)):
+            raise SelfTestFailure(f"could not save the screenshot to {path}")
+        window.undo_stack.setClean()
+        window.close()
+    return (
+        f"self-test ok: neuron o = {NEURON_OUTPUT[1]}, grads x1 -1.5 w1 1.0 x2 0.5 w2 0.0 b 0.5, "
+        f"font {family!r}, screenshot {path}"
+    )

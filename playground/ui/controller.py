@@ -1,0 +1,169 @@
+"""The evaluation controller: keeps the shown numbers in step with the document.
+
+After every change that can alter a number (values, wires, nodes, the output mark) it re-runs
+forward when auto-forward is on; Backward computes grads; grads shown after a Backward turn
+*stale* once the graph changes (the view greys them) until Backward runs again. Moving or
+renaming a node changes no number, so it neither re-evaluates nor makes grads stale.
+
+Changes are coalesced: document events only mark the controller dirty; it evaluates once when
+the undo stack reports a finished command (or on the next event-loop turn for changes made
+outside the stack), so deleting 50 nodes evaluates once, not 50 times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from playground.graph.document import Event, GraphDocument
+from playground.graph.evaluate import Evaluation, NodeResult, evaluate
+
+#: Events that cannot change any number.
+_COSMETIC = {("node_changed", "pos"), ("node_changed", "label")}
+
+
+class EvaluationController(QObject):
+    evaluated = Signal(object, bool)
+    """(Evaluation, grads_stale) after every (re)evaluation."""
+    status = Signal(str)
+    """A one-line message for the status bar (problems, or what just happened)."""
+
+    def __init__(
+        self, doc: GraphDocument, undo_stack: QUndoStack, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._doc = doc
+        self._stack = undo_stack
+        self.auto_forward = True
+        self.evaluation: Evaluation | None = None
+        self.grads_stale = False
+        self._grads: dict[str, object] | None = None  # node id -> grad of the last Backward
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.flush)
+        self._unsubscribe = doc.subscribe(self._on_event)
+        undo_stack.indexChanged.connect(lambda _i: self.flush())
+
+    # --- document ----------------------------------------------------------------------
+
+    def set_document(self, doc: GraphDocument) -> None:
+        self._unsubscribe()
+        self._doc = doc
+        self._unsubscribe = doc.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if (event.kind, event.attr) in _COSMETIC:
+            return
+        if self._grads is not None:
+            self.grads_stale = True
+        self._dirty = True
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Evaluate now if the document changed since the last evaluation."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        self._timer.stop()
+        if self.auto_forward:
+            self._publish(evaluate(self._doc, backward=False), quiet=True)
+        elif self.evaluation is not None:
+            self.evaluated.emit(self.evaluation, self.grads_stale or self._grads is not None)
+            self.status.emit("The graph changed: press Forward (F5) to recompute")
+
+    # --- actions ----------------------------------------------------------------------
+
+    def forward(self) -> Evaluation:
+        self._dirty = False
+        self._timer.stop()
+        return self._publish(evaluate(self._doc, backward=False), quiet=False)
+
+    def backward(self) -> Evaluation:
+        self._dirty = False
+        self._timer.stop()
+        evaluation = evaluate(self._doc, backward=True)
+        if evaluation.backward:
+            self._grads = {n: r.grad for n, r in evaluation.results.items()}
+            self.grads_stale = False
+        self.evaluation = evaluation
+        self.evaluated.emit(evaluation, self.grads_stale)
+        if evaluation.backward:
+            out = evaluation.output
+            name = self._doc.display_name(out) if out in self._doc else out
+            msg = f"Backward from {name}: every grad is d{name}/d(node)"
+            if evaluation.problems or evaluation.errors():
+                msg = self._problem_text(evaluation) or msg
+            self.status.emit(msg)
+        else:
+            self.status.emit(
+                "Backward did not run: " + (self._problem_text(evaluation) or "nothing to do")
+            )
+        return evaluation
+
+    def zero_grad(self) -> None:
+        """Every grad becomes 0 (as micrograd's zero_grad), until the next Backward."""
+        self.flush()
+        base = self.evaluation or evaluate(self._doc, backward=False)
+        results = {}
+        for n, r in base.results.items():
+            zero = None if r.data is None else (
+                np.zeros_like(r.data) if isinstance(r.data, np.ndarray) else 0.0
+            )
+            results[n] = replace(r, grad=zero)
+        self._grads = {n: r.grad for n, r in results.items()}
+        self.grads_stale = False
+        self.evaluation = replace(base, results=results, backward=True, contributions={})
+        self.evaluated.emit(self.evaluation, False)
+        self.status.emit("All grads set to 0")
+
+    def set_auto_forward(self, on: bool) -> None:
+        self.auto_forward = on
+        if on:
+            self._dirty = True
+            self.flush()
+
+    def reset(self) -> None:
+        """Forget grads (a new or freshly loaded document)."""
+        self._grads = None
+        self.grads_stale = False
+        self._dirty = True
+        self._timer.stop()
+        self._dirty = False
+        self._publish(evaluate(self._doc, backward=False), quiet=True)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _publish(self, fresh: Evaluation, quiet: bool) -> Evaluation:
+        """Show a forward evaluation, carrying the last Backward's grads over (stale)."""
+        shown = fresh
+        if self._grads is not None:
+            results = {
+                n: NodeResult(r.data, self._grads.get(n), r.error, r.warning)
+                for n, r in fresh.results.items()
+            }
+            shown = replace(fresh, results=results, backward=True)
+        self.evaluation = shown
+        self.evaluated.emit(shown, self.grads_stale)
+        text = self._problem_text(fresh)
+        if text:
+            self.status.emit(text)
+        elif not quiet:
+            self.status.emit("Forward: every node's data is up to date")
+        return shown
+
+    def _problem_text(self, evaluation: Evaluation) -> str:
+        if evaluation.problems:
+            return evaluation.problems[0][:1].upper() + evaluation.problems[0][1:]
+        errors = evaluation.errors()
+        if errors:
+            n = len(errors)
+            first_id, first = next(iter(errors.items()))
+            name = self._doc.display_name(first_id) if first_id in self._doc else first_id
+            more = f" (and {n - 1} more)" if n > 1 else ""
+            return f"{name}: {first}{more}"
+        return ""

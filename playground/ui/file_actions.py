@@ -1,0 +1,343 @@
+"""File handling for the main window: new, open, examples, recent files, save, export.
+
+A file replaces the open document only after it loaded successfully; a bad file shows the
+loader's message (a dialog and the status bar) and the open document stays as it was. Unsaved
+changes are asked about (Save / Discard / Cancel) before anything replaces them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from playground.graph import io
+from playground.graph.document import GraphDocument
+from playground.graph.examples import example_path, list_examples
+from playground.ui.commands import layered_positions
+
+if TYPE_CHECKING:
+    from playground.ui.main_window import MainWindow
+
+APP_NAME = "Backprop Playground"
+GRAPH_FILTER = "Graph files (*.json);;All files (*)"
+MAX_RECENT = 8
+RECENT_KEY = "recent_files"
+
+EXPORTS: dict[str, tuple[str, str, str]] = {
+    # kind -> (suffix, file dialog filter, what it is)
+    "png": (".png", "PNG images (*.png)", "PNG image"),
+    "svg": (".svg", "SVG images (*.svg)", "SVG image"),
+    "dot": (".dot", "Graphviz DOT (*.dot *.gv)", "DOT file"),
+    "python": (".py", "Python scripts (*.py)", "Python script"),
+    "torch": (".py", "Python scripts (*.py)", "PyTorch script"),
+}
+
+
+class FileActions:
+    """What File menu entries do; holds the current path and the file's extras."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.path: Path | None = None
+        self.name = "untitled"
+        self.extras: dict[str, str] = {}
+        self.last_error: str | None = None
+        """The loader's message for the last file that failed to open."""
+
+    # --- title and prompts -------------------------------------------------------------
+
+    def update_title(self) -> None:
+        self.w.setWindowTitle(f"{self.name}[*] — {APP_NAME}")
+        self.w.setWindowModified(not self.w.undo_stack.isClean())
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the open document (saved, discarded or unchanged)."""
+        if self.w.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self.w,
+            "Unsaved changes",
+            f"“{self.name}” has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # --- opening -----------------------------------------------------------------------
+
+    def install(self, doc: GraphDocument, path: Path | None, name: str,
+                extras: dict[str, str] | None = None) -> None:
+        """Show ``doc`` (already loaded) in the window, with a fresh undo history."""
+        w = self.w
+        w.inspector.set_node(None)
+        w.doc.replace_with(doc)
+        w.undo_stack.clear()
+        w.undo_stack.setClean()
+        self.path = path
+        self.name = name
+        self.extras = dict(extras or {})
+        tidied = self.tidy_overlaps()
+        w.undo_stack.setClean()
+        w.controller.reset()
+        w.view.fit_all()
+        QTimer.singleShot(0, w.view.fit_all)  # again once the window has its final size
+        self.update_title()
+        if tidied:
+            w.show_status("Some nodes overlapped: they were arranged with Auto Layout")
+
+    def tidy_overlaps(self, max_nodes: int = 400) -> bool:
+        """Arrange the nodes with the layered layout if any two overlap on the canvas.
+
+        Files (and examples) written for other node sizes can put nodes on top of each other,
+        which hides numbers. This is not an undo step: it is part of opening the file.
+        """
+        w = self.w
+        items = w.scene.node_items()
+        if len(items) < 2 or len(items) > max_nodes:
+            return False
+        rects = sorted((_body_rect(i) for i in items), key=lambda r: r.left())
+        overlap = False
+        for i, a in enumerate(rects):
+            for b in rects[i + 1 :]:
+                if b.left() >= a.right():
+                    break
+                if a.intersects(b):
+                    overlap = True
+                    break
+            if overlap:
+                break
+        if not overlap:
+            return False
+        for node, pos in compact_layout(w).items():
+            w.doc.move(node, pos)
+        return True
+
+    def new(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.install(GraphDocument(), None, "untitled")
+        self.w.show_status("New graph: drag nodes from the palette onto the canvas")
+        return True
+
+    def _load(self, path: Path, what: str) -> io.GraphFile | None:
+        try:
+            return io.load_file(path)
+        except io.LoadError as exc:
+            message = f"Cannot open {path.name}: {exc}"
+            self.last_error = message
+            self.w.show_status(message)
+            QMessageBox.critical(
+                self.w, f"Cannot open {what}",
+                f"<b>{path.name}</b> could not be opened:<br><br>{_esc(str(exc))}"
+                "<br><br>The graph you had open is unchanged.",
+            )
+            return None
+
+    def open_dialog(self) -> bool:
+        start = str(self.path.parent) if self.path else self._last_folder()
+        filename, _ = QFileDialog.getOpenFileName(self.w, "Open Graph", start, GRAPH_FILTER)
+        return self.open_path(filename) if filename else False
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a graph file; False (document unchanged) if it is bad or the user cancels."""
+        path = Path(path)
+        loaded = self._load(path, "graph")
+        if loaded is None or not self.maybe_save():
+            return False
+        self.install(loaded.doc, path, path.name,
+                     {"title": loaded.title, "description": loaded.description})
+        self.add_recent(path)
+        self.w.show_status(f"Opened {path}")
+        return True
+
+    def open_example(self, name: str, *, ask: bool = True) -> bool:
+        try:
+            path = example_path(name)
+        except FileNotFoundError as exc:
+            self.w.show_status(str(exc))
+            return False
+        loaded = self._load(path, "example")
+        if loaded is None or (ask and not self.maybe_save()):
+            return False
+        title = loaded.title or path.stem
+        self.install(loaded.doc, None, f"{title} (example)",
+                     {"title": loaded.title, "description": loaded.description})
+        self.w.show_status(loaded.description or f"Opened the example {title}")
+        return True
+
+    def fill_examples_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        examples = list_examples()
+        for ex in examples:
+            action = menu.addAction(ex.title)
+            action.setObjectName(f"example_{ex.name}")
+            action.setToolTip(ex.description or ex.title)
+            action.setStatusTip(ex.description or ex.title)
+            action.triggered.connect(lambda _c=False, n=ex.name: self.open_example(n))
+        if not examples:
+            menu.addAction("(no examples found)").setEnabled(False)
+
+    # --- recent files ------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.w.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        files = [text] + [f for f in self.recent_files() if f != text]
+        self.w.settings.setValue(RECENT_KEY, files[:MAX_RECENT])
+
+    def _last_folder(self) -> str:
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        files = [f for f in self.recent_files() if Path(f).is_file()]
+        for i, f in enumerate(files):
+            action = menu.addAction(f"&{i + 1} {Path(f).name}")
+            action.setObjectName(f"recent_{i}")
+            action.setToolTip(f)
+            action.setStatusTip(f)
+            action.triggered.connect(lambda _c=False, p=f: self.open_path(p))
+        if not files:
+            menu.addAction("(no recent files)").setEnabled(False)
+            return
+        menu.addSeparator()
+        clear = menu.addAction("Clear Recent Files")
+        clear.setObjectName("clear_recent")
+        clear.triggered.connect(lambda: self.w.settings.setValue(RECENT_KEY, []))
+
+    # --- saving ------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        start = str(self.path) if self.path else str(
+            Path(self._last_folder()) / _file_stem(self.name)
+        ) + ".json"
+        filename, _ = QFileDialog.getSaveFileName(self.w, "Save Graph As", start, GRAPH_FILTER)
+        if not filename:
+            return False
+        path = Path(filename)
+        if not path.suffix:
+            path = path.with_suffix(".json")
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        extras = {k: v for k, v in self.extras.items() if v}
+        try:
+            io.save(self.w.doc, path, **extras)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.w.show_status(f"Could not save {path.name}: {reason}")
+            QMessageBox.critical(self.w, "Cannot save",
+                                 f"<b>{path}</b> could not be written:<br><br>{_esc(reason)}")
+            return False
+        self.path = path
+        self.name = path.name
+        self.w.undo_stack.setClean()
+        self.add_recent(path)
+        self.update_title()
+        self.w.show_status(f"Saved {path}")
+        return True
+
+    # --- export ------------------------------------------------------------------------
+
+    def export(self, kind: str) -> bool:
+        suffix, filter_, what = EXPORTS[kind]
+        base = self.path.with_suffix("") if self.path else Path(self._last_folder()) / _file_stem(
+            self.name
+        )
+        if kind == "torch":
+            base = base.with_name(base.name + "_torch")
+        filename, _ = QFileDialog.getSaveFileName(
+            self.w, f"Export {what}", str(base) + suffix, filter_
+        )
+        if not filename:
+            return False
+        path = Path(filename)
+        if not path.suffix:
+            path = path.with_suffix(suffix)
+        try:
+            self.write_export(kind, path)
+        except Exception as exc:  # the export code must not take the window down
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            self.w.show_status(f"Could not export {path.name}: {reason}")
+            QMessageBox.critical(self.w, "Cannot export",
+                                 f"<b>{path}</b> could not be written:<br><br>{_esc(reason)}")
+            return False
+        self.w.show_status(f"Exported {what} to {path}")
+        return True
+
+    def write_export(self, kind: str, path: Path) -> None:
+        w = self.w
+        w.controller.flush()
+        if kind in ("png", "svg"):
+            from playground.ui.canvas.render import render_document
+
+            render_document(w.doc, w.controller.evaluation, path,
+                            grads_stale=w.controller.grads_stale)
+            return
+        from playground.graph import export
+
+        if kind == "dot":
+            text = export.to_dot(w.doc, w.controller.evaluation)
+        elif kind == "python":
+            text = export.to_python(w.doc)
+        else:
+            text = export.to_torch(w.doc)
+        io.write_atomic(path, text.encode("utf-8"))
+
+
+def compact_layout(window: MainWindow, gap: float = 56.0) -> dict[str, tuple[float, float]]:
+    """The layered layout's columns and rows, with columns only as wide as their nodes.
+
+    ``layered_positions`` uses a fixed column width; here each column starts ``gap`` after
+    the widest node of the column before it, so the graph stays as narrow as it can be
+    (and readable when fitted into the window).
+    """
+    items = window.scene.node_items()
+    tallest = max((_body_rect(i).height() for i in items), default=60.0)
+    positions = layered_positions(window.doc, row=tallest + 40.0)
+    columns: dict[float, list[str]] = {}
+    for node, (x, _y) in positions.items():
+        columns.setdefault(x, []).append(node)
+    out: dict[str, tuple[float, float]] = {}
+    left = 0.0
+    for x in sorted(columns):
+        width = 0.0
+        for node in columns[x]:
+            item = window.scene.node_item(node)
+            width = max(width, item.boundingRect().width() if item is not None else 150.0)
+            out[node] = (left, positions[node][1])
+        left += width + gap
+    return out
+
+
+def _body_rect(item):
+    """The drawn card of a node item in scene coordinates (its bounding box has margins)."""
+    body = getattr(item, "body", None)
+    return item.mapRectToScene(body) if body is not None else item.sceneBoundingRect()
+
+
+def _file_stem(name: str) -> str:
+    stem = name.replace(" (example)", "").removesuffix(".json")
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in stem) or "graph"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,317 @@
+"""The inspector dock: edit the selected node and read its numbers at full precision.
+
+It never changes the document itself: each edit is announced by a signal
+(``label_edited``, ``value_edited``, ``output_toggled``) and the window turns it into an undo
+command. Bad value text shows an inline error and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.graph.document import Event, GraphDocument
+from playground.ops import OPS
+from playground.ui.literals import LiteralError, format_full, format_literal, parse_literal
+
+
+def problem_colour(widget: QWidget) -> str:
+    """A red that reads on the current (light or dark) palette."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return "#ff7b72" if dark else "#c62828"
+
+
+def warning_colour(widget: QWidget) -> str:
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return "#e3b341" if dark else "#9a6700"
+
+
+class Inspector(QDockWidget):
+    label_edited = Signal(str, str)
+    """(node id, new label)"""
+    value_edited = Signal(str, object)
+    """(node id, parsed literal)"""
+    output_toggled = Signal(str, bool)
+    """(node id, whether it should be the marked output)"""
+
+    def __init__(self, doc: GraphDocument, parent: QWidget | None = None) -> None:
+        super().__init__("Inspector", parent)
+        self.setObjectName("inspector")
+        self.setAccessibleName("Inspector")
+        self._doc = doc
+        self._node: str | None = None
+        self._evaluation: Any = None
+        self._grads_stale = False
+        self._unsubscribe = doc.subscribe(self._on_event)
+
+        body = QWidget(self)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(8, 8, 8, 8)
+        self.title = QLabel(body)
+        self.title.setObjectName("inspector_title")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.title)
+
+        self.form_widget = QWidget(body)
+        form = QFormLayout(self.form_widget)
+        form.setContentsMargins(0, 4, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form
+
+        self.label_edit = QLineEdit(self.form_widget)
+        self.label_edit.setObjectName("inspector_label")
+        self.label_edit.setAccessibleName("Label")
+        self.label_edit.setToolTip("The node's name, shown on the canvas (Enter to apply)")
+        self.label_edit.setPlaceholderText("no label")
+        form.addRow("&Label", self.label_edit)
+
+        self.value_edit = QLineEdit(self.form_widget)
+        self.value_edit.setObjectName("inspector_value")
+        self.value_edit.setAccessibleName("Value")
+        self.value_edit.setToolTip(
+            "A number (2, -3.5, 1e-3) or a tensor literal like [[1, 2], [3, 4]]; Enter applies"
+        )
+        form.addRow("&Value", self.value_edit)
+        self.value_error = QLabel(self.form_widget)
+        self.value_error.setObjectName("inspector_value_error")
+        self.value_error.setWordWrap(True)
+        self.value_error.setAccessibleName("Value error")
+        form.addRow("", self.value_error)
+
+        self.op_label = QLabel(self.form_widget)
+        self.op_label.setObjectName("inspector_op")
+        self.op_label.setWordWrap(True)
+        self.op_label.setAccessibleName("Operation")
+        form.addRow("Op", self.op_label)
+
+        self.inputs_label = QLabel(self.form_widget)
+        self.inputs_label.setObjectName("inspector_inputs")
+        self.inputs_label.setWordWrap(True)
+        self.inputs_label.setAccessibleName("Inputs")
+        form.addRow("Inputs", self.inputs_label)
+
+        selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+        self.data_label = QLabel(self.form_widget)
+        self.data_label.setObjectName("inspector_data")
+        self.data_label.setTextInteractionFlags(selectable)
+        self.data_label.setWordWrap(True)
+        self.data_label.setAccessibleName("Data")
+        self.data_label.setToolTip("The forward result at full precision")
+        form.addRow("data", self.data_label)
+
+        self.grad_label = QLabel(self.form_widget)
+        self.grad_label.setObjectName("inspector_grad")
+        self.grad_label.setTextInteractionFlags(selectable)
+        self.grad_label.setWordWrap(True)
+        self.grad_label.setAccessibleName("Gradient")
+        self.grad_label.setToolTip("d output / d this node, from the last Backward")
+        form.addRow("grad", self.grad_label)
+
+        self.problem_label = QLabel(self.form_widget)
+        self.problem_label.setObjectName("inspector_problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setAccessibleName("Problem")
+        form.addRow("", self.problem_label)
+
+        self.output_check = QCheckBox("Backward starts here (output)", self.form_widget)
+        self.output_check.setObjectName("inspector_output")
+        self.output_check.setAccessibleName("Mark as output")
+        self.output_check.setToolTip(
+            "Backward computes d(this node)/d(every node). Needed when several nodes have no "
+            "consumer."
+        )
+        form.addRow("", self.output_check)
+
+        outer.addWidget(self.form_widget)
+        outer.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(260)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+
+        self.label_edit.returnPressed.connect(self._commit_label)
+        self.label_edit.editingFinished.connect(self._commit_label)
+        self.value_edit.returnPressed.connect(self._commit_value)
+        self.value_edit.textEdited.connect(lambda _t: self._show_value_error(None))
+        self.output_check.clicked.connect(self._toggle_output)
+        self.set_node(None)
+
+    # --- what is shown ------------------------------------------------------------------
+
+    @property
+    def node(self) -> str | None:
+        return self._node
+
+    def set_document(self, doc: GraphDocument) -> None:
+        self._unsubscribe()
+        self._doc = doc
+        self._unsubscribe = doc.subscribe(self._on_event)
+        self.set_node(None)
+
+    def set_node(self, node_id: str | None) -> None:
+        """Show ``node_id`` (None: nothing selected)."""
+        if node_id is not None and node_id not in self._doc:
+            node_id = None
+        self._node = node_id
+        self._show_value_error(None)
+        self._refresh_fields()
+        self._refresh_numbers()
+
+    def set_evaluation(self, evaluation: Any, grads_stale: bool) -> None:
+        self._evaluation = evaluation
+        self._grads_stale = grads_stale
+        self._refresh_numbers()
+
+    def _on_event(self, event: Event) -> None:
+        if self._node is None:
+            return
+        if self._node not in self._doc:
+            self.set_node(None)
+            return
+        if (
+            event.kind in ("reset", "output_changed")
+            or event.node == self._node
+            or event.kind.startswith("edge")
+        ):
+            self._refresh_fields()
+
+    def _refresh_fields(self) -> None:
+        node = self._node
+        doc = self._doc
+        self.form_widget.setVisible(node is not None)
+        if node is None:
+            n = len(doc)
+            self.title.setText(
+                "<b>Nothing selected</b><br>Click a node to see and edit it."
+                if n
+                else "<b>Empty graph</b><br>Drag a node from the palette onto the canvas."
+            )
+            return
+        is_value = doc.kind(node) == "value"
+        op = OPS[doc.op_name(node)] if not is_value else None
+        what = "Value" if is_value else f"{op.symbol}  ({op.name})"
+        self.title.setText(f"<b>{_esc(doc.display_name(node))}</b> &nbsp;·&nbsp; {_esc(what)}")
+        if not self.label_edit.hasFocus() or self.label_edit.text() == doc.label(node):
+            self.label_edit.setText(doc.label(node))
+        self._set_row_visible(self.value_edit, is_value)
+        self._set_row_visible(self.value_error, is_value and bool(self.value_error.text()))
+        if is_value:
+            self.value_edit.setText(format_literal(doc.value(node)))
+        self._set_row_visible(self.op_label, not is_value)
+        self._set_row_visible(self.inputs_label, not is_value)
+        if op is not None:
+            self.op_label.setText(op.description)
+            fed = doc.inputs(node)
+            parts = []
+            for name, source in zip(op.slots, fed, strict=True):
+                src = doc.display_name(source) if source is not None else "— not connected"
+                parts.append(f"{name} ← {src}")
+            self.inputs_label.setText("\n".join(parts))
+        self.output_check.setChecked(doc.marked_output == node)
+
+    def _refresh_numbers(self) -> None:
+        node = self._node
+        if node is None:
+            return
+        result = None
+        if self._evaluation is not None:
+            result = self._evaluation.results.get(node)
+        if result is None:
+            self.data_label.setText("— (press Forward)")
+            self.grad_label.setText("—")
+            self._set_problem(None, None)
+            return
+        self.data_label.setText(format_full(result.data) if result.error is None else "—")
+        if result.grad is None:
+            backward_ran = bool(getattr(self._evaluation, "backward", False))
+            self.grad_label.setText(
+                "— (the output does not depend on it)" if backward_ran and result.error is None
+                else "— (press Backward)"
+            )
+        else:
+            text = format_full(result.grad)
+            if self._grads_stale:
+                text += "  (stale: the graph changed, press Backward)"
+            self.grad_label.setText(text)
+        self.grad_label.setEnabled(not self._grads_stale)
+        self._set_problem(result.error, result.warning)
+
+    def _set_problem(self, error: str | None, warning: str | None) -> None:
+        if error:
+            self.problem_label.setText(f"⛔ {error}")
+            self.problem_label.setStyleSheet(f"color: {problem_colour(self)};")
+        elif warning:
+            self.problem_label.setText(f"⚠ {warning}")
+            self.problem_label.setStyleSheet(f"color: {warning_colour(self)};")
+        else:
+            self.problem_label.setText("")
+        self._set_row_visible(self.problem_label, bool(error or warning))
+
+    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(field, visible)
+
+    def _show_value_error(self, message: str | None) -> None:
+        self.value_error.setText(f"⛔ {message}" if message else "")
+        self.value_error.setStyleSheet(f"color: {problem_colour(self)};")
+        is_value = self._node is not None and self._doc.kind(self._node) == "value"
+        self._set_row_visible(self.value_error, bool(message) and is_value)
+        self.value_edit.setProperty("invalid", bool(message))
+        self.value_edit.setStyleSheet(
+            f"QLineEdit {{ border: 1px solid {problem_colour(self)}; }}" if message else ""
+        )
+
+    # --- edits --------------------------------------------------------------------------
+
+    def _commit_label(self) -> None:
+        node = self._node
+        if node is None or node not in self._doc:
+            return
+        text = self.label_edit.text().strip()
+        if text != self._doc.label(node):
+            self.label_edited.emit(node, text)
+
+    def _commit_value(self) -> None:
+        node = self._node
+        if node is None or node not in self._doc or self._doc.kind(node) != "value":
+            return
+        try:
+            value = parse_literal(self.value_edit.text())
+        except LiteralError as exc:
+            self._show_value_error(str(exc))
+            return
+        self._show_value_error(None)
+        if not _same(value, self._doc.value(node)):
+            self.value_edited.emit(node, value)
+
+    def _toggle_output(self, checked: bool) -> None:
+        if self._node is not None:
+            self.output_toggled.emit(self._node, checked)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal literals, counting nan as equal to nan (so re-entering nan is no edit)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

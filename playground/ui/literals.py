@@ -1,0 +1,77 @@
+"""Text <-> literal values and numbers for display (no Qt).
+
+``parse_literal`` turns what a learner types into a document literal, safely (``float`` and
+``ast.literal_eval``, never ``eval``), or says what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from typing import Any
+
+import numpy as np
+
+from playground.graph.validate import literal_problem
+
+HINT = "type a number like -3.5, or a tensor like [[1, 2], [3, 4]]"
+
+
+class LiteralError(ValueError):
+    """Text that is not a literal; the message is for the user."""
+
+
+def parse_literal(text: str) -> float | list:
+    """A number or a (rectangular) nested list of numbers, from text. Raises LiteralError."""
+    cleaned = text.strip().replace("−", "-")
+    if not cleaned:
+        raise LiteralError(f"empty: {HINT}")
+    try:
+        return float(cleaned)  # also "1e-3", "inf", "nan"
+    except ValueError:
+        pass
+    try:
+        value = ast.literal_eval(cleaned)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        raise LiteralError(f"not a number or tensor: {HINT}") from None
+    if isinstance(value, tuple):
+        value = list(value)
+    problem = literal_problem(value)
+    if problem:
+        if problem.startswith("bad literal: "):
+            problem = problem[len("bad literal: ") :]
+        raise LiteralError(f"{problem}: {HINT}")
+    return _plain(value)
+
+
+def _plain(value: Any) -> float | list:
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return float(value)
+
+
+def format_literal(value: Any) -> str:
+    """How a literal is shown in the value box: round-trips through ``parse_literal``."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(format_literal(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(value)) if value is not None else ""
+
+
+def format_full(x: Any) -> str:
+    """Full precision (shortest repr that round-trips), for the inspector."""
+    if x is None:
+        return "—"
+    if isinstance(x, np.ndarray):
+        with np.printoptions(precision=17, floatmode="unique", suppress=False):
+            return np.array2string(x, separator=", ")
+    return repr(float(x))
+
+
+def is_finite(x: Any) -> bool:
+    if x is None:
+        return True
+    if isinstance(x, np.ndarray):
+        return bool(np.all(np.isfinite(x)))
+    return math.isfinite(float(x))

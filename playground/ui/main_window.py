@@ -1,0 +1,479 @@
+"""The main window: canvas in the middle, palette and inspector docks, menus, toolbar, status bar.
+
+The window owns one ``GraphDocument`` for its whole life (loading a file replaces its content
+with ``replace_with``), one ``QUndoStack`` (its clean state drives the modified mark) and one
+``EvaluationController`` (forward after edits, Backward on demand, stale grads). File and
+export actions live in ``playground.ui.file_actions``; this module wires everything together.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
+
+from playground import __version__
+from playground.graph.document import GraphDocument, GraphError
+from playground.ui import commands as cmd
+from playground.ui import icons
+from playground.ui.canvas.scene import GraphScene
+from playground.ui.canvas.view import GraphView
+from playground.ui.controller import EvaluationController
+from playground.ui.file_actions import FileActions
+from playground.ui.inspector import Inspector
+from playground.ui.palette import VALUE_PAYLOAD, Palette
+
+APP_NAME = "Backprop Playground"
+STATUS_TIMEOUT_MS = 10_000
+WELCOME = (
+    "Drag nodes from the palette, wire an output port to an input port, "
+    "then press Backward (Ctrl+B) to see every grad."
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.settings = settings if settings is not None else QSettings()
+        self.doc = GraphDocument()
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undo_stack")
+        self.scene = GraphScene(self.doc, self.undo_stack, self)
+        self.view = GraphView(self.scene, self)
+        self.view.setAccessibleName("Graph canvas")
+        self.setCentralWidget(self.view)
+
+        self.palette_dock = Palette(self)
+        self.inspector = Inspector(self.doc, self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.palette_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self.resizeDocks([self.palette_dock, self.inspector], [170, 280],
+                         Qt.Orientation.Horizontal)
+
+        self.controller = EvaluationController(self.doc, self.undo_stack, self)
+        self.files = FileActions(self)
+
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("evaluation_state")
+        self.state_label.setAccessibleName("Evaluation state")
+        self.statusBar().addPermanentWidget(self.state_label)
+        self.statusBar().setObjectName("status_bar")
+
+        self._paste_count = 0
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._connect()
+        self.files.update_title()
+        self.resize(1240, 780)
+        self.restore_settings()
+        self.statusBar().showMessage(WELCOME)
+
+    # --- construction ------------------------------------------------------------------
+
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot,
+        *,
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+        icon=None,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if icon is not None:
+            action.setIcon(icon)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        plain = text.replace("&", "").replace("…", "")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tooltip = tip or plain
+        action.setToolTip(f"{tooltip} ({keys})" if keys else tooltip)
+        action.setStatusTip(tooltip)
+        action.setWhatsThis(tooltip)
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        f = self.files
+        k = QKeySequence.StandardKey
+        a = self._action
+        self.actions_by_name: dict[str, QAction] = {}
+        acts = [
+            a("new", "&New", f.new, shortcut=k.New, tip="Start an empty graph"),
+            a("open", "&Open…", f.open_dialog, shortcut=k.Open, tip="Open a graph file",
+              icon=self.style().standardIcon(self.style().StandardPixmap.SP_DialogOpenButton)),
+            a("save", "&Save", f.save, shortcut=k.Save, tip="Save the graph",
+              icon=self.style().standardIcon(self.style().StandardPixmap.SP_DialogSaveButton)),
+            a("save_as", "Save &As…", f.save_as, shortcut=k.SaveAs,
+              tip="Save the graph under a new name"),
+            a("export_png", "&PNG image…", lambda: f.export("png"),
+              tip="Export the graph with data and grads as a PNG image"),
+            a("export_svg", "&SVG image…", lambda: f.export("svg"),
+              tip="Export the graph with data and grads as an SVG image"),
+            a("export_dot", "&DOT (Graphviz)…", lambda: f.export("dot"),
+              tip="Export Graphviz DOT records, like micrograd's draw_dot"),
+            a("export_python", "P&ython script…", lambda: f.export("python"),
+              tip="Export a micrograd-style script that rebuilds the graph and runs backward"),
+            a("export_torch", "Py&Torch script…", lambda: f.export("torch"),
+              tip="Export a PyTorch script that computes the same data and grads"),
+            a("quit", "&Quit", self.close, shortcut=k.Quit, tip="Close the window"),
+            a("cut", "Cu&t", self.cut, shortcut=k.Cut, tip="Cut the selected nodes"),
+            a("copy", "&Copy", self.copy, shortcut=k.Copy, tip="Copy the selected nodes"),
+            a("paste", "&Paste", self.paste, shortcut=k.Paste, tip="Paste copied nodes"),
+            a("duplicate", "D&uplicate", self.duplicate, shortcut="Ctrl+D",
+              tip="Duplicate the selected nodes"),
+            a("delete", "&Delete", self.delete, shortcut=k.Delete,
+              tip="Delete the selected nodes and wires"),
+            a("select_all", "Select &All", self.select_all, shortcut=k.SelectAll,
+              tip="Select every node"),
+            a("fit", "&Fit Graph", self.view.fit_all, shortcut="F", icon=icons.fit_icon(),
+              tip="Zoom to show the whole graph"),
+            a("zoom_in", "Zoom &In", self.view.zoom_in, shortcut=k.ZoomIn, tip="Zoom in"),
+            a("zoom_out", "Zoom &Out", self.view.zoom_out, shortcut=k.ZoomOut, tip="Zoom out"),
+            a("zoom_reset", "&Actual Size", self.view.reset_zoom, shortcut="Ctrl+0",
+              tip="Zoom to 100%"),
+            a("auto_layout", "Auto &Layout", self.auto_layout, shortcut="Ctrl+L",
+              icon=icons.layout_icon(), tip="Arrange the nodes in layers, inputs on the left"),
+            a("forward", "&Forward", self.controller.forward, shortcut="F5",
+              icon=icons.forward_icon(), tip="Compute every node's data (forward pass)"),
+            a("backward", "&Backward", self.controller.backward, shortcut="Ctrl+B",
+              icon=icons.backward_icon(),
+              tip="Compute every node's grad: d(output)/d(node) (backward pass)"),
+            a("zero_grad", "&Zero Grads", self.controller.zero_grad, shortcut="Ctrl+Shift+G",
+              icon=icons.zero_icon(), tip="Set every grad to 0, like micrograd's zero_grad"),
+            a("auto_forward", "&Auto-Forward on Edit", self.controller.set_auto_forward,
+              checkable=True, tip="Recompute data after every edit"),
+            a("mark_output", "&Mark as Output", self.toggle_output, shortcut="Ctrl+M",
+              tip="Make the selected node the one Backward starts from"),
+            a("about", "&About Backprop Playground", self.about, tip="About this program"),
+        ]
+        self.actions_by_name = {act.objectName(): act for act in acts}
+        self.actions_by_name["auto_forward"].setChecked(True)
+        self.actions_by_name["mark_output"].setCheckable(True)
+        self.actions_by_name["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+        self.actions_by_name["about"].setMenuRole(QAction.MenuRole.AboutRole)
+        # Fit is a plain letter: only when the canvas has focus, so typing elsewhere is safe.
+        fit = self.actions_by_name["fit"]
+        self.removeAction(fit)
+        fit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(fit)
+
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setObjectName("undo")
+        undo.setShortcut(QKeySequence(k.Undo))
+        undo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowBack))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setObjectName("redo")
+        redo.setShortcut(QKeySequence(k.Redo))
+        redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
+        for act, tip in ((undo, "Undo the last edit"), (redo, "Redo the edit you undid")):
+            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            act.setToolTip(f"{tip} ({keys})")
+            act.setStatusTip(tip)
+            self.addAction(act)
+            self.actions_by_name[act.objectName()] = act
+
+        for name in ("show_palette", "show_inspector"):
+            dock = self.palette_dock if name == "show_palette" else self.inspector
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(name)
+            toggle.setText(f"Show {dock.windowTitle()}")
+            toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
+            self.actions_by_name[name] = toggle
+
+    def action(self, name: str) -> QAction:
+        """The action with objectName ``name`` (tests and accessibility tools use these)."""
+        return self.actions_by_name[name]
+
+    def _build_menus(self) -> None:
+        act = self.action
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("menu_file")
+        file_menu.addAction(act("new"))
+        file_menu.addAction(act("open"))
+        self.examples_menu = file_menu.addMenu("Open &Example")
+        self.examples_menu.setObjectName("menu_examples")
+        self.files.fill_examples_menu(self.examples_menu)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
+        self.files.fill_recent_menu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(act("save"))
+        file_menu.addAction(act("save_as"))
+        export = file_menu.addMenu("&Export")
+        export.setObjectName("menu_export")
+        for name in ("export_png", "export_svg", "export_dot", "export_python", "export_torch"):
+            export.addAction(act(name))
+        file_menu.addSeparator()
+        file_menu.addAction(act("quit"))
+
+        edit = bar.addMenu("&Edit")
+        edit.setObjectName("menu_edit")
+        for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
+                     "select_all"):
+            edit.addSeparator() if name is None else edit.addAction(act(name))
+
+        view = bar.addMenu("&View")
+        view.setObjectName("menu_view")
+        for name in ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "auto_layout", None,
+                     "show_palette", "show_inspector"):
+            view.addSeparator() if name is None else view.addAction(act(name))
+
+        graph = bar.addMenu("&Graph")
+        graph.setObjectName("menu_graph")
+        for name in ("forward", "backward", "zero_grad", None, "auto_forward", "mark_output"):
+            graph.addSeparator() if name is None else graph.addAction(act(name))
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menu_help")
+        help_menu.addAction(act("about"))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Toolbar", self)
+        bar.setObjectName("main_toolbar")
+        bar.setAccessibleName("Main toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setMovable(False)
+        for name in ("open", "save", None, "undo", "redo", None, "forward", "backward",
+                     "zero_grad", None, "auto_layout", "fit"):
+            if name is None:
+                bar.addSeparator()
+            else:
+                bar.addAction(self.action(name))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+        toggle = bar.toggleViewAction()
+        toggle.setObjectName("show_toolbar")
+        self.actions_by_name["show_toolbar"] = toggle
+        self.findChild(QMenu, "menu_view").addAction(toggle)
+        for name in ("forward", "backward"):
+            button = bar.widgetForAction(self.action(name))
+            button.setObjectName(f"toolbutton_{name}")
+            button.setAccessibleName(self.action(name).text().replace("&", ""))
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.evaluated.connect(self.scene.set_evaluation)
+        c.evaluated.connect(self.inspector.set_evaluation)
+        c.evaluated.connect(self._show_state)
+        c.status.connect(self.show_status)
+        self.scene.status_message.connect(self.show_status)
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.node_activated.connect(self._focus_inspector)
+        self.palette_dock.add_requested.connect(self.add_at_centre)
+        self.inspector.label_edited.connect(
+            lambda n, text: self._push(cmd.SetLabel(self.doc, n, text))
+        )
+        self.inspector.value_edited.connect(
+            lambda n, value: self._push(cmd.SetValue(self.doc, n, value))
+        )
+        self.inspector.output_toggled.connect(self._set_output)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self.files.update_title())
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_actions())
+        self._update_actions()
+
+    # --- status ------------------------------------------------------------------------
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+
+    def _show_state(self, evaluation, grads_stale: bool) -> None:
+        if evaluation is None or not evaluation.results:
+            text = ""
+        elif grads_stale:
+            text = "grads stale: press Backward"
+        elif evaluation.backward:
+            out = evaluation.output
+            name = self.doc.display_name(out) if out in self.doc else "output"
+            text = f"grads: d{name}/d(node)"
+        else:
+            text = "data up to date · no grads yet"
+        self.state_label.setText(text)
+
+    # --- selection and editing ----------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        ids = self.scene.selected_node_ids()
+        self.inspector.set_node(ids[0] if len(ids) == 1 else None)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        ids = self.scene.selected_node_ids()
+        has = bool(ids)
+        for name in ("cut", "copy", "duplicate"):
+            self.action(name).setEnabled(has)
+        self.action("delete").setEnabled(has or bool(self.scene.selected_edges()))
+        mark = self.action("mark_output")
+        mark.setEnabled(len(ids) == 1)
+        mark.blockSignals(True)
+        mark.setChecked(len(ids) == 1 and self.doc.marked_output == ids[0])
+        mark.blockSignals(False)
+
+    def _focus_inspector(self, node_id: str) -> None:
+        self.scene.select_nodes([node_id])
+        self.inspector.show()
+        self.inspector.raise_()
+        target = (
+            self.inspector.value_edit
+            if self.doc.kind(node_id) == "value"
+            else self.inspector.label_edit
+        )
+        target.setFocus()
+        target.selectAll()
+
+    def _push(self, command) -> bool:
+        """Push an undo command; a refusal goes to the status bar, and nothing changes."""
+        try:
+            self.undo_stack.push(command)
+        except GraphError as exc:
+            self.show_status(str(exc))
+            return False
+        return True
+
+    def add_at_centre(self, payload: str) -> str | None:
+        """Add a palette entry ("value" or "op:<name>") at the middle of the view."""
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        if payload == VALUE_PAYLOAD:
+            node = self.view.add_node_at("value", None, centre)
+        elif payload.startswith("op:"):
+            node = self.view.add_node_at("op", payload[3:], centre)
+        else:
+            return None
+        if node:
+            self.scene.select_nodes([node])
+        return node
+
+    def _set_output(self, node_id: str, on: bool) -> None:
+        target = node_id if on else None
+        if self.doc.marked_output != target:
+            self._push(cmd.SetOutput(self.doc, target))
+
+    def toggle_output(self) -> None:
+        ids = self.scene.selected_node_ids()
+        if len(ids) != 1:
+            self.show_status("Select one node to mark it as the output")
+            return
+        self._set_output(ids[0], self.doc.marked_output != ids[0])
+        self._update_actions()
+
+    def auto_layout(self) -> None:
+        if len(self.doc):
+            self._push(cmd.AutoLayout(self.doc))
+            self.view.fit_all()
+
+    def delete(self) -> None:
+        nodes, edges = self.scene.selected_node_ids(), self.scene.selected_edges()
+        if nodes or edges:
+            self._push(cmd.DeleteItems(self.doc, nodes, edges))
+
+    def select_all(self) -> None:
+        self.scene.select_nodes(self.doc.node_ids())
+
+    def copy(self) -> bool:
+        ids = self.scene.selected_node_ids()
+        if not ids:
+            return False
+        data = cmd.copy_nodes(self.doc, ids)
+        mime = QMimeData()
+        text = json.dumps(data)
+        mime.setData(cmd.CLIPBOARD_MIME, QByteArray(text.encode()))
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self._paste_count = 0
+        n = len(ids)
+        self.show_status(f"Copied {n} node{'s' if n != 1 else ''}")
+        return True
+
+    def cut(self) -> None:
+        ids = self.scene.selected_node_ids()
+        if self.copy():
+            command = cmd.DeleteItems(self.doc, ids, self.scene.selected_edges())
+            command.setText(command.text().replace("Delete", "Cut", 1))
+            self._push(command)
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        raw = None
+        if mime is not None and mime.hasFormat(cmd.CLIPBOARD_MIME):
+            raw = bytes(mime.data(cmd.CLIPBOARD_MIME)).decode("utf-8", "replace")
+        elif mime is not None and mime.hasText():
+            raw = mime.text()
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            data = None
+        problem = cmd.clipboard_problem(data)
+        if problem:
+            self.show_status(f"Nothing to paste: {problem}")
+            return
+        self._paste_count += 1
+        shift = 40.0 * self._paste_count
+        command = cmd.PasteNodes(self.doc, data, offset=(shift, shift))
+        if self._push(command):
+            self.scene.select_nodes(list(command.new_ids.values()))
+
+    def duplicate(self) -> None:
+        ids = self.scene.selected_node_ids()
+        if not ids:
+            return
+        command = cmd.PasteNodes(self.doc, cmd.copy_nodes(self.doc, ids), verb="Duplicate")
+        if self._push(command):
+            self.scene.select_nodes(list(command.new_ids.values()))
+
+    # --- help ---------------------------------------------------------------------------
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Learn backpropagation by building it with your hands.</p>"
+            "<ul><li>Drag a node from the palette onto the canvas (or double-click it).</li>"
+            "<li>Wire an output port (right) to an input port (left).</li>"
+            "<li>Select a value to edit it in the inspector.</li>"
+            "<li><b>Backward</b> (Ctrl+B) fills every grad: "
+            "<span style='color:#0877bd'>blue</span> positive, "
+            "<span style='color:#e8710a'>orange</span> negative.</li></ul>",
+        )
+
+    # --- settings and closing -----------------------------------------------------------
+
+    def restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.restoreState(QByteArray(state))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_settings()
+        self.scene.detach()
+        event.accept()
+
+    @property
+    def current_path(self) -> Path | None:
+        return self.files.path

@@ -1,0 +1,418 @@
+"""The main window driven with real events: palette, inspector, Backward, undo, files."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
+
+from playground.graph import io
+from playground.ui.palette import NODE_MIME
+from tests.ui.window_helpers import by_label, install_dialogs, new_window, shown
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    return install_dialogs(monkeypatch)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, dialogs):
+    w = new_window(qtbot, tmp_path / "settings.ini")
+    yield w
+    w.undo_stack.setClean()  # closing must not ask
+
+
+# --- first screen ----------------------------------------------------------------------
+
+
+def test_opens_with_the_neuron_after_backward(window):
+    ids = by_label(window)
+    assert {"x1", "w1", "x2", "w2", "b", "n", "o"} <= set(ids)
+    assert shown(window, ids["o"], "data") == "0.7071"
+    expected = {"x1": "-1.5000", "w1": "1.0000", "x2": "0.5000", "w2": "0.0000", "b": "0.5000"}
+    for label, text in expected.items():
+        assert shown(window, ids[label], "grad") == text, label
+    assert window.scene.grads_stale is False
+    assert "Neuron" in window.windowTitle()
+    assert not window.isWindowModified()
+    assert window.view.objectName() == "canvas"
+    assert window.palette_dock.objectName() == "palette"
+    assert window.inspector.objectName() == "inspector"
+    # every node is on screen and its numbers are drawn large enough to read
+    visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert visible.contains(window.scene.nodes_rect())
+    assert window.view.zoom() >= 0.75
+
+
+def test_actions_have_names_shortcuts_and_tooltips(window):
+    wanted = {
+        "new", "open", "save", "save_as", "export_png", "export_svg", "export_dot",
+        "export_python", "export_torch", "quit", "undo", "redo", "cut", "copy", "paste",
+        "duplicate", "delete", "select_all", "fit", "zoom_in", "zoom_out", "auto_layout",
+        "forward", "backward", "zero_grad", "auto_forward", "mark_output", "about",
+        "show_palette", "show_inspector",
+    }
+    assert wanted <= set(window.actions_by_name)
+    for name in wanted:
+        action = window.action(name)
+        assert action.objectName() == name
+        assert action.toolTip(), name
+    for name in ("new", "open", "save", "undo", "redo", "cut", "copy", "paste", "delete",
+                 "select_all", "forward", "backward", "zero_grad", "auto_layout", "fit"):
+        assert not window.action(name).shortcut().isEmpty(), name
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "Edit", "View", "Graph", "Help"]
+    examples = window.examples_menu.actions()
+    assert "example_neuron" in {a.objectName() for a in examples}
+
+
+# --- palette -------------------------------------------------------------------------------
+
+
+def drop_on_canvas(window, payload: bytes, at) -> None:
+    """What a palette drag delivers to the canvas: enter, move and drop events with its MIME."""
+    viewport = window.view.viewport()
+    entry = window.palette_dock.entry(payload.decode())
+    mime = window.palette_dock.tree.mimeData([entry])
+    assert bytes(mime.data(NODE_MIME)) == payload
+    pos = QPointF(at)
+    action = Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(at, action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(at, action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, move)
+    drop = QDropEvent(pos, action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, drop)
+    assert drop.isAccepted()
+
+
+def test_drag_from_palette_creates_the_node_at_the_drop_point(window):
+    before = set(window.doc.node_ids())
+    at = window.view.viewport().rect().center() + window.view.viewport().rect().topLeft()
+    at.setY(40)
+    drop_on_canvas(window, b"op:tanh", at)
+    (new,) = set(window.doc.node_ids()) - before
+    assert window.doc.op_name(new) == "tanh"
+    item = window.scene.node_item(new)
+    centre = window.view.mapFromScene(item.mapToScene(item.body.center()))
+    assert abs(centre.x() - at.x()) <= 2 and abs(centre.y() - at.y()) <= 2
+    assert window.undo_stack.undoText() == "Add tanh"
+
+
+def test_double_click_in_palette_adds_at_the_view_centre(window, qtbot):
+    tree = window.palette_dock.tree
+    entry = window.palette_dock.entry("value")
+    tree.scrollToItem(entry)
+    rect = tree.visualItemRect(entry)
+    before = set(window.doc.node_ids())
+    # a real double-click: press, release, then the double-click press and release
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    (new,) = set(window.doc.node_ids()) - before
+    assert window.doc.kind(new) == "value"
+    item = window.scene.node_item(new)
+    centre = item.mapToScene(item.body.center())
+    view_centre = window.view.mapToScene(window.view.viewport().rect().center())
+    assert (centre - view_centre).manhattanLength() <= 3
+    assert window.scene.selected_node_ids() == [new]
+    assert window.inspector.node == new
+
+
+def test_palette_lists_every_op_and_filters(window, qtbot):
+    from playground.ops import OPS
+
+    palette = window.palette_dock
+    assert palette.visible_payloads() == ["value"] + [f"op:{n}" for n in OPS]
+    for name, op in OPS.items():
+        entry = palette.entry(f"op:{name}")
+        assert op.description in entry.toolTip(0)
+    palette.filter.setFocus()
+    QTest.keyClicks(palette.filter, "tan")
+    assert palette.visible_payloads() == ["op:tanh"]
+    before = len(window.doc)
+    QTest.keyClick(palette.filter, Qt.Key.Key_Return)
+    assert len(window.doc) == before + 1
+    palette.filter.clear()
+    assert len(palette.visible_payloads()) == len(OPS) + 1
+
+
+# --- inspector, Backward, stale grads, undo --------------------------------------------------
+
+
+def type_value(window, qtbot, node_id: str, text: str) -> None:
+    window.scene.select_nodes([node_id])
+    edit = window.inspector.value_edit
+    assert edit.isVisible()
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, text)
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_edit_value_backward_and_undo_the_whole_sequence(window, qtbot):
+    ids = by_label(window)
+    start = window.doc.to_data()
+    assert window.undo_stack.count() == 0
+
+    # 1. edit x2 = 1: forward reruns at once, grads turn stale (greyed)
+    type_value(window, qtbot, ids["x2"], "1")
+    assert window.doc.value(ids["x2"]) == 1.0
+    assert window.undo_stack.undoText() == "Edit value of x2"
+    n = 2 * -3 + 1 * 1 + 6.881373587019543
+    assert shown(window, ids["n"], "data") == f"{n:.4f}"
+    assert shown(window, ids["o"], "data") == f"{math.tanh(n):.4f}"
+    assert window.scene.grads_stale is True
+    assert window.isWindowModified()
+    assert not window.inspector.grad_label.isEnabled()  # greyed in the inspector too
+    assert "stale" in window.inspector.grad_label.text()
+
+    # 2. Backward from the toolbar button
+    button = window.toolbar.widgetForAction(window.action("backward"))
+    assert isinstance(button, QToolButton)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.scene.grads_stale is False
+    dn = 1 - math.tanh(n) ** 2
+    assert shown(window, ids["w2"], "grad") == f"{dn * 1.0:.4f}"   # do/dw2 = x2 * dn
+    assert shown(window, ids["x1"], "grad") == f"{dn * -3.0:.4f}"
+    assert window.inspector.grad_label.isEnabled()
+    assert window.inspector.grad_label.text() == repr(dn * 1.0)  # x2 selected: do/dx2 = w2*dn
+
+    # 3. rename and mark as output through the inspector
+    window.scene.select_nodes([ids["n"]])
+    label = window.inspector.label_edit
+    label.setFocus()
+    label.selectAll()
+    QTest.keyClicks(label, "sum")
+    QTest.keyClick(label, Qt.Key.Key_Return)
+    assert window.doc.label(ids["n"]) == "sum"
+    QTest.mouseClick(window.inspector.output_check, Qt.MouseButton.LeftButton)
+    assert window.doc.marked_output == ids["n"]
+    after = window.doc.to_data()
+    steps = window.undo_stack.count()
+    assert steps == 3
+
+    # undo everything, then redo everything
+    for _ in range(steps):
+        window.action("undo").trigger()
+    assert window.doc.to_data() == start
+    assert not window.isWindowModified()
+    assert shown(window, ids["o"], "data") == "0.7071"
+    for _ in range(steps):
+        window.action("redo").trigger()
+    assert window.doc.to_data() == after
+    assert window.isWindowModified()
+
+
+def test_bad_value_text_shows_an_error_and_changes_nothing(window, qtbot):
+    ids = by_label(window)
+    before = window.doc.to_data()
+    for text in ("[1, [2]]", "2 +", "__import__('os')", "True", "[]"):
+        type_value(window, qtbot, ids["x1"], text)
+        assert window.doc.to_data() == before, text
+        assert window.undo_stack.count() == 0
+        assert window.inspector.value_error.isVisible(), text
+        assert window.inspector.value_error.text()
+    type_value(window, qtbot, ids["x1"], "-2.5")
+    assert window.doc.value(ids["x1"]) == -2.5
+    assert not window.inspector.value_error.isVisible()
+
+
+def test_tensor_literal_is_accepted(window, qtbot):
+    ids = by_label(window)
+    type_value(window, qtbot, ids["b"], "[[1, 2], [3, 4]]")
+    assert window.doc.value(ids["b"]) == [[1.0, 2.0], [3.0, 4.0]]
+    assert window.inspector.value_edit.text() == "[[1, 2], [3, 4]]"
+
+
+def test_auto_forward_off_waits_for_forward(window, qtbot):
+    ids = by_label(window)
+    window.action("auto_forward").setChecked(False)
+    type_value(window, qtbot, ids["b"], "0")
+    assert shown(window, ids["o"], "data") == "0.7071"  # not recomputed yet
+    assert "Forward" in window.statusBar().currentMessage()
+    window.action("forward").trigger()
+    assert shown(window, ids["o"], "data") == f"{math.tanh(-6.0):.4f}"
+    window.action("auto_forward").setChecked(True)
+
+
+def test_zero_grads(window):
+    ids = by_label(window)
+    window.action("zero_grad").trigger()
+    assert shown(window, ids["x1"], "grad") == "0.0000"
+    assert shown(window, ids["o"], "data") == "0.7071"
+    window.action("backward").trigger()
+    assert shown(window, ids["x1"], "grad") == "-1.5000"
+
+
+def test_problems_go_to_the_status_bar_not_dialogs(window, dialogs):
+    window.action("new").trigger()
+    window.add_at_centre("value")
+    window.add_at_centre("value")
+    window.action("backward").trigger()
+    message = window.statusBar().currentMessage()
+    assert "no consumer" in message and "mark one as the output" in message
+    tanh = window.add_at_centre("op:tanh")
+    window.action("forward").trigger()
+    assert "not connected" in window.statusBar().currentMessage()
+    assert window.scene.node_item(tanh) is not None
+    assert [k for k in dialogs.kinds() if k != "question"] == []
+
+
+def test_mark_as_output_action(window):
+    ids = by_label(window)
+    window.scene.select_nodes([ids["n"]])
+    action = window.action("mark_output")
+    assert action.isEnabled() and not action.isChecked()
+    action.trigger()
+    assert window.doc.marked_output == ids["n"]
+    assert window.inspector.output_check.isChecked()
+    window.action("backward").trigger()
+    assert shown(window, ids["b"], "grad") == "1.0000"  # dn/db
+
+
+# --- edit menu -----------------------------------------------------------------------------
+
+
+def test_copy_paste_duplicate_cut_delete_select_all(window):
+    ids = by_label(window)
+    n0 = len(window.doc)
+    window.scene.select_nodes([ids["x1"], ids["w1"], ids["x1*w1"]])
+    window.action("copy").trigger()
+    window.action("paste").trigger()
+    assert len(window.doc) == n0 + 3
+    assert window.undo_stack.undoText() == "Paste 3 nodes"
+    pasted = window.scene.selected_node_ids()
+    assert len(pasted) == 3 and not set(pasted) & set(ids.values())
+    assert len(window.doc.edges()) == 9 + 2  # the wires between the copies came along
+    window.action("duplicate").trigger()
+    assert len(window.doc) == n0 + 6
+    window.action("cut").trigger()
+    assert len(window.doc) == n0 + 3
+    assert window.undo_stack.undoText().startswith("Cut")
+    window.action("select_all").trigger()
+    assert len(window.scene.selected_node_ids()) == n0 + 3
+    window.action("delete").trigger()
+    assert len(window.doc) == 0
+    window.action("undo").trigger()
+    assert len(window.doc) == n0 + 3
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def test_save_and_reopen_through_the_file_actions(window, dialogs, tmp_path, qtbot):
+    ids = by_label(window)
+    type_value(window, qtbot, ids["x1"], "4")
+    assert window.isWindowModified()
+    target = tmp_path / "mine.json"
+    dialogs.save_files.append(str(tmp_path / "mine"))  # the suffix is added
+    window.action("save").trigger()  # an example has no path yet: Save asks where
+    assert target.is_file()
+    assert not window.isWindowModified()
+    assert "mine.json" in window.windowTitle()
+    saved = window.doc.to_data()
+    assert io.load(target).to_data() == saved
+
+    dialogs.answers.append(QMessageBox.StandardButton.Discard)
+    window.action("new").trigger()
+    assert len(window.doc) == 0
+    dialogs.open_files.append(str(target))
+    window.action("open").trigger()
+    assert window.doc.to_data() == saved
+    assert window.current_path == target
+    assert not window.isWindowModified()
+    assert shown(window, ids["x1"], "data") == "4.0000"
+
+    # the file is now a recent file
+    window.recent_menu.aboutToShow.emit()
+    recent = [a for a in window.recent_menu.actions() if a.objectName().startswith("recent_")]
+    assert recent and recent[0].toolTip() == str(target.resolve())
+
+    # Save again writes to the same file, without asking
+    type_value(window, qtbot, ids["x1"], "5")
+    asked = dialogs.kinds().count("save_dialog")
+    window.action("save").trigger()
+    assert dialogs.kinds().count("save_dialog") == asked
+    assert io.load(target).value(ids["x1"]) == 5.0
+
+
+def test_corrupt_file_shows_the_error_and_keeps_the_document(window, dialogs, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "backprop-playground", "version": 1, "nodes": [}')
+    before = window.doc.to_data()
+    title = window.windowTitle()
+    dialogs.open_files.append(str(bad))
+    window.action("open").trigger()
+    assert window.doc.to_data() == before
+    assert window.windowTitle() == title
+    (text,) = dialogs.texts("critical")
+    assert "bad.json" in text and "not JSON" in text
+    assert "not JSON" in window.statusBar().currentMessage()
+    assert "question" not in dialogs.kinds()  # nothing was replaced, so nothing to ask
+
+
+def test_unsaved_changes_prompt(window, dialogs, tmp_path, qtbot):
+    ids = by_label(window)
+    type_value(window, qtbot, ids["x1"], "7")
+    edited = window.doc.to_data()
+
+    dialogs.answers.append(QMessageBox.StandardButton.Cancel)
+    window.action("new").trigger()
+    assert window.doc.to_data() == edited  # cancelled
+
+    dialogs.answers.append(QMessageBox.StandardButton.Save)
+    dialogs.save_files.append(str(tmp_path / "kept.json"))
+    window.action("new").trigger()
+    assert (tmp_path / "kept.json").is_file()
+    assert len(window.doc) == 0
+    assert dialogs.kinds().count("question") == 2
+
+    window.add_at_centre("value")
+    dialogs.answers.append(QMessageBox.StandardButton.Cancel)
+    assert window.close() is False
+    assert window.isVisible()
+    dialogs.answers.append(QMessageBox.StandardButton.Discard)
+    assert window.close() is True
+
+
+def test_modified_mark_follows_the_undo_stack(window, qtbot):
+    assert not window.isWindowModified()
+    window.add_at_centre("op:exp")
+    assert window.isWindowModified()
+    window.action("undo").trigger()
+    assert not window.isWindowModified()
+    window.action("redo").trigger()
+    assert window.isWindowModified()
+
+
+def test_exports_write_files(window, dialogs, tmp_path):
+    pytest.importorskip("playground.graph.export")
+    for kind, name in (("png", "g.png"), ("svg", "g.svg"), ("dot", "g.dot"),
+                       ("python", "g.py"), ("torch", "g_torch.py")):
+        dialogs.save_files.append(str(tmp_path / name))
+        window.action(f"export_{kind}").trigger()
+        out = tmp_path / name
+        assert out.is_file() and out.stat().st_size > 0, kind
+    assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "grad" in (tmp_path / "g.dot").read_text()
+    assert "critical" not in dialogs.kinds()
+
+
+def test_window_state_persists(qtbot, tmp_path, dialogs):
+    settings_file = tmp_path / "persist.ini"
+    first = new_window(qtbot, settings_file)
+    first.inspector.hide()
+    first.resize(720, 520)  # inside the offscreen screen (800 x 600)
+    first.undo_stack.setClean()
+    assert first.close()
+    second = new_window(qtbot, settings_file, example=False, size=None)
+    assert second.inspector.isHidden()
+    assert (second.width(), second.height()) == (720, 520)
+    second.inspector.show()
