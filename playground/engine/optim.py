@@ -2,10 +2,10 @@
 
 An optimizer takes a list of parameters: scalar ``Value``s, ``Tensor``s, or both. The update
 rules are PyTorch's (``torch.optim.SGD``/``Adam``/``AdamW``, single-tensor path) written in
-numpy; scalar ``Value``s are gathered into one float64 vector per step, updated with the same
-numpy expressions, and written back. So one step on 337 scalars and one step on the same 337
-numbers held in Tensors give bit-identical results, and plain SGD is bit-identical to
-micrograd's ``p.data -= lr * p.grad``.
+numpy. A Tensor's array is updated in place; scalar ``Value``s are gathered into one float64
+vector per step, updated with the same numpy expressions, and written back. So one step on 337
+scalars and one step on the same 337 numbers held in Tensors give bit-identical results, and
+plain SGD is bit-identical to micrograd's ``p.data -= lr * p.grad``.
 
 Usage, as in PyTorch::
 
@@ -51,12 +51,11 @@ class _Slot:
             return np.zeros_like(self.tensor.data)
         return np.asarray(g)
 
-    def set(self, new: np.ndarray) -> None:
+    def write_back(self, new: np.ndarray) -> None:
+        """Values get the updated numbers; a Tensor's array was updated in place already."""
         if self.values is not None:
             for v, x in zip(self.values, new.tolist(), strict=True):
                 v.data = x
-        else:
-            self.tensor.data[...] = new
 
 
 class Optimizer:
@@ -87,9 +86,11 @@ class Optimizer:
         self.steps += 1
         for slot, state in zip(self._slots, self.state, strict=True):
             p = slot.data()
-            slot.set(self._update(p, slot.grad(), state))
+            self._update(p, slot.grad(), state)
+            slot.write_back(p)
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
+        """Update ``p`` in place (same numbers as ``p = p - ...``, without a copy)."""
         raise NotImplementedError
 
 
@@ -116,7 +117,7 @@ class SGD(Optimizer):
         self.dampening = dampening
         self.nesterov = nesterov
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * p
         if self.momentum:
@@ -124,7 +125,7 @@ class SGD(Optimizer):
             buf = g.copy() if buf is None else self.momentum * buf + (1 - self.dampening) * g
             state["momentum_buffer"] = buf
             g = g + self.momentum * buf if self.nesterov else buf
-        return p - self.lr * g
+        p -= self.lr * g
 
 
 class Adam(Optimizer):
@@ -150,11 +151,11 @@ class Adam(Optimizer):
         self.eps = eps
         self.weight_decay = weight_decay
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         b1, b2 = self.betas
         if self.weight_decay:
             if self.decoupled:
-                p = p * (1 - self.lr * self.weight_decay)
+                p *= 1 - self.lr * self.weight_decay
             else:
                 g = g + self.weight_decay * p
         m = state.get("exp_avg")
@@ -168,7 +169,7 @@ class Adam(Optimizer):
         t = self.steps
         step_size = self.lr / (1 - b1**t)
         denom = np.sqrt(v) / math.sqrt(1 - b2**t) + self.eps
-        return p - step_size * (m / denom)
+        p -= step_size * (m / denom)
 
 
 class AdamW(Adam):
