@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--backward", action="store_true", help="run Backward first, so every node shows its grad"
     )
     parser.add_argument(
-        "--scale", type=float, default=1.0, help="PNG pixels per canvas unit (default 1; 2 is crisp)"
+        "--scale", type=float, default=1.0, help="PNG pixels per canvas unit (2 is crisp)"
     )
 
 
