@@ -27,6 +27,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
 
@@ -114,6 +115,45 @@ def is_grad_enabled() -> bool:
 
 def _as_dtype(dtype: Any) -> np.dtype:
     return np.dtype(dtype)
+
+
+def _binary_method(op: Op, reflected: bool = False) -> Any:
+    """``Tensor.__add__`` and friends: ``Tensor._binary`` specialised to one op, inlined."""
+    forward = op.forward
+    if reflected:
+
+        def method(self: Tensor, other: Any) -> Tensor:
+            return _lift(other, self.data.dtype)._binary(op, self)
+
+    else:
+
+        def method(self: Tensor, other: Any) -> Tensor:
+            if other.__class__ is not Tensor:
+                other = _lift(other, self.data.dtype)
+            tok = _quiet_set(_IGNORE)
+            try:
+                out = forward(_A, self.data, other.data)
+            finally:
+                _quiet_reset(tok)
+            if out.__class__ is not _ndarray:
+                out = _asarray(out)
+            t = _new(Tensor)
+            t.data = out
+            t.grad = None
+            if (self.requires_grad or other.requires_grad) and _grad_mode.enabled:
+                t.requires_grad = True
+                t._op = op
+                t._inputs = (self, other)
+            else:
+                t.requires_grad = False
+                t._op = None
+                t._inputs = ()
+            t._params = None
+            t._id = _next_id()
+            return t
+
+    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
+    return method
 
 
 class Tensor:
@@ -258,35 +298,19 @@ class Tensor:
         t._id = _next_id()
         return t
 
-    def __add__(self, other: Any) -> Tensor:
-        return self._binary(ADD, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return self._rbinary(ADD, other)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return self._binary(SUB, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return self._rbinary(SUB, other)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return self._binary(MUL, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return self._rbinary(MUL, other)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return self._binary(DIV, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return self._rbinary(DIV, other)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return self._binary(POW, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return self._rbinary(POW, other)
+    # Built by _binary_method: each operator is one call frame, straight into the op table.
+    __add__ = _binary_method(ADD)
+    __radd__ = _binary_method(ADD, reflected=True)
+    __sub__ = _binary_method(SUB)
+    __rsub__ = _binary_method(SUB, reflected=True)
+    __mul__ = _binary_method(MUL)
+    __rmul__ = _binary_method(MUL, reflected=True)
+    __truediv__ = _binary_method(DIV)
+    __rtruediv__ = _binary_method(DIV, reflected=True)
+    __pow__ = _binary_method(POW)
+    __rpow__ = _binary_method(POW, reflected=True)
+    __matmul__ = _binary_method(MATMUL)
+    __rmatmul__ = _binary_method(MATMUL, reflected=True)
 
     def __neg__(self) -> Tensor:
         return self._unary(NEG)
@@ -308,26 +332,20 @@ class Tensor:
 
     # --- other ops (playground.ops.tensor_ops) ------------------------------------------
 
-    def __matmul__(self, other: Any) -> Tensor:
-        return self._binary(MATMUL, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return self._rbinary(MATMUL, other)
-
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        if axis is not None:
-            axis = _axis(axis)
-        return _apply1(SUM, self, {"axis": axis, "keepdims": keepdims})
+        if axis is None and not keepdims:
+            return _apply1(SUM, self, _FULL_REDUCTION)
+        return _apply1(SUM, self, {"axis": _axis(axis), "keepdims": keepdims})
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        if axis is not None:
-            axis = _axis(axis)
-        return _apply1(MEAN, self, {"axis": axis, "keepdims": keepdims})
+        if axis is None and not keepdims:
+            return _apply1(MEAN, self, _FULL_REDUCTION)
+        return _apply1(MEAN, self, {"axis": _axis(axis), "keepdims": keepdims})
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        if axis is not None:
-            axis = _axis(axis)
-        return _apply1(MAX, self, {"axis": axis, "keepdims": keepdims})
+        if axis is None and not keepdims:
+            return _apply1(MAX, self, _FULL_REDUCTION)
+        return _apply1(MAX, self, {"axis": _axis(axis), "keepdims": keepdims})
 
     def reshape(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], tuple | list):
@@ -398,14 +416,29 @@ class Tensor:
         else:
             seed = _empty(data.shape, data.dtype)
             seed[...] = _data(gradient)
-        order = topological_order(self, reset_interior=True)
+        inputs = self._inputs
+        if inputs:
+            self.grad = None  # interior nodes hold the latest pass only; leaves accumulate
         _accumulate(self, seed, True)
+        if not inputs:
+            return
+        # Visit nodes in decreasing creation order: every consumer of a node was created
+        # after it, so by the time a node comes off the heap its gradient is complete.
+        # One pass, no separate topological sort; only recorded (interior) nodes are pushed.
+        heap = [(-self._id, self)]
+        seen = {self}
+        pop = heappop
+        push = heappush
         tok = _quiet_set(_IGNORE)
         try:
-            for v in reversed(order):
+            while heap:
+                v = pop(heap)[1]
                 inputs = v._inputs
-                if not inputs:
-                    continue
+                for x in inputs:
+                    if x._inputs and x not in seen:
+                        seen.add(x)
+                        x.grad = None
+                        push(heap, (-x._id, x))
                 g = v.grad
                 if g is None:
                     continue
@@ -438,10 +471,14 @@ class Tensor:
 _empty = np.empty
 _NEEDS_ONE = (True,)
 _NO_PARAMS: dict[str, Any] = {}
+_FULL_REDUCTION: dict[str, Any] = {"axis": None, "keepdims": False}  # shared: never mutated
 
 
 def _contribute(x: Tensor, d: Any, g: np.ndarray) -> None:
-    """Element-wise chain rule: ``x.grad += un-broadcast(d * g)``, ``d`` the local derivative."""
+    """Element-wise chain rule: ``x.grad += un-broadcast(d * g)``, ``d`` the local derivative.
+
+    ``_accumulate`` inlined: this runs for most nodes of a network.
+    """
     if d.__class__ is float:
         if d == 1.0:
             c = g
@@ -453,23 +490,39 @@ def _contribute(x: Tensor, d: Any, g: np.ndarray) -> None:
         c = d * g
     if c.__class__ is not _ndarray:
         c = _asarray(c)
-    shape = x.data.shape
-    if c.shape != shape:
-        _accumulate(x, sum_to_shape(c, shape), True)
+    data = x.data
+    if c.shape != data.shape:
+        c = sum_to_shape(c, data.shape)
+        fresh = True
     else:
-        _accumulate(x, c, c is not g)
+        fresh = c is not g
+    dtype = data.dtype
+    if c.dtype is not dtype and c.dtype != dtype:
+        c = c.astype(dtype)
+        fresh = True
+    old = x.grad
+    if old is None:
+        if not fresh and not x._inputs:
+            c = c.copy()
+            fresh = True
+        x.grad = c
+        x._gown = fresh
+    elif old.__class__ is _ndarray and (not x._inputs or x._gown):
+        old += c
+    else:
+        x.grad = _asarray(old + c)
+        x._gown = True
 
 
 def _vjp_step(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
     """Chain rule through an op's vector-Jacobian product."""
-    if len(inputs) == 1:
-        needs = _NEEDS_ONE  # v requires grad, so its only input does
-        datas = (inputs[0].data,)
+    params = v._params or _NO_PARAMS
+    if len(inputs) == 1:  # v requires grad, so its only input does
+        grads = op.vjp(g, v.data, inputs[0].data, needs=_NEEDS_ONE, **params)  # type: ignore[misc]
     else:
         needs = tuple([x.requires_grad for x in inputs])
-        datas = tuple([x.data for x in inputs])
-    params = v._params
-    grads = op.vjp(g, v.data, *datas, needs=needs, **(params or _NO_PARAMS))  # type: ignore[misc]
+        datas = [x.data for x in inputs]
+        grads = op.vjp(g, v.data, *datas, needs=needs, **params)  # type: ignore[misc]
     for x, c in zip(inputs, grads, strict=True):
         if c is None or not x.requires_grad:
             continue
@@ -580,7 +633,23 @@ def _apply1(op: Op, x: Tensor, params: dict[str, Any]) -> Tensor:
         out = op.forward(_A, x.data, **params)
     finally:
         _quiet_reset(tok)
-    return _result(out, op, (x,), params)
+    if out.__class__ is not _ndarray:
+        out = _asarray(out)
+    t = _new(Tensor)
+    t.data = out
+    t.grad = None
+    if x.requires_grad and _grad_mode.enabled:
+        t.requires_grad = True
+        t._op = op
+        t._inputs = (x,)
+        t._params = params
+    else:
+        t.requires_grad = False
+        t._op = None
+        t._inputs = ()
+        t._params = None
+    t._id = _next_id()
+    return t
 
 
 def _const(arr: np.ndarray) -> Tensor:
@@ -618,7 +687,7 @@ def _data(x: Any) -> Any:
 
 
 def _axis(axis: Any) -> Any:
-    if axis.__class__ is int:
+    if axis is None or axis.__class__ is int:
         return axis
     if isinstance(axis, np.integer):
         return int(axis)
