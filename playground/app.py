@@ -101,10 +101,22 @@ def _self_test(out: str) -> int:
     return 0
 
 
+def _quiet_qt_messages() -> None:
+    """Drop the offscreen plugin's harmless dock-widget warning; pass the rest to stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_kind, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def _run_self_test(out: str) -> str:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QFontInfo
 
+    _quiet_qt_messages()
     app = make_app()
     family = QFontInfo(app.font()).family()
     if not family:
@@ -116,7 +128,7 @@ def _run_self_test(out: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "self-test.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings)
-        window.resize(1240, 780)
+        window.resize(1280, 800)
         window.show()
         if not window.files.open_example(START_EXAMPLE, ask=False):
             raise SelfTestFailure(f"the {START_EXAMPLE} example did not load")
@@ -138,6 +150,12 @@ def _run_self_test(out: str) -> str:
         shown = window.scene.node_item(by_label["x1"])
         if shown is None:
             raise SelfTestFailure("the canvas shows no item for x1")
+        if "grad -1.5000" not in shown.display_lines():
+            raise SelfTestFailure(f"the canvas shows x1 as {shown.display_lines()}")
+        window.scene.select_nodes([by_label["x1"]])
+        inspected = window.inspector.grad_label.text().split()[0]
+        if not math.isclose(float(inspected), -1.5, abs_tol=1e-9):
+            raise SelfTestFailure(f"the inspector shows x1's grad as {inspected}")
         app.processEvents()
         default = Path(tempfile.gettempdir()) / "backprop-playground-self-test.png"
         path = Path(out) if out else default

@@ -7,6 +7,7 @@ command. Bad value text shows an inline error and changes nothing.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +26,17 @@ from PySide6.QtWidgets import (
 from playground.graph.document import Event, GraphDocument
 from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_full, format_literal, parse_literal
+
+GUIDE = (
+    "<b>How to</b><ul style='margin-left:-24px'>"
+    "<li>Add: drag from the palette, double-click it, or press Tab on the canvas.</li>"
+    "<li>Wire: drag from a node's output port (right) to an input port (left).</li>"
+    "<li>Edit: select a value node, type a number here, press Enter.</li>"
+    "<li><b>Backward</b> (Ctrl+B): every grad becomes d(output)/d(node); "
+    "<span style='color:#0877bd'>blue</span> is positive, "
+    "<span style='color:#e8710a'>orange</span> negative.</li>"
+    "<li>Grey grads are stale: the graph changed since Backward.</li></ul>"
+)
 
 
 def problem_colour(widget: QWidget) -> str:
@@ -120,6 +132,12 @@ class Inspector(QDockWidget):
         self.grad_label.setToolTip("d output / d this node, from the last Backward")
         form.addRow("grad", self.grad_label)
 
+        self.meaning_label = QLabel(self.form_widget)
+        self.meaning_label.setObjectName("inspector_meaning")
+        self.meaning_label.setWordWrap(True)
+        self.meaning_label.setAccessibleName("What the gradient means")
+        form.addRow("", self.meaning_label)
+
         self.problem_label = QLabel(self.form_widget)
         self.problem_label.setObjectName("inspector_problem")
         self.problem_label.setWordWrap(True)
@@ -137,6 +155,12 @@ class Inspector(QDockWidget):
 
         outer.addWidget(self.form_widget)
         outer.addStretch(1)
+        self.guide = QLabel(GUIDE, body)
+        self.guide.setObjectName("inspector_guide")
+        self.guide.setWordWrap(True)
+        self.guide.setTextFormat(Qt.TextFormat.RichText)
+        self.guide.setAccessibleName("How to use the playground")
+        outer.addWidget(self.guide)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -180,6 +204,8 @@ class Inspector(QDockWidget):
 
     def _on_event(self, event: Event) -> None:
         if self._node is None:
+            if event.kind in ("reset", "node_added", "node_removed"):
+                self._refresh_fields()  # the hint depends on whether the graph is empty
             return
         if self._node not in self._doc:
             self.set_node(None)
@@ -198,9 +224,9 @@ class Inspector(QDockWidget):
         if node is None:
             n = len(doc)
             self.title.setText(
-                "<b>Nothing selected</b><br>Click a node to see and edit it."
-                if n
-                else "<b>Empty graph</b><br>Drag a node from the palette onto the canvas."
+                "<b>Nothing selected</b><br>Click a node to edit it and read its data and "
+                 "grad at full precision." if n else
+                 "<b>Empty graph</b><br>Drag a node from the palette onto the canvas."
             )
             return
         is_value = doc.kind(node) == "value"
@@ -216,7 +242,13 @@ class Inspector(QDockWidget):
         self._set_row_visible(self.op_label, not is_value)
         self._set_row_visible(self.inputs_label, not is_value)
         if op is not None:
-            self.op_label.setText(op.description)
+            derivs = ", ".join(
+                f"∂out/∂{name} = {text}"
+                for name, text in zip(op.slots, op.local_text, strict=False)
+            )
+            self.op_label.setText(
+                op.description + (f"\nLocal derivatives: {derivs}" if derivs else "")
+            )
             fed = doc.inputs(node)
             parts = []
             for name, source in zip(op.slots, fed, strict=True):
@@ -235,6 +267,7 @@ class Inspector(QDockWidget):
         if result is None:
             self.data_label.setText("— (press Forward)")
             self.grad_label.setText("—")
+            self._set_row_visible(self.meaning_label, False)
             self._set_problem(None, None)
             return
         self.data_label.setText(format_full(result.data) if result.error is None else "—")
@@ -250,7 +283,35 @@ class Inspector(QDockWidget):
                 text += "  (stale: the graph changed, press Backward)"
             self.grad_label.setText(text)
         self.grad_label.setEnabled(not self._grads_stale)
+        self._set_meaning(node, result)
         self._set_problem(result.error, result.warning)
+
+    def _set_meaning(self, node: str, result: Any) -> None:
+        """One sentence that reads the grad: how the output moves when this node moves."""
+        ev = self._evaluation
+        out = getattr(ev, "output", None)
+        grad = result.grad
+        text = ""
+        if (
+            grad is not None
+            and not self._grads_stale
+            and out is not None
+            and out in self._doc
+            and isinstance(grad, float)
+            and math.isfinite(grad)
+        ):
+            me, them = self._doc.display_name(node), self._doc.display_name(out)
+            if node == out:
+                text = f"Backward starts here: d{them}/d{them} = 1."
+            elif grad == 0:
+                text = f"Nudging {me} does not change {them} (to first order)."
+            else:
+                text = (
+                    f"If {me} goes up by a small h, {them} changes by about "
+                    f"{grad:+.4g}·h."
+                )
+        self.meaning_label.setText(text)
+        self._set_row_visible(self.meaning_label, bool(text))
 
     def _set_problem(self, error: str | None, warning: str | None) -> None:
         if error:

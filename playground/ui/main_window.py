@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.doc, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
-        self.resizeDocks([self.palette_dock, self.inspector], [170, 280],
+        self.resizeDocks([self.palette_dock, self.inspector], [190, 280],
                          Qt.Orientation.Horizontal)
 
         self.controller = EvaluationController(self.doc, self.undo_stack, self)
