@@ -26,7 +26,7 @@ weights between them.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -398,11 +398,3 @@ class TensorMLP(Module):
     def __repr__(self) -> str:
         return f"TensorMLP of [{', '.join(str(layer) for layer in self.layers)}]"
 
-
-def iter_values(params: Sequence[Any]) -> Iterator[float]:
-    """Every parameter number, in order (Values one by one, Tensors flattened)."""
-    for p in params:
-        if isinstance(p, Value):
-            yield p.data
-        else:
-            yield from np.ravel(p.data).tolist()
