@@ -278,7 +278,7 @@ def write_plot(trainer: Trainer, path: str) -> None:
     FigureCanvasAgg(fig)
     ax_loss, ax_acc = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
     steps = [m.step for m in history]
-    curves = {"train loss (objective)": [m.loss for m in history]}
+    curves: dict[str, list[Any]] = {"train loss (objective)": [m.loss for m in history]}
     if trainer.test_set is not None:
         curves["train data loss"] = [m.data_loss for m in history]
         curves["test data loss"] = [m.test_loss for m in history]

@@ -136,7 +136,8 @@ def cross_entropy(logits: Any, y: Any) -> Any:
         m = max(v.data for v in row)
         if not math.isfinite(m):
             m = 0.0
-        lse = sum((v - m).exp() for v in row).log() + m
+        sum_exp: Any = sum((v - m).exp() for v in row)
+        lse = sum_exp.log() + m
         terms.append(lse - row[k])
     return _mean(terms)
 
@@ -145,7 +146,7 @@ def l2(params: Sequence[Any], alpha: float) -> Any:
     """``alpha * sum(p * p)`` over every parameter (micrograd's ``reg_loss``)."""
     params = list(params)
     if params and not isinstance(params[0], Value):
-        total = None
+        total: Any = None
         for p in params:
             s = (p * p).sum()
             total = s if total is None else total + s

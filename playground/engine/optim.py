@@ -158,8 +158,8 @@ class Adam(Optimizer):
                 p *= 1 - self.lr * self.weight_decay
             else:
                 g = g + self.weight_decay * p
-        m = state.get("exp_avg")
-        v = state.get("exp_avg_sq")
+        m: Any = state.get("exp_avg")
+        v: Any = state.get("exp_avg_sq")
         if m is None:
             m = np.zeros_like(p)
             v = np.zeros_like(p)

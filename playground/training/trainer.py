@@ -112,10 +112,10 @@ class Trainer:
                         f"{ds.n_classes}: use cross_entropy")])
         if ds.n_classes < 2:
             raise DatasetError(f"dataset '{ds.name}' has fewer than 2 classes")
+        self.train_set: Dataset = ds
+        self.test_set: Dataset | None = None
         if config.test_fraction > 0:
             self.train_set, self.test_set = ds.split(config.test_fraction, config.seed)
-        else:
-            self.train_set, self.test_set = ds, None
         self.n_outputs = ds.n_classes if self.loss_info.multiclass else 1
 
         sizes = [*config.hidden, self.n_outputs]
@@ -238,7 +238,7 @@ class Trainer:
                 total = data_loss + l2(self.params, alpha) if with_l2 and alpha else data_loss
             return total, data_loss, outputs
         with nullcontext() if grad else no_grad():
-            out = self.model(data.inputs)
+            out: Any = self.model(data.inputs)
             data_loss = fn(out, data.targets)
             total = data_loss + l2(self.params, alpha) if with_l2 and alpha else data_loss
         return total, data_loss, np.asarray(out.data).reshape(len(data.y), -1)
