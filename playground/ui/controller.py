@@ -72,8 +72,9 @@ class EvaluationController(QObject):
         self._timer.stop()
         if self.auto_forward:
             self._publish(evaluate(self._doc, backward=False), quiet=True)
-        elif self.evaluation is not None:
-            self.evaluated.emit(self.evaluation, self.grads_stale or self._grads is not None)
+        else:
+            if self.evaluation is not None:
+                self.evaluated.emit(self.evaluation, self.grads_stale or self._grads is not None)
             self.status.emit("The graph changed: press Forward (F5) to recompute")
 
     # --- actions ----------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""The evaluation controller: when it evaluates, and what it reports."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtGui import QUndoStack
+
+from playground.graph import GraphDocument
+from playground.ui import commands as cmd
+from playground.ui.controller import EvaluationController
+
+
+def lecture() -> tuple[GraphDocument, dict[str, str]]:
+    doc = GraphDocument()
+    ids = {}
+    for name, value in (("a", 2.0), ("b", -3.0), ("c", 10.0), ("f", -2.0)):
+        ids[name] = doc.add_node("value", label=name, value=value)
+    for name, op in (("e", "mul"), ("d", "add"), ("L", "mul")):
+        ids[name] = doc.add_node("op", op=op, label=name)
+    doc.connect(ids["a"], ids["e"], 0)
+    doc.connect(ids["b"], ids["e"], 1)
+    doc.connect(ids["e"], ids["d"], 0)
+    doc.connect(ids["c"], ids["d"], 1)
+    doc.connect(ids["d"], ids["L"], 0)
+    doc.connect(ids["f"], ids["L"], 1)
+    return doc, ids
+
+
+def make(qapp):
+    doc, ids = lecture()
+    stack = QUndoStack()
+    ctl = EvaluationController(doc, stack)
+    seen: list[tuple[object, bool]] = []
+    ctl.evaluated.connect(lambda ev, stale: seen.append((ev, stale)))
+    messages: list[str] = []
+    ctl.status.connect(messages.append)
+    return doc, ids, stack, ctl, seen, messages
+
+
+def test_backward_then_an_edit_makes_grads_stale_but_keeps_them(qapp):
+    doc, ids, stack, ctl, seen, _ = make(qapp)
+    ev = ctl.backward()
+    assert ev.results[ids["a"]].grad == 6.0 and ev.results[ids["L"]].data == -8.0
+    assert seen[-1][1] is False
+    stack.push(cmd.SetValue(doc, ids["c"], 11.0))
+    ev, stale = seen[-1]
+    assert stale is True
+    assert ev.results[ids["L"]].data == -10.0          # data is fresh
+    assert ev.results[ids["a"]].grad == 6.0            # the old grad, shown greyed
+    ctl.backward()
+    assert seen[-1][1] is False
+
+
+def test_moves_and_renames_neither_evaluate_nor_stale(qapp):
+    doc, ids, stack, ctl, seen, _ = make(qapp)
+    ctl.backward()
+    n = len(seen)
+    stack.push(cmd.MoveNodes(doc, {ids["a"]: ((0, 0), (50, 50))}))
+    stack.push(cmd.SetLabel(doc, ids["a"], "alpha"))
+    assert len(seen) == n
+    assert ctl.grads_stale is False
+
+
+def test_a_big_edit_evaluates_once(qapp):
+    doc, ids, stack, ctl, seen, _ = make(qapp)
+    n = len(seen)
+    stack.push(cmd.DeleteItems(doc, list(ids.values())))  # ~20 document events
+    assert len(seen) == n + 1
+    assert ctl.evaluation.problems  # empty graph
+
+
+def test_changes_outside_the_stack_are_picked_up(qapp, qtbot):
+    doc, ids, _stack, _ctl, seen, _ = make(qapp)
+    n = len(seen)
+    doc.set_value(ids["f"], 1.0)  # e.g. a loader or a script
+    qtbot.waitUntil(lambda: len(seen) > n)
+    assert seen[-1][0].results[ids["L"]].data == 4.0
+
+
+def test_zero_grad_sets_every_grad_to_zero(qapp):
+    _doc, ids, _stack, ctl, seen, messages = make(qapp)
+    ctl.backward()
+    ctl.zero_grad()
+    ev, stale = seen[-1]
+    assert stale is False
+    assert all(r.grad == 0.0 for r in ev.results.values())
+    assert ev.results[ids["L"]].data == -8.0
+    assert messages[-1] == "All grads set to 0"
+
+
+def test_auto_forward_off_keeps_old_numbers_until_forward(qapp):
+    doc, ids, stack, ctl, seen, messages = make(qapp)
+    ctl.forward()
+    ctl.set_auto_forward(False)
+    stack.push(cmd.SetValue(doc, ids["a"], 3.0))
+    assert seen[-1][0].results[ids["L"]].data == -8.0
+    assert "Forward" in messages[-1]
+    ctl.forward()
+    assert seen[-1][0].results[ids["L"]].data == -2.0 * (3.0 * -3.0 + 10.0)
+
+
+def test_problems_are_one_status_line(qapp):
+    doc, ids, stack, ctl, _seen, messages = make(qapp)
+    extra = doc.add_node("value", label="z", value=1.0)
+    ctl.backward()
+    assert "2 nodes have no consumer" in messages[-1]
+    assert "mark one as the output" in messages[-1]
+    stack.push(cmd.SetOutput(doc, ids["L"]))
+    ev = ctl.backward()
+    assert ev.backward and ev.results[extra].grad is None
+    t = doc.add_node("op", op="log", label="bad")
+    doc.connect(ids["b"], t, 0)
+    ctl.forward()
+    assert ctl.evaluation.results[t].warning
+    assert math.isnan(ctl.evaluation.results[t].data)
