@@ -250,6 +250,9 @@ def big_section(repeats: int) -> None:
     times, losses = alternate(runners, repeats, lambda k: 0.01)
     med = report("MLP 784-256-256-10, batch 256, cross-entropy, float32", times, losses,
                  "tensor backend (ours)")
+    print("  note: PyTorch runs on 1 thread here, numpy's BLAS on as many as it likes; run with "
+          "OPENBLAS_NUM_THREADS=1 for a like-for-like figure. BLAS-bound: a busy machine "
+          "moves these numbers a lot.")
     if "PyTorch float32, 1 thread" in med:
         ratio = med["tensor backend (ours)"] / med["PyTorch float32, 1 thread"]
         print(f"  => tensor backend takes {ratio:.2f}x PyTorch's time (goal <= 1.1x)")
