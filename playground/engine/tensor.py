@@ -233,7 +233,7 @@ class Tensor:
         return len(self.data)
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self.data.item())
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
