@@ -19,6 +19,7 @@ from playground import __version__
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "eval": ("playground.cli.eval", "evaluate a graph file: data (and grads) of every node"),
     "render": ("playground.cli.render", "draw a graph file as PNG or SVG, with data and grads"),
     "train": ("playground.cli.train", "train an MLP headlessly (defaults: micrograd's moons demo)"),
 }

@@ -1,9 +1,21 @@
-"""Checks on documents and literals, as structured problems (no exceptions)."""
+"""Checks on documents and literals, as structured problems (no exceptions).
+
+``literal_problem(value)`` says why a value node's literal is unusable (evaluate and the
+inspector use it); ``validate(doc)`` lists every structural problem of a document as
+``Problem`` records (kind, message, node, edge, slot) for a problems list or highlights.
+Files are checked separately, with locations, by ``io.load``.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
+
+import networkx as nx
+
+from playground.graph.document import GraphDocument, GraphError
+from playground.ops import OPS
 
 MAX_TENSOR_DIMS = 32
 
@@ -68,3 +80,85 @@ def is_finite_literal(value: Any) -> bool:
     if isinstance(value, int | float):
         return math.isfinite(value)
     return all(is_finite_literal(v) for v in value)
+
+
+# --- whole documents ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops a document from being evaluated, for lists and highlights."""
+
+    kind: str
+    """empty, unknown_op, bad_literal, missing_input, bad_slot, cycle, no_output."""
+    message: str
+    node: str | None = None
+    edge: tuple[str, str, int] | None = None
+    slot: int | None = None
+
+
+def validate(doc: GraphDocument, need_output: bool = False) -> list[Problem]:
+    """Every structural problem of ``doc`` (no maths is run), in document order.
+
+    Cycles and bad slots cannot be made through ``GraphDocument``'s methods, but this checks
+    the graph itself, so it also catches what a buggy caller smuggled in. ``need_output``
+    adds a problem when Backward would not know where to start.
+    """
+    g = doc.graph
+    problems: list[Problem] = []
+    if len(g) == 0:
+        return [Problem("empty", "the graph is empty: add a node first")]
+    for n, attrs in g.nodes(data=True):
+        name = _display(doc, n)
+        if attrs.get("kind") == "value":
+            reason = literal_problem(attrs.get("value"))
+            if reason:
+                problems.append(Problem("bad_literal", f"{name}: {reason}", node=n))
+            continue
+        op = OPS.get(attrs.get("op"))  # type: ignore[arg-type]
+        if op is None:
+            problems.append(
+                Problem("unknown_op", f"{name}: unknown op {attrs.get('op')!r}", node=n)
+            )
+            continue
+        fed = set()
+        for s, _, k in g.in_edges(n, keys=True):
+            if not isinstance(k, int) or not 0 <= k < op.arity:
+                problems.append(
+                    Problem("bad_slot", f"{name} has no input {k!r}", node=n, edge=(s, n, k))
+                )
+            else:
+                fed.add(k)
+        for slot in range(op.arity):
+            if slot not in fed:
+                problems.append(
+                    Problem(
+                        "missing_input",
+                        f"{name}: input '{op.slots[slot]}' is not connected",
+                        node=n,
+                        slot=slot,
+                    )
+                )
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        pass
+    else:
+        names = " -> ".join(_display(doc, s) for s, *_ in cycle)
+        s, t, k = cycle[0][:3]
+        problems.append(
+            Problem("cycle", f"the graph has a cycle ({names})", node=s, edge=(s, t, k))
+        )
+    if need_output:
+        try:
+            doc.output_node()
+        except GraphError as exc:
+            problems.append(Problem("no_output", str(exc)))
+    return problems
+
+
+def _display(doc: GraphDocument, n: str) -> str:
+    try:
+        return doc.display_name(n)
+    except Exception:
+        return n

@@ -1,0 +1,238 @@
+"""Exports: graphviz DOT text, a micrograd-style Python script, a PyTorch script.
+
+- ``to_dot(doc, evaluation=None)``: records like micrograd's ``draw_dot``
+  (``label | data 2.0000 | grad -1.5000``), each op as its own small node feeding the record of
+  its result. Plain text: graphviz is not needed to produce it.
+- ``to_python(doc)``: a script that rebuilds the graph with ``playground.engine.Value`` (or
+  ``Tensor`` when the graph holds tensors), calls ``backward()`` and prints every node's data
+  and grad. Running it reproduces ``evaluate(doc, backward=True)``.
+- ``to_torch(doc)``: the same with float64 torch tensors (interior nodes ``retain_grad()``).
+
+The op table's ``py`` and ``torch`` templates write each op's expression. A graph that cannot
+be evaluated (an input not connected, a bad literal) raises ``ExportError`` naming the node.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from playground.graph.document import GraphDocument, GraphError
+from playground.graph.evaluate import Evaluation, evaluate
+from playground.ops import OPS
+
+HEADER = "Rebuilt from a Backprop Playground graph. Run: python this_file.py"
+RESERVED = {"Value", "Tensor", "torch", "np", "show", "nodes", "gradient"}
+
+
+class ExportError(ValueError):
+    """The graph cannot be exported as code; the message names the node and the problem."""
+
+
+# --- DOT ----------------------------------------------------------------------------------
+
+
+def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: str = "LR") -> str:
+    """Graphviz text. Without ``evaluation``, the graph is evaluated with backward."""
+    ev = evaluation if evaluation is not None else evaluate(doc, backward=True)
+    lines = [
+        "digraph G {",
+        f"  rankdir={rankdir};",
+        '  node [shape=record, fontname="Helvetica"];',
+    ]
+    for n in doc.node_ids():
+        r = ev.results.get(n)
+        label = _record_escape(doc.label(n) or "")
+        if r is None or r.error:
+            body = f"{label} | {_record_escape(r.error if r else 'not evaluated')}"
+        else:
+            body = f"{label} | data {_fmt(r.data)} | grad {_fmt(r.grad)}"
+        lines.append(f'  {_q(n)} [label="{{ {body} }}"];')
+        op = doc.op_name(n)
+        if op:
+            lines.append(f"  {_q(n + '·op')} [label={_q(OPS[op].symbol)}, shape=ellipse];")
+            lines.append(f"  {_q(n + '·op')} -> {_q(n)};")
+    for e in sorted(doc.edges(), key=lambda e: (e.target, e.slot)):
+        op = OPS[doc.op_name(e.target)]  # type: ignore[index]
+        attrs = ""
+        if op.arity > 1 and op.name not in ("add", "mul"):  # order matters: say which input
+            attrs = f" [label={_q(op.slots[e.slot])}]"
+        lines.append(f"  {_q(e.source)} -> {_q(e.target + '·op')}{attrs};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _record_escape(text: str) -> str:
+    text = re.sub(r'([{}|<>"\\])', r"\\\1", text)
+    return text.replace("\n", " ")
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.4f}"
+    arr = np.asarray(x)
+    if arr.size <= 6:
+        text = np.array2string(arr, precision=4, separator=", ", suppress_small=True)
+        return _record_escape(" ".join(text.split()))
+    return f"shape {arr.shape}"
+
+
+# --- code ---------------------------------------------------------------------------------
+
+
+def to_python(doc: GraphDocument) -> str:
+    """A runnable script using ``playground.engine`` that prints each node's data and grad."""
+    return _Script(doc, "python").render()
+
+
+def to_torch(doc: GraphDocument) -> str:
+    """A runnable PyTorch (float64) script that prints each node's data and grad."""
+    return _Script(doc, "torch").render()
+
+
+class _Script:
+    def __init__(self, doc: GraphDocument, flavour: str) -> None:
+        self.doc = doc
+        self.flavour = flavour
+        ev = evaluate(doc)
+        errors = ev.errors()
+        if ev.problems and not ev.results:
+            raise ExportError(ev.problems[0])
+        if errors:
+            n = next(n for n in ev.order if n in errors) if ev.order else next(iter(errors))
+            raise ExportError(f"{doc.display_name(n)}: {errors[n]}")
+        self.order = ev.order
+        self.tensor = ev.engine == "tensor"
+        try:
+            self.output: str | None = doc.output_node()
+        except GraphError:
+            self.output = None
+        self.names = _variable_names(doc, self.order)
+
+    def render(self) -> str:
+        torch = self.flavour == "torch"
+        doc, names = self.doc, self.names
+        out: list[str] = [
+            '"""Rebuilt from a Backprop Playground graph. Run: python this_file.py"""',
+            "",
+        ]
+        if torch:
+            out += ["import torch", ""]
+        elif self.tensor:
+            out += ["import numpy as np", "", "from playground.engine import Tensor", ""]
+        else:
+            out += ["from playground.engine import Value", ""]
+        out += [""]
+        for n in self.order:
+            var = names[n]
+            label = doc.label(n)
+            if doc.kind(n) == "value":
+                out.append(f"{var} = {self.leaf(doc.value(n), label)}")
+                continue
+            op = OPS[doc.op_name(n)]  # type: ignore[index]
+            template = op.torch if torch else op.py
+            args = [names[s] for s in doc.inputs(n)]  # type: ignore[index]
+            expr = template.format(*args, **_params(op.params, torch))
+            if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
+                expr = expr[1:-1]
+            out.append(f"{var} = {expr}")
+            if torch:
+                out.append(f"{var}.retain_grad()")
+            elif label and not self.tensor:  # Tensor has no label
+                out.append(f"{var}.label = {label!r}")
+        out.append("")
+        if self.output is not None:
+            root = names[self.output]
+            if self.tensor or torch:
+                ones = "torch.ones_like" if torch else "np.ones_like"
+                data = f"{root}" if torch else f"{root}.data"
+                out += [
+                    f"if {root}.numel() == 1:" if torch else f"if {root}.data.size == 1:",
+                    f"    {root}.backward()",
+                    "else:  # not a single number: seed with ones, as if summed",
+                    f"    {root}.backward({ones}({data}))",
+                ]
+            else:
+                out.append(f"{root}.backward()")
+        else:
+            out.append("# no single output (several nodes have no consumer): no backward")
+        out += ["", "", "def show(name, v):"]
+        if torch:
+            out += [
+                "    data = v.detach().tolist()",
+                "    grad = None if v.grad is None else v.grad.tolist()",
+            ]
+        elif self.tensor:
+            out += [
+                "    data = v.data.tolist()",
+                "    grad = None if v.grad is None else v.grad.tolist()",
+            ]
+        else:
+            out += ["    data, grad = v.data, v.grad"]
+        out += ['    print(f"{name:<16} data {data!r:<28} grad {grad!r}")', "", ""]
+        for n in self.order:
+            out.append(f"show({n!r}, {names[n]})")
+        return "\n".join(out) + "\n"
+
+    def leaf(self, value: Any, label: str) -> str:
+        lit = _literal_code(value)
+        if self.flavour == "torch":
+            return f"torch.tensor({lit}, dtype=torch.float64, requires_grad=True)"
+        if self.tensor:
+            return f"Tensor({lit}, requires_grad=True)"
+        return f"Value({lit}, label={label!r})" if label else f"Value({lit})"
+
+
+def _params(params: dict[str, Any], torch: bool) -> dict[str, str]:
+    return {k: repr(v) for k, v in params.items()}
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _literal_code(x: Any) -> str:
+    if isinstance(x, list):
+        return "[" + ", ".join(_literal_code(v) for v in x) + "]"
+    if math.isnan(x):
+        return 'float("nan")'
+    if math.isinf(x):
+        return 'float("inf")' if x > 0 else 'float("-inf")'
+    return repr(float(x))
+
+
+def _variable_names(doc: GraphDocument, order: list[str]) -> dict[str, str]:
+    """A distinct Python identifier per node, from its id (or label when the id is generic)."""
+    taken = set(RESERVED)
+    names: dict[str, str] = {}
+    for n in order:
+        base = re.sub(r"\W", "_", n, flags=re.ASCII).strip("_") or "v"
+        if base[0].isdigit():
+            base = f"v_{base}"
+        if keyword.iskeyword(base) or base in RESERVED:
+            base = f"{base}_"
+        name, i = base, 2
+        while name in taken:
+            name = f"{base}_{i}"
+            i += 1
+        taken.add(name)
+        names[n] = name
+    return names

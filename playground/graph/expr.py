@@ -1,0 +1,269 @@
+"""Text to graph: Python-like assignments parsed with ``ast`` (never ``eval``) into a document.
+
+    a = 2.0
+    b = -3.0
+    c = 10.0
+    L = (a*b + c) * f        # f unknown: ExprError "line 4, column 15: unknown name 'f' ..."
+
+What is understood:
+- ``name = number`` (or a nested list of numbers: a tensor) makes a value node labelled
+  ``name``; ``name = expression`` makes the expression's nodes, the last one labelled ``name``;
+  ``name += expression`` (and ``-= *= /=``) as in Python. ``name = other`` is an alias.
+- ``+ - * / **`` (and ``@`` when the tensor ops are there), unary ``-`` and ``+``;
+- method calls ``x.tanh() .exp() .log() .relu() .sigmoid()`` and function calls ``tanh(x)``
+  (any one-input op of the op table, by name);
+- numbers inside an expression become constant value nodes.
+The last statement's node is marked as the output. A bare expression is allowed as the last
+line. Anything else is an ``ExprError`` with the line and column (both counted from 1).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+from playground.graph.document import GraphDocument
+from playground.graph.layout import layered_layout
+from playground.ops import OPS
+
+BINARY = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.Pow: "pow",
+    ast.MatMult: "matmul",
+}
+SYMBOLS = {
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.Invert: "~",
+    ast.Not: "not",
+}
+SUPPORTED = "+ - * / ** and .tanh() .exp() .log() .relu() .sigmoid()"
+MAX_TEXT = 200_000
+
+
+class ExprError(ValueError):
+    """A problem in the text, at ``line``/``column`` (from 1; 0 when there is no position)."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        where = f"line {line}, column {column}: " if line else ""
+        super().__init__(f"{where}{message}")
+
+
+@dataclass
+class _Ref:
+    node: str
+
+
+def parse(text: str, *, layout: bool = True) -> GraphDocument:
+    """A new document from ``text``; raises ``ExprError`` (a ValueError) with the position."""
+    if len(text) > MAX_TEXT:
+        raise ExprError(f"the text is too long (more than {MAX_TEXT:,} characters)")
+    try:
+        tree = ast.parse(text, mode="exec")
+    except SyntaxError as exc:
+        raise ExprError(f"not valid Python: {exc.msg}", exc.lineno or 0, exc.offset or 0) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        msg = "nested too deeply" if not isinstance(exc, ValueError) else str(exc)
+        raise ExprError(f"cannot read the text: {msg}") from None
+    try:
+        return _Builder(text, layout).build(tree)
+    except RecursionError:
+        raise ExprError("the expression is nested too deeply") from None
+
+
+class _Builder:
+    def __init__(self, text: str, layout: bool) -> None:
+        self.lines = text.splitlines()
+        self.layout = layout
+        self.doc = GraphDocument()
+        self.names: dict[str, str] = {}  # variable -> node id
+
+    # --- positions ---------------------------------------------------------------------
+
+    def error(self, node: ast.AST, message: str) -> ExprError:
+        line = getattr(node, "lineno", 0) or 0
+        col = getattr(node, "col_offset", 0) or 0
+        if 0 < line <= len(self.lines):  # ast counts UTF-8 bytes; people count characters
+            col = len(self.lines[line - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
+        return ExprError(message, line, col + 1 if line else 0)
+
+    # --- statements --------------------------------------------------------------------
+
+    def build(self, tree: ast.Module) -> GraphDocument:
+        last: str | None = None
+        body = tree.body
+        if not body:
+            raise ExprError("there is nothing to read: write assignments like  a = 2.0")
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, ast.Assign):
+                if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                    raise self.error(stmt, "assign to one plain name at a time (a = ...)")
+                last = self.assign(stmt.targets[0].id, stmt.value)
+            elif isinstance(stmt, ast.AugAssign):
+                target = stmt.target
+                if not isinstance(target, ast.Name):
+                    raise self.error(stmt, "assign to one plain name at a time (a += ...)")
+                if target.id not in self.names:
+                    raise self.error(target, f"unknown name {target.id!r}: define it first")
+                op = BINARY.get(type(stmt.op))
+                if op is None or op not in OPS:
+                    raise self.error(stmt, f"this operator is not supported (use {SUPPORTED})")
+                right = self.expr(stmt.value)
+                node = self.op(op, [self.names[target.id], right], target.id)
+                self.doc.set_label(node, target.id)
+                self.names[target.id] = node
+                last = node
+            elif isinstance(stmt, ast.Expr) and i == len(body) - 1:
+                last = self.expr(stmt.value)
+            elif isinstance(stmt, ast.Expr):
+                raise self.error(stmt, "an expression on its own line only works as the last line")
+            else:
+                kind = type(stmt).__name__.lower()
+                raise self.error(stmt, f"'{kind}' statements are not supported: only assignments")
+        if last is not None:
+            self.doc.set_output(last)
+        if self.layout:
+            for n, p in layered_layout(self.doc).items():
+                self.doc.move(n, p)
+        return self.doc
+
+    def assign(self, name: str, value: ast.expr) -> str:
+        literal = self.literal(value)
+        if literal is not None:
+            node = self.doc.add_node("value", label=name, value=literal, node_id=self.fresh(name))
+        elif isinstance(value, ast.Name):
+            node = self.ref(value)  # an alias: the same node under a second name
+        else:
+            existing = set(self.doc.node_ids())
+            node = self.expr(value, name)
+            if node not in existing:  # else an alias (``x = +a``): keep a's label
+                self.doc.set_label(node, name)
+        self.names[name] = node
+        return node
+
+    def fresh(self, name: str) -> str:
+        if name not in self.doc:
+            return name
+        i = 2
+        while f"{name}{i}" in self.doc:
+            i += 1
+        return f"{name}{i}"
+
+    # --- expressions -------------------------------------------------------------------
+
+    def literal(self, node: ast.expr) -> Any:
+        """A number (possibly negated) or a nested list of numbers, else None."""
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise self.error(node, f"{v!r} is not a number")
+            try:
+                return float(v)
+            except OverflowError:
+                raise self.error(node, "this number is too large for a float") from None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            inner = self.literal(node.operand)
+            if isinstance(inner, float):
+                return -inner if isinstance(node.op, ast.USub) else inner
+            return None
+        if isinstance(node, ast.List | ast.Tuple):
+            items = [self.literal(e) for e in node.elts]
+            if not items or any(i is None for i in items):
+                raise self.error(node, "a tensor is a list of numbers (or of lists of numbers)")
+            return items
+        return None
+
+    def expr(self, node: ast.expr, name: str | None = None) -> str:
+        """The node computing ``node``; ``name``: the variable it is assigned to (its id)."""
+        literal = self.literal(node)
+        if literal is not None:
+            return self.doc.add_node("value", value=literal, node_id=self.doc.new_id("k"))
+        if isinstance(node, ast.Name):
+            return self.ref(node)
+        if isinstance(node, ast.BinOp):
+            op = BINARY.get(type(node.op))
+            if op is None or op not in OPS:
+                symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
+                if isinstance(node.op, ast.MatMult):
+                    symbol = "@ (it needs the tensor ops)"
+                raise self.error(node, f"'{symbol}' is not supported (use {SUPPORTED})")
+            left = self.expr(node.left)
+            right = self.expr(node.right)
+            return self.op(op, [left, right], name)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.UAdd):
+                return self.expr(node.operand, name)
+            if isinstance(node.op, ast.USub):
+                return self.op("neg", [self.expr(node.operand)], name)
+            symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
+            raise self.error(node, f"'{symbol}' is not supported (use {SUPPORTED})")
+        if isinstance(node, ast.Call):
+            return self.call(node, name)
+        if isinstance(node, ast.Attribute):
+            if node.attr in OPS:
+                raise self.error(node, f"write .{node.attr}() with parentheses")
+            raise self.error(node, f"attributes like .{node.attr} are not supported")
+        what = {
+            ast.Compare: "comparisons",
+            ast.BoolOp: "'and'/'or'",
+            ast.IfExp: "'if ... else'",
+            ast.Lambda: "lambda",
+            ast.Subscript: "indexing",
+        }.get(type(node), f"'{type(node).__name__}' expressions")
+        raise self.error(node, f"{what} are not supported (use {SUPPORTED})")
+
+    def call(self, node: ast.Call, var: str | None) -> str:
+        if node.keywords:
+            raise self.error(node, "calls take no keyword arguments here")
+        func = node.func
+        if isinstance(func, ast.Attribute):  # x.tanh(), or x.pow(y)
+            name, operands = func.attr, [func.value, *node.args]
+        elif isinstance(func, ast.Name):  # tanh(x)
+            name, operands = func.id, list(node.args)
+        else:
+            raise self.error(node, f"only calls like x.tanh() are supported (use {SUPPORTED})")
+        op = OPS.get(name)
+        if op is None:
+            unary = ", ".join(f".{n}()" for n in _methods())
+            raise self.error(func, f"unknown function {name!r} (known: {unary})")
+        if isinstance(func, ast.Attribute) and node.args and op.arity == 1:
+            raise self.error(node, f".{name}() takes no arguments")
+        if len(operands) != op.arity:
+            raise self.error(node, f"{name} takes {op.arity} input(s), got {len(operands)}")
+        return self.op(name, [self.expr(o) for o in operands], var)
+
+    def ref(self, node: ast.Name) -> str:
+        try:
+            return self.names[node.id]
+        except KeyError:
+            raise self.error(
+                node, f"unknown name {node.id!r}: define it first (e.g. {node.id} = 1.0)"
+            ) from None
+
+    def op(self, name: str, inputs: list[str], var: str | None = None) -> str:
+        node_id = self.fresh(var) if var else self.doc.new_id(name)
+        node = self.doc.add_node("op", op=name, node_id=node_id)
+        for slot, source in enumerate(inputs):
+            self.doc.connect(source, node, slot)
+        return node
+
+
+def _methods() -> list[str]:
+    """The one-input ops a user can call without parameters."""
+    return [
+        n
+        for n, o in OPS.items()
+        if o.arity == 1 and n != "neg" and (o.scalar or n in ("sum", "mean"))
+    ]

@@ -1,0 +1,123 @@
+"""`backprop-playground eval`: exit codes, table, JSON shape, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playground.cli import main
+from playground.graph import io
+from playground.graph.examples import example_path
+from tests.graph.helpers import lecture, values
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "playground", "eval", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def test_json_output_subprocess():
+    proc = cli(str(example_path("neuron")), "--backward", "--json")
+    assert proc.returncode == 0 and proc.stderr == ""
+    data = json.loads(proc.stdout)
+    assert data["output"] == "o" and data["problems"] == []
+    nodes = {n["id"]: n for n in data["nodes"]}
+    for n in data["nodes"]:
+        assert set(n) == {"id", "label", "op", "data", "grad", "error"}
+    assert nodes["x1"]["op"] is None and nodes["o"]["op"] == "tanh"
+    assert nodes["o"]["data"] == pytest.approx(0.7071, abs=1e-4)
+    assert nodes["x1"]["grad"] == pytest.approx(-1.5) and nodes["w2"]["grad"] == 0.0
+
+
+def test_table_output_subprocess():
+    proc = cli(str(example_path("lecture")), "--backward")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["label", "op", "data", "grad"]
+    row = next(line for line in lines if line.startswith("L "))
+    assert row.split() == ["L", "*", "-8", "1", "output"]
+
+
+def test_unreadable_file_exit_2_one_line_subprocess(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "backprop-playground", "version": 7, "nodes": []}')
+    proc = cli(str(bad))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (
+        f"error: {bad}: version 7 is newer than this program understands "
+        "(it reads up to version 1): update Backprop Playground\n"
+    )
+    proc = cli(str(tmp_path / "missing.json"), "--json")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("error: ") and "no such file" in proc.stderr
+
+
+def test_tensors_as_nested_lists(capsys):
+    assert main(["eval", str(example_path("tensor_layer")), "--json", "--backward"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["X"]["data"] == [[1.0, -2.0, 0.5], [0.3, 0.1, -1.0]]
+    assert len(nodes["W"]["grad"]) == 3 and len(nodes["W"]["grad"][0]) == 2
+
+
+def test_grad_null_without_backward(capsys):
+    assert main(["eval", str(example_path("lecture")), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert all(n["grad"] is None for n in data["nodes"])
+
+
+def test_graph_that_cannot_be_evaluated_exit_1(tmp_path, capsys):
+    doc = lecture()
+    doc.set_output("L")
+    doc.disconnect("e", 1)
+    io.save(doc, tmp_path / "g.json")
+    assert main(["eval", str(tmp_path / "g.json"), "--json", "--backward"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["e"]["error"] == "input 'b' is not connected" and nodes["e"]["data"] is None
+    assert data["problems"] == ["cannot run backward: 'L' has a problem"]
+    assert main(["eval", str(tmp_path / "g.json")]) == 1
+    out = capsys.readouterr().out
+    assert "error: input 'b' is not connected" in out
+
+
+def test_several_sinks_fail_only_backward(tmp_path, capsys):
+    doc = lecture()
+    values(doc, z=1.0)
+    io.save(doc, tmp_path / "g.json")
+    assert main(["eval", str(tmp_path / "g.json")]) == 0
+    capsys.readouterr()
+    assert main(["eval", str(tmp_path / "g.json"), "--backward"]) == 1
+    assert "problem: 2 nodes have no consumer (L, z): mark one as the output" in (
+        capsys.readouterr().out
+    )
+
+
+def test_nan_in_json_is_a_string(tmp_path, capsys):
+    doc = lecture()
+    doc.set_value("a", float("nan"))
+    io.save(doc, tmp_path / "g.json")
+    assert main(["eval", str(tmp_path / "g.json"), "--json", "--backward"]) == 0
+    text = capsys.readouterr().out
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(c))
+    assert {n["id"]: n["data"] for n in data["nodes"]}["L"] == "nan"
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe", b"[" * 50_000, b"null"])
+def test_junk_files_exit_2(tmp_path, capsys, content):
+    path = tmp_path / "junk.json"
+    path.write_bytes(content)
+    assert main(["eval", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: ") and err.count("\n") == 1
