@@ -18,6 +18,7 @@ of hand-written numpy. The figures are printed, not asserted.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -29,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.engine.tensor import Tensor, cross_entropy  # noqa: E402
+from playground.engine.tensor import Tensor, cross_entropy
 
 Step = Callable[[], float]
 
@@ -40,7 +41,7 @@ Step = Callable[[], float]
 def init_mlp(sizes: list[int], dtype: type, seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     params = []
-    for nin, nout in zip(sizes[:-1], sizes[1:], strict=True):
+    for nin, nout in itertools.pairwise(sizes):
         params.append((rng.uniform(-1, 1, size=(nin, nout)) / np.sqrt(nin)).astype(dtype))
         params.append(np.zeros(nout, dtype=dtype))
     return params
@@ -111,7 +112,7 @@ def big_numpy(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float)
 
 def big_torch(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float) -> Step:
     import torch
-    import torch.nn.functional as F  # noqa: N812
+    import torch.nn.functional as F
 
     ps = [torch.tensor(p, requires_grad=True) for p in params]
     w1, b1, w2, b2, w3, b3 = ps
