@@ -1,0 +1,178 @@
+"""Fuzzed graph files: every mutated or corrupted file loads as a valid document or fails with
+one LoadError line (and `eval` exits 2 with one `error:` line) — never another exception.
+
+Over 10,000 files in all: byte-level damage (truncation, flipped bytes, non-UTF-8, empty),
+JSON-level damage (a random part replaced by junk: wrong types, huge numbers, NaN tokens,
+unknown ops, duplicate ids, dangling edges, cycles, deep nesting). Derandomized, so a CI
+failure reproduces; hypothesis prints the failing file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from playground.cli import main as cli_main
+from playground.graph.evaluate import evaluate
+from playground.graph.examples import resource_path
+from playground.graph.io import LoadError, dumps, loads
+
+EXAMPLES = sorted(resource_path("examples").glob("*.json"))
+SEEDS = [ex.read_bytes() for ex in EXAMPLES]
+FUZZ = settings(
+    max_examples=2_500,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def check_loads(content: bytes | str) -> None:
+    """The contract: a valid document that evaluates without raising, or one LoadError line."""
+    try:
+        gf = loads(content)
+    except LoadError as exc:
+        message = str(exc)
+        assert message and "\n" not in message, repr(message)
+        assert "Traceback" not in message
+        return
+    ev = evaluate(gf.doc, backward=True)  # must not raise either
+    assert set(ev.results) == set(gf.doc.node_ids())
+    # and what loaded saves and reloads to the same document
+    assert loads(dumps(gf.doc)).doc.to_data() == gf.doc.to_data()
+
+
+junk = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.sampled_from(["tanhh", "value", "op", "nan", "inf", "-inf", "n1", "mul", "", "x" * 500]),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12,
+)
+
+
+def _paths(x: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(x, dict):
+        for k, v in x.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _replace(x: Any, path: tuple, new: Any) -> Any:
+    if not path:
+        return new
+    x = copy.copy(x)
+    x[path[0]] = _replace(x[path[0]], path[1:], new)
+    return x
+
+
+@given(seed=st.sampled_from(SEEDS), cut=st.floats(min_value=0, max_value=1))
+@FUZZ
+def test_truncated_files(seed: bytes, cut: float) -> None:
+    check_loads(seed[: int(len(seed) * cut)])
+
+
+@given(seed=st.sampled_from(SEEDS), flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)),
+                                                   min_size=1, max_size=6))
+@FUZZ
+def test_flipped_bytes(seed: bytes, flips: list[tuple[float, int]]) -> None:
+    data = bytearray(seed)
+    for where, byte in flips:
+        data[min(int(where * len(data)), len(data) - 1)] = byte
+    check_loads(bytes(data))
+
+
+@given(seed=st.sampled_from(SEEDS), data=st.data())
+@FUZZ
+def test_json_subtree_replaced_by_junk(seed: bytes, data: st.DataObject) -> None:
+    doc = json.loads(seed)
+    path = data.draw(st.sampled_from(_paths(doc)))
+    mutated = _replace(doc, path, data.draw(junk))
+    check_loads(json.dumps(mutated, allow_nan=True))
+
+
+@given(seed=st.sampled_from(SEEDS), data=st.data())
+@FUZZ
+def test_structural_mutations(seed: bytes, data: st.DataObject) -> None:
+    """The mistakes a hand-edited file makes: duplicate ids, dangling or doubled edges,
+    cycles, unknown ops, wrong slots, NaN literals, a missing key."""
+    doc = json.loads(seed)
+    nodes, edges = doc["nodes"], doc["edges"]
+    ids = [n["id"] for n in nodes]
+    kind = data.draw(st.integers(0, 7))
+    if kind == 0:
+        nodes.append(copy.deepcopy(data.draw(st.sampled_from(nodes))))
+    elif kind == 1:
+        edges.append({"source": data.draw(st.sampled_from(ids)), "target": "nowhere", "slot": 0})
+    elif kind == 2 and edges:
+        edges.append(copy.deepcopy(data.draw(st.sampled_from(edges))))
+    elif kind == 3 and edges:  # close a cycle: the last edge's target feeds its source's slot
+        e = data.draw(st.sampled_from(edges))
+        edges.append({"source": e["target"], "target": e["source"], "slot": 0})
+    elif kind == 4:
+        data.draw(st.sampled_from(nodes))["op"] = data.draw(st.sampled_from(["tanhh", 3, None]))
+    elif kind == 5 and edges:
+        data.draw(st.sampled_from(edges))["slot"] = data.draw(st.integers(-3, 5))
+    elif kind == 6:
+        values = [n for n in nodes if n["kind"] == "value"]
+        if values:
+            data.draw(st.sampled_from(values))["value"] = data.draw(
+                st.sampled_from([math.nan, math.inf, 1e308 * 10, "nan", [1, [2]], [[]]])
+            )
+    else:
+        n = data.draw(st.sampled_from(nodes))
+        n.pop(data.draw(st.sampled_from(sorted(n))))
+    check_loads(json.dumps(doc, allow_nan=True))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"   \n",
+        b"\xff\xfe\x00garbage",
+        b"[" * 100_000,
+        b'{"format": "backprop-playground", "version": 1, "nodes": ' + b"[" * 50_000,
+        b"null",
+        b'"just a string"',
+        b'{"format": "backprop-playground", "version": 7, "nodes": [], "edges": []}',
+        b'{"format": "backprop-playground", "version": 1, "nodes": [], "edges": []}',
+        b'{"format": "backprop-playground", "version": 1, "nodes": [{"id": "a", "kind":'
+        b' "value", "value": 1e999999}], "edges": []}',
+    ],
+)
+def test_pathological_files(content: bytes) -> None:
+    check_loads(content)
+
+
+def test_eval_cli_on_corrupt_files(tmp_path, capsys) -> None:
+    """`backprop-playground eval` on damaged copies of every example: exit 0/1 with output, or
+    exit 2 with exactly one `error: FILE: reason` line on stderr."""
+    cases = []
+    for ex in SEEDS:
+        cases += [ex[: len(ex) // 2], ex.replace(b'"mul"', b'"mull"'), ex + b"}", b"\x00" + ex]
+    for i, content in enumerate(cases):
+        path = tmp_path / f"case{i}.json"
+        path.write_bytes(content)
+        code = cli_main(["eval", str(path), "--json"])
+        out, err = capsys.readouterr()
+        if code == 2:
+            assert err.count("\n") == 1 and err.startswith(f"error: {path}: "), err
+            assert out == ""
+        else:
+            assert code in (0, 1)
+            json.loads(out)
