@@ -10,14 +10,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -48,6 +50,59 @@ def problem_colour(widget: QWidget) -> str:
 def warning_colour(widget: QWidget) -> str:
     dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
     return "#e3b341" if dark else "#9a6700"
+
+
+class NumberField(QWidget):
+    """A number at full precision: selectable text for a scalar; for a tensor, its shape and
+    a fixed-width box with one row per line that scrolls instead of wrapping."""
+
+    MAX_LINES = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.box = QPlainTextEdit(self)
+        self.box.setReadOnly(True)
+        self.box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.box.hide()
+        layout.addWidget(self.label)
+        layout.addWidget(self.box)
+
+    def set_number(self, x: Any, suffix: str = "") -> None:
+        if isinstance(x, np.ndarray):
+            shape = "×".join(map(str, x.shape)) or "0-d"
+            self.label.setText(f"{shape} tensor{suffix}")
+            text = format_full(x)
+            self.box.setPlainText(text)
+            lines = min(text.count("\n") + 1, self.MAX_LINES)
+            metrics = self.box.fontMetrics()
+            scrollbar = self.box.horizontalScrollBar().sizeHint().height()
+            self.box.setFixedHeight(lines * metrics.lineSpacing() + scrollbar + 12)
+            self.box.show()
+        else:
+            self.label.setText("—" if x is None else format_full(x) + suffix)
+            self.box.hide()
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+        self.box.hide()
+
+    def text(self) -> str:
+        """What is shown: the scalar, or the tensor's caption and rows."""
+        if self.box.isVisibleTo(self):
+            return f"{self.label.text()}\n{self.box.toPlainText()}"
+        return self.label.text()
+
+    def setToolTip(self, text: str) -> None:
+        self.label.setToolTip(text)
+        self.box.setToolTip(text)
 
 
 class Inspector(QDockWidget):
@@ -115,19 +170,14 @@ class Inspector(QDockWidget):
         self.inputs_label.setAccessibleName("Inputs")
         form.addRow("Inputs", self.inputs_label)
 
-        selectable = Qt.TextInteractionFlag.TextSelectableByMouse
-        self.data_label = QLabel(self.form_widget)
+        self.data_label = NumberField(self.form_widget)
         self.data_label.setObjectName("inspector_data")
-        self.data_label.setTextInteractionFlags(selectable)
-        self.data_label.setWordWrap(True)
         self.data_label.setAccessibleName("Data")
         self.data_label.setToolTip("The forward result at full precision")
         form.addRow("data", self.data_label)
 
-        self.grad_label = QLabel(self.form_widget)
+        self.grad_label = NumberField(self.form_widget)
         self.grad_label.setObjectName("inspector_grad")
-        self.grad_label.setTextInteractionFlags(selectable)
-        self.grad_label.setWordWrap(True)
         self.grad_label.setAccessibleName("Gradient")
         self.grad_label.setToolTip("d output / d this node, from the last Backward")
         form.addRow("grad", self.grad_label)
@@ -270,7 +320,7 @@ class Inspector(QDockWidget):
             self._set_row_visible(self.meaning_label, False)
             self._set_problem(None, None)
             return
-        self.data_label.setText(format_full(result.data) if result.error is None else "—")
+        self.data_label.set_number(result.data if result.error is None else None)
         if result.grad is None:
             backward_ran = bool(getattr(self._evaluation, "backward", False))
             self.grad_label.setText(
@@ -278,10 +328,8 @@ class Inspector(QDockWidget):
                 else "— (press Backward)"
             )
         else:
-            text = format_full(result.grad)
-            if self._grads_stale:
-                text += "  (stale: the graph changed, press Backward)"
-            self.grad_label.setText(text)
+            stale = "  (stale: the graph changed, press Backward)" if self._grads_stale else ""
+            self.grad_label.set_number(result.grad, stale)
         self.grad_label.setEnabled(not self._grads_stale)
         self._set_meaning(node, result)
         self._set_problem(result.error, result.warning)

@@ -65,7 +65,7 @@ def format_full(x: Any) -> str:
         return "—"
     if isinstance(x, np.ndarray):
         with np.printoptions(precision=17, floatmode="unique", suppress=False):
-            return np.array2string(x, separator=", ")
+            return np.array2string(x, separator=", ", max_line_width=1_000_000)
     return repr(float(x))
 
 

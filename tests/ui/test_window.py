@@ -416,3 +416,15 @@ def test_window_state_persists(qtbot, tmp_path, dialogs):
     assert second.inspector.isHidden()
     assert (second.width(), second.height()) == (720, 520)
     second.inspector.show()
+
+
+def test_inspector_shows_tensors_row_by_row(window, qtbot):
+    window.files.open_example("tensor_layer", ask=False)
+    window.action("backward").trigger()
+    window.scene.select_nodes(["W"])
+    text = window.inspector.grad_label.text()
+    caption, *rows = text.splitlines()
+    assert caption == "3×2 tensor"
+    assert len(rows) == 3  # one line per row, never wrapped
+    grad = window.controller.evaluation.results["W"].grad
+    assert repr(float(grad[0, 0])) in rows[0]
