@@ -89,6 +89,14 @@ class SelfTestFailure(Exception):
 
 
 def _self_test(out: str) -> int:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def quiet(_kind, _context, message: str) -> None:
+        # The offscreen plugin's harmless dock-widget warning would look like a problem.
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(quiet)
     try:
         verdict = _run_self_test(out)
     except SelfTestFailure as exc:
@@ -97,26 +105,16 @@ def _self_test(out: str) -> int:
     except Exception as exc:  # anything unexpected is a failure with its reason, not a crash
         print(f"self-test FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        qInstallMessageHandler(previous)
     print(verdict)
     return 0
-
-
-def _quiet_qt_messages() -> None:
-    """Drop the offscreen plugin's harmless dock-widget warning; pass the rest to stderr."""
-    from PySide6.QtCore import qInstallMessageHandler
-
-    def handler(_kind, _context, message: str) -> None:
-        if "propagateSizeHints" not in message:
-            print(message, file=sys.stderr)
-
-    qInstallMessageHandler(handler)
 
 
 def _run_self_test(out: str) -> str:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QFontInfo
 
-    _quiet_qt_messages()
     app = make_app()
     family = QFontInfo(app.font()).family()
     if not family:

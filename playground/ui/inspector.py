@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -244,6 +244,17 @@ class Inspector(QDockWidget):
             node_id = None
         self._node = node_id
         self._show_value_error(None)
+        self._refresh_fields()
+        self._refresh_numbers()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh()
+        super().changeEvent(event)
+
+    def refresh(self) -> None:
+        """Redraw everything (e.g. after a light/dark palette change: colours follow it)."""
+        self._show_value_error(self.value_error.text().removeprefix("⛔ ") or None)
         self._refresh_fields()
         self._refresh_numbers()
 

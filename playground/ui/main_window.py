@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
@@ -32,6 +32,24 @@ WELCOME = (
     "Drag nodes from the palette, wire an output port to an input port, "
     "then press Backward (Ctrl+B) to see every grad."
 )
+
+
+PAINTED_ICONS = {
+    "fit": icons.fit_icon,
+    "auto_layout": icons.layout_icon,
+    "forward": icons.forward_icon,
+    "backward": icons.backward_icon,
+    "zero_grad": icons.zero_icon,
+}
+
+
+def default_size(widget: QWidget) -> QSize:
+    """1280 x 800, or a bit less than the screen when it is smaller."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1280, 800)
+    avail = screen.availableGeometry()
+    return QSize(min(1280, int(avail.width() * 0.95)), min(800, int(avail.height() * 0.92)))
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +87,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self.files.update_title()
-        self.resize(1240, 780)
+        self.resize(default_size(self))
         self.restore_settings()
         self.statusBar().showMessage(WELCOME)
 
@@ -465,6 +483,16 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Light/dark switch: the painted icons follow the palette (the inspector does its own).
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._paint_icons()
+        super().changeEvent(event)
+
+    def _paint_icons(self) -> None:
+        for name, make in PAINTED_ICONS.items():
+            self.action(name).setIcon(make())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():

@@ -90,3 +90,20 @@ def test_start_with_a_bad_file_says_why_and_shows_the_example(qtbot, tmp_path, m
     assert "no such file" in dialogs.texts("critical")[-1]
     for w in (window, window2):
         w.undo_stack.setClean()
+
+
+def test_self_test_reports_a_wrong_answer(qapp, tmp_path, monkeypatch, capsys):
+    from playground import app as app_module
+
+    monkeypatch.setattr(app_module, "NEURON_GRADS", {"x1": 99.0})
+    assert app_module.run_app(self_test=str(tmp_path / "x.png")) == 1
+    err = capsys.readouterr().err
+    assert "self-test FAILED: x1.grad is -1.4999" in err and "expected 99.0" in err
+
+
+def test_self_test_in_process_passes(qapp, tmp_path, capsys):
+    from playground import app as app_module
+
+    assert app_module.run_app(self_test=str(tmp_path / "ok.png")) == 0
+    assert capsys.readouterr().out.startswith("self-test ok")
+    assert (tmp_path / "ok.png").is_file()

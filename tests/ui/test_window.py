@@ -428,3 +428,25 @@ def test_inspector_shows_tensors_row_by_row(window, qtbot):
     assert len(rows) == 3  # one line per row, never wrapped
     grad = window.controller.evaluation.results["W"].grad
     assert repr(float(grad[0, 0])) in rows[0]
+
+
+def test_own_colours_follow_a_dark_palette(window, qtbot):
+    from PySide6.QtGui import QColor, QPalette
+
+    ids = by_label(window)
+    type_value(window, qtbot, ids["x1"], "oops")
+    light = window.inspector.value_error.styleSheet()
+    dark = QPalette(window.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
+    old = QApplication.palette()
+    QApplication.setPalette(dark)
+    try:
+        # palette changes arrive as posted events
+        qtbot.waitUntil(lambda: window.inspector.value_error.styleSheet() != light)
+        icon = window.action("zero_grad").icon().pixmap(24, 24).toImage()
+        inks = {icon.pixelColor(x, y).lightness() for x in range(24) for y in range(24)
+                if icon.pixelColor(x, y).alpha() > 200}
+        assert inks and max(inks) > 180  # drawn in the light text colour now
+    finally:
+        QApplication.setPalette(old)
