@@ -123,7 +123,29 @@ def _binary_method(op: Op, reflected: bool = False) -> Any:
     if reflected:
 
         def method(self: Tensor, other: Any) -> Tensor:
-            return _lift(other, self.data.dtype)._binary(op, self)
+            # other (op) self, with other a number or an array: a constant
+            const = _lift(other, self.data.dtype)
+            tok = _quiet_set(_IGNORE)
+            try:
+                out = forward(_A, const.data, self.data)
+            finally:
+                _quiet_reset(tok)
+            if out.__class__ is not _ndarray:
+                out = _asarray(out)
+            t = _new(Tensor)
+            t.data = out
+            t.grad = None
+            if self.requires_grad and _grad_mode.enabled:
+                t.requires_grad = True
+                t._op = op
+                t._inputs = (const, self)
+            else:
+                t.requires_grad = False
+                t._op = None
+                t._inputs = ()
+            t._params = None
+            t._id = _next_id()
+            return t
 
     else:
 
@@ -448,7 +470,14 @@ class Tensor:
                     _vjp_step(v, op, inputs, g)  # type: ignore[arg-type]
                 elif len(inputs) == 2:
                     a, b = inputs
-                    da, db = local(_A, a.data, b.data, v.data)
+                    # add's and mul's local derivatives, (1, 1) and (b, a), inlined: they are
+                    # most nodes of a network (tests check this agrees with the table)
+                    if op is ADD:
+                        da = db = 1.0
+                    elif op is MUL:
+                        da, db = b.data, a.data
+                    else:
+                        da, db = local(_A, a.data, b.data, v.data)
                     if a is b:  # x * x: one contribution, d/da + d/db
                         _contribute(a, da + db, g)
                         continue

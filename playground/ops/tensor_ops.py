@@ -53,6 +53,22 @@ def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return out
 
 
+_ONES: dict[tuple[int, Any], Any] = {}
+
+
+def _ones(n: int, dtype: Any) -> Any:
+    """A read-only vector of n ones, cached (bias gradients ask for the same few sizes)."""
+    key = (n, dtype)
+    v = _ONES.get(key)
+    if v is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        v = np.ones(n, dtype=dtype)
+        v.flags.writeable = False
+        _ONES[key] = v
+    return v
+
+
 def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
     """Undo numpy broadcasting: sum ``g`` over the axes along which ``shape`` was stretched."""
     gshape = g.shape
@@ -60,6 +76,10 @@ def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
         return g
     lead = len(gshape) - len(shape)
     if gshape[lead:] == shape:  # only leading axes were added (a bias row): no reshape
+        if lead == 1 and len(gshape) == 2 and g.dtype.kind == "f":
+            # A column sum as ones @ g (BLAS): add.reduce along axis 0 runs one inner loop
+            # per row, 3x slower for a (100, 16) batch of bias gradients.
+            return _ones(gshape[0], g.dtype) @ g
         return _add_reduce(g, axis=0 if lead == 1 else tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
