@@ -7,8 +7,8 @@ filter box) to ask for it at the view centre through ``add_requested``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QDrag, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -67,6 +67,39 @@ class PaletteTree(QTreeWidget):
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
+
+    def startDrag(self, _supported: Qt.DropAction) -> None:
+        """Drag the current entry as a small chip with its name (copy only)."""
+        item = self.currentItem()
+        if item is None or not item.data(0, PAYLOAD_ROLE):
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mimeData([item]))
+        drag.setPixmap(chip(item.text(0), self))
+        drag.setHotSpot(QPoint(12, 12))
+        drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
+
+
+def chip(text: str, widget: QWidget) -> QPixmap:
+    """The picture under the cursor while dragging: the entry's text on a rounded chip."""
+    font = widget.font()
+    metrics = QFontMetrics(font)
+    dpr = widget.devicePixelRatioF()
+    w, h = metrics.horizontalAdvance(text) + 20, metrics.height() + 10
+    pix = QPixmap(int(w * dpr), int(h * dpr))
+    pix.setDevicePixelRatio(dpr)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pal = widget.palette()
+    p.setBrush(pal.color(QPalette.ColorRole.Highlight))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawRoundedRect(QRectF(0, 0, w, h), 6, 6)
+    p.setPen(pal.color(QPalette.ColorRole.HighlightedText))
+    p.setFont(font)
+    p.drawText(QRectF(0, 0, w, h), Qt.AlignmentFlag.AlignCenter, text)
+    p.end()
+    return pix
 
 
 class Palette(QDockWidget):

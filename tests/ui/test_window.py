@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
@@ -450,3 +450,32 @@ def test_own_colours_follow_a_dark_palette(window, qtbot):
         assert inks and max(inks) > 180  # drawn in the light text colour now
     finally:
         QApplication.setPalette(old)
+
+
+def test_dragging_a_palette_entry_with_the_mouse_starts_a_copy_drag(window, monkeypatch):
+    """Mouse press + move on the palette starts a QDrag carrying the node MIME; delivering it
+    to the canvas adds the node (the drag's own event loop is replaced: it needs a real
+    windowing system)."""
+    from PySide6.QtGui import QDrag
+
+    started = []
+
+    def fake_exec(drag, *args):
+        started.append((bytes(drag.mimeData().data(NODE_MIME)), drag.pixmap().isNull()))
+        return Qt.DropAction.CopyAction
+
+    monkeypatch.setattr(QDrag, "exec", fake_exec)
+    tree = window.palette_dock.tree
+    entry = window.palette_dock.entry("op:sigmoid")
+    tree.scrollToItem(entry)
+    start = tree.visualItemRect(entry).center()
+    QTest.mousePress(tree.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for dx in (5, 15, 30, 60):
+        QTest.mouseMove(tree.viewport(), start + QPoint(dx, 0))
+    QTest.mouseRelease(tree.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 0))
+    assert started == [(b"op:sigmoid", False)]
+    before = set(window.doc.node_ids())
+    at = window.view.viewport().rect().center()
+    drop_on_canvas(window, b"op:sigmoid", at)
+    (new,) = set(window.doc.node_ids()) - before
+    assert window.doc.op_name(new) == "sigmoid"
