@@ -1,0 +1,266 @@
+"""Step through forward and backward, one node at a time, with the real numbers.
+
+``forward_steps(doc)`` walks the topological order (inputs first): each step computes one
+node, ``e = a * b = 2.0000 * -3.0000 = -6.0000``.
+
+``backward_steps(doc)`` walks the reversed topological order from the output: each step
+finishes one node's gradient by the chain rule, from the nodes that consume it,
+``dL/da = dL/de · de/da = -2.0000 · -3.0000 = 6.0000``; a node used by several consumers sums
+what flows back along each wire, ``dL/da = 6.0000 (via e) + 1.0000 (via c) = 7.0000``.
+Every consumer of a node comes before it in that order, so its gradient is final when the
+step reaches it: that is why backward needs the topological order.
+
+The local derivatives are the op table's own (``Op.local`` for the numbers, ``Op.local_text``
+for the formula), and the numbers are ``evaluate``'s, so the text always agrees with the grads
+on the canvas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from playground.graph.document import GraphDocument
+from playground.graph.evaluate import Evaluation, evaluate
+from playground.ops import OPS, SCALAR
+from playground.teach.text import d, name, num, substitute, wrap
+
+EdgeKey = tuple[str, str, int]
+
+#: Why an op's local derivative is what it is, in a few words (the two the lecture stresses).
+OP_HINTS = {
+    "add": "+ passes the gradient on unchanged",
+    "mul": "* swaps: each input gets the other input",
+    "sub": "− passes it on, negated for the right input",
+    "neg": "negation flips the sign",
+    "tanh": "tanh's slope is 1 − out²",
+    "exp": "exp is its own derivative",
+}
+
+
+class TeachError(ValueError):
+    """The graph cannot be stepped through (the message says why, for the user)."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What flows back along one wire ``node -> consumer`` (into input ``slot``)."""
+
+    consumer: str
+    slot: int
+    upstream: Any
+    """d output / d consumer."""
+    local: Any
+    """d consumer / d node (None when the op has no element-wise local derivative)."""
+    value: Any
+    """upstream · local: the contribution."""
+    local_formula: str
+    """The local derivative in the graph's names ("b", "1 − o²")."""
+
+    @property
+    def edge(self) -> EdgeKey:
+        return (self.source, self.consumer, self.slot)
+
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of forward or backward."""
+
+    index: int
+    """From 0."""
+    node: str
+    title: str
+    lines: tuple[str, ...]
+    """The explanation, the main equation first."""
+    edges: tuple[EdgeKey, ...]
+    """The wires this step's numbers flow along (forward: inputs; backward: to consumers)."""
+    value: Any
+    """The node's data (forward) or grad (backward)."""
+    contributions: tuple[Contribution, ...] = field(default_factory=tuple)
+    edge_values: dict[EdgeKey, str] = field(default_factory=dict)
+    """Text to show on each wire (backward: the gradient flowing along it)."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def equation(self) -> str:
+        return self.lines[0]
+
+
+def _ready(doc: GraphDocument, ev: Evaluation | None, backward: bool) -> Evaluation:
+    if ev is None or (backward and not ev.backward):
+        ev = evaluate(doc, backward=backward)
+    if ev.problems:
+        raise TeachError(ev.problems[0])
+    return ev
+
+
+def forward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step]:
+    """One step per node in topological order (inputs first)."""
+    ev = _ready(doc, ev, backward=False)
+    steps: list[Step] = []
+    for n in ev.order:
+        r = ev.results[n]
+        me = name(doc, n)
+        edges: tuple[EdgeKey, ...] = ()
+        if r.error is not None:
+            lines = (f"{me}: cannot compute it: {r.error}",)
+        elif doc.kind(n) == "value":
+            lines = (
+                f"{me} = {num(r.data)}",
+                f"{me} is a value you set: a leaf of the graph, nothing to compute.",
+            )
+        else:
+            op = OPS[doc.op_name(n)]
+            ins = doc.inputs(n)
+            edges = tuple((s, n, k) for k, s in enumerate(ins) if s is not None)
+            names = [wrap(name(doc, s)) for s in ins if s is not None]
+            nums = [num(ev.results[s].data) for s in ins if s is not None]
+            if op.arity == 2:
+                symbolic = f"{names[0]} {op.symbol} {names[1]}"
+                numeric = f"{nums[0]} {op.symbol} {nums[1]}"
+            else:
+                symbolic, numeric = f"{op.symbol}({names[0]})", f"{op.symbol}({nums[0]})"
+            ready = " and ".join(dict.fromkeys(names))
+            lines = (
+                f"{me} = {symbolic} = {numeric} = {num(r.data)}",
+                f"{ready} came earlier in the topological order, so their data are ready.",
+            )
+        title = f"Forward step {len(steps) + 1} of {len(ev.order)}: {me}"
+        steps.append(Step(len(steps), n, title, lines, edges, r.data))
+    return steps
+
+
+def backward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step]:
+    """One step per node the output depends on, in reversed topological order (output first)."""
+    ev = _ready(doc, ev, backward=True)
+    if not ev.backward or ev.output is None:
+        raise TeachError("backward cannot run on this graph: " + _why(ev))
+    out = ev.output
+    upstream = nx.ancestors(doc.graph, out) | {out}
+    order = [n for n in reversed(ev.order) if n in upstream]
+    out_name = name(doc, out)
+    steps: list[Step] = []
+    for n in order:
+        grad = ev.results[n].grad
+        me = name(doc, n)
+        title = f"Backward step {len(steps) + 1} of {len(order)}: {me}"
+        if n == out:
+            lines = (
+                f"{d(out_name, out_name)} = 1",
+                f"{out_name} is the output: nudging it by h moves it by h, so backward "
+                "starts here with gradient 1.",
+            )
+            steps.append(Step(len(steps), n, title, lines, (), grad))
+            continue
+        contribs = _contributions(doc, ev, n, out_name)
+        edges = tuple(c.edge for c in contribs)
+        edge_values = {c.edge: num(c.value) for c in contribs}
+        lines = _backward_lines(doc, n, out_name, grad, contribs)
+        steps.append(Step(len(steps), n, title, lines, edges, grad, contribs, edge_values))
+    return steps
+
+
+def _why(ev: Evaluation) -> str:
+    if ev.problems:
+        return ev.problems[0]
+    errors = ev.errors()
+    return next(iter(errors.values()), "no output")
+
+
+def _contributions(
+    doc: GraphDocument, ev: Evaluation, n: str, out_name: str
+) -> list[Contribution]:
+    scalar = ev.engine == "scalar"
+    found = []
+    for e in sorted(doc.consumers(n), key=lambda e: (ev.order.index(e.target), e.slot)):
+        key = (e.source, e.target, e.slot)
+        if key not in ev.contributions:
+            continue  # the consumer is not upstream of the output
+        t = e.target
+        op = OPS[doc.op_name(t)]
+        ins = doc.inputs(t)
+        words = {slot: wrap(name(doc, s)) for slot, s in zip(op.slots, ins, strict=True) if s}
+        words["out"] = wrap(name(doc, t))
+        formula = substitute(op.local_text[e.slot], words) if op.local_text else "vjp"
+        local = None
+        if scalar and op.local is not None:
+            data = [ev.results[s].data for s in ins]
+            local = op.local(SCALAR, *data, ev.results[t].data)[e.slot]
+        found.append(
+            Contribution(t, e.slot, ev.results[t].grad, local, ev.contributions[key], formula,
+                         source=n)
+        )
+    return found
+
+
+def _backward_lines(
+    doc: GraphDocument, n: str, out: str, grad: Any, contribs: list[Contribution]
+) -> tuple[str, ...]:
+    me = name(doc, n)
+    dn = d(out, me)
+
+    def chain(c: Contribution) -> str:
+        t = name(doc, c.consumer)
+        if c.local is None:
+            return f"{d(out, t)} through {t} = {num(c.value)}"
+        return (f"{d(out, t)} · {d(t, me)} = {num(c.upstream)} · {num(c.local)} "
+                f"= {num(c.value)}")
+
+    def local_line(c: Contribution, head: bool = True) -> str:
+        t = c.consumer
+        op = OPS[doc.op_name(t)]
+        ins = doc.inputs(t)
+        names = [wrap(name(doc, s)) for s in ins if s is not None]
+        expr = (f"{names[0]} {op.symbol} {names[1]}" if op.arity == 2
+                else f"{op.symbol}({names[0]})")
+        hint = OP_HINTS.get(op.name, "")
+        why = f"because {name(doc, t)} = {expr}" + (f" ({hint})" if hint else "")
+        if c.local is None:
+            return f"{name(doc, t)} = {expr}: its vector-Jacobian product gives the gradient"
+        if not head:
+            return why[0].upper() + why[1:] + "."
+        text = f"{d(name(doc, t), me)} = {c.local_formula}"
+        if not _is_number(c.local_formula):
+            text += f" = {num(c.local)}"
+        return f"{text}, {why}"
+
+    if not contribs:
+        return (f"{dn} = {num(grad)}",)
+    if len(contribs) == 1:
+        c = contribs[0]
+        if name(doc, c.consumer) == out and c.local is not None:  # dL/dL = 1: skip it
+            return (f"{dn} = {c.local_formula} = {num(grad)}", local_line(c, head=False))
+        return (f"{dn} = {chain(c)}", local_line(c))
+    parts = " + ".join(f"{num(c.value)} ({_via(doc, c, contribs)})" for c in contribs)
+    lines = [
+        f"{dn} = {parts} = {num(grad)}",
+        f"{me} is used {len(contribs)} times, so the gradients flowing back along each of "
+        "its wires add up (+=).",
+    ]
+    for c in contribs:
+        lines.append(f"  {_via(doc, c, contribs)}: {chain(c)}")
+        lines.append(f"    {local_line(c)}")
+    return tuple(lines)
+
+
+def _via(doc: GraphDocument, c: Contribution, all_: list[Contribution]) -> str:
+    t = name(doc, c.consumer)
+    if sum(1 for o in all_ if o.consumer == c.consumer) > 1:
+        slot = OPS[doc.op_name(c.consumer)].slots[c.slot]
+        return f"via {t}, input {slot}"
+    return f"via {t}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
