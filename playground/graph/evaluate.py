@@ -250,15 +250,17 @@ class _Run:
     def _backward(
         self, output: str, order: list[str]
     ) -> tuple[dict[str, Data], dict[tuple[str, str, int], Data]]:
-        upstream = nx.ancestors(self.g, output)
-        upstream.add(output)
+        inputs = self.inputs
+        upstream = {output}  # what the output depends on: walk the order backwards
+        for t in reversed(order):
+            if t in upstream:
+                upstream.update(inputs.get(t, ()))
         root = self.values[output]
         if self.engine == "tensor":
             _tensor_backward(root)
         else:
             root.backward()
         values = self.values
-        inputs = self.inputs
         nodes = self.nodes
         tensor = self.engine == "tensor"
         m = ARRAY if tensor else SCALAR

@@ -189,7 +189,7 @@ class _Builder:
         """The node computing ``node``; ``name``: the variable it is assigned to (its id)."""
         literal = self.literal(node)
         if literal is not None:
-            return self.doc.add_node("value", value=literal, node_id=self.doc.new_id("k"))
+            return self.doc.add_node("value", value=literal, node_id=self.doc.new_id("const"))
         if isinstance(node, ast.Name):
             return self.ref(node)
         if isinstance(node, ast.BinOp):
