@@ -473,6 +473,30 @@ class Tensor:
                     # add's and mul's local derivatives, (1, 1) and (b, a), inlined: they are
                     # most nodes of a network (tests check this agrees with the table)
                     if op is ADD:
+                        # Most often the gradient passes unchanged to an interior node that
+                        # has none yet: store it, no call (it is shared, so not ours).
+                        if a is not b:
+                            shape = g.shape
+                            dtype = g.dtype
+                            ad = a.data
+                            if a._inputs and a.grad is None and ad.shape == shape and (
+                                ad.dtype is dtype
+                            ):
+                                a.grad = g
+                                a._gown = False
+                                a = None
+                            bd = b.data
+                            if b._inputs and b.grad is None and bd.shape == shape and (
+                                bd.dtype is dtype
+                            ):
+                                b.grad = g
+                                b._gown = False
+                                b = None
+                            if a is not None and a.requires_grad:
+                                _contribute(a, 1.0, g)
+                            if b is not None and b.requires_grad:
+                                _contribute(b, 1.0, g)
+                            continue
                         da = db = 1.0
                     elif op is MUL:
                         da, db = b.data, a.data
@@ -545,19 +569,26 @@ def _contribute(x: Tensor, d: Any, g: np.ndarray) -> None:
 
 def _vjp_step(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
     """Chain rule through an op's vector-Jacobian product."""
-    params = v._params or _NO_PARAMS
+    params = v._params
     if len(inputs) == 1:  # v requires grad, so its only input does
-        grads = op.vjp(g, v.data, inputs[0].data, needs=_NEEDS_ONE, **params)  # type: ignore[misc]
-    else:
-        needs = tuple([x.requires_grad for x in inputs])
-        datas = [x.data for x in inputs]
-        grads = op.vjp(g, v.data, *datas, needs=needs, **params)  # type: ignore[misc]
+        x = inputs[0]
+        if params is _FULL_REDUCTION or not params:  # the defaults: no keywords to pass
+            c = op.vjp(g, v.data, x.data, needs=_NEEDS_ONE)[0]  # type: ignore[misc]
+        else:
+            c = op.vjp(g, v.data, x.data, needs=_NEEDS_ONE, **params)[0]  # type: ignore[misc]
+        if c.__class__ is not _ndarray:
+            c = _asarray(c)
+        # A vjp returns new arrays or views (reshape, transpose, split): views are not ours.
+        _accumulate(x, c, c.base is None and c is not g)
+        return
+    needs = tuple([x.requires_grad for x in inputs])
+    datas = [x.data for x in inputs]
+    grads = op.vjp(g, v.data, *datas, needs=needs, **(params or _NO_PARAMS))  # type: ignore[misc]
     for x, c in zip(inputs, grads, strict=True):
         if c is None or not x.requires_grad:
             continue
         if c.__class__ is not _ndarray:
             c = _asarray(c)
-        # A vjp returns new arrays or views (reshape, transpose, split): views are not ours.
         _accumulate(x, c, c.base is None and c is not g)
 
 
@@ -659,7 +690,10 @@ def _apply1(op: Op, x: Tensor, params: dict[str, Any]) -> Tensor:
     """``_apply`` for one input (reductions: the common case, kept short)."""
     tok = _quiet_set(_IGNORE)
     try:
-        out = op.forward(_A, x.data, **params)
+        if params is _FULL_REDUCTION:  # the reductions' defaults: no keywords to pass
+            out = op.forward(_A, x.data)
+        else:
+            out = op.forward(_A, x.data, **params)
     finally:
         _quiet_reset(tok)
     if out.__class__ is not _ndarray:

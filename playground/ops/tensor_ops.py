@@ -127,7 +127,9 @@ MATMUL = register(Op(
 
 
 def _sum_vjp(g: Any, out: Any, x: Any, axis: Axis = None, keepdims: bool = False, needs=None):
-    return (_broadcast(_expand_reduced(g, x.shape, axis, keepdims), x.shape),)
+    dx = np.empty(x.shape, dtype=g.dtype)
+    dx[...] = g if axis is None or keepdims else _expand_reduced(g, x.shape, axis, keepdims)
+    return (dx,)
 
 
 def _count(x: Any, axis: Axis) -> int:

@@ -90,6 +90,16 @@ def test_tensor_ops_are_in_the_table() -> None:
                               "relu", "sigmoid"]
 
 
+def test_inlined_add_and_mul_derivatives_agree_with_the_table() -> None:
+    """Backward inlines add's (1, 1) and mul's (b, a); the table must say the same."""
+    from playground.ops import ARRAY
+
+    a, b = np.array([1.5, -2.0]), np.array([3.0, 0.5])
+    assert OPS["add"].local(ARRAY, a, b, a + b) == (1.0, 1.0)
+    da, db = OPS["mul"].local(ARRAY, a, b, a * b)
+    assert da is b and db is a
+
+
 def test_apply_by_name() -> None:
     a = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     b = Tensor([[0.5], [1.5]])
