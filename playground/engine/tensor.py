@@ -65,6 +65,7 @@ __all__ = [
 
 _A = ARRAY
 _ndarray = np.ndarray
+_FLOAT64 = np.dtype(np.float64)
 _asarray = np.asarray
 _new = object.__new__
 _next_id = itertools.count().__next__
@@ -734,10 +735,13 @@ def _lift(x: Any, dtype: np.dtype) -> Tensor:
     Numbers (and 0-d or integer arrays) take the other operand's floating dtype, so float32
     stays float32; float arrays keep their own dtype (numpy promotion applies).
     """
+    cls = x.__class__
+    if cls is float or cls is int:  # the common case first: 1 - t, 0.5 * t
+        return _const(_asarray(x, dtype=dtype if dtype.kind == "f" else _FLOAT64))
     if isinstance(x, Tensor):
         return x
     if dtype.kind != "f":
-        dtype = np.dtype(np.float64)
+        dtype = _FLOAT64
     if isinstance(x, _ndarray):
         if x.ndim and x.dtype.kind in "fc":
             return _const(x)
