@@ -291,13 +291,14 @@ class _Run:
                     c = local[slot] * g
                     if tensor:
                         c = _unbroadcast(np.asarray(c, dtype=np.float64), np.shape(ins[slot]))
+                        c = _plain_array(c)
                     contributions[(s, t, slot)] = c
             else:
                 params = getattr(vt, "_params", None) or op.params
                 vjp = op.vjp(g, vt.data, *ins, **params)  # type: ignore[misc]
                 for slot, s in enumerate(sources):
                     if vjp[slot] is not None:  # None: not differentiable (class targets)
-                        contributions[(s, t, slot)] = np.asarray(vjp[slot], dtype=np.float64)
+                        contributions[(s, t, slot)] = _plain_array(vjp[slot])
         return grads, contributions
 
     # --- results -----------------------------------------------------------------------

@@ -20,7 +20,6 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -398,26 +397,13 @@ def _build(
             doc.add_node(
                 a["kind"], op=a["op"], label=a["label"], value=a["value"], pos=a["pos"], node_id=n
             )
-        for s, t, k in _dependency_order(edges):
+        for s, t, k in edges:
             doc.connect(s, t, k)
         if output is not None:
             doc.set_output(output)
     except GraphError as exc:  # validated above, so this is a bug; still a LoadError
         raise LoadError(str(exc)) from None
     return doc, not missing_pos
-
-
-def _dependency_order(edges: list[tuple[str, str, int]]) -> Iterator[tuple[str, str, int]]:
-    """Edges in an order where each connect's cycle check is cheap.
-
-    ``connect`` looks for a path target -> source; while the target has no consumers yet,
-    that search stops at once. Connecting in topological order of the targets keeps every
-    target consumer-free when its inputs arrive.
-    """
-    g = nx.DiGraph()
-    g.add_edges_from((s, t) for s, t, _ in edges)
-    rank = {n: i for i, n in enumerate(nx.topological_sort(g))}
-    yield from sorted(edges, key=lambda e: (rank[e[1]], e[2]))
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -194,6 +194,7 @@ def test_tensor_graph_matches_the_tensor_engine():
     assert ev.results["c"].grad == pytest.approx(float(c.grad))
     # contributions have the source's shape and sum to its grad
     np.testing.assert_allclose(ev.contributions[("X", "m", 0)], X.grad)
+    assert isinstance(ev.contributions[("c", "a", 1)], float)
     assert ev.contributions[("c", "a", 1)] == pytest.approx(float(c.grad))
 
 

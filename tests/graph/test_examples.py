@@ -118,3 +118,15 @@ def test_tensor_layer_matches_the_tensor_engine():
         np.testing.assert_allclose(ev.results[name].grad, t.grad, rtol=1e-12)
     ops = {doc.op_name(n) for n in doc.node_ids()}
     assert {"matmul", "tanh", "sum"} <= ops
+
+
+def test_resource_path_prefers_the_packaged_folder(tmp_path, monkeypatch):
+    """In a wheel or a PyInstaller bundle, resources/ lives inside the package."""
+    from playground.graph import examples
+
+    packaged = tmp_path / "playground"
+    (packaged / "resources" / "examples").mkdir(parents=True)
+    (packaged / "resources" / "examples" / "only.json").write_text('{"description": "d"}')
+    monkeypatch.setattr(examples.resources, "files", lambda package: packaged)
+    assert resource_path("examples") == packaged / "resources" / "examples"
+    assert [e.name for e in list_examples()] == ["only"]
