@@ -439,9 +439,9 @@ def _tensor_apply(op: Op, args: list[Any]) -> Any:
         text = str(exc)
         if len(args) == 2 and any(w in text for w in ("mismatch", "broadcast", "align", "shape")):
             raise _NodeProblem(_shape_mismatch(op, shapes)) from None
-        raise _NodeProblem(
-            f"{op.symbol} cannot take shape {_shape_text(shapes[0])}: {text}"
-        ) from None
+        if len(args) == 1:
+            text = f"{op.symbol} cannot take shape {_shape_text(shapes[0])}: {text}"
+        raise _NodeProblem(text) from None
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:

@@ -345,3 +345,20 @@ def _timed(fn) -> float:
     t = time.thread_time()
     fn()
     return time.thread_time() - t
+
+
+@pytest.mark.parametrize("name", sorted(__import__("playground.ops", fromlist=["OPS"]).OPS))
+def test_every_op_of_the_table_evaluates_or_reports(name):
+    """Scalar and tensor inputs, every op: data and grads, or a node error, never a raise."""
+    from playground.ops import OPS
+
+    for literal in (0.7, [[1.0, 2.0], [3.0, -4.0]]):
+        doc = GraphDocument()
+        values(doc, x=literal)
+        op(doc, "o", name, *["x"] * OPS[name].arity)
+        ev = evaluate(doc, backward=True)
+        r = ev.results["o"]
+        assert (r.data is None) == (r.error is not None)
+        if r.error is None:
+            assert ev.backward and ev.results["x"].grad is not None
+            assert np.shape(ev.results["x"].grad) == np.shape(literal)
