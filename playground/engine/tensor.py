@@ -258,6 +258,18 @@ class Tensor:
     def __float__(self) -> float:
         return float(self.data.item())
 
+    def __int__(self) -> int:
+        return int(self.data.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.data)  # numpy's rule: one element, or ambiguous (ValueError)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)``: the data (no graph), for plotting and friends."""
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         extra = ""

@@ -71,6 +71,12 @@ def test_array_like_api() -> None:
     assert (t <= 2).data.sum() == 2 and (t >= 2).data.sum() == 5 and (t < 2).data.sum() == 1
     assert t.argmax(axis=1).data.tolist() == [2, 2]
     assert t.is_leaf and not (t * 2).is_leaf and (t * 2).op is OPS["mul"]
+    assert bool(Tensor(1.0)) and not Tensor([0.0]) and int(Tensor(2.7)) == 2
+    with pytest.raises(ValueError):
+        bool(t)
+    assert np.asarray(t) is t.data and np.asarray(t, dtype=np.float32).dtype == np.float32
+    assert [row.shape for row in t] == [(3,), (3,)]
+    assert isinstance(np.float64(2.0) * t, Tensor) and isinstance(np.ones(3) - t, Tensor)
 
 
 # --- the op table ---------------------------------------------------------------------------
