@@ -846,6 +846,4 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
     if not isinstance(logits, Tensor):
         logits = Tensor(logits)
     t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
-    if t.dtype.kind == "f" and t.ndim < logits.ndim:
-        t = t.astype(np.intp)  # class indices that came as floats
     return _apply(CROSS_ENTROPY, (logits, _const(t)), {"reduction": reduction})

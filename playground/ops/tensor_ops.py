@@ -302,6 +302,10 @@ LOG_SOFTMAX = register(Op(
 def _ce_parts(logits: Any, targets: Any) -> tuple[Any, Any]:
     """(log-probabilities as (N, C), targets as class indices (N,) or probabilities (N, C))."""
     logp = _log_softmax_forward(None, logits if logits.ndim == 2 else logits[None, :], axis=-1)
+    if targets.dtype.kind == "f" and targets.ndim < logits.ndim:  # class indices as floats
+        if not np.all(np.mod(targets, 1) == 0):
+            raise ValueError("cross_entropy: class indices must be whole numbers")
+        targets = targets.astype(np.intp)
     if targets.dtype.kind in "iu":
         t = np.reshape(targets, (-1,))
         if t.shape[0] != logp.shape[0]:

@@ -306,6 +306,19 @@ def test_cross_entropy_rejects_bad_targets() -> None:
         cross_entropy(logits, [0, 1, 2])
     with pytest.raises(ValueError):
         cross_entropy(logits, [0, 1], reduction="median")
+    with pytest.raises(ValueError):
+        cross_entropy(logits, [0.5, 1.0])
+
+
+def test_cross_entropy_takes_class_indices_as_floats_and_through_apply() -> None:
+    logits = Tensor([[2.0, 0.5, -1.0], [0.0, 0.0, 3.0]], requires_grad=True)
+    want = cross_entropy(logits, np.array([0, 2])).item()
+    assert cross_entropy(logits, [0.0, 2.0]).item() == want
+    targets = Tensor([0.0, 2.0], requires_grad=True)  # as a graph literal would be
+    loss = logits.apply("cross_entropy", targets)
+    assert loss.item() == want
+    loss.backward()
+    assert targets.grad is None and logits.grad.shape == (2, 3)
 
 
 # --- agreement with the scalar engine -------------------------------------------------------
