@@ -440,3 +440,24 @@ def test_grab_paints_without_errors(qtbot, tmp_path) -> None:
     ca, cb = image.pixelColor(pa), image.pixelColor(pb)
     assert ca.blue() > ca.red() + 60
     assert cb.red() > cb.blue() + 60
+
+
+def test_zoomed_far_out_nodes_are_batched_boxes_and_still_interactive(qtbot) -> None:
+    doc = lecture_doc()
+    scene, view, stack = make_canvas(qtbot, doc)
+    scene.set_evaluation(evaluate(doc, backward=True))
+    view.set_zoom(0.25)
+    view.centerOn(scene.nodes_rect().center())
+    assert scene.overview
+    image = view.grab().toImage()
+    a = scene.node_item("a")
+    p = view.mapFromScene(a.mapToScene(a.body.center()))
+    colour = image.pixelColor(p)
+    assert colour.blue() > colour.red() + 60  # a's grad (+6) is the strongest blue
+    # Still selectable and movable, one undo step, and the box follows.
+    start = a.mapToScene(a.body.center())
+    drag(view, start, start + QPointF(80, 0))
+    assert undo_texts(stack) == ["Move a"]
+    assert doc.pos("a") == pytest.approx((80.0, -50.0), abs=4.5)
+    view.reset_zoom()
+    assert not scene.overview

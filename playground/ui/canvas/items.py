@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 from PySide6.QtWidgets import (
-    QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
@@ -78,65 +77,161 @@ Provider = Callable[[str], Display]
 
 def wire_path(p1: QPointF, p2: QPointF) -> QPainterPath:
     """A smooth S-curve leaving ``p1`` to the right and entering ``p2`` from the left."""
-    dx = max(abs(p2.x() - p1.x()) * 0.5, 40.0)
-    path = QPainterPath(p1)
-    path.cubicTo(QPointF(p1.x() + dx, p1.y()), QPointF(p2.x() - dx, p2.y()), p2)
+    x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
+    dx = max(abs(x2 - x1) * 0.5, 40.0)
+    path = QPainterPath()
+    path.moveTo(x1, y1)
+    path.cubicTo(x1 + dx, y1, x2 - dx, y2, x2, y2)
     return path
 
 
-class PortItem(QGraphicsEllipseItem):
-    """A round port on a node's edge: inputs on the left (one per slot), the output right."""
+SLOT_NAME_ROOM = 40.0
+"""Slot names are drawn left of their port, in the gap between columns: at most this wide."""
 
-    def __init__(self, parent: NodeItem, slot: int | None, radius: float) -> None:
-        super().__init__(-radius, -radius, 2 * radius, 2 * radius, parent)
-        self.node_id = parent.node_id
+
+def short_slot_name(st: CanvasStyle, name: str) -> str:
+    """``name``, or its first letters and a dot when it would not fit ("exponent" -> "exp.")."""
+    if st.text_width(name) <= SLOT_NAME_ROOM:
+        return name
+    for n in range(len(name) - 1, 0, -1):
+        short = name[:n] + "."
+        if st.text_width(short) <= SLOT_NAME_ROOM and n <= 4:
+            return short
+    return name[:1] + "."
+
+
+class PortItem:
+    """A port of a node: geometry and state only; its ``NodeItem`` paints it.
+
+    Inputs sit on the node's left edge (one per slot), the output on the right. Ports are not
+    graphics items of their own: 10,000 nodes would otherwise mean 30,000 more items to visit
+    on every repaint.
+    """
+
+    __slots__ = ("node", "slot")
+
+    def __init__(self, node: NodeItem, slot: int | None) -> None:
+        self.node = node
         self.slot = slot
         """The input slot, or None for the output port."""
-        self.connected = False
-        self.highlight: str | None = None
-        self.hovered = False
-        self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CursorShape.CrossCursor)
-        self._restyle()
+
+    @property
+    def node_id(self) -> str:
+        return self.node.node_id
 
     @property
     def is_output(self) -> bool:
         return self.slot is None
 
+    @property
+    def connected(self) -> bool:
+        return self.slot is None or self.slot in self.node.connected
+
+    @property
+    def highlight(self) -> str | None:
+        return self.node.port_states.get(self.slot)
+
+    def pos(self) -> QPointF:
+        """Centre, in the node's coordinates."""
+        return self.node.port_offset(self.slot)
+
+    def scenePos(self) -> QPointF:
+        return self.node.pos() + self.node.port_offset(self.slot)
+
     def set_connected(self, connected: bool) -> None:
-        if connected != self.connected:
-            self.connected = connected
-            self._restyle()
+        self.node.set_slot_connected(self.slot, connected)
 
     def set_highlight(self, state: str | None) -> None:
         """None, "ok" (a wire may end here) or "bad" (it would be refused)."""
-        if state != self.highlight:
-            self.highlight = state
-            self._restyle()
+        self.node.set_port_state(self.slot, state)
 
-    def _restyle(self) -> None:
-        if self.highlight == "ok":
-            fill, pen = S.WIRE_OK, QPen(S.WIRE_OK.darker(130), 2.0)
-        elif self.highlight == "bad":
-            fill, pen = S.WIRE_BAD, QPen(S.WIRE_BAD.darker(130), 2.0)
-        elif self.hovered:
-            fill, pen = S.SELECTED, QPen(S.BORDER, 1.6)
-        elif self.is_output or self.connected:
-            fill, pen = S.BORDER, QPen(S.BORDER, 1.2)
-        else:
-            fill, pen = S.WHITE, QPen(S.BORDER, 1.4)
-        self.setBrush(QBrush(fill))
-        self.setPen(pen)
+    def __repr__(self) -> str:
+        return f"PortItem({self.node_id!r}, {self.slot!r})"
 
-    def hoverEnterEvent(self, event: Any) -> None:
-        self.hovered = True
-        self._restyle()
-        super().hoverEnterEvent(event)
 
-    def hoverLeaveEvent(self, event: Any) -> None:
-        self.hovered = False
-        self._restyle()
-        super().hoverLeaveEvent(event)
+NODE_FLAGS = (
+    QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+)
+NO_PEN = QPen(Qt.PenStyle.NoPen)
+_PENS: dict[Any, Any] = {}
+NO_PORT = -1
+NODE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
+SELECTED_STATE = QStyle.StateFlag.State_Selected
+
+
+def _border_pen(colour: QColor) -> QPen:
+    key = ("border", colour.rgba())
+    pen = _PENS.get(key)
+    if pen is None:
+        pen = _PENS[key] = QPen(colour, 1.0)
+    return pen
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Everything about a node's shape that depends only on (kind, symbol, label, slots)."""
+
+    body: QRectF
+    rect: QRectF
+    body_path: QPainterPath
+    head_path: QPainterPath
+    """The header row, with the body's rounded top corners."""
+    grad_path: QPainterPath
+    """The grad row, with the body's rounded bottom corners."""
+    shape: QPainterPath
+    inputs: tuple[QPointF, ...]
+    output: QPointF
+    show_slot_names: bool
+    shown_slot_names: tuple[str, ...]
+    """Slot names as drawn (long ones shortened to fit between columns)."""
+
+
+def _geometry(
+    st: CanvasStyle, kind: str, symbol: str, label: str, slot_names: tuple[str, ...]
+) -> _Geometry:
+    key = ("geometry", kind, symbol, label, slot_names)
+    cached = st.cache.get(key)
+    if cached is not None:
+        return cached
+    w, h = NodeItem.measure(st, kind, symbol, label, slot_names)
+    body = QRectF(0, 0, w, h)
+    # Slot names sit outside, left of their port, above the incoming wire (one-input ops
+    # need no name): "a"/"b" take a few pixels, pow's "base"/"exponent" more.
+    show = len(slot_names) > 1
+    shown = tuple(short_slot_name(st, n) for n in slot_names)
+    names_w = max(st.text_width(n) for n in shown) if show else 0.0
+    left = 12 + names_w
+    # The item's rect is its bounding box (QGraphicsRectItem answers boundingRect in C++,
+    # which keeps hit tests and repaints of big scenes fast): room for the ports, the slot
+    # names, the output tag above and the warning badge.
+    rect = QRectF(-left, -st.tag_h - 8, w + left + 12, h + st.tag_h + 20)
+    body_path = QPainterPath()
+    body_path.addRoundedRect(body, 5, 5)
+    row = st.row_h
+    head = QPainterPath()
+    head.addRect(QRectF(0, 0, w, row))
+    head_path = body_path.intersected(head)
+    grad = QPainterPath()
+    grad_top = row + (h - row) / 2
+    grad.addRect(QRectF(0, grad_top, w, h - grad_top))
+    grad_path = body_path.intersected(grad)
+    n = len(slot_names)
+    # Binary ops: one port beside each of the data and grad rows; unary: between them.
+    inputs = tuple(
+        QPointF(0.0, row + (h - row) * (i + 0.5) / n if n > 1 else row * 2.0) for i in range(n)
+    )
+    output = QPointF(w, row * 2.0)
+    shape = QPainterPath(body_path)
+    r = st.port_r + 3
+    for c in (*inputs, output):
+        shape.addEllipse(c, r, r)
+    shape.setFillRule(Qt.FillRule.WindingFill)
+    geo = _Geometry(
+        body, rect, body_path, head_path, grad_path, shape, inputs, output, show, shown
+    )
+    st.cache[key] = geo
+    return geo
 
 
 class NodeItem(QGraphicsRectItem):
@@ -152,27 +247,40 @@ class NodeItem(QGraphicsRectItem):
         symbol: str,
         label: str,
         slot_names: tuple[str, ...],
+        cache: bool = True,
     ) -> None:
         super().__init__()
-        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setPen(NO_PEN)
         self.node_id = node_id
         self.style = style
         self._provider = provider
         self.hovered = False
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-        )
+        self.setFlags(NODE_FLAGS)
+        # Paint once into a pixmap and blit it until update(): dragging one node then
+        # repaints the others from their pixmaps (the scene calls update() on every node
+        # when a new evaluation arrives).
+        self.setCacheMode(NODE_CACHE if cache else NO_CACHE)
         self.setAcceptHoverEvents(True)
         self.setZValue(NODE_Z)
         self.kind = kind
         self.symbol = symbol
         self.label = label
         self.slot_names = slot_names
-        r = style.port_r
-        self.input_ports = [PortItem(self, i, r) for i in range(len(slot_names))]
-        self.output_port = PortItem(self, None, r)
+        self.connected: set[int] = set()
+        """The input slots that are fed."""
+        self.port_states: dict[int | None, str] = {}
+        """Ports lit while a wire is dragged: slot (None: output) -> "ok" / "bad"."""
+        self.hot_port: int | None = NO_PORT
+        """The port under the mouse: a slot, None for the output, NO_PORT for none."""
+        self.input_ports = [PortItem(self, i) for i in range(len(slot_names))]
+        self.output_port = PortItem(self, None)
+        self._simple: tuple[QPen, QBrush] | None = None
         self._layout()
+
+    def refresh(self) -> None:
+        """What the node shows changed (a new evaluation): repaint, dropping any cache."""
+        self._simple = None
+        self.update()
 
     # --- geometry ------------------------------------------------------------------------
 
@@ -202,39 +310,54 @@ class NodeItem(QGraphicsRectItem):
         return cls.measure(st, kind, symbol, label, slot_names)
 
     def _layout(self) -> None:
-        st = self.style
-        w, h = self.measure(st, self.kind, self.symbol, self.label, self.slot_names)
-        self.body = QRectF(0, 0, w, h)
-        # Slot names sit outside, left of their port, above the incoming wire (one-input ops
-        # need no name). Unary: none; "a"/"b": a few pixels; pow: "base"/"exponent".
-        self.show_slot_names = len(self.slot_names) > 1
-        names_w = (
-            max(st.text_width(n) for n in self.slot_names) if self.show_slot_names else 0.0
+        geo = self._geo = _geometry(
+            self.style, self.kind, self.symbol, self.label, self.slot_names
         )
-        left = 12 + names_w
-        # The item's rect is its bounding box (QGraphicsRectItem answers boundingRect in C++,
-        # which keeps hit tests and repaints of big scenes fast): room for the ports, the
-        # slot names, the output tag above and the warning badge.
-        self.setRect(QRectF(-left, -st.tag_h - 8, w + left + 12, h + st.tag_h + 20))
-        self._body_path = QPainterPath()
-        self._body_path.addRoundedRect(self.body, 5, 5)
-        row = st.row_h
-        n = len(self.input_ports)
-        for i, port in enumerate(self.input_ports):
-            # Binary ops: one port beside each of the data and grad rows; unary: between them.
-            port.setPos(0.0, row + (h - row) * (i + 0.5) / n if n > 1 else row * 2.0)
-        self.output_port.setPos(w, row * 2.0)
+        self.body = geo.body
+        self.show_slot_names = geo.show_slot_names
+        self._body_path = geo.body_path
+        self.setRect(geo.rect)
         self.update()
 
+    def port_offset(self, slot: int | None) -> QPointF:
+        return self._geo.output if slot is None else self._geo.inputs[slot]
+
+    def port_at(self, local: QPointF, slack: float = 3.0) -> PortItem | None:
+        """The port whose circle (plus ``slack``) holds ``local`` (node coordinates)."""
+        r2 = (self.style.port_r + slack) ** 2
+        for port in (*self.input_ports, self.output_port):
+            c = self.port_offset(port.slot)
+            if (c.x() - local.x()) ** 2 + (c.y() - local.y()) ** 2 <= r2:
+                return port
+        return None
+
+    def set_slot_connected(self, slot: int | None, connected: bool) -> None:
+        if slot is None:
+            return
+        if connected and slot not in self.connected:
+            self.connected.add(slot)
+            self.update()
+        elif not connected and slot in self.connected:
+            self.connected.discard(slot)
+            self.update()
+
+    def set_port_state(self, slot: int | None, state: str | None) -> None:
+        if self.port_states.get(slot) != state:
+            if state is None:
+                self.port_states.pop(slot, None)
+            else:
+                self.port_states[slot] = state
+            self.update()
+
     def shape(self) -> QPainterPath:
-        return self._body_path
+        return self._geo.shape
 
     def output_anchor(self) -> QPointF:
         """Where wires leave, in scene coordinates."""
-        return self.mapToScene(self.output_port.pos())
+        return self.pos() + self._geo.output
 
     def input_anchor(self, slot: int) -> QPointF:
-        return self.mapToScene(self.input_ports[slot].pos())
+        return self.pos() + self._geo.inputs[slot]
 
     def port(self, slot: int | None) -> PortItem:
         return self.output_port if slot is None else self.input_ports[slot]
@@ -285,13 +408,28 @@ class NodeItem(QGraphicsRectItem):
 
     def hoverEnterEvent(self, event: Any) -> None:
         self.hovered = True
+        self._track_port(event.pos())
         self.update()
-        super().hoverEnterEvent(event)
+
+    def hoverMoveEvent(self, event: Any) -> None:
+        self._track_port(event.pos())
 
     def hoverLeaveEvent(self, event: Any) -> None:
         self.hovered = False
+        self.hot_port = NO_PORT
+        self.unsetCursor()
         self.update()
-        super().hoverLeaveEvent(event)
+
+    def _track_port(self, local: QPointF) -> None:
+        port = self.port_at(local)
+        hot = NO_PORT if port is None else port.slot
+        if hot != self.hot_port:
+            self.hot_port = hot
+            if port is None:
+                self.unsetCursor()
+            else:
+                self.setCursor(Qt.CursorShape.CrossCursor)
+            self.update()
 
     def paint(
         self,
@@ -299,11 +437,23 @@ class NodeItem(QGraphicsRectItem):
         option: QStyleOptionGraphicsItem,
         widget: QWidget | None = None,
     ) -> None:
+        selected = option.state & SELECTED_STATE
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < SIMPLE_LOD:
+            # Zoomed out, text is unreadable anyway: a box in the grad colour, cheaply.
+            simple = self._simple
+            if simple is None:
+                d = self.display()
+                simple = self._simple = (
+                    _border_pen(self._border_colour(d)), QBrush(self._grad_colour(d))
+                )
+            painter.setPen(simple[0])
+            painter.setBrush(S.SELECTED if selected else simple[1])
+            painter.drawRect(self.body)
+            return
+
         d = self.display()
         st = self.style
         body = self.body
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         grad_colour = self._grad_colour(d)
         row = float(st.row_h)
         w = body.width()
@@ -313,12 +463,6 @@ class NodeItem(QGraphicsRectItem):
             painter.setBrush(S.SELECTED)
             painter.drawRoundedRect(body.adjusted(-4, -4, 4, 4), 8, 8)
 
-        if lod < SIMPLE_LOD:
-            painter.setPen(QPen(self._border_colour(d), 1.0))
-            painter.setBrush(grad_colour)
-            painter.drawRect(body)
-            return
-
         head_rect = QRectF(0, 0, w, row)
         data_rect = QRectF(0, row, w, (body.height() - row) / 2)
         grad_rect = QRectF(0, data_rect.bottom(), w, body.height() - data_rect.bottom())
@@ -327,11 +471,11 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(S.WHITE)
         painter.drawPath(self._body_path)
-        painter.save()
-        painter.setClipPath(self._body_path)
-        painter.fillRect(head_rect, S.OP_FILL if d.kind == "op" else S.LABEL_FILL)
-        painter.fillRect(grad_rect, grad_colour)
-        painter.restore()
+        painter.setBrush(S.OP_FILL if d.kind == "op" else S.LABEL_FILL)
+        painter.drawPath(self._geo.head_path)
+        if grad_colour != S.WHITE:
+            painter.setBrush(grad_colour)
+            painter.drawPath(self._geo.grad_path)
         painter.setPen(QPen(S.CELL_LINE, 1.0))
         painter.drawLine(QPointF(0, row), QPointF(w, row))
         painter.drawLine(QPointF(0, grad_rect.top()), QPointF(w, grad_rect.top()))
@@ -354,7 +498,8 @@ class NodeItem(QGraphicsRectItem):
                 painter.setFont(st.font)
                 painter.setPen(S.KEY_TEXT)
                 right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
-                for port, name in zip(self.input_ports, self.slot_names, strict=True):
+                names = self._geo.shown_slot_names
+                for port, name in zip(self.input_ports, names, strict=True):
                     y = port.pos().y()
                     r = QRectF(-st.port_r - 60 - 3, y - st.fm.height() - 1, 60, st.fm.height())
                     painter.drawText(r, right, name)
@@ -389,10 +534,31 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(QPen(colour, width))
         painter.drawPath(self._body_path)
 
+        self._paint_ports(painter)
         if d.is_output:
             self._paint_output_tag(painter)
         if d.error or d.warning:
             paint_badge(painter, QPointF(body.right() - 2, body.top() + 1), error=bool(d.error))
+
+    def _paint_ports(self, painter: QPainter) -> None:
+        r = self.style.port_r
+        pens = _port_pens()
+        for port in (*self.input_ports, self.output_port):
+            slot = port.slot
+            state = self.port_states.get(slot)
+            if state is not None:
+                key = state
+            elif self.hot_port == slot:
+                key = "hot"
+            elif slot is None or slot in self.connected:
+                key = "full"
+            else:
+                key = "empty"
+            pen, brush = pens[key]
+            painter.setPen(pen)
+            painter.setBrush(brush)
+            rr = r + 1.5 if key in ("hot", "ok", "bad") else r
+            painter.drawEllipse(self.port_offset(slot), rr, rr)
 
     def _border_colour(self, d: Display) -> QColor:
         if d.error:
@@ -452,8 +618,39 @@ def _full(x: Any) -> str:
     return repr(float(x))
 
 
+def _port_pens() -> dict[str, tuple[QPen, QBrush]]:
+    pens = _PENS.get("ports")
+    if pens is None:
+        pens = _PENS["ports"] = {
+            "ok": (QPen(S.WIRE_OK.darker(130), 2.0), QBrush(S.WIRE_OK)),
+            "bad": (QPen(S.WIRE_BAD.darker(130), 2.0), QBrush(S.WIRE_BAD)),
+            "hot": (QPen(S.BORDER, 1.6), QBrush(S.SELECTED)),
+            "full": (QPen(S.BORDER, 1.2), QBrush(S.BORDER)),
+            "empty": (QPen(S.BORDER, 1.4), QBrush(S.WHITE)),
+        }
+    return pens
+
+
+def _wire_pen(state: str) -> QPen:
+    key = "wire-" + state
+    pen = _PENS.get(key)
+    if pen is None:
+        colour, width = {
+            "normal": (S.WIRE, 2.0),
+            "hover": (S.WIRE.darker(150), 2.8),
+            "selected": (S.WIRE_SELECTED, 4.0),
+        }[state]
+        pen = _PENS[key] = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
 class EdgeItem(QGraphicsPathItem):
-    """A wire from ``source``'s output to input ``slot`` of ``target``."""
+    """A wire from ``source``'s output to input ``slot`` of ``target``.
+
+    Painted by Qt itself (no Python ``paint``), so a zoomed-out view of 20,000 wires stays
+    quick. Wires are selected by the scene (``set_selected``), not by Qt's selection.
+    """
 
     def __init__(self, source: str, target: str, slot: int) -> None:
         super().__init__()
@@ -461,11 +658,10 @@ class EdgeItem(QGraphicsPathItem):
         self.target = target
         self.slot = slot
         self.hovered = False
+        self.selected = False
         self._shape: QPainterPath | None = None
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
-        self.setZValue(EDGE_Z)
-        self.setPen(QPen(S.WIRE, 2.0))
+        self.setPen(_wire_pen("normal"))
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -479,6 +675,15 @@ class EdgeItem(QGraphicsPathItem):
         path = self.path()
         return path.pointAtPercent(0.0), path.pointAtPercent(1.0)
 
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self._restyle()
+
+    def _restyle(self) -> None:
+        state = "selected" if self.selected else ("hover" if self.hovered else "normal")
+        self.setPen(_wire_pen(state))
+
     def shape(self) -> QPainterPath:
         if self._shape is None:
             stroker = QPainterPathStroker()
@@ -488,26 +693,11 @@ class EdgeItem(QGraphicsPathItem):
 
     def hoverEnterEvent(self, event: Any) -> None:
         self.hovered = True
-        self.update()
+        self._restyle()
 
     def hoverLeaveEvent(self, event: Any) -> None:
         self.hovered = False
-        self.update()
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.setPen(QPen(S.WIRE_SELECTED, 5.0))
-            painter.drawPath(self.path())
-        colour = S.WIRE.darker(140) if self.hovered else S.WIRE
-        painter.setPen(QPen(colour, 2.6 if self.hovered else 2.0))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
+        self._restyle()
 
 
 class WireItem(QGraphicsPathItem):
@@ -539,9 +729,17 @@ def legend_size(st: CanvasStyle) -> tuple[float, float]:
 
 
 def paint_legend(
-    painter: QPainter, st: CanvasStyle, origin: QPointF, max_abs: float, grad_state: str
+    painter: QPainter,
+    st: CanvasStyle,
+    origin: QPointF,
+    max_abs: float,
+    grad_state: str,
+    output: str = "",
 ) -> None:
-    """The key to the colours: a bar from −max (orange) through 0 (white) to +max (blue)."""
+    """The key to the colours: a bar from −max (orange) through 0 (white) to +max (blue).
+
+    ``output`` names the node Backward starts from, for the title ("grad = dL/d node").
+    """
     w, h = legend_size(st)
     x0, y0 = origin.x(), origin.y()
     painter.save()
@@ -555,7 +753,8 @@ def paint_legend(
     painter.setFont(st.bold)
     painter.setPen(S.TEXT)
     has = grad_state in ("fresh", "stale") and max_abs > 0
-    title = "grad colour: sign and size" if has else "grad colour (press Backward)"
+    what = f"grad = d{output}/d node" if output and len(output) <= 12 else "grad"
+    title = f"{what}: colour = sign and size" if has else f"{what} (press Backward)"
     painter.drawText(QRectF(x0 + pad, y, w - 2 * pad, line), Qt.AlignmentFlag.AlignVCenter, title)
     y += line + 2
     bar = QRectF(x0 + pad, y, w - 2 * pad, line * 0.7)
@@ -563,8 +762,6 @@ def paint_legend(
     for i in range(steps):
         t = (i + 0.5) / steps * 2 - 1  # -1 .. 1
         colour = grad_fill(t, 1.0) if abs(t) > 1 / steps else S.WHITE
-        if grad_state == "stale":
-            colour = S.STALE_FILL
         painter.fillRect(
             QRectF(bar.left() + bar.width() * i / steps, bar.top(), bar.width() / steps + 0.6,
                    bar.height()),
@@ -585,11 +782,14 @@ def paint_legend(
     y += line
     sw = line * 0.7
     painter.fillRect(QRectF(x0 + pad, y + (line - sw) / 2, sw * 1.6, sw), S.STALE_FILL)
-    painter.setPen(S.TEXT if grad_state == "stale" else S.KEY_TEXT)
+    stale = grad_state == "stale"
+    painter.setFont(st.bold if stale else st.font)
+    painter.setPen(S.TEXT if stale else S.KEY_TEXT)
     painter.drawText(
         QRectF(x0 + pad + sw * 1.6 + 8, y, w, line), vc, "stale: the graph changed, press Backward"
     )
     y += line
+    painter.setFont(st.font)
     paint_badge(painter, QPointF(x0 + pad + 8, y + line / 2), error=False, size=7)
     painter.setPen(S.KEY_TEXT)
     painter.drawText(QRectF(x0 + pad + 22, y, 120, line), vc, "nan / inf")

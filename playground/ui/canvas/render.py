@@ -46,6 +46,7 @@ def render_document(
     from playground.ui.canvas.scene import GraphScene
 
     scene = GraphScene(doc, QUndoStack())
+    scene.set_item_caching(False)  # paint vectors (SVG text stays text; PNG scales crisply)
     try:
         scene.set_evaluation(evaluation, grads_stale)
         source = scene.nodes_rect()
@@ -65,8 +66,10 @@ def render_document(
             scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
             if show_legend:
                 origin = QPointF(MARGIN, target.bottom() + MARGIN / 2)
+                out = scene.output_id()
+                name = doc.display_name(out) if out is not None else ""
                 paint_legend(painter, scene.style, origin, scene.max_abs_grad,
-                             scene.grad_state())
+                             scene.grad_state(), name)
 
         path.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".png":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QTransform, QUndoStack
+from PySide6.QtGui import QBrush, QPainter, QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -33,13 +33,30 @@ from PySide6.QtWidgets import (
 from playground.graph.document import Event, GraphDocument, GraphError
 from playground.ops import OPS
 from playground.ui import commands as C
-from playground.ui.canvas.items import Display, EdgeItem, NodeItem, PortItem, WireItem
-from playground.ui.canvas.style import CanvasStyle, format_data, grad_scalar
+from playground.ui.canvas import style as S
+from playground.ui.canvas.items import (
+    NO_CACHE,
+    NODE_CACHE,
+    Display,
+    EdgeItem,
+    NodeItem,
+    PortItem,
+    WireItem,
+    wire_path,
+)
+from playground.ui.canvas.style import CanvasStyle, format_data, grad_fill, grad_scalar
 
-SCENE_HALF = 1_000_000.0
+SCENE_MARGIN = 3000.0
+"""Room around the nodes that the view can scroll into (the scene rect grows as nodes move)."""
+INDEX = QGraphicsScene.ItemIndexMethod.BspTreeIndex
 PORT_PICK = 11.0
 """How close (scene units) to a port a wire end snaps to it."""
 CLICK_SLOP = 4.0
+NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+_OV_BRUSHES: dict[Any, QBrush] = {}
+_OV_BORDER = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
+_OV_OUTPUT = QPen(S.OUTPUT, 3)
+_OV_OUTPUT.setCosmetic(True)
 
 
 @dataclass
@@ -66,9 +83,11 @@ class GraphScene(QGraphicsScene):
 
     def __init__(self, doc: GraphDocument, undo_stack: QUndoStack, parent: Any = None) -> None:
         super().__init__(parent)
-        # The BSP index makes moving nodes in big graphs crawl (TOOLING.md).
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setSceneRect(-SCENE_HALF, -SCENE_HALF, 2 * SCENE_HALF, 2 * SCENE_HALF)
+        # A BSP index over a fixed scene rect: repaints visit only what is visible. (With a
+        # scene rect that grows as items are added or moved, Qt rebuilds the whole tree over
+        # and over: that is what makes big scenes crawl, see benchmarks/canvas_scale.py.)
+        self.setItemIndexMethod(INDEX)
+        self.setSceneRect(-SCENE_MARGIN, -SCENE_MARGIN, 2 * SCENE_MARGIN, 2 * SCENE_MARGIN)
         self.doc = doc
         self.undo_stack = undo_stack
         self.style = CanvasStyle()
@@ -81,6 +100,13 @@ class GraphScene(QGraphicsScene):
         self.max_abs_grad = 0.0
         self._output: str | None = None
         self._wire: _WireDrag | None = None
+        self._selected_edges: set[tuple[str, str, int]] = set()
+        self._caching = True
+        self._overview = False
+        self._ov_groups: dict[Any, dict[str, QRectF]] | None = None
+        self._ov_key_of: dict[str, Any] = {}
+        self._ov_selected: set[str] = set()
+        self.selectionChanged.connect(self._overview_selection_changed)
         self._drag_start: dict[str, QPointF] | None = None
         self._unsubscribe = doc.subscribe(self._on_event)
         self._rebuild()
@@ -109,15 +135,170 @@ class GraphScene(QGraphicsScene):
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
 
     def selected_edges(self) -> list[tuple[str, str, int]]:
-        return [i.key for i in self.selectedItems() if isinstance(i, EdgeItem)]
+        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt."""
+        return sorted(self._selected_edges)
+
+    def select_edges(self, keys: Iterable[tuple[str, str, int]], *, add: bool = False) -> None:
+        wanted = {k for k in keys if k in self._edges}
+        if not add:
+            self.clearSelection()
+            old = self._selected_edges - wanted
+        else:
+            old = set()
+            wanted |= self._selected_edges
+        for k in old:
+            self._edges[k].set_selected(False)
+        for k in wanted:
+            self._edges[k].set_selected(True)
+        changed = wanted != self._selected_edges
+        self._selected_edges = wanted
+        if changed:
+            self.selectionChanged.emit()
+
+    def _clear_edge_selection(self) -> None:
+        if self._selected_edges:
+            for k in self._selected_edges:
+                edge = self._edges.get(k)
+                if edge is not None:
+                    edge.set_selected(False)
+            self._selected_edges = set()
+            self.selectionChanged.emit()
 
     def select_nodes(self, ids: Iterable[str]) -> None:
         wanted = set(ids)
+        self._clear_edge_selection()
         self.clearSelection()
         for n in wanted:
             item = self._nodes.get(n)
             if item is not None:
                 item.setSelected(True)
+
+    def set_item_caching(self, enabled: bool) -> None:
+        """Cache each node's painting in a pixmap (worth it only where text is drawn)."""
+        if enabled == self._caching:
+            return
+        self._caching = enabled
+        mode = NODE_CACHE if enabled else NO_CACHE
+        for item in self._nodes.values():
+            item.setCacheMode(mode)
+
+    # --- overview: zoomed far out, nodes are boxes painted in a few batched calls ---------
+
+    def set_overview(self, enabled: bool) -> None:
+        """Paint nodes as plain boxes in batches (for zoom levels where text is unreadable).
+
+        The node items stay (selectable, movable) but stop painting themselves: 10,000
+        Python ``paint`` calls per frame are what makes a zoomed-out big graph slow.
+        """
+        if enabled == self._overview:
+            return
+        self._overview = enabled
+        for item in self._nodes.values():
+            item.setFlag(NO_CONTENTS, enabled)
+        self._ov_groups = None
+        self._ov_selected = set(self.selected_node_ids()) if enabled else set()
+        self.update()
+
+    @property
+    def overview(self) -> bool:
+        return self._overview
+
+    def _ov_key(self, node_id: str) -> Any:
+        ev = self.evaluation
+        r = ev.results.get(node_id) if ev is not None else None
+        if r is not None and r.error:
+            return "error"
+        ge = self._grad_eval
+        gr = ge.results.get(node_id) if ge is not None else None
+        g = grad_scalar(gr.grad) if gr is not None else None
+        if g is None:
+            return "none"
+        if self.grads_stale:
+            return "stale"
+        if not math.isfinite(g):
+            return "warning"
+        m = self.max_abs_grad
+        level = round(min(abs(g) / m, 1.0) * 12) if m > 0 else 12
+        return (g > 0, level) if g != 0 else "none"
+
+    def _ov_brush(self, key: Any) -> QBrush:
+        brush = _OV_BRUSHES.get(key)
+        if brush is None:
+            if key == "error":
+                colour = S.ERROR
+            elif key == "warning":
+                colour = S.WARNING
+            elif key == "stale":
+                colour = S.STALE_FILL
+            elif key == "none":
+                colour = S.WHITE
+            else:
+                positive, level = key
+                colour = grad_fill(level / 12 if positive else -level / 12, 1.0)
+            brush = _OV_BRUSHES[key] = QBrush(colour)
+        return brush
+
+    def _overview_groups(self) -> dict[Any, dict[str, QRectF]]:
+        if self._ov_groups is None:
+            groups: dict[Any, dict[str, QRectF]] = {}
+            keys = self._ov_key_of = {}
+            for n, item in self._nodes.items():
+                key = keys[n] = self._ov_key(n)
+                groups.setdefault(key, {})[n] = item.body.translated(item.pos())
+            self._ov_groups = groups
+        return self._ov_groups
+
+    def _ov_moved(self, node_id: str, old: QRectF | None = None) -> None:
+        """Keep the overview's box of a moved node current and repaint where it was/is."""
+        if not self._overview:
+            return
+        item = self._nodes.get(node_id)
+        if item is None:
+            return
+        new = item.body.translated(item.pos())
+        if self._ov_groups is not None:
+            key = self._ov_key_of.get(node_id)
+            group = self._ov_groups.get(key)
+            if group is not None and node_id in group:
+                old = group[node_id]
+                group[node_id] = new
+            else:
+                self._ov_groups = None
+        self.update(new.adjusted(-3, -3, 3, 3))
+        if old is not None:
+            self.update(old.adjusted(-3, -3, 3, 3))
+
+    def _overview_selection_changed(self) -> None:
+        if not self._overview:
+            return
+        now = set(self.selected_node_ids())
+        for n in now ^ self._ov_selected:
+            item = self._nodes.get(n)
+            if item is not None:
+                self.update(item.body.translated(item.pos()).adjusted(-3, -3, 3, 3))
+        self._ov_selected = now
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if not self._overview or not self._nodes:
+            return
+        groups = self._overview_groups()
+        painter.save()
+        zoom = painter.worldTransform().m11()
+        painter.setPen(_OV_BORDER if zoom > 0.12 else Qt.PenStyle.NoPen)
+        for key, boxes in groups.items():
+            painter.setBrush(self._ov_brush(key))
+            painter.drawRects(list(boxes.values()))
+        selected = [i.body.translated(i.pos()) for i in self.selectedItems()
+                    if isinstance(i, NodeItem)]
+        if selected:
+            painter.setBrush(S.SELECTED)
+            painter.drawRects(selected)
+        out = self._nodes.get(self._output) if self._output is not None else None
+        if out is not None:
+            painter.setPen(_OV_OUTPUT)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(out.body.translated(out.pos()))
+        painter.restore()
 
     def output_id(self) -> str | None:
         """The node drawn as the output (where Backward starts)."""
@@ -135,7 +316,11 @@ class GraphScene(QGraphicsScene):
             self._grad_eval = None
         self.max_abs_grad = self._max_abs_grad()
         self._refresh_output()
-        self.update()
+        if self._overview:
+            self._ov_groups = None
+            self.update()
+        for item in self._nodes.values():  # also drops their cached pixmaps
+            item.refresh()
         self.evaluation_changed.emit()
 
     def grad_state(self) -> str:
@@ -247,6 +432,8 @@ class GraphScene(QGraphicsScene):
                 item = self._nodes.get(n) if n is not None else None
                 if item is not None:
                     item.update()
+                    if self._overview:
+                        self.update(item.sceneBoundingRect())
             self._output = out
 
     # --- mirroring the document ----------------------------------------------------------
@@ -260,8 +447,11 @@ class GraphScene(QGraphicsScene):
                 return
             if event.attr == "pos":
                 x, y = self.doc.pos(n)
+                self._keep_in_scene(x, y)
+                old = item.body.translated(item.pos())
                 item.setPos(x, y)
                 self._update_edges_of(n)
+                self._ov_moved(n, old)
             elif event.attr == "label":
                 op = self.doc.op_name(n)
                 item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n))
@@ -288,6 +478,7 @@ class GraphScene(QGraphicsScene):
             self._remove_edge_item(*key)
         for n in list(self._nodes):
             self._remove_node_item(n)
+        self._fit_scene_rect()
         for n in self.doc.node_ids():
             self._add_node_item(n)
         for e in self.doc.edges():
@@ -306,14 +497,22 @@ class GraphScene(QGraphicsScene):
             symbol=entry.symbol if entry else (op or ""),
             label=doc.label(node_id),
             slot_names=entry.slots if entry else (),
+            cache=self._caching,
         )
         x, y = doc.pos(node_id)
         item.setPos(x, y)
+        if self._overview:
+            item.setFlag(NO_CONTENTS, True)
+            self._ov_groups = None
         self._nodes[node_id] = item
+        self._keep_in_scene(x, y)
         self.addItem(item)
 
     def _remove_node_item(self, node_id: str) -> None:
         item = self._nodes.pop(node_id, None)
+        if self._overview and item is not None:
+            self._ov_groups = None
+            self.update(item.sceneBoundingRect())
         for key in list(self._node_edges.pop(node_id, ())):
             self._remove_edge_item(*key)
         if item is not None:
@@ -329,11 +528,11 @@ class GraphScene(QGraphicsScene):
         if s_item is None or t_item is None or key in self._edges:
             return
         edge = EdgeItem(source, target, slot)
-        edge.set_ends(s_item.output_anchor(), t_item.input_anchor(slot))
+        edge.setPath(wire_path(s_item.output_anchor(), t_item.input_anchor(slot)))
         self._edges[key] = edge
         self._node_edges[source].add(key)
         self._node_edges[target].add(key)
-        t_item.port(slot).set_connected(True)
+        t_item.set_slot_connected(slot, True)
         self.addItem(edge)
 
     def _remove_edge_item(self, source: str, target: str, slot: int) -> None:
@@ -341,12 +540,38 @@ class GraphScene(QGraphicsScene):
         edge = self._edges.pop(key, None)
         if edge is None:
             return
+        if key in self._selected_edges:
+            self._selected_edges.discard(key)
+            self.selectionChanged.emit()
         self._node_edges[source].discard(key)
         self._node_edges[target].discard(key)
         t_item = self._nodes.get(target)
         if t_item is not None and slot < len(t_item.input_ports):
             t_item.port(slot).set_connected(False)
         self.removeItem(edge)
+
+    def _fit_scene_rect(self) -> None:
+        """The nodes' extent plus SCENE_MARGIN, from the document (before items exist)."""
+        xs, ys = [], []
+        for n in self.doc.node_ids():
+            x, y = self.doc.pos(n)
+            xs.append(x)
+            ys.append(y)
+        if not xs:
+            xs, ys = [0.0], [0.0]
+        m = SCENE_MARGIN
+        self.setSceneRect(QRectF(QPointF(min(xs) - m, min(ys) - m),
+                                 QPointF(max(xs) + m, max(ys) + m)))
+
+    def _keep_in_scene(self, x: float, y: float) -> None:
+        """Grow the scene rect (rarely, by a margin) when a node goes near its border."""
+        rect = self.sceneRect()
+        m = SCENE_MARGIN / 3
+        if rect.contains(QRectF(x - m, y - m, 2 * m, 2 * m)):
+            return
+        grown = rect.united(QRectF(x - SCENE_MARGIN, y - SCENE_MARGIN,
+                                   2 * SCENE_MARGIN, 2 * SCENE_MARGIN))
+        self.setSceneRect(grown)
 
     def _update_edges_of(self, node_id: str) -> None:
         nodes = self._nodes
@@ -361,14 +586,15 @@ class GraphScene(QGraphicsScene):
         r = PORT_PICK
         best, best_d = None, r * r
         for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
-            if not isinstance(item, PortItem) or not item.isVisible():
+            if not isinstance(item, NodeItem):
                 continue
-            if want_output is not None and item.is_output != want_output:
-                continue
-            c = item.scenePos()
-            d = (c.x() - pos.x()) ** 2 + (c.y() - pos.y()) ** 2
-            if d <= best_d:
-                best, best_d = item, d
+            for port in (*item.input_ports, item.output_port):
+                if want_output is not None and port.is_output != want_output:
+                    continue
+                c = port.scenePos()
+                d = (c.x() - pos.x()) ** 2 + (c.y() - pos.y()) ** 2
+                if d <= best_d:
+                    best, best_d = port, d
         return best
 
     def node_at(self, pos: QPointF) -> NodeItem | None:
@@ -376,21 +602,34 @@ class GraphScene(QGraphicsScene):
                                Qt.SortOrder.DescendingOrder, QTransform()):
             if isinstance(item, NodeItem):
                 return item
-            if isinstance(item, PortItem):
-                parent = item.parentItem()
-                if isinstance(parent, NodeItem):
-                    return parent
         return None
 
     # --- mouse: wiring and moving ------------------------------------------------------
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self._wire is None:
-            port = self.port_near(event.scenePos())
+            pos = event.scenePos()
+            port = self.port_near(pos)
             if port is not None:
-                self._start_wire(port, event.scenePos())
+                self._start_wire(port, pos)
                 event.accept()
                 return
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            top = self.itemAt(pos, QTransform())
+            if isinstance(top, EdgeItem):
+                if ctrl:
+                    if top.key in self._selected_edges:
+                        top.set_selected(False)
+                        self._selected_edges.discard(top.key)
+                        self.selectionChanged.emit()
+                    else:
+                        self.select_edges([top.key], add=True)
+                else:
+                    self.select_edges([top.key])
+                event.accept()
+                return
+            if not ctrl:
+                self._clear_edge_selection()
         super().mousePressEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and isinstance(
             self.mouseGrabberItem(), NodeItem
@@ -408,6 +647,7 @@ class GraphScene(QGraphicsScene):
         if self._drag_start:
             for n in self._drag_start:
                 self._update_edges_of(n)
+                self._ov_moved(n)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._wire is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -593,17 +833,19 @@ class GraphScene(QGraphicsScene):
             event.ignore()
 
     def tooltip_at(self, pos: QPointF) -> str:
+        port = self.port_near(pos)
+        if port is not None:
+            name = self.doc.display_name(port.node_id)
+            if port.is_output:
+                return f"output of {name}: drag from here to an input"
+            slot_name = port.node.slot_names[port.slot or 0]
+            fed = self.doc.input_of(port.node_id, port.slot or 0)
+            if fed is None:
+                return f"input '{slot_name}' of {name}: drag an output here"
+            return (f"input '{slot_name}' of {name}, fed by {self.doc.display_name(fed)}: "
+                    "drag to move or unplug the wire")
         for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
                                Qt.SortOrder.DescendingOrder, QTransform()):
-            if isinstance(item, PortItem):
-                node = self._nodes.get(item.node_id)
-                if node is None:
-                    continue
-                if item.is_output:
-                    return f"output of {self.doc.display_name(item.node_id)}: drag to an input"
-                name = node.slot_names[item.slot or 0]
-                return (f"input '{name}' of {self.doc.display_name(item.node_id)}: "
-                        "drag from an output to here")
             if isinstance(item, NodeItem):
                 return item.tooltip_text()
             if isinstance(item, EdgeItem):
@@ -640,7 +882,9 @@ class GraphScene(QGraphicsScene):
                     C.SetOutput(self.doc, n)))
             menu.addAction("Delete", self.delete_selected)
         else:
-            edge = next((i for i in self.items(pos) if isinstance(i, EdgeItem)), None)
+            edge = next((i for i in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                                               Qt.SortOrder.DescendingOrder, QTransform())
+                         if isinstance(i, EdgeItem)), None)
             if edge is None:
                 super().contextMenuEvent(event)
                 return

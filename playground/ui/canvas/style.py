@@ -132,6 +132,8 @@ class CanvasStyle:
         self.values_w = math.ceil(self.pad + self.port_r + self.key_w + 8 + self.num_w + self.pad)
         self.tag_h = math.ceil(fm.height() + 4)
         self._width_cache: dict[tuple[int, str], float] = {}
+        self.cache: dict[tuple, object] = {}
+        """Shared per-style values (node geometry by kind/symbol/label/slots, pens...)."""
 
     def text_width(self, text: str, which: str = "font") -> float:
         key = (id(getattr(self, which)), text)

@@ -18,12 +18,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
-from playground.ui.canvas.items import legend_size, paint_legend
+from playground.ui.canvas.items import SIMPLE_LOD, legend_size, paint_legend
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 
@@ -56,11 +57,26 @@ class GradLegend(QWidget):
         w, h = legend_size(view.graph_scene.style)
         self.resize(math.ceil(w) + 2, math.ceil(h) + 2)
 
+        self._pixmap: tuple[tuple[float, str, float, str], QPixmap] | None = None
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Drawn once per state into a pixmap: the legend sits over the canvas and repaints
+        # whenever the canvas under it does.
         scene = self._view.graph_scene
+        out = scene.output_id()
+        name = scene.doc.display_name(out) if out is not None and out in scene.doc else ""
+        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name)
+        if self._pixmap is None or self._pixmap[0] != key:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(self.size() * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            paint_legend(p, scene.style, QPointF(0.5, 0.5), key[0], key[1], name)
+            p.end()
+            self._pixmap = (key, pixmap)
         painter = QPainter(self)
-        paint_legend(painter, scene.style, QPointF(0.5, 0.5), scene.max_abs_grad,
-                     scene.grad_state())
+        painter.drawPixmap(0, 0, self._pixmap[1])
         painter.end()
 
 
@@ -110,6 +126,14 @@ class GraphView(QGraphicsView):
         current = self.zoom()
         if current > 0:
             self.scale(factor / current, factor / current)
+        self._zoom_changed()
+
+    def _zoom_changed(self) -> None:
+        # Below SIMPLE_LOD nodes are plain boxes: caching them in pixmaps costs more than
+        # painting them.
+        readable = self.zoom() >= SIMPLE_LOD
+        self.graph_scene.set_item_caching(readable)
+        self.graph_scene.set_overview(not readable)
 
     def zoom_in(self) -> None:
         self._zoom_by(1.25, anchor=False)
@@ -137,12 +161,14 @@ class GraphView(QGraphicsView):
             self.centerOn(0, 0)
             return
         rect = rect.adjusted(-30, -30, 30, 30)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > FIT_MAX_ZOOM:
-            self.set_zoom(FIT_MAX_ZOOM)
-        elif self.zoom() < MIN_ZOOM:
-            self.set_zoom(MIN_ZOOM)
-        self.centerOn(rect.center())
+        # Leave the strip under the legend free, so it hides no node.
+        vp = self.viewport().rect()
+        below = self.legend.height() + 16 if self.legend.isVisible() else 0
+        width, height = max(vp.width(), 1), max(vp.height() - below, 1)
+        zoom = min(width / rect.width(), height / rect.height())
+        self.set_zoom(min(max(zoom, MIN_ZOOM), FIT_MAX_ZOOM))
+        z = self.zoom()
+        self.centerOn(rect.center() + QPointF(0, below / 2 / z))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()

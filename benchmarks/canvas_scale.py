@@ -1,0 +1,145 @@
+"""How the canvas copes with a 10,000-node graph. Prints figures; not a timed test.
+
+    python benchmarks/canvas_scale.py [N_NODES]
+
+Measures: opening (load the file + forward/backward + build the scene + first paint), a
+Backward repaint, and dragging one node with real mouse events (each step: the move, the
+wires that follow it, and the repaint of the view) at 100% zoom and zoomed out to fit all.
+The goal: opening <= 3 s; a drag step well inside one 60 Hz frame (16.7 ms).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from playground.graph.document import GraphDocument
+
+
+def build(n_nodes: int) -> GraphDocument:
+    """Layers of 50 nodes: values on the left, then rows of + and * fed by the layer before."""
+    doc = GraphDocument()
+    width = 50
+    prev: list[str] = []
+    i = 0
+    col = 0
+    while i < n_nodes:
+        layer = []
+        for r in range(min(width, n_nodes - i)):
+            pos = (col * 200.0, r * 100.0)
+            if not prev:
+                nid = doc.add_node("value", label=f"x{r}", value=(r % 7) / 7 - 0.4, pos=pos)
+            else:
+                nid = doc.add_node("op", op="add" if r % 2 else "mul", pos=pos)
+                doc.connect(prev[r % len(prev)], nid, 0)
+                doc.connect(prev[(r + 1) % len(prev)], nid, 1)
+            layer.append(nid)
+            i += 1
+        prev = layer
+        col += 1
+    sinks = doc.sinks()
+    if len(sinks) > 1:
+        doc.set_output(sinks[0])
+    return doc
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    app = QApplication.instance() or QApplication([])
+    from playground.graph import io
+    from playground.graph.evaluate import evaluate
+    from playground.ui.canvas import GraphScene, GraphView
+
+    doc = build(n)
+    print(f"graph: {len(doc)} nodes, {len(doc.edges())} wires")
+    path = Path(tempfile.mkdtemp()) / "big.json"
+    io.save(doc, path)
+
+    t0 = time.perf_counter()
+    doc = io.load(path)
+    t_load = time.perf_counter() - t0
+    t = time.perf_counter()
+    evaluation = evaluate(doc, backward=True)
+    t_eval = time.perf_counter() - t
+    t = time.perf_counter()
+    scene = GraphScene(doc, QUndoStack())
+    t_scene = time.perf_counter() - t
+    t = time.perf_counter()
+    scene.set_evaluation(evaluation)
+    view = GraphView(scene)
+    view.resize(1280, 800)
+    view.fit_all()
+    view.show()
+    app.processEvents()  # the first paint
+    t_paint = time.perf_counter() - t
+    t_open = time.perf_counter() - t0
+    print(f"open: {t_open:.2f} s  (load {t_load:.2f}, evaluate+backward {t_eval:.2f}, "
+          f"scene {t_scene:.2f}, view+fit+first paint {t_paint:.2f})  goal <= 3 s")
+
+    def repaint_time(repeats: int = 5) -> float:
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            view.viewport().repaint()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    print(f"full repaint, fitted ({view.zoom():.3f}x): {repaint_time() * 1e3:.1f} ms")
+
+    def drag_steps(label: str) -> None:
+        node = doc.node_ids()[len(doc) // 2 + 25]
+        item = scene.node_item(node)
+        view.centerOn(item)
+        app.processEvents()
+        vp = view.viewport()
+        start = view.mapFromScene(item.mapToScene(QPointF(item.body.width() / 2, 8)))
+        QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+        app.processEvents()
+        times, worst = [], []
+        for k in range(1, 61):
+            t = time.perf_counter()
+            QTest.mouseMove(vp, start + QPoint(k * 2, k))
+            if k % 2:
+                app.processEvents()  # Qt repaints what changed, as in the running app
+                times.append(time.perf_counter() - t)
+            else:
+                vp.repaint()  # worst case: the whole viewport
+                worst.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           start + QPoint(120, 60))
+        app.processEvents()
+        t_release = time.perf_counter() - t
+        times.sort()
+        worst.sort()
+        print(f"drag one node, {label}: per step median {statistics.median(times) * 1e3:.1f} ms,"
+              f" p90 {times[int(len(times) * 0.9)] * 1e3:.1f} ms (move + wires + Qt's repaint);"
+              f" with a full-viewport repaint {statistics.median(worst) * 1e3:.1f} ms;"
+              f" release (undo step) {t_release * 1e3:.1f} ms; one frame = 16.7 ms")
+
+    view.reset_zoom()
+    print(f"full repaint at 100%: {repaint_time() * 1e3:.1f} ms")
+    drag_steps("100% zoom")
+    view.fit_all()
+    drag_steps(f"fitted {view.zoom():.3f}x")
+
+    t = time.perf_counter()
+    scene.set_evaluation(evaluate(doc), grads_stale=True)
+    view.viewport().repaint()
+    print(f"edit -> forward + stale repaint: {(time.perf_counter() - t) * 1e3:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
