@@ -1,0 +1,227 @@
+"""The teaching tools in the main window: ``install(window) -> Teaching``.
+
+Adds, without changing the window's own code beyond one call:
+- a **Learn** dock (objectName ``learn_dock``, hidden until used) with a lesson card and tabs:
+  Step through (``step_panel``), Gradient check (``gradient_check``), Wiggle (``wiggle``),
+  Accumulation bug (``accumulation_bug``), Expression (``expression_entry``);
+- a **Learn** menu (``menu_learn``) before Help, with the actions ``step_forward`` (F6),
+  ``step_backward`` (F7), ``step_play`` (F8), ``step_reset``, ``topo_order`` (checkable),
+  ``show_check``, ``show_wiggle``, ``show_bug``, ``show_expression``, ``show_learn``;
+- **Help ▸ Lessons** (QMenu ``lessons``, actions ``lesson_<key>``);
+- Step Backward and Step Forward on the toolbar.
+The actions are registered in ``window.actions_by_name`` so ``window.action(name)`` finds them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter, QTabWidget
+
+from playground.graph.document import GraphDocument
+from playground.teach import LESSONS, lesson
+from playground.ui.teaching.bug_panel import BugPanel
+from playground.ui.teaching.check_panel import GradientCheckPanel
+from playground.ui.teaching.coordinator import Teaching
+from playground.ui.teaching.expression_panel import ExpressionPanel, ReplaceGraph
+from playground.ui.teaching.lesson_card import LessonCard
+from playground.ui.teaching.overlay import CanvasOverlay
+from playground.ui.teaching.steps_panel import StepPanel
+from playground.ui.teaching.wiggle_panel import WigglePanel
+
+__all__ = ["CanvasOverlay", "ReplaceGraph", "Teaching", "TeachingUI", "install"]
+
+TABS = (
+    ("steps", "Step through"),
+    ("check", "Gradient check"),
+    ("wiggle", "Wiggle"),
+    ("bug", "Accumulation bug"),
+    ("expression", "Expression"),
+)
+
+
+class TeachingUI(Teaching):
+    """``Teaching`` plus its dock, panels, actions and menus."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.panels = {
+            "steps": StepPanel(self),
+            "check": GradientCheckPanel(self),
+            "wiggle": WigglePanel(self),
+            "bug": BugPanel(self),
+            "expression": ExpressionPanel(self),
+        }
+        self.card = LessonCard()
+        self.card.next_requested.connect(self.open_lesson)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("learn_tabs")
+        self.tabs.setDocumentMode(True)
+        for key, title in TABS:
+            self.tabs.addTab(self.panels[key], title)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.card)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.dock = QDockWidget("Learn", window)
+        self.dock.setObjectName("learn_dock")
+        self.dock.setAccessibleName("Learn panel")
+        self.dock.setWidget(self.splitter)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._build_actions()
+        self._build_menus()
+        window.doc.subscribe(self._on_doc_event)
+        window.controller.evaluated.connect(self._after_evaluation)
+
+    # --- panels ---------------------------------------------------------------------------
+
+    @property
+    def steps(self) -> StepPanel:
+        return self.panels["steps"]  # type: ignore[return-value]
+
+    def show_tab(self, key: str) -> None:
+        if self.dock.isHidden():
+            self.dock.show()
+            self.window.resizeDocks([self.dock], [250], Qt.Orientation.Vertical)
+        self.dock.raise_()
+        self.tabs.setCurrentWidget(self.panels[key])
+
+    def _on_doc_event(self, event) -> None:
+        if event.kind == "reset" or event.attr not in ("pos", "label"):
+            self._graph_dirty = True
+
+    def _after_evaluation(self, _ev, _stale) -> None:
+        if getattr(self, "_graph_dirty", True):
+            self._graph_dirty = False
+            self.panels["wiggle"].graph_changed()  # type: ignore[attr-defined]
+            self.panels["check"].graph_changed()  # type: ignore[attr-defined]
+
+    # --- lessons --------------------------------------------------------------------------
+
+    def open_lesson(self, key: str) -> bool:
+        item = lesson(key)
+        w = self.window
+        if item.example:
+            if not w.files.open_example(item.example):
+                return False
+        else:
+            if not w.files.maybe_save():
+                return False
+            doc: GraphDocument = item.document()
+            w.files.install(doc, None, f"{item.title} (lesson)")
+        w.controller.backward()
+        self.card.show_lesson(item)
+        focus = next((n for n in w.doc.node_ids() if w.doc.label(n) == item.focus), None)
+        if focus is not None:
+            w.scene.select_nodes([focus])
+        if item.tab == "expression":
+            self.panels["expression"].set_text(item.expression)  # type: ignore[attr-defined]
+        self.show_tab(item.tab)
+        if item.tab == "check" and focus is not None:
+            check = self.panels["check"]
+            check.set_h(1e-3)  # type: ignore[attr-defined]
+            check.select_leaf(focus)  # type: ignore[attr-defined]
+        if item.tab == "wiggle" and focus is not None:
+            self.panels["wiggle"].set_leaf(focus)  # type: ignore[attr-defined]
+        w.show_status(f"Lesson: {item.title}")
+        return True
+
+    # --- actions and menus ----------------------------------------------------------------
+
+    def _action(self, name: str, text: str, slot, *, shortcut: str | None = None,
+                tip: str = "", checkable: bool = False) -> QAction:
+        w = self.window
+        action = QAction(text, w)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        w.addAction(action)
+        w.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        s = self.steps
+        self.actions = {
+            "step_forward": a("step_forward", "Step &Forward", s.step_forward, shortcut="F6",
+                              tip="Compute one node's data, inputs first, with the numbers"),
+            "step_backward": a("step_backward", "Step &Backward", s.step_backward,
+                               shortcut="F7",
+                               tip="Find one node's grad by the chain rule, output first"),
+            "step_play": a("step_play", "&Play", s.play_pause, shortcut="F8",
+                           tip="Step on automatically (again to pause)"),
+            "step_reset": a("step_reset", "&Reset Steps", s.reset, shortcut="Shift+F7",
+                            tip="Stop stepping and show all numbers again"),
+            "topo_order": a("topo_order", "&Topological Order", self.set_topo,
+                            shortcut="Ctrl+T", checkable=True,
+                            tip="Number the nodes in the order forward visits them"),
+            "show_check": a("show_check", "&Gradient Check", lambda: self.show_tab("check"),
+                            tip="Compare every grad with finite differences"),
+            "show_wiggle": a("show_wiggle", "&Wiggle a Value", lambda: self.show_tab("wiggle"),
+                             tip="Nudge a value and compare the output's move with grad · dx"),
+            "show_bug": a("show_bug", "Accumulation &Bug", lambda: self.show_tab("bug"),
+                          tip="See what goes wrong when backward assigns instead of adds"),
+            "show_expression": a("show_expression", "&Expression…",
+                                 lambda: self.show_tab("expression"), shortcut="Ctrl+E",
+                                 tip="Type an expression like L = (a*b + c) * f to build it"),
+        }
+        s.bind(self.actions)
+        toggle = self.dock.toggleViewAction()
+        toggle.setObjectName("show_learn")
+        toggle.setText("Show &Learn Panel")
+        toggle.setToolTip("Show or hide the Learn panel")
+        self.window.actions_by_name["show_learn"] = toggle
+        self.actions["show_learn"] = toggle
+
+    def _build_menus(self) -> None:
+        w = self.window
+        bar = w.menuBar()
+        help_menu = w.findChild(QMenu, "menu_help")
+        learn = QMenu("&Learn", w)
+        learn.setObjectName("menu_learn")
+        for name in ("step_forward", "step_backward", "step_play", "step_reset", None,
+                     "topo_order", None, "show_check", "show_wiggle", "show_bug",
+                     "show_expression", None, "show_learn"):
+            learn.addSeparator() if name is None else learn.addAction(self.actions[name])
+        self.lessons_menu = QMenu("&Lessons", w)
+        self.lessons_menu.setObjectName("lessons")
+        for item in LESSONS:
+            action = self.lessons_menu.addAction(item.title)
+            action.setObjectName(f"lesson_{item.key}")
+            action.setStatusTip(item.card.split(". ")[0])
+            action.triggered.connect(lambda _c=False, k=item.key: self.open_lesson(k))
+        learn.addSeparator()
+        learn.addMenu(self.lessons_menu)
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), learn)
+            first = help_menu.actions()[0] if help_menu.actions() else None
+            help_menu.insertMenu(first, self.lessons_menu)
+            help_menu.insertSeparator(first)
+        else:
+            bar.addMenu(learn)
+        self.learn_menu = learn
+        toolbar = getattr(w, "toolbar", None)
+        if toolbar is not None:
+            toolbar.addSeparator()
+            for name in ("step_backward", "step_forward"):
+                toolbar.addAction(self.actions[name])
+                button = toolbar.widgetForAction(self.actions[name])
+                if button is not None:
+                    button.setObjectName(f"toolbutton_{name}")
+
+
+def install(window: Any) -> TeachingUI:
+    """Add the teaching tools to ``window`` (a ``MainWindow``)."""
+    return TeachingUI(window)

@@ -1,0 +1,160 @@
+"""The Accumulation bug tab: backward with '=' instead of '+=', side by side with the real one.
+
+Switched on, the canvas shows the grads the buggy backward computes; the nodes whose grad came
+out wrong glow red with the right number under them, and the table says why for each node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.graph.evaluate import evaluate
+from playground.teach import BugReport, TeachError, accumulation_bug
+from playground.teach.text import num
+from playground.ui.teaching.common import bad_colour, bad_fill, esc, mono, muted_colour
+from playground.ui.teaching.overlay import WRONG
+
+CODE = (
+    "<span style='font-family:\"{mono}\"'>"
+    "right:&nbsp; child.grad <b>+=</b> local * out.grad<br>"
+    "bug:&nbsp;&nbsp;&nbsp; child.grad <b>&nbsp;=</b> local * out.grad</span>"
+)
+COLUMNS = ("node", "with += (right)", "with = (bug)", "why")
+
+
+class BugPanel(QWidget):
+    def __init__(self, teaching, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accumulation_bug")
+        self.teaching = teaching
+        self.report: BugReport | None = None
+        self.switch = QCheckBox("Run backward with the bug: assign instead of accumulate", self)
+        self.switch.setObjectName("bug_switch")
+        self.switch.setToolTip("Show the grads a backward that writes '=' instead of '+=' "
+                               "would compute")
+        self.switch.toggled.connect(self._toggled)
+        code = QLabel(CODE.format(mono=mono().family()), self)
+        code.setTextFormat(Qt.TextFormat.RichText)
+        self.open_a = QPushButton("Open b = a + a", self)
+        self.open_a.setObjectName("bug_open_a_plus_a")
+        self.open_a.clicked.connect(lambda: self.open_example("a_plus_a"))
+        self.open_shared = QPushButton("Open d = a*b; e = a + b; f = d*e", self)
+        self.open_shared.setObjectName("bug_open_shared")
+        self.open_shared.clicked.connect(lambda: self.open_example("shared_nodes"))
+        top = QHBoxLayout()
+        top.addWidget(self.switch)
+        top.addSpacing(16)
+        top.addWidget(code)
+        top.addStretch(1)
+        top.addWidget(self.open_a)
+        top.addWidget(self.open_shared)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("bug_summary")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setObjectName("bug_table")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self._idle()
+
+    @property
+    def on(self) -> bool:
+        return self.switch.isChecked()
+
+    def set_on(self, on: bool) -> None:
+        self.switch.setChecked(on)
+
+    def open_example(self, name: str) -> None:
+        if self.teaching.window.files.open_example(name):
+            self.teaching.controller.backward()  # the bug, if on, runs again on its own
+
+    # --- state ---------------------------------------------------------------------------
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.show_bug()
+        else:
+            self.teaching.restore(self)
+            self._idle()
+
+    def interrupted(self) -> None:
+        """The graph changed: run the bug again on the new graph (if it is still on)."""
+        if self.on:
+            QTimer.singleShot(0, self._rerun)
+
+    def _rerun(self) -> None:
+        if self.on and self.teaching.owner is None:
+            self.show_bug()
+
+    def show_bug(self) -> bool:
+        self.teaching.controller.flush()
+        doc = self.teaching.doc
+        try:
+            report = accumulation_bug(doc)
+        except TeachError as exc:
+            self.report = None
+            self.table.setRowCount(0)
+            self.summary.setText(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
+            return False
+        self.report = report
+        full = evaluate(doc, backward=True)
+        buggy = {r.node: r.buggy for r in report.rows}
+        results = {n: replace(r, grad=buggy.get(n)) for n, r in full.results.items()}
+        self.teaching.show_evaluation(replace(full, results=results, contributions={}), self)
+        wrong = report.wrong
+        self.teaching.overlay.set_marks(
+            [r.node for r in wrong], WRONG, {r.node: f"should be {num(r.correct)}" for r in wrong}
+        )
+        colour = bad_colour(self) if wrong else muted_colour(self)
+        self.summary.setText(
+            f"<b style='color:{colour}'>{esc(report.summary())}</b> The canvas shows the "
+            "grads with the bug; a red node got a wrong one.")
+        self._fill(report)
+        return True
+
+    def _fill(self, report: BugReport) -> None:
+        t = self.table
+        t.setRowCount(len(report.rows))
+        for i, r in enumerate(report.rows):
+            cells = [r.name, num(r.correct), num(r.buggy) + ("  ✗" if r.wrong else ""), r.why]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j in (1, 2):
+                    item.setFont(mono())
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if r.wrong:
+                    item.setBackground(bad_fill(self))
+                t.setItem(i, j, item)
+        t.resizeRowsToContents()
+
+    def _idle(self) -> None:
+        self.table.setRowCount(0)
+        self.summary.setText(
+            "A node used twice (b = a + a) gets one gradient from each use, and they must add "
+            "up. Switch the bug on to see which grads come out wrong when backward assigns "
+            "instead.")

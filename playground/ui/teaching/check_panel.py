@@ -1,0 +1,227 @@
+"""The Gradient check tab: backward's grad of every leaf next to two finite differences.
+
+The forward difference ``(f(x+h) - f(x)) / h`` is the lecture's; the central one
+``(f(x+h) - f(x-h)) / 2h`` is what a careful check uses. h is editable, and for the selected
+leaf a second table tries many h: too large measures a chord, too small loses the digits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.teach import GradCheckReport, TeachError, gradient_check, h_sweep
+from playground.teach.numeric import RTOL
+from playground.teach.text import num, precise
+from playground.ui.teaching.common import (
+    bad_colour,
+    bad_fill,
+    esc,
+    good_colour,
+    good_fill,
+    mono,
+)
+
+COLUMNS = ("leaf", "data", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x−h)) / 2h",
+           "agree?")
+SWEEP_COLUMNS = ("h", "(f(x+h) − f(x)) / h", "off by", "central", "off by")
+MARKS = {"✓": "✓ both", "~": "~ central only", "✗": "✗ neither"}
+MAX_WORK = 2_000_000
+"""Re-check on every edit only while leaves × nodes stays below this (big graphs: press Check)."""
+
+
+class GradientCheckPanel(QWidget):
+    def __init__(self, teaching, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradient_check")
+        self.teaching = teaching
+        self.report: GradCheckReport | None = None
+
+        self.h_edit = QLineEdit("0.001", self)
+        self.h_edit.setObjectName("check_h")
+        self.h_edit.setAccessibleName("Step h")
+        self.h_edit.setToolTip("The nudge h of the finite differences, e.g. 0.001, 1e-8, 0.1")
+        validator = QDoubleValidator(0.0, 1e6, 20, self.h_edit)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.h_edit.setValidator(validator)
+        self.h_edit.setFixedWidth(110)
+        self.h_edit.returnPressed.connect(self.run)
+        h_label = QLabel("h =", self)
+        h_label.setBuddy(self.h_edit)
+        self.run_button = QPushButton("Check", self)
+        self.run_button.setObjectName("check_run")
+        self.run_button.clicked.connect(self.run)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("check_summary")
+        self.summary.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(h_label)
+        top.addWidget(self.h_edit)
+        top.addWidget(self.run_button)
+        top.addWidget(self.summary, 1)
+
+        self.table = _table(self, "check_table", COLUMNS)
+        self.table.itemSelectionChanged.connect(self._sweep_selected)
+        self.sweep_title = QLabel(self)
+        self.sweep_title.setObjectName("check_sweep_title")
+        self.sweep_title.setWordWrap(True)
+        self.sweep = _table(self, "check_sweep", SWEEP_COLUMNS)
+        right = QVBoxLayout()
+        right.addWidget(self.sweep_title)
+        right.addWidget(self.sweep, 1)
+        tables = QHBoxLayout()
+        tables.addWidget(self.table, 3)
+        tables.addLayout(right, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addLayout(tables, 1)
+
+    # --- running -------------------------------------------------------------------------
+
+    def h(self) -> float | None:
+        try:
+            h = float(self.h_edit.text().replace(",", "."))
+        except ValueError:
+            return None
+        return h if h > 0 else None
+
+    def set_h(self, h: float) -> None:
+        self.h_edit.setText(f"{h:g}")
+        self.run()
+
+    def run(self) -> bool:
+        h = self.h()
+        if h is None:
+            self._say(f"<span style='color:{bad_colour(self)}'>h must be a positive number, "
+                      "like 0.001 or 1e-8</span>")
+            return False
+        self.teaching.controller.flush()
+        try:
+            report = gradient_check(self.teaching.doc, h)
+        except TeachError as exc:
+            self.report = None
+            self.table.setRowCount(0)
+            self.sweep.setRowCount(0)
+            self.sweep_title.setText("")
+            self._say(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
+            return False
+        keep = self.selected_leaf()
+        self.report = report
+        self._fill(report)
+        self._say(esc(report.summary()).replace(
+            "agree", f"<b style='color:{good_colour(self)}'>agree</b>", 1).replace(
+            "miss", f"<b style='color:{bad_colour(self)}'>miss</b>", 1))
+        rows = [r.node for r in report.rows]
+        self.select_leaf(keep if keep in rows else (rows[0] if rows else None))
+        return True
+
+    def graph_changed(self) -> None:
+        """Re-check after an edit (when the tab is on screen and the graph is small)."""
+        doc = self.teaching.doc
+        if not self.isVisible() or len(doc) == 0:
+            return
+        leaves = sum(1 for n in doc.node_ids() if doc.kind(n) == "value")
+        if leaves * len(doc) <= MAX_WORK:
+            self.run()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.graph_changed()
+
+    # --- tables --------------------------------------------------------------------------
+
+    def _fill(self, report: GradCheckReport) -> None:
+        t = self.table
+        t.setRowCount(len(report.rows))
+        t.horizontalHeaderItem(2).setText(f"d{report.out_name}/dx (backward)")
+        for i, r in enumerate(report.rows):
+            cells = [r.name, num(r.data), precise(r.analytic), precise(r.forward),
+                     precise(r.central), MARKS[r.mark]]
+            for j, text in enumerate(cells):
+                item = _item(text, mono_font=j in (1, 2, 3, 4))
+                if j == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, r.node)
+                ok = {3: r.forward_ok, 4: r.central_ok, 5: r.mark == "✓"}.get(j)
+                if ok is not None:
+                    item.setBackground(good_fill(self) if ok else bad_fill(self))
+                t.setItem(i, j, item)
+        t.resizeColumnsToContents()
+
+    def selected_leaf(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def select_leaf(self, node: str | None) -> None:
+        for i in range(self.table.rowCount()):
+            if self.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == node:
+                self.table.selectRow(i)
+                return
+        self._sweep_selected()
+
+    def _sweep_selected(self) -> None:
+        node = self.selected_leaf()
+        if node is None or self.report is None:
+            self.sweep.setRowCount(0)
+            self.sweep_title.setText("Select a leaf to see how the choice of h matters.")
+            return
+        try:
+            rows = h_sweep(self.teaching.doc, node)
+        except TeachError as exc:
+            self.sweep_title.setText(str(exc))
+            return
+        r = self.report.row(node)
+        self.sweep_title.setText(
+            f"<b>How h matters for {esc(r.name)}</b> (backward: {precise(r.analytic)}). "
+            "Large h: the slope of a chord. Tiny h: rounding eats the digits.")
+        s = self.sweep
+        s.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            cells = [f"{row.h:g}", precise(row.forward), f"{row.forward_error:.1e}",
+                     precise(row.central), f"{row.central_error:.1e}"]
+            for j, text in enumerate(cells):
+                item = _item(text, mono_font=True)
+                if j in (1, 2):
+                    item.setBackground(good_fill(self) if row.forward_ok else bad_fill(self))
+                s.setItem(i, j, item)
+        s.resizeColumnsToContents()
+
+    def _say(self, html: str) -> None:
+        self.summary.setText(f"{html} <span>(agree = within {RTOL:.1%})</span>")
+
+
+def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> QTableWidget:
+    t = QTableWidget(0, len(columns), parent)
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(list(columns))
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _item(text: str, mono_font: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if mono_font:
+        item.setFont(mono())
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item

@@ -1,0 +1,87 @@
+"""``Teaching``: the teaching tools in the main window (one per window).
+
+It owns the canvas overlay and the Learn dock, and decides what the canvas shows: the
+controller's evaluation, or, while a tool runs, that tool's own (a step-through shows only the
+grads found so far; the bug switch shows the wrong grads; a wiggle shows the nudged values).
+Only one tool shows its evaluation at a time. Any real change (an edit, Forward, Backward)
+ends it: the tool is told ``interrupted()`` and the controller's evaluation comes back.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject
+
+from playground.graph.evaluate import Evaluation
+from playground.ui.teaching.overlay import CanvasOverlay
+
+
+class Tool(Protocol):
+    def interrupted(self) -> None: ...
+
+
+class Teaching(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.doc = window.doc
+        self.scene = window.scene
+        self.controller = window.controller
+        self.overlay = CanvasOverlay(window.scene)
+        self.owner: Tool | None = None
+        self.topo_on = False
+        self._showing = False
+        window.controller.evaluated.connect(self._on_evaluated)
+
+    # --- what the canvas shows ----------------------------------------------------------
+
+    def show_evaluation(self, evaluation: Evaluation, owner: Tool) -> None:
+        """Let ``owner`` show its own numbers on the canvas (ends any other tool's)."""
+        if self.owner is not None and self.owner is not owner:
+            previous, self.owner = self.owner, None
+            previous.interrupted()
+            self.overlay.clear()
+        self.owner = owner
+        self._showing = True
+        try:
+            self.scene.set_evaluation(evaluation, False)
+        finally:
+            self._showing = False
+
+    def restore(self, owner: Tool | None = None) -> None:
+        """Back to the controller's numbers (only if ``owner`` still has the canvas)."""
+        if owner is not None and self.owner is not owner:
+            return
+        self.owner = None
+        self.overlay.clear()
+        c = self.controller
+        self.scene.set_evaluation(c.evaluation, c.grads_stale)
+        self.refresh_topo()
+
+    def _on_evaluated(self, _evaluation: Any, _stale: bool) -> None:
+        if self.owner is not None:
+            owner, self.owner = self.owner, None
+            self.overlay.clear()
+            owner.interrupted()
+        self.refresh_topo()
+
+    # --- topological order ----------------------------------------------------------------
+
+    def set_topo(self, on: bool) -> None:
+        self.topo_on = bool(on)
+        self.refresh_topo()
+        ev = self.controller.evaluation
+        n = len(ev.order) if ev is not None else 0
+        if on and n:
+            self.window.show_status(
+                f"Topological order: 1 to {n}. Every node comes after its inputs; forward "
+                f"runs 1 → {n}, backward {n} → 1."
+            )
+
+    def refresh_topo(self) -> None:
+        ev = self.controller.evaluation
+        if not self.topo_on or ev is None:
+            self.overlay.set_badges({})
+            return
+        self.overlay.set_badges({n: str(i + 1) for i, n in enumerate(ev.order)})

@@ -1,0 +1,135 @@
+"""The Expression tab: type ``a = 2.0`` lines and ``L = (a*b + c) * f``, press Build.
+
+Build replaces the graph on the canvas in one undoable step (``ReplaceGraph``); a mistake is
+shown with its line and column, and the cursor jumps there. The parser is
+``playground.graph.expr`` (Python syntax read with ``ast``, never evaluated).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor, QTextFormat, QUndoCommand
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.graph.document import GraphDocument
+from playground.graph.expr import ExprError, parse
+from playground.teach.lessons import LECTURE_TEXT
+from playground.teach.text import num
+from playground.ui.teaching.common import bad_colour, esc, mono, muted_colour
+
+HELP = ("One assignment per line: numbers make values, expressions make ops "
+        "(+ − * / ** and .tanh() .exp() .log() .relu() .sigmoid()). The last line is the output.")
+
+
+class ReplaceGraph(QUndoCommand):
+    """Swap the whole document for another (undo puts the old one back exactly)."""
+
+    def __init__(self, doc: GraphDocument, new: GraphDocument, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self._old = doc.to_data()
+        self._new = new.to_data()
+
+    def redo(self) -> None:
+        self.doc.replace_with(GraphDocument.from_data(self._new))
+
+    def undo(self) -> None:
+        self.doc.replace_with(GraphDocument.from_data(self._old))
+
+
+class ExpressionPanel(QWidget):
+    def __init__(self, teaching, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("expression_entry")
+        self.teaching = teaching
+        self.edit = QPlainTextEdit(self)
+        self.edit.setObjectName("expression_text")
+        self.edit.setAccessibleName("Expression")
+        self.edit.setFont(mono())
+        self.edit.setPlainText(LECTURE_TEXT.strip())
+        self.edit.setTabChangesFocus(True)
+        self.edit.textChanged.connect(self._clear_error)
+        self.build_button = QPushButton("Build graph", self)
+        self.build_button.setObjectName("expression_build")
+        self.build_button.setToolTip("Replace the graph with this expression (Ctrl+Enter); "
+                                     "Undo brings the old graph back")
+        self.build_button.clicked.connect(self.build)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.edit)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.build)
+        self.message = QLabel(self)
+        self.message.setObjectName("expression_error")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        hint = QLabel(HELP, self)
+        hint.setWordWrap(True)
+        hint.setStyleSheet(f"color: {muted_colour(self)}")
+        side = QVBoxLayout()
+        side.addWidget(self.build_button)
+        side.addWidget(hint)
+        side.addWidget(self.message, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.edit, 3)
+        layout.addLayout(side, 2)
+
+    def set_text(self, text: str) -> None:
+        self.edit.setPlainText(text.strip())
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def build(self) -> bool:
+        """Parse the text and replace the graph (one undo step). False on a mistake."""
+        text = self.text()
+        try:
+            doc = parse(text)
+        except ExprError as exc:
+            self.show_error(exc)
+            return False
+        window = self.teaching.window
+        out = doc.output_node()
+        first = text.strip().splitlines()[-1].strip() if text.strip() else ""
+        window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
+        window.controller.reset()  # the old grads belong to the old graph
+        window.view.fit_all()
+        ev = window.controller.evaluation
+        value = ev.results[out].data if ev is not None and out in ev.results else None
+        name = doc.label(out) or out
+        done = f"Built {len(doc)} nodes: {name} = {num(value)}. Press Backward (Ctrl+B) for grads."
+        self.message.setText(esc(done))
+        window.show_status(done)
+        return True
+
+    def show_error(self, exc: ExprError) -> None:
+        self.message.setText(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
+        if not exc.line:
+            return
+        block = self.edit.document().findBlockByNumber(exc.line - 1)
+        if not block.isValid():
+            return
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor,
+                            max(0, min(exc.column - 1, block.length() - 1)))
+        self.edit.setTextCursor(cursor)
+        mark = QTextEdit.ExtraSelection()
+        mark.cursor = QTextCursor(block)
+        colour = QColor(bad_colour(self))
+        colour.setAlpha(50)
+        mark.format.setBackground(colour)
+        mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        self.edit.setExtraSelections([mark])
+        self.edit.setFocus()
+
+    def _clear_error(self) -> None:
+        if self.edit.extraSelections():
+            self.edit.setExtraSelections([])

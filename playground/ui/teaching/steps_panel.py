@@ -1,0 +1,260 @@
+"""The Step-through tab: Step Backward / Step Forward one node at a time, with the chain rule
+written out in real numbers, play/pause at a chosen speed, and reset.
+
+While stepping, the canvas shows only what has been computed so far (grads appear node by
+node, output first; in forward, data appear inputs first), the current node glows, and the
+wires its numbers flow along carry the number that flows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.graph.evaluate import evaluate
+from playground.teach import Step, TeachError, backward_steps, forward_steps
+from playground.teach.text import num
+from playground.ui.teaching.common import esc, mono, muted_colour
+from playground.ui.teaching.overlay import STEP
+
+SOURCE = STEP.lighter(135)
+
+INTRO = (
+    "<p><b>Step Backward</b> (F7) walks the graph from the output back to the inputs, one node "
+    "at a time, in reversed topological order, and shows how the chain rule gives each grad: "
+    "the grad flowing back into a node, times the local derivative of the op it feeds.</p>"
+    "<p><b>Step Forward</b> (F6) computes the data, inputs first. <b>Play</b> (F8) steps on "
+    "its own.</p>"
+)
+SPEEDS = (4.0, 3.0, 2.0, 1.5, 1.0, 0.75, 0.5, 0.3, 0.15)
+"""Seconds per step, slow to fast."""
+
+
+class StepPanel(QWidget):
+    def __init__(self, teaching, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("step_panel")
+        self.teaching = teaching
+        self.mode: str | None = None
+        self.steps: list[Step] = []
+        self.index = -1
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+
+        self.title = QLabel(self)
+        self.title.setObjectName("step_title")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.text = QTextBrowser(self)
+        self.text.setObjectName("step_text")
+        self.text.setAccessibleName("Step explanation")
+        self.text.setOpenLinks(False)
+
+        self.buttons: dict[str, QToolButton] = {}
+        row = QHBoxLayout()
+        for name in ("step_forward", "step_backward", "step_play", "step_reset"):
+            button = QToolButton(self)
+            button.setObjectName(f"button_{name}")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.buttons[name] = button
+            row.addWidget(button)
+        row.addSpacing(12)
+        speed_label = QLabel("Speed", self)
+        self.speed = QSlider(Qt.Orientation.Horizontal, self)
+        self.speed.setObjectName("step_speed")
+        self.speed.setAccessibleName("Play speed")
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setValue(SPEEDS.index(1.0))
+        self.speed.setFixedWidth(120)
+        self.speed_value = QLabel(self)
+        self.speed_value.setObjectName("step_speed_value")
+        self.speed.valueChanged.connect(self._speed_changed)
+        speed_label.setBuddy(self.speed)
+        row.addWidget(speed_label)
+        row.addWidget(self.speed)
+        row.addWidget(self.speed_value)
+        row.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(row)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text, 1)
+        self._speed_changed(self.speed.value())
+        self._show_intro()
+
+    def bind(self, actions: dict) -> None:
+        """Use the window's actions for the buttons (same text, shortcut, enabled state)."""
+        for name, button in self.buttons.items():
+            button.setDefaultAction(actions[name])
+
+    # --- commands ------------------------------------------------------------------------
+
+    def step_backward(self) -> bool:
+        return self._step("backward")
+
+    def step_forward(self) -> bool:
+        return self._step("forward")
+
+    def play_pause(self) -> None:
+        if self.timer.isActive():
+            self.pause()
+            return
+        at_end = self.mode is None or self.index >= len(self.steps) - 1
+        if at_end and not self._start(self.mode or "backward"):
+            return
+        self.timer.start()
+        self._update_play()
+
+    def pause(self) -> None:
+        self.timer.stop()
+        self._update_play()
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def reset(self) -> None:
+        self.timer.stop()
+        self.mode, self.steps, self.index = None, [], -1
+        self.teaching.restore(self)
+        self._show_intro()
+        self._update_play()
+
+    def interrupted(self) -> None:
+        """The graph or its numbers changed: the steps no longer hold."""
+        self.timer.stop()
+        was = self.mode
+        self.mode, self.steps, self.index = None, [], -1
+        self._show_intro()
+        if was:
+            self.title.setText("The graph changed: stepping starts over.")
+        self._update_play()
+
+    # --- stepping ------------------------------------------------------------------------
+
+    def _step(self, mode: str) -> bool:
+        self.teaching.show_tab("steps")
+        if self.mode != mode:
+            return self._start(mode)
+        if self.index >= len(self.steps) - 1:
+            self.timer.stop()
+            self._update_play()
+            self.teaching.window.show_status(
+                "That was the last step: press Reset, or step the other way")
+            return False
+        self.index += 1
+        self._show()
+        return True
+
+    def _start(self, mode: str) -> bool:
+        doc = self.teaching.doc
+        self.teaching.controller.flush()
+        try:
+            self.steps = backward_steps(doc) if mode == "backward" else forward_steps(doc)
+        except TeachError as exc:
+            self.timer.stop()
+            self.mode, self.steps, self.index = None, [], -1
+            self.title.setText(f"Cannot step {mode}: {exc}")
+            self.teaching.window.show_status(f"Cannot step {mode}: {exc}")
+            self._update_play()
+            return False
+        if not self.steps:
+            return False
+        self.mode, self.index = mode, 0
+        self._show()
+        return True
+
+    def _tick(self) -> None:
+        if self.mode is None or self.index >= len(self.steps) - 1:
+            self.pause()
+            return
+        self.index += 1
+        self._show()
+        if self.index >= len(self.steps) - 1:
+            self.pause()
+
+    def _show(self) -> None:
+        step = self.steps[self.index]
+        doc = self.teaching.doc
+        visited = {s.node for s in self.steps[: self.index + 1]}
+        if self.mode == "backward":
+            full = evaluate(doc, backward=True)
+            results = {n: replace(r, grad=r.grad if n in visited else None)
+                       for n, r in full.results.items()}
+            contributions = {k: v for k, v in full.contributions.items() if k[0] in visited}
+            shown = replace(full, results=results, contributions=contributions)
+            labels = {k: f"← {v}" for k, v in step.edge_values.items()}
+        else:
+            full = evaluate(doc, backward=False)
+            results = {n: replace(r, data=r.data if n in visited else None)
+                       for n, r in full.results.items()}
+            shown = replace(full, results=results)
+            labels = {k: f"{num(full.results[k[0]].data)} →" for k in step.edges}
+        self.teaching.show_evaluation(shown, self)
+        overlay = self.teaching.overlay
+        # Where the numbers come from: the consumers (backward) or the inputs (forward).
+        overlay.set_marks({e[1] if self.mode == "backward" else e[0] for e in step.edges},
+                          SOURCE)
+        overlay.set_highlight([step.node], step.edges, labels)
+        self.title.setText(step.title)
+        self.text.setHtml(self._html(step))
+        self._update_play()
+
+    def _html(self, step: Step) -> str:
+        muted = muted_colour(self)
+        family = mono().family()
+        lines = list(step.lines)
+        parts = [f"<div style='font-family:\"{family}\"; font-size:14pt; font-weight:600'>"
+                 f"{esc(lines[0])}</div>"]
+        for line in lines[1:]:
+            if line.startswith("    "):
+                parts.append(f"<div style='margin-left:36px; color:{muted}'>"
+                             f"{esc(line.strip())}</div>")
+            elif line.startswith("  "):
+                parts.append(f"<div style='margin-left:18px; font-family:\"{family}\"'>"
+                             f"{esc(line.strip())}</div>")
+            else:
+                parts.append(f"<p style='margin:6px 0'>{esc(line)}</p>")
+        last = self.index >= len(self.steps) - 1
+        if last and self.mode == "backward":
+            nxt = ("Done: every grad is filled in. Backward (Ctrl+B) does all these steps at "
+                   "once.")
+        elif last:
+            nxt = "Done: every node's data is computed. Now try Step Backward (F7)."
+        else:
+            key = "F7" if self.mode == "backward" else "F6"
+            following = self.steps[self.index + 1]
+            nxt = (f"Next: {esc(self.teaching_name(following.node))} "
+                   f"(press Step {self.mode.capitalize()}, {key})")
+        parts.append(f"<p style='color:{muted}; margin-top:8px'>{nxt}</p>")
+        return "".join(parts)
+
+    def teaching_name(self, node: str) -> str:
+        doc = self.teaching.doc
+        return (doc.label(node) or node) if node in doc else node
+
+    def _show_intro(self) -> None:
+        self.title.setText("Step through the chain rule")
+        self.text.setHtml(INTRO)
+
+    def _speed_changed(self, value: int) -> None:
+        seconds = SPEEDS[value]
+        self.timer.setInterval(round(seconds * 1000))
+        self.speed_value.setText(f"{seconds:g} s per step")
+
+    def _update_play(self) -> None:
+        action = self.buttons["step_play"].defaultAction()
+        if action is not None:
+            action.setText("Pause" if self.timer.isActive() else "Play")
