@@ -25,6 +25,7 @@ from playground.ui.controller import EvaluationController
 from playground.ui.file_actions import FileActions
 from playground.ui.inspector import Inspector
 from playground.ui.palette import VALUE_PAYLOAD, Palette
+from playground.ui.teaching import install as install_teaching
 
 APP_NAME = "Backprop Playground"
 STATUS_TIMEOUT_MS = 10_000
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect()
+        self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)
         self.files.update_title()
         self.resize(default_size(self))
         self.restore_settings()

@@ -66,7 +66,7 @@ def test_actions_have_names_shortcuts_and_tooltips(window):
                  "select_all", "forward", "backward", "zero_grad", "auto_layout", "fit"):
         assert not window.action(name).shortcut().isEmpty(), name
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Graph", "Help"]
+    assert menus == ["File", "Edit", "View", "Graph", "Learn", "Help"]
     examples = window.examples_menu.actions()
     assert "example_neuron" in {a.objectName() for a in examples}
 
