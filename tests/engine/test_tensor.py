@@ -206,7 +206,7 @@ def test_no_grad_records_nothing_and_is_per_thread() -> None:
 def test_deep_graph_backward() -> None:
     x = Tensor(0.5, requires_grad=True)
     y = x
-    for _ in range(50_000):
+    for _ in range(20_000):  # 40,000 nodes deep: far past Python's recursion limit
         y = y * 1.0 + 0.0
     y.backward()
     assert x.grad == 1.0
