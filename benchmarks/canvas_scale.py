@@ -66,26 +66,29 @@ def main() -> int:
     path = Path(tempfile.mkdtemp()) / "big.json"
     io.save(doc, path)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     doc = io.load(path)
-    t_load = time.perf_counter() - t0
+    t_load, c_load = time.perf_counter() - t0, time.process_time() - c0
     t = time.perf_counter()
     evaluation = evaluate(doc, backward=True)
     t_eval = time.perf_counter() - t
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     scene = GraphScene(doc, QUndoStack())
-    t_scene = time.perf_counter() - t
-    t = time.perf_counter()
+    t_scene, c_scene = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
     scene.set_evaluation(evaluation)
     view = GraphView(scene)
     view.resize(1280, 800)
     view.fit_all()
     view.show()
     app.processEvents()  # the first paint
-    t_paint = time.perf_counter() - t
-    t_open = time.perf_counter() - t0
+    t_paint, c_paint = time.perf_counter() - t, time.process_time() - c
+    t_open, c_open = time.perf_counter() - t0, time.process_time() - c0
     print(f"open: {t_open:.2f} s  (load {t_load:.2f}, evaluate+backward {t_eval:.2f}, "
           f"scene {t_scene:.2f}, view+fit+first paint {t_paint:.2f})  goal <= 3 s")
+    print(f"  CPU time (what a quiet machine would take): open {c_open:.2f} s = load "
+          f"{c_load:.2f} + canvas (scene {c_scene:.2f}, view+fit+first paint {c_paint:.2f}) "
+          f"+ evaluate")
 
     def repaint_time(repeats: int = 5) -> float:
         times = []

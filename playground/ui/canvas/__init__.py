@@ -12,13 +12,27 @@ API (what the window and the tests rely on; keep this docstring true):
     - ``node_item(id) -> NodeItem | None``, ``node_items() -> list[NodeItem]``,
       ``edge_items() -> list[EdgeItem]``, ``edge_item(source, target, slot)``.
     - ``selected_node_ids() -> list[str]``, ``selected_edges() -> list[(source, target, slot)]``,
-      ``select_nodes(ids)``; use Qt's ``selectionChanged`` signal to follow the selection.
+      ``select_nodes(ids)``, ``select_edges(keys, add=False)``; ``selectionChanged`` fires for
+      both. Wires are selected by the scene (click, Ctrl-click), not by Qt's item selection.
+    - ``output_id()``: the node drawn as the output; ``grad_state()``: "fresh"/"stale"/"none".
+    - Grads: a Backward evaluation shows its grads; a forward-only evaluation with
+      ``grads_stale=True`` keeps the last Backward's grads, greyed; with False, "grad —".
     - ``delete_selected()``: one undoable step for the selected nodes and wires.
     - ``add_node(kind, op, scene_pos, label=None) -> id``: pushes AddNode (a value gets a
       fresh letter label a, b, c, ...); centred on ``scene_pos``.
     - signals ``status_message(str)`` (refusals and errors, for the status bar) and
       ``node_activated(str)`` (double-click on a node: e.g. focus the inspector).
     - ``detach()``: unsubscribe from the document (before dropping the scene).
+    - Scale: BSP index over a scene rect sized to the nodes (grows as they move); the view
+      switches ``set_overview(True)`` below 40% zoom (node boxes painted in batches) and
+      ``set_item_caching`` (pixmap cache per node) above it.
+
+Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item coords),
+``display()`` (a ``Display``: data, grad, grad_state, error, warning, is_output),
+``display_lines()`` (the painted text, e.g. ``["a", "data 2.0000", "grad 6.0000"]``),
+``tooltip_text()``, ``input_anchor(slot)``/``output_anchor()`` (scene coords),
+``input_ports``/``output_port``. ``PortItem`` is geometry only (painted by its node).
+``EdgeItem``: ``source``, ``target``, ``slot``, ``key``, ``ends()``.
 
 ``GraphView(scene: GraphScene, parent=None)``  (view.py), objectName ``"canvas"``
     Grid background, wheel zoom / Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),

@@ -67,7 +67,7 @@ def render_document(
             if show_legend:
                 origin = QPointF(MARGIN, target.bottom() + MARGIN / 2)
                 out = scene.output_id()
-                name = doc.display_name(out) if out is not None else ""
+                name = doc.label(out) if out is not None else ""
                 paint_legend(painter, scene.style, origin, scene.max_abs_grad,
                              scene.grad_state(), name)
 

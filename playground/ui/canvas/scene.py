@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QPainter, QPen, QTransform, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -218,10 +218,12 @@ class GraphScene(QGraphicsScene):
         if not math.isfinite(g):
             return "warning"
         m = self.max_abs_grad
-        level = round(min(abs(g) / m, 1.0) * 12) if m > 0 else 12
+        level = max(1, round(min(abs(g) / m, 1.0) * 12)) if m > 0 else 12
         return (g > 0, level) if g != 0 else "none"
 
-    def _ov_brush(self, key: Any) -> QBrush:
+    def _ov_brush(self, key: Any, tiny: bool = False) -> QBrush:
+        if tiny and key == "none":  # without borders, white boxes would vanish
+            key = "none-tiny"
         brush = _OV_BRUSHES.get(key)
         if brush is None:
             if key == "error":
@@ -232,6 +234,8 @@ class GraphScene(QGraphicsScene):
                 colour = S.STALE_FILL
             elif key == "none":
                 colour = S.WHITE
+            elif key == "none-tiny":
+                colour = QColor("#c9cdd3")
             else:
                 positive, level = key
                 colour = grad_fill(level / 12 if positive else -level / 12, 1.0)
@@ -283,10 +287,10 @@ class GraphScene(QGraphicsScene):
             return
         groups = self._overview_groups()
         painter.save()
-        zoom = painter.worldTransform().m11()
-        painter.setPen(_OV_BORDER if zoom > 0.12 else Qt.PenStyle.NoPen)
+        tiny = painter.worldTransform().m11() <= 0.12
+        painter.setPen(Qt.PenStyle.NoPen if tiny else _OV_BORDER)
         for key, boxes in groups.items():
-            painter.setBrush(self._ov_brush(key))
+            painter.setBrush(self._ov_brush(key, tiny))
             painter.drawRects(list(boxes.values()))
         selected = [i.body.translated(i.pos()) for i in self.selectedItems()
                     if isinstance(i, NodeItem)]

@@ -64,7 +64,7 @@ class GradLegend(QWidget):
         # whenever the canvas under it does.
         scene = self._view.graph_scene
         out = scene.output_id()
-        name = scene.doc.display_name(out) if out is not None and out in scene.doc else ""
+        name = scene.doc.label(out) if out is not None and out in scene.doc else ""
         key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name)
         if self._pixmap is None or self._pixmap[0] != key:
             ratio = self.devicePixelRatioF()
