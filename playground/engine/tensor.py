@@ -179,6 +179,38 @@ def _binary_method(op: Op, reflected: bool = False) -> Any:
     return method
 
 
+def _unary_method(op: Op) -> Any:
+    """``Tensor.relu`` and friends: ``Tensor._unary`` specialised to one op."""
+    forward = op.forward
+
+    def method(self: Tensor) -> Tensor:
+        tok = _quiet_set(_IGNORE)
+        try:
+            out = forward(_A, self.data)
+        finally:
+            _quiet_reset(tok)
+        if out.__class__ is not _ndarray:
+            out = _asarray(out)
+        t = _new(Tensor)
+        t.data = out
+        t.grad = None
+        if self.requires_grad and _grad_mode.enabled:
+            t.requires_grad = True
+            t._op = op
+            t._inputs = (self,)
+        else:
+            t.requires_grad = False
+            t._op = None
+            t._inputs = ()
+        t._params = None
+        t._id = _next_id()
+        return t
+
+    method.__name__ = op.name
+    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
+    return method
+
+
 class Tensor:
     """An n-dimensional array with a gradient, remembering the op and inputs that produced it."""
 
@@ -347,23 +379,12 @@ class Tensor:
     __matmul__ = _binary_method(MATMUL)
     __rmatmul__ = _binary_method(MATMUL, reflected=True)
 
-    def __neg__(self) -> Tensor:
-        return self._unary(NEG)
-
-    def exp(self) -> Tensor:
-        return self._unary(EXP)
-
-    def log(self) -> Tensor:
-        return self._unary(LOG)
-
-    def tanh(self) -> Tensor:
-        return self._unary(TANH)
-
-    def relu(self) -> Tensor:
-        return self._unary(RELU)
-
-    def sigmoid(self) -> Tensor:
-        return self._unary(SIGMOID)
+    __neg__ = _unary_method(NEG)
+    exp = _unary_method(EXP)
+    log = _unary_method(LOG)
+    tanh = _unary_method(TANH)
+    relu = _unary_method(RELU)
+    sigmoid = _unary_method(SIGMOID)
 
     # --- other ops (playground.ops.tensor_ops) ------------------------------------------
 
