@@ -10,7 +10,8 @@ How it works:
 - Other ops (matmul, reductions, reshape, indexing, log-softmax, ...) live in
   ``playground.ops.tensor_ops`` with a vector-Jacobian product.
 - A node stores its op, its inputs and its parameters: no closures, so no reference cycles.
-  Topological order is iterative (creation order), so depth is unlimited.
+  Backward visits nodes in decreasing creation order (a heap; a node is always created after
+  its inputs): no recursion, so depth is unlimited.
 - Only tensors that depend on a ``requires_grad`` leaf record a graph (and ``no_grad()``
   turns recording off). After ``backward()`` every recorded node holds its ``grad``; leaves
   accumulate across passes like PyTorch's, interior nodes hold the latest pass.
