@@ -295,20 +295,22 @@ class AutoLayout(QUndoCommand):
 
 
 def layered_positions(
-    doc: GraphDocument, column: float = 300.0, row: float = 90.0
+    doc: GraphDocument, column: float = 200.0, row: float = 100.0
 ) -> dict[str, Pos]:
     """Inputs left, output right: one column per depth, rows ordered to keep wires short.
 
-    Uses ``playground.graph.layout`` when it exists (the graph package owns layout).
+    ``column``/``row`` are the distances between node corners; the defaults leave room for a
+    canvas card (about 131 × 69) and its wires. Uses ``playground.graph.layout`` (the graph
+    package owns layout); the code below is only a fallback.
     """
     try:
-        from playground.graph import layout as graph_layout  # type: ignore[attr-defined]
-
-        fn = getattr(graph_layout, "auto_layout", None) or getattr(graph_layout, "layout", None)
-        if fn is not None:
-            return {n: (float(x), float(y)) for n, (x, y) in fn(doc).items()}
-    except ImportError:
-        pass
+        from playground.graph.layout import layered_layout
+    except ImportError:  # pragma: no cover - the graph package always has it now
+        layered_layout = None
+    if layered_layout is not None:
+        return {
+            n: (float(x), float(y)) for n, (x, y) in layered_layout(doc, dx=column, dy=row).items()
+        }
     g = doc.graph
     depth: dict[str, int] = {}
     import networkx as nx
