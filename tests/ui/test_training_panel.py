@@ -1,0 +1,319 @@
+"""The training panel driven through its widgets and buttons (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.engine.losses import LOSSES
+from playground.graph.document import GraphDocument
+from playground.graph.evaluate import evaluate
+from playground.training.config import TrainConfig
+from playground.ui.training_panel import TrainingPanel
+
+# matplotlib's Qt backend reads a Qt attribute that Qt 6 deprecates, on every toolbar update
+pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
+
+LEFT = Qt.MouseButton.LeftButton
+DONE_MS = 20_000
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.resize(1150, 640)
+    p.show()
+    qtbot.waitExposed(p)
+    yield p
+    p.shutdown()
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled(), f"{button.objectName()} is disabled"
+    qtbot.mouseClick(button, LEFT)
+
+
+def type_into(qtbot, line_edit, text: str) -> None:
+    line_edit.selectAll()
+    qtbot.keyClicks(line_edit, text)
+
+
+def set_spin(qtbot, spin, value: int) -> None:
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), str(value))
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    assert spin.value() == value
+
+
+def choose(combo, data: str) -> None:
+    i = combo.findData(data)
+    assert i >= 0, data
+    combo.setCurrentIndex(i)
+
+
+def finished(panel) -> bool:
+    return panel.run is not None and panel.run.state == "finished"
+
+
+def train_to_end(qtbot, panel) -> None:
+    click(qtbot, panel.train_button)
+    qtbot.waitUntil(lambda: finished(panel), timeout=DONE_MS)
+
+
+# --- a whole run ---------------------------------------------------------------------------
+
+
+def test_defaults_are_micrograds_demo_and_train_to_the_end(qtbot, panel):
+    assert panel.objectName() == "training_panel"
+    # moons (100 points, noise 0.1), 2-16-16-1, svm + 1e-4 L2, 100 steps, lr 1.0 -> 0.1
+    assert panel.config() == TrainConfig(n_samples=100, noise=0.1)
+    assert panel.form.hidden.text() == "16, 16"
+    train_to_end(qtbot, panel)
+    assert panel.run.result[0] == "done"
+    history = panel.run.trainer.history
+    assert len(history) == 100 and history[-1].accuracy >= 0.99
+    plots = panel.plots
+    assert plots.point_count() == 100  # one point per step
+    assert list(plots.loss_line.get_xdata()) == list(range(100))
+    np.testing.assert_allclose(plots.loss_line.get_ydata(), [m.loss for m in history])
+    assert panel.progress_bar.value() == 100
+    assert "Done" in panel.message_text()
+    assert plots.image.get_visible()  # the decision boundary of 2-D data
+    assert panel.train_button.text() != "Resume"
+
+
+def test_a_run_set_up_through_the_widgets(qtbot, panel):
+    choose(panel.form.dataset, "circles")
+    set_spin(qtbot, panel.form.n_samples, 80)
+    set_spin(qtbot, panel.form.test_percent, 25)
+    type_into(qtbot, panel.form.hidden, "8, 8")
+    choose(panel.form.activation, "tanh")
+    choose(panel.form.loss, "bce")
+    type_into(qtbot, panel.form.l2, "0")
+    choose(panel.form.optimizer, "adam")
+    type_into(qtbot, panel.form.lr, "0.05")
+    choose(panel.form.schedule, "cosine")
+    set_spin(qtbot, panel.form.batch_size, 32)
+    set_spin(qtbot, panel.form.steps, 40)
+    set_spin(qtbot, panel.form.seed, 7)
+    c = panel.config()
+    assert (c.dataset, c.n_samples, c.test_fraction, c.hidden, c.activation, c.loss) == (
+        "circles", 80, 0.25, (8, 8), "tanh", "bce")
+    assert (c.optimizer, c.lr, c.schedule, c.batch_size, c.steps, c.seed, c.l2) == (
+        "adam", 0.05, "cosine", 32, 40, 7, 0.0)
+    assert panel.form.preview.point_count() == 80
+    train_to_end(qtbot, panel)
+    plots = panel.plots
+    assert plots.point_count() == 40
+    test_curve = plots.test_loss_line.get_ydata()
+    assert len(test_curve) == 40 and np.all(np.isfinite(test_curve))  # 20 held-out points
+    assert panel.run.trainer.test_set is not None and len(panel.run.trainer.test_set) == 20
+    assert panel.run.trainer.config == c
+
+
+def test_pause_pauses_step_takes_one_step_reset_clears(qtbot, panel):
+    set_spin(qtbot, panel.form.steps, 1_000_000)
+    click(qtbot, panel.train_button)
+    plots = panel.plots
+    qtbot.waitUntil(lambda: plots.point_count() >= 5, timeout=DONE_MS)
+    assert not panel.form.lr.isEnabled()  # settings are locked during a run
+    click(qtbot, panel.pause_button)
+    assert panel.train_button.text() == "Resume" and not panel.pause_button.isEnabled()
+    # the worker finishes the step it was in, reports, and waits
+    qtbot.waitUntil(lambda: panel.run.worker.paused, timeout=DONE_MS)
+    qtbot.waitUntil(lambda: plots.point_count() == len(panel.run.trainer.history),
+                    timeout=DONE_MS)
+    paused_at = plots.point_count()
+    qtbot.wait(400)  # a while: nothing may move
+    assert plots.point_count() == paused_at == len(panel.run.trainer.history)
+
+    click(qtbot, panel.step_button)
+    qtbot.waitUntil(lambda: plots.point_count() == paused_at + 1, timeout=DONE_MS)
+    qtbot.wait(300)
+    assert plots.point_count() == paused_at + 1
+    assert list(plots.loss_line.get_xdata()) == list(range(paused_at + 1))
+    assert panel.progress_bar.value() == paused_at + 1
+
+    click(qtbot, panel.train_button)  # resume
+    qtbot.waitUntil(lambda: plots.point_count() > paused_at + 5, timeout=DONE_MS)
+
+    click(qtbot, panel.reset_button)
+    assert panel.run is None
+    assert plots.point_count() == 0
+    assert panel.progress_bar.value() == 0
+    assert panel.form.lr.isEnabled() and panel.train_button.text() == "Train"
+    assert len(plots.history) == 1  # the stopped run stays as a faded curve
+    click(qtbot, plots.clear_button)
+    assert plots.history == []
+
+
+def test_step_from_idle_starts_a_paused_run_of_one_step(qtbot, panel):
+    click(qtbot, panel.step_button)
+    qtbot.waitUntil(lambda: panel.plots.point_count() == 1, timeout=DONE_MS)
+    assert panel.run.state == "paused"
+    click(qtbot, panel.step_button)
+    qtbot.waitUntil(lambda: panel.plots.point_count() == 2, timeout=DONE_MS)
+    assert len(panel.run.trainer.history) == 2
+
+
+def test_finished_runs_stay_as_faded_curves(qtbot, panel):
+    set_spin(qtbot, panel.form.steps, 30)
+    train_to_end(qtbot, panel)
+    type_into(qtbot, panel.form.lr, "0.3")
+    train_to_end(qtbot, panel)
+    plots = panel.plots
+    assert len(plots.history) == 1 and plots.point_count() == 30
+    faded = plots._history_artists[0]
+    assert faded.get_alpha() < 0.5 and len(faded.get_xdata()) == 30
+    plots.log_scale.setChecked(True)
+    assert plots.ax_loss.get_yscale() == "log"
+    click(qtbot, plots.clear_button)
+    assert plots.history == [] and plots.point_count() == 30
+
+
+# --- problems ------------------------------------------------------------------------------
+
+
+def test_divergence_stops_with_advice_and_keeps_the_curve(qtbot, panel):
+    type_into(qtbot, panel.form.lr, "1e6")
+    train_to_end(qtbot, panel)
+    how, reason = panel.run.result
+    assert how == "diverged" and "lower learning rate" in reason
+    message = panel.message_text()
+    assert "Training stopped" in message and "try 100000" in message
+    kept = len(panel.run.trainer.history)
+    assert 0 < kept < 100 and panel.plots.point_count() == kept
+    assert panel.plots._diverged_marker is not None
+
+
+def test_invalid_hidden_layers_disable_train_with_the_reason(qtbot, panel):
+    assert panel.train_button.isEnabled()
+    type_into(qtbot, panel.form.hidden, "16, x")
+    assert not panel.train_button.isEnabled() and not panel.step_button.isEnabled()
+    assert "'x' is not a whole number" in panel.form.error_text("hidden")
+    assert panel.form.findChild(type(panel.message), "hidden_error").isVisible()
+    assert "Can't train: hidden layers" in panel.message_text()
+    assert "hidden layers" in panel.train_button.toolTip()
+    type_into(qtbot, panel.form.hidden, "16, 8")
+    assert panel.train_button.isEnabled()
+    assert panel.form.error_text("hidden") == "" and panel.message_text() == ""
+
+
+def test_other_bad_settings_are_flagged_at_their_field(qtbot, panel, tmp_path):
+    type_into(qtbot, panel.form.lr, "fast")
+    assert "not a number" in panel.form.error_text("lr")
+    type_into(qtbot, panel.form.lr, "0.1")
+    choose(panel.form.dataset, "spiral")
+    set_spin(qtbot, panel.form.n_classes, 3)
+    assert "use cross_entropy" in panel.form.error_text("loss")
+    assert not panel.train_button.isEnabled()
+    choose(panel.form.loss, "cross_entropy")
+    assert panel.train_button.isEnabled()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,label\n1,2,a\n3,oops,b\n")
+    choose(panel.form.dataset, "csv")
+    type_into(qtbot, panel.form.csv_path, str(bad))
+    assert "line 3" in panel.form.error_text("csv_path")
+    assert not panel.train_button.isEnabled()
+    good = tmp_path / "good.csv"
+    good.write_text("x,y,label\n" + "".join(
+        f"{i % 7},{i % 5},{'ab'[i % 2]}\n" for i in range(20)))
+    type_into(qtbot, panel.form.csv_path, str(good))
+    assert panel.form.error_text("csv_path") == ""
+    assert panel.train_button.isEnabled()
+    assert panel.form.preview.point_count() == 20
+
+
+# --- presets, the network graph, export ----------------------------------------------------
+
+
+def test_lecture_preset_drives_the_loss_below_001(qtbot, panel):
+    click(qtbot, panel.lecture_button)
+    c = panel.config()
+    assert (c.dataset, c.hidden, c.activation, c.loss, c.lr) == (
+        "lecture", (4, 4), "tanh", "sse", 0.1)
+    train_to_end(qtbot, panel)
+    assert panel.run.trainer.history[-1].loss < 0.01
+    assert panel.plots._bars is not None  # 3 inputs: outputs per sample instead of a map
+    heights = [r.get_height() for r in panel.plots._bars]
+    np.testing.assert_allclose(heights, panel.snapshot.outputs(panel.run.trainer.train_set.X)[:, 0])
+
+
+def test_network_graph_has_the_trainers_grads(qtbot, panel):
+    click(qtbot, panel.lecture_button)
+    choose(panel.form.backend, "scalar")
+    set_spin(qtbot, panel.form.steps, 7)
+    train_to_end(qtbot, panel)
+    set_spin(qtbot, panel.sample, 2)
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    doc = signal.args[0]
+    assert isinstance(doc, GraphDocument)
+    ev = evaluate(doc, backward=True)
+    assert ev.ok() and ev.output == "loss"
+    assert "whole network" in panel.message_text()
+
+    trainer = panel.run.trainer  # its thread has ended: safe to use here
+    model = trainer.model
+    assert trainer.config.backend == "scalar"
+    x, y = trainer.train_set.X[2], trainer.train_set.y[2]
+    model.zero_grad()
+    loss = LOSSES["sse"].fn([model(list(x))], [1.0 if y == 1 else -1.0])
+    loss.backward()
+    names = []
+    for k, layer in enumerate(model.layers, start=1):
+        for j, neuron in enumerate(layer.neurons):
+            names += [f"w{k}_{j}_{i}" for i in range(len(neuron.w))] + [f"b{k}_{j}"]
+    grads = [p.grad for p in model.parameters()]
+    assert len(names) == len(grads) == 41
+    np.testing.assert_allclose([ev.results[n].grad for n in names], grads, rtol=1e-12,
+                               atol=1e-15)
+    np.testing.assert_allclose(ev.results["loss"].data, loss.data, rtol=1e-12)
+
+
+def test_big_network_shows_the_output_layer_and_says_so(qtbot, panel):
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)  # untrained demo net, 2-16-16-1
+    assert len(signal.args[0]) < 100
+    assert "too many to read" in panel.message_text()
+
+
+def test_follow_training_refreshes_the_graph(qtbot, panel):
+    set_spin(qtbot, panel.form.steps, 1_000_000)
+    panel.follow.setChecked(True)
+    set_spin(qtbot, panel.follow_every, 5)
+    click(qtbot, panel.show_button)
+    click(qtbot, panel.train_button)
+    with qtbot.waitSignal(panel.refresh_graph_requested, timeout=DONE_MS) as signal:
+        pass
+    assert isinstance(signal.args[0], GraphDocument)
+    click(qtbot, panel.pause_button)
+
+
+def test_export_python_script_prints_the_trained_models_predictions(qtbot, panel, tmp_path):
+    assert not panel.export_python_button.isEnabled()
+    click(qtbot, panel.lecture_button)
+    train_to_end(qtbot, panel)
+    assert panel.export_python_button.isEnabled() and panel.export_torch_button.isEnabled()
+    path = panel.export_script("python", tmp_path / "trained.py")
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.splitlines()
+    scores = [float(line.split("\t")[1]) for line in out[:4]]
+    trainer = panel.run.trainer
+    np.testing.assert_allclose(scores, trainer.decision_function(trainer.train_set.X),
+                               rtol=1e-12)
+    assert out[-1] == "accuracy 4/4 = 1.0000"
+    compile(panel.export_script_text("torch"), "torch_script", "exec")
+
+
+def test_importing_the_panel_does_not_import_matplotlib():
+    code = ("import sys, playground.ui.training_panel; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "False"
