@@ -317,7 +317,8 @@ class NodeItem(QGraphicsRectItem):
         self.show_slot_names = geo.show_slot_names
         self._body_path = geo.body_path
         self.setRect(geo.rect)
-        self.update()
+        if self.scene() is not None:
+            self.update()
 
     def port_offset(self, slot: int | None) -> QPointF:
         return self._geo.output if slot is None else self._geo.inputs[slot]
@@ -336,7 +337,8 @@ class NodeItem(QGraphicsRectItem):
             return
         if connected and slot not in self.connected:
             self.connected.add(slot)
-            self.update()
+            if self.isVisible():
+                self.update()
         elif not connected and slot in self.connected:
             self.connected.discard(slot)
             self.update()
@@ -661,7 +663,7 @@ class EdgeItem(QGraphicsPathItem):
         self.selected = False
         self._shape: QPainterPath | None = None
         self.setAcceptHoverEvents(True)
-        self.setPen(_wire_pen("normal"))
+        self.setPen(_PENS.get("wire-normal") or _wire_pen("normal"))
 
     @property
     def key(self) -> tuple[str, str, int]:

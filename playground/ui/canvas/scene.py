@@ -484,12 +484,12 @@ class GraphScene(QGraphicsScene):
             self._remove_node_item(n)
         self._fit_scene_rect()
         for n in self.doc.node_ids():
-            self._add_node_item(n)
+            self._add_node_item(n, bulk=True)
         for e in self.doc.edges():
             self._add_edge_item(e.source, e.target, e.slot)
         self._refresh_output()
 
-    def _add_node_item(self, node_id: str) -> None:
+    def _add_node_item(self, node_id: str, bulk: bool = False) -> None:
         doc = self.doc
         op = doc.op_name(node_id)
         entry = OPS.get(op) if op else None
@@ -509,7 +509,8 @@ class GraphScene(QGraphicsScene):
             item.setFlag(NO_CONTENTS, True)
             self._ov_groups = None
         self._nodes[node_id] = item
-        self._keep_in_scene(x, y)
+        if not bulk:  # _rebuild sized the scene rect for all of them
+            self._keep_in_scene(x, y)
         self.addItem(item)
 
     def _remove_node_item(self, node_id: str) -> None:
