@@ -56,7 +56,8 @@ Commands (``playground.ui.commands``): ``AddNode``, ``DeleteItems`` (nodes + wir
 and ``PasteNodes(doc, data, offset=(40, 40), verb="Paste")`` whose ``new_ids`` lists what it made.
 """
 
-from playground.ui.canvas.items import EdgeItem, NodeItem, PortItem
+from playground.ui.canvas.edges import EdgeItem
+from playground.ui.canvas.items import NodeItem, PortItem
 from playground.ui.canvas.render import render_document
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import MIME_NODE, GraphView

@@ -19,13 +19,11 @@ from PySide6.QtGui import (
     QColor,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
     QPolygonF,
 )
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsPathItem,
     QGraphicsRectItem,
     QStyle,
     QStyleOptionGraphicsItem,
@@ -33,11 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.canvas import style as S
-from playground.ui.canvas.style import CanvasStyle, format_data, format_number, grad_fill
+from playground.ui.canvas.style import CanvasStyle, format_data, grad_fill
 
 NODE_Z = 1.0
-EDGE_Z = 0.0
-WIRE_Z = 3.0
 SIMPLE_LOD = 0.4
 """Below this zoom, nodes are painted as plain coloured boxes (no text)."""
 
@@ -73,16 +69,6 @@ class Display:
 
 
 Provider = Callable[[str], Display]
-
-
-def wire_path(p1: QPointF, p2: QPointF) -> QPainterPath:
-    """A smooth S-curve leaving ``p1`` to the right and entering ``p2`` from the left."""
-    x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
-    dx = max(abs(x2 - x1) * 0.5, 40.0)
-    path = QPainterPath()
-    path.moveTo(x1, y1)
-    path.cubicTo(x1 + dx, y1, x2 - dx, y2, x2, y2)
-    return path
 
 
 SLOT_NAME_ROOM = 40.0
@@ -633,169 +619,3 @@ def _port_pens() -> dict[str, tuple[QPen, QBrush]]:
     return pens
 
 
-def _wire_pen(state: str) -> QPen:
-    key = "wire-" + state
-    pen = _PENS.get(key)
-    if pen is None:
-        colour, width = {
-            "normal": (S.WIRE, 2.0),
-            "hover": (S.WIRE.darker(150), 2.8),
-            "selected": (S.WIRE_SELECTED, 4.0),
-        }[state]
-        pen = _PENS[key] = QPen(colour, width)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    return pen
-
-
-class EdgeItem(QGraphicsPathItem):
-    """A wire from ``source``'s output to input ``slot`` of ``target``.
-
-    Painted by Qt itself (no Python ``paint``), so a zoomed-out view of 20,000 wires stays
-    quick. Wires are selected by the scene (``set_selected``), not by Qt's selection.
-    """
-
-    def __init__(self, source: str, target: str, slot: int) -> None:
-        super().__init__()
-        self.source = source
-        self.target = target
-        self.slot = slot
-        self.hovered = False
-        self.selected = False
-        self._shape: QPainterPath | None = None
-        self.setAcceptHoverEvents(True)
-        self.setPen(_PENS.get("wire-normal") or _wire_pen("normal"))
-
-    @property
-    def key(self) -> tuple[str, str, int]:
-        return (self.source, self.target, self.slot)
-
-    def set_ends(self, p1: QPointF, p2: QPointF) -> None:
-        self._shape = None
-        self.setPath(wire_path(p1, p2))
-
-    def ends(self) -> tuple[QPointF, QPointF]:
-        path = self.path()
-        return path.pointAtPercent(0.0), path.pointAtPercent(1.0)
-
-    def set_selected(self, selected: bool) -> None:
-        if selected != self.selected:
-            self.selected = selected
-            self._restyle()
-
-    def _restyle(self) -> None:
-        state = "selected" if self.selected else ("hover" if self.hovered else "normal")
-        self.setPen(_wire_pen(state))
-
-    def shape(self) -> QPainterPath:
-        if self._shape is None:
-            stroker = QPainterPathStroker()
-            stroker.setWidth(10.0)
-            self._shape = stroker.createStroke(self.path())
-        return self._shape
-
-    def hoverEnterEvent(self, event: Any) -> None:
-        self.hovered = True
-        self._restyle()
-
-    def hoverLeaveEvent(self, event: Any) -> None:
-        self.hovered = False
-        self._restyle()
-
-
-class WireItem(QGraphicsPathItem):
-    """The live preview while dragging a new wire (dashed; green/red over a valid/refused port)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setZValue(WIRE_Z)
-        self.state: str | None = None
-        self.set_state(None)
-
-    def set_state(self, state: str | None) -> None:
-        self.state = state
-        colour = {"ok": S.WIRE_OK, "bad": S.WIRE_BAD}.get(state or "", S.WIRE.darker(130))
-        pen = QPen(colour, 2.2, Qt.PenStyle.DashLine)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self.setPen(pen)
-
-    def set_ends(self, p1: QPointF, p2: QPointF) -> None:
-        self.setPath(wire_path(p1, p2))
-
-
-# --- legend --------------------------------------------------------------------------------
-
-
-def legend_size(st: CanvasStyle) -> tuple[float, float]:
-    width = max(300.0, st.text_width("stale: the graph changed, press Backward") + 56)
-    return (width, 5.2 * st.row_h)
-
-
-def paint_legend(
-    painter: QPainter,
-    st: CanvasStyle,
-    origin: QPointF,
-    max_abs: float,
-    grad_state: str,
-    output: str = "",
-) -> None:
-    """The key to the colours: a bar from −max (orange) through 0 (white) to +max (blue).
-
-    ``output`` names the node Backward starts from, for the title ("grad = dL/d node").
-    """
-    w, h = legend_size(st)
-    x0, y0 = origin.x(), origin.y()
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(S.CELL_LINE, 1.0))
-    painter.setBrush(QColor(255, 255, 255, 235))
-    painter.drawRoundedRect(QRectF(x0, y0, w, h), 6, 6)
-    pad = 10.0
-    line = st.row_h * 0.95
-    y = y0 + 4
-    painter.setFont(st.bold)
-    painter.setPen(S.TEXT)
-    has = grad_state in ("fresh", "stale") and max_abs > 0
-    what = f"grad = d{output}/d node" if output and len(output) <= 12 else "grad"
-    title = f"{what}: colour = sign and size" if has else f"{what} (press Backward)"
-    painter.drawText(QRectF(x0 + pad, y, w - 2 * pad, line), Qt.AlignmentFlag.AlignVCenter, title)
-    y += line + 2
-    bar = QRectF(x0 + pad, y, w - 2 * pad, line * 0.7)
-    steps = 48
-    for i in range(steps):
-        t = (i + 0.5) / steps * 2 - 1  # -1 .. 1
-        colour = grad_fill(t, 1.0) if abs(t) > 1 / steps else S.WHITE
-        painter.fillRect(
-            QRectF(bar.left() + bar.width() * i / steps, bar.top(), bar.width() / steps + 0.6,
-                   bar.height()),
-            colour,
-        )
-    painter.setPen(QPen(S.CELL_LINE, 1.0))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(bar)
-    y = bar.bottom() + 1
-    painter.setFont(st.font)
-    painter.setPen(S.KEY_TEXT)
-    m = format_number(max_abs) if has else "max"
-    row = QRectF(x0 + pad, y, w - 2 * pad, line)
-    vc = Qt.AlignmentFlag.AlignVCenter
-    painter.drawText(row, vc | Qt.AlignmentFlag.AlignLeft, f"−{m}  negative")
-    painter.drawText(row, vc | Qt.AlignmentFlag.AlignHCenter, "0")
-    painter.drawText(row, vc | Qt.AlignmentFlag.AlignRight, f"positive  +{m}")
-    y += line
-    sw = line * 0.7
-    painter.fillRect(QRectF(x0 + pad, y + (line - sw) / 2, sw * 1.6, sw), S.STALE_FILL)
-    stale = grad_state == "stale"
-    painter.setFont(st.bold if stale else st.font)
-    painter.setPen(S.TEXT if stale else S.KEY_TEXT)
-    painter.drawText(
-        QRectF(x0 + pad + sw * 1.6 + 8, y, w, line), vc, "stale: the graph changed, press Backward"
-    )
-    y += line
-    painter.setFont(st.font)
-    paint_badge(painter, QPointF(x0 + pad + 8, y + line / 2), error=False, size=7)
-    painter.setPen(S.KEY_TEXT)
-    painter.drawText(QRectF(x0 + pad + 22, y, 120, line), vc, "nan / inf")
-    paint_badge(painter, QPointF(x0 + pad + 112, y + line / 2), error=True, size=7)
-    painter.setPen(S.KEY_TEXT)
-    painter.drawText(QRectF(x0 + pad + 126, y, w, line), vc, "error (hover a node)")
-    painter.restore()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
 
 from playground.graph.document import GraphDocument
-from playground.ui.canvas.items import legend_size, paint_legend
+from playground.ui.canvas.legend import legend_size, paint_legend
 
 MARGIN = 24.0
 

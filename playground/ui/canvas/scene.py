@@ -15,11 +15,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTransform, QUndoStack
+from PySide6.QtGui import QPainter, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -33,45 +32,17 @@ from PySide6.QtWidgets import (
 from playground.graph.document import Event, GraphDocument, GraphError
 from playground.ops import OPS
 from playground.ui import commands as C
-from playground.ui.canvas import style as S
-from playground.ui.canvas.items import (
-    NO_CACHE,
-    NODE_CACHE,
-    Display,
-    EdgeItem,
-    NodeItem,
-    PortItem,
-    WireItem,
-    wire_path,
-)
-from playground.ui.canvas.style import CanvasStyle, format_data, grad_fill, grad_scalar
+from playground.ui.canvas.edges import EdgeItem, wire_path
+from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
+from playground.ui.canvas.overview import Overview
+from playground.ui.canvas.style import CanvasStyle, format_data, grad_scalar
+from playground.ui.canvas.wiring import WireTool
 
 SCENE_MARGIN = 3000.0
 """Room around the nodes that the view can scroll into (the scene rect grows as nodes move)."""
 INDEX = QGraphicsScene.ItemIndexMethod.BspTreeIndex
 PORT_PICK = 11.0
 """How close (scene units) to a port a wire end snaps to it."""
-CLICK_SLOP = 4.0
-NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
-_OV_BRUSHES: dict[Any, QBrush] = {}
-_OV_BORDER = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
-_OV_OUTPUT = QPen(S.OUTPUT, 3)
-_OV_OUTPUT.setCosmetic(True)
-
-
-@dataclass
-class _WireDrag:
-    origin: PortItem
-    fixed: QPointF
-    """The anchored end of the preview."""
-    forward: bool
-    """True: dragging from an output (or a picked-up wire) towards an input."""
-    preview: WireItem
-    source: str | None = None
-    target: tuple[str, int] | None = None
-    picked: tuple[str, str, int] | None = None
-    press: QPointF = field(default_factory=QPointF)
-    hot: list[PortItem] = field(default_factory=list)
 
 
 class GraphScene(QGraphicsScene):
@@ -99,14 +70,11 @@ class GraphScene(QGraphicsScene):
         self._grad_eval: Any = None
         self.max_abs_grad = 0.0
         self._output: str | None = None
-        self._wire: _WireDrag | None = None
+        self._wiring = WireTool(self)
         self._selected_edges: set[tuple[str, str, int]] = set()
         self._caching = True
-        self._overview = False
-        self._ov_groups: dict[Any, dict[str, QRectF]] | None = None
-        self._ov_key_of: dict[str, Any] = {}
-        self._ov_selected: set[str] = set()
-        self.selectionChanged.connect(self._overview_selection_changed)
+        self._overview = Overview(self)
+        self.selectionChanged.connect(self._overview.selection_changed)
         self._drag_start: dict[str, QPointF] | None = None
         self._unsubscribe = doc.subscribe(self._on_event)
         self._rebuild()
@@ -182,127 +150,17 @@ class GraphScene(QGraphicsScene):
         for item in self._nodes.values():
             item.setCacheMode(mode)
 
-    # --- overview: zoomed far out, nodes are boxes painted in a few batched calls ---------
-
     def set_overview(self, enabled: bool) -> None:
-        """Paint nodes as plain boxes in batches (for zoom levels where text is unreadable).
-
-        The node items stay (selectable, movable) but stop painting themselves: 10,000
-        Python ``paint`` calls per frame are what makes a zoomed-out big graph slow.
-        """
-        if enabled == self._overview:
-            return
-        self._overview = enabled
-        for item in self._nodes.values():
-            item.setFlag(NO_CONTENTS, enabled)
-        self._ov_groups = None
-        self._ov_selected = set(self.selected_node_ids()) if enabled else set()
-        self.update()
+        """Zoomed far out: paint nodes as batched boxes (see ``overview.py``)."""
+        self._overview.set_enabled(enabled)
 
     @property
     def overview(self) -> bool:
-        return self._overview
-
-    def _ov_key(self, node_id: str) -> Any:
-        ev = self.evaluation
-        r = ev.results.get(node_id) if ev is not None else None
-        if r is not None and r.error:
-            return "error"
-        ge = self._grad_eval
-        gr = ge.results.get(node_id) if ge is not None else None
-        g = grad_scalar(gr.grad) if gr is not None else None
-        if g is None:
-            return "none"
-        if self.grads_stale:
-            return "stale"
-        if not math.isfinite(g):
-            return "warning"
-        m = self.max_abs_grad
-        level = max(1, round(min(abs(g) / m, 1.0) * 12)) if m > 0 else 12
-        return (g > 0, level) if g != 0 else "none"
-
-    def _ov_brush(self, key: Any, tiny: bool = False) -> QBrush:
-        if tiny and key == "none":  # without borders, white boxes would vanish
-            key = "none-tiny"
-        brush = _OV_BRUSHES.get(key)
-        if brush is None:
-            if key == "error":
-                colour = S.ERROR
-            elif key == "warning":
-                colour = S.WARNING
-            elif key == "stale":
-                colour = S.STALE_FILL
-            elif key == "none":
-                colour = S.WHITE
-            elif key == "none-tiny":
-                colour = QColor("#c9cdd3")
-            else:
-                positive, level = key
-                colour = grad_fill(level / 12 if positive else -level / 12, 1.0)
-            brush = _OV_BRUSHES[key] = QBrush(colour)
-        return brush
-
-    def _overview_groups(self) -> dict[Any, dict[str, QRectF]]:
-        if self._ov_groups is None:
-            groups: dict[Any, dict[str, QRectF]] = {}
-            keys = self._ov_key_of = {}
-            for n, item in self._nodes.items():
-                key = keys[n] = self._ov_key(n)
-                groups.setdefault(key, {})[n] = item.body.translated(item.pos())
-            self._ov_groups = groups
-        return self._ov_groups
-
-    def _ov_moved(self, node_id: str, old: QRectF | None = None) -> None:
-        """Keep the overview's box of a moved node current and repaint where it was/is."""
-        if not self._overview:
-            return
-        item = self._nodes.get(node_id)
-        if item is None:
-            return
-        new = item.body.translated(item.pos())
-        if self._ov_groups is not None:
-            key = self._ov_key_of.get(node_id)
-            group = self._ov_groups.get(key)
-            if group is not None and node_id in group:
-                old = group[node_id]
-                group[node_id] = new
-            else:
-                self._ov_groups = None
-        self.update(new.adjusted(-3, -3, 3, 3))
-        if old is not None:
-            self.update(old.adjusted(-3, -3, 3, 3))
-
-    def _overview_selection_changed(self) -> None:
-        if not self._overview:
-            return
-        now = set(self.selected_node_ids())
-        for n in now ^ self._ov_selected:
-            item = self._nodes.get(n)
-            if item is not None:
-                self.update(item.body.translated(item.pos()).adjusted(-3, -3, 3, 3))
-        self._ov_selected = now
+        return self._overview.enabled
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if not self._overview or not self._nodes:
-            return
-        groups = self._overview_groups()
-        painter.save()
-        tiny = painter.worldTransform().m11() <= 0.12
-        painter.setPen(Qt.PenStyle.NoPen if tiny else _OV_BORDER)
-        for key, boxes in groups.items():
-            painter.setBrush(self._ov_brush(key, tiny))
-            painter.drawRects(list(boxes.values()))
-        selected = [i.body.translated(i.pos()) for i in self.selectedItems()
-                    if isinstance(i, NodeItem)]
-        if selected:
-            painter.setBrush(S.SELECTED)
-            painter.drawRects(selected)
-        out = self._nodes.get(self._output) if self._output is not None else None
-        if out is not None:
-            painter.setPen(_OV_OUTPUT)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(out.body.translated(out.pos()))
-        painter.restore()
+        if self._overview.enabled and self._nodes:
+            self._overview.paint(painter)
 
     def output_id(self) -> str | None:
         """The node drawn as the output (where Backward starts)."""
@@ -320,8 +178,8 @@ class GraphScene(QGraphicsScene):
             self._grad_eval = None
         self.max_abs_grad = self._max_abs_grad()
         self._refresh_output()
-        if self._overview:
-            self._ov_groups = None
+        if self._overview.enabled:
+            self._overview.invalidate()
             self.update()
         for item in self._nodes.values():  # also drops their cached pixmaps
             item.refresh()
@@ -436,7 +294,7 @@ class GraphScene(QGraphicsScene):
                 item = self._nodes.get(n) if n is not None else None
                 if item is not None:
                     item.update()
-                    if self._overview:
+                    if self._overview.enabled:
                         self.update(item.sceneBoundingRect())
             self._output = out
 
@@ -455,7 +313,7 @@ class GraphScene(QGraphicsScene):
                 old = item.body.translated(item.pos())
                 item.setPos(x, y)
                 self._update_edges_of(n)
-                self._ov_moved(n, old)
+                self._overview.moved(n, old)
             elif event.attr == "label":
                 op = self.doc.op_name(n)
                 item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n))
@@ -476,7 +334,7 @@ class GraphScene(QGraphicsScene):
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self._cancel_wire()
+        self._wiring.cancel()
         self._drag_start = None
         for key in list(self._edges):
             self._remove_edge_item(*key)
@@ -505,9 +363,7 @@ class GraphScene(QGraphicsScene):
         )
         x, y = doc.pos(node_id)
         item.setPos(x, y)
-        if self._overview:
-            item.setFlag(NO_CONTENTS, True)
-            self._ov_groups = None
+        self._overview.node_added(item)
         self._nodes[node_id] = item
         if not bulk:  # _rebuild sized the scene rect for all of them
             self._keep_in_scene(x, y)
@@ -515,9 +371,8 @@ class GraphScene(QGraphicsScene):
 
     def _remove_node_item(self, node_id: str) -> None:
         item = self._nodes.pop(node_id, None)
-        if self._overview and item is not None:
-            self._ov_groups = None
-            self.update(item.sceneBoundingRect())
+        if item is not None:
+            self._overview.node_removed(item)
         for key in list(self._node_edges.pop(node_id, ())):
             self._remove_edge_item(*key)
         if item is not None:
@@ -612,11 +467,11 @@ class GraphScene(QGraphicsScene):
     # --- mouse: wiring and moving ------------------------------------------------------
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._wire is None:
+        if event.button() == Qt.MouseButton.LeftButton and not self._wiring.active:
             pos = event.scenePos()
             port = self.port_near(pos)
             if port is not None:
-                self._start_wire(port, pos)
+                self._wiring.start(port, pos)
                 event.accept()
                 return
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
@@ -644,19 +499,19 @@ class GraphScene(QGraphicsScene):
             }
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._wire is not None:
-            self._move_wire(event.scenePos())
+        if self._wiring.active:
+            self._wiring.move(event.scenePos())
             event.accept()
             return
         super().mouseMoveEvent(event)
         if self._drag_start:
             for n in self._drag_start:
                 self._update_edges_of(n)
-                self._ov_moved(n)
+                self._overview.moved(n)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._wire is not None and event.button() == Qt.MouseButton.LeftButton:
-            self._finish_wire(event.scenePos())
+        if self._wiring.active and event.button() == Qt.MouseButton.LeftButton:
+            self._wiring.finish(event.scenePos())
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -682,149 +537,9 @@ class GraphScene(QGraphicsScene):
             return
         super().mouseDoubleClickEvent(event)
 
-    def _start_wire(self, port: PortItem, pos: QPointF) -> None:
-        preview = WireItem()
-        node = self._nodes[port.node_id]
-        if port.is_output:
-            drag = _WireDrag(port, node.output_anchor(), True, preview, source=port.node_id)
-        else:
-            slot = port.slot
-            assert slot is not None
-            fed = self.doc.input_of(port.node_id, slot)
-            if fed is not None:  # pick up the wire that feeds this input
-                src_item = self._nodes[fed]
-                drag = _WireDrag(port, src_item.output_anchor(), True, preview, source=fed,
-                                 picked=(fed, port.node_id, slot))
-                edge = self._edges.get((fed, port.node_id, slot))
-                if edge is not None:
-                    edge.setVisible(False)
-            else:
-                drag = _WireDrag(port, node.input_anchor(slot), False, preview,
-                                 target=(port.node_id, slot))
-        drag.press = QPointF(pos)
-        self._wire = drag
-        self.addItem(preview)
-        self._move_wire(pos)
-
-    def _candidate(
-        self, pos: QPointF
-    ) -> tuple[tuple[str, str, int] | None, str | None, PortItem | None]:
-        """What releasing the wire at ``pos`` would connect: (edge, refusal, port to light)."""
-        w = self._wire
-        assert w is not None
-        doc = self.doc
-        if w.forward:
-            assert w.source is not None
-            port = self.port_near(pos, want_output=False)
-            if port is not None:
-                assert port.slot is not None
-                target, slot = port.node_id, port.slot
-            else:
-                node = self.node_at(pos)
-                if node is None:
-                    return None, None, None
-                target = node.node_id
-                if w.picked is not None and target == w.picked[1]:
-                    return None, None, None
-                if doc.kind(target) != "op":
-                    return (w.source, target, 0), doc.connect_refusal(w.source, target, 0), None
-                free = [i for i, s in enumerate(doc.inputs(target)) if s is None]
-                if not free:
-                    name = doc.display_name(target)
-                    return None, (f"every input of {name} is connected: drop the wire on an "
-                                  "input to replace what feeds it"), None
-                slot = free[0]
-                port = node.port(slot)
-            edge = (w.source, target, slot)
-            if w.picked is not None and edge == w.picked:
-                return edge, None, port
-            return edge, doc.connect_refusal(w.source, target, slot, replace=True), port
-        assert w.target is not None
-        target, slot = w.target
-        port = self.port_near(pos, want_output=True)
-        if port is None:
-            node = self.node_at(pos)
-            if node is None:
-                return None, None, None
-            port = node.output_port
-        edge = (port.node_id, target, slot)
-        return edge, doc.connect_refusal(port.node_id, target, slot, replace=True), port
-
-    def _move_wire(self, pos: QPointF) -> None:
-        w = self._wire
-        assert w is not None
-        edge, reason, port = self._candidate(pos)
-        for p in w.hot:
-            p.set_highlight(None)
-        w.hot = []
-        state = None
-        end = QPointF(pos)
-        if edge is not None:
-            state = "bad" if reason else "ok"
-            if port is not None:
-                port.set_highlight(state)
-                w.hot.append(port)
-                if not reason:
-                    end = port.scenePos()
-        elif reason:
-            state = "bad"
-        w.preview.set_state(state)
-        if w.forward:
-            w.preview.set_ends(w.fixed, end)
-        else:
-            w.preview.set_ends(end, w.fixed)
-
-    def _finish_wire(self, pos: QPointF) -> None:
-        w = self._wire
-        assert w is not None
-        moved = (pos - w.press).manhattanLength() > CLICK_SLOP
-        edge, reason, _port = self._candidate(pos)
-        self._cancel_wire()
-        if not moved:
-            return
-        doc = self.doc
-        if edge is None:
-            if reason:
-                self.status_message.emit(reason)
-            elif w.picked is not None:  # a picked-up wire dropped on empty space: unplug it
-                self.undo_stack.push(C.Disconnect(doc, w.picked[1], w.picked[2]))
-            return
-        if reason:
-            self.status_message.emit(reason)
-            return
-        if w.picked is not None:
-            if edge == w.picked:
-                return
-            old = w.picked
-            self.undo_stack.beginMacro(
-                f"Move wire {doc.display_name(old[0])} → {doc.display_name(edge[1])} "
-                f"(slot {edge[2]}: {doc.slot_names(edge[1])[edge[2]]})"
-            )
-            self.undo_stack.push(C.Disconnect(doc, old[1], old[2]))
-            self.undo_stack.push(C.Connect(doc, *edge))
-            self.undo_stack.endMacro()
-            return
-        if doc.input_of(edge[1], edge[2]) == edge[0]:
-            return  # already wired like that
-        self.undo_stack.push(C.Connect(doc, *edge))
-
-    def _cancel_wire(self) -> None:
-        w = self._wire
-        if w is None:
-            return
-        self._wire = None
-        for p in w.hot:
-            p.set_highlight(None)
-        if w.picked is not None:
-            edge = self._edges.get(w.picked)
-            if edge is not None:
-                edge.setVisible(True)
-        if w.preview.scene() is self:
-            self.removeItem(w.preview)
-
     def cancel_gesture(self) -> None:
         """Abandon a wire being dragged (Esc)."""
-        self._cancel_wire()
+        self._wiring.cancel()
 
     # --- tooltips and context menu -------------------------------------------------------
 

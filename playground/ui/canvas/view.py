@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
-from playground.ui.canvas.items import SIMPLE_LOD, legend_size, paint_legend
+from playground.ui.canvas.items import SIMPLE_LOD
+from playground.ui.canvas.legend import legend_size, paint_legend
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 

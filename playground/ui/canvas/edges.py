@@ -1,0 +1,115 @@
+"""Wires: ``EdgeItem`` (one document edge) and ``WireItem`` (the preview while dragging)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from playground.ui.canvas import style as S
+
+EDGE_Z = 0.0
+WIRE_Z = 3.0
+_PENS: dict[str, QPen] = {}
+
+
+def wire_path(p1: QPointF, p2: QPointF) -> QPainterPath:
+    """A smooth S-curve leaving ``p1`` to the right and entering ``p2`` from the left."""
+    x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
+    dx = max(abs(x2 - x1) * 0.5, 40.0)
+    path = QPainterPath()
+    path.moveTo(x1, y1)
+    path.cubicTo(x1 + dx, y1, x2 - dx, y2, x2, y2)
+    return path
+
+
+def _wire_pen(state: str) -> QPen:
+    key = "wire-" + state
+    pen = _PENS.get(key)
+    if pen is None:
+        colour, width = {
+            "normal": (S.WIRE, 2.0),
+            "hover": (S.WIRE.darker(150), 2.8),
+            "selected": (S.WIRE_SELECTED, 4.0),
+        }[state]
+        pen = _PENS[key] = QPen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A wire from ``source``'s output to input ``slot`` of ``target``.
+
+    Painted by Qt itself (no Python ``paint``), so a zoomed-out view of 20,000 wires stays
+    quick. Wires are selected by the scene (``set_selected``), not by Qt's selection.
+    """
+
+    def __init__(self, source: str, target: str, slot: int) -> None:
+        super().__init__()
+        self.source = source
+        self.target = target
+        self.slot = slot
+        self.hovered = False
+        self.selected = False
+        self._shape: QPainterPath | None = None
+        self.setAcceptHoverEvents(True)
+        self.setPen(_PENS.get("wire-normal") or _wire_pen("normal"))
+        self.setZValue(EDGE_Z)
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.source, self.target, self.slot)
+
+    def set_ends(self, p1: QPointF, p2: QPointF) -> None:
+        self._shape = None
+        self.setPath(wire_path(p1, p2))
+
+    def ends(self) -> tuple[QPointF, QPointF]:
+        path = self.path()
+        return path.pointAtPercent(0.0), path.pointAtPercent(1.0)
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self._restyle()
+
+    def _restyle(self) -> None:
+        state = "selected" if self.selected else ("hover" if self.hovered else "normal")
+        self.setPen(_wire_pen(state))
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10.0)
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        self.hovered = True
+        self._restyle()
+
+    def hoverLeaveEvent(self, event: Any) -> None:
+        self.hovered = False
+        self._restyle()
+
+
+class WireItem(QGraphicsPathItem):
+    """The live preview while dragging a new wire (dashed; green/red over a valid/refused port)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(WIRE_Z)
+        self.state: str | None = None
+        self.set_state(None)
+
+    def set_state(self, state: str | None) -> None:
+        self.state = state
+        colour = {"ok": S.WIRE_OK, "bad": S.WIRE_BAD}.get(state or "", S.WIRE.darker(130))
+        pen = QPen(colour, 2.2, Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setPen(pen)
+
+    def set_ends(self, p1: QPointF, p2: QPointF) -> None:
+        self.setPath(wire_path(p1, p2))

@@ -1,0 +1,196 @@
+"""Wiring by mouse: drag from an output to an input (or back), with a live preview.
+
+Dropping on a port, or on a node's body (its first free input), connects; a filled input is
+replaced in one undo step. Dragging from a fed input picks its wire up: drop it on another
+input to move it, on empty space to unplug it. A refusal (``doc.connect_refusal``) lights the
+target red while dragging and is reported through ``scene.status_message`` on release;
+nothing is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF
+
+from playground.ui import commands as C
+from playground.ui.canvas.edges import WireItem
+from playground.ui.canvas.items import PortItem
+
+if TYPE_CHECKING:
+    from playground.ui.canvas.scene import GraphScene
+
+CLICK_SLOP = 4.0
+"""A press and release closer than this (pixels of scene) is a click, not a wire."""
+
+
+@dataclass
+class WireDrag:
+    origin: PortItem
+    fixed: QPointF
+    """The anchored end of the preview."""
+    forward: bool
+    """True: dragging from an output (or a picked-up wire) towards an input."""
+    preview: WireItem
+    source: str | None = None
+    target: tuple[str, int] | None = None
+    picked: tuple[str, str, int] | None = None
+    press: QPointF = field(default_factory=QPointF)
+    hot: list[PortItem] = field(default_factory=list)
+
+
+class WireTool:
+    """The wire gesture of one scene: ``start`` on press, ``move``, ``finish`` on release."""
+
+    def __init__(self, scene: GraphScene) -> None:
+        self.scene = scene
+        self.drag: WireDrag | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.drag is not None
+
+    def start(self, port: PortItem, pos: QPointF) -> None:
+        sc = self.scene
+        preview = WireItem()
+        node = sc._nodes[port.node_id]
+        if port.is_output:
+            drag = WireDrag(port, node.output_anchor(), True, preview, source=port.node_id)
+        else:
+            slot = port.slot
+            assert slot is not None
+            fed = sc.doc.input_of(port.node_id, slot)
+            if fed is not None:  # pick up the wire that feeds this input
+                src_item = sc._nodes[fed]
+                drag = WireDrag(port, src_item.output_anchor(), True, preview, source=fed,
+                                 picked=(fed, port.node_id, slot))
+                edge = sc._edges.get((fed, port.node_id, slot))
+                if edge is not None:
+                    edge.setVisible(False)
+            else:
+                drag = WireDrag(port, node.input_anchor(slot), False, preview,
+                                 target=(port.node_id, slot))
+        drag.press = QPointF(pos)
+        self.drag = drag
+        sc.addItem(preview)
+        self.move(pos)
+
+    def candidate(
+        self, pos: QPointF
+    ) -> tuple[tuple[str, str, int] | None, str | None, PortItem | None]:
+        """What releasing the wire at ``pos`` would connect: (edge, refusal, port to light)."""
+        sc = self.scene
+        w = self.drag
+        assert w is not None
+        doc = sc.doc
+        if w.forward:
+            assert w.source is not None
+            port = sc.port_near(pos, want_output=False)
+            if port is not None:
+                assert port.slot is not None
+                target, slot = port.node_id, port.slot
+            else:
+                node = sc.node_at(pos)
+                if node is None:
+                    return None, None, None
+                target = node.node_id
+                if w.picked is not None and target == w.picked[1]:
+                    return None, None, None
+                if doc.kind(target) != "op":
+                    return (w.source, target, 0), doc.connect_refusal(w.source, target, 0), None
+                free = [i for i, s in enumerate(doc.inputs(target)) if s is None]
+                if not free:
+                    name = doc.display_name(target)
+                    return None, (f"every input of {name} is connected: drop the wire on an "
+                                  "input to replace what feeds it"), None
+                slot = free[0]
+                port = node.port(slot)
+            edge = (w.source, target, slot)
+            if w.picked is not None and edge == w.picked:
+                return edge, None, port
+            return edge, doc.connect_refusal(w.source, target, slot, replace=True), port
+        assert w.target is not None
+        target, slot = w.target
+        port = sc.port_near(pos, want_output=True)
+        if port is None:
+            node = sc.node_at(pos)
+            if node is None:
+                return None, None, None
+            port = node.output_port
+        edge = (port.node_id, target, slot)
+        return edge, doc.connect_refusal(port.node_id, target, slot, replace=True), port
+
+    def move(self, pos: QPointF) -> None:
+        w = self.drag
+        assert w is not None
+        edge, reason, port = self.candidate(pos)
+        for p in w.hot:
+            p.set_highlight(None)
+        w.hot = []
+        state = None
+        end = QPointF(pos)
+        if edge is not None:
+            state = "bad" if reason else "ok"
+            if port is not None:
+                port.set_highlight(state)
+                w.hot.append(port)
+                if not reason:
+                    end = port.scenePos()
+        elif reason:
+            state = "bad"
+        w.preview.set_state(state)
+        if w.forward:
+            w.preview.set_ends(w.fixed, end)
+        else:
+            w.preview.set_ends(end, w.fixed)
+
+    def finish(self, pos: QPointF) -> None:
+        sc = self.scene
+        w = self.drag
+        assert w is not None
+        moved = (pos - w.press).manhattanLength() > CLICK_SLOP
+        edge, reason, _port = self.candidate(pos)
+        self.cancel()
+        if not moved:
+            return
+        doc = sc.doc
+        if edge is None:
+            if reason:
+                sc.status_message.emit(reason)
+            elif w.picked is not None:  # a picked-up wire dropped on empty space: unplug it
+                sc.undo_stack.push(C.Disconnect(doc, w.picked[1], w.picked[2]))
+            return
+        if reason:
+            sc.status_message.emit(reason)
+            return
+        if w.picked is not None:
+            if edge == w.picked:
+                return
+            old = w.picked
+            sc.undo_stack.beginMacro(
+                f"Move wire {doc.display_name(old[0])} → {doc.display_name(edge[1])} "
+                f"(slot {edge[2]}: {doc.slot_names(edge[1])[edge[2]]})"
+            )
+            sc.undo_stack.push(C.Disconnect(doc, old[1], old[2]))
+            sc.undo_stack.push(C.Connect(doc, *edge))
+            sc.undo_stack.endMacro()
+            return
+        if doc.input_of(edge[1], edge[2]) == edge[0]:
+            return  # already wired like that
+        sc.undo_stack.push(C.Connect(doc, *edge))
+
+    def cancel(self) -> None:
+        sc = self.scene
+        w = self.drag
+        if w is None:
+            return
+        self.drag = None
+        for p in w.hot:
+            p.set_highlight(None)
+        if w.picked is not None:
+            edge = sc._edges.get(w.picked)
+            if edge is not None:
+                edge.setVisible(True)
+        if w.preview.scene() is sc:
+            sc.removeItem(w.preview)
