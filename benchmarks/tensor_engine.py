@@ -8,9 +8,9 @@ OpenBLAS may be slowed on purpose on this machine (see the env README): for figu
 Two workloads, one SGD step each (forward, loss, backward, update), engines alternating
 run by run so that machine noise hits all alike; medians are printed with ratios:
 - big: MLP 784-256-256-10, ReLU, batch 256, softmax cross-entropy, float32. BLAS-bound.
-  PyTorch runs with as many threads as numpy's BLAS (the core count) and with one thread.
+  numpy's OpenBLAS and PyTorch run with the same thread count: all cores, then one.
 - tiny: micrograd's moons demo, MLP 2-16-16-1, ReLU, SVM max-margin loss + 1e-4 L2, full
-  batch of 100, float64. Per-op overhead is everything; PyTorch runs with one thread.
+  batch of 100, float64. Per-op overhead is everything; one thread everywhere.
 Targets (issue 3): big within 1.1x of PyTorch; tiny >= 2x faster than PyTorch and within 2x
 of hand-written numpy. The figures are printed, not asserted.
 """
@@ -216,38 +216,68 @@ def tiny_torch(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: float
 
 
 def alternate(runners: dict[str, tuple[Step, Callable[[], None]]], reps: int, warmup: int = 3):
-    """Run each engine's step once per round, rotating the order; per-step times per engine."""
+    """Run each engine's step once per round, rotating the order.
+
+    Returns per-engine lists of (wall, cpu) seconds per step and the last losses. CPU time
+    (the process's, all threads) is the steadier figure on a busy machine for one-thread runs.
+    """
     names = list(runners)
-    times: dict[str, list[float]] = {n: [] for n in names}
+    times: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     losses: dict[str, float] = {}
     for r in range(warmup + reps):
         k = r % len(names)
         for name in names[k:] + names[:k]:
             step, setup = runners[name]
             setup()
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             losses[name] = step()
-            dt = time.perf_counter() - t0
+            dt, dc = time.perf_counter() - t0, time.process_time() - c0
             if r >= warmup:
-                times[name].append(dt)
+                times[name].append((dt, dc))
     return times, losses
 
 
-def report(title: str, times: dict[str, list[float]], losses: dict[str, float]) -> dict:
+def report(title: str, times: dict[str, list[tuple[float, float]]], losses: dict[str, float]):
+    """Print medians; return {engine: median wall}, {engine: median cpu}."""
     print(title)
-    med = {n: statistics.median(ts) for n, ts in times.items()}
-    for n, m in med.items():
-        q1, _, q3 = statistics.quantiles(times[n], n=4)
+    wall = {n: statistics.median(t[0] for t in ts) for n, ts in times.items()}
+    cpu = {n: statistics.median(t[1] for t in ts) for n, ts in times.items()}
+    for n in times:
+        q1, _, q3 = statistics.quantiles([t[0] for t in times[n]], n=4)
         print(
-            f"  {n:<26} {m * 1e3:8.3f} ms/step  (IQR {q1 * 1e3:.3f}-{q3 * 1e3:.3f})"
-            f"  loss after {losses[n]:.6f}"
+            f"  {n:<15} wall {wall[n] * 1e3:8.3f} ms/step (IQR {q1 * 1e3:.3f}-{q3 * 1e3:.3f})"
+            f"  cpu {cpu[n] * 1e3:8.3f} ms  loss after {losses[n]:.6f}"
         )
-    return med
+    return wall, cpu
 
 
-def ratio(med: dict, a: str, b: str, target: str) -> None:
-    if a in med and b in med:
-        print(f"  {a} / {b}: {med[a] / med[b]:.2f}x   (target {target})")
+def ratio(meds: tuple[dict, dict], a: str, b: str, target: str) -> None:
+    wall, cpu = meds
+    if a in wall and b in wall:
+        print(f"  {a} / {b}: {wall[a] / wall[b]:.2f}x wall, {cpu[a] / cpu[b]:.2f}x cpu"
+              f"   (target {target})")
+
+
+def openblas_threads() -> Callable[[int], None] | None:
+    """A setter for numpy's OpenBLAS thread count (through ctypes), or None if not found."""
+    import ctypes
+
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    libs = {line.split()[-1] for line in maps.splitlines() if "openblas" in line.lower()}
+    for lib in sorted(libs):
+        try:
+            handle = ctypes.CDLL(lib)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):
+            fn = getattr(handle, name, None)
+            if fn is not None:
+                return lambda n, fn=fn: fn(int(n))
+    return None
 
 
 def main() -> None:
@@ -267,46 +297,57 @@ def main() -> None:
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS"):
         if var in os.environ:
             print(f"  note: {var}={os.environ[var]} is set")
+    set_blas = openblas_threads()
+    if set_blas is None:
+        print("  note: cannot set numpy's BLAS threads here; numpy runs with its default")
 
     def threads(n: int) -> Callable[[], None]:
-        return (lambda: torch.set_num_threads(n)) if torch else (lambda: None)
+        """Both libraries on n threads (set before every timed step: they alternate)."""
 
-    nothing = threads(cores)
+        def setup() -> None:
+            if set_blas is not None:
+                set_blas(n)
+            if torch is not None:
+                torch.set_num_threads(n)
 
-    # big
+        return setup
+
+    # big: matched thread counts, all cores and one
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 784)).astype(np.float32)
     y = rng.integers(0, 10, size=256)
     params = init_mlp([784, 256, 256, 10], np.float32, seed=1)
-    runners = {
-        "Tensor": (big_tensor(params, x, y, 0.01), nothing),
-        "numpy by hand": (big_numpy(params, x, y, 0.01), nothing),
-    }
-    if torch:
-        runners[f"torch ({cores} threads)"] = (big_torch(params, x, y, 0.01), threads(cores))
-        runners["torch (1 thread)"] = (big_torch(params, x, y, 0.01), threads(1))
-    times, losses = alternate(runners, args.reps)
-    med = report("MLP 784-256-256-10, batch 256, cross-entropy, float32, one SGD step:",
-                 times, losses)
-    ratio(med, "Tensor", f"torch ({cores} threads)", "<= 1.1")
-    ratio(med, "Tensor", "numpy by hand", "~1")
+    for n in [cores, 1] if set_blas is not None and cores > 1 else [cores]:
+        setup = threads(n)
+        runners = {
+            "Tensor": (big_tensor(params, x, y, 0.01), setup),
+            "numpy by hand": (big_numpy(params, x, y, 0.01), setup),
+        }
+        if torch:
+            runners["torch"] = (big_torch(params, x, y, 0.01), setup)
+        times, losses = alternate(runners, args.reps)
+        med = report(f"MLP 784-256-256-10, batch 256, cross-entropy, float32, one SGD step, "
+                     f"{n} thread{'s' if n > 1 else ''}:", times, losses)
+        ratio(med, "Tensor", "torch", "<= 1.1")
+        ratio(med, "Tensor", "numpy by hand", "~1")
+        ratio(med, "numpy by hand", "torch", "(BLAS against BLAS)")
 
-    # tiny
+    # tiny: one thread
     x, yy = moons()
     params = init_mlp([2, 16, 16, 1], np.float64, seed=1337)
+    setup = threads(1)
     runners = {
-        "Tensor": (tiny_tensor(params, x, yy, 0.5), nothing),
-        "numpy by hand": (tiny_numpy(params, x, yy, 0.5), nothing),
+        "Tensor": (tiny_tensor(params, x, yy, 0.5), setup),
+        "numpy by hand": (tiny_numpy(params, x, yy, 0.5), setup),
     }
     if torch:
-        runners["torch (1 thread)"] = (tiny_torch(params, x, yy, 0.5), threads(1))
+        runners["torch"] = (tiny_torch(params, x, yy, 0.5), setup)
     times, losses = alternate(runners, args.tiny_reps, warmup=20)
-    med = report("moons demo, MLP 2-16-16-1, SVM loss + L2, batch 100, float64, one SGD step:",
-                 times, losses)
-    ratio(med, "torch (1 thread)", "Tensor", ">= 2 (torch slower)")
+    med = report("moons demo, MLP 2-16-16-1, SVM loss + L2, batch 100, float64, one SGD step, "
+                 "1 thread:", times, losses)
+    ratio(med, "torch", "Tensor", ">= 2 (torch slower)")
     ratio(med, "Tensor", "numpy by hand", "<= 2")
-    if torch:
-        torch.set_num_threads(cores)
+    threads(cores)()
 
 
 if __name__ == "__main__":

@@ -212,6 +212,46 @@ def _unary_method(op: Op) -> Any:
     return method
 
 
+def _reduction_method(op: Op) -> Any:
+    """``Tensor.sum``, ``mean`` and ``max``: ``_apply1`` specialised to one op, inlined."""
+    forward = op.forward
+
+    def method(
+        self: Tensor, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
+        tok = _quiet_set(_IGNORE)
+        try:
+            if axis is None and not keepdims:  # the defaults: no keywords to pass
+                params = _FULL_REDUCTION
+                out = forward(_A, self.data)
+            else:
+                params = {"axis": _axis(axis), "keepdims": keepdims}
+                out = forward(_A, self.data, **params)
+        finally:
+            _quiet_reset(tok)
+        if out.__class__ is not _ndarray:
+            out = _asarray(out)
+        t = _new(Tensor)
+        t.data = out
+        t.grad = None
+        if self.requires_grad and _grad_mode.enabled:
+            t.requires_grad = True
+            t._op = op
+            t._inputs = (self,)
+            t._params = params
+        else:
+            t.requires_grad = False
+            t._op = None
+            t._inputs = ()
+            t._params = None
+        t._id = _next_id()
+        return t
+
+    method.__name__ = op.name
+    method.__doc__ = f"{op.description} ``axis``: None (all), an int or a tuple of ints."
+    return method
+
+
 class Tensor:
     """An n-dimensional array with a gradient, remembering the op and inputs that produced it."""
 
@@ -389,20 +429,9 @@ class Tensor:
 
     # --- other ops (playground.ops.tensor_ops) ------------------------------------------
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        if axis is None and not keepdims:
-            return _apply1(SUM, self, _FULL_REDUCTION)
-        return _apply1(SUM, self, {"axis": _axis(axis), "keepdims": keepdims})
-
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        if axis is None and not keepdims:
-            return _apply1(MEAN, self, _FULL_REDUCTION)
-        return _apply1(MEAN, self, {"axis": _axis(axis), "keepdims": keepdims})
-
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        if axis is None and not keepdims:
-            return _apply1(MAX, self, _FULL_REDUCTION)
-        return _apply1(MAX, self, {"axis": _axis(axis), "keepdims": keepdims})
+    sum = _reduction_method(SUM)
+    mean = _reduction_method(MEAN)
+    max = _reduction_method(MAX)
 
     def reshape(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], tuple | list):
@@ -614,7 +643,11 @@ def _vjp_step(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> N
         if c.__class__ is not _ndarray:
             c = _asarray(c)
         # A vjp returns new arrays or views (reshape, transpose, split): views are not ours.
-        _accumulate(x, c, c.base is None and c is not g)
+        if x.grad is None and x._inputs and c.dtype is x.data.dtype:  # the common case
+            x.grad = c
+            x._gown = c.base is None and c is not g
+        else:
+            _accumulate(x, c, c.base is None and c is not g)
         return
     needs = tuple([x.requires_grad for x in inputs])
     datas = [x.data for x in inputs]
