@@ -63,9 +63,13 @@ def paint_legend(
     m = format_number(max_abs) if has else "max"
     row = QRectF(x0 + pad, y, w - 2 * pad, line)
     vc = Qt.AlignmentFlag.AlignVCenter
-    painter.drawText(row, vc | Qt.AlignmentFlag.AlignLeft, f"−{m}  negative")
+    left, right = f"−{m}  negative", f"positive  +{m}"
+    room = (row.width() - st.text_width("0")) / 2 - 8
+    if max(st.text_width(left), st.text_width(right)) > room:
+        left, right = f"−{m}", f"+{m}"
+    painter.drawText(row, vc | Qt.AlignmentFlag.AlignLeft, left)
     painter.drawText(row, vc | Qt.AlignmentFlag.AlignHCenter, "0")
-    painter.drawText(row, vc | Qt.AlignmentFlag.AlignRight, f"positive  +{m}")
+    painter.drawText(row, vc | Qt.AlignmentFlag.AlignRight, right)
     y += line
     sw = line * 0.7
     painter.fillRect(QRectF(x0 + pad, y + (line - sw) / 2, sw * 1.6, sw), S.STALE_FILL)
