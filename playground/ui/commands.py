@@ -403,6 +403,18 @@ def clipboard_problem(data: Any) -> str | None:
         if key in seen or not isinstance(e.get("slot"), int):
             return "the clipboard data is damaged"
         seen.add(key)
+    # Text pasted from elsewhere can still be refused by the document (a bad literal, an edge
+    # into a value, a cycle): try it on a scratch document, so PasteNodes.redo cannot fail.
+    scratch = GraphDocument()
+    try:
+        for n in nodes:
+            x, y = n.get("pos", (0.0, 0.0))
+            scratch.add_node(n["kind"], op=n.get("op"), label=n.get("label", ""),
+                             value=n.get("value"), pos=(float(x), float(y)), node_id=n["id"])
+        for e in edges:
+            scratch.connect(e["source"], e["target"], e["slot"])
+    except (GraphError, TypeError, ValueError) as exc:
+        return f"the clipboard data is damaged: {exc}"
     return None
 
 
