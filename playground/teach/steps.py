@@ -236,7 +236,8 @@ def _backward_lines(
     if len(contribs) == 1:
         c = contribs[0]
         if name(doc, c.consumer) == out and c.local is not None:  # dL/dL = 1: skip it
-            return (f"{dn} = {c.local_formula} = {num(grad)}", local_line(c, head=False))
+            value = "" if _is_number(c.local_formula) else f" = {num(grad)}"
+            return (f"{dn} = {c.local_formula}{value}", local_line(c, head=False))
         return (f"{dn} = {chain(c)}", local_line(c))
     parts = " + ".join(f"{num(c.value)} ({_via(doc, c, contribs)})" for c in contribs)
     lines = [

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter, QTabWidget
 
@@ -33,6 +33,7 @@ from playground.ui.teaching.wiggle_panel import WigglePanel
 
 __all__ = ["CanvasOverlay", "ReplaceGraph", "Teaching", "TeachingUI", "install"]
 
+DOCK_HEIGHT = 290
 TABS = (
     ("steps", "Step through"),
     ("check", "Gradient check"),
@@ -86,13 +87,16 @@ class TeachingUI(Teaching):
     def show_tab(self, key: str) -> None:
         if self.dock.isHidden():
             self.dock.show()
-            self.window.resizeDocks([self.dock], [250], Qt.Orientation.Vertical)
+            self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+            QTimer.singleShot(0, self.window.view.fit_all)  # the canvas just got smaller
         self.dock.raise_()
         self.tabs.setCurrentWidget(self.panels[key])
 
     def _on_doc_event(self, event) -> None:
         if event.kind == "reset" or event.attr not in ("pos", "label"):
             self._graph_dirty = True
+        if event.kind == "reset" and not self.keeping_card:
+            self.card.hide()  # another graph: the lesson's card no longer applies
 
     def _after_evaluation(self, _ev, _stale) -> None:
         if getattr(self, "_graph_dirty", True):
@@ -105,14 +109,15 @@ class TeachingUI(Teaching):
     def open_lesson(self, key: str) -> bool:
         item = lesson(key)
         w = self.window
-        if item.example:
-            if not w.files.open_example(item.example):
-                return False
-        else:
-            if not w.files.maybe_save():
-                return False
-            doc: GraphDocument = item.document()
-            w.files.install(doc, None, f"{item.title} (lesson)")
+        with self.keep_card():
+            if item.example:
+                if not w.files.open_example(item.example):
+                    return False
+            else:
+                if not w.files.maybe_save():
+                    return False
+                doc: GraphDocument = item.document()
+                w.files.install(doc, None, f"{item.title} (lesson)")
         w.controller.backward()
         self.card.show_lesson(item)
         focus = next((n for n in w.doc.node_ids() if w.doc.label(n) == item.focus), None)

@@ -42,7 +42,7 @@ class BugPanel(QWidget):
         self.setObjectName("accumulation_bug")
         self.teaching = teaching
         self.report: BugReport | None = None
-        self.switch = QCheckBox("Run backward with the bug: assign instead of accumulate", self)
+        self.switch = QCheckBox("Backward with the bug: '=' instead of '+='", self)
         self.switch.setObjectName("bug_switch")
         self.switch.setToolTip("Show the grads a backward that writes '=' instead of '+=' "
                                "would compute")
@@ -52,19 +52,22 @@ class BugPanel(QWidget):
         self.open_a = QPushButton("Open b = a + a", self)
         self.open_a.setObjectName("bug_open_a_plus_a")
         self.open_a.clicked.connect(lambda: self.open_example("a_plus_a"))
-        self.open_shared = QPushButton("Open d = a*b; e = a + b; f = d*e", self)
+        self.open_shared = QPushButton("Open f = (a*b)·(a + b)", self)
+        self.open_shared.setToolTip("The example d = a*b; e = a + b; f = d*e")
         self.open_shared.setObjectName("bug_open_shared")
         self.open_shared.clicked.connect(lambda: self.open_example("shared_nodes"))
         top = QHBoxLayout()
         top.addWidget(self.switch)
-        top.addSpacing(16)
-        top.addWidget(code)
         top.addStretch(1)
         top.addWidget(self.open_a)
         top.addWidget(self.open_shared)
         self.summary = QLabel(self)
         self.summary.setObjectName("bug_summary")
         self.summary.setWordWrap(True)
+        middle = QHBoxLayout()
+        middle.addWidget(code)
+        middle.addSpacing(16)
+        middle.addWidget(self.summary, 1)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("bug_table")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -77,7 +80,7 @@ class BugPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(self.summary)
+        layout.addLayout(middle)
         layout.addWidget(self.table, 1)
         self._idle()
 
@@ -89,7 +92,9 @@ class BugPanel(QWidget):
         self.switch.setChecked(on)
 
     def open_example(self, name: str) -> None:
-        if self.teaching.window.files.open_example(name):
+        with self.teaching.keep_card():
+            opened = self.teaching.window.files.open_example(name)
+        if opened:
             self.teaching.controller.backward()  # the bug, if on, runs again on its own
 
     # --- state ---------------------------------------------------------------------------

@@ -34,9 +34,9 @@ from playground.ui.teaching.common import (
     mono,
 )
 
-COLUMNS = ("leaf", "data", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x−h)) / 2h",
+COLUMNS = ("leaf", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x−h)) / 2h",
            "agree?")
-SWEEP_COLUMNS = ("h", "(f(x+h) − f(x)) / h", "off by", "central", "off by")
+SWEEP_COLUMNS = ("h", "forward diff", "off by", "central diff")
 MARKS = {"✓": "✓ both", "~": "~ central only", "✗": "✗ neither"}
 MAX_WORK = 2_000_000
 """Re-check on every edit only while leaves × nodes stays below this (big graphs: press Check)."""
@@ -107,7 +107,7 @@ class GradientCheckPanel(QWidget):
         h = self.h()
         if h is None:
             self._say(f"<span style='color:{bad_colour(self)}'>h must be a positive number, "
-                      "like 0.001 or 1e-8</span>")
+                      f"like 0.001 or 1e-8</span> (agree = within {RTOL:.1%})")
             return False
         self.teaching.controller.flush()
         try:
@@ -147,15 +147,15 @@ class GradientCheckPanel(QWidget):
     def _fill(self, report: GradCheckReport) -> None:
         t = self.table
         t.setRowCount(len(report.rows))
-        t.horizontalHeaderItem(2).setText(f"d{report.out_name}/dx (backward)")
+        t.horizontalHeaderItem(1).setText(f"d{report.out_name}/dx (backward)")
         for i, r in enumerate(report.rows):
-            cells = [r.name, num(r.data), precise(r.analytic), precise(r.forward),
+            cells = [f"{r.name} = {num(r.data)}", precise(r.analytic), precise(r.forward),
                      precise(r.central), MARKS[r.mark]]
             for j, text in enumerate(cells):
-                item = _item(text, mono_font=j in (1, 2, 3, 4))
+                item = _item(text, mono_font=j in (1, 2, 3))
                 if j == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.node)
-                ok = {3: r.forward_ok, 4: r.central_ok, 5: r.mark == "✓"}.get(j)
+                ok = {2: r.forward_ok, 3: r.central_ok, 4: r.mark == "✓"}.get(j)
                 if ok is not None:
                     item.setBackground(good_fill(self) if ok else bad_fill(self))
                 t.setItem(i, j, item)
@@ -193,8 +193,8 @@ class GradientCheckPanel(QWidget):
         s = self.sweep
         s.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            cells = [f"{row.h:g}", precise(row.forward), f"{row.forward_error:.1e}",
-                     precise(row.central), f"{row.central_error:.1e}"]
+            cells = [f"{row.h:g}", f"{row.forward:.12g}", f"{row.forward_error:.0e}",
+                     f"{row.central:.12g}"]
             for j, text in enumerate(cells):
                 item = _item(text, mono_font=True)
                 if j in (1, 2):
@@ -203,7 +203,7 @@ class GradientCheckPanel(QWidget):
         s.resizeColumnsToContents()
 
     def _say(self, html: str) -> None:
-        self.summary.setText(f"{html} <span>(agree = within {RTOL:.1%})</span>")
+        self.summary.setText(html)
 
 
 def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> QTableWidget:
@@ -216,6 +216,7 @@ def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> QTableWidget
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     t.horizontalHeader().setStretchLastSection(True)
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 6)
     return t
 
 

@@ -9,6 +9,8 @@ ends it: the tool is told ``interrupted()`` and the controller's evaluation come
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
@@ -31,8 +33,19 @@ class Teaching(QObject):
         self.overlay = CanvasOverlay(window.scene)
         self.owner: Tool | None = None
         self.topo_on = False
+        self.keeping_card = False
+        """True while a teaching tool itself replaces the graph (the lesson card stays)."""
         self._showing = False
         window.controller.evaluated.connect(self._on_evaluated)
+
+    @contextmanager
+    def keep_card(self) -> Iterator[None]:
+        """Replace the graph as part of the current lesson (the card stays up)."""
+        self.keeping_card = True
+        try:
+            yield
+        finally:
+            self.keeping_card = False
 
     # --- what the canvas shows ----------------------------------------------------------
 

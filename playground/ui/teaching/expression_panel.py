@@ -75,8 +75,9 @@ class ExpressionPanel(QWidget):
         hint.setStyleSheet(f"color: {muted_colour(self)}")
         side = QVBoxLayout()
         side.addWidget(self.build_button)
+        side.addWidget(self.message)
         side.addWidget(hint)
-        side.addWidget(self.message, 1)
+        side.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.edit, 3)
@@ -99,7 +100,13 @@ class ExpressionPanel(QWidget):
         window = self.teaching.window
         out = doc.output_node()
         first = text.strip().splitlines()[-1].strip() if text.strip() else ""
-        window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
+        card = getattr(self.teaching, "card", None)
+        lesson = getattr(card, "lesson", None) if card is not None and not card.isHidden() else None
+        if lesson is not None and lesson.tab == "expression":
+            with self.teaching.keep_card():  # building is what this lesson asks for
+                window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
+        else:
+            window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
         window.controller.reset()  # the old grads belong to the old graph
         window.view.fit_all()
         ev = window.controller.evaluation

@@ -172,6 +172,7 @@ class StepPanel(QWidget):
             return False
         if not self.steps:
             return False
+        self._full = evaluate(doc, backward=mode == "backward")
         self.mode, self.index = mode, 0
         self._show()
         return True
@@ -187,17 +188,16 @@ class StepPanel(QWidget):
 
     def _show(self) -> None:
         step = self.steps[self.index]
-        doc = self.teaching.doc
         visited = {s.node for s in self.steps[: self.index + 1]}
         if self.mode == "backward":
-            full = evaluate(doc, backward=True)
+            full = self._full
             results = {n: replace(r, grad=r.grad if n in visited else None)
                        for n, r in full.results.items()}
             contributions = {k: v for k, v in full.contributions.items() if k[0] in visited}
             shown = replace(full, results=results, contributions=contributions)
             labels = {k: f"← {v}" for k, v in step.edge_values.items()}
         else:
-            full = evaluate(doc, backward=False)
+            full = self._full
             results = {n: replace(r, data=r.data if n in visited else None)
                        for n, r in full.results.items()}
             shown = replace(full, results=results)

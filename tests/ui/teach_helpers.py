@@ -1,0 +1,37 @@
+"""Shared set-up for the teaching-tool UI tests (window with the Learn dock)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tests.ui.window_helpers import by_label, install_dialogs, new_window, shown
+
+__all__ = ["by_label", "click", "open_example", "press", "shown", "teach_window"]
+
+
+def teach_window(qtbot, tmp_path, monkeypatch) -> Iterator:
+    """For a fixture: a main window (neuron example loaded), dialogs replaced by recorders."""
+    install_dialogs(monkeypatch)
+    w = new_window(qtbot, tmp_path / "settings.ini")
+    w.activateWindow()
+    w.view.setFocus()
+    yield w
+    w.teaching.steps.pause()
+    w.undo_stack.setClean()  # closing must not ask
+
+
+def open_example(window, name: str) -> None:
+    assert window.files.open_example(name, ask=False)
+
+
+def press(window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press on the canvas, as a user with the canvas focused (window shortcuts)."""
+    window.view.setFocus()
+    QTest.keyClick(window.view, key, modifier)
+
+
+def click(widget) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())

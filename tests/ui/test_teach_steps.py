@@ -1,0 +1,143 @@
+"""Step Backward / Step Forward, play, reset and topological order, driven with real keys and
+clicks; the panel shows the lecture's numbers."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.teach_helpers import (
+    by_label,
+    click,
+    open_example,
+    press,
+    shown,
+    teach_window,
+)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    yield from teach_window(qtbot, tmp_path, monkeypatch)
+
+
+def panel_text(window) -> str:
+    return window.teaching.steps.text.toPlainText()
+
+
+def test_step_backward_through_the_lecture_example(window):
+    w = window
+    open_example(w, "lecture")
+    assert not w.teaching.dock.isVisible()
+    press(w, Qt.Key.Key_F7)
+    assert w.teaching.dock.isVisible()
+    assert w.teaching.tabs.currentWidget().objectName() == "step_panel"
+    assert "dL/dL = 1" in panel_text(w)
+    assert w.teaching.steps.title.text() == "Backward step 1 of 7: L"
+    # only the output's grad is known so far; the others appear as the steps reach them
+    assert shown(w, "L", "grad") == "1.0000"
+    assert shown(w, "a", "grad") == "—"
+    seen = {}
+    for _ in range(6):
+        press(w, Qt.Key.Key_F7)
+        step = w.teaching.steps.steps[w.teaching.steps.index]
+        seen[step.node] = panel_text(w)
+        assert w.teaching.overlay.highlight_nodes == [step.node]
+        assert shown(w, step.node, "grad") != "—"
+    assert "dL/da = dL/de · de/da = -2.0000 · -3.0000 = 6.0000" in seen["a"]
+    assert "dL/db = dL/de · de/db = -2.0000 · 2.0000 = -4.0000" in seen["b"]
+    assert "dL/dc = dL/dd · dd/dc = -2.0000 · 1.0000 = -2.0000" in seen["c"]
+    assert "dL/df = d = 4.0000" in seen["f"]
+    assert "dL/dd = f = -2.0000" in seen["d"]
+    assert "dL/de = dL/dd · dd/de = -2.0000 · 1.0000 = -2.0000" in seen["e"]
+    assert "Done: every grad is filled in" in panel_text(w)
+    expected = {"a": "6.0000", "b": "-4.0000", "c": "-2.0000", "f": "4.0000", "d": "-2.0000",
+                "e": "-2.0000"}
+    assert {n: shown(w, n, "grad") for n in expected} == expected
+    # the step's node and the wire its gradient flows along glow on the canvas
+    assert w.teaching.overlay.highlight_edges == [("a", "e", 0)]
+    assert len(w.teaching.overlay.items()) >= 2
+    press(w, Qt.Key.Key_F7)  # past the end: nothing changes
+    assert w.teaching.steps.index == 6
+
+
+def test_toolbar_button_and_reset(window):
+    w = window
+    open_example(w, "lecture")
+    w.action("backward").trigger()
+    ids = by_label(w)
+    button = w.toolbar.widgetForAction(w.action("step_backward"))
+    assert button.objectName() == "toolbutton_step_backward"
+    click(button)
+    click(button)
+    assert w.teaching.steps.index == 1
+    assert shown(w, ids["a"], "grad") == "—"
+    click(w.teaching.steps.buttons["step_reset"])
+    assert w.teaching.steps.mode is None and w.teaching.overlay.items() == []
+    assert shown(w, ids["a"], "grad") == "6.0000"  # the real Backward numbers are back
+    assert "Step Backward" in panel_text(w)
+
+
+def test_a_node_used_twice_sums_its_contributions(window):
+    w = window
+    open_example(w, "a_plus_a")
+    press(w, Qt.Key.Key_F7)
+    press(w, Qt.Key.Key_F7)
+    assert ("db/da = 1.0000 (via b, input a) + 1.0000 (via b, input b) = 2.0000"
+            in panel_text(w))
+    assert set(w.teaching.overlay.highlight_edges) == {("a", "b", 0), ("a", "b", 1)}
+
+
+def test_play_runs_to_the_end_at_the_chosen_speed(window, qtbot):
+    w = window
+    open_example(w, "lecture")
+    steps = w.teaching.steps
+    steps.speed.setValue(steps.speed.maximum())
+    assert steps.speed_value.text() == "0.15 s per step"
+    press(w, Qt.Key.Key_F8)
+    assert steps.playing and w.action("step_play").text() == "Pause"
+    qtbot.waitUntil(lambda: not steps.playing, timeout=5000)
+    assert steps.index == len(steps.steps) - 1 == 6
+    assert w.action("step_play").text() == "Play"
+
+
+def test_an_edit_ends_the_step_through(window, qtbot):
+    from playground.ui import commands as cmd
+
+    w = window
+    open_example(w, "lecture")
+    press(w, Qt.Key.Key_F7)
+    w.undo_stack.push(cmd.SetValue(w.doc, "a", 3.0))
+    qtbot.waitUntil(lambda: w.teaching.steps.mode is None)
+    assert "starts over" in w.teaching.steps.title.text()
+    assert w.teaching.overlay.items() == []
+
+
+def test_step_forward_shows_data_inputs_first(window):
+    w = window
+    open_example(w, "lecture")
+    texts = {}
+    for _ in range(7):
+        press(w, Qt.Key.Key_F6)
+        step = w.teaching.steps.steps[w.teaching.steps.index]
+        texts[step.node] = panel_text(w)
+        if step.node == "e":
+            assert shown(w, "d", "data") == "—"  # d comes later
+            assert shown(w, "e", "data") == "-6.0000"
+    assert "e = a * b = 2.0000 * -3.0000 = -6.0000" in texts["e"]
+    assert "L = d * f = 4.0000 * -2.0000 = -8.0000" in texts["L"]
+
+
+def test_topological_order_numbers(window):
+    w = window
+    open_example(w, "lecture")
+    press(w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert w.action("topo_order").isChecked()
+    overlay = w.teaching.overlay
+    order = w.controller.evaluation.order
+    assert [overlay.badge_text(n) for n in order] == [str(i + 1) for i in range(7)]
+    pos = {n: i for i, n in enumerate(order)}
+    for e in w.doc.edges():  # every wire goes from a smaller number to a larger one
+        assert pos[e.source] < pos[e.target]
+    w.action("topo_order").trigger()
+    assert overlay.badge_text("a") is None

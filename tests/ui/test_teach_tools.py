@@ -1,0 +1,198 @@
+"""Gradient check, wiggle, the accumulation bug and expression entry, driven through the UI;
+the numbers shown are the lecture's."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tests.ui.teach_helpers import (
+    by_label,
+    click,
+    open_example,
+    press,
+    shown,
+    teach_window,
+)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    yield from teach_window(qtbot, tmp_path, monkeypatch)
+
+
+def table(widget) -> list[list[str]]:
+    return [[widget.item(r, c).text() for c in range(widget.columnCount())]
+            for r in range(widget.rowCount())]
+
+
+def row_of(rows: list[list[str]], leaf: str) -> list[str]:
+    return next(r for r in rows if r[0].split(" = ")[0] == leaf)
+
+
+def type_into(edit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, text)
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+
+
+# --- gradient check ---------------------------------------------------------------------
+
+
+def test_numerical_check_with_h_0001_on_the_lecture(window):
+    w = window
+    open_example(w, "lecture")
+    w.action("show_check").trigger()
+    check = w.teaching.panels["check"]
+    assert check.objectName() == "gradient_check" and check.isVisible()
+    type_into(check.h_edit, "0.001")
+    rows = table(check.table)
+    b = row_of(rows, "b")
+    assert b[0] == "b = -3.0000"
+    assert b[1] == "-4.0"  # backward
+    assert b[2].startswith("-3.99999")  # (f(x+h) - f(x)) / h, as in the lecture
+    assert b[4] == "✓ both"
+    assert [r[0].split(" = ")[0] for r in rows] == ["a", "b", "c", "f"]
+    assert "agree" in check.summary.text()
+
+
+def test_too_large_an_h_shows_up_on_a_curve(window):
+    w = window
+    assert w.teaching.open_lesson("derivative")
+    check = w.teaching.panels["check"]
+    assert w.teaching.tabs.currentWidget() is check
+    x = row_of(table(check.table), "x")
+    assert x[1] == "14.0" and x[2].startswith("14.003")
+    type_into(check.h_edit, "0.1")
+    x = row_of(table(check.table), "x")
+    assert x[2].startswith("14.3") and x[3].startswith("14.0") and x[4] == "~ central only"
+    assert "miss" in check.summary.text()
+    sweep = {r[0]: r for r in table(check.sweep)}
+    assert sweep["0.1"][1].startswith("14.3") and sweep["1e-15"][1] != "14"
+    assert "How h matters for x" in check.sweep_title.text()
+
+
+def test_bad_h_is_refused_in_words(window):
+    w = window
+    w.teaching.show_tab("check")
+    check = w.teaching.panels["check"]
+    check.h_edit.setText("0")
+    assert not check.run()
+    assert "positive number" in check.summary.text()
+
+
+# --- wiggle -----------------------------------------------------------------------------
+
+
+def test_wiggle_a_with_the_slider(window):
+    w = window
+    open_example(w, "lecture")
+    w.action("show_wiggle").trigger()
+    panel = w.teaching.panels["wiggle"]
+    assert panel.set_leaf("a")
+    panel.slider.setFocus()
+    QTest.keyClick(panel.slider, Qt.Key.Key_PageUp)  # one page: 10 ticks of ±1 = +0.1
+    assert panel.dx() == 0.1
+    text = panel.readout.text()
+    assert "dL = +0.6000" in text
+    assert "dL/da · dx = 6.0000 · 0.1000 = +0.6000" in text
+    assert shown(w, "a", "data") == "2.1000" and shown(w, "L", "data") == "-7.4000"
+    assert w.teaching.overlay.node_tag("L") == "moved +0.6000"
+    assert w.doc.value("a") == 2.0  # nothing changed yet
+    click(panel.apply_button)
+    assert w.doc.value("a") == 2.1 and panel.slider.value() == 0
+    w.action("undo").trigger()
+    assert w.doc.value("a") == 2.0
+
+
+def test_wiggle_on_a_curve_misses_by_the_bend(window):
+    w = window
+    assert w.teaching.open_lesson("derivative")
+    panel = w.teaching.panels["wiggle"]
+    x = by_label(w)["x"]
+    w.teaching.show_tab("wiggle")
+    assert panel.set_leaf(x)
+    panel.set_dx(0.1)
+    assert "df = +1.4300" in panel.readout.text()
+    assert "+1.4000" in panel.readout.text() and "bends" in panel.readout.text()
+    click(panel.reset_button)
+    assert shown(w, x, "data") == "3.0000" and w.teaching.overlay.items() == []
+
+
+# --- accumulation bug ---------------------------------------------------------------------
+
+
+def test_the_bug_switch_on_a_plus_a(window):
+    w = window
+    w.action("show_bug").trigger()
+    bug = w.teaching.panels["bug"]
+    click(bug.open_a)
+    assert "a + a" in w.windowTitle()
+    assert shown(w, "a", "grad") == "2.0000"
+    click(bug.switch)
+    assert bug.switch.isChecked()
+    assert shown(w, "a", "grad") == "1.0000"  # the bug's answer
+    assert w.teaching.overlay.node_tag("a") == "should be 2.0000"
+    rows = {r[0]: r for r in table(bug.table)}
+    assert rows["a"][1] == "2.0000" and rows["a"][2].startswith("1.0000") and "✗" in rows["a"][2]
+    assert "Used 2 times" in rows["a"][3]
+    assert "1 grad comes out wrong: a" in bug.summary.text()
+    click(bug.switch)
+    assert shown(w, "a", "grad") == "2.0000" and w.teaching.overlay.items() == []
+
+
+def test_the_bug_on_shared_nodes(window, qtbot):
+    w = window
+    w.teaching.show_tab("bug")
+    bug = w.teaching.panels["bug"]
+    click(bug.switch)
+    click(bug.open_shared)
+    qtbot.waitUntil(lambda: bug.report is not None and bug.report.output == "f")
+    rows = {r[0]: r for r in table(bug.table)}
+    assert {n for n, r in rows.items() if "✗" in r[2]} == {"a", "b"}
+    assert rows["a"][1] == "-3.0000" and rows["b"][1] == "-8.0000"
+    assert shown(w, "a", "grad") == rows["a"][2].split()[0]
+
+
+# --- expression entry -----------------------------------------------------------------------
+
+
+def test_expression_entry_builds_L_minus_8_and_undo_restores(window):
+    w = window
+    before = w.doc.to_data()
+    press(w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    panel = w.teaching.panels["expression"]
+    assert panel.objectName() == "expression_entry" and panel.isVisible()
+    panel.edit.setFocus()
+    panel.edit.selectAll()
+    QTest.keyClick(panel.edit, Qt.Key.Key_Delete)
+    for i, line in enumerate(["a = 2.0", "b = -3.0", "c = 10.0", "f = -2.0", "L = (a*b + c) * f"]):
+        if i:
+            QTest.keyClick(panel.edit, Qt.Key.Key_Return)
+        QTest.keyClicks(panel.edit, line)
+    click(panel.build_button)
+    ids = by_label(w)
+    assert shown(w, ids["L"], "data") == "-8.0000"
+    assert "L = -8.0000" in panel.message.text()
+    w.action("backward").trigger()
+    assert shown(w, ids["a"], "grad") == "6.0000" and shown(w, ids["b"], "grad") == "-4.0000"
+    assert w.undo_stack.undoText().startswith("Build L = (a*b + c) * f")
+    w.action("undo").trigger()
+    assert w.doc.to_data() == before
+
+
+def test_expression_errors_point_at_the_position(window):
+    w = window
+    w.teaching.show_tab("expression")
+    panel = w.teaching.panels["expression"]
+    before = w.doc.to_data()
+    panel.set_text("a = 2.0\nb = -3.0\nc = 10.0\nL = (a*b + c) * f")
+    panel.edit.setFocus()
+    QTest.keyClick(panel.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "line 4, column 17: unknown name 'f'" in panel.message.text()
+    cursor = panel.edit.textCursor()
+    assert cursor.blockNumber() == 3 and cursor.positionInBlock() == 16
+    assert len(panel.edit.extraSelections()) == 1
+    assert w.doc.to_data() == before
