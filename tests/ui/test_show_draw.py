@@ -1,0 +1,60 @@
+"""playground.draw(value) returns an image notebooks display; playground.show(value) opens
+the window with the graph."""
+
+from __future__ import annotations
+
+import pytest
+
+import playground
+from playground.engine import Value
+
+
+def lecture() -> Value:
+    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"),
+                                                 (-2.0, "f")))
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def test_draw_svg_has_the_labels_and_numbers(qapp):
+    drawing = playground.draw(lecture())
+    svg = drawing._repr_svg_()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    for text in (">a<", ">b<", ">e<", ">L<", ">-8.0000<", ">6.0000<", ">-4.0000<"):
+        assert text in svg, text
+    assert drawing._repr_png_() is None
+    assert repr(drawing) == "<Drawing svg, 7 nodes>"
+
+
+def test_draw_png_and_save(qapp, tmp_path):
+    drawing = playground.draw(lecture(), "png", backward=False)
+    assert drawing._repr_png_().startswith(b"\x89PNG") and drawing._repr_svg_() is None
+    assert drawing.save(tmp_path / "g.png").read_bytes() == drawing.data
+    with pytest.raises(ValueError):
+        playground.draw(lecture(), "gif")
+    with pytest.raises(TypeError):
+        playground.draw(3.0)
+
+
+def test_show_opens_the_window_with_the_graph(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    import playground.ui.main_window as mw
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    original = mw.MainWindow.__init__
+    monkeypatch.setattr(mw.MainWindow, "__init__",
+                        lambda self, settings_=None, parent=None: original(self, settings, parent))
+    window = playground.show(lecture())  # a QApplication runs: returns at once
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    ids = {window.doc.label(n): n for n in window.doc.node_ids()}
+    assert {"a", "b", "c", "d", "e", "f", "L"} <= set(ids)
+    assert window.controller.evaluation.results[ids["a"]].grad == 6.0
+    assert "(from Python)" in window.windowTitle()
+    window.close()
