@@ -128,8 +128,9 @@ def forward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step
             else:
                 symbolic, numeric = f"{op.symbol}({names[0]})", f"{op.symbol}({nums[0]})"
             ready = " and ".join(dict.fromkeys(names))
+            head = f"{me} = {symbolic}" if doc.label(n) else symbolic
             lines = (
-                f"{me} = {symbolic} = {numeric} = {num(r.data)}",
+                f"{head} = {numeric} = {num(r.data)}",
                 f"{ready} came earlier in the topological order, so their data are ready.",
             )
         title = f"Forward step {len(steps) + 1} of {len(ev.order)}: {me}"

@@ -60,11 +60,28 @@ def signed(x: float) -> str:
     return text if text.startswith("-") or text in ("nan", "0.0000") else "+" + text
 
 
+NAME_MAX = 20
+"""An unlabelled op is named by its expression (``e*f``) up to this length, else by its id."""
+
+
 def name(doc: GraphDocument, node_id: str) -> str:
-    """What the canvas calls a node: its label, else its id."""
+    """How the text names a node: its label; an unlabelled op fed by named nodes by its short
+    expression (``e*f``: the canvas shows it as ``*`` wired to e and f); else its id (what the
+    canvas shows on an unlabelled value)."""
     if node_id not in doc:
         return node_id
-    return doc.label(node_id) or node_id
+    label = doc.label(node_id)
+    if label or doc.kind(node_id) != "op":
+        return label or node_id
+    ins = doc.inputs(node_id)
+    if any(s is None or not (doc.label(s) or doc.kind(s) == "value") for s in ins):
+        return node_id
+    from playground.ops import OPS
+
+    op = OPS[doc.op_name(node_id)]
+    parts = [wrap(doc.label(s) or s) for s in ins if s is not None]
+    expr = f"{parts[0]}{op.symbol}{parts[1]}" if len(parts) == 2 else f"{op.symbol}({parts[0]})"
+    return expr if len(expr) <= NAME_MAX else node_id
 
 
 def wrap(label: str) -> str:

@@ -82,8 +82,8 @@ class GradientCheckPanel(QWidget):
         right.addWidget(self.sweep_title)
         right.addWidget(self.sweep, 1)
         tables = QHBoxLayout()
-        tables.addWidget(self.table, 3)
-        tables.addLayout(right, 2)
+        tables.addWidget(self.table, 13)
+        tables.addLayout(right, 7)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

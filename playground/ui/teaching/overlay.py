@@ -25,8 +25,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGrap
 
 EdgeKey = tuple[str, str, int]
 
-STEP = QColor("#f6a800")
-"""Amber: the current step."""
+STEP = QColor("#10a4a4")
+"""Teal: the current step (apart from the yellow of the selection and the grad colours)."""
+SOURCE = QColor("#9b8ad6")
+"""Lilac: where the current step's numbers come from (its consumers, or its inputs)."""
 WRONG = QColor("#d62828")
 INFO = QColor("#2a9d4b")
 BADGE = QColor("#3f2a82")

@@ -25,9 +25,7 @@ from playground.graph.evaluate import evaluate
 from playground.teach import Step, TeachError, backward_steps, forward_steps
 from playground.teach.text import num
 from playground.ui.teaching.common import esc, mono, muted_colour
-from playground.ui.teaching.overlay import STEP
-
-SOURCE = STEP.lighter(135)
+from playground.ui.teaching.overlay import SOURCE, STEP
 
 INTRO = (
     "<p><b>Step Backward</b> (F7) walks the graph from the output back to the inputs, one node "
@@ -239,6 +237,12 @@ class StepPanel(QWidget):
             nxt = (f"Next: {esc(self.teaching_name(following.node))} "
                    f"(press Step {self.mode.capitalize()}, {key})")
         parts.append(f"<p style='color:{muted}; margin-top:8px'>{nxt}</p>")
+        source = "the node its grad comes from" if self.mode == "backward" else "its inputs"
+        unknown = "grad" if self.mode == "backward" else "data"
+        parts.append(
+            f"<p style='color:{muted}'>On the canvas: <b style='color:{STEP.name()}'>teal</b> "
+            f"this step, <b style='color:{SOURCE.name()}'>lilac</b> {source}; "
+            f"a {unknown} shown as — is not computed yet.</p>")
         return "".join(parts)
 
     def teaching_name(self, node: str) -> str:
