@@ -145,7 +145,10 @@ class Overview:
         sc = self.scene
         if not self.enabled:
             return
-        now = set(sc.selected_node_ids())
+        try:
+            now = set(sc.selected_node_ids())
+        except RuntimeError:  # the scene is being destroyed (Qt deselects its items first)
+            return
         for n in now ^ self._selected:
             item = sc._nodes.get(n)
             if item is not None:

@@ -86,6 +86,7 @@ class GraphScene(QGraphicsScene):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+            self.selectionChanged.disconnect(self._overview.selection_changed)
 
     def node_item(self, node_id: str) -> NodeItem | None:
         return self._nodes.get(node_id)
