@@ -150,7 +150,7 @@ def _run_self_test(out: str) -> str:
             raise SelfTestFailure("the canvas shows no item for x1")
         if "grad -1.5000" not in shown.display_lines():
             raise SelfTestFailure(f"the canvas shows x1 as {shown.display_lines()}")
-        window.scene.select_nodes([by_label["x1"]])
+        window.select([by_label["x1"]])
         inspected = window.inspector.grad_label.text().split()[0]
         if not math.isclose(float(inspected), -1.5, abs_tol=1e-9):
             raise SelfTestFailure(f"the inspector shows x1's grad as {inspected}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("status_bar")
 
         self._paste_count = 0
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(0)
+        self._selection_timer.timeout.connect(self.sync_selection)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -328,24 +332,51 @@ class MainWindow(QMainWindow):
     # --- selection and editing ----------------------------------------------------------
 
     def _selection_changed(self) -> None:
-        ids = self.scene.selected_node_ids()
-        self.inspector.set_node(ids[0] if len(ids) == 1 else None)
-        self._update_actions()
+        # Qt reports every item separately (select all, delete 10,000 nodes): follow the
+        # selection once per event-loop turn instead of once per item.
+        self._selection_timer.start()
 
-    def _update_actions(self) -> None:
+    def sync_selection(self) -> None:
+        """Bring the inspector and the Mark-as-Output check up to date with the selection."""
+        self._selection_timer.stop()
         ids = self.scene.selected_node_ids()
-        has = bool(ids)
-        for name in ("cut", "copy", "duplicate"):
-            self.action(name).setEnabled(has)
-        self.action("delete").setEnabled(has or bool(self.scene.selected_edges()))
+        node = ids[0] if len(ids) == 1 else None
+        if node != self.inspector.node:
+            self.inspector.set_node(node)
+        self._update_actions(ids)
+
+    def _update_actions(self, ids: list[str] | None = None) -> None:
+        # Edit actions stay enabled: with nothing selected they say so in the status bar.
+        if ids is None:
+            ids = self.scene.selected_node_ids()
         mark = self.action("mark_output")
-        mark.setEnabled(len(ids) == 1)
         mark.blockSignals(True)
         mark.setChecked(len(ids) == 1 and self.doc.marked_output == ids[0])
         mark.blockSignals(False)
 
+    def _clear_selection(self) -> None:
+        scene = self.scene
+        blocked = scene.blockSignals(True)
+        try:
+            scene.clearSelection()
+        finally:
+            scene.blockSignals(blocked)
+        scene.selectionChanged.emit()
+        self.sync_selection()
+
+    def select(self, ids: list[str]) -> None:
+        """Select exactly ``ids`` (one selection-changed notification, however many)."""
+        scene = self.scene
+        blocked = scene.blockSignals(True)
+        try:
+            scene.select_nodes(ids)
+        finally:
+            scene.blockSignals(blocked)
+        scene.selectionChanged.emit()
+        self.sync_selection()
+
     def _focus_inspector(self, node_id: str) -> None:
-        self.scene.select_nodes([node_id])
+        self.select([node_id])
         self.inspector.show()
         self.inspector.raise_()
         target = (
@@ -375,7 +406,7 @@ class MainWindow(QMainWindow):
         else:
             return None
         if node:
-            self.scene.select_nodes([node])
+            self.select([node])
         return node
 
     def _set_output(self, node_id: str, on: bool) -> None:
@@ -399,14 +430,18 @@ class MainWindow(QMainWindow):
     def delete(self) -> None:
         nodes, edges = self.scene.selected_node_ids(), self.scene.selected_edges()
         if nodes or edges:
+            self._clear_selection()  # else Qt reports each removed selected item separately
             self._push(cmd.DeleteItems(self.doc, nodes, edges))
+        else:
+            self.show_status("Nothing to delete: select nodes or wires first")
 
     def select_all(self) -> None:
-        self.scene.select_nodes(self.doc.node_ids())
+        self.select(self.doc.node_ids())
 
     def copy(self) -> bool:
         ids = self.scene.selected_node_ids()
         if not ids:
+            self.show_status("Nothing to copy: select nodes first")
             return False
         data = cmd.copy_nodes(self.doc, ids)
         mime = QMimeData()
@@ -424,6 +459,7 @@ class MainWindow(QMainWindow):
         if self.copy():
             command = cmd.DeleteItems(self.doc, ids, self.scene.selected_edges())
             command.setText(command.text().replace("Delete", "Cut", 1))
+            self._clear_selection()
             self._push(command)
 
     def paste(self) -> None:
@@ -445,15 +481,16 @@ class MainWindow(QMainWindow):
         shift = 40.0 * self._paste_count
         command = cmd.PasteNodes(self.doc, data, offset=(shift, shift))
         if self._push(command):
-            self.scene.select_nodes(list(command.new_ids.values()))
+            self.select(list(command.new_ids.values()))
 
     def duplicate(self) -> None:
         ids = self.scene.selected_node_ids()
         if not ids:
+            self.show_status("Nothing to duplicate: select nodes first")
             return
         command = cmd.PasteNodes(self.doc, cmd.copy_nodes(self.doc, ids), verb="Duplicate")
         if self._push(command):
-            self.scene.select_nodes(list(command.new_ids.values()))
+            self.select(list(command.new_ids.values()))
 
     # --- help ---------------------------------------------------------------------------
 

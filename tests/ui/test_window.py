@@ -147,7 +147,7 @@ def test_palette_lists_every_op_and_filters(window, qtbot):
 
 
 def type_value(window, qtbot, node_id: str, text: str) -> None:
-    window.scene.select_nodes([node_id])
+    window.select([node_id])
     edit = window.inspector.value_edit
     assert edit.isVisible()
     edit.setFocus()
@@ -185,7 +185,7 @@ def test_edit_value_backward_and_undo_the_whole_sequence(window, qtbot):
     assert window.inspector.grad_label.text() == repr(dn * 1.0)  # x2 selected: do/dx2 = w2*dn
 
     # 3. rename and mark as output through the inspector
-    window.scene.select_nodes([ids["n"]])
+    window.select([ids["n"]])
     label = window.inspector.label_edit
     label.setFocus()
     label.selectAll()
@@ -267,7 +267,7 @@ def test_problems_go_to_the_status_bar_not_dialogs(window, dialogs):
 
 def test_mark_as_output_action(window):
     ids = by_label(window)
-    window.scene.select_nodes([ids["n"]])
+    window.select([ids["n"]])
     action = window.action("mark_output")
     assert action.isEnabled() and not action.isChecked()
     action.trigger()
@@ -283,7 +283,7 @@ def test_mark_as_output_action(window):
 def test_copy_paste_duplicate_cut_delete_select_all(window):
     ids = by_label(window)
     n0 = len(window.doc)
-    window.scene.select_nodes([ids["x1"], ids["w1"], ids["x1*w1"]])
+    window.select([ids["x1"], ids["w1"], ids["x1*w1"]])
     window.action("copy").trigger()
     window.action("paste").trigger()
     assert len(window.doc) == n0 + 3
@@ -421,7 +421,7 @@ def test_window_state_persists(qtbot, tmp_path, dialogs):
 def test_inspector_shows_tensors_row_by_row(window, qtbot):
     window.files.open_example("tensor_layer", ask=False)
     window.action("backward").trigger()
-    window.scene.select_nodes(["W"])
+    window.select(["W"])
     text = window.inspector.grad_label.text()
     caption, *rows = text.splitlines()
     assert caption == "3×2 tensor"

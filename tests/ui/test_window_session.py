@@ -65,11 +65,11 @@ def test_build_wire_edit_backward_then_undo_and_redo_everything(window, qtbot):
     wire(window, b, mul, 1)
     assert window.doc.inputs(mul) == [a, b]
 
-    window.scene.select_nodes([a])
+    window.select([a])
     type_into(window.inspector.value_edit, "2")
-    window.scene.select_nodes([b])
+    window.select([b])
     type_into(window.inspector.value_edit, "-3")
-    window.scene.select_nodes([mul])
+    window.select([mul])
     type_into(window.inspector.label_edit, "L")
     assert shown(window, mul, "data") == "-6.0000"
     assert shown(window, a, "grad") == "—"  # no Backward yet
