@@ -1,5 +1,10 @@
 """The node-editor canvas: a ``QGraphicsScene`` that mirrors a ``GraphDocument``, and its view.
 
+Modules: scene (mirroring, selection, evaluation state), view (zoom/pan/keys/drops), items
+(node cards and ports), edges (wires), wiring (the wire-drag gesture), overview (batched boxes
+when zoomed out), legend, search (search-to-add popup), style (fonts, colours, numbers),
+render (PNG/SVG without a window).
+
 API (what the window and the tests rely on; keep this docstring true):
 
 ``GraphScene(doc: GraphDocument, undo_stack: QUndoStack, parent=None)``  (scene.py)
