@@ -129,7 +129,7 @@ class TrainingPlots(QWidget):
         self._layout_due = True
         self.canvas = _Canvas(self.figure)
         self.canvas.setObjectName("training_plots_canvas")
-        self.canvas.setMinimumSize(360, 240)
+        self.canvas.setMinimumSize(320, 150)
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.toolbar.setObjectName("training_plots_toolbar")
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
@@ -589,8 +589,11 @@ class TrainingPlots(QWidget):
         self.flush()
 
     def _on_resize(self, _event: object) -> None:
-        self._layout_due = True
+        # the canvas draws right after this event: lay out for the new size first
+        self._layout_due = False
         self._background = None
+        with contextlib.suppress(Exception):
+            self._layout.execute(self.figure)
 
     def _on_draw(self, _event: object) -> None:
         """After a full draw (without the animated artists): keep it as the background, then

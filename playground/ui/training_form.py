@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -167,9 +169,14 @@ class ScatterPreview(QWidget):
                     p.setBrush(color)
                 p.drawEllipse(pt, radius, radius)
         if self._note:
+            font = p.font()
+            font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+            p.setFont(font)
             p.setPen(QColor("#666666"))
-            p.drawText(rect.adjusted(4, 2, -4, -2),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, self._note)
+            box = rect.adjusted(4, 2, -4, -2)
+            text = p.fontMetrics().elidedText(self._note, Qt.TextElideMode.ElideRight,
+                                              int(box.width()))
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
         p.end()
 
 
@@ -184,28 +191,40 @@ class TrainingForm(QWidget):
         self._loading = False
         self.fields: dict[str, QWidget] = {}
         self._errors: dict[str, tuple[QFormLayout, int, QLabel]] = {}
+        self._field_tab: dict[str, int] = {}
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("training_tabs")
+        self.tabs.setDocumentMode(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self._data_box())
-        layout.addWidget(self._model_box())
-        layout.addWidget(self._training_box())
-        layout.addStretch(1)
+        layout.addWidget(self.tabs)
+        for title, build in (("Data", self._data_box), ("Model", self._model_box),
+                             ("Training", self._training_box)):
+            self._tab_title = title
+            page = build()
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setWidget(page)
+            self.tabs.addTab(scroll, title)
         self.set_config(TrainConfig())
 
     # --- building -------------------------------------------------------------------------
 
-    def _form(self, title: str, name: str) -> tuple[QGroupBox, QFormLayout]:
-        box = QGroupBox(title)
+    def _form(self, title: str, name: str) -> tuple[QWidget, QFormLayout]:
+        """A tab page (``title`` is the tab's) with a form layout."""
+        box = QWidget()
         box.setObjectName(name)
         form = QFormLayout(box)
-        form.setContentsMargins(8, 6, 8, 6)
+        form.setContentsMargins(6, 6, 6, 6)
         form.setVerticalSpacing(4)
         form.setHorizontalSpacing(8)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         return box, form
 
     def _row(self, form: QFormLayout, name: str, label: str, widget: QWidget, tip: str) -> None:
+        self._field_tab[name] = self.tabs.count()
         widget.setObjectName(name)
         widget.setToolTip(tip)
         widget.setAccessibleName(label)
@@ -241,7 +260,7 @@ class TrainingForm(QWidget):
         box.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         return box
 
-    def _data_box(self) -> QGroupBox:
+    def _data_box(self) -> QWidget:
         box, form = self._form("Data", "data_section")
         self.dataset = self._combo(list(DATASET_CHOICES))
         self._row(form, "dataset", "Dataset", self.dataset,
@@ -262,6 +281,7 @@ class TrainingForm(QWidget):
         row.addWidget(self.csv_path, 1)
         row.addWidget(browse)
         self.fields["csv_path"] = self.csv_path
+        self._field_tab["csv_path"] = self.tabs.count()
         self.csv_path.setObjectName("csv_path")
         self.csv_path.setAccessibleName("CSV file")
         self.csv_path.setToolTip("A CSV file: numeric feature columns and one label column")
@@ -301,7 +321,7 @@ class TrainingForm(QWidget):
         form.addRow(self.preview)
         return box
 
-    def _model_box(self) -> QGroupBox:
+    def _model_box(self) -> QWidget:
         box, form = self._form("Model", "model_section")
         self.hidden = QLineEdit()
         self.hidden.setPlaceholderText("e.g. 16, 16   (empty: no hidden layer)")
@@ -319,7 +339,7 @@ class TrainingForm(QWidget):
         self._row(form, "l2", "L2", self.l2, "alpha in alpha·Σp² added to the loss (demo: 1e-4)")
         return box
 
-    def _training_box(self) -> QGroupBox:
+    def _training_box(self) -> QWidget:
         box, form = self._form("Training", "training_section")
         self.optimizer = self._combo([(o, o) for o in OPTIMIZERS])
         self._row(form, "optimizer", "Optimizer", self.optimizer,
@@ -493,12 +513,20 @@ class TrainingForm(QWidget):
         by_field: dict[str, list[str]] = {}
         for p in problems:
             by_field.setdefault(getattr(p, "field", ""), []).append(str(p))
+        bad_tabs = set()
         for name, (form, row, label) in self._errors.items():
             texts = by_field.get(name)
             label.setText("\n".join(texts) if texts else "")
             visible = bool(texts) and (name not in ("csv_path", "csv_label")
                                        or self.dataset.currentData() == "csv")
             form.setRowVisible(row, visible)
+            if visible:
+                bad_tabs.add(self._field_tab.get(name, 0))
+        for i in range(self.tabs.count()):
+            title = self.tabs.tabText(i).removesuffix(" ⚠")
+            self.tabs.setTabText(i, f"{title} ⚠" if i in bad_tabs else title)
+            self.tabs.tabBar().setTabTextColor(
+                i, QColor("#c62828") if i in bad_tabs else self.palette().windowText().color())
 
     def error_text(self, name: str) -> str:
         """The problem shown under field ``name`` ("" when none)."""

@@ -28,15 +28,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -114,12 +110,6 @@ class TrainingPanel(QWidget):
         presets.addWidget(self.demo_button)
         presets.addWidget(self.lecture_button)
 
-        scroll = QScrollArea()
-        scroll.setObjectName("training_settings")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
 
         self.train_button = self._button("train", "Train", "Train (or resume)", self.train)
         self.pause_button = self._button("pause", "Pause", "Pause training", self.pause)
@@ -153,11 +143,10 @@ class TrainingPanel(QWidget):
         lv.setContentsMargins(6, 6, 6, 6)
         lv.setSpacing(6)
         lv.addLayout(presets)
-        lv.addWidget(scroll, 1)
+        lv.addWidget(self.form, 1)
         lv.addLayout(controls)
         lv.addWidget(self.progress_bar)
         lv.addWidget(self.status)
-        lv.addWidget(self.message)
         left.setMinimumWidth(270)
 
         self.plot_holder = QWidget()
@@ -173,10 +162,8 @@ class TrainingPanel(QWidget):
         rv.setContentsMargins(0, 6, 6, 6)
         rv.setSpacing(6)
         rv.addWidget(self.plot_holder, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self._network_box(), 3)
-        bottom.addWidget(self._export_box(), 1)
-        rv.addLayout(bottom)
+        rv.addWidget(self.message)
+        rv.addWidget(self._tools_row())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("training_splitter")
@@ -198,11 +185,12 @@ class TrainingPanel(QWidget):
         b.clicked.connect(lambda _checked=False: slot())
         return b
 
-    def _network_box(self) -> QGroupBox:
-        box = QGroupBox("Network as a graph")
+    def _tools_row(self) -> QWidget:
+        """Two compact rows under the plots: the network as a graph, and export."""
+        box = QWidget()
         box.setObjectName("network_section")
         g = QGridLayout(box)
-        g.setContentsMargins(8, 6, 8, 6)
+        g.setContentsMargins(0, 0, 0, 0)
         g.setHorizontalSpacing(6)
         g.setVerticalSpacing(4)
         self.sample = QSpinBox()
@@ -212,19 +200,20 @@ class TrainingPanel(QWidget):
         self.sample.valueChanged.connect(self._update_sample_text)
         self.sample_text = QLabel()
         self.sample_text.setObjectName("network_sample_text")
+        self.sample_text.setMinimumWidth(60)
         self.scope = QComboBox()
         self.scope.setObjectName("network_scope")
         self.scope.setAccessibleName("What to show")
-        for data, text in (("auto", "auto (whole if readable)"), ("network", "whole network"),
+        for data, text in (("auto", "auto"), ("network", "whole network"),
                            ("output_layer", "output layer + loss")):
             self.scope.addItem(text, data)
-        self.scope.setToolTip("Networks past 300 nodes are too big to read: auto then shows the "
-                              "output layer and the loss")
+        self.scope.setToolTip("auto: the whole network up to 300 nodes; bigger ones are too "
+                              "big to read, so auto then shows the output layer and the loss")
         self.show_button = self._button(
             "show_network", "Show network on canvas",
             "Build the MLP's scalar computation graph for this sample, loss included, "
-            "and show it on the canvas", self.show_network)
-        self.follow = QCheckBox("follow training every")
+            "and show it on the canvas with every data and grad", self.show_network)
+        self.follow = QCheckBox("follow training, every")
         self.follow.setObjectName("network_follow")
         self.follow.setToolTip("While training, refresh the shown network every N steps")
         self.follow_every = QSpinBox()
@@ -232,34 +221,31 @@ class TrainingPanel(QWidget):
         self.follow_every.setRange(1, 100_000)
         self.follow_every.setValue(10)
         self.follow_every.setSuffix(" steps")
-        g.addWidget(QLabel("Sample"), 0, 0)
-        g.addWidget(self.sample, 0, 1)
-        g.addWidget(self.sample_text, 0, 2, 1, 2)
-        g.addWidget(QLabel("Show"), 1, 0)
-        g.addWidget(self.scope, 1, 1, 1, 2)
-        g.addWidget(self.show_button, 1, 3)
-        g.addWidget(self.follow, 2, 1, 1, 2, Qt.AlignmentFlag.AlignRight)
-        g.addWidget(self.follow_every, 2, 3)
-        g.setColumnStretch(2, 1)
-        return box
-
-    def _export_box(self) -> QGroupBox:
-        box = QGroupBox("Export the trained model")
-        box.setObjectName("export_section")
-        v = QVBoxLayout(box)
-        v.setContentsMargins(8, 6, 8, 6)
-        v.setSpacing(4)
         self.export_python_button = self._button(
-            "export_model_python", "Python script (engine)…",
-            "A script that rebuilds this MLP with the engine, with its weights, and prints its "
-            "predictions for the training data", lambda: self.export_dialog("python"))
+            "export_model_python", "Python script…",
+            "Export a script that rebuilds this MLP with the engine, with its weights, and "
+            "prints its predictions for the training data", lambda: self.export_dialog("python"))
         self.export_torch_button = self._button(
             "export_model_torch", "PyTorch script…",
-            "The same as a PyTorch nn.Sequential (float64)", lambda: self.export_dialog("torch"))
-        v.addWidget(self.export_python_button)
-        v.addWidget(self.export_torch_button)
-        v.addStretch(1)
-        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            "Export the same as a PyTorch nn.Sequential (float64) script",
+            lambda: self.export_dialog("torch"))
+        title = QLabel("<b>Network as a graph</b>")
+        g.addWidget(title, 0, 0)
+        g.addWidget(QLabel("sample"), 0, 1, Qt.AlignmentFlag.AlignRight)
+        g.addWidget(self.sample, 0, 2)
+        g.addWidget(self.sample_text, 0, 3)
+        g.addWidget(QLabel("show"), 0, 4, Qt.AlignmentFlag.AlignRight)
+        g.addWidget(self.scope, 0, 5)
+        g.addWidget(self.show_button, 0, 6)
+        g.addWidget(self.follow, 1, 1, 1, 3)
+        g.addWidget(self.follow_every, 1, 4, 1, 2)
+        export = QHBoxLayout()
+        export.setSpacing(4)
+        export.addWidget(QLabel("<b>Export model</b>"))
+        export.addWidget(self.export_python_button)
+        export.addWidget(self.export_torch_button)
+        g.addLayout(export, 1, 6, Qt.AlignmentFlag.AlignRight)
+        g.setColumnStretch(3, 1)
         return box
 
     # --- lazily made plots ------------------------------------------------------------------
@@ -304,8 +290,9 @@ class TrainingPanel(QWidget):
     def _settings_changed(self) -> None:
         self.state = self.form.state()
         self.form.show_problems(self.state.problems)
-        if self.run is None:
+        if self.run is None or self.run.state == "finished":
             self._show_data_preview()
+        if self.run is None:  # a finished run's plots stay until the next run or Reset
             self._plot_data_timer.start()  # coalesced: typing a path must not redraw per key
         self._update_controls()
 
@@ -315,11 +302,23 @@ class TrainingPanel(QWidget):
             self.form.preview.set_data(None, None, "no data")
             return
         ds = s.dataset
-        note = f"{len(ds)} samples · {ds.n_features} features · {ds.n_classes} classes"
+        note = f"{len(ds)} samples · {ds.n_classes} classes"
+        if s.test is not None:
+            note += f" · {len(s.test)} test (rings)"
         if ds.n_features > 2:
-            note = f"features 1-2 of {ds.n_features} · " + note.split(" · ", 1)[0]
+            note += f" · inputs 1-2 of {ds.n_features} shown"
         self.form.preview.set_data(s.train, s.test, note)
-        self.sample.setRange(0, max(0, len(s.train if s.train is not None else ds) - 1))
+        self._update_sample_range()
+
+    def _sample_data(self) -> Dataset | None:
+        """The training samples "Show network" picks from: the run's, else the settings'."""
+        if self.run is not None and self._run_train is not None:
+            return self._run_train
+        return self.state.train if self.state is not None else None
+
+    def _update_sample_range(self) -> None:
+        data = self._sample_data()
+        self.sample.setRange(0, max(0, len(data) - 1) if data is not None else 0)
         self._update_sample_text()
 
     def _show_data_on_plots(self) -> None:
@@ -467,7 +466,9 @@ class TrainingPanel(QWidget):
                                parent=self)
         self.run.progress.connect(self._on_progress)
         self.run.finished.connect(self._on_finished)
+        self._plot_data_timer.stop()
         self._show_data_on_plots()
+        self._update_sample_range()
         self.progress_bar.setRange(0, s.config.steps)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%v / %m steps")
@@ -528,8 +529,7 @@ class TrainingPanel(QWidget):
     # --- network graph --------------------------------------------------------------------
 
     def _update_sample_text(self) -> None:
-        train = self._run_train if self.run is not None else (
-            self.state.train if self.state is not None else None)
+        train = self._sample_data()
         i = self.sample.value()
         if train is None or not 0 <= i < len(train):
             self.sample_text.setText("")

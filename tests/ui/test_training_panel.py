@@ -193,13 +193,19 @@ def test_divergence_stops_with_advice_and_keeps_the_curve(qtbot, panel):
 
 def test_invalid_hidden_layers_disable_train_with_the_reason(qtbot, panel):
     assert panel.train_button.isEnabled()
+    tabs = panel.form.tabs
+    tab_bar = tabs.tabBar()
+    qtbot.mouseClick(tab_bar, LEFT, pos=tab_bar.tabRect(1).center())  # the Model tab
+    assert tabs.currentIndex() == 1
     type_into(qtbot, panel.form.hidden, "16, x")
     assert not panel.train_button.isEnabled() and not panel.step_button.isEnabled()
     assert "'x' is not a whole number" in panel.form.error_text("hidden")
     assert panel.form.findChild(type(panel.message), "hidden_error").isVisible()
     assert "Can't train: hidden layers" in panel.message_text()
     assert "hidden layers" in panel.train_button.toolTip()
+    assert tabs.tabText(1) == "Model ⚠" and tabs.tabText(0) == "Data"
     type_into(qtbot, panel.form.hidden, "16, 8")
+    assert tabs.tabText(1) == "Model"
     assert panel.train_button.isEnabled()
     assert panel.form.error_text("hidden") == "" and panel.message_text() == ""
 
