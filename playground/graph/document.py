@@ -235,6 +235,15 @@ class GraphDocument:
 
         A filled slot is a refusal unless ``replace``, which swaps the old wire out.
         """
+        reason = self._endpoint_refusal(source, target, slot)
+        if reason is None and nx.has_path(self._g, target, source):
+            reason = (
+                f"connecting {self.display_name(source)} to {self.display_name(target)} "
+                "would make a cycle: a value cannot depend on itself"
+            )
+        return reason or (None if replace else self._slot_taken(target, slot))
+
+    def _endpoint_refusal(self, source: str, target: str, slot: int) -> str | None:
         for n in (source, target):
             if n not in self._g:
                 return f"there is no node {n!r}"
@@ -245,13 +254,11 @@ class GraphDocument:
             return f"{self.display_name(target)} has no input {slot} (it takes {n_slots})"
         if source == target:
             return f"{self.display_name(target)} cannot feed itself"
-        if nx.has_path(self._g, target, source):
-            return (
-                f"connecting {self.display_name(source)} to {self.display_name(target)} "
-                "would make a cycle: a value cannot depend on itself"
-            )
+        return None
+
+    def _slot_taken(self, target: str, slot: int) -> str | None:
         taken = self.input_of(target, slot)
-        if taken is not None and not replace:
+        if taken is not None:
             slot_name = self.slot_names(target)[slot]
             return (
                 f"input '{slot_name}' of {self.display_name(target)} is already fed by "
@@ -271,6 +278,32 @@ class GraphDocument:
             self.disconnect(target, slot)
         self._g.add_edge(source, target, key=slot)
         self._emit(Event("edge_added", edge=(source, target, slot)))
+
+    def connect_all(self, edges: Iterable[tuple[str, str, int]]) -> None:
+        """Add many wires at once (loading, pasting): all or none.
+
+        Each wire is checked as ``connect`` checks it, except that cycles are looked for once
+        at the end instead of with a path search per wire: loading a 10,000-node file is then
+        linear instead of quadratic.
+        """
+        added: list[tuple[str, str, int]] = []
+        try:
+            for source, target, slot in edges:
+                reason = self._endpoint_refusal(source, target, slot) or self._slot_taken(
+                    target, slot
+                )
+                if reason:
+                    raise GraphError(reason)
+                self._g.add_edge(source, target, key=slot)
+                added.append((source, target, slot))
+            if not nx.is_directed_acyclic_graph(self._g):
+                raise GraphError("these connections would make a cycle: a value cannot "
+                                 "depend on itself")
+        except GraphError:
+            self._g.remove_edges_from(added)
+            raise
+        for edge in added:
+            self._emit(Event("edge_added", edge=edge))
 
     def disconnect(self, target: str, slot: int) -> str:
         """Empty ``slot`` of ``target``; returns the source that fed it."""
@@ -336,8 +369,7 @@ class GraphDocument:
         for n in data["nodes"]:
             attrs = {k: v for k, v in n.items() if k != "id"}
             doc.add_node(node_id=n["id"], **attrs)
-        for e in data["edges"]:
-            doc.connect(e["source"], e["target"], e["slot"])
+        doc.connect_all((e["source"], e["target"], e["slot"]) for e in data["edges"])
         if data.get("output") is not None:
             doc.set_output(data["output"])
         return doc

@@ -397,8 +397,7 @@ def _build(
             doc.add_node(
                 a["kind"], op=a["op"], label=a["label"], value=a["value"], pos=a["pos"], node_id=n
             )
-        for s, t, k in edges:
-            doc.connect(s, t, k)
+        doc.connect_all(edges)
         if output is not None:
             doc.set_output(output)
     except GraphError as exc:  # validated above, so this is a bug; still a LoadError

@@ -248,3 +248,37 @@ def test_unsubscribe():
     unsubscribe()
     doc.add_node("value")
     assert events == []
+
+
+def test_connect_all_adds_every_wire_and_emits_an_event_each() -> None:
+    doc = GraphDocument()
+    a = doc.add_node("value", label="a", value=2.0)
+    plus = doc.add_node("op", op="add")
+    events = []
+    doc.subscribe(events.append)
+    doc.connect_all([(a, plus, 0), (a, plus, 1)])
+    assert doc.inputs(plus) == [a, a]
+    assert [e.edge for e in events] == [(a, plus, 0), (a, plus, 1)]
+
+
+@pytest.mark.parametrize(
+    "bad_edges, reason",
+    [
+        ([("x", "p", 0), ("p", "q", 0), ("q", "p", 1)], "cycle"),
+        ([("x", "p", 0), ("y", "p", 0)], "already fed"),
+        ([("x", "p", 0), ("y", "p", 7)], "has no input 7"),
+    ],
+)
+def test_connect_all_is_all_or_none(bad_edges, reason) -> None:
+    doc = GraphDocument()
+    for n in ("x", "y"):
+        doc.add_node("value", node_id=n, value=1.0)
+    doc.add_node("op", op="mul", node_id="p")
+    doc.add_node("op", op="add", node_id="q")
+    before = doc.to_data()
+    events = []
+    doc.subscribe(events.append)
+    with pytest.raises(GraphError, match=reason):
+        doc.connect_all(bad_edges)
+    assert doc.to_data() == before
+    assert events == []
