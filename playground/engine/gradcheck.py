@@ -24,8 +24,8 @@ def numerical_grads(
     method: Method = "central",
 ) -> list[float]:
     """d f / d leaf for each leaf, by finite differences. Leaf data is restored afterwards."""
-    if not h > 0:
-        raise ValueError(f"step h must be a positive number, got {h!r}")
+    if not 0 < h < math.inf:
+        raise ValueError(f"step h must be a positive finite number, got {h!r}")
     base = f().data if method == "forward" else 0.0
     grads = []
     for leaf in leaves:
@@ -73,6 +73,8 @@ def check_grads(
     """Run backward once and compare every leaf's grad with finite differences."""
     out = f()
     out.zero_grad()
+    for leaf in leaves:  # a leaf f does not reach keeps a stale grad otherwise
+        leaf.grad = 0.0
     out.backward()
     analytic = [leaf.grad for leaf in leaves]
     numerical = numerical_grads(f, leaves, h=h, method=method)

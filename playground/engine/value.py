@@ -120,7 +120,7 @@ class Value:
     # (tests/engine/test_value.py checks they agree with the table).
     # The node construction is inlined too: a function call is a third of the cost here.
     def __add__(self, other: Operand) -> Value:
-        if other.__class__ is not Value:
+        if other.__class__ is not Value and not isinstance(other, Value):
             other = _leaf(other)
         v = _new(Value)
         v.data = self.data + other.data  # type: ignore[union-attr]
@@ -132,7 +132,7 @@ class Value:
         return v
 
     def __mul__(self, other: Operand) -> Value:
-        if other.__class__ is not Value:
+        if other.__class__ is not Value and not isinstance(other, Value):
             other = _leaf(other)
         v = _new(Value)
         v.data = self.data * other.data  # type: ignore[union-attr]

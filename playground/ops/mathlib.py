@@ -70,8 +70,8 @@ class _ScalarMath:
 
     @staticmethod
     def step(x: float) -> float:
-        """Heaviside with step(0) = 0: relu's derivative, as in PyTorch."""
-        return 1.0 if x > 0 else 0.0
+        """Heaviside with step(0) = 0: relu's derivative, as in PyTorch (step(nan) = 1 there)."""
+        return 0.0 if x <= 0 else 1.0
 
     @staticmethod
     def where(cond: bool, a: float, b: float) -> float:
@@ -121,7 +121,7 @@ class _ArrayMath:
 
     @staticmethod
     def step(x: Any) -> Any:
-        return (x > 0).astype(np.result_type(x, np.float32))
+        return np.logical_not(x <= 0).astype(np.result_type(x, np.float32))
 
     @staticmethod
     def where(cond: Any, a: Any, b: Any) -> Any:

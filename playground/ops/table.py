@@ -114,7 +114,8 @@ MUL = register(Op(
 DIV = register(Op(
     "div", 2, "/", "Arithmetic", ("a", "b"),
     forward=lambda m, a, b: m.div(a, b),
-    local=lambda m, a, b, out: (m.div(1.0, b), m.div(-a, b * b)),
+    # d/db as -(a/b)/b, PyTorch's formula: -a/(b*b) under/overflows for |b| < 1e-154 or > 1e154.
+    local=lambda m, a, b, out: (m.div(1.0, b), m.div(-out, b)),
     local_text=("1/b", "-a/b²"),
     description="Quotient a / b (b = 0 gives ±inf or nan, as in PyTorch).",
     py="({0} / {1})", torch="({0} / {1})",
@@ -124,7 +125,7 @@ POW = register(Op(
     forward=lambda m, a, b: m.pow(a, b),
     # PyTorch's pow_backward: zero where the exponent is 0, and where base == 0 <= exponent.
     local=lambda m, a, b, out: (
-        m.where(b == 0, 0.0 * a, b * m.pow(a, b - 1.0)),
+        m.where(b == 0, 0.0 * out, b * m.pow(a, b - 1.0)),  # out == 1 there; 0*a is nan at inf
         m.where((a == 0) & (b >= 0), 0.0 * out, out * m.log(a)),
     ),
     local_text=("exponent·base^(exponent−1)", "out·ln(base)"),
@@ -164,7 +165,8 @@ LOG = register(Op(
 TANH = register(Op(
     "tanh", 1, "tanh", "Activations", ("x",),
     forward=lambda m, x: m.tanh(x),
-    local=lambda m, x, out: (1.0 - out * out,),
+    # (1-out)(1+out), not 1-out*out: no cancellation near |out| = 1 (PyTorch fuses it to an fma).
+    local=lambda m, x, out: ((1.0 - out) * (1.0 + out),),
     local_text=("1 − out²",),
     description="Hyperbolic tangent, squashes to (−1, 1).",
     py="{0}.tanh()", torch="torch.tanh({0})",
