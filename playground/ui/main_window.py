@@ -26,6 +26,7 @@ from playground.ui.file_actions import FileActions
 from playground.ui.inspector import Inspector
 from playground.ui.palette import VALUE_PAYLOAD, Palette
 from playground.ui.teaching import install as install_teaching
+from playground.ui.training_dock import install as install_training
 
 APP_NAME = "Backprop Playground"
 STATUS_TIMEOUT_MS = 10_000
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)
+        self.training = install_training(self)  # Training dock (playground.ui.training_dock)
         self.files.update_title()
         self.resize(default_size(self))
         self.restore_settings()

@@ -1,0 +1,82 @@
+"""The training panel inside the main window: View > Training Panel, the network on the canvas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
+
+from playground.engine.losses import LOSSES
+from playground.ui.commands import SetValue
+from tests.ui.window_helpers import install_dialogs, new_window
+
+pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    return install_dialogs(monkeypatch)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, dialogs):
+    w = new_window(qtbot, tmp_path / "settings.ini")
+    yield w
+    w.training.shutdown()
+    w.undo_stack.setClean()  # closing must not ask
+
+
+def test_window_starts_without_the_panel_and_without_matplotlib():
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from playground.app import make_app\n"
+        "from playground.ui.main_window import MainWindow\n"
+        "app = make_app([])\n"
+        "w = MainWindow(); w.show(); app.processEvents()\n"
+        "print('matplotlib' in sys.modules, w.training.panel is None,"
+        " w.findChild(type(w.training.dock), 'training_dock').isHidden())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, window):
+    action = window.action("show_training")
+    assert action in window.findChild(QMenu, "menu_view").actions()
+    action.trigger()
+    qtbot.waitUntil(lambda: window.training.panel is not None)
+    panel = window.training.panel
+    assert panel.objectName() == "training_panel" and panel.isVisible()
+    qtbot.waitUntil(lambda: panel.plots is not None)
+
+    qtbot.mouseClick(panel.lecture_button, LEFT)
+    panel.form.steps.setValue(10)
+    qtbot.mouseClick(panel.train_button, LEFT)
+    qtbot.waitUntil(lambda: panel.run is not None and panel.run.state == "finished",
+                    timeout=20_000)
+    qtbot.mouseClick(panel.show_button, LEFT)
+    # the window now holds the network's graph, evaluated with Backward
+    doc, ev = window.doc, window.scene.evaluation
+    assert "network" in window.windowTitle()
+    assert "loss" in doc and ev is not None and ev.backward
+    trainer = panel.run.trainer  # tensor backend: compare with the engine's scalar MLP
+    scalar = panel.snapshot.scalar_mlp()  # holding the trained weights
+    x, y = trainer.train_set.X[0], trainer.train_set.y[0]
+    loss = LOSSES["sse"].fn([scalar(list(x))], [1.0 if y == 1 else -1.0])
+    loss.backward()
+    first = scalar.layers[0].neurons[0]
+    np.testing.assert_allclose(ev.results["w1_0_0"].grad, first.w[0].grad, rtol=1e-12)
+    np.testing.assert_allclose(ev.results["b1_0"].grad, first.b.grad, rtol=1e-12)
+    item = window.scene.node_item("w1_0_0")
+    assert item is not None  # drawn on the canvas
+
+    # an edit makes it the user's graph: following training no longer replaces it
+    assert window.training.refresh_graph(panel.build_network_document())
+    window.undo_stack.push(SetValue(window.doc, "x0", 5.0))
+    assert not window.training.refresh_graph(panel.build_network_document())
