@@ -7,6 +7,9 @@ tensor backend (fast steps, the plots redraw all the time) and the scalar backen
 in pure Python: the worker holds the GIL most of the time).
 
 Run: python benchmarks/ui_latency.py [--seconds 4]
+Frames are drawn only when something new arrived: with the scalar backend on the 2-16-16-1
+demo a step takes ~0.15 s, so there are only a handful of new points (and frames) a second.
+
 Prints per scenario: lateness median / p95 / max, frames per second (full draws + blits),
 training steps per second, the GUI thread's CPU use (its own CPU time over wall time: this
 depends less on how busy the machine is); and a CPU calibration (a fixed Python loop) so runs
@@ -30,13 +33,14 @@ TICK_MS = 10
 TARGET_MS = 50.0
 
 
-def calibrate() -> float:
-    """Seconds for 1,000,000 additions in a Python loop (~0.05 s on an idle 2-core VM)."""
-    t0 = time.perf_counter()
+def calibrate() -> tuple[float, float]:
+    """(wall, CPU) seconds for 1,000,000 additions in a Python loop: on a busy machine the
+    wall time grows past the CPU time (the process waits for a core)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     s = 0
     for i in range(1_000_000):
         s += i
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def wait(ms: int) -> None:
@@ -95,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([])
     from playground.ui.training_panel import TrainingPanel
 
-    cal = calibrate()
-    print(f"CPU calibration: 1e6-step Python loop {cal * 1000:.0f} ms "
-          f"(~50 ms on an idle machine of this kind)")
+    wall, cpu = calibrate()
+    print(f"calibration: a 1e6-step Python loop took {wall * 1000:.0f} ms wall, "
+          f"{cpu * 1000:.0f} ms CPU (wall >> CPU: the machine is busy; figures are then worse)")
+    if hasattr(os, "getloadavg"):
+        print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     panel = TrainingPanel()
     panel.resize(1150, 640)
     panel.show()
