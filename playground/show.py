@@ -109,6 +109,8 @@ def show(root: Value, *, backward: bool = True, title: str | None = None) -> Any
     if not running and not _has_display():
         raise RuntimeError("no display to show a window on: use playground.draw(value) for "
                            "an image instead")
+    from PySide6.QtCore import Qt
+
     from playground.app import make_app
     from playground.ui.main_window import MainWindow
 
@@ -119,14 +121,20 @@ def show(root: Value, *, backward: bool = True, title: str | None = None) -> Any
     window.files.install(doc, None, title or f"{name} (from Python)")
     if backward:
         window.controller.backward()
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closing frees it
     window.show()
     window.raise_()
     window.activateWindow()
     _WINDOWS.append(window)
-    window.destroyed.connect(lambda *_: _WINDOWS.remove(window) if window in _WINDOWS else None)
+    window.destroyed.connect(lambda *_: _forget(window))
     if not running:
         app.exec()
     return window
+
+
+def _forget(window: Any) -> None:
+    if window in _WINDOWS:
+        _WINDOWS.remove(window)
 
 
 class _CallableModule(types.ModuleType):

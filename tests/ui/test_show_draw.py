@@ -50,11 +50,44 @@ def test_show_opens_the_window_with_the_graph(qtbot, monkeypatch, tmp_path):
     original = mw.MainWindow.__init__
     monkeypatch.setattr(mw.MainWindow, "__init__",
                         lambda self, settings_=None, parent=None: original(self, settings, parent))
+    from playground.show import _WINDOWS
+
     window = playground.show(lecture())  # a QApplication runs: returns at once
-    qtbot.addWidget(window)
-    assert window.isVisible()
+    assert window.isVisible() and window in _WINDOWS
     ids = {window.doc.label(n): n for n in window.doc.node_ids()}
     assert {"a", "b", "c", "d", "e", "f", "L"} <= set(ids)
     assert window.controller.evaluation.results[ids["a"]].grad == 6.0
     assert "(from Python)" in window.windowTitle()
-    window.close()
+    window.close()  # deleted on close, and forgotten
+    qtbot.waitUntil(lambda: not _WINDOWS)
+
+
+def test_show_blocks_in_the_event_loop_when_no_app_runs(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import playground\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import playground.ui.main_window as mw\n"
+        "from playground.engine import Value\n"
+        "shown = mw.MainWindow.show\n"
+        "def show(self):\n"
+        "    shown(self)\n"
+        "    print('window', self.doc.label(self.doc.output_node()) or 'out', flush=True)\n"
+        "    QTimer.singleShot(50, QApplication.quit)\n"
+        "mw.MainWindow.show = show\n"
+        "a = Value(2.0, label='a')\n"
+        "y = a * 3\n"
+        "y.label = 'y'\n"
+        "playground.show(y)\n"
+        "print('returned after the loop')\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+           "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["window", "y", "returned", "after", "the", "loop"]
