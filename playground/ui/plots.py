@@ -397,6 +397,10 @@ class TrainingPlots(QWidget):
                 color="#d62728", ls="none", zorder=5,
             )[0]
             self._full_due = True
+            values = np.array(self.current.loss, dtype=float)
+            values = values[np.isfinite(values) & (values > 0)]
+            if len(values) and values.max() > 1e4 * values.min():
+                self.log_scale.setChecked(True)  # a linear axis would show a flat line
         self.flush()
         self.timer.stop()
 

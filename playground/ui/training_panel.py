@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -189,10 +188,6 @@ class TrainingPanel(QWidget):
         """Two compact rows under the plots: the network as a graph, and export."""
         box = QWidget()
         box.setObjectName("network_section")
-        g = QGridLayout(box)
-        g.setContentsMargins(0, 0, 0, 0)
-        g.setHorizontalSpacing(6)
-        g.setVerticalSpacing(4)
         self.sample = QSpinBox()
         self.sample.setObjectName("network_sample")
         self.sample.setAccessibleName("Sample")
@@ -229,23 +224,28 @@ class TrainingPanel(QWidget):
             "export_model_torch", "PyTorch script…",
             "Export the same as a PyTorch nn.Sequential (float64) script",
             lambda: self.export_dialog("torch"))
-        title = QLabel("<b>Network as a graph</b>")
-        g.addWidget(title, 0, 0)
-        g.addWidget(QLabel("sample"), 0, 1, Qt.AlignmentFlag.AlignRight)
-        g.addWidget(self.sample, 0, 2)
-        g.addWidget(self.sample_text, 0, 3)
-        g.addWidget(QLabel("show"), 0, 4, Qt.AlignmentFlag.AlignRight)
-        g.addWidget(self.scope, 0, 5)
-        g.addWidget(self.show_button, 0, 6)
-        g.addWidget(self.follow, 1, 1, 1, 3)
-        g.addWidget(self.follow_every, 1, 4, 1, 2)
-        export = QHBoxLayout()
-        export.setSpacing(4)
-        export.addWidget(QLabel("<b>Export model</b>"))
-        export.addWidget(self.export_python_button)
-        export.addWidget(self.export_torch_button)
-        g.addLayout(export, 1, 6, Qt.AlignmentFlag.AlignRight)
-        g.setColumnStretch(3, 1)
+        top, bottom = QHBoxLayout(), QHBoxLayout()
+        for row in (top, bottom):
+            row.setSpacing(6)
+        top.addWidget(QLabel("<b>Network as a graph</b>"))
+        top.addSpacing(6)
+        top.addWidget(QLabel("sample"))
+        top.addWidget(self.sample)
+        top.addWidget(self.sample_text, 1)
+        top.addWidget(QLabel("show"))
+        top.addWidget(self.scope)
+        bottom.addWidget(self.show_button)
+        bottom.addWidget(self.follow)
+        bottom.addWidget(self.follow_every)
+        bottom.addStretch(1)
+        bottom.addWidget(QLabel("<b>Export model</b>"))
+        bottom.addWidget(self.export_python_button)
+        bottom.addWidget(self.export_torch_button)
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(4)
+        v.addLayout(top)
+        v.addLayout(bottom)
         return box
 
     # --- lazily made plots ------------------------------------------------------------------
@@ -510,10 +510,11 @@ class TrainingPanel(QWidget):
             self.plots.finish_run(diverged=how == "diverged")
         if how == "diverged":
             lr = self._run_config.lr if self._run_config else 0.0
+            suggestion = min(lr / 10, 1.0)  # 10x smaller, and no more than micrograd's 1.0
             self._set_message(
-                f"Training stopped: {message}. The learning rate was {lr:g}; try {lr / 10:g} "
-                f"(10× smaller), or the adam optimizer. The curve shows the steps up to there.",
-                "error", key="diverged")
+                f"Training stopped: {message}. The learning rate was {lr:g}: try {suggestion:g} "
+                f"or lower (in Training ▸ Learning rate), or the adam optimizer. The curve shows "
+                f"the steps up to there.", "error", key="diverged")
         elif how == "done" and run is not None:
             h = run.trainer.history
             if h:
