@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -75,7 +75,6 @@ class Progress:
     decision: np.ndarray | None = None
     """Raw outputs on the run's ``Grid`` (GRID_SIZE² or GRID_SIZE² x K); None without 2-D data."""
     steps_per_second: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 class TrainWorker(QObject):
