@@ -101,8 +101,8 @@ class TrainingDock(QObject):
         self._network_title = w.files.name
         w.controller.backward()
         note = getattr(self.panel, "graph_note", "")
-        if note:
-            w.show_status(note)
+        w.show_status(f"{note} Zoom in (Ctrl++) or hide the Training panel (Ctrl+Shift+T) to "
+                      f"read every number.".strip())
         return True
 
     def refresh_graph(self, doc: GraphDocument) -> bool:
