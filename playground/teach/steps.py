@@ -146,6 +146,7 @@ def backward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Ste
     out = ev.output
     upstream = nx.ancestors(doc.graph, out) | {out}
     order = [n for n in reversed(ev.order) if n in upstream]
+    position = {n: i for i, n in enumerate(ev.order)}
     out_name = name(doc, out)
     steps: list[Step] = []
     for n in order:
@@ -160,7 +161,7 @@ def backward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Ste
             )
             steps.append(Step(len(steps), n, title, lines, (), grad))
             continue
-        contribs = _contributions(doc, ev, n, out_name)
+        contribs = _contributions(doc, ev, n, position)
         edges = tuple(c.edge for c in contribs)
         edge_values = {c.edge: num(c.value) for c in contribs}
         lines = _backward_lines(doc, n, out_name, grad, contribs)
@@ -176,11 +177,11 @@ def _why(ev: Evaluation) -> str:
 
 
 def _contributions(
-    doc: GraphDocument, ev: Evaluation, n: str, out_name: str
+    doc: GraphDocument, ev: Evaluation, n: str, position: dict[str, int]
 ) -> list[Contribution]:
     scalar = ev.engine == "scalar"
     found = []
-    for e in sorted(doc.consumers(n), key=lambda e: (ev.order.index(e.target), e.slot)):
+    for e in sorted(doc.consumers(n), key=lambda e: (position[e.target], e.slot)):
         key = (e.source, e.target, e.slot)
         if key not in ev.contributions:
             continue  # the consumer is not upstream of the output

@@ -69,3 +69,14 @@ def test_replay_backward_matches_the_reference_cases(gradcases):
             assert (math.isnan(ref) and math.isnan(g)) or math.isclose(
                 g, ref, rel_tol=1e-6, abs_tol=1e-9
             ), (case["id"], leaf)
+
+
+def test_big_graphs_check_a_few_leaves_labelled_first():
+    from tests.teach.helpers import expression
+
+    lines = ["x0 = 0.5"] + [f"x{i} = (x{i - 1} * 0.9 + 0.1).tanh()" for i in range(1, 60)]
+    doc = expression("\n".join(lines))
+    report = gradient_check(doc, 1e-6, max_leaves=3)
+    assert report.total_leaves == 119 and len(report.rows) == 3
+    assert report.rows[0].name == "x0" and report.all_ok
+    assert "checked 3 of 119 leaves" in report.summary()

@@ -38,8 +38,9 @@ COLUMNS = ("leaf", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x�
            "agree?")
 SWEEP_COLUMNS = ("h", "forward diff", "off by", "central diff")
 MARKS = {"✓": "✓ both", "~": "~ central only", "✗": "✗ neither"}
-MAX_WORK = 2_000_000
-"""Re-check on every edit only while leaves × nodes stays below this (big graphs: press Check)."""
+MAX_WORK = 1_000_000
+"""Leaves × nodes: re-check on every edit only below this; Check itself checks at most
+MAX_WORK / nodes leaves (each re-runs the whole graph three times)."""
 
 
 class GradientCheckPanel(QWidget):
@@ -111,7 +112,8 @@ class GradientCheckPanel(QWidget):
             return False
         self.teaching.controller.flush()
         try:
-            report = gradient_check(self.teaching.doc, h)
+            doc = self.teaching.doc
+            report = gradient_check(doc, h, max_leaves=max(1, MAX_WORK // max(1, len(doc))))
         except TeachError as exc:
             self.report = None
             self.table.setRowCount(0)

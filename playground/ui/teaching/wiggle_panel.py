@@ -151,7 +151,17 @@ class WigglePanel(QWidget):
         self.slider.blockSignals(False)
 
     def graph_changed(self) -> None:
-        self.refill()
+        """Follow an edit (now if the tab is on screen, else when it is shown)."""
+        self._stale = True
+        if self.isVisible():
+            self._stale = False
+            self.refill()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.refill()
 
     # --- live ----------------------------------------------------------------------------
 
