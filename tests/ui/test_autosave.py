@@ -1,0 +1,293 @@
+"""Autosave and recovery in one process (tests/ui/test_crash_recovery.py kills real ones).
+
+A crash is simulated with ``Autosaver.abandon()``: the session stops without cleaning up and
+drops its lock, exactly what the operating system does when a process dies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from playground.graph import io
+from playground.graph.document import GraphDocument
+from playground.ui import autosave
+from playground.ui import commands as cmd
+from playground.ui.appdata import DATA_DIR_ENV
+from playground.ui.autosave import Autosaver, find_orphans, install_autosave, offer_recovery
+from tests.ui.window_helpers import install_dialogs, new_window
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    return install_dialogs(monkeypatch)
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, data, dialogs):
+    made = []
+
+    def make(example: bool = True):
+        w = new_window(qtbot, tmp_path / f"settings{len(made)}.ini", example=example)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.undo_stack.setClean()
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """What ``ask_recover`` answers, in order; ``answers.asked`` lists the names offered."""
+
+    class Answers(list):
+        asked: list[str]
+
+    a = Answers()
+    a.asked = []
+
+    def ask(parent, orphan):
+        a.asked.append(orphan.name)
+        return a.pop(0) if a else autosave.LATER
+
+    monkeypatch.setattr(autosave, "ask_recover", ask)
+    return a
+
+
+def edit(window, n: int = 3) -> None:
+    """A few undoable edits: n new values wired into a new sum."""
+    doc, stack = window.doc, window.undo_stack
+    total = cmd.AddNode(doc, "op", "add", label="total", pos=(400, 300))
+    stack.push(total)
+    for i in range(n):
+        value = cmd.AddNode(doc, "value", label=f"v{i}", value=i + 0.5, pos=(100, 100 * i))
+        stack.push(value)
+        if i < 2:
+            stack.push(cmd.Connect(doc, value.node_id, total.node_id, i))
+    stack.push(cmd.MoveNodes(doc, {total.node_id: ((400, 300), (420.5, 310.25))}))
+
+
+def saved_graph(saver: Autosaver) -> dict:
+    return io.load(saver.graph_path).to_data()
+
+
+def saved_meta(saver: Autosaver) -> dict:
+    return json.loads(saver.meta_path.read_text())
+
+
+def test_only_unsaved_changes_are_autosaved_and_a_clean_document_has_none(make_window, qtbot,
+                                                                         tmp_path):
+    w = make_window()
+    saver = Autosaver(w, interval_ms=40)
+    assert saver.folder == tmp_path / "data" / "autosave"
+    qtbot.wait(150)
+    assert not saver.graph_path.exists(), "an unchanged document needs no autosave"
+
+    edit(w)
+    qtbot.waitUntil(saver.graph_path.exists, timeout=2000)
+    assert saved_graph(saver) == w.doc.to_data()
+    meta = saved_meta(saver)
+    assert meta["source"] is None and meta["name"] == w.files.name
+    assert meta["pid"] == os.getpid() and meta["nodes"] == len(w.doc)
+
+    while w.undo_stack.canUndo():  # back to the state that was opened: nothing to lose
+        w.action("undo").trigger()
+    assert not saver.graph_path.exists() and not saver.meta_path.exists()
+    w.action("redo").trigger()
+    qtbot.waitUntil(saver.graph_path.exists, timeout=2000)
+    assert saved_graph(saver) == w.doc.to_data()
+
+    path = tmp_path / "mine.json"
+    assert w.files._write(path)  # File > Save
+    assert not saver.graph_path.exists(), "a saved document leaves no autosave behind"
+    edit(w, 1)
+    qtbot.waitUntil(saver.graph_path.exists, timeout=2000)
+    assert saved_meta(saver)["source"] == str(path.resolve())
+    saver.finish()
+    assert list(saver.folder.iterdir()) == [], "a normal end leaves nothing to recover"
+
+
+def test_an_unchanged_document_is_not_written_again(make_window, qtbot):
+    w = make_window()
+    saver = Autosaver(w, interval_ms=10_000)
+    written = []
+    saver.saved.connect(written.append)
+    edit(w)
+    assert saver.autosave() and not saver.autosave() and len(written) == 1
+    w.undo_stack.push(cmd.SetLabel(w.doc, w.doc.node_ids()[0], "renamed"))
+    assert saver.autosave() and len(written) == 2
+    saver.finish()
+
+
+def test_crash_then_recover_gives_the_edits_as_an_unsaved_document(make_window, answers, tmp_path):
+    source = tmp_path / "graph.json"
+    first = make_window()
+    assert first.files._write(source)
+    on_disk = first.doc.to_data()
+    saver = Autosaver(first, interval_ms=10_000)
+    edit(first)
+    edited = first.doc.to_data()
+    assert saver.autosave()
+    saver.abandon()  # the crash
+
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    new_saver = install_autosave(second, interval_ms=10_000)
+    assert answers.asked == ["graph.json"]
+    assert second.doc.to_data() == edited
+    assert second.isWindowModified() and not second.undo_stack.isClean()
+    assert second.files.path == source.resolve() and "graph.json" in second.windowTitle()
+    assert second.undo_stack.text(second.undo_stack.index() - 1) == "Recover autosaved changes"
+    assert "Recovered the unsaved changes to graph.json" in second.statusBar().currentMessage()
+    assert {n.node_id for n in second.scene.node_items()} == set(second.doc.node_ids())
+
+    assert not saver.graph_path.exists(), "the crashed session's autosave is gone once recovered"
+    assert new_saver.graph_path.exists(), "...after this session wrote its own copy"
+    assert io.load(new_saver.graph_path).to_data() == edited
+
+    second.action("undo").trigger()
+    assert second.doc.to_data() == on_disk and not second.isWindowModified()
+    second.action("redo").trigger()
+    assert second.doc.to_data() == edited
+    second.action("save").trigger()
+    assert io.load(source).to_data() == edited
+    assert not new_saver.graph_path.exists()
+    new_saver.finish()
+    assert find_orphans() == []
+
+
+def test_an_untitled_graph_is_recovered_untitled(make_window, answers):
+    first = make_window(example=False)
+    saver = Autosaver(first, interval_ms=10_000)
+    edit(first, 2)
+    assert saver.autosave()
+    saver.abandon()
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    install_autosave(second, interval_ms=10_000).finish()
+    assert second.doc.to_data() == first.doc.to_data()
+    assert second.files.path is None and second.isWindowModified()
+    second.action("undo").trigger()
+    assert len(second.doc) == 0
+
+
+def test_discard_deletes_and_not_now_keeps_for_the_next_start(make_window, answers):
+    first = make_window()
+    saver = Autosaver(first, interval_ms=10_000)
+    edit(first)
+    assert saver.autosave()
+    saver.abandon()
+    second = make_window()
+    example = second.doc.to_data()
+
+    answers.append(autosave.LATER)
+    assert not offer_recovery(second)
+    assert second.doc.to_data() == example and saver.graph_path.exists()
+    answers.append(autosave.DISCARD)
+    assert not offer_recovery(second)
+    assert second.doc.to_data() == example and not second.isWindowModified()
+    assert not saver.graph_path.exists() and not saver.meta_path.exists()
+    assert answers.asked == [first.files.name, first.files.name]
+    assert not offer_recovery(second) and len(answers.asked) == 2
+
+
+def test_a_window_still_open_is_not_offered(make_window, answers):
+    first = make_window()
+    running = Autosaver(first, interval_ms=10_000)
+    edit(first)
+    assert running.autosave()
+    second = make_window()
+    install_autosave(second, interval_ms=10_000).finish()
+    assert answers.asked == [] and running.graph_path.exists()
+    running.finish()
+
+
+def test_newest_crash_first_and_one_recovery_per_start(make_window, answers):
+    names = []
+    for label in ("older", "newer"):
+        w = make_window(example=False)
+        w.files.name = label
+        saver = Autosaver(w, interval_ms=10_000)
+        edit(w, 1)
+        assert saver.autosave()
+        meta = saved_meta(saver)
+        meta["saved_at"] = "2030-01-01T10:00:00+00:00" if label == "older" else \
+            "2030-01-01T11:00:00+00:00"
+        saver.meta_path.write_text(json.dumps(meta))
+        saver.abandon()
+        names.append(label)
+    answers.append(autosave.RECOVER)
+    w = make_window()
+    install_autosave(w, interval_ms=10_000).finish()
+    assert answers.asked == ["newer"]
+    assert [o.name for o in _orphans_released()] == ["older"]
+
+
+def _orphans_released():
+    found = find_orphans()
+    for o in found:
+        o.release()
+    return found
+
+
+def test_a_damaged_autosave_is_set_aside_not_offered_forever(make_window, answers):
+    first = make_window()
+    saver = Autosaver(first, interval_ms=10_000)
+    edit(first)
+    assert saver.autosave()
+    saver.abandon()
+    saver.graph_path.write_text('{"format": "backprop-playground", "nod')
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    example = second.doc.to_data()
+    install_autosave(second, interval_ms=10_000).finish()
+    assert second.doc.to_data() == example
+    assert "could not be read" in second.statusBar().currentMessage()
+    assert (saver.folder / ("damaged-" + saver.graph_path.name)).exists()
+    assert find_orphans() == []
+
+
+def test_a_failing_autosave_says_so_once_and_keeps_the_graph(make_window, qtbot):
+    w = make_window()
+    saver = Autosaver(w, interval_ms=20)
+    failures = []
+    saver.failed.connect(failures.append)
+    for p in saver.folder.iterdir():
+        p.unlink()
+    saver.folder.rmdir()
+    saver.folder.write_text("not a folder")  # every write now fails
+    before = w.doc.to_data()
+    edit(w)
+    qtbot.wait(200)
+    assert len(failures) == 1 and "Autosave failed" in w.statusBar().currentMessage()
+    assert w.doc.to_data() != before and w.isWindowModified()
+    saver.finish()
+
+
+def test_recovered_document_can_be_edited_and_autosaved_again(make_window, answers, qtbot):
+    first = make_window()
+    saver = Autosaver(first, interval_ms=10_000)
+    edit(first)
+    assert saver.autosave()
+    saver.abandon()
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    again = install_autosave(second, interval_ms=30)
+    node = second.view.add_node_at("value", None, QPointF(0, 0))
+    assert node in second.doc
+    qtbot.waitUntil(lambda: again.graph_path.exists()
+                    and io.load(again.graph_path).to_data() == second.doc.to_data(),
+                    timeout=2000)
+    again.finish()
+    assert GraphDocument.from_data(second.doc.to_data()).to_data() == second.doc.to_data()
