@@ -50,11 +50,15 @@ def run_app(file: str | None = None, self_test: str | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         return _self_test(self_test)
     app = make_app()
+    from playground.ui.autosave import install_autosave
+    from playground.ui.errors import install_error_handler
     from playground.ui.main_window import MainWindow
 
     window = MainWindow()
+    install_error_handler(window)  # unexpected exceptions: logged and shown, the app goes on
     window.show()
     open_initial(window, file)
+    install_autosave(window)  # offers to recover a crashed session's work, then autosaves
     return int(app.exec())
 
 
