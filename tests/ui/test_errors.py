@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QGraphicsRectItem, QMessage
 from playground.ui import errors
 from playground.ui.appdata import DATA_DIR_ENV
 from playground.ui.errors import ErrorNotice, install_error_handler
-from tests.ui.window_helpers import new_window
+from tests.ui.reliability_helpers import discarding_window
 
 pytestmark = pytest.mark.qt_no_exception_capture
 
@@ -39,9 +39,7 @@ def no_dialogs(monkeypatch) -> None:
 def window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     no_dialogs(monkeypatch)
-    w = new_window(qtbot, tmp_path / "settings.ini", example=True)
-    yield w
-    w.undo_stack.setClean()
+    return discarding_window(qtbot, tmp_path / "settings.ini", example=True)
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from playground.ops import OPS
 from playground.ui import commands as cmd
@@ -48,6 +49,7 @@ from tests.ui.window_helpers import install_dialogs, new_window
 SEED = int(os.environ.get("RANDOM_SESSION_SEED", "20240917"))
 STEPS = int(os.environ.get("RANDOM_SESSION_STEPS", "5000"))
 CHECK_EVERY = int(os.environ.get("RANDOM_SESSION_CHECK_EVERY", "10"))
+EVENTS_EVERY = 7
 MAX_NODES = 45
 SCALAR_OPS = [name for name in OPS if OPS[name].category != "Tensor"]
 TENSOR_OPS = [name for name in OPS if OPS[name].category == "Tensor"]
@@ -115,6 +117,8 @@ class Session:
                 self.action = f.__name__
                 index = self.stack.index()
                 detail = f()
+                if self.step % EVENTS_EVERY == 0:  # repaints, deferred work (costly offscreen)
+                    QApplication.processEvents()
                 self.recent.append(f"{self.step}: {self.action} {detail}")
                 self.counts[self.action] = self.counts.get(self.action, 0) + 1
                 if self.escaped:
@@ -131,6 +135,7 @@ class Session:
 
     def check(self) -> None:
         problem = None
+        QApplication.processEvents()
         try:
             check_mirror(self.w)
             want = self.snapshots.get(self.stack.index(), self.doc.to_data())
@@ -173,6 +178,10 @@ class Session:
         self.w.scene.select_nodes(nodes)
         if edges:
             self.w.scene.select_edges(edges, add=True)
+        # The window follows the selection on the next event-loop turn; a user's next click
+        # always comes after that turn.
+        sync = getattr(self.w, "sync_selection", None)
+        sync() if sync is not None else QApplication.processEvents()
 
     # --- actions (each returns a few words for the log) ----------------------------------
 
