@@ -10,7 +10,7 @@ here; so do exceptions in worker threads. Each one is
   not logged again in full: an error in paint code, raised at every repaint, cannot fill the
   disk or the terminal;
 - shown without blocking: a status-bar message, and one small non-modal notice in the
-  window's corner ("Details", "Dismiss") that counts further errors instead of stacking up
+  canvas's corner ("Details", "Dismiss") that counts further errors instead of stacking up
   dialogs. Its text is refreshed at most every ``REFRESH_MS``, so a storm of errors costs
   nothing. It is a child widget, never a dialog: nothing waits for the user.
 
@@ -55,7 +55,7 @@ def _full_logs(n: int) -> bool:
 
 
 class ErrorNotice(QFrame):
-    """A small panel over the bottom-right corner of the window: what went wrong, and how often."""
+    """A small panel over the top-right corner of the canvas: what went wrong, and how often."""
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -115,13 +115,14 @@ class ErrorNotice(QFrame):
         window = self.parentWidget()
         if window is None:
             return
-        width = max(200, min(460, window.width() - 24))
+        # In the top-right corner of the canvas (the central widget): clear of the docks, the
+        # toolbar and the canvas's legend (bottom-left).
+        central = window.centralWidget() if isinstance(window, QMainWindow) else None
+        area = central.geometry() if central is not None else window.rect()
+        width = max(200, min(420, area.width() - 24))
         self.setFixedWidth(width)
-        self.adjustSize()
-        bottom = window.height() - 12
-        if isinstance(window, QMainWindow) and window.statusBar().isVisible():
-            bottom -= window.statusBar().height()
-        self.move(window.width() - width - 12, max(0, bottom - self.height()))
+        self.setFixedHeight(self.layout().totalHeightForWidth(width))
+        self.move(area.right() - width - 12, area.top() + 12)
         self.raise_()
 
     def _toggle_details(self, on: bool) -> None:
