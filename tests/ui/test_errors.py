@@ -11,7 +11,7 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QGraphicsRectItem, QMessageBox
 
@@ -167,3 +167,28 @@ def test_keyboard_interrupt_is_not_swallowed(handler, monkeypatch):
     monkeypatch.setattr(sys, "__excepthook__", lambda *a: seen.append(a[0]))
     handler.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
     assert seen == [KeyboardInterrupt] and handler.total == 0
+
+
+def test_exception_in_a_qthread_worker_slot_is_reported_on_the_window(window, handler, qtbot):
+    class Worker(QObject):
+        go = Signal()
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.go.connect(self.work)
+
+        def work(self) -> None:
+            raise ArithmeticError("worker slot failed")
+
+    thread = QThread()
+    worker = Worker()
+    worker.moveToThread(thread)
+    thread.start()
+    try:
+        worker.go.emit()  # queued: runs in the worker thread
+        qtbot.waitUntil(lambda: notice_shown(handler), timeout=3000)
+    finally:
+        thread.quit()
+        thread.wait(3000)
+    assert "ArithmeticError: worker slot failed" in handler.notice.text.text()
+    still_works(window, qtbot)
