@@ -1,7 +1,10 @@
 """The document: an expression graph as plain data, changed only through methods that emit events.
 
 A node is ``{"kind": "value" | "op", "op": name | None, "label": str, "value": literal | None,
-"pos": (x, y)}``; a literal is a number or nested lists of numbers (a tensor). An edge feeds an
+"pos": (x, y)}``; a literal is a number or nested lists of numbers (a tensor). An op node whose
+op has parameters (``sum``'s axis, ``reshape``'s shape, ...) may also hold ``"params"``: a plain
+dict overriding the op table's defaults (see ``playground.graph.params``); the key is absent
+when nothing is overridden. An edge feeds an
 input *slot* of an op node. ``b = a + a`` feeds both slots of ``+`` from one node, so the
 graph is a networkx ``MultiDiGraph`` whose edge key is the slot.
 
@@ -20,6 +23,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from playground.graph import params as P
 from playground.ops import OPS
 
 NodeKind = Literal["value", "op"]
@@ -35,7 +39,7 @@ class GraphError(ValueError):
 class Event:
     """What changed. ``kind`` is one of:
 
-    node_added, node_removed, node_changed (``attr`` says which: label, value, pos),
+    node_added, node_removed, node_changed (``attr`` says which: label, value, pos, params),
     edge_added, edge_removed (``edge`` is (source, target, slot)), output_changed, reset.
     """
 
@@ -110,6 +114,15 @@ class GraphDocument:
 
     def pos(self, node_id: str) -> Pos:
         return self._g.nodes[node_id]["pos"]
+
+    def params(self, node_id: str) -> dict[str, Any]:
+        """A copy of the parameters the node overrides (``{}``: the op's defaults)."""
+        return copy.deepcopy(self._g.nodes[node_id].get("params") or {})
+
+    def effective_params(self, node_id: str) -> dict[str, Any]:
+        """Every parameter of the node's op: its defaults overridden by the node's own."""
+        op = self._g.nodes[node_id]["op"]
+        return P.effective(op, self._g.nodes[node_id].get("params")) if op else {}
 
     def display_name(self, node_id: str) -> str:
         """The label, else the op symbol, else the id: how messages name a node."""
@@ -189,17 +202,22 @@ class GraphDocument:
         value: Any = None,
         pos: Iterable[float] = (0.0, 0.0),
         node_id: str | None = None,
+        params: dict[str, Any] | None = None,
     ) -> str:
-        """Add a node and return its id. Value nodes take a literal, op nodes an op name."""
+        """Add a node and return its id. Value nodes take a literal, op nodes an op name (and
+        optionally ``params`` overriding the op's parameter defaults)."""
         if kind == "value":
             if op is not None:
                 raise GraphError("a value node has no op")
+            if params:
+                raise GraphError("a value node has no parameters")
             value = 0.0 if value is None else _plain_literal(value)
         elif kind == "op":
             if op not in OPS:
                 raise GraphError(f"unknown op {op!r}")
             if value is not None:
                 raise GraphError("an op node has no literal value")
+            params = _plain_params(op, params)
         else:
             raise GraphError(f"unknown node kind {kind!r}")
         if node_id is None:
@@ -211,6 +229,8 @@ class GraphDocument:
         self._g.add_node(
             node_id, kind=kind, op=op, label=str(label), value=value, pos=_plain_pos(pos)
         )
+        if params:
+            self._g.nodes[node_id]["params"] = params
         self._emit(Event("node_added", node=node_id))
         return node_id
 
@@ -321,6 +341,24 @@ class GraphDocument:
         self._g.nodes[node_id]["value"] = _plain_literal(value)
         self._emit(Event("node_changed", node=node_id, attr="value"))
 
+    def set_params(self, node_id: str, params: dict[str, Any] | None) -> None:
+        """Replace the parameters ``node_id`` overrides (``{}`` or None: back to the defaults).
+
+        Refused with a ``GraphError`` for value nodes, ops without parameters, unknown keys
+        and values of the wrong kind (``the axis of sum must be a whole number or null``).
+        Whether they fit the input's shape is decided when evaluating (a per-node error).
+        """
+        self._require(node_id)
+        attrs = self._g.nodes[node_id]
+        if attrs["kind"] != "op":
+            raise GraphError(f"{self.display_name(node_id)} is a value: it has no parameters")
+        plain = _plain_params(attrs["op"], params)
+        if plain:
+            attrs["params"] = plain
+        else:
+            attrs.pop("params", None)
+        self._emit(Event("node_changed", node=node_id, attr="params"))
+
     def set_label(self, node_id: str, label: str) -> None:
         self._require(node_id)
         self._g.nodes[node_id]["label"] = str(label)
@@ -377,6 +415,13 @@ class GraphDocument:
     def _require(self, node_id: str) -> None:
         if node_id not in self._g:
             raise GraphError(f"there is no node {node_id!r}")
+
+
+def _plain_params(op: str, params: Any) -> dict[str, Any]:
+    try:
+        return P.normalize(op, params)
+    except P.ParamError as exc:
+        raise GraphError(exc.for_user(op)) from None
 
 
 def _plain_pos(pos: Iterable[float]) -> Pos:

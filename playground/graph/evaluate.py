@@ -20,6 +20,9 @@ Conventions:
 - Engine: ``Value`` when every literal is a number and every op is scalar, else ``Tensor``
   (numbers become 0-d tensors; a 0-d result is reported as a float, others as arrays).
 - A tensor output that is not a single number is seeded with ones, as if it were summed.
+- An op node's ``params`` (``sum``'s axis, ``reshape``'s shape...) go to the tensor engine;
+  parameters that do not fit the input (an axis it does not have, a reshape that changes the
+  number of elements) are that node's error, in words (``playground.graph.params``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 
 from playground.engine.tensor import Tensor
 from playground.engine.value import Value, paused_gc
+from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.validate import literal_problem
 from playground.ops import ARRAY, OPS, SCALAR, Op
@@ -221,6 +225,8 @@ class _Run:
                 if scalar and op.scalar:
                     a = args[0]
                     values[n] = a._apply(op) if arity == 1 else a._apply(op, args[1])
+                elif op.params:
+                    values[n] = _tensor_apply(op, args, _params_for(op, attrs, args))
                 else:
                     values[n] = self._apply(op, args)
             except _NodeProblem as exc:
@@ -426,7 +432,22 @@ def _engine_message(exc: Exception, attrs: dict[str, Any]) -> str:
 # --- tensor engine adapters ---------------------------------------------------------------
 
 
-def _tensor_apply(op: Op, args: list[Any]) -> Any:
+def _params_for(op: Op, attrs: dict[str, Any], args: list[Any]) -> dict[str, Any]:
+    """The node's parameters as engine keywords, after checking they fit the inputs."""
+    stored = attrs.get("params")
+    try:
+        stored = P.normalize(op.name, stored)  # the document holds them normalized already
+        kwargs = P.engine_params(op.name, stored)
+    except (P.ParamError, P.IndexTextError) as exc:
+        text = exc.for_user(op.name) if isinstance(exc, P.ParamError) else str(exc)
+        raise _NodeProblem(f"bad parameter: {text}") from None
+    problem = P.shape_problem(op.name, stored, [a.data.shape for a in args])
+    if problem:
+        raise _NodeProblem(problem)
+    return kwargs
+
+
+def _tensor_apply(op: Op, args: list[Any], params: dict[str, Any] | None = None) -> Any:
     shapes = [a.data.shape for a in args]
     if op.elementwise and len(args) == 2:
         try:
@@ -434,7 +455,7 @@ def _tensor_apply(op: Op, args: list[Any]) -> Any:
         except ValueError:
             raise _NodeProblem(_shape_mismatch(op, shapes)) from None
     try:
-        return args[0].apply(op, *args[1:])
+        return args[0].apply(op, *args[1:], **(params or {}))
     except (ValueError, IndexError, TypeError) as exc:
         text = str(exc)
         if len(args) == 2 and any(w in text for w in ("mismatch", "broadcast", "align", "shape")):

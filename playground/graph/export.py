@@ -8,8 +8,10 @@
   and grad. Running it reproduces ``evaluate(doc, backward=True)``.
 - ``to_torch(doc)``: the same with float64 torch tensors (interior nodes ``retain_grad()``).
 
-The op table's ``py`` and ``torch`` templates write each op's expression. A graph that cannot
-be evaluated (an input not connected, a bad literal) raises ``ExportError`` naming the node.
+The op table's ``py`` and ``torch`` templates write each op's expression, with each node's own
+parameters (``x.sum(axis=0, keepdims=False)``, ``x.sum(dim=0, keepdim=False)``); the DOT op
+node shows them too (``Σ axis=0``). A graph that cannot be evaluated (an input not connected, a
+bad literal, an axis the input does not have) raises ``ExportError`` naming the node.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from playground.engine import tensor as engine_tensor
+from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, evaluate
 from playground.ops import OPS
@@ -54,7 +58,9 @@ def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: st
         lines.append(f'  {_q(n)} [label="{{ {body} }}"];')
         op = doc.op_name(n)
         if op:
-            lines.append(f"  {_q(n + '·op')} [label={_q(OPS[op].symbol)}, shape=ellipse];")
+            hint = P.hint(op, doc.params(n))
+            symbol = f"{OPS[op].symbol} {hint}" if hint else OPS[op].symbol
+            lines.append(f"  {_q(n + '·op')} [label={_q(symbol)}, shape=ellipse];")
             lines.append(f"  {_q(n + '·op')} -> {_q(n)};")
     for e in sorted(doc.edges(), key=lambda e: (e.target, e.slot)):
         op = OPS[doc.op_name(e.target)]  # type: ignore[index]
@@ -112,6 +118,7 @@ class _Script:
             n = next(n for n in ev.order if n in errors) if ev.order else next(iter(errors))
             raise ExportError(f"{doc.display_name(n)}: {errors[n]}")
         self.order = ev.order
+        self.ev = ev
         self.tensor = ev.engine == "tensor"
         try:
             self.output: str | None = doc.output_node()
@@ -129,7 +136,11 @@ class _Script:
         if torch:
             out += ["import torch", ""]
         elif self.tensor:
-            out += ["import numpy as np", "", "from playground.engine import Tensor", ""]
+            out += ["import numpy as np", "", "from playground.engine import Tensor"]
+            functions = sorted(self.functions())
+            if functions:
+                out.append(f"from playground.engine.tensor import {', '.join(functions)}")
+            out.append("")
         else:
             out += ["from playground.engine import Value", ""]
         out += [""]
@@ -141,8 +152,11 @@ class _Script:
                 continue
             op = OPS[doc.op_name(n)]  # type: ignore[index]
             template = op.torch if torch else op.py
-            args = [names[s] for s in doc.inputs(n)]  # type: ignore[index]
-            expr = template.format(*args, **_params(op.params, torch))
+            sources = doc.inputs(n)
+            args = [names[s] for s in sources]  # type: ignore[index]
+            first = self.ev.results[sources[0]].data if sources else None  # type: ignore[index]
+            template = _with_keywords(template, op.name, doc.params(n), doc.display_name(n))
+            expr = template.format(*args, **_params(op.name, doc.params(n), np.ndim(first)))
             if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
                 expr = expr[1:-1]
             out.append(f"{var} = {expr}")
@@ -184,6 +198,17 @@ class _Script:
             out.append(f"show({n!r}, {names[n]})")
         return "\n".join(out) + "\n"
 
+    def functions(self) -> set[str]:
+        """Engine functions the Python templates call (``concat``, ``log_softmax``...)."""
+        used = set()
+        for n in self.order:
+            op = self.doc.op_name(n)
+            if op:
+                m = re.match(r"([a-z_]+)\(", OPS[op].py)
+                if m and hasattr(engine_tensor, m[1]):
+                    used.add(m[1])
+        return used
+
     def leaf(self, value: Any, label: str) -> str:
         lit = _literal_code(value)
         if self.flavour == "torch":
@@ -193,8 +218,33 @@ class _Script:
         return f"Value({lit}, label={label!r})" if label else f"Value({lit})"
 
 
-def _params(params: dict[str, Any], torch: bool) -> dict[str, str]:
-    return {k: repr(v) for k, v in params.items()}
+def _params(op: str, params: dict[str, Any], ndim: int) -> dict[str, str]:
+    """The node's parameters as code for the templates (numpy and torch read them alike)."""
+    out = {}
+    for key, value in P.effective(op, params).items():
+        if key == "axes" and value is None:  # transpose's default: reverse every axis
+            value = list(range(ndim))[::-1]
+        if key == "index":
+            out[key] = value or "()"  # checked by params.parse_index: constants only
+        elif isinstance(value, list):
+            out[key] = repr(tuple(value))
+        else:
+            out[key] = repr(value)
+    return out
+
+
+def _with_keywords(template: str, op: str, params: dict[str, Any], name: str) -> str:
+    """``template`` with a ``key={key}`` keyword added for each parameter the node changes
+    that the template does not mention (cross_entropy's reduction): a call takes it as a
+    keyword argument; anything else cannot say it, and is refused rather than exported wrong."""
+    defaults = P.defaults(op)
+    missing = [k for k, v in params.items() if v != defaults.get(k) and f"{{{k}}}" not in template]
+    if not missing:
+        return template
+    if not template.endswith(")"):
+        raise ExportError(f"{name}: its {missing[0]} cannot be written in this script")
+    extra = "".join(f", {k}={{{k}}}" for k in missing)
+    return template[:-1] + extra + ")"
 
 
 def _balanced(text: str) -> bool:

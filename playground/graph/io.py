@@ -28,13 +28,14 @@ import networkx as nx
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.layout import graph_layout
+from playground.graph.params import ParamError, normalize
 from playground.graph.validate import MAX_TENSOR_DIMS
 from playground.ops import OPS
 
 FORMAT = "backprop-playground"
 VERSION = 1
 SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-NODE_KEYS = ("id", "kind", "op", "label", "value", "pos")
+NODE_KEYS = ("id", "kind", "op", "params", "label", "value", "pos")
 
 
 class LoadError(ValueError):
@@ -207,7 +208,7 @@ def _check_header(data: dict[str, Any]) -> None:
 
 
 def _check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Validated nodes, id -> {kind, op, label, value, pos (or None)}, in file order."""
+    """Validated nodes, id -> {kind, op, params, label, value, pos (or None)}, in file order."""
     nodes_raw = data.get("nodes")
     if nodes_raw is None:
         raise LoadError("nodes: missing")
@@ -232,6 +233,7 @@ def _check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             raise LoadError(f'{at}.kind: expected "value" or "op", {found}')
         op = n.get("op")
         value: Any = None
+        params: dict[str, Any] = {}
         if kind == "op":
             if op is None:
                 raise LoadError(f"{at}.op: missing (an op node needs an op name)")
@@ -243,9 +245,12 @@ def _check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 raise LoadError(f"{at}.op: unknown op {op!r}{suggest}")
             if n.get("value") is not None:
                 raise LoadError(f"{at}.value: an op node has no value")
+            params = _params(op, n.get("params"), f"{at}.params")
         else:
             if op is not None:
                 raise LoadError(f"{at}.op: a value node has no op")
+            if n.get("params") not in (None, {}):
+                raise LoadError(f"{at}.params: a value node has no parameters")
             if "value" not in n:
                 raise LoadError(f"{at}.value: missing (a value node needs a number)")
             value = _literal(n["value"], f"{at}.value")
@@ -255,9 +260,24 @@ def _check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if not isinstance(label, str):
             raise LoadError(f"{at}.label: expected a string, found {_json_type(label)}")
         pos = _pos(n["pos"], f"{at}.pos") if n.get("pos") is not None else None
-        nodes[node_id] = {"kind": kind, "op": op, "label": label, "value": value, "pos": pos}
+        nodes[node_id] = {
+            "kind": kind, "op": op, "params": params, "label": label, "value": value, "pos": pos
+        }
         where_id[node_id] = i
     return nodes
+
+
+def _params(op: str, raw: Any, at: str) -> dict[str, Any]:
+    """An op node's ``params`` object, checked against the op's parameters (see params.py)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise LoadError(f"{at}: expected an object like {{\"axis\": 0}}, found {_json_type(raw)}")
+    try:
+        return normalize(op, raw)
+    except ParamError as exc:
+        where = f"{at}.{exc.key}" if exc.key is not None else at
+        raise LoadError(f"{where}: {exc.for_file()}") from None
 
 
 def _literal(x: Any, at: str, depth: int = 0) -> Any:
@@ -395,7 +415,8 @@ def _build(
     try:
         for n, a in nodes.items():
             doc.add_node(
-                a["kind"], op=a["op"], label=a["label"], value=a["value"], pos=a["pos"], node_id=n
+                a["kind"], op=a["op"], label=a["label"], value=a["value"], pos=a["pos"],
+                node_id=n, params=a["params"] or None,
             )
         doc.connect_all(edges)
         if output is not None:
@@ -424,6 +445,8 @@ def to_file_data(
         item: dict[str, Any] = {"id": n["id"], "kind": n["kind"]}
         if n["kind"] == "op":
             item["op"] = n["op"]
+            if n.get("params"):
+                item["params"] = n["params"]
         if n.get("label"):
             item["label"] = n["label"]
         if n["kind"] == "value":

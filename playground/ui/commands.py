@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.ops import OPS
 
@@ -232,6 +233,36 @@ class SetValue(QUndoCommand):
         self.doc.set_value(self.node_id, self.old)
 
 
+class SetParams(QUndoCommand):
+    """Change an op node's parameters ("Set axis of sum to 0").
+
+    ``params`` replaces what the node overrides (``{}``: the op's defaults). It is checked
+    up front: a ``GraphError`` is raised before anything is pushed.
+    """
+
+    def __init__(self, doc: GraphDocument, node_id: str, params: Mapping[str, Any] | None) -> None:
+        op = doc.op_name(node_id)
+        if op is None:
+            raise GraphError(f"{doc.display_name(node_id)} is a value: it has no parameters")
+        try:
+            new = P.normalize(op, dict(params or {}))
+        except P.ParamError as exc:
+            raise GraphError(exc.for_user(op)) from None
+        self.doc = doc
+        self.node_id = node_id
+        self.old = doc.params(node_id)
+        self.new = new
+        label = doc.label(node_id)
+        name = f"{label} ({op})" if label else op
+        super().__init__(P.describe_change(op, name, self.old, self.new))
+
+    def redo(self) -> None:
+        self.doc.set_params(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.doc.set_params(self.node_id, self.old)
+
+
 class SetLabel(QUndoCommand):
     """Rename a node ("Rename a to x")."""
 
@@ -410,7 +441,8 @@ def clipboard_problem(data: Any) -> str | None:
         for n in nodes:
             x, y = n.get("pos", (0.0, 0.0))
             scratch.add_node(n["kind"], op=n.get("op"), label=n.get("label", ""),
-                             value=n.get("value"), pos=(float(x), float(y)), node_id=n["id"])
+                             value=n.get("value"), pos=(float(x), float(y)), node_id=n["id"],
+                             params=n.get("params"))
         for e in edges:
             scratch.connect(e["source"], e["target"], e["slot"])
     except (GraphError, TypeError, ValueError) as exc:
@@ -456,6 +488,7 @@ class PasteNodes(QUndoCommand):
                 value=n.get("value"),
                 pos=(float(x) + dx, float(y) + dy),
                 node_id=new,
+                params=n.get("params"),
             )
         for e in self.data["edges"]:
             self.doc.connect(self.new_ids[e["source"]], self.new_ids[e["target"]], e["slot"])

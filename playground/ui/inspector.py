@@ -1,8 +1,10 @@
 """The inspector dock: edit the selected node and read its numbers at full precision.
 
 It never changes the document itself: each edit is announced by a signal
-(``label_edited``, ``value_edited``, ``output_toggled``) and the window turns it into an undo
-command. Bad value text shows an inline error and changes nothing.
+(``label_edited``, ``value_edited``, ``params_edited``, ``output_toggled``) and the window turns
+it into an undo command. Bad value or parameter text shows an inline error and changes nothing.
+An op with parameters (sum's axis, reshape's shape, ...) gets editable fields
+(``playground.ui.params_editor``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from playground.graph.document import Event, GraphDocument
 from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_full, format_literal, parse_literal
+from playground.ui.params_editor import ParamsEditor
 
 GUIDE = (
     "<b>How to</b><ul style='margin-left:-24px'>"
@@ -77,7 +80,7 @@ class NumberField(QWidget):
 
     def set_number(self, x: Any, suffix: str = "") -> None:
         if isinstance(x, np.ndarray):
-            shape = "×".join(map(str, x.shape)) or "0-d"
+            shape = f"({x.shape[0]},)" if x.ndim == 1 else "×".join(map(str, x.shape)) or "0-d"
             self.label.setText(f"{shape} tensor{suffix}")
             text = format_full(x)
             self.box.setPlainText(text)
@@ -110,6 +113,8 @@ class Inspector(QDockWidget):
     """(node id, new label)"""
     value_edited = Signal(str, object)
     """(node id, parsed literal)"""
+    params_edited = Signal(str, object)
+    """(node id, the op node's whole new params dict)"""
     output_toggled = Signal(str, bool)
     """(node id, whether it should be the marked output)"""
 
@@ -163,6 +168,10 @@ class Inspector(QDockWidget):
         self.op_label.setWordWrap(True)
         self.op_label.setAccessibleName("Operation")
         form.addRow("Op", self.op_label)
+
+        self.params_editor = ParamsEditor(self.form_widget)
+        self.params_editor.edited.connect(self.params_edited)
+        form.addRow("Params", self.params_editor)
 
         self.inputs_label = QLabel(self.form_widget)
         self.inputs_label.setObjectName("inspector_inputs")
@@ -302,6 +311,7 @@ class Inspector(QDockWidget):
             self.value_edit.setText(format_literal(doc.value(node)))
         self._set_row_visible(self.op_label, not is_value)
         self._set_row_visible(self.inputs_label, not is_value)
+        self._set_row_visible(self.params_editor, self.params_editor.set_node(doc, node))
         if op is not None:
             derivs = ", ".join(
                 f"∂out/∂{name} = {text}"

@@ -308,6 +308,9 @@ class MainWindow(QMainWindow):
         self.inspector.value_edited.connect(
             lambda n, value: self._push(cmd.SetValue(self.doc, n, value))
         )
+        self.inspector.params_edited.connect(
+            lambda n, params: self._push(cmd.SetParams(self.doc, n, params))
+        )
         self.inspector.output_toggled.connect(self._set_output)
         self.undo_stack.cleanChanged.connect(lambda _clean: self.files.update_title())
         self.undo_stack.indexChanged.connect(lambda _i: self._update_actions())

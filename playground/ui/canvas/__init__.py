@@ -34,8 +34,12 @@ API (what the window and the tests rely on; keep this docstring true):
 
 Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item coords),
 ``display()`` (a ``Display``: data, grad, grad_state, error, warning, is_output),
-``display_lines()`` (the painted text, e.g. ``["a", "data 2.0000", "grad 6.0000"]``),
-``tooltip_text()``, ``input_anchor(slot)``/``output_anchor()`` (scene coords),
+``display_lines()`` (the painted text, e.g. ``["a", "data 2.0000", "grad 6.0000"]``; an op
+with parameters adds its hint, ``["Σ", "r", "axis=1", ...]``; a tensor cell reads
+``"data 2×3 ▦"``: its shape and a grid of squares, ``▦…`` when clipped), ``cells()`` (what the
+data and grad cells show), ``text_rects()`` (each painted text or grid with its rectangle, all
+inside ``body``: tensors never overflow the card), ``tooltip_text()`` (full values),
+``input_anchor(slot)``/``output_anchor()`` (scene coords),
 ``input_ports``/``output_port``. ``PortItem`` is geometry only (painted by its node).
 ``EdgeItem``: ``source``, ``target``, ``slot``, ``key``, ``ends()``.
 
@@ -56,7 +60,8 @@ Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item
 
 Commands (``playground.ui.commands``): ``AddNode``, ``DeleteItems`` (nodes + wires, one step),
 ``Connect`` (replaces a filled slot in one step), ``Disconnect``, ``MoveNodes``, ``SetValue``,
-``SetLabel``, ``SetOutput``, ``PasteNodes`` (also Duplicate), ``AutoLayout``; helpers
+``SetParams`` ("Set axis of sum to 0"), ``SetLabel``, ``SetOutput``, ``PasteNodes`` (also
+Duplicate), ``AutoLayout``; helpers
 ``copy_nodes(doc, ids) -> dict`` (plain data, JSON-able; ``CLIPBOARD_MIME`` for the clipboard)
 and ``PasteNodes(doc, data, offset=(40, 40), verb="Paste")`` whose ``new_ids`` lists what it made.
 """

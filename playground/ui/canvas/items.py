@@ -2,8 +2,17 @@
 
 A ``NodeItem`` knows its node id and asks its scene (through ``display()``) what to show:
 the document's label/op and the latest evaluation's data and grad. Value nodes are drawn as
-draw_dot's records, ``label | data / grad``; op nodes as ``inputs | symbol | data / grad``.
+draw_dot's records, ``label | data / grad``; op nodes as ``inputs | symbol | data / grad``,
+with a short parameter hint in the title (``Σ s axis=0``).
 The grad cell is coloured by sign (blue +, orange −) with intensity ``|grad| / max |grad|``.
+
+Tensors never overflow the card: a cell shows the shape and a grid with one coloured square
+per element (blue +, orange −; data scaled to the tensor's own largest |value|, grads to the
+largest |grad| in the graph, like every grad cell). A vector is one row; more dimensions are
+stacked into rows of the last one; a tensor with more than 4 rows or more columns than fit
+shows its top-left corner and an ellipsis (``4×16 ▦…``). A tensor's grad cell takes the colour
+of its largest-|grad| element (the tooltip says which one). Full values are in the tooltip and
+the inspector. ``text_rects()`` reports where each text and grid goes.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -31,11 +41,31 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.canvas import style as S
-from playground.ui.canvas.style import CanvasStyle, format_data, grad_fill
+from playground.ui.canvas.style import (
+    GRID_MAX_ROWS,
+    CanvasStyle,
+    blend,
+    clip_preview,
+    format_data,
+    format_number,
+    grad_fill,
+    grid_view,
+    shape_text,
+    tensor_pieces,
+)
 
 NODE_Z = 1.0
 SIMPLE_LOD = 0.4
 """Below this zoom, nodes are painted as plain coloured boxes (no text)."""
+KEY_GAP = 6.0
+"""Room between the "data"/"grad" key and the value."""
+GRID_CELL_W = 12.0
+GRID_CELL_H = 8.0
+GRID_MIN_W = 6.0
+"""Narrowest square: tensors with more columns than fit at this width are clipped."""
+ELLIPSIS = "…"
+GRID_MARK = "▦"
+"""How ``display_lines()`` writes a grid of cells."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,8 @@ class Display:
     error: str | None = None
     warning: str | None = None
     is_output: bool = False
+    hint: str = ""
+    """The op's parameters in a few characters (``axis=0``), shown in the title."""
 
     @property
     def data_text(self) -> str:
@@ -173,14 +205,40 @@ class _Geometry:
     """Slot names as drawn (long ones shortened to fit between columns)."""
 
 
+@dataclass(frozen=True)
+class Cell:
+    """What one data or grad cell paints: texts right-aligned, maybe a grid of squares."""
+
+    value: str
+    """The number, the clipped preview, or "" (grid only)."""
+    shape: str = ""
+    """A tensor's shape, in the key colour, left of the value or grid."""
+    grid: tuple[int, int] | None = None
+    """(rows, columns) of squares: the top-left corner of the tensor's ``grid_view``."""
+    cell_size: tuple[float, float] = (0.0, 0.0)
+    clipped: bool = False
+    """The grid shows only part of the tensor (an ellipsis follows it)."""
+
+    def line(self) -> str:
+        parts = [p for p in (self.shape, self.value) if p]
+        if self.grid is not None:
+            parts.append(GRID_MARK + (ELLIPSIS if self.clipped else ""))
+        return " ".join(parts) if parts else "—"
+
+
 def _geometry(
-    st: CanvasStyle, kind: str, symbol: str, label: str, slot_names: tuple[str, ...]
+    st: CanvasStyle,
+    kind: str,
+    symbol: str,
+    label: str,
+    slot_names: tuple[str, ...],
+    hint: str = "",
 ) -> _Geometry:
-    key = ("geometry", kind, symbol, label, slot_names)
+    key = ("geometry", kind, symbol, label, slot_names, hint)
     cached = st.cache.get(key)
     if cached is not None:
         return cached
-    w, h = NodeItem.measure(st, kind, symbol, label, slot_names)
+    w, h = NodeItem.measure(st, kind, symbol, label, slot_names, hint)
     body = QRectF(0, 0, w, h)
     # Slot names sit outside, left of their port, above the incoming wire (one-input ops
     # need no name): "a"/"b" take a few pixels, pow's "base"/"exponent" more.
@@ -234,6 +292,7 @@ class NodeItem(QGraphicsRectItem):
         label: str,
         slot_names: tuple[str, ...],
         cache: bool = True,
+        hint: str = "",
     ) -> None:
         super().__init__()
         self.setPen(NO_PEN)
@@ -251,6 +310,7 @@ class NodeItem(QGraphicsRectItem):
         self.kind = kind
         self.symbol = symbol
         self.label = label
+        self.hint = hint
         self.slot_names = slot_names
         self.connected: set[int] = set()
         """The input slots that are fed."""
@@ -270,34 +330,48 @@ class NodeItem(QGraphicsRectItem):
 
     # --- geometry ------------------------------------------------------------------------
 
-    def set_info(self, *, symbol: str, label: str) -> None:
-        """The document changed what this node says about itself (label)."""
-        if (symbol, label) != (self.symbol, self.label):
-            self.symbol, self.label = symbol, label
+    def set_info(self, *, symbol: str, label: str, hint: str | None = None) -> None:
+        """The document changed what this node says about itself (label, parameters)."""
+        hint = self.hint if hint is None else hint
+        if (symbol, label, hint) != (self.symbol, self.label, self.hint):
+            self.symbol, self.label, self.hint = symbol, label, hint
             self._layout()
         else:
             self.update()
 
     @staticmethod
     def measure(
-        st: CanvasStyle, kind: str, symbol: str, label: str, slot_names: tuple[str, ...]
+        st: CanvasStyle,
+        kind: str,
+        symbol: str,
+        label: str,
+        slot_names: tuple[str, ...],
+        hint: str = "",
     ) -> tuple[float, float]:
         """(width, height) of such a node's body: a header row over a data row and a grad row."""
         head = st.text_width(label or "", "bold") + 2 * st.pad
         if kind == "op":
             head += st.text_width(symbol, "symbol_font") + (st.pad if label else 0)
+            if hint:
+                head += st.pad + st.text_width(hint)
         rows = 1 + max(2, len(slot_names))
         return float(max(st.values_w, math.ceil(head))), float(rows * st.row_h)
 
     @classmethod
     def size_for(
-        cls, st: CanvasStyle, kind: str, symbol: str, label: str, slot_names: tuple[str, ...]
+        cls,
+        st: CanvasStyle,
+        kind: str,
+        symbol: str,
+        label: str,
+        slot_names: tuple[str, ...],
+        hint: str = "",
     ) -> tuple[float, float]:
-        return cls.measure(st, kind, symbol, label, slot_names)
+        return cls.measure(st, kind, symbol, label, slot_names, hint)
 
     def _layout(self) -> None:
         geo = self._geo = _geometry(
-            self.style, self.kind, self.symbol, self.label, self.slot_names
+            self.style, self.kind, self.symbol, self.label, self.slot_names, self.hint
         )
         self.body = geo.body
         self.show_slot_names = geo.show_slot_names
@@ -356,16 +430,151 @@ class NodeItem(QGraphicsRectItem):
         return self._provider(self.node_id)
 
     def display_lines(self) -> list[str]:
-        """The text this item paints, top to bottom (for tests and accessibility)."""
+        """The text this item paints, top to bottom (for tests and accessibility).
+
+        A tensor cell reads like ``data 2×3 ▦`` (its shape and a grid of squares) or
+        ``data 4×16 [[0.1, -2, …`` (its shape and the start of its values)."""
         d = self.display()
         lines = []
         if d.kind == "op":
             lines.append(d.symbol)
         if d.label:
             lines.append(d.label)
-        lines.append(f"data {d.data_text}")
-        lines.append(f"grad {d.grad_text}")
+        if d.kind == "op" and self.hint:
+            lines.append(self.hint)
+        data, grad = self.cells(d)
+        lines.append(f"data {data.line()}")
+        lines.append(f"grad {grad.line()}")
         return lines
+
+    # --- layout of the texts ----------------------------------------------------------------
+
+    def _key_x(self) -> float:
+        return self.style.pad + (self.style.port_r if self.input_ports else 0.0)
+
+    def value_room(self) -> float:
+        """How wide a data or grad value may be: from after the key to the right padding."""
+        st = self.style
+        return self.body.width() - self._key_x() - st.key_w - KEY_GAP - st.pad
+
+    def cells(self, d: Display | None = None) -> tuple[Cell, Cell]:
+        """What the data and the grad cells show, fitted to ``value_room()``."""
+        d = self.display() if d is None else d
+        data = None if d.error is not None else d.data
+        grad = None if d.error is not None else d.grad
+        return self._cell(data), self._cell(grad)
+
+    def _cell(self, x: Any) -> Cell:
+        if x is None:
+            return Cell("—")
+        if not isinstance(x, np.ndarray):
+            return Cell(format_number(float(x)))
+        if x.size == 1:
+            return Cell(format_number(float(x.reshape(-1)[0])))
+        st = self.style
+        room = self.value_room()
+        shape = shape_text(x)
+        if x.size == 0:
+            return self._fit_shape(f"{shape} empty", room)
+        shape_w = st.text_width(shape)
+        view = grid_view(x)
+        if view is not None:
+            n_rows, n_cols = view.shape
+            rows = min(n_rows, GRID_MAX_ROWS)
+            avail = room - shape_w - KEY_GAP
+            cw = min(GRID_CELL_W, math.floor(avail / n_cols))
+            cols = n_cols
+            if cw < GRID_MIN_W:
+                cw = GRID_MIN_W
+                cols = math.floor((avail - st.text_width(ELLIPSIS) - 2) / cw)
+            ch = min(GRID_CELL_H, math.floor((st.row_h - 7) / rows))
+            if cols >= 1:
+                clipped = rows < n_rows or cols < n_cols
+                return Cell("", shape, (rows, cols), (float(cw), float(ch)), clipped)
+        preview = clip_preview(tensor_pieces(x), room - shape_w - st.text_width(" "),
+                               st.text_width)
+        if preview:
+            return Cell(preview, shape)
+        return self._fit_shape(shape, room)
+
+    def _fit_shape(self, text: str, room: float) -> Cell:
+        st = self.style
+        if st.text_width(text) > room:
+            text = st.fm.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        return Cell("", text)
+
+    def text_rects(self, d: Display | None = None) -> list[tuple[str, QRectF]]:
+        """Every text (and grid) this item paints inside its card, with the rectangle it
+        takes in item coordinates, as measured with the canvas fonts. Tests check these
+        stay inside ``body``; ``paint`` draws at the same places."""
+        d = self.display() if d is None else d
+        st = self.style
+        row = float(st.row_h)
+        out: list[tuple[str, QRectF]] = []
+        for text, rect, _which in self._head_layout(d):
+            out.append((text, rect))
+        for key, cell, top in zip(("data", "grad"), self.cells(d), self._row_tops(), strict=True):
+            out.append((key, QRectF(self._key_x(), top, st.key_w, row)))
+            for text, rect in self._cell_layout(cell, top):
+                out.append((text, rect))
+        return out
+
+    def _row_tops(self) -> tuple[float, float]:
+        row = float(self.style.row_h)
+        h = self.body.height()
+        return row, row + (h - row) / 2
+
+    def _row_height(self) -> float:
+        return (self.body.height() - self.style.row_h) / 2
+
+    def _head_layout(self, d: Display) -> list[tuple[str, QRectF, str]]:
+        """(text, rect, font) of the title: an op's symbol, label and hint; a value's label."""
+        st = self.style
+        row = float(st.row_h)
+        w = self.body.width()
+        if d.kind != "op":
+            text = d.label or self.node_id
+            tw = st.text_width(text, "bold")
+            return [(text, QRectF((w - tw) / 2, 0, tw, row), "bold")]
+        hint = self.hint
+        parts = [(d.symbol, "symbol_font")]
+        if d.label:
+            parts.append((d.label, "bold"))
+        if hint:
+            parts.append((hint, "font"))
+        widths = [st.text_width(t, f) for t, f in parts]
+        total = sum(widths) + st.pad * (len(parts) - 1)
+        x = (w - total) / 2
+        out = []
+        for (text, font), tw in zip(parts, widths, strict=True):
+            out.append((text, QRectF(x, 0, tw, row), font))
+            x += tw + st.pad
+        return out
+
+    def _cell_layout(self, cell: Cell, top: float) -> list[tuple[str, QRectF]]:
+        """(text, rect) right-aligned in a row: the shape, then the value or the grid."""
+        st = self.style
+        h = self._row_height()
+        right = self.body.width() - st.pad
+        out: list[tuple[str, QRectF]] = []
+        if cell.grid is not None:
+            rows, cols = cell.grid
+            cw, ch = cell.cell_size
+            gw, gh = cols * cw, rows * ch
+            if cell.clipped:
+                ew = st.text_width(ELLIPSIS)
+                out.append((ELLIPSIS, QRectF(right - ew, top, ew, h)))
+                right -= ew + 2
+            out.append((GRID_MARK, QRectF(right - gw, top + (h - gh) / 2, gw, gh)))
+            right -= gw + KEY_GAP
+        elif cell.value:
+            vw = st.text_width(cell.value)
+            out.append((cell.value, QRectF(right - vw, top, vw, h)))
+            right -= vw + st.text_width(" ")
+        if cell.shape:
+            sw = st.text_width(cell.shape)
+            out.append((cell.shape, QRectF(right - sw, top, sw, h)))
+        return out
 
     def tooltip_text(self) -> str:
         """Full-precision numbers, and why a result is an error, nan or inf."""
@@ -377,13 +586,16 @@ class NodeItem(QGraphicsRectItem):
         elif d.warning:
             parts.append(f"⚠ {name}: {d.warning}")
         head = f"{name} = {d.symbol}(…)" if d.kind == "op" and d.label else name
+        if d.kind == "op" and self.hint:
+            head += f"   [{self.hint}]"
         if not d.error:
-            parts.append(f"{head}\ndata = {_full(d.data)}")
+            parts.append(f"{head}\ndata{_shape_note(d.data)} = {_full(d.data)}")
             if d.grad_state in ("fresh", "stale") and d.grad is not None:
                 stale = ""
                 if d.grad_state == "stale":
                     stale = " (stale: the graph changed, press Backward)"
-                parts.append(f"grad = {_full(d.grad)}{stale}")
+                parts.append(f"grad{_shape_note(d.grad)} = {_full(d.grad)}{stale}")
+                parts.extend(_tensor_colour_note(d.grad))
             elif d.grad_state == "unreached":
                 parts.append("grad: none, the output does not depend on this node")
             else:
@@ -451,7 +663,6 @@ class NodeItem(QGraphicsRectItem):
             painter.setBrush(S.SELECTED)
             painter.drawRoundedRect(body.adjusted(-4, -4, 4, 4), 8, 8)
 
-        head_rect = QRectF(0, 0, w, row)
         data_rect = QRectF(0, row, w, (body.height() - row) / 2)
         grad_rect = QRectF(0, data_rect.bottom(), w, body.height() - data_rect.bottom())
 
@@ -468,50 +679,44 @@ class NodeItem(QGraphicsRectItem):
         painter.drawLine(QPointF(0, row), QPointF(w, row))
         painter.drawLine(QPointF(0, grad_rect.top()), QPointF(w, grad_rect.top()))
 
-        # Header: a value's label; an op's symbol, then its label.
+        # Header: a value's label; an op's symbol, then its label, then its parameter hint.
         centre = Qt.AlignmentFlag.AlignCenter
-        if d.kind == "op":
-            sym_w = st.text_width(d.symbol, "symbol_font")
-            lab_w = st.text_width(d.label, "bold") if d.label else 0.0
-            gap = st.pad if d.label else 0.0
-            x = (w - sym_w - gap - lab_w) / 2
-            painter.setFont(st.symbol_font)
-            painter.setPen(S.OP_TEXT)
-            painter.drawText(QRectF(x, 0, sym_w + 1, row), centre, d.symbol)
-            if d.label:
-                painter.setFont(st.bold)
-                painter.setPen(S.TEXT)
-                painter.drawText(QRectF(x + sym_w + gap, 0, lab_w + 1, row), centre, d.label)
-            if self.show_slot_names:
-                painter.setFont(st.font)
-                painter.setPen(S.KEY_TEXT)
-                right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
-                names = self._geo.shown_slot_names
-                for port, name in zip(self.input_ports, names, strict=True):
-                    y = port.pos().y()
-                    r = QRectF(-st.port_r - 60 - 3, y - st.fm.height() - 1, 60, st.fm.height())
-                    painter.drawText(r, right, name)
-        else:
-            painter.setFont(st.bold)
-            painter.setPen(S.TEXT if d.label else S.KEY_TEXT)
-            painter.drawText(head_rect, centre, d.label or self.node_id)
+        pens = {"symbol_font": S.OP_TEXT, "bold": S.TEXT, "font": S.KEY_TEXT}
+        for text, rect, font in self._head_layout(d):
+            painter.setFont(getattr(st, font))
+            pen = pens[font]
+            if d.kind != "op" and not d.label:
+                pen = S.KEY_TEXT  # a value without a label shows its id, greyed
+            painter.setPen(pen)
+            painter.drawText(rect.adjusted(0, 0, 1, 0), centre, text)
+        if d.kind == "op" and self.show_slot_names:
+            painter.setFont(st.font)
+            painter.setPen(S.KEY_TEXT)
+            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+            names = self._geo.shown_slot_names
+            for port, name in zip(self.input_ports, names, strict=True):
+                y = port.pos().y()
+                r = QRectF(-st.port_r - 60 - 3, y - st.fm.height() - 1, 60, st.fm.height())
+                painter.drawText(r, right, name)
 
-        # data / grad rows: key on the left, number right-aligned (decimals line up).
-        pad = st.pad
+        # data / grad rows: key on the left, value right-aligned (decimals line up); a
+        # tensor's shape left of its value or of its grid of squares.
         left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-        key_x = pad + (st.port_r if self.input_ports else 0.0)  # clear of the input ports
+        key_x = self._key_x()  # clear of the input ports
         painter.setFont(st.font)
         painter.setPen(S.KEY_TEXT)
         painter.drawText(data_rect.adjusted(key_x, 0, 0, 0), left, "data")
-        if grad_colour != S.WHITE and grad_colour != S.STALE_FILL:
+        filled = grad_colour != S.WHITE and grad_colour != S.STALE_FILL
+        if filled:
             painter.setPen(S.KEY_ON_FILL)
         painter.drawText(grad_rect.adjusted(key_x, 0, 0, 0), left, "grad")
-        painter.setPen(S.ERROR if d.error or d.warning else S.TEXT)
-        painter.drawText(data_rect.adjusted(0, 0, -pad, 0), right, d.data_text)
+        data_cell, grad_cell = self.cells(d)
         fresh = d.grad_state == "fresh" and d.grad is not None
-        painter.setPen(S.TEXT if fresh else S.STALE_TEXT)
-        painter.drawText(grad_rect.adjusted(0, 0, -pad, 0), right, d.grad_text)
+        self._paint_cell(painter, data_cell, data_rect.top(), d.data,
+                         S.ERROR if d.error or d.warning else S.TEXT, None)
+        self._paint_cell(painter, grad_cell, grad_rect.top(), d.grad,
+                         S.TEXT if fresh else S.STALE_TEXT,
+                         (d.max_abs, fresh, S.KEY_ON_FILL if filled else S.KEY_TEXT))
 
         # Border: output thick and dark, errors red, hover darker.
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -527,6 +732,53 @@ class NodeItem(QGraphicsRectItem):
             self._paint_output_tag(painter)
         if d.error or d.warning:
             paint_badge(painter, QPointF(body.right() - 2, body.top() + 1), error=bool(d.error))
+
+    def _paint_cell(self, painter: QPainter, cell: Cell, top: float, x: Any, pen: QColor,
+                    grad: tuple[float, bool, QColor] | None) -> None:
+        """One data or grad cell. ``grad`` is (max |grad|, fresh, shape colour) for the grad
+        cell: its squares use the graph-wide grad scale (grey when stale); data squares are
+        scaled to the tensor's own largest |value|."""
+        vc = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        for text, rect in self._cell_layout(cell, top):
+            if text == GRID_MARK and cell.grid is not None:
+                self._paint_grid(painter, rect, cell, x, grad)
+                continue
+            is_value = text == cell.value or text == ELLIPSIS
+            painter.setPen(pen if is_value else (grad[2] if grad else S.KEY_TEXT))
+            painter.drawText(rect.adjusted(0, 0, 1, 0), vc, text)
+
+    def _paint_grid(self, painter: QPainter, rect: QRectF, cell: Cell, x: Any,
+                    grad: tuple[float, bool, QColor] | None) -> None:
+        rows, cols = cell.grid  # type: ignore[misc]
+        cw, ch = cell.cell_size
+        whole = grid_view(np.asarray(x, dtype=float))
+        assert whole is not None
+        values = whole[:rows, :cols]
+        if grad is None:
+            with np.errstate(invalid="ignore"):
+                finite = np.abs(whole[np.isfinite(whole)])
+            scale = float(finite.max()) if finite.size else 0.0
+            stale = False
+        else:
+            scale, fresh, _ = grad
+            stale = not fresh
+        # A white frame and grey lines: the squares read on any cell colour.
+        painter.setPen(QPen(S.BORDER, 1.0))
+        painter.setBrush(S.WHITE)
+        painter.drawRect(rect.adjusted(-1.5, -1.5, 0.5, 0.5))
+        for i in range(rows):
+            for j in range(cols):
+                v = float(values[i, j])
+                if stale:
+                    t = abs(v) / scale if scale > 0 and math.isfinite(v) else 0.0
+                    colour = blend(S.WHITE, S.STALE_TEXT, 0.15 + 0.5 * min(t, 1.0))
+                elif not math.isfinite(v):
+                    colour = S.WARNING
+                else:
+                    colour = grad_fill(v, scale)
+                painter.fillRect(
+                    QRectF(rect.left() + j * cw, rect.top() + i * ch, cw - 1, ch - 1), colour
+                )
 
     def _paint_ports(self, painter: QPainter) -> None:
         r = self.style.port_r
@@ -601,9 +853,34 @@ def paint_badge(painter: QPainter, centre: QPointF, *, error: bool, size: float 
 def _full(x: Any) -> str:
     if x is None:
         return "—"
-    if hasattr(x, "tolist"):
-        return str(x.tolist())
+    if isinstance(x, np.ndarray):
+        if x.size <= 1:
+            return repr(float(x.reshape(-1)[0])) if x.size else "[]"
+        # Every value at full precision up to 1,000 of them (the inspector shows them all).
+        return np.array2string(x, separator=", ", threshold=1000, floatmode="unique",
+                               max_line_width=100)
     return repr(float(x))
+
+
+def _shape_note(x: Any) -> str:
+    if isinstance(x, np.ndarray) and x.size > 1:
+        return f" ({shape_text(x)})"
+    return ""
+
+
+def _tensor_colour_note(g: Any) -> list[str]:
+    """For a tensor grad: which element gives the cell its colour, and what the squares are."""
+    if not isinstance(g, np.ndarray) or g.size <= 1:
+        return []
+    flat = np.abs(g.reshape(-1))
+    if np.all(np.isnan(flat)):
+        return []
+    i = int(np.nanargmax(flat))
+    where = ", ".join(map(str, np.unravel_index(i, g.shape)))
+    lines = [f"grad colour: the element with the largest |grad|, "
+             f"{format_number(float(g.reshape(-1)[i]))} at [{where}]"]
+    lines.append("squares: one per element, blue +, orange −")
+    return lines
 
 
 def _port_pens() -> dict[str, tuple[QPen, QBrush]]:

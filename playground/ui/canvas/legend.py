@@ -11,7 +11,8 @@ from playground.ui.canvas.style import CanvasStyle, format_number, grad_fill
 
 
 def legend_size(st: CanvasStyle) -> tuple[float, float]:
-    width = max(300.0, st.text_width("stale: the graph changed, press Backward") + 56)
+    # The stale line turns bold while grads are stale: measure it bold.
+    width = max(300.0, st.text_width("stale: the graph changed, press Backward", "bold") + 56)
     return (width, 5.2 * st.row_h)
 
 

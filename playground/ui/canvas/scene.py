@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument, GraphError
 from playground.ops import OPS
 from playground.ui import commands as C
@@ -268,7 +269,14 @@ class GraphScene(QGraphicsScene):
             error=None if r is None else r.error,
             warning=None if r is None else r.warning,
             is_output=node_id == self._output,
+            hint=self._hint(node_id, op),
         )
+
+    def _hint(self, node_id: str, op: str | None) -> str:
+        """The parameter hint of an op node's title (``axis=0``), "" for most nodes."""
+        if op is None or op not in OPS or not OPS[op].params:
+            return ""
+        return P.hint(op, self.doc.params(node_id))
 
     def _max_abs_grad(self) -> float:
         ev = self._grad_eval
@@ -315,9 +323,10 @@ class GraphScene(QGraphicsScene):
                 item.setPos(x, y)
                 self._update_edges_of(n)
                 self._overview.moved(n, old)
-            elif event.attr == "label":
+            elif event.attr in ("label", "params"):
                 op = self.doc.op_name(n)
-                item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n))
+                item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n),
+                              hint=self._hint(n, op))
                 self._update_edges_of(n)
             else:
                 item.update()
@@ -361,6 +370,7 @@ class GraphScene(QGraphicsScene):
             label=doc.label(node_id),
             slot_names=entry.slots if entry else (),
             cache=self._caching,
+            hint=self._hint(node_id, op),
         )
         x, y = doc.pos(node_id)
         item.setPos(x, y)

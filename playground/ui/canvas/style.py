@@ -70,6 +70,80 @@ def format_data(x: Any) -> str:
     return format_number(float(x))
 
 
+def format_short(x: float) -> str:
+    """Three significant digits for tensor previews: ``1``, ``-0.183``, ``1.23e4``, ``nan``."""
+    if x != x:
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x:.3g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        text = f"{mantissa}e{int(exp)}"
+    return "0" if text == "-0" else text
+
+
+def shape_text(x: Any) -> str:
+    """``2×3``; a 1-D tensor of 4 is ``(4,)`` so it does not read as a number."""
+    shape = np.shape(x)
+    return f"({shape[0]},)" if len(shape) == 1 else "×".join(str(s) for s in shape)
+
+
+GRID_MAX_ROWS = 4
+
+
+def grid_view(x: Any) -> np.ndarray | None:
+    """A tensor as the rows × columns its cell draws (a vector is one row; more dimensions
+    are stacked into rows of the last one), or None for a number or an empty tensor."""
+    if not isinstance(x, np.ndarray) or x.size <= 1:
+        return None
+    return x.reshape(1, -1) if x.ndim == 1 else x.reshape(-1, x.shape[-1])
+
+
+def tensor_pieces(x: np.ndarray, limit: int = 24) -> list[str]:
+    """The start of ``x`` written as nested lists, cut after each element: joined, the pieces
+    give ``[[1, -2, 0.5], [0.3`` ...; the last piece closes the brackets when all of ``x`` fits
+    in ``limit`` elements. Only the first ``limit`` elements are formatted (big tensors stay
+    cheap to preview)."""
+    shape = x.shape
+    flat = x.reshape(-1)
+    n = min(flat.size, limit)
+    pieces = []
+    for i in range(n):
+        lead = "[" * x.ndim if i == 0 else ""
+        if i:
+            k, j = 0, i
+            for s in reversed(shape):  # how many inner lists end before element i
+                if j % s:
+                    break
+                k += 1
+                j //= s
+            lead = "]" * k + ", " + "[" * k
+        pieces.append(lead + format_short(float(flat[i])))
+    if n == flat.size and pieces:
+        pieces[-1] += "]" * x.ndim
+    return pieces
+
+
+def clip_preview(pieces: list[str], room: float, width: Any) -> str:
+    """The longest start of ``"".join(pieces)`` (cut between elements, then ``…``) whose
+    ``width(text)`` fits ``room``; ``""`` when not even one element fits."""
+    full = "".join(pieces)
+    if full.endswith("]") and width(full) <= room:
+        return full
+    best = ""
+    text = ""
+    for i, piece in enumerate(pieces):
+        text += piece
+        after = pieces[i + 1] if i + 1 < len(pieces) else "]"
+        closing = after[: len(after) - len(after.lstrip("]"))]
+        candidate = f"{text}{closing}, …"  # "[[1, -2, …" or "[[1, -2, 0.5], …"
+        if width(candidate) > room:
+            break
+        best = candidate
+    return best
+
+
 def grad_scalar(g: Any) -> float | None:
     """One number that stands for a gradient's sign and size (arrays: the largest |element|)."""
     if g is None:
