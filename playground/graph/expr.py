@@ -11,7 +11,9 @@ What is understood:
   ``name += expression`` (and ``-= *= /=``) as in Python. ``name = other`` is an alias.
 - ``+ - * / **`` (and ``@`` when the tensor ops are there), unary ``-`` and ``+``;
 - method calls ``x.tanh() .exp() .log() .relu() .sigmoid()`` and function calls ``tanh(x)``
-  (any one-input op of the op table, by name);
+  (any one-input op of the op table, by name); an op with parameters takes them as keywords
+  of plain values: ``h.sum(axis=1)``, ``x.reshape(shape=(3, 2))``, ``x.max(axis=0,
+  keepdims=True)`` (see ``playground.graph.params``);
 - numbers inside an expression become constant value nodes.
 The last statement's node is marked as the output. A bare expression is allowed as the last
 line. Anything else is an ``ExprError`` with the line and column (both counted from 1).
@@ -23,6 +25,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+from playground.graph import params as P
 from playground.graph.document import GraphDocument
 from playground.graph.layout import layered_layout
 from playground.ops import OPS
@@ -225,8 +228,6 @@ class _Builder:
         raise self.error(node, f"{what} are not supported (use {SUPPORTED})")
 
     def call(self, node: ast.Call, var: str | None) -> str:
-        if node.keywords:
-            raise self.error(node, "calls take no keyword arguments here")
         func = node.func
         if isinstance(func, ast.Attribute):  # x.tanh(), or x.pow(y)
             name, operands = func.attr, [func.value, *node.args]
@@ -240,9 +241,32 @@ class _Builder:
             raise self.error(func, f"unknown function {name!r} (known: {unary})")
         if isinstance(func, ast.Attribute) and node.args and op.arity == 1:
             raise self.error(node, f".{name}() takes no arguments")
+        params = self.keywords(node, name)
         if len(operands) != op.arity:
             raise self.error(node, f"{name} takes {op.arity} input(s), got {len(operands)}")
-        return self.op(name, [self.expr(o) for o in operands], var)
+        return self.op(name, [self.expr(o) for o in operands], var, params)
+
+    def keywords(self, node: ast.Call, name: str) -> dict[str, Any] | None:
+        """``axis=1, keepdims=True``: the op's parameters, plain values only (literal_eval)."""
+        if not node.keywords:
+            return None
+        if not OPS[name].params:
+            raise self.error(node, f"{name}() takes no keyword arguments")
+        params: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.error(kw, "**keywords are not supported")
+            try:
+                value = ast.literal_eval(kw.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                raise self.error(
+                    kw.value, f"{kw.arg}= takes a plain value like 0, None, True or (3, 2)"
+                ) from None
+            params[kw.arg] = list(value) if isinstance(value, tuple) else value
+        try:
+            return P.normalize(name, params)
+        except P.ParamError as exc:
+            raise self.error(node, exc.for_user(name)) from None
 
     def ref(self, node: ast.Name) -> str:
         try:
@@ -252,9 +276,12 @@ class _Builder:
                 node, f"unknown name {node.id!r}: define it first (e.g. {node.id} = 1.0)"
             ) from None
 
-    def op(self, name: str, inputs: list[str], var: str | None = None) -> str:
+    def op(
+        self, name: str, inputs: list[str], var: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> str:
         node_id = self.fresh(var) if var else self.doc.new_id(name)
-        node = self.doc.add_node("op", op=name, node_id=node_id)
+        node = self.doc.add_node("op", op=name, node_id=node_id, params=params)
         for slot, source in enumerate(inputs):
             self.doc.connect(source, node, slot)
         return node

@@ -400,3 +400,39 @@ def test_describe_change():
     assert P.describe_change("sum", "s", {}, {"axis": 1, "keepdims": True}) == (
         "Set axis and keepdims of s"
     )
+
+
+# --- text to graph --------------------------------------------------------------------------
+
+
+def test_expressions_take_parameters_as_keywords():
+    from playground.graph.expr import parse
+
+    doc = parse(
+        "X = [[1.0, 2.0], [3.0, 4.0]]\n"
+        "r = X.sum(axis=1)\n"
+        "m = r.reshape(shape=(2, 1))\n"
+        "s = m.max(axis=0, keepdims=True)"
+    )
+    assert [doc.params(n) for n in ("r", "m", "s")] == [
+        {"axis": 1}, {"shape": [2, 1]}, {"axis": 0, "keepdims": True}
+    ]
+    assert evaluate(doc).results["s"].data.tolist() == [[7.0]]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a = 1\nb = tanh(x=a)", "line 2, column 5: tanh() takes no keyword arguments"),
+        ('X = [1.0]\nr = X.sum(axis="x")', 'line 2, column 5: the axis of sum must be a whole '
+                                          'number or null, not "x"'),
+        ("X = [1.0]\nr = X.sum(axis=X)", "line 2, column 16: axis= takes a plain value"),
+        ("X = [1.0]\nr = X.sum(dim=0)", 'sum has no parameter "dim" (it takes axis, keepdims)'),
+    ],
+)
+def test_bad_keywords_in_expressions(text, message):
+    from playground.graph.expr import ExprError, parse
+
+    with pytest.raises(ExprError) as err:
+        parse(text)
+    assert message in str(err.value)
