@@ -5,8 +5,8 @@ Differences from micrograd, all deliberate:
   looks up the op's local derivatives. Closures that reference their own node form reference
   cycles, and in micrograd's demo Python's cyclic garbage collector eats most of the run time.
 - ``_prev`` is an ordered tuple (micrograd's set makes results vary in the last digits).
-- Topological order is iterative and uses creation order (a child is always created before its
-  parent), so a 1,000,000-deep chain is fine.
+- Topological order is an iterative depth-first post-order (children before parents, operands
+  in order), so a 1,000,000-deep chain is fine.
 - Numeric faults follow PyTorch float64: ``1/0 = inf``, ``log(-1) = nan``; nothing raises.
 - Calling ``backward()`` again accumulates into leaves, as PyTorch does; interior nodes hold the
   gradient of the latest pass. ``zero_grad()`` resets everything reachable.
@@ -15,10 +15,8 @@ Differences from micrograd, all deliberate:
 from __future__ import annotations
 
 import gc
-import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import attrgetter
 from typing import Any, TypeAlias
 
 from playground.ops import SCALAR
@@ -27,7 +25,6 @@ from playground.ops.table import ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOI
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
 
-_next_id = itertools.count().__next__
 _S = SCALAR
 
 
@@ -36,8 +33,9 @@ class Value:
 
     # Children live in two slots instead of a tuple: one allocation per node instead of two,
     # which halves the work of Python's garbage collector in big graphs. No op has more than
-    # two operands.
-    __slots__ = ("_a", "_b", "_id", "_label", "_opdef", "data", "grad")
+    # two operands. Every store counts here (a network's forward pass is mostly node
+    # construction): no creation counter, the backward order comes from a depth-first walk.
+    __slots__ = ("_a", "_b", "_label", "_opdef", "data", "grad")
 
     def __init__(
         self,
@@ -56,7 +54,6 @@ class Value:
         self._opdef: Op | _Custom | str | None = _op
         if label:
             self._label = label
-        self._id = _next_id()
 
     @property
     def label(self) -> str:
@@ -128,7 +125,6 @@ class Value:
         v._a = self
         v._b = other
         v._opdef = ADD
-        v._id = _next_id()
         return v
 
     def __mul__(self, other: Operand) -> Value:
@@ -140,7 +136,6 @@ class Value:
         v._a = self
         v._b = other
         v._opdef = MUL
-        v._id = _next_id()
         return v
 
     def __sub__(self, other: Operand) -> Value:
@@ -156,13 +151,28 @@ class Value:
         return self._apply(NEG)
 
     def __radd__(self, other: Number) -> Value:
-        return _leaf(other)._apply(ADD, self)
+        # ``sum(values)`` starts with 0 + the first: inlined like __add__
+        other = _leaf(other)
+        v = _new(Value)
+        v.data = other.data + self.data
+        v.grad = 0.0
+        v._a = other
+        v._b = self
+        v._opdef = ADD
+        return v
 
     def __rsub__(self, other: Number) -> Value:
         return _leaf(other)._apply(SUB, self)
 
     def __rmul__(self, other: Number) -> Value:
-        return _leaf(other)._apply(MUL, self)
+        other = _leaf(other)
+        v = _new(Value)
+        v.data = other.data * self.data
+        v.grad = 0.0
+        v._a = other
+        v._b = self
+        v._opdef = MUL
+        return v
 
     def __rtruediv__(self, other: Number) -> Value:
         return _leaf(other)._apply(DIV, self)
@@ -180,7 +190,15 @@ class Value:
         return self._apply(TANH)
 
     def relu(self) -> Value:
-        return self._apply(RELU)
+        # RELU.forward (SCALAR.relu) inlined: a hidden layer's worth of nodes per sample
+        x = self.data
+        v = _new(Value)
+        v.data = 0.0 if x <= 0 else x
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._opdef = RELU
+        return v
 
     def sigmoid(self) -> Value:
         return self._apply(SIGMOID)
@@ -200,24 +218,28 @@ class Value:
 
     def backward(self, gradient: float = 1.0) -> None:
         """Fill ``grad`` of every node this value depends on, seeding d self / d self = 1."""
+        if self._a is None:  # a leaf: d self / d self, nothing else to reach
+            self.grad += gradient
+            return
         with paused_gc():
-            order = topological_order(self, zero_interior=True)
+            order = _backward_order(self)  # interior nodes only, their grads set to 0.0
             self.grad += gradient
             S = _S
             for v in reversed(order):
-                a = v._a
-                if a is None:
-                    continue
                 op = v._opdef
+                a = v._a
                 b = v._b
                 g = v.grad
-                # add and mul inline their local derivatives (1, 1) and (b, a); see above.
+                # add, mul and relu inline their local derivatives (1, 1), (b, a) and
+                # step(x): most nodes of a network (tests check they agree with the table).
                 if op is ADD:
                     a.grad += g
                     b.grad += g
                 elif op is MUL:
                     a.grad += b.data * g
                     b.grad += a.data * g
+                elif op is RELU:
+                    a.grad += (0.0 if a.data <= 0 else 1.0) * g
                 elif op.__class__ is not Op:
                     _local_backward(v)
                 elif b is None:
@@ -251,7 +273,6 @@ def _node(data: float, a: Value | None, b: Value | None, op: Op) -> Value:
     v._a = a
     v._b = b
     v._opdef = op
-    v._id = _next_id()
     return v
 
 
@@ -318,38 +339,73 @@ def make_room_for_graph(n_nodes: int) -> None:
         gc.set_threshold(want, t1, t2)
 
 
+def _backward_order(root: Value) -> list[Value]:
+    """The interior (non-leaf) nodes ``root`` depends on, children before parents, each with
+    its ``grad`` reset to 0.0: backward's fresh start (leaves keep theirs and accumulate).
+
+    An iterative depth-first post-order. The visit state lives in the nodes' own ``grad``
+    slots, as two float zeros made for this call and told apart by identity: ``opened``
+    (children being visited) and ``done`` (emitted). No set, no sort, no creation counter.
+    """
+    opened = float("0")  # new objects on every call: no node can hold them from a past walk
+    done = float("0")
+    order: list[Value] = []
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    emit = order.append
+    while stack:
+        v = pop()
+        g = v.grad
+        if g is done:  # reached again through another parent
+            continue
+        if g is opened:  # its children are all done
+            v.grad = done
+            emit(v)
+            continue
+        v.grad = opened
+        push(v)
+        b = v._b
+        if b is not None and b._a is not None and b.grad is not done:
+            push(b)
+        a = v._a
+        if a._a is not None and a.grad is not done:
+            push(a)
+    return order
+
+
 def topological_order(root: Value, zero_interior: bool = False) -> list[Value]:
     """Every value ``root`` depends on (itself included), children before parents.
 
-    ``zero_interior`` resets the grad of every non-leaf on the way (backward's fresh start:
-    leaves accumulate across passes, like PyTorch's). Iterative, so depth is unlimited.
-    Children are always created before their parents, so creation order restricted to the
-    reachable nodes is a valid topological order.
+    A depth-first post-order, operands in order (a node's first operand's subgraph comes
+    before its second's), ``root`` last. ``zero_interior`` resets the grad of every non-leaf
+    (backward's fresh start: leaves accumulate across passes, like PyTorch's). Iterative, so
+    depth is unlimited.
     """
-    seen = {root}
-    stack = [root]
-    nodes = []
+    seen: set[Value] = set()
+    order: list[Value] = []
+    stack: list[tuple[Value, bool]] = [(root, False)]
     push = stack.append
     while stack:
-        v = stack.pop()
-        nodes.append(v)
+        v, expanded = stack.pop()
+        if expanded:  # its children are all in the order
+            order.append(v)
+            continue
+        if v in seen:  # pushed by two parents: visited through the other one already
+            continue
+        seen.add(v)
+        push((v, True))
         a = v._a
         if a is None:
             continue
         if zero_interior:
             v.grad = 0.0
-        if a not in seen:
-            seen.add(a)
-            push(a)
         b = v._b
         if b is not None and b not in seen:
-            seen.add(b)
-            push(b)
-    nodes.sort(key=_creation_id)
-    return nodes
-
-
-_creation_id = attrgetter("_id")
+            push((b, False))
+        if a not in seen:
+            push((a, False))
+    return order
 
 
 def zero_grad(*roots: Value) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from playground.engine import Value, paused_gc, topological_order, zero_grad
 from playground.engine import value as value_module
 from playground.ops import OPS, SCALAR
-from playground.ops.table import ADD, MUL
+from playground.ops.table import ADD, MUL, RELU
 from tests.engine.floats import bits, close
 
 finite = st.floats(-1e150, 1e150, allow_nan=False, allow_infinity=False)
@@ -464,11 +464,67 @@ def test_inlined_add_and_mul_agree_with_the_table(a: float, b: float, g: float) 
 
 
 @settings(max_examples=200, deadline=None)
-@given(a=finite, b=finite)
-def test_reflected_add_and_mul_agree_with_forward(a: float, b: float) -> None:
-    y = Value(b)
-    assert bits((a + y).data) == bits(ADD.forward(SCALAR, a, b))
-    assert bits((a * y).data) == bits(MUL.forward(SCALAR, a, b))
+@given(a=finite, b=finite, g=finite)
+def test_reflected_add_and_mul_agree_with_the_table(a: float, b: float, g: float) -> None:
+    for op, build in [(ADD, lambda x, y: x + y), (MUL, lambda x, y: x * y)]:
+        y = Value(b)
+        out = build(a, y)
+        assert out.op is op
+        assert bits(out.data) == bits(op.forward(SCALAR, a, b))
+        assert out._prev[0].data == a and out._prev[1] is y  # the number is the first operand
+        out.backward(g)
+        assert bits(y.grad) == bits(0.0 + op.local(SCALAR, a, b, out.data)[1] * g)
+
+
+special = st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, 1e-300, -1e-300])
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=finite | special, g=finite | special)
+def test_inlined_relu_agrees_with_the_table(x: float, g: float) -> None:
+    a = Value(x)
+    out = a.relu()
+    assert out.op is RELU and out._prev == (a,)
+    assert bits(out.data) == bits(RELU.forward(SCALAR, x))
+    out.backward(g)
+    assert bits(a.grad) == bits(0.0 + RELU.local(SCALAR, x, out.data)[0] * g)
+    a2 = Value(x)
+    out2 = a2.apply("relu")
+    out2.grad = g
+    out2._backward()
+    assert bits(a2.grad) == bits(a.grad)
+
+
+def test_backward_from_roots_that_share_nodes_starts_fresh_each_time() -> None:
+    """Interior grads are reset per pass (leaves accumulate), whichever root walked them last,
+    and a node reached through many parents gets every contribution once."""
+    x, w = Value(1.5), Value(-2.0)
+    h = (x * w).relu() + x  # relu is dead: x*w < 0
+    shared = h * h + h
+    r1 = shared * 3.0 + h
+    r2 = shared - h
+    r1.backward()
+    # d r1/d h = 3*(2h + 1) + 1, and dh/dx = 1 (the relu is dead)
+    assert h.grad == 3 * (2 * h.data + 1) + 1
+    assert x.grad == h.grad
+    r2.backward()
+    assert h.grad == (2 * h.data + 1) - 1  # a fresh pass, not the sum of both
+    assert shared.grad == 1.0
+    assert x.grad == 3 * (2 * h.data + 1) + 1 + 2 * h.data  # leaves accumulate
+    assert w.grad == 0.0
+    r1.backward()  # again: the same interior grads as the first pass
+    assert h.grad == 3 * (2 * h.data + 1) + 1
+
+
+def test_backward_of_a_leaf_and_of_a_node_over_opaque_children() -> None:
+    a = Value(2.0)
+    a.backward()
+    a.backward(0.5)
+    assert a.grad == 1.5
+    c = Value(5.0, (a,), "opaque")  # no backward step: a constant for gradients
+    d = c * c
+    d.backward()
+    assert c.grad == 10.0 and a.grad == 1.5
 
 
 # --- micrograd-style custom ops --------------------------------------------------------------
