@@ -117,6 +117,24 @@ class SGD(Optimizer):
         self.dampening = dampening
         self.nesterov = nesterov
 
+    def step(self) -> None:
+        if self.momentum or self.weight_decay or self._slots[0].values is not None:
+            super().step()
+            return
+        # Plain SGD on tensors, the common case: ``p -= lr * g`` with no per-slot calls (the
+        # same numbers as _update). A missing gradient would subtract zeros: a no-op.
+        self.steps += 1
+        lr = self.lr
+        for slot in self._slots:
+            tensor = slot.tensor
+            g = tensor.grad
+            if g is None:
+                continue
+            if g.__class__ is not np.ndarray:
+                g = np.asarray(g)
+            p = tensor.data
+            p -= lr * g
+
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         if self.weight_decay:
             g = g + self.weight_decay * p

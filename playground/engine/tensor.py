@@ -40,12 +40,15 @@ from playground.ops.tensor_ops import (
     CONCAT,
     CROSS_ENTROPY,
     GETITEM,
+    HINGE,
+    LINEAR,
     LOG_SOFTMAX,
     MATMUL,
     MAX,
     MEAN,
     RESHAPE,
     SUM,
+    SUMSQ,
     TRANSPOSE,
     sum_to_shape,
 )
@@ -54,12 +57,15 @@ __all__ = [
     "Tensor",
     "concat",
     "cross_entropy",
+    "hinge",
     "is_grad_enabled",
+    "linear",
     "log_softmax",
     "no_grad",
     "ones",
     "softmax",
     "stack",
+    "sumsq",
     "tensor",
     "zeros",
 ]
@@ -454,7 +460,7 @@ class Tensor:
     def apply(self, name: str | Op, *others: Any, **params: Any) -> Tensor:
         """Apply any op of the table by name: ``a.apply("mul", b)``, ``x.apply("sum", axis=0)``."""
         op = get(name) if isinstance(name, str) else name
-        if op.arity != 1 + len(others) and op is not CONCAT:
+        if op.arity != 1 + len(others) and op not in _VARIADIC:
             raise TypeError(f"op {op.name!r} takes {op.arity} operands, got {1 + len(others)}")
         dtype = self.data.dtype
         inputs = (self, *(o if isinstance(o, Tensor) else _lift(o, dtype) for o in others))
@@ -531,7 +537,10 @@ class Tensor:
                 op = v._op
                 local = op.local  # type: ignore[union-attr]
                 if local is None:
-                    _vjp_step(v, op, inputs, g)  # type: ignore[arg-type]
+                    if len(inputs) == 2:
+                        _vjp_step2(v, op, inputs, g)  # type: ignore[arg-type]
+                    else:
+                        _vjp_step(v, op, inputs, g)  # type: ignore[arg-type]
                 elif len(inputs) == 2:
                     a, b = inputs
                     # add's and mul's local derivatives, (1, 1) and (b, a), inlined: they are
@@ -573,6 +582,17 @@ class Tensor:
                         _contribute(a, da, g)
                     if b.requires_grad:
                         _contribute(b, db, g)
+                elif op is RELU:
+                    # relu's local derivative step(x) (0 where x <= 0, else 1; 1 for nan)
+                    # inlined as a mask read off the output: relu(x) != 0 exactly where
+                    # step(x) = 1, nan included. The same product, two numpy calls fewer.
+                    a = inputs[0]
+                    c = _not_equal(v.data, 0) * g
+                    if a.grad is None and c.dtype is a.data.dtype and a._inputs:
+                        a.grad = c
+                        a._gown = True
+                    else:
+                        _accumulate(a, c, True)
                 else:
                     a = inputs[0]
                     _contribute(a, local(_A, a.data, v.data)[0], g)
@@ -581,11 +601,16 @@ class Tensor:
 
     def zero_grad(self) -> None:
         """Set ``grad`` to None on this tensor and every recorded tensor it depends on."""
+        if not self._inputs:  # a leaf (a parameter): the common case
+            self.grad = None
+            return
         for v in topological_order(self):
             v.grad = None
 
 
 _empty = np.empty
+_not_equal = np.not_equal
+_VARIADIC = (CONCAT, SUMSQ)  # any number of inputs in code (their canvas ports are fewer)
 _NEEDS_ONE = (True,)
 _NO_PARAMS: dict[str, Any] = {}
 _FULL_REDUCTION: dict[str, Any] = {"axis": None, "keepdims": False}  # shared: never mutated
@@ -649,15 +674,71 @@ def _vjp_step(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> N
         else:
             _accumulate(x, c, c.base is None and c is not g)
         return
-    needs = tuple([x.requires_grad for x in inputs])
-    datas = [x.data for x in inputs]
-    grads = op.vjp(g, v.data, *datas, needs=needs, **(params or _NO_PARAMS))  # type: ignore[misc]
-    for x, c in zip(inputs, grads, strict=True):
-        if c is None or not x.requires_grad:
-            continue
-        if c.__class__ is not _ndarray:
-            c = _asarray(c)
-        _accumulate(x, c, c.base is None and c is not g)
+    if len(inputs) == 3 and not params:  # linear: x, W, b
+        a, b, c = inputs
+        ra, rb, rc = a.requires_grad, b.requires_grad, c.requires_grad
+        da, db, dc = op.vjp(g, v.data, a.data, b.data, c.data, needs=(ra, rb, rc))  # type: ignore[misc]
+        if ra and da is not None:
+            _give(a, da, g)
+        if rb and db is not None:
+            _give(b, db, g)
+        if rc and dc is not None:
+            _give(c, dc, g)
+        return
+    needs = tuple(map(_get_requires_grad, inputs))
+    if params:
+        grads = op.vjp(g, v.data, *map(_get_data, inputs), needs=needs, **params)  # type: ignore[misc]
+    else:
+        grads = op.vjp(g, v.data, *map(_get_data, inputs), needs=needs)  # type: ignore[misc]
+    for x, c, need in zip(inputs, grads, needs, strict=True):
+        if need and c is not None:
+            _give(x, c, g)
+
+
+def _give(x: Tensor, c: Any, g: np.ndarray) -> None:
+    """``x.grad += c`` for a vjp's result ``c`` (``g`` the gradient it came from)."""
+    if c.__class__ is not _ndarray:
+        c = _asarray(c)
+    fresh = c.base is None and c is not g  # views (reshape, split...) and g itself are not ours
+    if fresh and x.grad is None and c.dtype is x.data.dtype:  # the common case
+        x.grad = c
+        x._gown = True
+    else:
+        _accumulate(x, c, fresh)
+
+
+_NEEDS = {(True, True): (True, True), (True, False): (True, False),
+          (False, True): (False, True), (False, False): (False, False)}
+
+
+def _vjp_step2(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
+    """``_vjp_step`` for two inputs (matmul, hinge, cross-entropy): no lists, no zip."""
+    a, b = inputs
+    ra = a.requires_grad
+    rb = b.requires_grad
+    params = v._params
+    if params:
+        da, db = op.vjp(g, v.data, a.data, b.data, needs=_NEEDS[ra, rb], **params)  # type: ignore[misc]
+    else:
+        da, db = op.vjp(g, v.data, a.data, b.data, needs=_NEEDS[ra, rb])  # type: ignore[misc]
+    if ra and da is not None:
+        if da.__class__ is not _ndarray:
+            da = _asarray(da)
+        fresh = da.base is None and da is not g
+        if fresh and a.grad is None and da.dtype is a.data.dtype:  # the common case
+            a.grad = da
+            a._gown = True
+        else:
+            _accumulate(a, da, fresh)
+    if rb and db is not None:
+        if db.__class__ is not _ndarray:
+            db = _asarray(db)
+        fresh = db.base is None and db is not g
+        if fresh and b.grad is None and db.dtype is b.data.dtype:
+            b.grad = db
+            b._gown = True
+        else:
+            _accumulate(b, db, fresh)
 
 
 def _accumulate(x: Tensor, c: np.ndarray, fresh: bool) -> None:
@@ -686,6 +767,8 @@ def _accumulate(x: Tensor, c: np.ndarray, fresh: bool) -> None:
 
 
 _creation_id = attrgetter("_id")
+_get_data = attrgetter("data")
+_get_requires_grad = attrgetter("requires_grad")
 
 
 def topological_order(root: Tensor, reset_interior: bool = False) -> list[Tensor]:
@@ -748,7 +831,10 @@ def _apply(op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Tensor
     """Run a table op's forward on the inputs' arrays and record the node."""
     tok = _quiet_set(_IGNORE)
     try:
-        out = op.forward(_A, *[x.data for x in inputs], **params)
+        if params:
+            out = op.forward(_A, *map(_get_data, inputs), **params)
+        else:
+            out = op.forward(_A, *map(_get_data, inputs))
     finally:
         _quiet_reset(tok)
     return _result(out, op, inputs, params)
@@ -861,7 +947,13 @@ def ones(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> T
 
 
 def _tensors(xs: Iterable[Any]) -> tuple[Tensor, ...]:
-    items = list(xs)
+    items = tuple(xs)
+    for x in items:
+        if x.__class__ is not Tensor:
+            break
+    else:
+        if items:
+            return items  # all tensors already (a model's parameters)
     if not items:
         raise ValueError("need at least one tensor")
     dtype = next((x.data.dtype for x in items if isinstance(x, Tensor)), np.dtype(np.float64))
@@ -902,3 +994,59 @@ def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tens
         logits = Tensor(logits)
     t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     return _apply(CROSS_ENTROPY, (logits, _const(t)), {"reduction": reduction})
+
+
+def sumsq(*tensors: Any) -> Tensor:
+    """Σx² over every element of every input, as one node: ``alpha * sumsq(*params)`` is an
+    L2 penalty. The gradient of each input is ``2·x·g``."""
+    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+        tensors = tuple(tensors[0])
+    return _apply(SUMSQ, _tensors(tensors), _NO_PARAMS)
+
+
+def hinge(scores: Any, targets: Any) -> Tensor:
+    """micrograd's max-margin loss ``mean(relu(1 - targets * scores))`` as one node.
+
+    ``targets`` (±1, a constant unless it is a Tensor) must broadcast to the scores' shape
+    without stretching it: give (n, 1) targets for (n, 1) scores.
+    """
+    if not isinstance(scores, Tensor):
+        scores = Tensor(scores)
+    if not isinstance(targets, Tensor):
+        targets = _lift(targets, scores.data.dtype)
+    return _apply(HINGE, (scores, targets), _NO_PARAMS)
+
+
+def linear(x: Any, w: Tensor, b: Tensor) -> Tensor:
+    """``x @ w + b`` as one node (a dense layer before its activation), as PyTorch's addmm.
+
+    Same numbers as the two nodes it replaces. ``b`` must fit the shape of ``x @ w``.
+    """
+    if x.__class__ is not Tensor:
+        x = _lift(x, w.data.dtype)
+    if b.__class__ is not Tensor:
+        b = _lift(b, w.data.dtype)
+    tok = _quiet_set(_IGNORE)
+    try:
+        out = _linear_forward(_A, x.data, w.data, b.data)
+    finally:
+        _quiet_reset(tok)
+    if out.__class__ is not _ndarray:
+        out = _asarray(out)
+    t = _new(Tensor)
+    t.data = out
+    t.grad = None
+    if (x.requires_grad or w.requires_grad or b.requires_grad) and _grad_mode.enabled:
+        t.requires_grad = True
+        t._op = LINEAR
+        t._inputs = (x, w, b)
+    else:
+        t.requires_grad = False
+        t._op = None
+        t._inputs = ()
+    t._params = None
+    t._id = _next_id()
+    return t
+
+
+_linear_forward = LINEAR.forward

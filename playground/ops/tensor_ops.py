@@ -26,6 +26,9 @@ Axis = int | tuple[int, ...] | None
 # The ufunc reductions themselves: ndarray.sum/max/mean go through Python-level wrappers.
 _add_reduce = np.add.reduce
 _max_reduce = np.maximum.reduce
+_dot = np.dot
+_logical_not = np.logical_not
+_less_equal = np.less_equal
 CATEGORY = "Tensor"
 
 
@@ -79,7 +82,7 @@ def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
         if lead == 1 and len(gshape) == 2 and g.dtype.kind == "f":
             # A column sum as ones @ g (BLAS): add.reduce along axis 0 runs one inner loop
             # per row, 3x slower for a (100, 16) batch of bias gradients.
-            return _ones(gshape[0], g.dtype) @ g
+            return _dot(_ones(gshape[0], g.dtype), g)  # np.dot: matmul's result, faster
         return _add_reduce(g, axis=0 if lead == 1 else tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
@@ -92,8 +95,9 @@ def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
 
 def _matmul_vjp(g: Any, out: Any, a: Any, b: Any, needs: tuple[bool, ...] = (True, True)):
     if a.ndim == 2 and b.ndim == 2:  # the common case: no reshaping, BLAS takes the transposes
-        da = g @ b.T if needs[0] else None
-        db = a.T @ g if needs[1] else None
+        # np.dot: the same BLAS product as @ for matrices, with less overhead per call
+        da = _dot(g, b.T) if needs[0] else None
+        db = _dot(a.T, g) if needs[1] else None
         return da, db
     # General case: numpy's rules. 1-D operands are promoted to matrices and stacked
     # (batch) dimensions broadcast, so each gradient is summed back to its operand's shape.
@@ -112,14 +116,51 @@ def _matmul_vjp(g: Any, out: Any, a: Any, b: Any, needs: tuple[bool, ...] = (Tru
     return da, db
 
 
+def _matmul_forward(m: Any, a: Any, b: Any) -> Any:
+    if a.ndim == 2 and b.ndim == 2:
+        return _dot(a, b)  # the same product as a @ b, at a lower cost per call
+    return a @ b
+
+
 MATMUL = register(Op(
     "matmul", 2, "@", CATEGORY, ("a", "b"),
-    forward=lambda m, a, b: a @ b,
+    forward=_matmul_forward,
     local=None,
     local_text=("g @ bᵀ", "aᵀ @ g"),
     description="Matrix product a @ b (vectors and stacks of matrices follow numpy's rules).",
     py="({0} @ {1})", torch="({0} @ {1})",
     vjp=_matmul_vjp, scalar=False,
+))
+
+
+def _linear_forward(m: Any, x: Any, w: Any, b: Any) -> Any:
+    y = _dot(x, w) if x.ndim == 2 and w.ndim == 2 else x @ w
+    out = y + b
+    if out.shape != y.shape:
+        raise ValueError(
+            f"linear: a bias of shape {b.shape} does not fit x @ W of shape {y.shape}"
+        )
+    return out
+
+
+def _linear_vjp(g: Any, out: Any, x: Any, w: Any, b: Any, needs=None):
+    # The chain x @ W -> + b: the sum hands g unchanged to the product and summed over the
+    # broadcast axes to the bias (so the results agree bit for bit with the two nodes).
+    if needs is None:
+        needs = (True, True, True)
+    dx, dw = _matmul_vjp(g, None, x, w, needs[:2])
+    return dx, dw, sum_to_shape(g, b.shape) if needs[2] else None
+
+
+LINEAR = register(Op(
+    "linear", 3, "linear", CATEGORY, ("x", "W", "b"),
+    forward=_linear_forward,
+    local=None,
+    local_text=("g @ Wᵀ", "xᵀ @ g", "g summed over the rows"),
+    description="A dense layer before its activation, x @ W + b, in one node (PyTorch fuses "
+    "it too: addmm). The bias must fit x @ W's shape.",
+    py="linear({0}, {1}, {2})", torch="({0} @ {1} + {2})",
+    vjp=_linear_vjp, scalar=False,
 ))
 
 
@@ -360,4 +401,85 @@ CROSS_ENTROPY = register(Op(
     "probabilities), averaged over the batch. Fused and stable: logits of 1000 are fine.",
     py="cross_entropy({0}, {1})", torch="torch.nn.functional.cross_entropy({0}, {1})",
     vjp=_cross_entropy_vjp, params={"reduction": "mean"}, scalar=False,
+))
+
+
+# --- fused losses -------------------------------------------------------------------------
+# One node each for what would otherwise be a chain of small ones: on tiny tensors (micrograd's
+# demo) every node costs about as much as the arithmetic, so a loss built from 5-20 nodes is a
+# third of a training step. The maths is the chain's, in the same order, so the results agree
+# bit for bit with it (the tests check that, and against PyTorch).
+
+
+def _sumsq_forward(m: Any, *xs: Any) -> Any:
+    # vdot is one BLAS dot product per input: no x*x temporary, no separate reduction.
+    total = None
+    for x in xs:
+        s = np.vdot(x, x)
+        total = s if total is None else total + s
+    return np.asarray(total)
+
+
+def _sumsq_vjp(g: Any, out: Any, *xs: Any, needs=None):
+    k = 2.0 * g.item()  # d/dx Σx² = 2x; a Python float keeps float32 inputs float32
+    if needs is None:
+        return [x * k for x in xs]
+    return [x * k if n else None for x, n in zip(xs, needs, strict=True)]
+
+
+SUMSQ = register(Op(
+    "sumsq", 1, "Σx²", CATEGORY, ("x",),
+    # Any number of inputs in code (``sumsq(*model.parameters())``: an L2 penalty in one
+    # node); one port on the canvas.
+    forward=_sumsq_forward,
+    local=None,
+    local_text=("2·x·g",),
+    description="Sum of the squares of all the elements (of all the inputs): the L2 penalty "
+    "of weight decay, in one node.",
+    py="sumsq({0})", torch="({0} ** 2).sum()",
+    vjp=_sumsq_vjp, scalar=False,
+))
+
+
+def _hinge_check(scores: Any, targets: Any) -> None:
+    """Targets must broadcast to the scores' shape without stretching it: (n,) targets against
+    (n, 1) scores would silently make an (n, n) table of every score against every target."""
+    shape = scores.shape
+    if targets.shape != shape and np.broadcast_shapes(shape, targets.shape) != shape:
+        raise ValueError(
+            f"hinge: targets of shape {targets.shape} do not fit scores of shape {shape} "
+            "(give them the scores' shape)"
+        )
+
+
+def _hinge_forward(m: Any, scores: Any, targets: Any) -> Any:
+    _hinge_check(scores, targets)
+    margin = 1.0 - targets * scores
+    return _mean_forward(None, np.maximum(margin, 0))  # relu (nan stays nan), then the mean
+
+
+def _hinge_vjp(g: Any, out: Any, scores: Any, targets: Any, needs=None):
+    margin = 1.0 - targets * scores
+    # The chain's order, so the result is the same bit for bit: mean's g/n, times relu's
+    # step (0 at the kink, 1 for nan: the table's), negated by 1 - u, times u = t·s's other
+    # factor.
+    dm = _logical_not(_less_equal(margin, 0)) * -(g / (margin.size or 1))
+    ds = dt = None
+    if needs is None or needs[0]:
+        ds = dm * targets  # the scores' shape: targets never stretch it (checked forward)
+    if needs is None or needs[1]:
+        dt = sum_to_shape(dm * scores, targets.shape)
+    return ds, dt
+
+
+HINGE = register(Op(
+    "hinge", 2, "hinge", CATEGORY, ("scores", "targets"),
+    forward=_hinge_forward,
+    local=None,
+    local_text=("−targets·g/n where 1 − targets·scores > 0, else 0",
+                "−scores·g/n where 1 − targets·scores > 0, else 0"),
+    description="Max-margin (hinge) loss: the mean of relu(1 − targets·scores), targets ±1. "
+    "micrograd's SVM loss in one node.",
+    py="hinge({0}, {1})", torch="torch.relu(1 - {1} * {0}).mean()",
+    vjp=_hinge_vjp, scalar=False,
 ))
