@@ -312,8 +312,17 @@ class MainWindow(QMainWindow):
             lambda n, params: self._push(cmd.SetParams(self.doc, n, params))
         )
         self.inspector.output_toggled.connect(self._set_output)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.files.update_title())
-        self.undo_stack.indexChanged.connect(lambda _i: self._update_actions())
+        # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
+        # none, so the stack (a child, destroyed with the window) would call it while the
+        # window is being deleted ("MainWindow already deleted" at interpreter exit).
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.indexChanged.connect(self._index_changed)
+        self._update_actions()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.files.update_title()
+
+    def _index_changed(self, _index: int) -> None:
         self._update_actions()
 
     # --- status ------------------------------------------------------------------------
