@@ -6,7 +6,8 @@
 Workload: micrograd's own moons demo (MLP 2-16-16-1, ReLU, SVM max-margin loss + 1e-4 L2,
 100 points, full batch), written once below and run with each engine's ``Value``. micrograd is
 timed as users run it (gc on) and with gc disabled. Engines alternate step by step so that
-machine noise hits both alike. Also: backward nodes per second on a 1,000,000-deep chain.
+machine noise hits both alike; CPU time (the steadier figure on a shared machine) and wall
+time are printed. Also: backward nodes per second on a 1,000,000-deep chain.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.engine import Value  # noqa: E402
+from playground.engine import Value
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list[list[float]], list[int]]:
@@ -85,25 +86,32 @@ def make_step(value_cls: type) -> Callable[[], float]:
     return step
 
 
-def time_steps(runners: dict[str, Callable[[], float]], steps: int) -> dict[str, list[float]]:
-    """Alternate the engines step by step. Each keeps its own gc thresholds, as it would in a
-    process of its own (the playground raises its threshold; micrograd runs on the default)."""
-    times: dict[str, list[float]] = {name: [] for name in runners}
+def time_steps(
+    runners: dict[str, Callable[[], float]], steps: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Alternate the engines step by step, the order rotating. Each keeps its own gc
+    thresholds, as it would in a process of its own (the playground raises its threshold;
+    micrograd runs on the default). Returns per-engine wall and CPU seconds per step."""
+    wall: dict[str, list[float]] = {name: [] for name in runners}
+    cpu: dict[str, list[float]] = {name: [] for name in runners}
     losses: dict[str, float] = {}
     default = gc.get_threshold()
     thresholds = dict.fromkeys(runners, default)
-    for _ in range(steps):
-        for name, run in runners.items():
+    names = list(runners)
+    for k in range(steps):
+        for name in names[k % len(names):] + names[:k % len(names)]:
+            run = runners[name]
             gc.collect()
             gc.set_threshold(*thresholds[name])
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             losses[name] = run()
-            times[name].append(time.perf_counter() - t0)
+            wall[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
             thresholds[name] = gc.get_threshold()
             gc.set_threshold(*default)
     for name, loss in losses.items():
         print(f"  {name:<28} final loss {loss:.12f}")
-    return times
+    return wall, cpu
 
 
 def gc_off(step: Callable[[], float]) -> Callable[[], float]:
@@ -117,20 +125,21 @@ def gc_off(step: Callable[[], float]) -> Callable[[], float]:
     return run
 
 
-def chain_backward(depth: int) -> tuple[float, int]:
+def chain_backward(depth: int) -> tuple[float, float, int]:
+    """(wall, CPU) seconds of backward on a ``depth``-deep chain, and its number of nodes."""
     x = Value(0.5)
     y = x
     for i in range(depth):
         y = y * 1.0000001 if i % 2 else y + 0.25
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     y.backward()
-    dt = time.perf_counter() - t0
-    return dt, 2 * depth + 1  # every op node plus its constant operand, plus x
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    return dt, dc, 2 * depth + 1  # every op node plus its constant operand, plus x
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=7)
     ap.add_argument("--depth", type=int, default=1_000_000)
     args = ap.parse_args()
 
@@ -144,17 +153,20 @@ def main() -> None:
         print("micrograd not installed (pip install micrograd): showing playground alone")
 
     print(f"moons demo, MLP 2-16-16-1, one full-batch step, median of {args.steps}:")
-    times = time_steps(runners, args.steps)
-    med = {name: statistics.median(ts) for name, ts in times.items()}
-    for name, m in med.items():
-        print(f"  {name:<28} {m * 1000:8.1f} ms/step")
-    ours = med["playground"]
+    wall, cpu = time_steps(runners, args.steps)
+    med_wall = {name: statistics.median(ts) for name, ts in wall.items()}
+    med_cpu = {name: statistics.median(ts) for name, ts in cpu.items()}
+    for name in runners:
+        print(f"  {name:<28} {med_cpu[name] * 1000:8.1f} ms/step CPU, "
+              f"{med_wall[name] * 1000:8.1f} ms wall")
     for name in ("micrograd", "micrograd (gc disabled)"):
-        if name in med:
-            print(f"  speed-up over {name:<24} {med[name] / ours:6.2f}x")
+        if name in med_cpu:
+            print(f"  speed-up over {name:<24} {med_cpu[name] / med_cpu['playground']:6.2f}x CPU, "
+                  f"{med_wall[name] / med_wall['playground']:6.2f}x wall")
 
-    dt, nodes = chain_backward(args.depth)
-    print(f"backward on a {args.depth:,}-deep chain: {dt:.2f} s, {nodes / dt / 1e6:.2f} M nodes/s")
+    dt, dc, nodes = chain_backward(args.depth)
+    print(f"backward on a {args.depth:,}-deep chain: {dc:.2f} s CPU ({dt:.2f} s wall), "
+          f"{nodes / dc / 1e6:.2f} M nodes/s CPU ({nodes / dt / 1e6:.2f} M wall)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ Two workloads (``workloads.py``, shared with ``training.py``), one SGD step each
 loss, backward, update), engines alternating step by step in a rotating order so that machine
 noise hits all alike; medians of wall and CPU time are printed with ratios:
 - big: MLP 784-256-256-10, ReLU, batch 256, softmax cross-entropy, float32. BLAS-bound.
-  numpy's OpenBLAS and PyTorch run with the same thread count: all cores, then one.
+  numpy's OpenBLAS and PyTorch run with the same thread count: all cores, then one. With
+  several threads they take turns in blocks of 5 steps after a pause (their idle workers spin
+  and would fight over the cores); on a shared machine whose other processes keep a core
+  busy, multi-threaded BLAS then waits on descheduled workers and wall times swing widely.
 - tiny: micrograd's moons demo, MLP 2-16-16-1, ReLU, SVM max-margin loss + 1e-4 L2, full
   batch of 100, float64. Per-op overhead is everything; one thread everywhere. "Tensor" is the
   library as a user calls it (``TensorMLP``, ``losses.svm`` + ``losses.l2``, ``optim.SGD``);
@@ -76,7 +79,11 @@ def main() -> None:
         }
         if torch:
             steps["torch"] = W.torch_step(params, x, y, "ce")
-        times, losses = W.alternate(steps, args.reps, lambda k: 0.01, setup=threads(n))
+        # Several threads: engines take turns in blocks after a pause (see W.alternate), and
+        # wall time is the figure (CPU time counts the workers' spinning).
+        times, losses = W.alternate(steps, args.reps if n == 1 else max(args.reps // 4, 3),
+                                    lambda k: 0.01, setup=threads(n),
+                                    block=1 if n == 1 else 5, settle=0.0 if n == 1 else 0.25)
         med = W.report(f"MLP 784-256-256-10, batch 256, cross-entropy, float32, one SGD step, "
                        f"{n} thread{'s' if n > 1 else ''}", times, losses, check="Tensor")
         W.ratio(med, "Tensor", "torch", "<= 1.1")

@@ -241,13 +241,20 @@ def alternate(
     lr: Callable[[int], float],
     warmup: int = 3,
     setup: Callable[[], None] | None = None,
+    block: int = 1,
+    settle: float = 0.0,
 ) -> tuple[Times, dict[str, list[float]]]:
-    """Run each step once per round, the order rotating from round to round, so that machine
-    noise (and the cache left behind by the one before) hits all of them alike.
+    """Run each step in turn, the order rotating from round to round, so that machine noise
+    (and the cache left behind by the one before) hits all of them alike.
 
     Returns per-step (wall, cpu) seconds after ``warmup`` rounds, and every loss. CPU time is
     the process's (all threads): on a shared machine the steadier figure for one-thread runs.
-    ``setup`` runs before every step, untimed (the thread counts: engines alternate).
+    ``setup`` runs before every turn, untimed (the thread counts: engines alternate).
+    ``block`` > 1 gives each engine that many steps per turn and times all but the first, and
+    ``settle`` sleeps that many seconds before each turn: with several threads, numpy's
+    OpenBLAS and PyTorch's OpenMP keep their workers spinning for up to ~0.1 s after a
+    product, and stepping them in turn without a pause makes them fight over the cores
+    (every engine then runs tens of times slower than it does alone).
     """
     names = list(steps)
     times: Times = {n: [] for n in names}
@@ -255,16 +262,19 @@ def alternate(
     clock, cpu = time.perf_counter, time.process_time
     for r in range(warmup + reps):
         k = r % len(names)
-        rate = lr(r)
         for name in names[k:] + names[:k]:
             if setup is not None:
                 setup()
-            c0, t0 = cpu(), clock()
-            loss = steps[name](rate)
-            dt, dc = clock() - t0, cpu() - c0
-            losses[name].append(loss)
-            if r >= warmup:
-                times[name].append((dt, dc))
+            if settle:
+                time.sleep(settle)
+            for j in range(block):
+                rate = lr(r * block + j)
+                c0, t0 = cpu(), clock()
+                loss = steps[name](rate)
+                dt, dc = clock() - t0, cpu() - c0
+                losses[name].append(loss)
+                if r >= warmup and (j or block == 1):
+                    times[name].append((dt, dc))
     return times, losses
 
 

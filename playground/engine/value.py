@@ -46,11 +46,15 @@ class Value:
     ) -> None:
         self.data = float(data)
         self.grad = 0.0
-        children = tuple(_children)
-        if len(children) > 2:
-            raise ValueError("a Value has at most two children")
-        self._a = children[0] if children else None
-        self._b = children[1] if len(children) == 2 else None
+        if _children:
+            children = tuple(_children)
+            if len(children) > 2:
+                raise ValueError("a Value has at most two children")
+            self._a = children[0] if children else None
+            self._b = children[1] if len(children) == 2 else None
+        else:  # a leaf: inputs, parameters, the numbers in ``2 * a``
+            self._a = None
+            self._b = None
         self._opdef: Op | _Custom | str | None = _op
         if label:
             self._label = label
@@ -277,7 +281,14 @@ def _node(data: float, a: Value | None, b: Value | None, op: Op) -> Value:
 
 
 def _leaf(x: Any) -> Value:
-    return Value(x)
+    """A constant operand (``Value(x)`` without the constructor's call)."""
+    v = _new(Value)
+    v.data = float(x)
+    v.grad = 0.0
+    v._a = None
+    v._b = None
+    v._opdef = None
+    return v
 
 
 class _Custom:
