@@ -1,5 +1,6 @@
 """Fuzzed graph files: every mutated or corrupted file loads as a valid document or fails with
-one LoadError line (and `eval` exits 2 with one `error:` line) — never another exception.
+one LoadError line — never another exception — and `backprop-playground eval` on the same file
+exits 0/1 with its output, or 2 with one `error: FILE: reason` line.
 
 Over 10,000 files in all: byte-level damage (truncation, flipped bytes, non-UTF-8, empty),
 JSON-level damage (a random part replaced by junk: wrong types, huge numbers, NaN tokens,
@@ -9,9 +10,13 @@ failure reproduces; hypothesis prints the failing file.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 import math
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +28,8 @@ from playground.graph.evaluate import evaluate
 from playground.graph.examples import resource_path
 from playground.graph.io import LoadError, loads
 
+INTERNAL_LOAD = "cannot read this file:"  # io.loads's net for exceptions that are not LoadError
+INTERNAL_EVAL = "internal error"  # evaluate's net for exceptions from its own code
 EXAMPLES = sorted(resource_path("examples").glob("*.json"))
 SEEDS = [ex.read_bytes() for ex in EXAMPLES]
 FUZZ = settings(
@@ -33,17 +40,59 @@ FUZZ = settings(
 )
 
 
-def check_loads(content: bytes | str) -> None:
-    """The contract: a valid document that evaluates without raising, or one LoadError line."""
+_SCRATCH = tempfile.TemporaryDirectory(prefix="fuzz-eval-")  # hypothesis and tmp_path clash
+_EVAL_FILE = Path(_SCRATCH.name) / "fuzzed.json"
+
+
+def check_eval_cli(content: bytes | str, load_error: str | None) -> None:
+    """``eval`` on the file, in process: the loader's verdict, as the CLI's contract says.
+
+    Alternates between ``--json`` (strict JSON: nan/inf as strings) and the table, both with
+    ``--backward``, so both printers meet every kind of damage."""
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    _EVAL_FILE.write_bytes(raw)
+    as_json = len(raw) % 2 == 0
+    args = ["eval", str(_EVAL_FILE), "--backward", *(["--json"] if as_json else [])]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli_main(args)
+    out_text, err_text = out.getvalue(), err.getvalue()
+    if load_error is not None:
+        assert code == 2, (code, out_text, err_text)
+        assert out_text == "" and err_text == f"error: {_EVAL_FILE}: {load_error}\n", err_text
+        return
+    assert code in (0, 1), (code, err_text)
+    assert err_text == "", err_text
+    if as_json:
+        json.loads(out_text, parse_constant=lambda c: pytest.fail(f"bare {c} in eval --json"))
+    else:
+        assert out_text.splitlines()[0].split()[:4] == ["label", "op", "data", "grad"]
+
+
+def check_loads(content: bytes | str, *, cli: bool = True) -> None:
+    """The contract: a valid document that evaluates without raising, or one LoadError line.
+
+    ``loads`` and ``evaluate`` each have a safety net that turns an unexpected exception into a
+    message ("cannot read this file: KeyError: ...", "internal error: ..."), so the app survives
+    a bug. For the fuzzer those nets firing *is* the bug: a caught crash is still a crash.
+    """
     try:
         gf = loads(content)
     except LoadError as exc:
         message = str(exc)
         assert message and "\n" not in message, repr(message)
         assert "Traceback" not in message
+        assert not message.startswith(INTERNAL_LOAD), f"a loader bug, caught: {message}"
+        if cli:
+            check_eval_cli(content, message)
         return
     ev = evaluate(gf.doc, backward=True)  # must not raise either
     assert set(ev.results) == set(gf.doc.node_ids())
+    internal = [p for p in ev.problems if p.startswith(INTERNAL_EVAL)]
+    internal += [e for e in ev.errors().values() if e.startswith(INTERNAL_EVAL)]
+    assert not internal, f"an evaluation bug, caught: {internal[0]}"
+    if cli:
+        check_eval_cli(content, None)
 
 
 junk = st.recursive(
