@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from playground.cli import main as cli_main
+from playground.graph import io
 from playground.graph.evaluate import evaluate
 from playground.ui.canvas.render import render_document
 from tests.ui.canvas_helpers import lecture_doc
@@ -77,3 +78,47 @@ def test_cli_render_bad_file_is_exit_2(qapp, tmp_path: Path, capsys) -> None:
     assert err.startswith(f"error: {bad}: ")
     assert cli_main(["render", str(tmp_path / "missing.json"), "-o", str(tmp_path / "x.png")]) == 2
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png"])
+def test_cli_render_to_a_place_it_cannot_write_says_so(qapp, tmp_path: Path, capsys,
+                                                       suffix: str) -> None:
+    """Exit 2 and one line, never "wrote ...": Qt's SVG writer only warns when it cannot open
+    the file (it said "wrote taken.svg", exit 0), so the CLI checks the place first."""
+    doc = tmp_path / "g.json"
+    io.save(lecture_doc(), doc)
+    folder = tmp_path / f"taken{suffix}"
+    folder.mkdir()
+    assert cli_main(["render", str(doc), "-o", str(folder)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"error: {folder}: is a folder, not a file\n"
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    target = blocker / f"g{suffix}"
+    assert cli_main(["render", str(doc), "-o", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {target}: cannot create the folder {blocker}: a file is in the way\n")
+    made = tmp_path / "new" / "sub" / f"g{suffix}"  # missing folders are made
+    assert cli_main(["render", str(doc), "-o", str(made)]) == 0
+    assert made.stat().st_size > 0
+
+
+def test_cli_render_that_writes_nothing_fails_and_leaves_nothing(qapp, tmp_path: Path, capsys,
+                                                                 monkeypatch) -> None:
+    import playground.ui.canvas.render as render_module
+
+    doc = tmp_path / "g.json"
+    io.save(lecture_doc(), doc)
+    monkeypatch.setattr(render_module, "render_document", lambda *a, **k: None)
+    out = tmp_path / "g.svg"
+    assert cli_main(["render", str(doc), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"error: {out}: could not write the image\n"
+    assert list(tmp_path.iterdir()) == [doc]  # no empty image, no temporary file left
+    out.write_text("an older picture")
+    assert cli_main(["render", str(doc), "-o", str(out)]) == 2
+    assert out.read_text() == "an older picture"  # a file that was there stays as it was
+    capsys.readouterr()
+    monkeypatch.undo()
+    assert cli_main(["render", str(doc), "-o", str(out)]) == 0
+    assert out.read_text().lstrip().startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.json", "g.svg"]
