@@ -162,6 +162,11 @@ def run(args: argparse.Namespace) -> int:
         folder = Path(args.plot).expanduser().resolve().parent
         if not folder.is_dir():
             return _error(f"--plot: folder {folder} does not exist")
+        kind = Path(args.plot).suffix.lower().lstrip(".")
+        kinds = _plot_formats()
+        if kind and kind not in kinds:  # checked before training, not after it
+            return _error(f"--plot: matplotlib cannot write .{kind} files; use one of "
+                          f"{', '.join('.' + k for k in sorted(kinds))}")
     try:
         trainer = Trainer(config)
     except (DatasetError, ConfigError) as exc:
@@ -262,6 +267,13 @@ class ProgressBar:
         if self.tty:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def _plot_formats() -> set[str]:
+    """File name extensions matplotlib's Agg canvas can write (png, svg, pdf, ...)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return set(FigureCanvasAgg.get_supported_filetypes())
 
 
 def write_plot(trainer: Trainer, path: str) -> None:

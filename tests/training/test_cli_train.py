@@ -79,6 +79,15 @@ def test_plot_writes_a_png(capsys, tmp_path):
     assert code == 2 and "does not exist" in err
 
 
+def test_plot_format_is_checked_before_training(capsys, tmp_path):
+    code, out, err = _run(capsys, "--plot", str(tmp_path / "loss.txt"))
+    assert code == 2 and out == ""
+    assert err.startswith("backprop-playground train: error: --plot: matplotlib cannot write "
+                          ".txt files; use one of ") and ".png" in err and ".svg" in err
+    assert "[" not in err  # no progress bar: it stopped before the first step
+    assert not (tmp_path / "loss.txt").exists()
+
+
 @pytest.mark.parametrize(
     "args",
     [["--steps", "many"], ["--bogus"], ["--loss", "hinge"], ["--hidden", "4,x"],
