@@ -46,7 +46,6 @@ def test_render_refuses_other_formats(qapp, tmp_path: Path) -> None:
         render_document(lecture_doc(), None, tmp_path / "g.jpg")
 
 
-@pytest.mark.skipif(not LECTURE.exists(), reason="the example file is not there")
 def test_cli_render_png_in_a_fresh_process_without_a_display(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY",
                                                              "WAYLAND_DISPLAY")}
@@ -61,7 +60,6 @@ def test_cli_render_png_in_a_fresh_process_without_a_display(tmp_path: Path) -> 
     assert not QImage(str(out)).isNull()
 
 
-@pytest.mark.skipif(not LECTURE.exists(), reason="the example file is not there")
 def test_cli_render_svg(qapp, tmp_path: Path, capsys) -> None:
     out = tmp_path / "lecture.svg"
     assert cli_main(["render", str(LECTURE), "-o", str(out), "--backward"]) == 0

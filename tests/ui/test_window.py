@@ -393,7 +393,6 @@ def test_modified_mark_follows_the_undo_stack(window, qtbot):
 
 
 def test_exports_write_files(window, dialogs, tmp_path):
-    pytest.importorskip("playground.graph.export")
     for kind, name in (("png", "g.png"), ("svg", "g.svg"), ("dot", "g.dot"),
                        ("python", "g.py"), ("torch", "g_torch.py")):
         dialogs.save_files.append(str(tmp_path / name))
