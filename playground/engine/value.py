@@ -374,14 +374,16 @@ def _backward_order(root: Value) -> list[Value]:
             v.grad = done
             emit(v)
             continue
-        v.grad = opened
-        push(v)
-        b = v._b
-        if b is not None and b._a is not None and b.grad is not done:
-            push(b)
-        a = v._a
-        if a._a is not None and a.grad is not done:
-            push(a)
+        while True:  # open v, then go straight down its first operand (a running sum's chain)
+            v.grad = opened
+            push(v)
+            b = v._b
+            if b is not None and b._a is not None and b.grad is not done:
+                push(b)
+            a = v._a
+            if a._a is None or a.grad is done:
+                break
+            v = a
     return order
 
 
