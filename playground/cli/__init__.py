@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -56,9 +57,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(parser)
         return int(module.run(parser.parse_args(args[1:])))
     ns = _gui_parser().parse_args(args)
+    if ns.self_test is None and no_display():
+        print(f"error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not "
+              f"set). Without one: '{PROG} --self-test', the headless commands "
+              f"{', '.join(SUBCOMMANDS)}, or QT_QPA_PLATFORM=offscreen", file=sys.stderr)
+        return 2
     try:
         from playground.app import run_app
     except ImportError as exc:  # the window is not built yet, or Qt is missing
         print(f"error: the desktop app cannot start: {exc}", file=sys.stderr)
         return 1
     return int(run_app(file=ns.file, self_test=ns.self_test))
+
+
+def no_display() -> bool:
+    """Whether, on Linux, nothing says where a window could go: Qt would abort (SIGABRT, "could
+    not connect to display") before Python can say anything. ``QT_QPA_PLATFORM`` set (offscreen,
+    xcb, ...) is the user's choice and is left to Qt."""
+    if not sys.platform.startswith("linux"):
+        return False
+    return not any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
@@ -45,6 +46,20 @@ def test_self_test_without_a_path_via_python_m(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("self-test ok")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is how X11 works")
+def test_no_display_is_one_line_and_exit_2_not_a_qt_abort(tmp_path):
+    """Without a display Qt aborts the process (SIGABRT, exit 134) with its plugin message."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    for extra in ([], [str(example_path("lecture"))]):
+        proc = subprocess.run([sys.executable, "-m", "playground", *extra], capture_output=True,
+                              text=True, timeout=60, env=env, cwd=tmp_path)
+        assert proc.returncode == 2, (proc.returncode, proc.stderr)
+        assert proc.stderr.startswith("error: no display to open the window on")
+        assert proc.stderr.count("\n") == 1 and "--self-test" in proc.stderr
+        assert proc.stdout == ""
 
 
 def test_qt_found_a_font(qapp):
