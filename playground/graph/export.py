@@ -1,8 +1,8 @@
 """Exports: graphviz DOT text, a micrograd-style Python script, a PyTorch script.
 
 - ``to_dot(doc, evaluation=None)``: records like micrograd's ``draw_dot``
-  (``label | data 2.0000 | grad -1.5000``), each op as its own small node feeding the record of
-  its result. Plain text: graphviz is not needed to produce it.
+  (``label | data 2.0000 | grad -1.5000``, numbers written as on the canvas), each op as its
+  own small node feeding the record of its result. Plain text: graphviz is not needed to produce it.
 - ``to_python(doc)``: a script that rebuilds the graph with ``playground.engine.Value`` (or
   ``Tensor`` when the graph holds tensors), calls ``backward()`` and prints every node's data
   and grad. Running it reproduces ``evaluate(doc, backward=True)``.
@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from playground.engine import tensor as engine_tensor
+from playground.graph import numbers
 from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, evaluate
@@ -81,16 +82,16 @@ def _record_escape(text: str) -> str:
     return text.replace("\n", " ")
 
 
+DOT_ELEMENTS = 6
+"""A tensor with at most this many elements is written in full in its record."""
+
+
 def _fmt(x: Any) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.4f}"
-    arr = np.asarray(x)
-    if arr.size <= 6:
-        text = np.array2string(arr, precision=4, separator=", ", suppress_small=True)
-        return _record_escape(" ".join(text.split()))
-    return f"shape {arr.shape}"
+    """As the canvas writes it (``playground.graph.numbers``): ``2.0000``, small tensors in
+    full, bigger ones as their shape and mean."""
+    if isinstance(x, np.ndarray) and 1 < x.size <= DOT_ELEMENTS:
+        return _record_escape(numbers.nested(x))
+    return _record_escape(numbers.summary(x))
 
 
 # --- code ---------------------------------------------------------------------------------

@@ -18,10 +18,11 @@ import networkx as nx
 
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
 from playground.teach.numeric import agree
 from playground.teach.steps import TeachError
-from playground.teach.text import name, num
+from playground.teach.text import name
 
 
 @dataclass(frozen=True)
@@ -125,17 +126,17 @@ def _why(doc: GraphDocument, n: str, out: str, writes: tuple[Write, ...], correc
     def via(w: Write) -> str:
         t = name(doc, w.consumer)
         if sum(1 for o in writes if o.consumer == w.consumer) > 1:
-            return f"{num(w.value)} via {t}, input {OPS[doc.op_name(w.consumer)].slots[w.slot]}"
-        return f"{num(w.value)} via {t}"
+            return f"{summary(w.value)} via {t}, input {OPS[doc.op_name(w.consumer)].slots[w.slot]}"
+        return f"{summary(w.value)} via {t}"
 
     upstream_bad = sorted({name(doc, w.consumer) for w in writes if w.consumer in wrong})
     parts = []
     if len(writes) > 1:
         kept, lost = writes[-1], writes[:-1]
-        total = " + ".join(num(w.value) for w in writes)
+        total = " + ".join(summary(w.value) for w in writes)
         parts.append(
             f"Used {len(writes)} times. '=' kept only the last write ({via(kept)}) and lost "
-            f"{', '.join(via(w) for w in lost)}. '+=' adds them: {total} = {num(correct)}."
+            f"{', '.join(via(w) for w in lost)}. '+=' adds them: {total} = {summary(correct)}."
         )
     if upstream_bad:
         parts.append(f"It was handed a wrong grad by {', '.join(upstream_bad)}.")
@@ -144,7 +145,7 @@ def _why(doc: GraphDocument, n: str, out: str, writes: tuple[Write, ...], correc
             return ("Used several times, but by luck the lost writes add up to 0: "
                     + parts[0])
         return "Used once: one write, so '=' and '+=' agree."
-    return " ".join(parts) or f"Wrong: {num(buggy)} instead of {num(correct)}."
+    return " ".join(parts) or f"Wrong: {summary(buggy)} instead of {summary(correct)}."
 
 
 def _scalar_eval(doc: GraphDocument, ev: Evaluation | None) -> Evaluation:

@@ -24,9 +24,10 @@ import networkx as nx
 from playground.engine.gradcheck import numerical_grads
 from playground.engine.value import Value
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.numbers import precise, signed, summary
 from playground.ops import OPS
 from playground.teach.steps import TeachError
-from playground.teach.text import d, name, num, precise, signed
+from playground.teach.text import d, name
 
 RTOL = 1e-3
 """Relative tolerance of the agree mark (0.1%)."""
@@ -234,10 +235,10 @@ class Wiggle:
     def lines(self) -> list[str]:
         o, n = self.out_name, self.name
         return [
-            f"{n}: {num(self.x)} → {num(self.x + self.dx)}  (dx = {signed(self.dx)})",
-            f"{o} actually moved: {num(self.out_before)} → {num(self.out_after)}, "
+            f"{n}: {summary(self.x)} → {summary(self.x + self.dx)}  (dx = {signed(self.dx)})",
+            f"{o} actually moved: {summary(self.out_before)} → {summary(self.out_after)}, "
             f"d{o} = {signed(self.actual)}",
-            f"the grad predicted: {d(o, n)} · dx = {num(self.grad)} · {num(self.dx)} "
+            f"the grad predicted: {d(o, n)} · dx = {summary(self.grad)} · {summary(self.dx)} "
             f"= {signed(self.predicted)}",
             self.verdict(),
         ]
@@ -249,7 +250,7 @@ class Wiggle:
         if agree(self.predicted, self.actual, rtol=1e-6, atol=1e-9):
             return ("Exactly as predicted: along this path the output is a straight line "
                     f"in {self.name}.")
-        return (f"Off by {num(gap)}: the grad is the slope at {num(self.x)}, and the curve "
+        return (f"Off by {summary(gap)}: the grad is the slope at {summary(self.x)}, and the curve "
                 "bends away from it; the smaller dx, the better the prediction.")
 
 

@@ -24,8 +24,9 @@ import networkx as nx
 
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
-from playground.teach.text import d, name, num, substitute, wrap
+from playground.teach.text import d, name, substitute, wrap
 
 EdgeKey = tuple[str, str, int]
 
@@ -113,7 +114,7 @@ def forward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step
             lines = (f"{me}: cannot compute it: {r.error}",)
         elif doc.kind(n) == "value":
             lines = (
-                f"{me} = {num(r.data)}",
+                f"{me} = {summary(r.data)}",
                 f"{me} is a value you set: a leaf of the graph, nothing to compute.",
             )
         else:
@@ -121,7 +122,7 @@ def forward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step
             ins = doc.inputs(n)
             edges = tuple((s, n, k) for k, s in enumerate(ins) if s is not None)
             names = [wrap(name(doc, s)) for s in ins if s is not None]
-            nums = [num(ev.results[s].data) for s in ins if s is not None]
+            nums = [summary(ev.results[s].data) for s in ins if s is not None]
             if op.arity == 2:
                 symbolic = f"{names[0]} {op.symbol} {names[1]}"
                 numeric = f"{nums[0]} {op.symbol} {nums[1]}"
@@ -130,7 +131,7 @@ def forward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step
             ready = " and ".join(dict.fromkeys(names))
             head = f"{me} = {symbolic}" if doc.label(n) else symbolic
             lines = (
-                f"{head} = {numeric} = {num(r.data)}",
+                f"{head} = {numeric} = {summary(r.data)}",
                 f"{ready} came earlier in the topological order, so their data are ready.",
             )
         title = f"Forward step {len(steps) + 1} of {len(ev.order)}: {me}"
@@ -163,7 +164,7 @@ def backward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Ste
             continue
         contribs = _contributions(doc, ev, n, position)
         edges = tuple(c.edge for c in contribs)
-        edge_values = {c.edge: num(c.value) for c in contribs}
+        edge_values = {c.edge: summary(c.value) for c in contribs}
         lines = _backward_lines(doc, n, out_name, grad, contribs)
         steps.append(Step(len(steps), n, title, lines, edges, grad, contribs, edge_values))
     return steps
@@ -211,9 +212,9 @@ def _backward_lines(
     def chain(c: Contribution) -> str:
         t = name(doc, c.consumer)
         if c.local is None:
-            return f"{d(out, t)} through {t} = {num(c.value)}"
-        return (f"{d(out, t)} · {d(t, me)} = {num(c.upstream)} · {num(c.local)} "
-                f"= {num(c.value)}")
+            return f"{d(out, t)} through {t} = {summary(c.value)}"
+        return (f"{d(out, t)} · {d(t, me)} = {summary(c.upstream)} · {summary(c.local)} "
+                f"= {summary(c.value)}")
 
     def local_line(c: Contribution, head: bool = True) -> str:
         t = c.consumer
@@ -230,20 +231,20 @@ def _backward_lines(
             return why[0].upper() + why[1:] + "."
         text = f"{d(name(doc, t), me)} = {c.local_formula}"
         if not _is_number(c.local_formula):
-            text += f" = {num(c.local)}"
+            text += f" = {summary(c.local)}"
         return f"{text}, {why}"
 
     if not contribs:
-        return (f"{dn} = {num(grad)}",)
+        return (f"{dn} = {summary(grad)}",)
     if len(contribs) == 1:
         c = contribs[0]
         if name(doc, c.consumer) == out and c.local is not None:  # dL/dL = 1: skip it
-            value = "" if _is_number(c.local_formula) else f" = {num(grad)}"
+            value = "" if _is_number(c.local_formula) else f" = {summary(grad)}"
             return (f"{dn} = {c.local_formula}{value}", local_line(c, head=False))
         return (f"{dn} = {chain(c)}", local_line(c))
-    parts = " + ".join(f"{num(c.value)} ({_via(doc, c, contribs)})" for c in contribs)
+    parts = " + ".join(f"{summary(c.value)} ({_via(doc, c, contribs)})" for c in contribs)
     lines = [
-        f"{dn} = {parts} = {num(grad)}",
+        f"{dn} = {parts} = {summary(grad)}",
         f"{me} is used {len(contribs)} times, so the gradients flowing back along each of "
         "its wires add up (+=).",
     ]

@@ -1,63 +1,17 @@
-"""How the teaching tools write numbers, names and derivatives.
+"""How the teaching tools write names and derivatives.
 
-Numbers use 4 decimals like micrograd's ``draw_dot`` (and the canvas), so the text and the
-nodes show the same digits. Names are what the canvas shows: a node's label, else its id.
+Names are what the canvas shows: a node's label, else its id. Numbers are written by
+``playground.graph.numbers`` (4 decimals like micrograd's ``draw_dot``), as on the canvas, so
+the text and the nodes show the same digits.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Any
-
-import numpy as np
 
 from playground.graph.document import GraphDocument
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def num(x: Any) -> str:
-    """``2.0000``, ``-1.2346e6``, ``3.000e-5``, ``nan``; arrays as ``2×3 array, mean 0.1234``."""
-    if x is None:
-        return "—"
-    if isinstance(x, np.ndarray):
-        if x.size == 1:
-            return num(float(x.reshape(-1)[0]))
-        if x.ndim == 1 and x.size <= 3:
-            return "[" + ", ".join(num(float(v)) for v in x) + "]"
-        shape = "×".join(str(s) for s in x.shape)
-        return f"{shape} array, mean {num(float(np.mean(x)))}" if x.size else f"{shape} empty"
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    ax = abs(x)
-    if ax == 0 or 1e-3 <= ax < 1e5:
-        text = f"{x:.4f}"
-        return "0.0000" if text == "-0.0000" else text
-    mantissa, exp = f"{x:.3e}".split("e")
-    return f"{mantissa}e{int(exp)}"
-
-
-def precise(x: float) -> str:
-    """Up to 15 significant digits, for finite differences (``-3.99999999999956``)."""
-    if x is None:
-        return "—"
-    x = float(x)
-    if not math.isfinite(x):
-        return num(x)
-    text = f"{x:.15g}"
-    if "e" not in text and "." not in text:
-        text += ".0"
-    return text
-
-
-def signed(x: float) -> str:
-    """``+0.6000`` / ``-0.6000``: a change."""
-    text = num(x)
-    return text if text.startswith("-") or text in ("nan", "0.0000") else "+" + text
 
 
 NAME_MAX = 20

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import Event, GraphDocument
+from playground.graph.numbers import NONE, full, shape, signed
 from playground.ops import OPS
-from playground.ui.literals import LiteralError, format_full, format_literal, parse_literal
+from playground.ui.literals import LiteralError, format_literal, parse_literal
 from playground.ui.params_editor import ParamsEditor
 
 GUIDE = (
@@ -80,9 +81,8 @@ class NumberField(QWidget):
 
     def set_number(self, x: Any, suffix: str = "") -> None:
         if isinstance(x, np.ndarray):
-            shape = f"({x.shape[0]},)" if x.ndim == 1 else "×".join(map(str, x.shape)) or "0-d"
-            self.label.setText(f"{shape} tensor{suffix}")
-            text = format_full(x)
+            self.label.setText(f"{shape(x)} tensor{suffix}")
+            text = full(x)
             self.box.setPlainText(text)
             lines = min(text.count("\n") + 1, self.MAX_LINES)
             metrics = self.box.fontMetrics()
@@ -90,7 +90,7 @@ class NumberField(QWidget):
             self.box.setFixedHeight(lines * metrics.lineSpacing() + scrollbar + 12)
             self.box.show()
         else:
-            self.label.setText("—" if x is None else format_full(x) + suffix)
+            self.label.setText(NONE if x is None else full(x) + suffix)
             self.box.hide()
 
     def setText(self, text: str) -> None:
@@ -377,7 +377,7 @@ class Inspector(QDockWidget):
             else:
                 text = (
                     f"If {me} goes up by a small h, {them} changes by about "
-                    f"{grad:+.4g}·h."
+                    f"{signed(grad)}·h."
                 )
         self.meaning_label.setText(text)
         self._set_row_visible(self.meaning_label, bool(text))

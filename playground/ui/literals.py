@@ -1,4 +1,4 @@
-"""Text <-> literal values and numbers for display (no Qt).
+"""Text <-> literal values (no Qt): what the value box reads and shows.
 
 ``parse_literal`` turns what a learner types into a document literal, safely (``float`` and
 ``ast.literal_eval``, never ``eval``), or says what is wrong with it.
@@ -57,16 +57,6 @@ def format_literal(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(float(value)) if value is not None else ""
-
-
-def format_full(x: Any) -> str:
-    """Full precision (shortest repr that round-trips), for the inspector."""
-    if x is None:
-        return "—"
-    if isinstance(x, np.ndarray):
-        with np.printoptions(precision=17, floatmode="unique", suppress=False):
-            return np.array2string(x, separator=", ", max_line_width=1_000_000)
-    return repr(float(x))
 
 
 def is_finite(x: Any) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from playground.graph.numbers import precise
 from playground.teach import TeachError, gradient_check, h_sweep, wiggle
-from playground.teach.text import precise
 from tests.teach.helpers import example, ids
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
-from playground.ui.literals import LiteralError, format_full, format_literal, parse_literal
+from playground.ui.literals import LiteralError, format_literal, parse_literal
 
 
 @pytest.mark.parametrize(
@@ -47,9 +46,3 @@ def test_refuses_with_a_reason(text, why):
 @pytest.mark.parametrize("value", [2.0, -3.5, 6.881373587019543, 1e-30, [[1.0, 2.5], [3.0, 4.0]]])
 def test_format_round_trips(value):
     assert parse_literal(format_literal(value)) == value
-
-
-def test_format_full_keeps_every_digit():
-    assert format_full(-1.4999999999999993) == "-1.4999999999999993"
-    assert format_full(None) == "—"
-    assert "0.1" in format_full(np.array([0.1, 0.2]))

@@ -40,17 +40,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.graph import numbers as fmt
 from playground.ui.canvas import style as S
 from playground.ui.canvas.style import (
     GRID_MAX_ROWS,
     CanvasStyle,
     blend,
     clip_preview,
-    format_data,
-    format_number,
     grad_fill,
     grid_view,
-    shape_text,
     tensor_pieces,
 )
 
@@ -91,13 +89,13 @@ class Display:
 
     @property
     def data_text(self) -> str:
-        return format_data(self.data) if self.error is None else "—"
+        return fmt.summary(self.data) if self.error is None else fmt.NONE
 
     @property
     def grad_text(self) -> str:
         if self.grad is None or self.error is not None:
             return "—"
-        return format_data(self.grad)
+        return fmt.summary(self.grad)
 
 
 Provider = Callable[[str], Display]
@@ -468,12 +466,12 @@ class NodeItem(QGraphicsRectItem):
         if x is None:
             return Cell("—")
         if not isinstance(x, np.ndarray):
-            return Cell(format_number(float(x)))
+            return Cell(fmt.number(x))
         if x.size == 1:
-            return Cell(format_number(float(x.reshape(-1)[0])))
+            return Cell(fmt.number(x.reshape(-1)[0]))
         st = self.style
         room = self.value_room()
-        shape = shape_text(x)
+        shape = fmt.shape(x)
         if x.size == 0:
             return self._fit_shape(f"{shape} empty", room)
         shape_w = st.text_width(shape)
@@ -851,20 +849,14 @@ def paint_badge(painter: QPainter, centre: QPointF, *, error: bool, size: float 
 
 
 def _full(x: Any) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, np.ndarray):
-        if x.size <= 1:
-            return repr(float(x.reshape(-1)[0])) if x.size else "[]"
-        # Every value at full precision up to 1,000 of them (the inspector shows them all).
-        return np.array2string(x, separator=", ", threshold=1000, floatmode="unique",
-                               max_line_width=100)
-    return repr(float(x))
+    if isinstance(x, np.ndarray) and x.size <= 1:
+        return fmt.full(x.reshape(-1)[0]) if x.size else "[]"
+    return fmt.full(x, line_width=100)  # every value up to 1,000 (the inspector shows all)
 
 
 def _shape_note(x: Any) -> str:
     if isinstance(x, np.ndarray) and x.size > 1:
-        return f" ({shape_text(x)})"
+        return f" ({fmt.shape(x)})"
     return ""
 
 
@@ -878,7 +870,7 @@ def _tensor_colour_note(g: Any) -> list[str]:
     i = int(np.nanargmax(flat))
     where = ", ".join(map(str, np.unravel_index(i, g.shape)))
     lines = [f"grad colour: the element with the largest |grad|, "
-             f"{format_number(float(g.reshape(-1)[i]))} at [{where}]"]
+             f"{fmt.number(g.reshape(-1)[i])} at [{where}]"]
     lines.append("squares: one per element, blue +, orange −")
     return lines
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from playground.graph.numbers import number
 from playground.ui.canvas import style as S
 from playground.ui.canvas.items import paint_badge
-from playground.ui.canvas.style import CanvasStyle, format_number, grad_fill
+from playground.ui.canvas.style import CanvasStyle, grad_fill
 
 
 def legend_size(st: CanvasStyle) -> tuple[float, float]:
@@ -61,7 +62,7 @@ def paint_legend(
     y = bar.bottom() + 1
     painter.setFont(st.font)
     painter.setPen(S.KEY_TEXT)
-    m = format_number(max_abs) if has else "max"
+    m = number(max_abs) if has else "max"
     row = QRectF(x0 + pad, y, w - 2 * pad, line)
     vc = Qt.AlignmentFlag.AlignVCenter
     left, right = f"−{m}  negative", f"positive  +{m}"

@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 
 from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument, GraphError
+from playground.graph.numbers import summary
 from playground.ops import OPS
 from playground.ui import commands as C
 from playground.ui.canvas.edges import EdgeItem, wire_path
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
 from playground.ui.canvas.overview import Overview
-from playground.ui.canvas.style import CanvasStyle, format_data, grad_scalar
+from playground.ui.canvas.style import CanvasStyle, grad_scalar
 from playground.ui.canvas.wiring import WireTool
 
 SCENE_MARGIN = 3000.0
@@ -593,7 +594,7 @@ class GraphScene(QGraphicsScene):
         if contributions and edge.key in contributions:
             stale = " (stale)" if self.grads_stale else ""
             text += (f"\ngradient flowing back along this wire: "
-                     f"{format_data(contributions[edge.key])}{stale}")
+                     f"{summary(contributions[edge.key])}{stale}")
         return text
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:

@@ -1,4 +1,4 @@
-"""Fonts, metrics, colours and number formatting shared by the canvas items and the legend.
+"""Fonts, metrics and colours shared by the canvas items and the legend.
 
 Everything a painter needs that does not depend on one node. Measured once per scene so items
 never ask for font metrics while painting.
@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication
+
+from playground.graph.numbers import NUMBER_TEMPLATE, short
 
 MIN_POINT_SIZE = 10.0
 
@@ -36,58 +38,6 @@ WIRE_SELECTED = QColor("#f6c700")
 WIRE_OK = QColor("#2a9d4b")
 WIRE_BAD = QColor("#d62828")
 OUTPUT = QColor("#1f1f1f")
-
-# A number is shown with 4 decimals like draw_dot, or in compact scientific form when that
-# would hide it (tiny) or make it long (huge). Both fit in NUMBER_TEMPLATE's width.
-NUMBER_TEMPLATE = "-8.888e-888"
-
-
-def format_number(x: float) -> str:
-    """``2.0000``, ``-1.2346e6``, ``3.000e-5``, ``nan``, ``inf``; never ``-0.0000``."""
-    if x != x:
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    ax = abs(x)
-    if ax == 0 or 1e-3 <= ax < 1e5:
-        text = f"{x:.4f}"
-        return "0.0000" if text == "-0.0000" else text
-    mantissa, exp = f"{x:.3e}".split("e")
-    return f"{mantissa}e{int(exp)}"
-
-
-def format_data(x: Any) -> str:
-    """A float, or a compact summary of an array (its elements when there are few)."""
-    if x is None:
-        return "—"
-    if isinstance(x, np.ndarray):
-        if x.size == 1:
-            return format_number(float(x.reshape(-1)[0]))
-        if x.ndim == 1 and x.size <= 2:
-            return "[" + ", ".join(format_number(float(v)) for v in x) + "]"
-        shape = "×".join(str(s) for s in x.shape)
-        return f"{shape} μ {format_number(float(np.mean(x)))}" if x.size else f"{shape} empty"
-    return format_number(float(x))
-
-
-def format_short(x: float) -> str:
-    """Three significant digits for tensor previews: ``1``, ``-0.183``, ``1.23e4``, ``nan``."""
-    if x != x:
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    text = f"{x:.3g}"
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{int(exp)}"
-    return "0" if text == "-0" else text
-
-
-def shape_text(x: Any) -> str:
-    """``2×3``; a 1-D tensor of 4 is ``(4,)`` so it does not read as a number."""
-    shape = np.shape(x)
-    return f"({shape[0]},)" if len(shape) == 1 else "×".join(str(s) for s in shape)
-
 
 GRID_MAX_ROWS = 4
 
@@ -119,7 +69,7 @@ def tensor_pieces(x: np.ndarray, limit: int = 24) -> list[str]:
                 k += 1
                 j //= s
             lead = "]" * k + ", " + "[" * k
-        pieces.append(lead + format_short(float(flat[i])))
+        pieces.append(lead + short(flat[i]))
     if n == flat.size and pieces:
         pieces[-1] += "]" * x.ndim
     return pieces

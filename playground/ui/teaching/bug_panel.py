@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.evaluate import evaluate
+from playground.graph.numbers import summary
 from playground.teach import BugReport, TeachError, accumulation_bug
-from playground.teach.text import num
 from playground.ui.teaching.common import bad_colour, bad_fill, esc, mono, muted_colour
 from playground.ui.teaching.overlay import WRONG
 
@@ -132,7 +132,8 @@ class BugPanel(QWidget):
         self.teaching.show_evaluation(replace(full, results=results, contributions={}), self)
         wrong = report.wrong
         self.teaching.overlay.set_marks(
-            [r.node for r in wrong], WRONG, {r.node: f"should be {num(r.correct)}" for r in wrong}
+            [r.node for r in wrong], WRONG,
+            {r.node: f"should be {summary(r.correct)}" for r in wrong},
         )
         colour = bad_colour(self) if wrong else muted_colour(self)
         self.summary.setText(
@@ -145,7 +146,8 @@ class BugPanel(QWidget):
         t = self.table
         t.setRowCount(len(report.rows))
         for i, r in enumerate(report.rows):
-            cells = [r.name, num(r.correct), num(r.buggy) + ("  ✗" if r.wrong else ""), r.why]
+            buggy = summary(r.buggy) + ("  ✗" if r.wrong else "")
+            cells = [r.name, summary(r.correct), buggy, r.why]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j in (1, 2):

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.graph.numbers import precise, summary
 from playground.teach import GradCheckReport, TeachError, gradient_check, h_sweep
 from playground.teach.numeric import RTOL
-from playground.teach.text import num, precise
 from playground.ui.teaching.common import (
     bad_colour,
     bad_fill,
@@ -151,7 +151,7 @@ class GradientCheckPanel(QWidget):
         t.setRowCount(len(report.rows))
         t.horizontalHeaderItem(1).setText(f"d{report.out_name}/dx (backward)")
         for i, r in enumerate(report.rows):
-            cells = [f"{r.name} = {num(r.data)}", precise(r.analytic), precise(r.forward),
+            cells = [f"{r.name} = {summary(r.data)}", precise(r.analytic), precise(r.forward),
                      precise(r.central), MARKS[r.mark]]
             for j, text in enumerate(cells):
                 item = _item(text, mono_font=j in (1, 2, 3))

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from playground.graph.document import GraphDocument
 from playground.graph.expr import ExprError, parse
+from playground.graph.numbers import summary
 from playground.teach.lessons import LECTURE_TEXT
-from playground.teach.text import num
 from playground.ui.teaching.common import bad_colour, esc, mono, muted_colour
 
 HELP = ("One assignment per line: numbers make values, expressions make ops "
@@ -112,7 +112,8 @@ class ExpressionPanel(QWidget):
         ev = window.controller.evaluation
         value = ev.results[out].data if ev is not None and out in ev.results else None
         name = doc.label(out) or out
-        done = f"Built {len(doc)} nodes: {name} = {num(value)}. Press Backward (Ctrl+B) for grads."
+        done = (f"Built {len(doc)} nodes: {name} = {summary(value)}. "
+                "Press Backward (Ctrl+B) for grads.")
         self.message.setText(esc(done))
         window.show_status(done)
         return True

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.evaluate import evaluate
+from playground.graph.numbers import summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
-from playground.teach.text import num
 from playground.ui.teaching.common import esc, mono, muted_colour
 from playground.ui.teaching.overlay import SOURCE, STEP
 
@@ -199,7 +199,7 @@ class StepPanel(QWidget):
             results = {n: replace(r, data=r.data if n in visited else None)
                        for n, r in full.results.items()}
             shown = replace(full, results=results)
-            labels = {k: f"{num(full.results[k[0]].data)} →" for k in step.edges}
+            labels = {k: f"{summary(full.results[k[0]].data)} →" for k in step.edges}
         self.teaching.show_evaluation(shown, self)
         overlay = self.teaching.overlay
         # Where the numbers come from: the consumers (backward) or the inputs (forward).

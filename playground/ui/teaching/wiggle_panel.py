@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
+from playground.graph.numbers import signed
 from playground.teach import Replay, TeachError, wiggle
-from playground.teach.text import signed
 from playground.ui import commands as cmd
 from playground.ui.teaching.common import bad_colour, esc, good_colour, mono
 from playground.ui.teaching.overlay import INFO
