@@ -145,6 +145,10 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig.preset(args.preset, **overrides)
 
 
+TOO_BIG = ("not enough memory for this run: try fewer samples (--samples), smaller layers "
+           "(--hidden) or a smaller batch (--batch-size)")
+
+
 def _error(message: str) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return 2
@@ -171,9 +175,17 @@ def run(args: argparse.Namespace) -> int:
         trainer = Trainer(config)
     except (DatasetError, ConfigError) as exc:
         return _error(str(exc))
+    except MemoryError:
+        return _error(TOO_BIG)
 
     bar = None if args.quiet else ProgressBar(config.steps, sys.stderr)
-    trainer.run(callback=bar.update if bar else None)
+    try:
+        trainer.run(callback=bar.update if bar else None)
+    except MemoryError:
+        if bar:
+            bar.close()
+        print(f"{PROG}: stopped: {TOO_BIG}", file=sys.stderr)
+        return 1
     if bar:
         bar.close()
 

@@ -112,6 +112,9 @@ class Trainer:
                         f"{ds.n_classes}: use cross_entropy")])
         if ds.n_classes < 2:
             raise DatasetError(f"dataset '{ds.name}' has fewer than 2 classes")
+        if not np.isfinite(ds.X).all():  # huge noise: every loss would be NaN from step 0
+            raise DatasetError(f"dataset '{ds.name}' has points that are not finite numbers "
+                               "(inf or nan): lower the noise")
         self.train_set: Dataset = ds
         self.test_set: Dataset | None = None
         if config.test_fraction > 0:

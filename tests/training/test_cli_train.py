@@ -141,3 +141,28 @@ def test_real_entry_point_without_traceback(tmp_path):
     assert proc.stderr.strip() == (
         f"backprop-playground train: error: {f}, line 3, column 2 (y): 'four' is not a number"
     )
+
+
+def test_a_run_too_big_for_memory_is_one_line_not_a_traceback(capsys, monkeypatch):
+    """`--samples 100000000000` or `--hidden 100000,100000`: numpy raises MemoryError."""
+    import playground.cli.train as cli_train
+
+    def too_big(*_a, **_k):
+        raise MemoryError("Unable to allocate 373. GiB")
+
+    monkeypatch.setattr(cli_train, "Trainer", too_big)
+    code, out, err = _run(capsys, "--samples", "100000000000")
+    assert code == 2 and out == ""
+    assert err == f"backprop-playground train: error: {cli_train.TOO_BIG}\n"
+    monkeypatch.undo()
+    monkeypatch.setattr(cli_train.Trainer, "run", too_big)
+    code, out, err = _run(capsys, "-q")
+    assert code == 1 and out == ""
+    assert err == f"backprop-playground train: stopped: {cli_train.TOO_BIG}\n"
+
+
+def test_noise_so_large_the_data_are_not_finite_is_refused(capsys):
+    code, out, err = _run(capsys, "--noise", "1e308")
+    assert code == 2 and out == ""
+    assert err == ("backprop-playground train: error: dataset 'moons' has points that are not "
+                   "finite numbers (inf or nan): lower the noise\n")
