@@ -511,6 +511,8 @@ def save(doc: GraphDocument, path: str | os.PathLike[str], **extras: Any) -> Non
 
 
 def write_atomic(path: Path, content: bytes) -> None:
+    if path.is_symlink():  # replace the file the link points to, not the link itself
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = os.stat(path).st_mode & 0o777

@@ -436,5 +436,20 @@ def test_save_writes_in_the_same_folder_and_keeps_permissions(tmp_path, monkeypa
     assert os.stat(path).st_mode & 0o777 == 0o640
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX symlinks")
+def test_saving_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    real = tmp_path / "dotfiles" / "g.json"
+    real.parent.mkdir()
+    io.save(lecture(), real)
+    link = tmp_path / "g.json"
+    link.symlink_to(real)
+    other = GraphDocument()
+    values(other, z=1.0)
+    io.save(other, link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert io.load(real).to_data() == other.to_data()
+    assert sorted(p.name for p in real.parent.iterdir()) == ["g.json"]  # no temp file left
+
+
 def test_version_constant():
     assert VERSION == 1
