@@ -31,6 +31,7 @@ from playground.graph.document import Event, GraphDocument
 from playground.graph.numbers import NONE, full, shape, signed
 from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_literal, parse_literal
+from playground.ui.marks import ERROR_MARK, WARNING_MARK
 from playground.ui.params_editor import ParamsEditor
 
 GUIDE = (
@@ -263,7 +264,7 @@ class Inspector(QDockWidget):
 
     def refresh(self) -> None:
         """Redraw everything (e.g. after a light/dark palette change: colours follow it)."""
-        self._show_value_error(self.value_error.text().removeprefix("⛔ ") or None)
+        self._show_value_error(self.value_error.text().removeprefix(f"{ERROR_MARK} ") or None)
         self._refresh_fields()
         self._refresh_numbers()
 
@@ -384,10 +385,10 @@ class Inspector(QDockWidget):
 
     def _set_problem(self, error: str | None, warning: str | None) -> None:
         if error:
-            self.problem_label.setText(f"⛔ {error}")
+            self.problem_label.setText(f"{ERROR_MARK} {error}")
             self.problem_label.setStyleSheet(f"color: {problem_colour(self)};")
         elif warning:
-            self.problem_label.setText(f"⚠ {warning}")
+            self.problem_label.setText(f"{WARNING_MARK} {warning}")
             self.problem_label.setStyleSheet(f"color: {warning_colour(self)};")
         else:
             self.problem_label.setText("")
@@ -397,7 +398,7 @@ class Inspector(QDockWidget):
         self.form.setRowVisible(field, visible)
 
     def _show_value_error(self, message: str | None) -> None:
-        self.value_error.setText(f"⛔ {message}" if message else "")
+        self.value_error.setText(f"{ERROR_MARK} {message}" if message else "")
         self.value_error.setStyleSheet(f"color: {problem_colour(self)};")
         is_value = self._node is not None and self._doc.kind(self._node) == "value"
         self._set_row_visible(self.value_error, bool(message) and is_value)

@@ -37,6 +37,7 @@ from playground.graph import params as P
 from playground.graph.document import GraphDocument
 from playground.graph.validate import MAX_TENSOR_DIMS
 from playground.ops import OPS
+from playground.ui.marks import ERROR_MARK
 
 MAX_TEXT = 200
 """Longer parameter text is refused before parsing."""
@@ -244,7 +245,7 @@ class ParamsEditor(QWidget):
     def show_error(self, message: str | None) -> None:
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         red = "#ff7b72" if dark else "#c62828"
-        self.error.setText(f"⛔ {message}" if message else "")
+        self.error.setText(f"{ERROR_MARK} {message}" if message else "")
         self.error.setStyleSheet(f"color: {red};")
         self.error.setVisible(bool(message) and self._op is not None)
         for widget in self.fields.values():

@@ -39,6 +39,7 @@ from playground.engine.nn import ACTIVATIONS
 from playground.engine.optim import OPTIMIZERS, SCHEDULES
 from playground.training.config import MULTICLASS_DATASETS, Problem, TrainConfig
 from playground.training.trainer import build_dataset
+from playground.ui.marks import WARNING_MARK
 
 __all__ = ["FormState", "ScatterPreview", "TrainingForm", "parse_hidden"]
 
@@ -523,8 +524,8 @@ class TrainingForm(QWidget):
             if visible:
                 bad_tabs.add(self._field_tab.get(name, 0))
         for i in range(self.tabs.count()):
-            title = self.tabs.tabText(i).removesuffix(" ⚠")
-            self.tabs.setTabText(i, f"{title} ⚠" if i in bad_tabs else title)
+            title = self.tabs.tabText(i).removesuffix(f" {WARNING_MARK}")
+            self.tabs.setTabText(i, f"{title} {WARNING_MARK}" if i in bad_tabs else title)
             self.tabs.tabBar().setTabTextColor(
                 i, QColor("#c62828") if i in bad_tabs else self.palette().windowText().color())
 

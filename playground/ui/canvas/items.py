@@ -51,6 +51,7 @@ from playground.ui.canvas.style import (
     grid_view,
     tensor_pieces,
 )
+from playground.ui.marks import ERROR_MARK, WARNING_MARK
 
 NODE_Z = 1.0
 SIMPLE_LOD = 0.4
@@ -580,9 +581,9 @@ class NodeItem(QGraphicsRectItem):
         name = d.label or d.symbol or self.node_id
         parts = []
         if d.error:
-            parts.append(f"⛔ {name}: {d.error}")
+            parts.append(f"{ERROR_MARK} {name}: {d.error}")
         elif d.warning:
-            parts.append(f"⚠ {name}: {d.warning}")
+            parts.append(f"{WARNING_MARK} {name}: {d.warning}")
         head = f"{name} = {d.symbol}(…)" if d.kind == "op" and d.label else name
         if d.kind == "op" and self.hint:
             head += f"   [{self.hint}]"
