@@ -1022,6 +1022,8 @@ def linear(x: Any, w: Tensor, b: Tensor) -> Tensor:
 
     Same numbers as the two nodes it replaces. ``b`` must fit the shape of ``x @ w``.
     """
+    if w.__class__ is not Tensor:
+        w = _lift(w, _FLOAT64)  # an array keeps its float dtype; a list becomes float64
     if x.__class__ is not Tensor:
         x = _lift(x, w.data.dtype)
     if b.__class__ is not Tensor:
