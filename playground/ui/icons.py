@@ -1,8 +1,8 @@
-"""Icons drawn with QPainter, so they need no files and no icon theme (offscreen has none).
+"""The toolbar's icons, drawn with QPainter (no files, no icon theme: offscreen has none), and
+the app's icon, from the file the packaging uses too (``resources/icons/app.svg``).
 
-Each icon is drawn in the palette's text colour plus one accent, so it reads on light and dark
-backgrounds alike. ``app_icon()`` is the window icon: two inputs feeding a node, with a
-gradient arrow flowing back.
+Each toolbar icon is drawn in the palette's text colour plus one accent, so it reads on light
+and dark backgrounds alike.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QPainter,
-    QPainterPath,
     QPalette,
     QPen,
     QPixmap,
     QPolygonF,
 )
+
+from playground.graph.examples import resource_path
 
 FORWARD = QColor("#2a9d4b")
 BACKWARD = QColor("#e8710a")
@@ -112,27 +113,17 @@ def fit_icon() -> QIcon:
     return _icon(draw)
 
 
-def app_icon() -> QIcon:
-    def draw(p: QPainter, ink: QColor) -> None:
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(QColor("#1f2937")))
-        p.drawRoundedRect(QRectF(0.5, 0.5, 23, 23), 5, 5)
-        wire = QPen(QColor("#cbd5e1"), 1.4)
-        p.setPen(wire)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        for y in (6.5, 17.5):
-            path = QPainterPath(QPointF(7, y))
-            path.cubicTo(QPointF(11, y), QPointF(11, 12), QPointF(15, 12))
-            p.drawPath(path)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(BLUE))
-        p.drawEllipse(QRectF(2.5, 4, 5, 5))
-        p.setBrush(QBrush(BACKWARD))
-        p.drawEllipse(QRectF(2.5, 15, 5, 5))
-        p.setBrush(QBrush(QColor("#f8fafc")))
-        p.drawRoundedRect(QRectF(14, 8, 7.5, 8), 2, 2)
-        p.setPen(QPen(QColor("#1f2937"), 1.6))
-        p.drawLine(QPointF(17.75, 9.8), QPointF(17.75, 14.2))
-        p.drawLine(QPointF(15.6, 12), QPointF(19.9, 12))
+APP_ICON_FILES = ("app.svg", "app.png")
+"""The app's icon in ``resources/icons``, the same files the packaging uses: the SVG (Qt's svg
+icon engine draws it sharp at every size), else the PNG made from it."""
 
-    return _icon(draw, (16, 24, 32, 48, 64, 128, 256))
+
+def app_icon() -> QIcon:
+    """The window icon, from ``resources/icons/app.svg`` (see ``APP_ICON_FILES``)."""
+    for name in APP_ICON_FILES:
+        path = resource_path("icons", name)
+        if path.is_file():
+            icon = QIcon(str(path))
+            if not icon.pixmap(32).isNull():
+                return icon
+    return QIcon()

@@ -122,3 +122,17 @@ def test_self_test_in_process_passes(qapp, tmp_path, capsys):
     assert app_module.run_app(self_test=str(tmp_path / "ok.png")) == 0
     assert capsys.readouterr().out.startswith("self-test ok")
     assert (tmp_path / "ok.png").is_file()
+
+
+def test_the_window_icon_is_the_packaged_svg(qapp):
+    from PySide6.QtGui import QIcon
+
+    from playground.graph.examples import resource_path
+    from playground.ui.icons import app_icon
+
+    svg = resource_path("icons", "app.svg")
+    assert svg.is_file()
+    want = QIcon(str(svg)).pixmap(64).toImage()
+    got = app_icon().pixmap(64).toImage()
+    assert not got.isNull() and got == want
+    assert make_app().windowIcon().pixmap(64).toImage() == want
