@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
@@ -33,6 +32,7 @@ from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_literal, parse_literal
 from playground.ui.marks import ERROR_MARK, WARNING_MARK
 from playground.ui.params_editor import ParamsEditor
+from playground.ui.wrap_label import WrapLabel
 
 GUIDE = (
     "<b>How to</b><ul style='margin-left:-24px'>"
@@ -68,8 +68,7 @@ class NumberField(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
+        self.label = WrapLabel("", self)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.box = QPlainTextEdit(self)
@@ -132,9 +131,8 @@ class Inspector(QDockWidget):
         body = QWidget(self)
         outer = QVBoxLayout(body)
         outer.setContentsMargins(8, 8, 8, 8)
-        self.title = QLabel(body)
+        self.title = WrapLabel("", body)
         self.title.setObjectName("inspector_title")
-        self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.title)
 
@@ -158,15 +156,13 @@ class Inspector(QDockWidget):
             "A number (2, -3.5, 1e-3) or a tensor literal like [[1, 2], [3, 4]]; Enter applies"
         )
         form.addRow("&Value", self.value_edit)
-        self.value_error = QLabel(self.form_widget)
+        self.value_error = WrapLabel("", self.form_widget)
         self.value_error.setObjectName("inspector_value_error")
-        self.value_error.setWordWrap(True)
         self.value_error.setAccessibleName("Value error")
         form.addRow("", self.value_error)
 
-        self.op_label = QLabel(self.form_widget)
+        self.op_label = WrapLabel("", self.form_widget)
         self.op_label.setObjectName("inspector_op")
-        self.op_label.setWordWrap(True)
         self.op_label.setAccessibleName("Operation")
         form.addRow("Op", self.op_label)
 
@@ -174,9 +170,8 @@ class Inspector(QDockWidget):
         self.params_editor.edited.connect(self.params_edited)
         form.addRow("Params", self.params_editor)
 
-        self.inputs_label = QLabel(self.form_widget)
+        self.inputs_label = WrapLabel("", self.form_widget)
         self.inputs_label.setObjectName("inspector_inputs")
-        self.inputs_label.setWordWrap(True)
         self.inputs_label.setAccessibleName("Inputs")
         form.addRow("Inputs", self.inputs_label)
 
@@ -192,15 +187,13 @@ class Inspector(QDockWidget):
         self.grad_label.setToolTip("d output / d this node, from the last Backward")
         form.addRow("grad", self.grad_label)
 
-        self.meaning_label = QLabel(self.form_widget)
+        self.meaning_label = WrapLabel("", self.form_widget)
         self.meaning_label.setObjectName("inspector_meaning")
-        self.meaning_label.setWordWrap(True)
         self.meaning_label.setAccessibleName("What the gradient means")
         form.addRow("", self.meaning_label)
 
-        self.problem_label = QLabel(self.form_widget)
+        self.problem_label = WrapLabel("", self.form_widget)
         self.problem_label.setObjectName("inspector_problem")
-        self.problem_label.setWordWrap(True)
         self.problem_label.setAccessibleName("Problem")
         form.addRow("", self.problem_label)
 
@@ -211,13 +204,12 @@ class Inspector(QDockWidget):
             "Backward computes d(this node)/d(every node). Needed when several nodes have no "
             "consumer."
         )
-        form.addRow("", self.output_check)
+        form.addRow(self.output_check)  # the whole width: its text does not wrap
 
         outer.addWidget(self.form_widget)
         outer.addStretch(1)
-        self.guide = QLabel(GUIDE, body)
+        self.guide = WrapLabel(GUIDE, body)
         self.guide.setObjectName("inspector_guide")
-        self.guide.setWordWrap(True)
         self.guide.setTextFormat(Qt.TextFormat.RichText)
         self.guide.setAccessibleName("How to use the playground")
         outer.addWidget(self.guide)
@@ -302,7 +294,8 @@ class Inspector(QDockWidget):
             return
         is_value = doc.kind(node) == "value"
         op = OPS[doc.op_name(node)] if not is_value else None
-        what = "Value" if is_value else f"{op.symbol}  ({op.name})"
+        what = "Value" if is_value else (
+            op.name if op.symbol == op.name else f"{op.symbol}  ({op.name})")
         self.title.setText(f"<b>{_esc(doc.display_name(node))}</b> &nbsp;·&nbsp; {_esc(what)}")
         if not self.label_edit.hasFocus() or self.label_edit.text() == doc.label(node):
             self.label_edit.setText(doc.label(node))
@@ -314,12 +307,12 @@ class Inspector(QDockWidget):
         self._set_row_visible(self.inputs_label, not is_value)
         self._set_row_visible(self.params_editor, self.params_editor.set_node(doc, node))
         if op is not None:
-            derivs = ", ".join(
-                f"∂out/∂{name} = {text}"
+            derivs = "".join(
+                f"\n  ∂out/∂{name} = {text}"
                 for name, text in zip(op.slots, op.local_text, strict=False)
             )
             self.op_label.setText(
-                op.description + (f"\nLocal derivatives: {derivs}" if derivs else "")
+                op.description + (f"\nLocal derivatives:{derivs}" if derivs else "")
             )
             fed = doc.inputs(node)
             parts = []
