@@ -137,6 +137,7 @@ class TrainingPanel(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
 
+        tools = self._tools_row()
         left = QWidget()
         left.setObjectName("training_left")
         lv = QVBoxLayout(left)
@@ -147,6 +148,7 @@ class TrainingPanel(QWidget):
         lv.addLayout(controls)
         lv.addWidget(self.progress_bar)
         lv.addWidget(self.status)
+        lv.addWidget(self.export_box)
         left.setMinimumWidth(270)
 
         self.plot_holder = QWidget()
@@ -163,7 +165,7 @@ class TrainingPanel(QWidget):
         rv.setSpacing(6)
         rv.addWidget(self.plot_holder, 1)
         rv.addWidget(self.message)
-        rv.addWidget(self._tools_row())
+        rv.addWidget(tools)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("training_splitter")
@@ -186,7 +188,8 @@ class TrainingPanel(QWidget):
         return b
 
     def _tools_row(self) -> QWidget:
-        """Two compact rows under the plots: the network as a graph, and export."""
+        """Two compact rows under the plots: the network as a graph (and ``export_box``, the
+        export buttons, for the left column)."""
         box = QWidget()
         box.setObjectName("network_section")
         self.sample = QSpinBox()
@@ -225,23 +228,33 @@ class TrainingPanel(QWidget):
             "export_model_torch", "PyTorch script…",
             "Export the same as a PyTorch nn.Sequential (float64) script",
             lambda: self.export_dialog("torch"))
+        # Narrow enough (about 500 px) that the panel fits next to the window's docks.
         top, bottom = QHBoxLayout(), QHBoxLayout()
         for row in (top, bottom):
             row.setSpacing(6)
         top.addWidget(QLabel("<b>Network as a graph</b>"))
         top.addSpacing(6)
+        top.addWidget(QLabel("show"))
+        top.addWidget(self.scope)
         top.addWidget(QLabel("sample"))
         top.addWidget(self.sample)
         top.addWidget(self.sample_text, 1)
-        top.addWidget(QLabel("show"))
-        top.addWidget(self.scope)
         bottom.addWidget(self.show_button)
         bottom.addWidget(self.follow)
         bottom.addWidget(self.follow_every)
         bottom.addStretch(1)
-        bottom.addWidget(QLabel("<b>Export model</b>"))
-        bottom.addWidget(self.export_python_button)
-        bottom.addWidget(self.export_torch_button)
+        # export sits under the run controls (the left column), where there is room
+        self.export_box = QWidget()
+        self.export_box.setObjectName("export_section")
+        ev = QVBoxLayout(self.export_box)
+        ev.setContentsMargins(0, 4, 0, 0)
+        ev.setSpacing(4)
+        ev.addWidget(QLabel("<b>Export the trained model</b>"))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.export_python_button)
+        buttons.addWidget(self.export_torch_button)
+        ev.addLayout(buttons)
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(4)
@@ -457,8 +470,7 @@ class TrainingPanel(QWidget):
         self.run = None
         run.progress.disconnect(self._on_progress)
         run.finished.disconnect(self._on_finished)
-        run.shutdown()
-        run.deleteLater()
+        run.shutdown()  # returns at once; the run deletes itself when its thread has ended
 
     def _start(self, paused: bool) -> bool:
         self._settings_changed()
@@ -650,7 +662,7 @@ class TrainingPanel(QWidget):
     # --- shutting down --------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Stop any run and wait for its thread (call before the window closes)."""
+        """Ask any run to stop, without waiting for its current step (call when closing)."""
         if self.run is not None:
             self._drop_run()
         if self.plots is not None:

@@ -13,18 +13,22 @@ objects that live in the GUI thread, not to lambdas.
 
 from __future__ import annotations
 
+import atexit
 import sys
 import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
 
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import StepMetrics, Trainer, TrainingStopped
 
-__all__ = ["FLUSH_INTERVAL", "GRID_SIZE", "Grid", "Progress", "TrainWorker", "TrainingRun"]
+__all__ = [
+    "FLUSH_INTERVAL", "GRID_SIZE", "Grid", "Progress", "TrainWorker", "TrainingRun",
+    "finish_all_runs", "live_runs",
+]
 
 FLUSH_INTERVAL = 1 / 20
 """Seconds between two ``progress`` signals while running."""
@@ -208,7 +212,10 @@ class TrainingRun(QObject):
     """One run: a ``Trainer``, a ``TrainWorker`` and the ``QThread`` it lives in.
 
     ``start()`` starts the thread; ``finished(how, message)`` comes once the loop has ended;
-    ``shutdown()`` stops it and waits for the thread (call it before dropping the run).
+    ``shutdown()`` asks it to stop and returns at once (a step may take many seconds). A started
+    run keeps itself alive (in ``_LIVE``) until its thread has ended, and a shut-down run then
+    deletes itself, so a running ``QThread`` is never destroyed; ``finish_all_runs()`` waits for
+    the threads when the application quits.
     """
 
     progress = Signal(object)
@@ -224,6 +231,7 @@ class TrainingRun(QObject):
         self.state = "paused" if paused else "running"
         """"running", "paused" or "finished" (``how`` is in ``result``)."""
         self.result: tuple[str, str] | None = None
+        self._retired = False
         self.thread = QThread()
         self.thread.setObjectName("training")
         self.worker = TrainWorker(trainer, grid, paused, gui_idle)
@@ -235,7 +243,17 @@ class TrainingRun(QObject):
     def start(self) -> None:
         self._old_switch = sys.getswitchinterval()
         sys.setswitchinterval(min(self._old_switch, SWITCH_INTERVAL))
+        _LIVE.add(self)
+        self.thread.finished.connect(self._on_thread_finished)
+        _connect_quit()
         self.thread.start()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._restore_switching()
+        _LIVE.discard(self)
+        if self._retired:
+            self.deleteLater()
 
     def _restore_switching(self) -> None:
         old = getattr(self, "_old_switch", None)
@@ -260,12 +278,18 @@ class TrainingRun(QObject):
             self.state = "paused"
             self.worker.step_once()
 
-    def shutdown(self, wait_ms: int = 10_000) -> None:
-        """Stop the loop and wait for the thread to end."""
+    def shutdown(self) -> None:
+        """Ask the loop to stop and return at once, without waiting for the current step.
+
+        The run stays alive until its thread has ended, then deletes itself: drop it freely.
+        """
+        self._retired = True
+        self.setParent(None)  # deleting the panel must not delete a run whose thread still runs
         self.worker.stop()
-        self.thread.quit()
-        self.thread.wait(wait_ms)
-        self._restore_switching()
+        self.thread.quit()  # before exec(): the thread's event loop ends as soon as it starts
+        if not self.thread.isRunning() and self not in _LIVE:
+            self._restore_switching()
+            self.deleteLater()
 
     @property
     def running(self) -> bool:
@@ -282,3 +306,47 @@ class TrainingRun(QObject):
         self.thread.quit()
         self._restore_switching()
         self.finished.emit(how, message)
+
+
+_LIVE: set[TrainingRun] = set()
+"""Started runs whose thread has not ended yet: they must outlive their panel and window."""
+
+QUIT_POLL_MS = 100
+
+
+def live_runs() -> list[TrainingRun]:
+    """The started runs whose thread has not been seen to end yet."""
+    return list(_LIVE)
+
+
+def finish_all_runs() -> None:
+    """Stop every run and wait for its thread to end, handling events meanwhile.
+
+    Called when the application quits (``aboutToQuit``, and ``atexit`` for scripts that never
+    call ``exec()``): the windows are closed by then (their edits saved or discarded), so the
+    current step may finish in the background. Destroying a running ``QThread`` aborts.
+    """
+    for run in list(_LIVE):
+        run.worker.stop()
+        run.thread.quit()
+    app = QCoreApplication.instance()
+    for run in list(_LIVE):
+        while not run.thread.wait(QUIT_POLL_MS):
+            if app is not None:
+                app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        run._restore_switching()
+    _LIVE.clear()
+
+
+_quit_connected = False
+
+
+def _connect_quit() -> None:
+    global _quit_connected
+    app = QCoreApplication.instance()
+    if not _quit_connected and app is not None:
+        app.aboutToQuit.connect(finish_all_runs)
+        _quit_connected = True
+
+
+atexit.register(finish_all_runs)
