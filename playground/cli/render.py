@@ -45,47 +45,15 @@ def run(args: argparse.Namespace) -> int:
     for problem in evaluation.problems:
         print(f"warning: {args.file}: {problem}", file=sys.stderr)
 
-    problem = _prepare(out)
-    if problem:
-        print(f"error: {out}: {problem}", file=sys.stderr)
-        return 2
-
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from playground.ui.canvas.render import render_document
+    from playground.ui.canvas.render import ImageNotWritten, write_image
 
-    # Paint into a temporary file beside OUT, then rename: a failed render leaves no half image
-    # and keeps an older one. Qt's SVG writer reports a file it cannot open only as warnings,
-    # so the temporary file is created (checked) first and its size checked after.
-    part = out.with_name(f".{out.stem}.{os.getpid()}.part{out.suffix}")
-    try:
-        with open(part, "wb"):
-            pass
-        render_document(doc, evaluation, part, scale=args.scale)
-        if part.stat().st_size == 0:
-            problem = "could not write the image"
-        else:
-            os.replace(part, out)
-    except OSError as exc:
-        problem = f"cannot write here: {exc.strerror or exc}"
-    finally:
-        part.unlink(missing_ok=True)
-    if problem:
-        print(f"error: {out}: {problem}", file=sys.stderr)
+    try:  # the same checks as File > Export: no half image, an older one kept
+        write_image(doc, evaluation, out, scale=args.scale)
+    except ImageNotWritten as exc:
+        print(f"error: {out}: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {out} ({len(doc)} nodes{', with grads' if evaluation.backward else ''})")
     return 0
 
-
-def _prepare(out: Path) -> str | None:
-    """Why ``out`` cannot be written (None if it can, as far as can be told before painting);
-    creates its folder if needed."""
-    if out.is_dir():
-        return "is a folder, not a file"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        return f"cannot create the folder {out.parent}: a file is in the way"
-    except OSError as exc:
-        return f"cannot create the folder {out.parent}: {exc.strerror or exc}"
-    return None

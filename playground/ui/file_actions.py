@@ -272,9 +272,12 @@ class FileActions:
         path = Path(filename)
         if not path.suffix:
             path = path.with_suffix(suffix)
+        from playground.graph.export import ExportError
+
         try:
             self.write_export(kind, path)
-        except Exception as exc:  # the export code must not take the window down
+        except (OSError, ExportError) as exc:  # can't write there / a node can't be exported;
+            # any other exception is a bug: it goes to the error handler (logged, reported)
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             self.w.show_status(f"Could not export {path.name}: {reason}")
             QMessageBox.critical(self.w, "Cannot export",
@@ -287,10 +290,10 @@ class FileActions:
         w = self.w
         w.controller.flush()
         if kind in ("png", "svg"):
-            from playground.ui.canvas.render import render_document
+            from playground.ui.canvas.render import write_image
 
-            render_document(w.doc, w.controller.evaluation, path,
-                            grads_stale=w.controller.grads_stale)
+            write_image(w.doc, w.controller.evaluation, path,
+                        grads_stale=w.controller.grads_stale)
             return
         from playground.graph import export
 

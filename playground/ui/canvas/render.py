@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,10 @@ from playground.graph.document import GraphDocument
 from playground.ui.canvas.legend import legend_size, paint_legend
 
 MARGIN = 24.0
+
+
+class ImageNotWritten(OSError):
+    """The image could not be written; ``str(exc)`` says why, in a few words."""
 
 
 def ensure_app() -> Any:
@@ -78,12 +83,14 @@ def render_document(
                 QImage.Format.Format_ARGB32_Premultiplied,
             )
             image.fill(QColor("#ffffff"))
-            painter = QPainter(image)
+            painter = QPainter()
+            if not painter.begin(image):  # e.g. too big to allocate
+                raise ImageNotWritten("could not paint the image (is it too big?)")
             painter.scale(scale, scale)
             paint(painter)
             painter.end()
             if not image.save(str(path), "PNG"):
-                raise OSError(f"{path}: could not write the image")
+                raise ImageNotWritten("could not write the image")
         else:
             from PySide6.QtSvg import QSvgGenerator
 
@@ -93,10 +100,54 @@ def render_document(
             gen.setViewBox(QRectF(0, 0, width, height))
             gen.setTitle(f"Backprop Playground graph ({len(doc)} nodes)")
             gen.setDescription("data and grad of every node")
-            painter = QPainter(gen)
+            painter = QPainter()
+            if not painter.begin(gen):  # Qt only warns when it cannot open the file
+                raise ImageNotWritten("could not write the image")
             paint(painter)
             painter.end()
         return path
     finally:
         scene.detach()
         scene.clear()
+
+
+def write_image(doc: GraphDocument, evaluation: Any, out: str | Path, **options: Any) -> Path:
+    """Render ``doc`` to ``out`` (.png or .svg) safely; raise ``ImageNotWritten`` if it fails.
+
+    Paints into a temporary file beside ``out``, checks it is not empty, then renames it: a
+    failed render leaves no half image and keeps an older one. The CLI and File > Export use
+    this, so both check the same way. ``options`` go to ``render_document``.
+    """
+    out = Path(out)
+    problem = _place_problem(out)
+    if problem:
+        raise ImageNotWritten(problem)
+    part = out.with_name(f".{out.stem}.{os.getpid()}.part{out.suffix}")
+    try:
+        with open(part, "wb"):
+            pass
+        render_document(doc, evaluation, part, **options)
+        if part.stat().st_size == 0:
+            raise ImageNotWritten("could not write the image")
+        os.replace(part, out)
+    except ImageNotWritten:
+        raise
+    except OSError as exc:
+        raise ImageNotWritten(f"cannot write here: {exc.strerror or exc}") from exc
+    finally:
+        part.unlink(missing_ok=True)
+    return out
+
+
+def _place_problem(out: Path) -> str | None:
+    """Why ``out`` cannot be written (None if it can, as far as can be told before painting);
+    creates its folder if needed."""
+    if out.is_dir():
+        return "is a folder, not a file"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        return f"cannot create the folder {out.parent}: a file is in the way"
+    except OSError as exc:
+        return f"cannot create the folder {out.parent}: {exc.strerror or exc}"
+    return None
