@@ -321,3 +321,9 @@ def install_error_handler(
 
 def current_handler() -> ErrorHandler | None:
     return _current
+
+
+def report(exc: BaseException) -> None:
+    """Send an exception that was caught for a fallback to the error handler (logged, shown
+    without blocking), so the fallback keeps the app usable without hiding a bug."""
+    sys.excepthook(type(exc), exc, exc.__traceback__)

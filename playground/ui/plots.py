@@ -473,9 +473,7 @@ class TrainingPlots(QWidget):
         if self._layout_due:
             self._layout_due = False
             self._full_due = True
-            # a figure too small to lay out keeps its old positions
-            with contextlib.suppress(Exception):
-                self._layout.execute(self.figure)
+            self._lay_out()
         if self._full_due or self._background is None:
             self._full_due = False
             self._background = None  # stale until the full draw has happened: no blits
@@ -596,7 +594,15 @@ class TrainingPlots(QWidget):
         # the canvas draws right after this event: lay out for the new size first
         self._layout_due = False
         self._background = None
-        with contextlib.suppress(Exception):
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Constrained layout; a figure too small to lay out keeps its old positions."""
+        width, height = self.figure.bbox.size
+        if width < 2 or height < 2:
+            return
+        # axes collapsed to nothing (a tiny figure): the solver has no solution
+        with contextlib.suppress(np.linalg.LinAlgError, ZeroDivisionError):
             self._layout.execute(self.figure)
 
     def _on_draw(self, _event: object) -> None:

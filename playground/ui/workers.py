@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signa
 
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import StepMetrics, Trainer, TrainingStopped
+from playground.ui.errors import report
 
 __all__ = [
     "FLUSH_INTERVAL", "GRID_SIZE", "Grid", "Progress", "TrainWorker", "TrainingRun",
@@ -202,7 +203,10 @@ class TrainWorker(QObject):
             with np.errstate(over="ignore", invalid="ignore"):
                 parts = [self.trainer.decision_function(points[i:i + GRID_CHUNK])
                          for i in range(0, len(points), GRID_CHUNK)]
-        except Exception:
+        except (OverflowError, FloatingPointError):  # a diverging model (the loss says so)
+            return None
+        except Exception as exc:  # a bug: no boundary this time, but logged and shown
+            report(exc)
             return None
         out = np.concatenate(parts)
         return out.reshape(xx.shape + out.shape[1:])

@@ -89,7 +89,7 @@ class WigglePanel(QWidget):
         keep = self.current_leaf()
         try:
             leaves = list(Replay(doc).leaves)
-        except (TeachError, Exception):
+        except TeachError:  # not a graph of numbers, no output, an input unconnected: no leaves
             leaves = []
         self.leaf.blockSignals(True)
         self.leaf.clear()
