@@ -9,6 +9,7 @@ export actions live in ``playground.ui.file_actions``; this module wires everyth
 from __future__ import annotations
 
 import json
+import types
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, QSize, Qt, QTimer
@@ -402,13 +403,39 @@ class MainWindow(QMainWindow):
         target.selectAll()
 
     def _push(self, command) -> bool:
-        """Push an undo command; a refusal goes to the status bar, and nothing changes."""
-        try:
-            self.undo_stack.push(command)
-        except GraphError as exc:
-            self.show_status(str(exc))
-            return False
-        return True
+        """Push an undo command; a refusal goes to the status bar, and nothing changes.
+
+        Qt keeps a command on the stack even when its ``redo`` raises (and PySide reports the
+        exception later, prefixed "Error calling Python override ..."). So ``redo`` runs through
+        a guard that keeps the exception; the command is then taken off the stack again
+        (obsolete: ``undo()`` drops it without calling its ``undo``). A ``GraphError`` is the
+        command's own refusal, shown in the status bar; anything else is a bug, re-raised for
+        the error handler.
+        """
+        failure: list[Exception] = []
+        redo = command.redo
+
+        def guarded_redo(_self) -> None:
+            if failure:
+                return
+            try:
+                redo()
+            except Exception as exc:
+                failure.append(exc)
+
+        command.redo = types.MethodType(guarded_redo, command)  # Qt calls the instance's redo
+        stack = self.undo_stack
+        stack.push(command)
+        if not failure:
+            command.redo = redo
+            return True
+        if stack.index() > 0 and stack.command(stack.index() - 1) is command:
+            command.setObsolete(True)
+            stack.undo()
+        if not isinstance(failure[0], GraphError):
+            raise failure[0]
+        self.show_status(str(failure[0]))
+        return False
 
     def add_at_centre(self, payload: str) -> str | None:
         """Add a palette entry ("value" or "op:<name>") at the middle of the view."""
