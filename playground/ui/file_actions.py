@@ -77,6 +77,8 @@ class FileActions:
         """Show ``doc`` (already loaded) in the window, with a fresh undo history."""
         w = self.w
         w.inspector.set_node(None)
+        about = extras or {}
+        w.inspector.set_about(about.get("title", ""), about.get("description", ""))
         w.doc.replace_with(doc)
         w.undo_stack.clear()
         w.undo_stack.setClean()
@@ -86,8 +88,8 @@ class FileActions:
         tidied = self.tidy_overlaps()
         w.undo_stack.setClean()
         w.controller.reset()
-        w.view.fit_all()
-        QTimer.singleShot(0, w.view.fit_all)  # again once the window has its final size
+        w.view.fit_readable()
+        QTimer.singleShot(0, w.view.fit_readable)  # again once the window has its final size
         self.update_title()
         if tidied:
             w.show_status("Some nodes overlapped: they were arranged with Auto Layout")

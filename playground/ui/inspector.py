@@ -126,6 +126,7 @@ class Inspector(QDockWidget):
         self._node: str | None = None
         self._evaluation: Any = None
         self._grads_stale = False
+        self._about = ("", "")
         self._unsubscribe = doc.subscribe(self._on_event)
 
         body = QWidget(self)
@@ -240,6 +241,13 @@ class Inspector(QDockWidget):
         self._unsubscribe = doc.subscribe(self._on_event)
         self.set_node(None)
 
+    def set_about(self, title: str = "", description: str = "") -> None:
+        """What the open graph is (a file's title and description), shown while no node is
+        selected."""
+        self._about = (title or "", description or "")
+        if self._node is None:
+            self._refresh_fields()
+
     def set_node(self, node_id: str | None) -> None:
         """Show ``node_id`` (None: nothing selected)."""
         if node_id is not None and node_id not in self._doc:
@@ -286,10 +294,14 @@ class Inspector(QDockWidget):
         self.form_widget.setVisible(node is not None)
         if node is None:
             n = len(doc)
+            about = ""
+            if n and self._about[1]:
+                heading = f"<b>{_esc(self._about[0])}</b><br>" if self._about[0] else ""
+                about = f"{heading}{_esc(self._about[1])}<br><br>"
             self.title.setText(
-                "<b>Nothing selected</b><br>Click a node to edit it and read its data and "
-                 "grad at full precision." if n else
-                 "<b>Empty graph</b><br>Drag a node from the palette onto the canvas."
+                f"{about}<b>Nothing selected</b><br>Click a node to edit it and read its data "
+                "and grad at full precision." if n else
+                "<b>Empty graph</b><br>Drag a node from the palette onto the canvas."
             )
             return
         is_value = doc.kind(node) == "value"

@@ -27,10 +27,12 @@ from playground.ui.file_actions import FileActions
 from playground.ui.inspector import Inspector
 from playground.ui.palette import VALUE_PAYLOAD, Palette
 from playground.ui.teaching import install as install_teaching
-from playground.ui.training_dock import install as install_training
+from playground.ui.training_tab import install as install_training
 
 APP_NAME = "Backprop Playground"
 STATUS_TIMEOUT_MS = 10_000
+LEGEND_KEY = "canvas/legend_expanded"
+"""Settings key: whether the canvas's grad colour key is unfolded (the learner's choice)."""
 WELCOME = (
     "Drag nodes from the palette, wire an output port to an input port, "
     "then press Backward (Ctrl+B) to see every grad."
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)
-        self.training = install_training(self)  # Training dock (playground.ui.training_dock)
+        self.training = install_training(self)  # Training tab (playground.ui.training_tab)
         self.files.update_title()
         self.resize(default_size(self))
         self.restore_settings()
@@ -316,9 +318,13 @@ class MainWindow(QMainWindow):
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
         # none, so the stack (a child, destroyed with the window) would call it while the
         # window is being deleted ("MainWindow already deleted" at interpreter exit).
+        self.view.legend.toggled.connect(self._legend_toggled)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._index_changed)
         self._update_actions()
+
+    def _legend_toggled(self, expanded: bool) -> None:
+        self.settings.setValue(LEGEND_KEY, expanded)
 
     def _clean_changed(self, _clean: bool) -> None:
         self.files.update_title()
@@ -558,6 +564,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
+        self.view.legend.set_expanded(
+            self.settings.value(LEGEND_KEY, True, type=bool)  # type: ignore[call-overload]
+        )
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

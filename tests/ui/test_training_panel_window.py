@@ -38,8 +38,9 @@ def test_window_starts_without_the_panel_and_without_matplotlib():
         "from playground.ui.main_window import MainWindow\n"
         "app = make_app([])\n"
         "w = MainWindow(); w.show(); app.processEvents()\n"
+        "tabs = w.centralWidget()\n"
         "print('matplotlib' in sys.modules, w.training.panel is None,"
-        " w.findChild(type(w.training.dock), 'training_dock').isHidden())\n"
+        " not w.training.is_open() and tabs.count() == 1 and tabs.tabBar().isHidden())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
@@ -54,6 +55,12 @@ def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, 
     panel = window.training.panel
     assert panel.objectName() == "training_panel" and panel.isVisible()
     qtbot.waitUntil(lambda: panel.plots is not None)
+    # a tab next to the canvas, with the whole width: the graph's docks step aside
+    tabs = window.centralWidget()
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Graph", "Training"]
+    assert tabs.currentWidget() is panel and not tabs.tabBar().isHidden()
+    assert not window.inspector.isVisible() and not window.palette_dock.isVisible()
+    qtbot.waitUntil(lambda: panel.width() >= window.width() - 20)
 
     qtbot.mouseClick(panel.lecture_button, LEFT)
     panel.form.steps.setValue(10)
@@ -75,6 +82,15 @@ def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, 
     np.testing.assert_allclose(ev.results["b1_0"].grad, first.b.grad, rtol=1e-12)
     item = window.scene.node_item("w1_0_0")
     assert item is not None  # drawn on the canvas
+    # the canvas is shown, at full height, the docks are back, and the numbers read
+    assert tabs.currentWidget() is window.view and window.view.isVisible()
+    assert window.inspector.isVisible() and window.palette_dock.isVisible()
+    assert window.view.viewport().height() > 0.75 * window.height()
+    qtbot.wait(20)
+    assert window.view.zoom() >= 0.7
+    loss = window.scene.node_item("loss").sceneBoundingRect()
+    seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert seen.contains(loss)  # where Backward starts
 
     # an edit makes it the user's graph: following training no longer replaces it
     assert window.training.refresh_graph(panel.build_network_document())

@@ -46,8 +46,12 @@ inside ``body``: tensors never overflow the card), ``tooltip_text()`` (full valu
 ``GraphView(scene: GraphScene, parent=None)``  (view.py), objectName ``"canvas"``
     Grid background, wheel zoom / Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
     rubber-band and Ctrl-click selection, Delete/Backspace, F = ``fit_all()``, Tab or a
-    letter key opens the search-to-add popup, a grad legend in the bottom-left corner.
-    - ``fit_all()``, ``zoom_in()``, ``zoom_out()``, ``reset_zoom()``, ``zoom() -> float``.
+    letter key opens the search-to-add popup, a grad legend in the bottom-left corner
+    (``legend``: a click folds it into one line, ``toggled(expanded)``; a canvas shorter than
+    ``AUTO_FOLD_BELOW`` shows it folded).
+    - ``fit_all(readable=False)``, ``fit_readable()`` (automatic fits: a graph that would
+      need a zoom under 0.7 opens at 0.8 on its output end), ``zoom_in()``, ``zoom_out()``,
+      ``reset_zoom()``, ``zoom() -> float``.
     - ``add_node_at(kind: "value" | "op", op: str | None, scene_pos: QPointF) -> id``.
     - ``open_search(text="")``: the search popup at the cursor.
     - Drops: MIME type ``MIME_NODE = "application/x-backprop-playground-node"``, payload

@@ -1,4 +1,12 @@
-"""The key to the grad colours, shared by the canvas (a corner overlay) and ``render``."""
+"""The key to the grad colours, shared by the canvas (a corner overlay) and ``render``.
+
+Two forms:
+- ``paint_legend``: the whole key. A title naming the output (``grad = dL/d node``), a bar from
+  −max (orange) through 0 (white) to +max (blue), the stale grey, how a tensor is drawn (one
+  square per element, the same colours), and the nan/inf and error badges.
+- ``paint_strip``: one line (``− ▬ +  grad = dL/d node ▸``), for the canvas when the key is
+  folded away (the learner's choice, or a short canvas).
+"""
 
 from __future__ import annotations
 
@@ -10,43 +18,46 @@ from playground.ui.canvas import style as S
 from playground.ui.canvas.items import paint_badge
 from playground.ui.canvas.style import CanvasStyle, grad_fill
 
+STALE_TEXT = "stale: the graph changed, press Backward"
+TENSOR_TEXT = "tensor: one square per element, same colours"
+FOLD = "▾"
+"""After the title of a key that folds into a strip (click)."""
+UNFOLD = "▸"
+"""At the end of the strip: click for the whole key."""
+LINES = 6.15
+"""The whole key's height in rows (title, bar, scale, stale, tensor, badges)."""
+# A tensor's squares in the key: a 2×3 grid of grads from −1 to +1.
+TENSOR_SAMPLE = ((-1.0, 0.15, 0.6), (0.35, -0.45, 1.0))
+
 
 def legend_size(st: CanvasStyle) -> tuple[float, float]:
     # The stale line turns bold while grads are stale: measure it bold.
-    width = max(300.0, st.text_width("stale: the graph changed, press Backward", "bold") + 56)
-    return (width, 5.2 * st.row_h)
+    width = max(300.0, st.text_width(STALE_TEXT, "bold") + 56,
+                st.text_width(TENSOR_TEXT) + 72)
+    return (width, LINES * st.row_h)
 
 
-def paint_legend(
-    painter: QPainter,
-    st: CanvasStyle,
-    origin: QPointF,
-    max_abs: float,
-    grad_state: str,
-    output: str = "",
-) -> None:
-    """The key to the colours: a bar from −max (orange) through 0 (white) to +max (blue).
+def strip_size(st: CanvasStyle, output: str = "") -> tuple[float, float]:
+    return (_strip_bar_w(st) + st.text_width(_title(output) + "  " + UNFOLD, "bold") + 40,
+            st.row_h + 6.0)
 
-    ``output`` names the node Backward starts from, for the title ("grad = dL/d node").
-    """
-    w, h = legend_size(st)
-    x0, y0 = origin.x(), origin.y()
-    painter.save()
+
+def _title(output: str) -> str:
+    return f"grad = d{output}/d node" if output and len(output) <= 12 else "grad"
+
+
+def _strip_bar_w(st: CanvasStyle) -> float:
+    return 3.2 * st.row_h
+
+
+def _frame(painter: QPainter, rect: QRectF) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(S.CELL_LINE, 1.0))
     painter.setBrush(QColor(255, 255, 255, 235))
-    painter.drawRoundedRect(QRectF(x0, y0, w, h), 6, 6)
-    pad = 10.0
-    line = st.row_h * 0.95
-    y = y0 + 4
-    painter.setFont(st.bold)
-    painter.setPen(S.TEXT)
-    has = grad_state in ("fresh", "stale") and max_abs > 0
-    what = f"grad = d{output}/d node" if output and len(output) <= 12 else "grad"
-    title = f"{what}: colour = sign and size" if has else f"{what} (press Backward)"
-    painter.drawText(QRectF(x0 + pad, y, w - 2 * pad, line), Qt.AlignmentFlag.AlignVCenter, title)
-    y += line + 2
-    bar = QRectF(x0 + pad, y, w - 2 * pad, line * 0.7)
+    painter.drawRoundedRect(rect, 6, 6)
+
+
+def _bar(painter: QPainter, bar: QRectF) -> None:
     steps = 48
     for i in range(steps):
         t = (i + 0.5) / steps * 2 - 1  # -1 .. 1
@@ -59,12 +70,45 @@ def paint_legend(
     painter.setPen(QPen(S.CELL_LINE, 1.0))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(bar)
+
+
+def paint_legend(
+    painter: QPainter,
+    st: CanvasStyle,
+    origin: QPointF,
+    max_abs: float,
+    grad_state: str,
+    output: str = "",
+    foldable: bool = False,
+) -> None:
+    """The whole key (see the module docstring). ``output`` names the node Backward starts
+    from, for the title; ``foldable`` adds the fold mark after it (the canvas's key)."""
+    w, h = legend_size(st)
+    x0, y0 = origin.x(), origin.y()
+    painter.save()
+    _frame(painter, QRectF(x0, y0, w, h))
+    pad = 10.0
+    line = st.row_h * 0.95
+    vc = Qt.AlignmentFlag.AlignVCenter
+    y = y0 + 4
+    painter.setFont(st.bold)
+    painter.setPen(S.TEXT)
+    has = grad_state in ("fresh", "stale") and max_abs > 0
+    what = _title(output)
+    title = f"{what}: colour = sign and size" if has else f"{what} (press Backward)"
+    painter.drawText(QRectF(x0 + pad, y, w - 2 * pad, line), vc, title)
+    if foldable:
+        painter.setPen(S.KEY_TEXT)
+        painter.drawText(QRectF(x0 + pad, y, w - 2 * pad, line),
+                         vc | Qt.AlignmentFlag.AlignRight, FOLD)
+    y += line + 2
+    bar = QRectF(x0 + pad, y, w - 2 * pad, line * 0.7)
+    _bar(painter, bar)
     y = bar.bottom() + 1
     painter.setFont(st.font)
     painter.setPen(S.KEY_TEXT)
     m = number(max_abs) if has else "max"
     row = QRectF(x0 + pad, y, w - 2 * pad, line)
-    vc = Qt.AlignmentFlag.AlignVCenter
     left, right = f"−{m}  negative", f"positive  +{m}"
     room = (row.width() - st.text_width("0")) / 2 - 8
     if max(st.text_width(left), st.text_width(right)) > room:
@@ -74,19 +118,63 @@ def paint_legend(
     painter.drawText(row, vc | Qt.AlignmentFlag.AlignRight, right)
     y += line
     sw = line * 0.7
-    painter.fillRect(QRectF(x0 + pad, y + (line - sw) / 2, sw * 1.6, sw), S.STALE_FILL)
+    swatch_w = sw * 1.6
+    text_x = x0 + pad + swatch_w + 8
+    painter.fillRect(QRectF(x0 + pad, y + (line - sw) / 2, swatch_w, sw), S.STALE_FILL)
     stale = grad_state == "stale"
     painter.setFont(st.bold if stale else st.font)
     painter.setPen(S.TEXT if stale else S.KEY_TEXT)
-    painter.drawText(
-        QRectF(x0 + pad + sw * 1.6 + 8, y, w, line), vc, "stale: the graph changed, press Backward"
-    )
+    painter.drawText(QRectF(text_x, y, w, line), vc, STALE_TEXT)
     y += line
+    _tensor_sample(painter, QRectF(x0 + pad, y + (line - sw) / 2, swatch_w, sw))
     painter.setFont(st.font)
+    painter.setPen(S.KEY_TEXT)
+    painter.drawText(QRectF(text_x, y, w, line), vc, TENSOR_TEXT)
+    y += line
     paint_badge(painter, QPointF(x0 + pad + 8, y + line / 2), error=False, size=7)
     painter.setPen(S.KEY_TEXT)
     painter.drawText(QRectF(x0 + pad + 22, y, 120, line), vc, "nan / inf")
     paint_badge(painter, QPointF(x0 + pad + 112, y + line / 2), error=True, size=7)
     painter.setPen(S.KEY_TEXT)
     painter.drawText(QRectF(x0 + pad + 126, y, w, line), vc, "error (hover a node)")
+    painter.restore()
+
+
+def _tensor_sample(painter: QPainter, rect: QRectF) -> None:
+    """A tiny tensor cell: a grid of squares coloured like grads, as the nodes draw them."""
+    rows, cols = len(TENSOR_SAMPLE), len(TENSOR_SAMPLE[0])
+    cw, ch = rect.width() / cols, rect.height() / rows
+    painter.setPen(QPen(S.BORDER, 1.0))
+    painter.setBrush(S.WHITE)
+    painter.drawRect(rect.adjusted(-1, -1, 0, 0))
+    for i, values in enumerate(TENSOR_SAMPLE):
+        for j, v in enumerate(values):
+            painter.fillRect(QRectF(rect.left() + j * cw, rect.top() + i * ch, cw - 1, ch - 1),
+                             grad_fill(v, 1.0))
+
+
+def paint_strip(
+    painter: QPainter, st: CanvasStyle, origin: QPointF, grad_state: str, output: str = ""
+) -> None:
+    """The folded key, one line: ``− [bar] +  grad = dL/d node ▸``."""
+    w, h = strip_size(st, output)
+    x0, y0 = origin.x(), origin.y()
+    painter.save()
+    _frame(painter, QRectF(x0, y0, w, h))
+    vc = Qt.AlignmentFlag.AlignVCenter
+    pad = 8.0
+    painter.setFont(st.bold)
+    painter.setPen(S.NEGATIVE.darker(115))
+    minus_w = st.text_width("−", "bold")
+    painter.drawText(QRectF(x0 + pad, y0, minus_w + 2, h), vc, "−")
+    bar_x = x0 + pad + minus_w + 4
+    bar_w = _strip_bar_w(st)
+    _bar(painter, QRectF(bar_x, y0 + h * 0.3, bar_w, h * 0.4))
+    painter.setPen(S.POSITIVE)
+    painter.drawText(QRectF(bar_x + bar_w + 4, y0, 20, h), vc, "+")
+    text_x = bar_x + bar_w + 4 + st.text_width("+", "bold") + 10
+    has = grad_state in ("fresh", "stale")
+    painter.setPen(S.TEXT if has else S.KEY_TEXT)
+    painter.drawText(QRectF(text_x, y0, x0 + w - text_x - pad, h), vc,
+                     f"{_title(output)}  {UNFOLD}")
     painter.restore()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
 from playground.ui.canvas.items import SIMPLE_LOD
-from playground.ui.canvas.legend import legend_size, paint_legend
+from playground.ui.canvas.legend import legend_size, paint_legend, paint_strip, strip_size
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 
@@ -33,6 +33,10 @@ MIME_NODE = "application/x-backprop-playground-node"
 MIN_ZOOM = 0.03
 MAX_ZOOM = 4.0
 FIT_MAX_ZOOM = 1.25
+SMALLEST_FIT = 0.7
+"""An automatic fit shows the whole graph down to this zoom (numbers still read)..."""
+READABLE_ZOOM = 0.8
+"""... and below it shows part of the graph at this zoom."""
 GRID = 20.0
 
 
@@ -47,33 +51,105 @@ def parse_node_payload(payload: bytes) -> tuple[str, str | None]:
 
 
 class GradLegend(QWidget):
-    """The key to the grad colours, pinned to the view's bottom-left corner."""
+    """The key to the grad colours, pinned to the view's bottom-left corner.
+
+    Click it to fold it into a one-line strip (or to unfold it): ``toggled(expanded)`` says
+    what the learner chose (the window remembers it). On a short canvas (under
+    ``AUTO_FOLD_BELOW`` px, e.g. with the Learn panel open) it shows folded whatever the
+    choice, until clicked, so it does not cover the graph.
+    """
+
+    toggled = Signal(bool)
+    AUTO_FOLD_BELOW = 520
 
     def __init__(self, view: GraphView) -> None:
         super().__init__(view)
         self.setObjectName("grad_legend")
         self.setAccessibleName("Gradient colour legend")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._view = view
-        w, h = legend_size(view.graph_scene.style)
-        self.resize(math.ceil(w) + 2, math.ceil(h) + 2)
+        self._expanded = True
+        """The learner's choice."""
+        self._short = False
+        self._forced = False
+        """Unfolded by a click although the canvas is short."""
+        self._pixmap: tuple[tuple, QPixmap] | None = None
+        self._fit_size()
 
-        self._pixmap: tuple[tuple[float, str, float, str], QPixmap] | None = None
+    # --- state ----------------------------------------------------------------------------
+
+    def is_expanded(self) -> bool:
+        """Whether the whole key is shown (else the one-line strip)."""
+        return self._expanded and (not self._short or self._forced)
+
+    def set_expanded(self, on: bool) -> None:
+        """The learner's choice (e.g. from the settings)."""
+        self._expanded = bool(on)
+        self._forced = False
+        self._fit_size()
+
+    def set_view_height(self, height: int) -> None:
+        short = height < self.AUTO_FOLD_BELOW
+        if short != self._short:
+            self._short = short
+            self._forced = False
+            self._fit_size()
+
+    def toggle(self) -> None:
+        if self.is_expanded():
+            self._expanded, self._forced = False, False
+        else:
+            self._expanded, self._forced = True, self._short
+        self._fit_size()
+        self.toggled.emit(self._expanded)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.toggle()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def _name(self) -> str:
+        scene = self._view.graph_scene
+        out = scene.output_id()
+        return scene.doc.label(out) if out is not None and out in scene.doc else ""
+
+    def _fit_size(self) -> None:
+        st = self._view.graph_scene.style
+        expanded = self.is_expanded()
+        w, h = legend_size(st) if expanded else strip_size(st, self._name())
+        self.setToolTip("Click to fold the colour key into one line" if expanded else
+                        "The grad colours: click for the whole key (tensors, stale, nan, errors)")
+        size = QSize(math.ceil(w) + 2, math.ceil(h) + 2)
+        if size != self.size():
+            self.resize(size)
+            if getattr(self._view, "legend", None) is self:  # not while the view is being made
+                self._view._place_legend()
+        self.update()
+
+    # --- painting ---------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # Drawn once per state into a pixmap: the legend sits over the canvas and repaints
         # whenever the canvas under it does.
         scene = self._view.graph_scene
-        out = scene.output_id()
-        name = scene.doc.label(out) if out is not None and out in scene.doc else ""
-        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name)
+        name = self._name()
+        expanded = self.is_expanded()
+        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name, expanded)
+        if not expanded and strip_size(scene.style, name)[0] + 2 > self.width() + 0.5:
+            self._fit_size()  # the output's name got longer
         if self._pixmap is None or self._pixmap[0] != key:
             ratio = self.devicePixelRatioF()
             pixmap = QPixmap(self.size() * ratio)
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(Qt.GlobalColor.transparent)
             p = QPainter(pixmap)
-            paint_legend(p, scene.style, QPointF(0.5, 0.5), key[0], key[1], name)
+            if expanded:
+                paint_legend(p, scene.style, QPointF(0.5, 0.5), key[0], key[1], name,
+                             foldable=True)
+            else:
+                paint_strip(p, scene.style, QPointF(0.5, 0.5), key[1], name)
             p.end()
             self._pixmap = (key, pixmap)
         painter = QPainter(self)
@@ -154,8 +230,13 @@ class GraphView(QGraphicsView):
         self.set_zoom(self.zoom() * factor)
         self.setTransformationAnchor(old)
 
-    def fit_all(self) -> None:
-        """Show every node (at most at FIT_MAX_ZOOM, so a small graph is not blown up)."""
+    def fit_all(self, readable: bool = False) -> None:
+        """Show every node (at most at FIT_MAX_ZOOM, so a small graph is not blown up).
+
+        ``readable`` (when a graph opens or the canvas shrinks, not when asked with F): a
+        graph that would need a zoom under SMALLEST_FIT is shown at READABLE_ZOOM instead,
+        from its output end, where Backward starts; the rest is a scroll away.
+        """
         rect = self.graph_scene.nodes_rect()
         if rect.isEmpty():
             self.resetTransform()
@@ -167,9 +248,33 @@ class GraphView(QGraphicsView):
         below = self.legend.height() + 16 if self.legend.isVisible() else 0
         width, height = max(vp.width(), 1), max(vp.height() - below, 1)
         zoom = min(width / rect.width(), height / rect.height())
-        self.set_zoom(min(max(zoom, MIN_ZOOM), FIT_MAX_ZOOM))
+        zoom = min(max(zoom, MIN_ZOOM), FIT_MAX_ZOOM)
+        if readable and zoom < SMALLEST_FIT:
+            zoom = READABLE_ZOOM
+        self.set_zoom(zoom)
         z = self.zoom()
-        self.centerOn(rect.center() + QPointF(0, below / 2 / z))
+        centre = rect.center()
+        seen_w, seen_h = width / z, height / z
+        out = self._output_rect() if readable else None
+        if out is not None and seen_w < rect.width():
+            # the output's right edge (and its margin) at the view's right edge
+            x = min(out.right() + 30 - seen_w / 2, rect.right() - seen_w / 2)
+            centre.setX(max(x, rect.left() + seen_w / 2))
+        if out is not None and seen_h < rect.height():
+            y = min(max(out.center().y(), rect.top() + seen_h / 2), rect.bottom() - seen_h / 2)
+            centre.setY(y)
+        self.centerOn(centre + QPointF(0, below / 2 / z))
+
+    def fit_readable(self) -> None:
+        """``fit_all(readable=True)``: what opening a graph or shrinking the canvas does."""
+        self.fit_all(readable=True)
+
+    def _output_rect(self) -> QRectF | None:
+        """Where the node Backward starts from is, in scene coordinates."""
+        scene = self.graph_scene
+        out = scene.output_id()
+        item = scene.node_item(out) if out is not None else None
+        return item.sceneBoundingRect() if item is not None else None
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
@@ -206,6 +311,7 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        self.legend.set_view_height(self.viewport().height())
         self._place_legend()
 
     def _place_legend(self) -> None:

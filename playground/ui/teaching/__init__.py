@@ -88,7 +88,7 @@ class TeachingUI(Teaching):
         if self.dock.isHidden():
             self.dock.show()
             self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
-            QTimer.singleShot(0, self.window.view.fit_all)  # the canvas just got smaller
+            QTimer.singleShot(0, self.window.view.fit_readable)  # the canvas just got smaller
         self.dock.raise_()
         self.tabs.setCurrentWidget(self.panels[key])
 

@@ -108,7 +108,7 @@ class ExpressionPanel(QWidget):
         else:
             window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
         window.controller.reset()  # the old grads belong to the old graph
-        window.view.fit_all()
+        window.view.fit_readable()
         ev = window.controller.evaluation
         value = ev.results[out].data if ev is not None and out in ev.results else None
         name = doc.label(out) or out

@@ -1,0 +1,226 @@
+"""The training panel in the main window: ``install(window) -> TrainingTab``.
+
+Adds, with one call from the window:
+- a **Training** tab next to the canvas's **Graph** tab in the middle of the window (the
+  window's central widget becomes a ``QTabWidget``, objectName ``central_tabs``, whose tab bar
+  shows only once there are two tabs). The training panel gets the whole middle of the window
+  for its plots and the canvas keeps its full height; at 1280x800 a bottom dock left the canvas
+  270 px and the network unreadable. The tab and its ``TrainingPanel`` are made the first time
+  they are asked for: the panel's module pulls in the trainer, and its plots import matplotlib
+  (half a second), so the window starts without them;
+- **View ▸ Training Panel** (action ``show_training``, Ctrl+Shift+T), registered in
+  ``window.actions_by_name``: opens the Training tab, or, when it is the current tab, goes
+  back to the Graph tab. The tab's close button removes it (a run goes on). While the
+  Training tab is current, the docks that work on the graph (palette, inspector, Learn) are
+  hidden, so the plots get the whole width; the Graph tab brings them back;
+- the panel's "Show network on canvas" opens the network's graph as the window's document
+  (asking first if the open graph has unsaved changes), runs Backward and switches to the
+  Graph tab, so every node shows its data and grad; while following training, a newer graph
+  of the same network replaces the shown one in place, as long as the user has not edited it;
+- a run still going is stopped when the window closes or the application quits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QTabBar, QTabWidget
+
+from playground.graph.document import GraphDocument
+
+__all__ = ["GRAPH_TAB", "TRAINING_TAB", "TrainingTab", "install"]
+
+GRAPH_TAB = "Graph"
+TRAINING_TAB = "Training"
+
+
+def central_tabs(window: Any) -> QTabWidget:
+    """The window's central widget as tabs, the canvas the first ("Graph") and only one."""
+    tabs = window.centralWidget()
+    if isinstance(tabs, QTabWidget):
+        return tabs
+    canvas = window.takeCentralWidget()
+    tabs = QTabWidget(window)
+    tabs.setObjectName("central_tabs")
+    tabs.setAccessibleName("Graph and training")
+    tabs.setDocumentMode(True)
+    tabs.setTabBarAutoHide(True)  # one tab: no tab bar, the canvas looks as it always did
+    tabs.setTabsClosable(True)
+    tabs.addTab(canvas, GRAPH_TAB)
+    tabs.setTabToolTip(0, "The graph on the canvas")
+    for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
+        tabs.tabBar().setTabButton(0, side, None)  # the canvas cannot be closed
+    window.setCentralWidget(tabs)
+    return tabs
+
+
+class TrainingTab(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = None  # TrainingPanel, made on first show
+        self._network_title: str | None = None
+        self._hidden_docks: list[Any] = []
+        self.tabs = central_tabs(window)
+        self.tabs.tabCloseRequested.connect(self._close_requested)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._refreshing = False
+        for dock in self.graph_docks():
+            dock.visibilityChanged.connect(self._dock_visibility)
+        window.doc.subscribe(self._doc_event)
+
+        self.action = QAction("&Training Panel", window)
+        self.action.setObjectName("show_training")
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        tip = ("Train a small MLP and watch it learn: loss, accuracy, decision boundary "
+               "(again: back to the graph)")
+        self.action.setToolTip(f"{tip} (Ctrl+Shift+T)")
+        self.action.setStatusTip(tip)
+        self.action.triggered.connect(self._toggle)
+        window.addAction(self.action)
+        window.actions_by_name["show_training"] = self.action
+        view = window.findChild(QMenu, "menu_view")
+        if view is not None:
+            view.addAction(self.action)
+
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- the tab ----------------------------------------------------------------------------
+
+    def is_open(self) -> bool:
+        """Whether the Training tab is there (current or not)."""
+        return self.panel is not None and self.tabs.indexOf(self.panel) >= 0
+
+    def is_current(self) -> bool:
+        return self.panel is not None and self.tabs.currentWidget() is self.panel
+
+    def show(self) -> Any:
+        """Open the Training tab (making the panel if needed), make it current, return the
+        panel."""
+        panel = self.ensure_panel()
+        if not self.is_open():
+            self.tabs.addTab(panel, TRAINING_TAB)
+            self.tabs.setTabToolTip(self.tabs.indexOf(panel),
+                                    "Train an MLP (Ctrl+Shift+T switches back to the graph)")
+            self.window.show_status("Training: pick a preset (or the settings), then Train. "
+                                    "The Graph tab (Ctrl+Shift+T) has the canvas.")
+        self.tabs.setCurrentWidget(panel)
+        return panel
+
+    def show_canvas(self) -> None:
+        self.tabs.setCurrentWidget(self.window.view)
+
+    def close(self) -> None:
+        """Remove the Training tab (the panel and a run going on stay)."""
+        if self.is_open():
+            self.tabs.removeTab(self.tabs.indexOf(self.panel))
+        self.show_canvas()
+
+    def _toggle(self) -> None:
+        if self.is_current():
+            self.show_canvas()
+        else:
+            self.show()
+
+    def _close_requested(self, index: int) -> None:
+        if self.panel is not None and self.tabs.widget(index) is self.panel:
+            self.close()
+
+    def graph_docks(self) -> list[Any]:
+        """The docks that work on the graph (palette, inspector, Learn): the Training tab
+        hides them, so the plots get the whole width, and the Graph tab brings them back."""
+        w = self.window
+        docks = [w.palette_dock, w.inspector, getattr(getattr(w, "teaching", None), "dock", None)]
+        return [d for d in docks if d is not None]
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.is_current():
+            if not self._hidden_docks:
+                self._hidden_docks = [d for d in self.graph_docks()
+                                      if d.isVisible() and not d.isFloating()]
+                for dock in self._hidden_docks:
+                    dock.hide()
+        else:
+            hidden, self._hidden_docks = self._hidden_docks, []
+            for dock in hidden:
+                dock.show()
+
+    def _dock_visibility(self, visible: bool) -> None:
+        if visible and self.is_current():  # a graph tool was asked for (Learn menu, View menu)
+            self.show_canvas()
+
+    def _doc_event(self, event: Any) -> None:
+        if event.kind == "reset" and not self._refreshing and self.is_current():
+            self.show_canvas()  # another graph opened (a lesson, an example, a file)
+
+    def ensure_panel(self) -> Any:
+        if self.panel is None:
+            from playground.ui.training_panel import TrainingPanel
+
+            self.panel = TrainingPanel()
+            self.panel.show_graph_requested.connect(self.show_graph)
+            self.panel.refresh_graph_requested.connect(self.refresh_graph)
+        return self.panel
+
+    # --- the network on the canvas ------------------------------------------------------
+
+    def show_graph(self, doc: GraphDocument) -> bool:
+        """Open ``doc`` as the window's graph (asking about unsaved changes), run Backward and
+        show the canvas."""
+        w = self.window
+        if not w.files.maybe_save():
+            return False
+        self.show_canvas()
+        title = "network (training panel)"
+        w.files.install(doc, None, title)
+        self._network_title = w.files.name
+        w.controller.backward()
+        note = getattr(self.panel, "graph_note", "")
+        first = note.split(". ")[0].rstrip(".") if note else "The network"
+        w.show_status(f"{first}: every grad is dloss/d(node). The Training tab (Ctrl+Shift+T) "
+                      "has the plots and says what the graph shows.")
+        return True
+
+    def refresh_graph(self, doc: GraphDocument) -> bool:
+        """Replace the shown network with ``doc`` (the same network, newer weights), keeping the
+        view, if it is still the panel's graph and the user has not edited it."""
+        w = self.window
+        if self._network_title is None or w.files.name != self._network_title:
+            return False
+        if w.undo_stack.count() != 0 or w.files.path is not None:
+            return False
+        self._refreshing = True  # following training: the learner may be watching the plots
+        try:
+            w.doc.replace_with(doc)
+        finally:
+            self._refreshing = False
+        w.controller.backward()
+        return True
+
+    # --- shutting down --------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        if self.panel is not None:
+            self.panel.shutdown()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            # back to the graph (and its docks) before the window saves its layout
+            self.show_canvas()
+            # the window may still refuse to close (unsaved changes): decide after it has
+            QTimer.singleShot(0, self, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if not self.window.isVisible():
+            self.shutdown()
+
+
+def install(window: Any) -> TrainingTab:
+    """Add the Training tab and its menu action to ``window`` (see the module docstring)."""
+    return TrainingTab(window)
