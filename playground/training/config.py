@@ -20,6 +20,11 @@ BACKENDS: tuple[str, ...] = ("tensor", "scalar")
 MULTICLASS_DATASETS = ("spiral", "blobs")
 PRESETS: tuple[str, ...] = ("demo", "lecture")
 
+MAX_SAMPLES = 20_000
+"""The most points a generated dataset may have (the panel's spin box and the CLI alike)."""
+MAX_NEURONS = 4096
+"""The most neurons one hidden layer may have (the panel and the CLI alike)."""
+
 
 class Problem(str):
     """A human-readable problem with a config (a ``str``) that knows which ``field`` it is about."""
@@ -124,6 +129,9 @@ class TrainConfig:
             bad("csv_path", "choose a CSV file")
         if self.n_samples is not None and (not _is_int(self.n_samples) or self.n_samples < 2):
             bad("n_samples", "number of samples must be a whole number of at least 2")
+        elif self.n_samples is not None and self.n_samples > MAX_SAMPLES:
+            bad("n_samples", f"number of samples: {self.n_samples} is more than this playground "
+                             f"handles ({MAX_SAMPLES:,})")
         if self.noise is not None and not (_is_num(self.noise) and self.noise >= 0):
             bad("noise", "noise must be a number >= 0")
         if self.dataset in MULTICLASS_DATASETS:
@@ -136,6 +144,10 @@ class TrainConfig:
 
         if not all(_is_int(h) and h >= 1 for h in self.hidden):
             bad("hidden", "hidden layer sizes must be whole numbers of at least 1")
+        elif any(h > MAX_NEURONS for h in self.hidden):
+            n = max(self.hidden)
+            bad("hidden", f"hidden layers: {n} neurons is more than this playground handles "
+                          f"({MAX_NEURONS})")
         if self.activation not in ACTIVATIONS:
             bad("activation", f"unknown activation '{self.activation}' "
                               f"(choose from {', '.join(ACTIVATIONS)})")

@@ -37,7 +37,13 @@ from playground.engine.data import Dataset, DatasetError
 from playground.engine.losses import LOSSES
 from playground.engine.nn import ACTIVATIONS
 from playground.engine.optim import OPTIMIZERS, SCHEDULES
-from playground.training.config import MULTICLASS_DATASETS, Problem, TrainConfig
+from playground.training.config import (
+    MAX_NEURONS,
+    MAX_SAMPLES,
+    MULTICLASS_DATASETS,
+    Problem,
+    TrainConfig,
+)
 from playground.training.trainer import build_dataset
 from playground.ui.marks import WARNING_MARK
 
@@ -76,8 +82,9 @@ def parse_hidden(text: str) -> tuple[tuple[int, ...] | None, str]:
             return None, f"hidden layers: '{p.strip()}' is not a whole number (write e.g. 16, 16)"
         if n < 1:
             return None, f"hidden layers: {n} neurons? each layer needs at least 1"
-        if n > 4096:
-            return None, f"hidden layers: {n} neurons is more than this playground handles (4096)"
+        if n > MAX_NEURONS:
+            return None, (f"hidden layers: {n} neurons is more than this playground handles "
+                          f"({MAX_NEURONS})")
         sizes.append(n)
     return tuple(sizes), ""
 
@@ -302,7 +309,7 @@ class TrainingForm(QWidget):
                   "The label column: a header name or a 0-based index (empty: the last one)")
         self._csv_rows.append(form.rowCount() - 2)
 
-        self.n_samples = self._spin(2, 20_000, 100)
+        self.n_samples = self._spin(2, MAX_SAMPLES, 100)
         self._row(form, "n_samples", "Samples", self.n_samples, "How many points to generate")
         self.noise = QDoubleSpinBox()
         self.noise.setRange(0.0, 5.0)

@@ -61,6 +61,10 @@ MESSAGE_STYLE = {
 }
 
 
+TOO_BIG = ("Can't train: not enough memory for this network and data. Try fewer samples, "
+           "smaller hidden layers or a smaller batch.")
+
+
 class TrainingPanel(QWidget):
     """Train an MLP and watch it learn; see the module docstring."""
 
@@ -484,6 +488,9 @@ class TrainingPanel(QWidget):
         except (ConfigError, ValueError) as exc:
             self._set_message(f"Can't train: {exc}", "error")
             return False
+        except MemoryError:
+            self._set_message(TOO_BIG, "error")
+            return False
         self._run_config = s.config
         self._run_train, self._run_test = trainer.train_set, trainer.test_set
         grid = Grid.around(trainer.dataset.X) if trainer.dataset.n_features == 2 else None
@@ -579,6 +586,9 @@ class TrainingPanel(QWidget):
         try:
             trainer = Trainer(s.config, dataset=s.dataset)
         except (ConfigError, ValueError):
+            return None
+        except MemoryError:
+            self._set_message(TOO_BIG, "error")
             return None
         return ModelSnapshot.of(trainer), trainer.train_set, s.config
 
