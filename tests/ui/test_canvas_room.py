@@ -10,23 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
 from playground.ui.main_window import LEGEND_KEY
-from tests.ui.window_helpers import install_dialogs, new_window, settings_at
+from tests.ui.window_helpers import new_window, settings_at
 
 pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    return install_dialogs(monkeypatch)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, dialogs):
-    w = new_window(qtbot, tmp_path / "settings.ini", size=(1280, 800))
-    yield w
-    w.training.shutdown()
-    w.undo_stack.setClean()
 
 
 def settle(qtbot, ms: int = 30) -> None:

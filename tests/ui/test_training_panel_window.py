@@ -12,23 +12,9 @@ from PySide6.QtWidgets import QMenu
 
 from playground.engine.losses import LOSSES
 from playground.ui.commands import SetValue
-from tests.ui.window_helpers import install_dialogs, new_window
 
 pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    return install_dialogs(monkeypatch)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, dialogs):
-    w = new_window(qtbot, tmp_path / "settings.ini")
-    yield w
-    w.training.shutdown()
-    w.undo_stack.setClean()  # closing must not ask
 
 
 def test_window_starts_without_the_panel_and_without_matplotlib():
