@@ -24,6 +24,7 @@ FOLD = "▾"
 """After the title of a key that folds into a strip (click)."""
 UNFOLD = "▸"
 """At the end of the strip: click for the whole key."""
+STRIP_PAD = 8.0
 LINES = 6.15
 """The whole key's height in rows (title, bar, scale, stale, tensor, badges)."""
 # A tensor's squares in the key: a 2×3 grid of grads from −1 to +1.
@@ -38,8 +39,14 @@ def legend_size(st: CanvasStyle) -> tuple[float, float]:
 
 
 def strip_size(st: CanvasStyle, output: str = "") -> tuple[float, float]:
-    return (_strip_bar_w(st) + st.text_width(_title(output) + "  " + UNFOLD, "bold") + 40,
+    return (_strip_text_x(st) + st.text_width(f"{_title(output)}  {UNFOLD}", "bold") + 10,
             st.row_h + 6.0)
+
+
+def _strip_text_x(st: CanvasStyle) -> float:
+    """Where the strip's text starts: after "−", the bar and "+"."""
+    return (STRIP_PAD + st.text_width("−", "bold") + 4 + _strip_bar_w(st) + 4
+            + st.text_width("+", "bold") + 10)
 
 
 def _title(output: str) -> str:
@@ -162,19 +169,17 @@ def paint_strip(
     painter.save()
     _frame(painter, QRectF(x0, y0, w, h))
     vc = Qt.AlignmentFlag.AlignVCenter
-    pad = 8.0
     painter.setFont(st.bold)
     painter.setPen(S.NEGATIVE.darker(115))
     minus_w = st.text_width("−", "bold")
-    painter.drawText(QRectF(x0 + pad, y0, minus_w + 2, h), vc, "−")
-    bar_x = x0 + pad + minus_w + 4
+    painter.drawText(QRectF(x0 + STRIP_PAD, y0, minus_w + 2, h), vc, "−")
+    bar_x = x0 + STRIP_PAD + minus_w + 4
     bar_w = _strip_bar_w(st)
     _bar(painter, QRectF(bar_x, y0 + h * 0.3, bar_w, h * 0.4))
     painter.setPen(S.POSITIVE)
     painter.drawText(QRectF(bar_x + bar_w + 4, y0, 20, h), vc, "+")
-    text_x = bar_x + bar_w + 4 + st.text_width("+", "bold") + 10
+    text_x = x0 + _strip_text_x(st)
     has = grad_state in ("fresh", "stale")
     painter.setPen(S.TEXT if has else S.KEY_TEXT)
-    painter.drawText(QRectF(text_x, y0, x0 + w - text_x - pad, h), vc,
-                     f"{_title(output)}  {UNFOLD}")
+    painter.drawText(QRectF(text_x, y0, x0 + w - text_x, h), vc, f"{_title(output)}  {UNFOLD}")
     painter.restore()
