@@ -12,7 +12,17 @@ import json
 import types
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QMimeData,
+    QPointF,
+    QRectF,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
@@ -444,8 +454,9 @@ class MainWindow(QMainWindow):
         return False
 
     def add_at_centre(self, payload: str) -> str | None:
-        """Add a palette entry ("value" or "op:<name>") at the middle of the view."""
-        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        """Add a palette entry ("value" or "op:<name>") at the middle of the view, or the
+        nearest spot where it covers no node (a card on top of another hides its numbers)."""
+        centre = self.free_spot(self.view.mapToScene(self.view.viewport().rect().center()))
         if payload == VALUE_PAYLOAD:
             node = self.view.add_node_at("value", None, centre)
         elif payload.startswith("op:"):
@@ -455,6 +466,29 @@ class MainWindow(QMainWindow):
         if node:
             self.select([node])
         return node
+
+    def free_spot(self, centre: QPointF, size: tuple[float, float] = (200.0, 96.0),
+                  step: float = 40.0, rings: int = 12) -> QPointF:
+        """``centre``, or the nearest point on a grid around it where a card of ``size``
+        (a little more than a node's) overlaps no node; ``centre`` if there is none."""
+        w, h = size
+        reach = rings * step + max(w, h)
+        near = QRectF(centre.x() - reach, centre.y() - reach, 2 * reach, 2 * reach)
+        taken = [r for r in (i.sceneBoundingRect() for i in self.scene.node_items())
+                 if r.intersects(near)]
+        legend = self.view.legend
+        if legend.isVisible():  # nor under the colour key
+            taken.append(self.view.mapToScene(legend.geometry()).boundingRect())
+        spots = sorted(
+            ((dx, dy) for dx in range(-rings, rings + 1) for dy in range(-rings, rings + 1)),
+            key=lambda d: (d[0] * d[0] + d[1] * d[1], abs(d[1]), d),
+        )
+        for dx, dy in spots:
+            spot = QPointF(centre.x() + dx * step, centre.y() + dy * step)
+            card = QRectF(spot.x() - w / 2, spot.y() - h / 2, w, h)
+            if not any(card.intersects(r) for r in taken):
+                return spot
+        return centre
 
     def _set_output(self, node_id: str, on: bool) -> None:
         target = node_id if on else None

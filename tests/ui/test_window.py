@@ -120,9 +120,24 @@ def test_double_click_in_palette_adds_at_the_view_centre(window, qtbot):
     item = window.scene.node_item(new)
     centre = item.mapToScene(item.body.center())
     view_centre = window.view.mapToScene(window.view.viewport().rect().center())
-    assert (centre - view_centre).manhattanLength() <= 3
+    # the middle of the view, or the nearest spot where it hides no other node's numbers
+    others = [window.scene.node_item(n).sceneBoundingRect() for n in before]
+    assert not any(item.sceneBoundingRect().intersects(r) for r in others)
+    assert (centre - view_centre).manhattanLength() <= 400
     assert window.scene.selected_node_ids() == [new]
     assert window.inspector.node == new
+
+
+def test_added_nodes_go_to_the_centre_and_never_on_top_of_another(window):
+    window.files.new()
+    view_centre = window.view.mapToScene(window.view.viewport().rect().center())
+    first = window.add_at_centre("value")
+    item = window.scene.node_item(first)
+    assert (item.mapToScene(item.body.center()) - view_centre).manhattanLength() <= 3
+    added = [first] + [window.add_at_centre(p) for p in ("value", "op:mul", "op:tanh")]
+    rects = [window.scene.node_item(n).sceneBoundingRect() for n in added]
+    for i, a in enumerate(rects):
+        assert not any(a.intersects(b) for b in rects[i + 1:])
 
 
 def test_palette_lists_every_op_and_filters(window, qtbot):
