@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The app's QSettings (window layout, recent files) and app-data folder (autosaves, error log)
+# follow XDG_CONFIG_HOME / XDG_DATA_HOME on Linux. Point them, for this process and every app
+# a test starts, at a throw-away folder, so running the tests never changes a developer's own
+# settings or offers their autosaves for recovery.
+_HOME = tempfile.mkdtemp(prefix="backprop-playground-tests-")
+os.environ["XDG_CONFIG_HOME"] = str(Path(_HOME, "config"))
+os.environ["XDG_DATA_HOME"] = str(Path(_HOME, "data"))
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 
 DATA = Path(__file__).parent / "data"
 
