@@ -52,7 +52,7 @@ class BugPanel(QWidget):
         self.open_a = QPushButton("Open b = a + a", self)
         self.open_a.setObjectName("bug_open_a_plus_a")
         self.open_a.clicked.connect(lambda: self.open_example("a_plus_a"))
-        self.open_shared = QPushButton("Open f = (a*b)·(a + b)", self)
+        self.open_shared = QPushButton("Open d = a*b; e = a + b; f = d*e", self)
         self.open_shared.setToolTip("The example d = a*b; e = a + b; f = d*e")
         self.open_shared.setObjectName("bug_open_shared")
         self.open_shared.clicked.connect(lambda: self.open_example("shared_nodes"))
