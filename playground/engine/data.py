@@ -147,6 +147,11 @@ def circles(
     return Dataset(X, y, "circles")
 
 
+def _check_classes(name: str, n_classes: int, n_samples: int) -> None:
+    if int(n_classes) != n_classes or not 2 <= n_classes <= n_samples:
+        raise DatasetError(f"{name}: number of classes must be between 2 and the number of samples")
+
+
 def xor(n_samples: int = 200, noise: float = 0.05, seed: int = 0) -> Dataset:
     """Points uniform in [-1, 1]²; class 1 where x·y > 0 (same-sign quadrants), then noise."""
     _check(n_samples, noise)
@@ -161,8 +166,7 @@ def xor(n_samples: int = 200, noise: float = 0.05, seed: int = 0) -> Dataset:
 def spiral(n_samples: int = 200, noise: float = 0.2, seed: int = 0, n_classes: int = 2) -> Dataset:
     """K interleaved spiral arms (CS231n's), ``noise`` jitters the angle (radians)."""
     _check(n_samples, noise)
-    if int(n_classes) != n_classes or not 2 <= n_classes <= n_samples:
-        raise DatasetError("spiral: number of classes must be between 2 and the number of samples")
+    _check_classes("spiral", n_classes, n_samples)
     rs = np.random.RandomState(seed)
     sizes = [n_samples // n_classes + (j < n_samples % n_classes) for j in range(n_classes)]
     parts_x, parts_y = [], []
@@ -179,8 +183,7 @@ def spiral(n_samples: int = 200, noise: float = 0.2, seed: int = 0, n_classes: i
 def blobs(n_samples: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3) -> Dataset:
     """K Gaussian blobs (std ``noise``) centred evenly on a circle of radius 2."""
     _check(n_samples, noise)
-    if int(n_classes) != n_classes or not 2 <= n_classes <= n_samples:
-        raise DatasetError("blobs: number of classes must be between 2 and the number of samples")
+    _check_classes("blobs", n_classes, n_samples)
     rs = np.random.RandomState(seed)
     angles = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 4
     centers = 2.0 * np.c_[np.cos(angles), np.sin(angles)]
