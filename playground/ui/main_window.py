@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -23,7 +24,14 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
 from playground import __version__
@@ -97,6 +105,8 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("status_bar")
 
         self._paste_count = 0
+        self.last_refusal: str | None = None
+        """The message of the last edit ``_push`` refused (None: the last push went through)."""
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
@@ -315,15 +325,15 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
         self.palette_dock.add_requested.connect(self.add_at_centre)
+        # Commands are built inside _push (lambda: ...): a command that refuses its input
+        # while it is built (SetParams checks the params) is then a refusal like a failed redo.
         self.inspector.label_edited.connect(
-            lambda n, text: self._push(cmd.SetLabel(self.doc, n, text))
+            lambda n, text: self._push(lambda: cmd.SetLabel(self.doc, n, text))
         )
         self.inspector.value_edited.connect(
-            lambda n, value: self._push(cmd.SetValue(self.doc, n, value))
+            lambda n, value: self._push(lambda: cmd.SetValue(self.doc, n, value))
         )
-        self.inspector.params_edited.connect(
-            lambda n, params: self._push(cmd.SetParams(self.doc, n, params))
-        )
+        self.inspector.params_edited.connect(self._edit_params)
         self.inspector.output_toggled.connect(self._set_output)
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
         # none, so the stack (a child, destroyed with the window) would call it while the
@@ -418,8 +428,35 @@ class MainWindow(QMainWindow):
         target.setFocus()
         target.selectAll()
 
-    def _push(self, command) -> bool:
+    def _edit_params(self, node_id: str, params: dict) -> None:
+        if not self._push(lambda: cmd.SetParams(self.doc, node_id, params)):
+            # Say it where the learner typed it too; the field keeps their text to fix.
+            self.inspector.params_editor.show_error(self.last_refusal)
+
+    def _build(self, make: Callable[[], QUndoCommand]) -> QUndoCommand | None:
+        """Build a command; None (and the reason in the status bar) if it refuses.
+
+        Commands check their input when they are built (``SetParams``, ``PasteNodes``,
+        ``Disconnect`` raise ``GraphError``): that is the same refusal as a ``redo`` that
+        raises, shown the same way, with the document and the undo stack untouched. Anything
+        else is a bug and propagates to the error handler.
+        """
+        try:
+            command = make()
+        except GraphError as exc:
+            self._refuse(exc)
+            return None
+        return command
+
+    def _refuse(self, exc: GraphError) -> None:
+        self.last_refusal = str(exc)
+        self.show_status(str(exc))
+
+    def _push(self, command: QUndoCommand | Callable[[], QUndoCommand]) -> bool:
         """Push an undo command; a refusal goes to the status bar, and nothing changes.
+
+        ``command`` may be a function that builds it (``lambda: cmd.SetParams(...)``), so that
+        a refusal while it is built is caught too (see ``_build``).
 
         Qt keeps a command on the stack even when its ``redo`` raises (and PySide reports the
         exception later, prefixed "Error calling Python override ..."). So ``redo`` runs through
@@ -428,6 +465,12 @@ class MainWindow(QMainWindow):
         command's own refusal, shown in the status bar; anything else is a bug, re-raised for
         the error handler.
         """
+        self.last_refusal = None
+        if not isinstance(command, QUndoCommand):
+            built = self._build(command)
+            if built is None:
+                return False
+            command = built
         failure: list[Exception] = []
         redo = command.redo
 
@@ -450,7 +493,7 @@ class MainWindow(QMainWindow):
             stack.undo()
         if not isinstance(failure[0], GraphError):
             raise failure[0]
-        self.show_status(str(failure[0]))
+        self._refuse(failure[0])
         return False
 
     def add_at_centre(self, payload: str) -> str | None:
@@ -493,7 +536,7 @@ class MainWindow(QMainWindow):
     def _set_output(self, node_id: str, on: bool) -> None:
         target = node_id if on else None
         if self.doc.marked_output != target:
-            self._push(cmd.SetOutput(self.doc, target))
+            self._push(lambda: cmd.SetOutput(self.doc, target))
 
     def toggle_output(self) -> None:
         ids = self.scene.selected_node_ids()
@@ -504,15 +547,17 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def auto_layout(self) -> None:
-        if len(self.doc):
-            self._push(cmd.AutoLayout(self.doc))
+        if len(self.doc) and self._push(lambda: cmd.AutoLayout(self.doc)):
             self.view.fit_all()
 
     def delete(self) -> None:
         nodes, edges = self.scene.selected_node_ids(), self.scene.selected_edges()
         if nodes or edges:
+            command = self._build(lambda: cmd.DeleteItems(self.doc, nodes, edges))
+            if command is None:
+                return  # refused: the selection stays too
             self._clear_selection()  # else Qt reports each removed selected item separately
-            self._push(cmd.DeleteItems(self.doc, nodes, edges))
+            self._push(command)
         else:
             self.show_status("Nothing to delete: select nodes or wires first")
 
@@ -537,11 +582,16 @@ class MainWindow(QMainWindow):
 
     def cut(self) -> None:
         ids = self.scene.selected_node_ids()
-        if self.copy():
-            command = cmd.DeleteItems(self.doc, ids, self.scene.selected_edges())
-            command.setText(command.text().replace("Delete", "Cut", 1))
-            self._clear_selection()
-            self._push(command)
+        if not ids:
+            self.copy()  # says there is nothing to cut
+            return
+        # Built before copying: a refused cut changes neither the clipboard nor the graph.
+        command = self._build(lambda: cmd.DeleteItems(self.doc, ids, self.scene.selected_edges()))
+        if command is None or not self.copy():
+            return
+        command.setText(command.text().replace("Delete", "Cut", 1))
+        self._clear_selection()
+        self._push(command)
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -560,8 +610,8 @@ class MainWindow(QMainWindow):
             return
         self._paste_count += 1
         shift = 40.0 * self._paste_count
-        command = cmd.PasteNodes(self.doc, data, offset=(shift, shift))
-        if self._push(command):
+        command = self._build(lambda: cmd.PasteNodes(self.doc, data, offset=(shift, shift)))
+        if command is not None and self._push(command):
             self.select(list(command.new_ids.values()))
 
     def duplicate(self) -> None:
@@ -569,8 +619,10 @@ class MainWindow(QMainWindow):
         if not ids:
             self.show_status("Nothing to duplicate: select nodes first")
             return
-        command = cmd.PasteNodes(self.doc, cmd.copy_nodes(self.doc, ids), verb="Duplicate")
-        if self._push(command):
+        command = self._build(
+            lambda: cmd.PasteNodes(self.doc, cmd.copy_nodes(self.doc, ids), verb="Duplicate")
+        )
+        if command is not None and self._push(command):
             self.select(list(command.new_ids.values()))
 
     # --- help ---------------------------------------------------------------------------

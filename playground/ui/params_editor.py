@@ -72,6 +72,10 @@ def parse_param_text(kind: str, text: str) -> Any:
             P.parse_index(text)
         except P.IndexTextError as exc:
             raise ParamTextError(str(exc)) from None
+        except OverflowError:  # numpy's own refusal of a list index: [99999999999999999999]
+            raise ParamTextError("a number in the index is too large") from None
+        except ValueError:  # [[[[...]]]]: more than numpy's 32 dimensions
+            raise ParamTextError("the lists in the index are nested too deeply") from None
         return text
     if kind == "axes" and text.lower() in ("", "none", "null"):
         return None
@@ -280,6 +284,9 @@ class ParamsEditor(QWidget):
             new = P.normalize(op, new)
         except P.ParamError as exc:
             self.show_error(exc.for_user(op))
+            return
+        except (ValueError, ArithmeticError) as exc:  # a check that failed in its own words
+            self.show_error(f"{key}: {exc}")
             return
         self.show_error(None)
         if new != current and P.effective(op, new) != P.effective(op, current):
