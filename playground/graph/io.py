@@ -4,7 +4,10 @@
 message names the first problem and where it is (``nodes[3].op: unknown op 'tanhh'``). Nothing
 else escapes for a bad file: not JSON, not UTF-8, too deeply nested, numbers too large,
 cycles, ... ``save`` writes a temporary file in the same folder, fsyncs it and renames it over
-the target, so a crash mid-save leaves the old file intact.
+the target, so a crash mid-save leaves the old file intact. A save killed before the rename
+(SIGKILL, power cut) leaves its ``.NAME.xxxxxxxx.tmp`` behind; the next save of that file (and
+opening it in the app) removes such leftovers once they are ``STALE_TEMP_SECONDS`` old
+(``remove_stale_temps``), and never any other file.
 
 nan and inf literals: JSON has no such numbers, so they are written as the strings ``"nan"``,
 ``"inf"`` and ``"-inf"`` and read back from those strings. The bare tokens ``NaN`` and
@@ -19,7 +22,9 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,9 @@ FORMAT = "backprop-playground"
 VERSION = 1
 SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 NODE_KEYS = ("id", "kind", "op", "params", "label", "value", "pos")
+STALE_TEMP_SECONDS = 60.0
+"""A save's temp file older than this is a leftover of a save that was killed: no save takes
+this long, so one still in progress (another window, the autosave) is never touched."""
 
 
 class LoadError(ValueError):
@@ -514,13 +522,14 @@ def write_atomic(path: Path, content: bytes) -> None:
     if path.is_symlink():  # replace the file the link points to, not the link itself
         path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
+    remove_stale_temps(path)
     try:
         mode = os.stat(path).st_mode & 0o777
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(path), suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
@@ -533,6 +542,64 @@ def write_atomic(path: Path, content: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_folder(folder)
+
+
+TEMP_SUFFIX = ".tmp"
+_TEMP_RANDOM = r"[a-z0-9_]{8}"
+"""What ``tempfile.mkstemp`` puts between prefix and suffix: 8 of ``[a-z0-9_]``."""
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def is_save_temp(name: str, for_file: str) -> bool:
+    """Whether ``name`` is exactly what ``write_atomic`` names its temp file for ``for_file``."""
+    pattern = re.escape(f".{for_file}.") + _TEMP_RANDOM + re.escape(TEMP_SUFFIX)
+    return re.fullmatch(pattern, name) is not None
+
+
+def remove_stale_temps(
+    path: str | os.PathLike[str],
+    *,
+    older_than: float = STALE_TEMP_SECONDS,
+    now: float | None = None,
+) -> list[Path]:
+    """Remove the temp files that killed saves of ``path`` left beside it; the removed paths.
+
+    Only regular files (never a link or a folder) named exactly as ``write_atomic`` names
+    its temp for this file name, owned by this user and last written more than
+    ``older_than`` seconds ago. Best effort: a folder that cannot be read, a file that
+    cannot be removed, is left alone without an error (the save itself must not fail).
+    """
+    path = Path(path)
+    if path.is_symlink():  # the temps sit beside the file the link points to
+        path = Path(os.path.realpath(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    now = time.time() if now is None else now
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not is_save_temp(entry.name, path.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid):
+            continue
+        if now - info.st_mtime <= older_than:
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -560,6 +627,7 @@ __all__ = [
     "load",
     "load_file",
     "loads",
+    "remove_stale_temps",
     "save",
     "to_file_data",
 ]
