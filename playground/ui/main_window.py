@@ -226,7 +226,9 @@ class MainWindow(QMainWindow):
         undo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowBack))
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setObjectName("redo")
-        redo.setShortcut(QKeySequence(k.Redo))
+        # Every platform binding (Ctrl+Y and Ctrl+Shift+Z here): QKeySequence(k.Redo) is
+        # only the first, so Ctrl+Shift+Z did nothing.
+        redo.setShortcuts(k.Redo)
         redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
         for act, tip in ((undo, "Undo the last edit"), (redo, "Redo the edit you undid")):
             keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
