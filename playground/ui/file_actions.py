@@ -3,6 +3,10 @@
 A file replaces the open document only after it loaded successfully; a bad file shows the
 loader's message (a dialog and the status bar) and the open document stays as it was. Unsaved
 changes are asked about (Save / Discard / Cancel) before anything replaces them.
+
+A file whose nodes overlap (written for other node sizes) is arranged with Auto Layout after it
+is loaded, as an undo step: Ctrl+Z gives back the file's positions, and the document counts as
+modified, since what is shown is no longer what the file holds.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path, list_examples
+from playground.ui import commands as cmd
 from playground.ui.commands import layered_positions
 
 if TYPE_CHECKING:
@@ -25,6 +30,10 @@ APP_NAME = "Backprop Playground"
 GRAPH_FILTER = "Graph files (*.json);;All files (*)"
 MAX_RECENT = 8
 RECENT_KEY = "recent_files"
+TIDIED = ("Some nodes overlapped: they were arranged with Auto Layout — Undo (Ctrl+Z) to "
+          "restore the file's positions")
+TIDY_TEXT = "Auto layout (nodes overlapped)"
+"""The undo step's name for the arranging done when a file is opened."""
 
 EXPORTS: dict[str, tuple[str, str, str]] = {
     # kind -> (suffix, file dialog filter, what it is)
@@ -73,8 +82,14 @@ class FileActions:
     # --- opening -----------------------------------------------------------------------
 
     def install(self, doc: GraphDocument, path: Path | None, name: str,
-                extras: dict[str, str] | None = None) -> None:
-        """Show ``doc`` (already loaded) in the window, with a fresh undo history."""
+                extras: dict[str, str] | None = None, *, from_file: bool = False) -> bool:
+        """Show ``doc`` (already loaded) in the window, with a fresh undo history.
+
+        Nodes that overlap are arranged (``tidy_overlaps``); True if they were. For a file the
+        user opened (``from_file``) that is an undo step after the clean point, so Undo gives
+        back the file's positions; a graph the app made (a lesson, the training network,
+        ``show()``) is simply arranged as part of making it.
+        """
         w = self.w
         w.inspector.set_node(None)
         about = extras or {}
@@ -85,20 +100,23 @@ class FileActions:
         self.path = path
         self.name = name
         self.extras = dict(extras or {})
-        tidied = self.tidy_overlaps()
-        w.undo_stack.setClean()
+        tidied = self.tidy_overlaps(undoable=from_file)
+        if not from_file:
+            w.undo_stack.setClean()
         w.controller.reset()
         w.view.fit_readable()
         QTimer.singleShot(0, w.view.fit_readable)  # again once the window has its final size
         self.update_title()
         if tidied:
-            w.show_status("Some nodes overlapped: they were arranged with Auto Layout")
+            w.show_status(TIDIED if from_file else TIDIED.split(" — ")[0])
+        return tidied
 
-    def tidy_overlaps(self, max_nodes: int = 400) -> bool:
+    def tidy_overlaps(self, max_nodes: int = 400, *, undoable: bool = False) -> bool:
         """Arrange the nodes with the layered layout if any two overlap on the canvas.
 
         Files (and examples) written for other node sizes can put nodes on top of each other,
-        which hides numbers. This is not an undo step: it is part of opening the file.
+        which hides numbers. ``undoable``: as an undo step ("Auto layout (nodes overlapped)"),
+        else by moving the nodes directly (not undoable).
         """
         w = self.w
         items = w.scene.node_items()
@@ -117,7 +135,12 @@ class FileActions:
                 break
         if not overlap:
             return False
-        for node, pos in compact_layout(w).items():
+        positions = compact_layout(w)
+        if undoable:
+            command = cmd.AutoLayout(w.doc, positions)
+            command.setText(TIDY_TEXT)
+            return w._push(command)
+        for node, pos in positions.items():
             w.doc.move(node, pos)
         return True
 
@@ -153,10 +176,12 @@ class FileActions:
         loaded = self._load(path, "graph")
         if loaded is None or not self.maybe_save():
             return False
-        self.install(loaded.doc, path, path.name,
-                     {"title": loaded.title, "description": loaded.description})
+        tidied = self.install(loaded.doc, path, path.name,
+                              {"title": loaded.title, "description": loaded.description},
+                              from_file=True)
         self.add_recent(path)
-        self.w.show_status(f"Opened {path}")
+        io.remove_stale_temps(path)  # what a save of this file that was killed left behind
+        self.w.show_status(f"Opened {path}. {TIDIED}" if tidied else f"Opened {path}")
         return True
 
     def open_example(self, name: str, *, ask: bool = True) -> bool:
@@ -169,9 +194,11 @@ class FileActions:
         if loaded is None or (ask and not self.maybe_save()):
             return False
         title = loaded.title or path.stem
-        self.install(loaded.doc, None, f"{title} (example)",
-                     {"title": loaded.title, "description": loaded.description})
-        self.w.show_status(loaded.description or f"Opened the example {title}")
+        tidied = self.install(loaded.doc, None, f"{title} (example)",
+                              {"title": loaded.title, "description": loaded.description},
+                              from_file=True)
+        text = loaded.description or f"Opened the example {title}"
+        self.w.show_status(f"{text.rstrip('.')}. {TIDIED}" if tidied else text)
         return True
 
     def fill_examples_menu(self, menu: QMenu) -> None:
@@ -192,7 +219,9 @@ class FileActions:
         value = self.w.settings.value(RECENT_KEY, [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in (value or [])]
+        if not isinstance(value, list | tuple):  # a damaged settings file: no recent files
+            return []
+        return [v for v in value if isinstance(v, str) and v and "\0" not in v]
 
     def add_recent(self, path: Path) -> None:
         text = str(Path(path).resolve())
