@@ -10,6 +10,7 @@ An op with parameters (sum's axis, reshape's shape, ...) gets editable fields
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -126,6 +127,7 @@ class Inspector(QDockWidget):
         self._node: str | None = None
         self._evaluation: Any = None
         self._grads_stale = False
+        self._notes: Mapping[str, str] = {}
         self._about = ("", "")
         self._unsubscribe = doc.subscribe(self._on_event)
 
@@ -268,9 +270,15 @@ class Inspector(QDockWidget):
         self._refresh_fields()
         self._refresh_numbers()
 
-    def set_evaluation(self, evaluation: Any, grads_stale: bool) -> None:
+    def set_evaluation(
+        self, evaluation: Any, grads_stale: bool, notes: Mapping[str, str] | None = None
+    ) -> None:
+        """Show ``evaluation``'s numbers. ``notes`` (node id -> a few words) is what a teaching
+        tool that shows its own numbers says about a node's grad ("not reached yet"); such a
+        grad gets no "if it goes up by h" sentence. Each call replaces the notes."""
         self._evaluation = evaluation
         self._grads_stale = grads_stale
+        self._notes = dict(notes or {})
         self._refresh_numbers()
 
     def _on_event(self, event: Event) -> None:
@@ -348,15 +356,18 @@ class Inspector(QDockWidget):
             self._set_problem(None, None)
             return
         self.data_label.set_number(result.data if result.error is None else None)
+        note = self._notes.get(node)
         if result.grad is None:
             backward_ran = bool(getattr(self._evaluation, "backward", False))
             self.grad_label.setText(
-                "— (the output does not depend on it)" if backward_ran and result.error is None
+                f"— ({note})" if note
+                else "— (the output does not depend on it)"
+                if backward_ran and result.error is None
                 else "— (press Backward)"
             )
         else:
             stale = "  (stale: the graph changed, press Backward)" if self._grads_stale else ""
-            self.grad_label.set_number(result.grad, stale)
+            self.grad_label.set_number(result.grad, f"  ({note})" if note else stale)
         self.grad_label.setEnabled(not self._grads_stale)
         self._set_meaning(node, result)
         self._set_problem(result.error, result.warning)
@@ -370,6 +381,7 @@ class Inspector(QDockWidget):
         if (
             grad is not None
             and not self._grads_stale
+            and node not in self._notes
             and out is not None
             and out in self._doc
             and isinstance(grad, float)

@@ -9,7 +9,10 @@ from PySide6.QtTest import QTest
 
 from tests.ui.window_helpers import by_label, install_dialogs, new_window, shown
 
-__all__ = ["by_label", "click", "open_example", "press", "shown", "teach_window"]
+__all__ = [
+    "by_label", "click", "click_node", "inspector_grad", "open_example", "press", "shown",
+    "teach_window",
+]
 
 
 def teach_window(qtbot, tmp_path, monkeypatch) -> Iterator:
@@ -35,3 +38,19 @@ def press(window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 def click(widget) -> None:
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def click_node(window, qtbot, node_id: str) -> None:
+    """Select a node the way a user does: a left click on its card (scrolled into view)."""
+    from tests.ui.window_helpers import view_point
+
+    qtbot.wait(10)  # let a pending fit (the Learn dock just opened) run first
+    window.view.ensureVisible(window.scene.node_item(node_id))
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view_point(window, node_id))
+    qtbot.waitUntil(lambda: window.inspector.node == node_id, timeout=2000)
+
+
+def inspector_grad(window) -> str:
+    """The grad row of the inspector, as the user reads it."""
+    return window.inspector.grad_label.text()

@@ -129,8 +129,10 @@ class BugPanel(QWidget):
         full = evaluate(doc, backward=True)
         buggy = {r.node: r.buggy for r in report.rows}
         results = {n: replace(r, grad=buggy.get(n)) for n, r in full.results.items()}
-        self.teaching.show_evaluation(replace(full, results=results, contributions={}), self)
         wrong = report.wrong
+        notes = {r.node: f"with the bug; right: {summary(r.correct)}" for r in wrong}
+        self.teaching.show_evaluation(replace(full, results=results, contributions={}), self,
+                                      notes)
         self.teaching.overlay.set_marks(
             [r.node for r in wrong], WRONG,
             {r.node: f"should be {summary(r.correct)}" for r in wrong},

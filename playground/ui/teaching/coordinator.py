@@ -3,13 +3,15 @@
 It owns the canvas overlay and the Learn dock, and decides what the canvas shows: the
 controller's evaluation, or, while a tool runs, that tool's own (a step-through shows only the
 grads found so far; the bug switch shows the wrong grads; a wiggle shows the nudged values).
+The inspector always shows the same numbers as the canvas (``_display`` feeds both), so a
+step-through's not-yet-reached grads read "—" in both places, never the final grad in one.
 Only one tool shows its evaluation at a time. Any real change (an edit, Forward, Backward)
 ends it: the tool is told ``interrupted()`` and the controller's evaluation comes back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -49,8 +51,11 @@ class Teaching(QObject):
 
     # --- what the canvas shows ----------------------------------------------------------
 
-    def show_evaluation(self, evaluation: Evaluation, owner: Tool) -> None:
-        """Let ``owner`` show its own numbers on the canvas (ends any other tool's)."""
+    def show_evaluation(
+        self, evaluation: Evaluation, owner: Tool, notes: Mapping[str, str] | None = None
+    ) -> None:
+        """Let ``owner`` show its own numbers on the canvas and in the inspector (ends any
+        other tool's). ``notes``: node id -> a few words on its grad, for the inspector."""
         if self.owner is not None and self.owner is not owner:
             previous, self.owner = self.owner, None
             previous.interrupted()
@@ -58,7 +63,7 @@ class Teaching(QObject):
         self.owner = owner
         self._showing = True
         try:
-            self.scene.set_evaluation(evaluation, False)
+            self._display(evaluation, False, notes)
         finally:
             self._showing = False
 
@@ -69,8 +74,17 @@ class Teaching(QObject):
         self.owner = None
         self.overlay.clear()
         c = self.controller
-        self.scene.set_evaluation(c.evaluation, c.grads_stale)
+        self._display(c.evaluation, c.grads_stale)
         self.refresh_topo()
+
+    def _display(
+        self, evaluation: Any, stale: bool, notes: Mapping[str, str] | None = None
+    ) -> None:
+        """The one place the canvas and the inspector get a tool's numbers: they agree."""
+        self.scene.set_evaluation(evaluation, stale)
+        inspector = getattr(self.window, "inspector", None)
+        if inspector is not None:
+            inspector.set_evaluation(evaluation, stale, notes)
 
     def _on_evaluated(self, _evaluation: Any, _stale: bool) -> None:
         if self.owner is not None:

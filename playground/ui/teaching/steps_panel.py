@@ -3,7 +3,8 @@ written out in real numbers, play/pause at a chosen speed, and reset.
 
 While stepping, the canvas shows only what has been computed so far (grads appear node by
 node, output first; in forward, data appear inputs first), the current node glows, and the
-wires its numbers flow along carry the number that flows.
+wires its numbers flow along carry the number that flows. The inspector shows the same numbers
+(a grad backward has not reached yet reads "— (not reached yet ...)", not its final value).
 """
 
 from __future__ import annotations
@@ -187,6 +188,7 @@ class StepPanel(QWidget):
     def _show(self) -> None:
         step = self.steps[self.index]
         visited = {s.node for s in self.steps[: self.index + 1]}
+        notes: dict[str, str] = {}
         if self.mode == "backward":
             full = self._full
             results = {n: replace(r, grad=r.grad if n in visited else None)
@@ -194,13 +196,15 @@ class StepPanel(QWidget):
             contributions = {k: v for k, v in full.contributions.items() if k[0] in visited}
             shown = replace(full, results=results, contributions=contributions)
             labels = {k: f"← {v}" for k, v in step.edge_values.items()}
+            later = (s.node for s in self.steps[self.index + 1:])
+            notes = {n: "not reached yet: keep stepping, F7" for n in later}
         else:
             full = self._full
             results = {n: replace(r, data=r.data if n in visited else None)
                        for n, r in full.results.items()}
             shown = replace(full, results=results)
             labels = {k: f"{summary(full.results[k[0]].data)} →" for k in step.edges}
-        self.teaching.show_evaluation(shown, self)
+        self.teaching.show_evaluation(shown, self, notes)
         overlay = self.teaching.overlay
         # Where the numbers come from: the consumers (backward) or the inputs (forward).
         overlay.set_marks({e[1] if self.mode == "backward" else e[0] for e in step.edges},
