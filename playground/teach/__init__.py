@@ -1,5 +1,6 @@
-"""Teaching tools, headless (no Qt): step-through explanations, numerical gradients, wiggle,
-the accumulation bug and the lessons. The Qt panels live in ``playground.ui.teaching``."""
+"""Teaching tools, headless (no Qt): step-through explanations, numerical gradients (of
+numbers, and element by element of tensors), wiggle, the accumulation bug and the lessons.
+The Qt panels live in ``playground.ui.teaching``."""
 
 from playground.teach.bug import BugReport, BugRow, accumulation_bug, assign_backward
 from playground.teach.lessons import LESSONS, Lesson, lesson
@@ -13,24 +14,36 @@ from playground.teach.numeric import (
     wiggle,
 )
 from playground.teach.steps import Step, TeachError, backward_steps, forward_steps
+from playground.teach.tensor_check import (
+    ElementCheck,
+    TensorCheckReport,
+    TensorLeafCheck,
+    element_name,
+    tensor_gradient_check,
+)
 
 __all__ = [
     "LESSONS",
     "BugReport",
     "BugRow",
+    "ElementCheck",
     "GradCheckReport",
     "LeafCheck",
     "Lesson",
     "Replay",
     "Step",
     "TeachError",
+    "TensorCheckReport",
+    "TensorLeafCheck",
     "Wiggle",
     "accumulation_bug",
     "assign_backward",
     "backward_steps",
+    "element_name",
     "forward_steps",
     "gradient_check",
     "h_sweep",
     "lesson",
+    "tensor_gradient_check",
     "wiggle",
 ]

@@ -7,9 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from playground.ui.teaching.common import bad_fill
 from tests.ui.teach_helpers import (
     by_label,
     click,
+    click_node,
+    inspector_grad,
     open_example,
     press,
     shown,
@@ -196,3 +199,141 @@ def test_expression_errors_point_at_the_position(window):
     assert cursor.blockNumber() == 3 and cursor.positionInBlock() == 16
     assert len(panel.edit.extraSelections()) == 1
     assert w.doc.to_data() == before
+
+
+# --- gradient check on tensors ---------------------------------------------------------------
+
+LAYER = ["X = [[1.0, 2.0], [-1.0, 3.0]]", "W = [[1.0, -2.0], [0.5, 0.5]]",
+         "R = (X @ W).relu()", "s = R.sum()"]
+# By hand: Y = X @ W = [[2, -1], [0.5, 3.5]], M = (Y > 0) = [[1, 0], [1, 1]],
+# ds/dW = Xᵀ @ M = [[0, -1], [5, 3]], ds/dX = M @ Wᵀ = [[1, 0.5], [-1, 1]].
+HAND_W = {"W[0, 0]": 0.0, "W[0, 1]": -1.0, "W[1, 0]": 5.0, "W[1, 1]": 3.0}
+
+
+def build(window, lines: list[str]) -> None:
+    """Type the lines into the Expression tab and press Build, as a user does."""
+    press(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    panel = window.teaching.panels["expression"]
+    panel.edit.setFocus()
+    panel.edit.selectAll()
+    QTest.keyClick(panel.edit, Qt.Key.Key_Delete)
+    for i, line in enumerate(lines):
+        if i:
+            QTest.keyClick(panel.edit, Qt.Key.Key_Return)
+        QTest.keyClicks(panel.edit, line)
+    click(panel.build_button)
+
+
+def click_row(table_widget, row: int) -> None:
+    item = table_widget.item(row, 0)
+    QTest.mouseClick(table_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table_widget.visualItemRect(item).center())
+
+
+def headers(widget) -> list[str]:
+    return [widget.horizontalHeaderItem(c).text() for c in range(widget.columnCount())]
+
+
+def open_tensor_check(window) -> object:
+    build(window, LAYER)
+    window.action("show_check").trigger()
+    check = window.teaching.panels["check"]
+    type_into(check.h_edit, "0.001")
+    return check
+
+
+def test_gradient_check_on_matmul_relu_sum_element_by_element(window):
+    w = window
+    check = open_tensor_check(w)
+    assert headers(check.table)[:2] == ["leaf", "max |backward − numeric|"]
+    rows = table(check.table)
+    assert [r[0] for r in rows] == ["W: 2×2", "X: 2×2"]
+    assert all(r[4] == "✓ 4/4" for r in rows)
+    assert float(row_of_leaf(rows, "W")[1]) < 1e-9  # relu is straight here: exact
+    assert "agree" in check.summary.text() and "every element" in check.summary.text()
+    click_row(check.table, 0)  # W, element by element on the right
+    assert "W element by element" in check.sweep_title.text()
+    assert headers(check.sweep) == ["element", "backward", "(f(x+h) − f(x−h)) / 2h", "off by"]
+    elements = {r[0]: r for r in table(check.sweep)}
+    assert set(elements) == set(HAND_W)
+    for name, hand in HAND_W.items():
+        assert float(elements[name][1]) == hand  # backward, to the hand-computed value
+        assert abs(float(elements[name][2]) - hand) < 1e-9  # and the central difference
+    click_row(check.table, 1)
+    x = {r[0]: float(r[1]) for r in table(check.sweep)}
+    assert x == {"X[0, 0]": 1.0, "X[0, 1]": 0.5, "X[1, 0]": -1.0, "X[1, 1]": 1.0}
+
+
+def test_a_wrong_backward_shows_up_red_at_its_worst_element(window, monkeypatch):
+    from dataclasses import replace
+
+    import playground.teach.tensor_check as tc
+
+    real = tc.evaluate
+
+    def wrong_backward(doc, backward=False):  # as if backward lost part of W's grad
+        ev = real(doc, backward=backward)
+        if not backward:
+            return ev
+        w_id = next(n for n in doc.node_ids() if doc.label(n) == "W")
+        grad = ev.results[w_id].grad.copy()
+        grad[1, 0] = 4.0
+        return replace(ev, results={**ev.results, w_id: replace(ev.results[w_id], grad=grad)})
+
+    monkeypatch.setattr(tc, "evaluate", wrong_backward)
+    check = open_tensor_check(window)
+    w_row = row_of_leaf(table(check.table), "W")
+    assert w_row[3] == "W[1, 0]: 4.0000 vs 5.0000" and w_row[4] == "✗ 1 of 4 miss"
+    assert float(w_row[1]) == 1.0 and float(w_row[2]) == 0.2
+    assert check.table.item(0, 4).background().color() == bad_fill(check)
+    assert "miss" in check.summary.text() and "W[1, 0]" in check.summary.text()
+
+
+def test_the_check_follows_an_edit_into_relus_kink_and_back_to_numbers(window, qtbot):
+    from playground.ui import commands as cmd
+
+    w = window
+    check = open_tensor_check(w)
+    w_id = by_label(w)["W"]
+    w.undo_stack.push(cmd.SetValue(w.doc, w_id, [[1.0, -2.0], [-0.5, 0.5]]))  # Y[0, 0] = 0
+    qtbot.waitUntil(lambda: "✗" in row_of_leaf(table(check.table), "W")[4])
+    assert "At a kink" in check.summary.text()
+    open_example(w, "lecture")  # a graph of numbers: the scalar check's columns come back
+    qtbot.waitUntil(lambda: check.report is not None and check.report.out_name == "L")
+    assert headers(check.table)[2] == "(f(x+h) − f(x)) / h"
+    assert row_of(table(check.table), "b")[4] == "✓ both"
+
+
+def test_wiggle_and_the_bug_refuse_tensors_in_words(window):
+    w = window
+    open_example(w, "tensor_layer")
+    w.action("show_wiggle").trigger()
+    wiggle = w.teaching.panels["wiggle"]
+    assert wiggle.leaf.count() == 0
+    assert "this graph has tensors" in wiggle.readout.text()
+    assert "Gradient check" in wiggle.readout.text()
+    w.action("show_bug").trigger()
+    bug = w.teaching.panels["bug"]
+    click(bug.switch)
+    assert "numbers only, not tensors" in bug.summary.text()
+    w.action("show_check").trigger()  # while the check works on the same graph
+    check = w.teaching.panels["check"]
+    assert check.report is not None and check.report.all_ok
+    assert {r[0] for r in table(check.table)} == {"W: 3×2", "X: 2×3", "b: (2,)"}
+
+
+def test_the_inspector_shows_the_bugs_grad_as_the_canvas_does(window, qtbot):
+    w = window
+    w.action("show_bug").trigger()
+    bug = w.teaching.panels["bug"]
+    click(bug.open_a)
+    click(bug.switch)
+    click_node(w, qtbot, "a")
+    assert shown(w, "a", "grad") == "1.0000"
+    assert inspector_grad(w) == "1.0  (with the bug; right: 2.0000)"
+    click(bug.switch)
+    assert shown(w, "a", "grad") == "2.0000" and inspector_grad(w) == "2.0"
+
+
+def row_of_leaf(rows: list[list[str]], leaf: str) -> list[str]:
+    return next(r for r in rows if r[0].split(": ")[0] == leaf)

@@ -3,9 +3,15 @@
 The forward difference ``(f(x+h) - f(x)) / h`` is the lecture's; the central one
 ``(f(x+h) - f(x-h)) / 2h`` is what a careful check uses. h is editable, and for the selected
 leaf a second table tries many h: too large measures a chord, too small loses the digits.
+
+A graph with tensors is checked element by element with the central difference
+(``playground.teach.tensor_check``): one row per leaf with its largest errors and worst element,
+and the selected leaf's elements on the right (``tensor_tables``).
 """
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDoubleValidator
@@ -22,9 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.graph.evaluate import evaluate
 from playground.graph.numbers import precise, summary
-from playground.teach import GradCheckReport, TeachError, gradient_check, h_sweep
+from playground.teach import (
+    GradCheckReport,
+    TeachError,
+    TensorCheckReport,
+    gradient_check,
+    h_sweep,
+    tensor_gradient_check,
+)
 from playground.teach.numeric import RTOL
+from playground.teach.tensor_check import MAX_ELEMENTS
 from playground.ui.teaching.common import (
     bad_colour,
     bad_fill,
@@ -33,6 +48,7 @@ from playground.ui.teaching.common import (
     good_fill,
     mono,
 )
+from playground.ui.teaching.tensor_tables import fill_elements, fill_leaves, set_columns
 
 COLUMNS = ("leaf", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x−h)) / 2h",
            "agree?")
@@ -41,6 +57,9 @@ MARKS = {"✓": "✓ both", "~": "~ central only", "✗": "✗ neither"}
 MAX_WORK = 1_000_000
 """Leaves × nodes: re-check on every edit only below this; Check itself checks at most
 MAX_WORK / nodes leaves (each re-runs the whole graph three times)."""
+TENSOR_WORK = 20_000
+"""Elements × nodes × 2 for a tensor graph: Check nudges at most TENSOR_WORK / (2 · nodes)
+elements (and never more than ``MAX_ELEMENTS``), so a re-check after an edit stays quick."""
 
 
 class GradientCheckPanel(QWidget):
@@ -48,7 +67,7 @@ class GradientCheckPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("gradient_check")
         self.teaching = teaching
-        self.report: GradCheckReport | None = None
+        self.report: GradCheckReport | TensorCheckReport | None = None
 
         self.h_edit = QLineEdit("0.001", self)
         self.h_edit.setObjectName("check_h")
@@ -112,8 +131,7 @@ class GradientCheckPanel(QWidget):
             return False
         self.teaching.controller.flush()
         try:
-            doc = self.teaching.doc
-            report = gradient_check(doc, h, max_leaves=max(1, MAX_WORK // max(1, len(doc))))
+            report = self._check(h)
         except TeachError as exc:
             self.report = None
             self.table.setRowCount(0)
@@ -123,13 +141,36 @@ class GradientCheckPanel(QWidget):
             return False
         keep = self.selected_leaf()
         self.report = report
-        self._fill(report)
-        self._say(esc(report.summary()).replace(
-            "agree", f"<b style='color:{good_colour(self)}'>agree</b>", 1).replace(
-            "miss", f"<b style='color:{bad_colour(self)}'>miss</b>", 1))
+        self.table.blockSignals(True)  # re-selected below: the right table follows it then
+        self.table.clearSelection()
+        self.table.blockSignals(False)
+        if isinstance(report, TensorCheckReport):
+            fill_leaves(self.table, report, self)
+        else:
+            self._fill(report)
+        text = esc(report.summary()).replace(
+            "agree", f"<b style='color:{good_colour(self)}'>agree</b>", 1)
+        self._say(re.sub(r"\bmiss(es)?\b",
+                         lambda m: f"<b style='color:{bad_colour(self)}'>{m[0]}</b>", text,
+                         count=1))
         rows = [r.node for r in report.rows]
         self.select_leaf(keep if keep in rows else (rows[0] if rows else None))
         return True
+
+    def _check(self, h: float) -> GradCheckReport | TensorCheckReport:
+        doc = self.teaching.doc
+        nodes = max(1, len(doc))
+        if self._has_tensors():
+            budget = min(MAX_ELEMENTS, max(1, TENSOR_WORK // (2 * nodes)))
+            return tensor_gradient_check(doc, h, max_elements=budget)
+        return gradient_check(doc, h, max_leaves=max(1, MAX_WORK // nodes))
+
+    def _has_tensors(self) -> bool:
+        """Whether the graph runs on the tensor engine (as the canvas's numbers were made)."""
+        ev = self.teaching.controller.evaluation
+        if ev is None:
+            ev = evaluate(self.teaching.doc)
+        return ev.engine == "tensor"
 
     def graph_changed(self) -> None:
         """Re-check after an edit (when the tab is on screen and the graph is small)."""
@@ -148,6 +189,7 @@ class GradientCheckPanel(QWidget):
 
     def _fill(self, report: GradCheckReport) -> None:
         t = self.table
+        set_columns(t, COLUMNS)
         t.setRowCount(len(report.rows))
         t.horizontalHeaderItem(1).setText(f"d{report.out_name}/dx (backward)")
         for i, r in enumerate(report.rows):
@@ -181,8 +223,14 @@ class GradientCheckPanel(QWidget):
         node = self.selected_leaf()
         if node is None or self.report is None:
             self.sweep.setRowCount(0)
-            self.sweep_title.setText("Select a leaf to see how the choice of h matters.")
+            self.sweep_title.setText("Select a leaf to see how the choice of h matters."
+                                     if not isinstance(self.report, TensorCheckReport) else
+                                     "Select a leaf to see it element by element.")
             return
+        if isinstance(self.report, TensorCheckReport):
+            self.sweep_title.setText(fill_elements(self.sweep, self.report.row(node), self))
+            return
+        set_columns(self.sweep, SWEEP_COLUMNS)
         try:
             rows = h_sweep(self.teaching.doc, node)
         except TeachError as exc:

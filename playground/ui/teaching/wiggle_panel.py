@@ -3,6 +3,8 @@
 The canvas shows the nudged graph live (data and grads at the nudged point); the panel puts
 how much the output actually moved next to what the grad predicted, ``dL ≈ grad · dx``.
 Nothing is changed until Apply (one undoable "Edit value" step); Reset puts the slider back.
+A graph with tensors has no number to slide: the panel says so and points at the Gradient check,
+which nudges every element of a tensor.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ from playground.ui import commands as cmd
 from playground.ui.teaching.common import bad_colour, esc, good_colour, mono
 from playground.ui.teaching.overlay import INFO
 
+TENSORS = ("Wiggle nudges one number, and this graph has tensors. The Gradient check tab "
+           "nudges each element of every tensor by ±h instead and compares the output's move "
+           "with backward's grad.")
+NO_LEAF = ("Pick a value to wiggle: the output must depend on it, and the graph must be made of "
+           "numbers (no tensors).")
 RANGES = (1.0, 0.1, 0.01)
 TICKS = 100
 """The slider runs from -TICKS to TICKS: dx = value / TICKS * range."""
@@ -36,6 +43,7 @@ class WigglePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("wiggle")
         self.teaching = teaching
+        self._why_none = NO_LEAF
         self.leaf = QComboBox(self)
         self.leaf.setObjectName("wiggle_leaf")
         self.leaf.setAccessibleName("Value to wiggle")
@@ -87,10 +95,14 @@ class WigglePanel(QWidget):
         """List the values the output depends on (keeps the current one if it is still there)."""
         doc = self.teaching.doc
         keep = self.current_leaf()
+        self._why_none = NO_LEAF
         try:
             leaves = list(Replay(doc).leaves)
         except TeachError:  # not a graph of numbers, no output, an input unconnected: no leaves
             leaves = []
+            ev = self.teaching.controller.evaluation
+            if ev is not None and ev.engine == "tensor":
+                self._why_none = TENSORS
         self.leaf.blockSignals(True)
         self.leaf.clear()
         for n in leaves:
@@ -169,8 +181,7 @@ class WigglePanel(QWidget):
         node = self.current_leaf()
         doc = self.teaching.doc
         if node is None or node not in doc:
-            self.readout.setText("Pick a value to wiggle: the output must depend on it, and "
-                                 "the graph must be made of numbers (no tensors).")
+            self.readout.setText(esc(self._why_none))
             self.apply_button.setEnabled(False)
             return
         dx = self.dx()
