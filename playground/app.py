@@ -4,6 +4,10 @@
   shows data and grads on every node.
 - A file: opened like File ▸ Open; a bad file shows the loader's message and the neuron example
   is shown instead (never a traceback).
+- Start-up itself fails (Qt cannot load, the window cannot be built): ``startup_failed`` says so
+  in one clear message (a dialog when Qt is up, else stderr), logs the details to the error log
+  and the exit code is 1. Once the window exists, the error handler (``playground.ui.errors``)
+  takes every exception, the ones while opening the start file included, and the app goes on.
 - ``self_test`` ("" or an output path): the real window offscreen, the neuron example, forward
   and backward checked against the lecture's numbers, a font check, a screenshot, a one-line
   verdict; exit 0 or 1 with the reason. The packaging smoke test runs it on the bundle.
@@ -15,7 +19,10 @@ import math
 import os
 import sys
 import tempfile
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "Backprop Playground"
 ORG_NAME = "Backprop Playground"
@@ -49,17 +56,61 @@ def run_app(file: str | None = None, self_test: str | None = None) -> int:
     if self_test is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         return _self_test(self_test)
+    try:
+        app, _window = start_app(file)
+    except Exception as exc:  # no window to show it on: nothing else would catch it
+        return startup_failed(exc)
+    return int(app.exec())
+
+
+def start_app(file: str | None = None) -> tuple[Any, Any]:
+    """The QApplication and the shown main window, with ``file`` (or the neuron) open.
+
+    Raises only when there is no window to go on with; a failure after that (opening the
+    file, the recovery offer) goes to the error handler and the window stays usable.
+    """
     app = make_app()
     from playground.ui.autosave import install_autosave
     from playground.ui.errors import install_error_handler
     from playground.ui.main_window import MainWindow
 
+    # Installed before the window exists, so an exception Qt hands to sys.excepthook while
+    # the window is being built (a paint or resize handler) is logged too; shown once it is.
+    handler = install_error_handler(None)
     window = MainWindow()
-    install_error_handler(window)  # unexpected exceptions: logged and shown, the app goes on
+    handler.set_window(window)  # unexpected exceptions: logged and shown, the app goes on
     window.show()
-    open_initial(window, file)
-    install_autosave(window)  # offers to recover a crashed session's work, then autosaves
-    return int(app.exec())
+    _keep_going(lambda: open_initial(window, file))
+    # Offers to recover a crashed session's work, then autosaves.
+    _keep_going(lambda: install_autosave(window))
+    return app, window
+
+
+def _keep_going(step: Callable[[], object]) -> None:
+    """Run a start-up step that needs a window: a failure is the error handler's to show."""
+    try:
+        step()
+    except Exception as exc:
+        from playground.ui.errors import report
+
+        report(exc)
+
+
+def startup_failed(exc: BaseException) -> int:
+    """Say that the app could not start, and why; the exit code (1).
+
+    A dialog when a QApplication exists (a user who started the app from a menu sees no
+    terminal), and one line on stderr either way; the traceback goes to the error log (or to
+    stderr, if Qt itself is what failed to load).
+    """
+    try:
+        from playground.ui.errors import report_startup_failure
+    except Exception:  # Qt (or our UI package) cannot even be imported
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        summary = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        print(f"error: {APP_NAME} could not start: {summary}", file=sys.stderr)
+        return 1
+    return report_startup_failure(exc, APP_NAME)
 
 
 def open_initial(window, file: str | None) -> bool:

@@ -16,6 +16,11 @@ here; so do exceptions in worker threads. Each one is
 
 ``KeyboardInterrupt`` and ``SystemExit`` go to Python's default hook. If the handler itself
 fails (say the log folder is read-only), the exception is still printed to stderr.
+
+``run_app`` installs the handler before the window exists (``set_window`` once it does), so
+start-up is covered too; an exception that leaves no window to go on with goes to
+``report_startup_failure``: one clear message (a dialog and stderr), the traceback in the log,
+exit code 1.
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ from typing import Any, TextIO
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -150,11 +157,7 @@ class ErrorHandler(QObject):
     ) -> None:
         super().__init__()
         self.window = window
-        if log_path is None:
-            from playground.ui.appdata import data_dir
-
-            log_path = data_dir() / LOG_NAME
-        self.log_path = Path(log_path)
+        self.log_path = Path(log_path) if log_path is not None else default_log_path()
         self.stream = stream
         self.counts: dict[tuple[str, str], int] = {}
         self.total = 0
@@ -168,6 +171,12 @@ class ErrorHandler(QObject):
         self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self._show)
         self.reported.connect(self._reported, Qt.ConnectionType.QueuedConnection)
+
+    def set_window(self, window: QMainWindow | None) -> None:
+        """Show errors on ``window`` from now on (installed before the window existed)."""
+        self.window = window
+        if self.total and not self._refresh.isActive():
+            self._refresh.start()  # errors while it was being built: show them now
 
     # --- hooks --------------------------------------------------------------------------
 
@@ -247,19 +256,10 @@ class ErrorHandler(QObject):
                 stream.flush()
             except (OSError, ValueError):
                 pass
-        try:
-            self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                if self.log_path.stat().st_size > MAX_LOG_BYTES:
-                    self.log_path.replace(self.log_path.with_name(self.log_path.name + ".1"))
-            except FileNotFoundError:
-                pass
-            with self.log_path.open("a", encoding="utf-8") as f:
-                f.write(entry)
-        except OSError as exc:
-            if stream is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    stream.write(f"(could not write the error log {self.log_path}: {exc})\n")
+        problem = append_log(self.log_path, entry)
+        if problem is not None and stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.write(f"(could not write the error log {self.log_path}: {problem})\n")
 
     # --- showing (GUI thread) -----------------------------------------------------------
 
@@ -293,6 +293,78 @@ class ErrorHandler(QObject):
         from shiboken6 import isValid
 
         return window if isValid(window) else None
+
+
+def default_log_path() -> Path:
+    """``errors.log`` in the app-data folder; in the temp folder if that cannot be made (a
+    read-only home must not stop the app from starting)."""
+    try:
+        from playground.ui.appdata import data_dir
+
+        return data_dir() / LOG_NAME
+    except OSError:
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / f"backprop-playground-{LOG_NAME}"
+
+
+def append_log(path: Path, entry: str) -> OSError | None:
+    """Append ``entry`` to the log at ``path`` (one old log kept past ``MAX_LOG_BYTES``);
+    the error if it could not be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if path.stat().st_size > MAX_LOG_BYTES:
+                path.replace(path.with_name(path.name + ".1"))
+        except FileNotFoundError:
+            pass
+        with path.open("a", encoding="utf-8") as f:
+            f.write(entry)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _summary(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+
+
+def report_startup_failure(exc: BaseException, app_name: str = "Backprop Playground") -> int:
+    """The app could not start: log the traceback, say why in one clear message (a dialog if a
+    QApplication exists, and stderr), and return the exit code, 1."""
+    if _current is not None:
+        _current.uninstall()  # it was waiting for a window that will not come
+    summary = _summary(exc)
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log_path = default_log_path()
+    when = datetime.datetime.now().isoformat(timespec="seconds")
+    try:
+        versions = _versions()
+    except Exception:  # pragma: no cover - the versions are only decoration
+        versions = f"Python {sys.version.split()[0]}"
+    problem = append_log(log_path, f"--- {when} {app_name} could not start ({versions})\n{details}")
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if problem is not None:  # no log: the details must go somewhere
+            sys.stderr.write(details)
+        where = f"details are in {log_path}" if problem is None else "details above"
+        sys.stderr.write(f"error: {app_name} could not start: {summary} ({where})\n")
+        sys.stderr.flush()
+    if QApplication.instance() is not None:
+        where = (f"The details are in <code>{_esc(str(log_path))}</code>; please include that "
+                 "file if you report it." if problem is None else
+                 "The details were printed to the terminal (the error log could not be "
+                 f"written: {_esc(str(problem))}).")
+        with contextlib.suppress(Exception):  # the message on stderr is already out
+            QMessageBox.critical(
+                None, f"{app_name} could not start",
+                f"<b>{_esc(app_name)} could not start.</b><br><br>{_esc(summary)}<br><br>{where}",
+            )
+    return 1
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _versions() -> str:
