@@ -74,3 +74,9 @@ def body_point(scene, node_id: str, fx: float = 0.5, fy: float = 0.2) -> QPointF
 
 def undo_texts(stack: QUndoStack) -> list[str]:
     return [stack.text(i) for i in range(stack.count())]
+
+
+def number_point(scene, node_id: str) -> QPointF:
+    """The middle of a value's data number, where a sideways drag changes it (scrub.py)."""
+    item = scene.node_item(node_id)
+    return item.mapToScene(item.scrub_zone().center())

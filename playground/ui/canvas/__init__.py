@@ -1,9 +1,9 @@
 """The node-editor canvas: a ``QGraphicsScene`` that mirrors a ``GraphDocument``, and its view.
 
 Modules: scene (mirroring, selection, evaluation state), view (zoom/pan/keys/drops), items
-(node cards and ports), edges (wires), wiring (the wire-drag gesture), overview (batched boxes
-when zoomed out), legend, search (search-to-add popup), style (fonts, colours, numbers),
-render (PNG/SVG without a window).
+(node cards and ports), edges (wires), wiring (the wire-drag gesture), scrub (dragging a
+value's number sideways), overview (batched boxes when zoomed out), legend, search
+(search-to-add popup), style (fonts, colours, numbers), render (PNG/SVG without a window).
 
 API (what the window and the tests rely on; keep this docstring true):
 
@@ -23,6 +23,10 @@ API (what the window and the tests rely on; keep this docstring true):
     - Grads: a Backward evaluation shows its grads; a forward-only evaluation with
       ``grads_stale=True`` keeps the last Backward's grads, greyed; with False, "grad —".
     - ``delete_selected()``: one undoable step for the selected nodes and wires.
+    - Scrubbing (scrub.py): a sideways drag on a value's data number shows the new numbers
+      live (the document is untouched; grads greyed) and pushes one ``SetValue`` at release;
+      ``scrubbing`` is True meanwhile; ``cancel_scrub() -> bool`` (Esc) puts the old numbers
+      back. A click there still selects; the header and grad row still move the node.
     - ``add_node(kind, op, scene_pos, label=None) -> id``: pushes AddNode (a value gets a
       fresh letter label a, b, c, ...); centred on ``scene_pos``.
     - signals ``status_message(str)`` (refusals and errors, for the status bar) and
@@ -40,12 +44,14 @@ with parameters adds its hint, ``["Σ", "r", "axis=1", ...]``; a tensor cell rea
 data and grad cells show), ``text_rects()`` (each painted text or grid with its rectangle, all
 inside ``body``: tensors never overflow the card), ``tooltip_text()`` (full values),
 ``input_anchor(slot)``/``output_anchor()`` (scene coords),
-``input_ports``/``output_port``. ``PortItem`` is geometry only (painted by its node).
+``input_ports``/``output_port``, ``scrubbable()``/``scrub_zone()`` (a value's data number,
+which a sideways drag changes). ``PortItem`` is geometry only (painted by its node).
 ``EdgeItem``: ``source``, ``target``, ``slot``, ``key``, ``ends()``.
 
 ``GraphView(scene: GraphScene, parent=None)``  (view.py), objectName ``"canvas"``
     Grid background, wheel zoom / Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
-    rubber-band and Ctrl-click selection, Delete/Backspace, F = ``fit_all()``, Tab or a
+    rubber-band and Ctrl-click selection, Delete/Backspace, Esc (cancels a scrub, else a
+    wire drag and the selection), F = ``fit_all()``, Tab or a
     letter key opens the search-to-add popup, a grad legend in the bottom-left corner
     (``legend``: a click folds it into one line, ``toggled(expanded)``; a canvas shorter than
     ``AUTO_FOLD_BELOW`` shows it folded).

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph import numbers as fmt
+from playground.ui.canvas import scrub
 from playground.ui.canvas import style as S
 from playground.ui.canvas.style import (
     GRID_MAX_ROWS,
@@ -299,6 +300,10 @@ class NodeItem(QGraphicsRectItem):
         self.style = style
         self._provider = provider
         self.hovered = False
+        self.scrub_hover = False
+        """The mouse is over the data number of a value (``scrub.py``: drag it sideways)."""
+        self.scrubbing = False
+        """That number is being dragged."""
         self.setFlags(NODE_FLAGS)
         # Paint once into a pixmap and blit it until update(): dragging one node then
         # repaints the others from their pixmaps (the scene calls update() on every node
@@ -601,33 +606,59 @@ class NodeItem(QGraphicsRectItem):
                 parts.append("grad: press Backward to compute it")
         if d.is_output:
             parts.append("This is the output: Backward starts here (grad = 1).")
+        if self.scrubbable(d):
+            parts.append(scrub.TOOLTIP)
         return "\n".join(parts)
 
     # --- painting -----------------------------------------------------------------------
 
     def hoverEnterEvent(self, event: Any) -> None:
         self.hovered = True
-        self._track_port(event.pos())
+        self._track_port(event.pos(), scrub.readable(event))
         self.update()
 
     def hoverMoveEvent(self, event: Any) -> None:
-        self._track_port(event.pos())
+        self._track_port(event.pos(), scrub.readable(event))
 
     def hoverLeaveEvent(self, event: Any) -> None:
         self.hovered = False
+        self.scrub_hover = False
         self.hot_port = NO_PORT
         self.unsetCursor()
         self.update()
 
-    def _track_port(self, local: QPointF) -> None:
+    def _track_port(self, local: QPointF, readable: bool = True) -> None:
         port = self.port_at(local)
         hot = NO_PORT if port is None else port.slot
-        if hot != self.hot_port:
+        over_number = (port is None and readable and self.scrub_zone().contains(local)
+                       and self.scrubbable())
+        if hot != self.hot_port or over_number != self.scrub_hover:
             self.hot_port = hot
-            if port is None:
-                self.unsetCursor()
-            else:
+            self.scrub_hover = over_number
+            if port is not None:
                 self.setCursor(Qt.CursorShape.CrossCursor)
+            elif over_number:
+                self.setCursor(scrub.CURSOR)
+            else:
+                self.unsetCursor()
+            self.update()
+
+    # --- the data number that can be dragged (the gesture is in scrub.py) --------------------
+
+    def scrubbable(self, d: Display | None = None) -> bool:
+        """A value showing one finite number: drag its data number to change it."""
+        d = self.display() if d is None else d
+        return (d.kind == "value" and d.error is None and isinstance(d.data, float)
+                and math.isfinite(d.data))
+
+    def scrub_zone(self) -> QRectF:
+        """Where a press grabs the number: the data row right of its key (item coordinates)."""
+        left = self._key_x() + self.style.key_w
+        return QRectF(left, self._row_tops()[0], self.body.width() - left, self._row_height())
+
+    def set_scrubbing(self, on: bool) -> None:
+        if on != self.scrubbing:
+            self.scrubbing = on
             self.update()
 
     def paint(
@@ -674,6 +705,11 @@ class NodeItem(QGraphicsRectItem):
         if grad_colour != S.WHITE:
             painter.setBrush(grad_colour)
             painter.drawPath(self._geo.grad_path)
+        scrubbable = (self.hovered or self.scrubbing) and self.scrubbable(d)
+        if scrubbable:
+            cell = self.cells(d)[0]
+            number = next((r for t, r in self._cell_layout(cell, row) if t == cell.value), None)
+            scrub.paint_hint(painter, self, data_rect, number)
         painter.setPen(QPen(S.CELL_LINE, 1.0))
         painter.drawLine(QPointF(0, row), QPointF(w, row))
         painter.drawLine(QPointF(0, grad_rect.top()), QPointF(w, grad_rect.top()))
@@ -711,8 +747,10 @@ class NodeItem(QGraphicsRectItem):
         painter.drawText(grad_rect.adjusted(key_x, 0, 0, 0), left, "grad")
         data_cell, grad_cell = self.cells(d)
         fresh = d.grad_state == "fresh" and d.grad is not None
-        self._paint_cell(painter, data_cell, data_rect.top(), d.data,
-                         S.ERROR if d.error or d.warning else S.TEXT, None)
+        data_pen = S.ERROR if d.error or d.warning else S.TEXT
+        if scrubbable:
+            data_pen = scrub.value_pen(self, data_pen)
+        self._paint_cell(painter, data_cell, data_rect.top(), d.data, data_pen, None)
         self._paint_cell(painter, grad_cell, grad_rect.top(), d.grad,
                          S.TEXT if fresh else S.STALE_TEXT,
                          (d.max_abs, fresh, S.KEY_ON_FILL if filled else S.KEY_TEXT))

@@ -2,7 +2,8 @@
 
 The scene never edits the document directly. A drag that moves nodes pushes one ``MoveNodes``
 at release; a wire dragged from a port pushes ``Connect`` (or ``Disconnect``); Delete pushes
-``DeleteItems``. Refusals (a cycle, a value has no inputs, ...) come from
+``DeleteItems``; dragging a value's data number sideways previews the new numbers and pushes
+one ``SetValue`` at release (``scrub.py``). Refusals (a cycle, a value has no inputs, ...) come from
 ``doc.connect_refusal`` and go out through ``status_message``; nothing is made.
 
 Grads: ``set_evaluation(evaluation, grads_stale)``. A Backward evaluation shows its grads. A
@@ -37,6 +38,7 @@ from playground.ui import commands as C
 from playground.ui.canvas.edges import EdgeItem, wire_path
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
 from playground.ui.canvas.overview import Overview
+from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.style import CanvasStyle, grad_scalar
 from playground.ui.canvas.wiring import WireTool
 
@@ -73,6 +75,7 @@ class GraphScene(QGraphicsScene):
         self.max_abs_grad = 0.0
         self._output: str | None = None
         self._wiring = WireTool(self)
+        self._scrub = ScrubTool(self)
         self._selected_edges: set[tuple[str, str, int]] = set()
         self._caching = True
         self._overview = Overview(self)
@@ -170,7 +173,19 @@ class GraphScene(QGraphicsScene):
         return self._output
 
     def set_evaluation(self, evaluation: Any, grads_stale: bool = False) -> None:
-        """Show ``evaluation`` (an ``Evaluation`` or None); see the module doc for grads."""
+        """Show ``evaluation`` (an ``Evaluation`` or None); see the module doc for grads.
+
+        While a value's number is dragged the canvas keeps showing the dragged value; Esc then
+        comes back to this evaluation."""
+        self._show_evaluation(evaluation, grads_stale)
+        self._scrub.evaluation_shown(evaluation, grads_stale)
+
+    @property
+    def scrubbing(self) -> bool:
+        """A value's data number is being dragged (the canvas shows a preview)."""
+        return self._scrub.scrubbing
+
+    def _show_evaluation(self, evaluation: Any, grads_stale: bool) -> None:
         self.evaluation = evaluation
         self.grads_stale = bool(grads_stale)
         if evaluation is None:
@@ -312,6 +327,10 @@ class GraphScene(QGraphicsScene):
 
     def _on_event(self, event: Event) -> None:
         kind = event.kind
+        if self._scrub.active and (kind, event.attr) not in (
+            ("node_changed", "pos"), ("node_changed", "label")
+        ):
+            self._scrub.abort()  # e.g. Ctrl+Z mid-drag: the preview no longer fits
         if kind == "node_changed":
             n = event.node
             item = self._nodes.get(n) if n is not None else None
@@ -346,6 +365,7 @@ class GraphScene(QGraphicsScene):
 
     def _rebuild(self) -> None:
         self._wiring.cancel()
+        self._scrub.abort()
         self._drag_start = None
         for key in list(self._edges):
             self._remove_edge_item(*key)
@@ -502,6 +522,10 @@ class GraphScene(QGraphicsScene):
                 return
             if not ctrl:
                 self._clear_edge_selection()
+            node = self.node_at(pos)
+            if node is not None and self._scrub.press(node, event):
+                event.accept()
+                return
         super().mousePressEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and isinstance(
             self.mouseGrabberItem(), NodeItem
@@ -511,6 +535,10 @@ class GraphScene(QGraphicsScene):
             }
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._scrub.active:
+            self._scrub.move(event)
+            event.accept()
+            return
         if self._wiring.active:
             self._wiring.move(event.scenePos())
             event.accept()
@@ -522,6 +550,10 @@ class GraphScene(QGraphicsScene):
                 self._overview.moved(n)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._scrub.active and event.button() == Qt.MouseButton.LeftButton:
+            self._scrub.release(event)
+            event.accept()
+            return
         if self._wiring.active and event.button() == Qt.MouseButton.LeftButton:
             self._wiring.finish(event.scenePos())
             event.accept()
@@ -552,6 +584,11 @@ class GraphScene(QGraphicsScene):
     def cancel_gesture(self) -> None:
         """Abandon a wire being dragged (Esc)."""
         self._wiring.cancel()
+
+    def cancel_scrub(self) -> bool:
+        """Esc while a value's number is dragged: the old value comes back, nothing changes.
+        True if there was such a drag (the selection then stays)."""
+        return self._scrub.cancel()
 
     # --- tooltips and context menu -------------------------------------------------------
 

@@ -397,8 +397,9 @@ class GraphView(QGraphicsView):
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
             self.graph_scene.delete_selected()
         elif key == Qt.Key.Key_Escape:
-            self.graph_scene.cancel_gesture()
-            self.graph_scene.clearSelection()
+            if not self.graph_scene.cancel_scrub():
+                self.graph_scene.cancel_gesture()
+                self.graph_scene.clearSelection()
         elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setDragMode(QGraphicsView.DragMode.NoDrag)
