@@ -10,9 +10,11 @@ loss, backward, update), engines alternating step by step in a rotating order so
 noise hits all alike; medians of wall and CPU time are printed with ratios:
 - big: MLP 784-256-256-10, ReLU, batch 256, softmax cross-entropy, float32. BLAS-bound.
   numpy's OpenBLAS and PyTorch run with the same thread count: all cores, then one. With
-  several threads they take turns in blocks of 5 steps after a pause (their idle workers spin
-  and would fight over the cores); on a shared machine whose other processes keep a core
-  busy, multi-threaded BLAS then waits on descheduled workers and wall times swing widely.
+  several threads each engine runs in a process of its own (as a user runs one library:
+  two thread pools in one process leave workers spinning that fight over the cores), the
+  processes taking turns in blocks of 5 steps after a pause. On a shared machine whose other
+  processes keep a core busy, multi-threaded BLAS waits on descheduled workers and wall
+  times swing widely: compare ratios from one run, on an idle machine.
 - tiny: micrograd's moons demo, MLP 2-16-16-1, ReLU, SVM max-margin loss + 1e-4 L2, full
   batch of 100, float64. Per-op overhead is everything; one thread everywhere. "Tensor" is the
   library as a user calls it (``TensorMLP``, ``losses.svm`` + ``losses.l2``, ``optim.SGD``);
@@ -55,6 +57,7 @@ def main() -> None:
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS"):
         if var in os.environ:
             print(f"  note: {var}={os.environ[var]} is set")
+    W.steady_malloc()  # see there: freed temporaries faulted back in made numpy's step erratic
     set_blas = W.openblas_threads()
     if set_blas is None:
         print("  note: cannot set numpy's BLAS threads here; numpy runs with its default")
@@ -79,16 +82,33 @@ def main() -> None:
         }
         if torch:
             steps["torch"] = W.torch_step(params, x, y, "ce")
-        # Several threads: engines take turns in blocks after a pause (see W.alternate), and
-        # wall time is the figure (CPU time counts the workers' spinning).
-        times, losses = W.alternate(steps, args.reps if n == 1 else max(args.reps // 4, 3),
-                                    lambda k: 0.01, setup=threads(n),
-                                    block=1 if n == 1 else 5, settle=0.0 if n == 1 else 0.25)
+        if n == 1:
+            times, losses = W.alternate(steps, args.reps, lambda k: 0.01, setup=threads(1))
+        else:
+            # Several threads: each engine in a process of its own, taking turns in blocks
+            # (see W.alternate_isolated); wall time is the figure (CPU time counts the
+            # workers' spinning).
+            times, losses = W.alternate_isolated(list(steps), max(args.reps // 3, 3),
+                                                 lambda k: 0.01, threads=n)
         med = W.report(f"MLP 784-256-256-10, batch 256, cross-entropy, float32, one SGD step, "
                        f"{n} thread{'s' if n > 1 else ''}", times, losses, check="Tensor")
         W.ratio(med, "Tensor", "torch", "<= 1.1")
         W.ratio(med, "Tensor", "numpy by hand", "~1")
-        W.ratio(med, "numpy by hand", "torch", "BLAS against BLAS")
+        W.ratio(med, "numpy by hand", "torch", "the step by hand against PyTorch")
+        if torch:
+            # The step's eight matrix products alone: how much of the gap is the BLAS
+            # numpy ships (OpenBLAS) against PyTorch's, which no engine on numpy can change.
+            names = ["numpy BLAS", "torch BLAS"]
+            if n == 1:
+                blas = {k: W.numpy_products_step(params, x, y) if k == "numpy BLAS"
+                        else W.torch_products_step(params, x, y) for k in names}
+                times, losses = W.alternate(blas, args.reps, lambda k: 0.0, setup=threads(1))
+            else:
+                times, losses = W.alternate_isolated(names, max(args.reps // 3, 3),
+                                                     lambda k: 0.0, threads=n)
+            med = W.report(f"  the step's 8 matrix products alone, {n} thread"
+                           f"{'s' if n > 1 else ''}", times, losses)
+            W.ratio(med, "numpy BLAS", "torch BLAS", "BLAS against BLAS")
 
     # tiny: one thread. Each comparison alternates its own group: interleaving PyTorch's large
     # code with the others' steps costs a small-footprint step more than numpy's (the caches

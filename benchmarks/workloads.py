@@ -26,6 +26,7 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -230,6 +231,51 @@ def torch_step(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray, kind: st
     return step
 
 
+# --- the big step's matrix products alone: BLAS against BLAS ----------------------------------
+
+
+def _big_operands(weights: list[np.ndarray], X: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The eight products of one big-MLP step, as (a, b) pairs of the shapes and layouts the
+    step multiplies: three forward, five backward (no gradient for the input)."""
+    rs = np.random.RandomState(1)
+    W1, _, W2, _, W3, _ = weights
+    h1, h2 = (np.abs(rs.normal(size=(256, 256))).astype(np.float32) for _ in range(2))
+    g1, g2 = (rs.normal(size=(256, 256)).astype(np.float32) for _ in range(2))
+    g3 = rs.normal(size=(256, 10)).astype(np.float32)
+    return [(X, W1), (h1, W2), (h2, W3),  # forward
+            (h2.T, g3), (g3, W3.T), (h1.T, g2), (g2, W2.T), (X.T, g1)]  # backward
+
+
+def numpy_products_step(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> Step:
+    """The step's products with numpy's BLAS (``np.dot``, as the engine calls it)."""
+    pairs = _big_operands(weights, X)
+    dot = np.dot
+
+    def step(lr: float) -> float:
+        for a, b in pairs:
+            dot(a, b)
+        return 0.0
+
+    return step
+
+
+def torch_products_step(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> Step:
+    """The same products with PyTorch's BLAS, on the same (transposed) layouts."""
+    import torch
+
+    pairs = [(torch.from_numpy(a.T.copy()).T if not a.flags.c_contiguous else torch.from_numpy(a),
+              torch.from_numpy(b.T.copy()).T if not b.flags.c_contiguous else torch.from_numpy(b))
+             for a, b in _big_operands(weights, X)]
+
+    def step(lr: float) -> float:
+        with torch.no_grad():
+            for a, b in pairs:
+                torch.mm(a, b)
+        return 0.0
+
+    return step
+
+
 # --- timing -----------------------------------------------------------------------------------
 
 Times = dict[str, list[tuple[float, float]]]
@@ -275,6 +321,114 @@ def alternate(
                 losses[name].append(loss)
                 if r >= warmup and (j or block == 1):
                     times[name].append((dt, dc))
+    return times, losses
+
+
+# Engines in their own processes: each library's thread pool alone, as a user runs it.
+ISOLATED_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Tensor": ("tensor_big_step", ()),
+    "numpy by hand": ("numpy_big_step", ()),
+    "torch": ("torch_step", ("ce",)),
+    "numpy BLAS": ("numpy_products_step", ()),
+    "torch BLAS": ("torch_products_step", ()),
+}
+
+
+def steady_malloc() -> None:
+    """Keep glibc from handing freed arrays back to the OS between steps.
+
+    By default glibc serves 256 KiB-1 MiB blocks (this step's temporaries) with mmap, or
+    trims them off the heap when freed, so a step that frees and re-makes them takes a page
+    fault per 4 KiB: we saw the hand-written numpy step take 300,000 faults in 300 steps and
+    run 1.5x slower in some processes and not in others. Fixed thresholds make every engine
+    reuse its memory as a long-running process does. (PyTorch has its own allocator; the
+    Tensor engine's pattern was not affected.) A no-op where glibc is absent.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        mallopt = libc.mallopt if libc is not None else None
+    except (OSError, AttributeError):
+        return
+    if mallopt is not None:
+        mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
+        mallopt(-3, 64 << 20)  # M_MMAP_THRESHOLD
+
+
+def _isolated_worker(conn: Any, builder: str, extra: tuple[str, ...], threads: int) -> None:
+    """A benchmark process: one engine's big-MLP step, run in blocks on request."""
+    import os
+
+    steady_malloc()
+    setter = openblas_threads()
+    if setter is not None:
+        setter(threads)
+    if builder == "torch_step":
+        import torch
+
+        torch.set_num_threads(threads)
+    X, y, params = big_problem()
+    step = globals()[builder](params, X, y, *extra)
+    clock, cpu = time.perf_counter, time.process_time
+    conn.send(os.getpid())
+    while True:
+        rates = conn.recv()
+        if rates is None:
+            return
+        out = []
+        for rate in rates:
+            c0, t0 = cpu(), clock()
+            loss = step(rate)
+            out.append((clock() - t0, cpu() - c0, loss))
+        conn.send(out)
+
+
+def alternate_isolated(names: list[str], reps: int, lr: Callable[[int], float], threads: int,
+                       block: int = 5, warmup: int = 2, settle: float = 0.1,
+                       ) -> tuple[Times, dict[str, list[float]]]:
+    """Like ``alternate`` for the big MLP, but each engine runs in a process of its own.
+
+    With several threads, two libraries in one process leave each other's worker threads
+    spinning (numpy's OpenBLAS and PyTorch's OpenMP wait actively for ~0.1 s after a
+    product) and fight over the cores; a user runs one library. Engines take turns in
+    blocks of ``block`` steps (the first untimed: it wakes the thread pool), the order
+    rotating, with a ``settle`` pause before each turn so the previous engine's workers
+    have gone to sleep. Losses are the same step by step as in one process.
+    """
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    conns, procs = {}, []
+    for name in names:
+        builder, extra = ISOLATED_STEPS[name]
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_isolated_worker, args=(child, builder, extra, threads),
+                           daemon=True)
+        proc.start()
+        procs.append(proc)
+        conns[name] = parent
+    for conn in conns.values():
+        conn.recv()  # built and ready
+    times: Times = {n: [] for n in names}
+    losses: dict[str, list[float]] = {n: [] for n in names}
+    try:
+        for r in range(warmup + reps):
+            k = r % len(names)
+            for name in names[k:] + names[:k]:
+                time.sleep(settle)
+                conns[name].send([lr(r * block + j) for j in range(block)])
+                for j, (dt, dc, loss) in enumerate(conns[name].recv()):
+                    losses[name].append(loss)
+                    if r >= warmup and j:
+                        times[name].append((dt, dc))
+    finally:
+        for conn in conns.values():
+            conn.send(None)
+        for proc in procs:
+            proc.join(5)
     return times, losses
 
 
