@@ -575,6 +575,9 @@ class Tensor:
                         da, db = b.data, a.data
                     else:
                         da, db = local(_A, a.data, b.data, v.data)
+                        if op.mask is not None:  # pow: blocked where torch's where() blocks
+                            da, db = _masked(op, (a, b), v, (da, db), g)
+                            g = _ONE_PASS
                     if a is b:  # x * x: one contribution, d/da + d/db
                         _contribute(a, da + db, g)
                         continue
@@ -587,7 +590,15 @@ class Tensor:
                     # inlined as a mask read off the output: relu(x) != 0 exactly where
                     # step(x) = 1, nan included. The same product, two numpy calls fewer.
                     a = inputs[0]
-                    c = _not_equal(v.data, 0) * g
+                    live = _not_equal(v.data, 0)
+                    c = live * g
+                    if c.size:
+                        # The table's mask: torch passes nothing through the dead side, not
+                        # even inf or nan, where 0 * inf = nan. c·c is not finite exactly
+                        # when some product is (or overflows: harmless), at BLAS speed.
+                        flat = c.reshape(-1)
+                        if not _isfinite(_dot(flat, flat)):
+                            c[~live] = 0
                     if a.grad is None and c.dtype is a.data.dtype and a._inputs:
                         a.grad = c
                         a._gown = True
@@ -595,7 +606,11 @@ class Tensor:
                         _accumulate(a, c, True)
                 else:
                     a = inputs[0]
-                    _contribute(a, local(_A, a.data, v.data)[0], g)
+                    d = local(_A, a.data, v.data)[0]
+                    if op.mask is not None:
+                        (d,) = _masked(op, inputs, v, (d,), g)
+                        g = _ONE_PASS
+                    _contribute(a, d, g)
         finally:
             _quiet_reset(tok)
 
@@ -610,6 +625,25 @@ class Tensor:
 
 _empty = np.empty
 _not_equal = np.not_equal
+_dot = np.dot
+_isfinite = np.isfinite
+_ONE_PASS = 1.0
+"""The upstream gradient once ``_masked`` has multiplied it in (a Python float: float32
+stays float32)."""
+
+
+def _masked(op: Op, inputs: Sequence[Tensor], v: Tensor, local: Sequence[Any],
+            g: np.ndarray) -> list[Any]:
+    """Each input's ``local * g``, 0 where the op's mask blocks the gradient (PyTorch's
+    where(): there even an inf or nan ``g`` gives 0). The caller multiplies by 1 after."""
+    blocked = op.mask(_A, *(x.data for x in inputs), v.data)  # type: ignore[misc]
+    out = []
+    for d, off in zip(local, blocked, strict=True):
+        c = _asarray(d * g)
+        if _asarray(off).any():
+            c = np.where(off, np.zeros((), c.dtype), c)
+        out.append(c)
+    return out
 _VARIADIC = (CONCAT, SUMSQ)  # any number of inputs in code (their canvas ports are fewer)
 _NEEDS_ONE = (True,)
 _NO_PARAMS: dict[str, Any] = {}

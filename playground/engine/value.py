@@ -243,8 +243,9 @@ class Value:
                     a.grad += b.data * g
                     b.grad += a.data * g
                 elif op is RELU:
-                    a.grad += (0.0 if a.data <= 0 else 1.0) * g
-                elif op.__class__ is not Op:
+                    # the table's mask: nothing passes the dead side, not even inf or nan
+                    a.grad += 0.0 if a.data <= 0 else g
+                elif op.__class__ is not Op or op.mask is not None:
                     _local_backward(v)
                 elif b is None:
                     a.grad += op.local(S, a.data, v.data)[0] * g
@@ -311,9 +312,15 @@ def _local_backward(v: Value) -> None:
         return  # a micrograd-style string op with no backward: treated as a constant
     g = v.grad
     prev = v._prev
-    locals_ = op.local(_S, *(c.data for c in prev), v.data)
-    for c, d in zip(prev, locals_, strict=True):
-        c.grad += d * g
+    inputs = [c.data for c in prev]
+    locals_ = op.local(_S, *inputs, v.data)
+    if op.mask is None:
+        for c, d in zip(prev, locals_, strict=True):
+            c.grad += d * g
+        return
+    blocked = op.mask(_S, *inputs, v.data)
+    for c, d, off in zip(prev, locals_, blocked, strict=True):
+        c.grad += 0.0 if off else d * g
 
 
 @contextmanager

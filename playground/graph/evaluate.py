@@ -293,8 +293,12 @@ class _Run:
             ins = [values[s].data for s in sources]
             if op.local is not None:
                 local = op.local(m, *ins, vt.data)
+                blocked = op.mask(m, *ins, vt.data) if op.mask is not None else None
                 for slot, s in enumerate(sources):
-                    c = local[slot] * g
+                    with np.errstate(all="ignore"):  # inf/nan are results here, as in torch
+                        c = local[slot] * g
+                    if blocked is not None:  # as the engines: nothing passes there, not nan
+                        c = m.where(blocked[slot], 0.0, c)
                     if tensor:
                         c = _unbroadcast(np.asarray(c, dtype=np.float64), np.shape(ins[slot]))
                         c = _plain_array(c)

@@ -47,6 +47,11 @@ class Op:
     """Default keyword parameters of non-element-wise ops (e.g. axis)."""
     scalar: bool = True
     """Whether the scalar Value engine supports this op."""
+    mask: Fn | None = None
+    """mask(m, *inputs, out) -> per input, where the gradient is blocked. PyTorch writes these
+    ops' backward with where(): there the contribution is exactly 0, even when the gradient
+    from above is inf or nan (where local * grad would give 0 * inf = nan). The engines
+    apply it; ``local`` stays the plain derivative."""
 
     @property
     def elementwise(self) -> bool:
@@ -128,6 +133,9 @@ POW = register(Op(
         m.where(b == 0, 0.0 * out, b * m.pow(a, b - 1.0)),  # out == 1 there; 0*a is nan at inf
         m.where((a == 0) & (b >= 0), 0.0 * out, out * m.log(a)),
     ),
+    # torch's where() sits outside the product for the base (exponent 0 passes nothing) and
+    # inside it for the exponent (local above): grad · 0 there, nan for an inf grad.
+    mask=lambda m, a, b, out: (b == 0, False),
     local_text=("exponent·base^(exponent−1)", "out·ln(base)"),
     description="Power base ** exponent.",
     py="({0} ** {1})", torch="({0} ** {1})",
@@ -175,6 +183,7 @@ RELU = register(Op(
     "relu", 1, "relu", "Activations", ("x",),
     forward=lambda m, x: m.relu(x),
     local=lambda m, x, out: (m.step(x),),
+    mask=lambda m, x, out: (x <= 0,),  # the dead side: no gradient passes, whatever comes
     local_text=("1 if x > 0 else 0",),
     description="max(0, x). Passes the gradient where the input was positive.",
     py="{0}.relu()", torch="torch.relu({0})",

@@ -498,7 +498,10 @@ def _hinge_vjp(g: Any, out: Any, scores: Any, targets: Any, needs=None):
     # The chain's order, so the result is the same bit for bit: mean's g/n, times relu's
     # step (0 at the kink, 1 for nan: the table's), negated by 1 - u, times u = t·s's other
     # factor.
-    dm = _logical_not(_less_equal(margin, 0)) * -(g / (margin.size or 1))
+    live = _logical_not(_less_equal(margin, 0))
+    dm = live * -(g / (margin.size or 1))
+    if not np.isfinite(g):  # relu's mask (the table's): the dead side passes nothing, not nan
+        dm[~live] = 0
     ds = dt = None
     if needs is None or needs[0]:
         ds = dm * targets  # the scores' shape: targets never stretch it (checked forward)

@@ -355,3 +355,22 @@ def test_every_op_of_the_table_evaluates_or_reports(name):
         if r.error is None:
             assert ev.backward and ev.results["x"].grad is not None
             assert np.shape(ev.results["x"].grad) == np.shape(literal)
+
+
+@pytest.mark.parametrize("engine_value", [-1.0, np.array([-1.0, 4.0])])
+def test_dead_relu_passes_nothing_back_even_inf(engine_value):
+    """log(relu(x)) at x = -1: log's slope 1/0 = inf comes down to the dead relu, whose mask
+    (torch's where) blocks it: x's grad and the wire's contribution are 0, not 0 * inf = nan."""
+    doc = GraphDocument()
+    values(doc, x=engine_value)
+    op(doc, "r", "relu", "x")
+    op(doc, "L", "log", "r")
+    if isinstance(engine_value, np.ndarray):
+        op(doc, "S", "sum", "L")
+    ev = evaluate(doc, backward=True)
+    grad = np.asarray(ev.results["x"].grad, dtype=float)
+    contribution = np.asarray(ev.contributions[("x", "r", 0)], dtype=float)
+    assert grad.ravel()[0] == 0.0 and contribution.ravel()[0] == 0.0
+    assert np.asarray(ev.results["r"].grad, dtype=float).ravel()[0] == math.inf
+    if isinstance(engine_value, np.ndarray):
+        assert grad[1] == pytest.approx(0.25)
