@@ -25,6 +25,7 @@ Gradients never alias each other: a leaf's ``grad`` is its own array, safe to up
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -626,7 +627,7 @@ class Tensor:
 _empty = np.empty
 _not_equal = np.not_equal
 _dot = np.dot
-_isfinite = np.isfinite
+_isfinite = math.isfinite
 _ONE_PASS = 1.0
 """The upstream gradient once ``_masked`` has multiplied it in (a Python float: float32
 stays float32)."""

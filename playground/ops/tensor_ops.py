@@ -16,6 +16,7 @@ floating-point warnings around every forward and backward, so vjps stay plain nu
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -500,7 +501,7 @@ def _hinge_vjp(g: Any, out: Any, scores: Any, targets: Any, needs=None):
     # factor.
     live = _logical_not(_less_equal(margin, 0))
     dm = live * -(g / (margin.size or 1))
-    if not np.isfinite(g):  # relu's mask (the table's): the dead side passes nothing, not nan
+    if not math.isfinite(g):  # relu's mask (the table's): the dead side passes nothing, not nan
         dm[~live] = 0
     ds = dt = None
     if needs is None or needs[0]:
