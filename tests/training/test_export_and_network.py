@@ -135,14 +135,12 @@ def test_network_graph_grads_equal_the_engines(config: TrainConfig):
     ev = evaluate(doc, backward=True)
     assert ev.ok() and ev.output == "loss"
     expected = _engine_grads(snap, x, label, config.loss)
-    names = [f"w{k + 1}_{j}_{i_}" for k, (W, _b) in enumerate(snap.weights)
-             for j in range(W.shape[1]) for i_ in range(W.shape[0])]
-    # engine order: per layer, per neuron: its weights then its bias
+    # engine order: per layer, per neuron: its weights then its bias (names count from 1)
     order = []
-    for k, (W, _b) in enumerate(snap.weights):
-        for j in range(W.shape[1]):
-            order += [f"w{k + 1}_{j}_{i_}" for i_ in range(W.shape[0])] + [f"b{k + 1}_{j}"]
-    assert set(names) <= set(order)
+    for k, (W, _b) in enumerate(snap.weights, start=1):
+        for j in range(1, W.shape[1] + 1):
+            order += [f"w{k}_{j}_{i_}" for i_ in range(1, W.shape[0] + 1)] + [f"b{k}_{j}"]
+    assert set(order) == set(graph.params)
     got = [ev.results[name].grad for name in order]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
@@ -155,10 +153,11 @@ def test_big_network_shows_its_output_layer_and_says_so():
     graph = network_graph(snap, x, label, "svm")
     assert graph.scope == "output_layer"
     assert graph.n_nodes < 100
-    assert "too many to read" in graph.note and "h2_0" in graph.note
+    assert "too many to read" in graph.note and "h2_1 ... h2_16" in graph.note
+    assert [v.label for v in graph.outputs] == ["out"]
     ev = evaluate(from_value(graph.root), backward=True)
     expected = _engine_grads(snap, x, label, "svm")[-17:]  # the output neuron: 16 w + b
-    got = [ev.results[f"w3_0_{i}"].grad for i in range(16)] + [ev.results["b3_0"].grad]
+    got = [ev.results[f"w3_1_{i}"].grad for i in range(1, 17)] + [ev.results["b3_1"].grad]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
     whole = network_graph(snap, x, label, "svm", scope="network")
     assert whole.scope == "network" and whole.n_nodes > NODE_LIMIT

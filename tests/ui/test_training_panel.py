@@ -274,8 +274,8 @@ def test_network_graph_has_the_trainers_grads(qtbot, panel):
     loss.backward()
     names = []
     for k, layer in enumerate(model.layers, start=1):
-        for j, neuron in enumerate(layer.neurons):
-            names += [f"w{k}_{j}_{i}" for i in range(len(neuron.w))] + [f"b{k}_{j}"]
+        for j, neuron in enumerate(layer.neurons, start=1):
+            names += [f"w{k}_{j}_{i}" for i in range(1, len(neuron.w) + 1)] + [f"b{k}_{j}"]
     grads = [p.grad for p in model.parameters()]
     assert len(names) == len(grads) == 41
     np.testing.assert_allclose([ev.results[n].grad for n in names], grads, rtol=1e-12,

@@ -64,9 +64,9 @@ def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, 
     loss = LOSSES["sse"].fn([scalar(list(x))], [1.0 if y == 1 else -1.0])
     loss.backward()
     first = scalar.layers[0].neurons[0]
-    np.testing.assert_allclose(ev.results["w1_0_0"].grad, first.w[0].grad, rtol=1e-12)
-    np.testing.assert_allclose(ev.results["b1_0"].grad, first.b.grad, rtol=1e-12)
-    item = window.scene.node_item("w1_0_0")
+    np.testing.assert_allclose(ev.results["w1_1_1"].grad, first.w[0].grad, rtol=1e-12)
+    np.testing.assert_allclose(ev.results["b1_1"].grad, first.b.grad, rtol=1e-12)
+    item = window.scene.node_item("w1_1_1")
     assert item is not None  # drawn on the canvas
     # the canvas is shown, at full height, the docks are back, and the numbers read
     assert tabs.currentWidget() is window.view and window.view.isVisible()
@@ -80,5 +80,5 @@ def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, 
 
     # an edit makes it the user's graph: following training no longer replaces it
     assert window.training.refresh_graph(panel.build_network_document())
-    window.undo_stack.push(SetValue(window.doc, "x0", 5.0))
+    window.undo_stack.push(SetValue(window.doc, "x1", 5.0))
     assert not window.training.refresh_graph(panel.build_network_document())
