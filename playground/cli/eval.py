@@ -1,10 +1,13 @@
 """``backprop-playground eval FILE [--backward] [--json]``: evaluate a saved graph headlessly.
 
-Output: a table (label, op, data, grad, and any error or warning), or with ``--json`` one
-object ``{"output": ID, "problems": [...], "nodes": [{"id", "label", "op", "data", "grad",
-"error"}]}`` with nodes in evaluation order, ``op`` null for values, ``grad`` null without
-``--backward`` (and for nodes the output does not depend on), tensors as nested lists, and
-nan/inf as the strings "nan", "inf", "-inf" (as in the file format).
+Output: a table (label, op with the parameters the node sets, data, grad, and any error or
+warning), or with ``--json`` one object ``{"output": ID, "problems": [...], "nodes": [{"id",
+"label", "op", "data", "grad", "error"}]}`` with nodes in evaluation order, ``op`` null for
+values, ``grad`` null without ``--backward`` (and for nodes the output does not depend on),
+tensors as nested lists, and nan/inf as the strings "nan", "inf", "-inf" (as in the file
+format). A node whose op takes parameters (sum's ``axis``, reshape's ``shape``, ...) also has
+``"params"``: every parameter, the node's own values over the op's defaults, in the file's form
+(``{"axis": 0, "keepdims": false}``); other nodes have no ``params`` key.
 
 Exit status: 0 evaluated; 1 the graph cannot be evaluated (a node has an error, or backward
 has no single output), the reasons in the output; 2 the file cannot be read or is not a valid
@@ -17,9 +20,12 @@ import argparse
 import json
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from playground.graph.document import GraphDocument
 
 EXIT_OK, EXIT_GRAPH, EXIT_FILE = 0, 1, 2
 
@@ -50,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
                 "id": n,
                 "label": doc.label(n),
                 "op": doc.op_name(n),
+                "params": _params(doc, n),
+                "own_params": doc.params(n) if doc.kind(n) == "op" else {},
                 "data": None if r is None else r.data,
                 "grad": None if r is None else r.grad,
                 "error": None if r is None else r.error,
@@ -65,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `... | head`: fine
         sys.stderr.close()
     return EXIT_OK if ev.ok() else EXIT_GRAPH
+
+
+def _params(doc: GraphDocument, node_id: str) -> dict[str, Any] | None:
+    """Every parameter of the node's op (defaults included: a sum's axis null says "all"), or
+    None for values and ops without parameters."""
+    return doc.effective_params(node_id) or None
 
 
 def _plain(x: Any) -> Any:
@@ -83,17 +97,13 @@ def _plain(x: Any) -> Any:
 
 
 def _json(output: str | None, problems: list[str], rows: list[dict[str, Any]]) -> str:
-    nodes = [
-        {
-            "id": r["id"],
-            "label": r["label"],
-            "op": r["op"],
-            "data": _plain(r["data"]),
-            "grad": _plain(r["grad"]),
-            "error": r["error"],
-        }
-        for r in rows
-    ]
+    nodes = []
+    for r in rows:
+        node = {"id": r["id"], "label": r["label"], "op": r["op"]}
+        if r["params"] is not None:
+            node["params"] = r["params"]
+        node.update(data=_plain(r["data"]), grad=_plain(r["grad"]), error=r["error"])
+        nodes.append(node)
     return json.dumps(
         {"output": output, "problems": problems, "nodes": nodes},
         ensure_ascii=False,
@@ -119,6 +129,8 @@ def _table(rows: list[dict[str, Any]], problems: list[str], output: str | None, 
     for r in rows:
         label = r["label"] or f"({r['id']})"
         op = OPS[r["op"]].symbol if r["op"] else ""
+        if r["own_params"]:  # the defaults go without saying here (the JSON has them all)
+            op += " " + _params_text(r["own_params"])
         note = f"error: {r['error']}" if r["error"] else (r["warning"] or "")
         if r["id"] == output:
             note = ("output" + (f"; {note}" if note else "")) if bwd else note
@@ -132,3 +144,10 @@ def _table(rows: list[dict[str, Any]], problems: list[str], output: str | None, 
     for p in problems:
         lines.append(f"problem: {p}")
     return "\n".join(lines)
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    """``axis=0 keepdims=false``: the JSON form of each value, without spaces."""
+    return " ".join(
+        f"{k}={json.dumps(v, ensure_ascii=False, separators=(',', ':'))}" for k, v in params.items()
+    )

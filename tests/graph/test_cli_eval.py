@@ -121,3 +121,53 @@ def test_junk_files_exit_2(tmp_path, capsys, content):
     assert main(["eval", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: ") and err.count("\n") == 1
+
+
+PARAMS_FILE = """{
+  "format": "backprop-playground", "version": 1,
+  "nodes": [
+    {"id": "X", "kind": "value", "label": "X", "value": [[1, 2, 3], [4, 5, 6]]},
+    {"id": "cols", "kind": "op", "op": "sum", "label": "cols", "params": {"axis": 0}},
+    {"id": "col", "kind": "op", "op": "reshape", "label": "col", "params": {"shape": [3, 1]}},
+    {"id": "t", "kind": "op", "op": "tanh", "label": "t"},
+    {"id": "L", "kind": "op", "op": "sum", "label": "L"}
+  ],
+  "edges": [
+    {"source": "X", "target": "cols", "slot": 0},
+    {"source": "cols", "target": "col", "slot": 0},
+    {"source": "col", "target": "t", "slot": 0},
+    {"source": "t", "target": "L", "slot": 0}
+  ]
+}
+"""
+
+
+def test_op_parameters_in_json_and_table(tmp_path, capsys):
+    path = tmp_path / "params.json"
+    path.write_text(PARAMS_FILE)
+    assert main(["eval", str(path), "--json", "--backward"]) == 0
+    nodes = {n["id"]: n for n in json.loads(capsys.readouterr().out)["nodes"]}
+    # every parameter of the op, the node's own over the defaults; none for other nodes
+    assert nodes["cols"]["params"] == {"axis": 0, "keepdims": False}
+    assert nodes["col"]["params"] == {"shape": [3, 1]}
+    assert nodes["L"]["params"] == {"axis": None, "keepdims": False}
+    assert "params" not in nodes["X"] and "params" not in nodes["t"]
+    assert list(nodes["cols"]) == ["id", "label", "op", "params", "data", "grad", "error"]
+    assert nodes["cols"]["data"] == [5.0, 7.0, 9.0]  # the parameters are the ones used
+    assert nodes["col"]["data"] == [[5.0], [7.0], [9.0]]
+
+    assert main(["eval", str(path), "--backward"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[2:]}
+    # the table shows what the node sets (the defaults go without saying)
+    assert rows["cols"].split()[1:3] == ["Σ", "axis=0"]
+    assert rows["col"].split()[1:3] == ["reshape", "shape=[3,1]"]
+    assert rows["L"].split()[1:3] == ["Σ", "2.99991"] and "=" not in rows["L"]
+    assert "=" not in rows["t"] and "=" not in rows["X"]
+
+
+def test_example_with_parameters_subprocess():
+    proc = cli(str(example_path("tensor_layer")), "--json")
+    assert proc.returncode == 0 and proc.stderr == ""
+    nodes = {n["id"]: n for n in json.loads(proc.stdout)["nodes"]}
+    assert nodes["r"]["params"] == {"axis": 1, "keepdims": False}
+    assert [n for n in nodes if "params" in nodes[n]] == ["r", "s"]
