@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from playground.engine.losses import LOSSES
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
 from playground.training.config import TrainConfig
+from playground.training.snapshot import ModelSnapshot
 from playground.ui.training_panel import TrainingPanel
 
 # matplotlib's Qt backend reads a Qt attribute that Qt 6 deprecates, on every toolbar update
@@ -290,16 +292,57 @@ def test_big_network_shows_the_output_layer_and_says_so(qtbot, panel):
     assert "too many to read" in panel.message_text()
 
 
-def test_follow_training_refreshes_the_graph(qtbot, panel):
-    set_spin(qtbot, panel.form.steps, 1_000_000)
-    panel.follow.setChecked(True)
-    set_spin(qtbot, panel.follow_every, 5)
+def follow(qtbot, panel, every: int) -> list[tuple[int, GraphDocument, ModelSnapshot]]:
+    """Tick "follow training, every N steps", show the network; the list fills with (step,
+    graph, weights) for each refresh the panel sends."""
+    qtbot.mouseClick(panel.follow, LEFT)
+    assert panel.follow.isChecked()
+    set_spin(qtbot, panel.follow_every, every)
     click(qtbot, panel.show_button)
-    click(qtbot, panel.train_button)
-    with qtbot.waitSignal(panel.refresh_graph_requested, timeout=DONE_MS) as signal:
-        pass
-    assert isinstance(signal.args[0], GraphDocument)
+    refreshes: list[tuple[int, GraphDocument, ModelSnapshot]] = []
+    panel.refresh_graph_requested.connect(
+        lambda doc: refreshes.append((panel.snapshot.step, doc, panel.snapshot)))
+    return refreshes
+
+
+# N steps with Step, one at a time: each step is reported on its own, so the refreshes are
+# exact. The first report refreshes at once (the shown graph may be of older weights), then
+# every N steps after the last refresh.
+@pytest.mark.parametrize(
+    ("every", "expected"),
+    [(5, [1, 6, 11, 16]), (1, list(range(1, 21))), (7, [1, 8, 15])],
+)
+def test_follow_training_refreshes_every_n_steps(qtbot, panel, every, expected):
+    refreshes = follow(qtbot, panel, every)
+    for k in range(1, 21):
+        click(qtbot, panel.step_button)
+        qtbot.waitUntil(lambda k=k: panel.snapshot is not None and panel.snapshot.step == k,
+                        timeout=DONE_MS)
+    qtbot.wait(100)  # a late or repeated report would show up here
+    assert [step for step, _doc, _snap in refreshes] == expected
+    assert len({id(doc) for _step, doc, _snap in refreshes}) == len(refreshes)
+    for _step, doc, snap in refreshes:  # each graph holds the weights of its step
+        assert isinstance(doc, GraphDocument)
+        W, b = snap.weights[-1]  # the demo net is big: the output layer is shown
+        assert doc.value("w3_1_1") == W[0, 0] and doc.value("b3_1") == b[0]
+    assert panel.last_graph is refreshes[-1][1]
+
+
+def test_follow_training_while_running_waits_n_steps_between_refreshes(qtbot, panel):
+    set_spin(qtbot, panel.form.steps, 1_000_000)
+    refreshes = follow(qtbot, panel, 40)
+    click(qtbot, panel.train_button)  # steps arrive in batches, every 50 ms
+    qtbot.waitUntil(lambda: len(refreshes) >= 3, timeout=DONE_MS)
     click(qtbot, panel.pause_button)
+    steps = [step for step, _doc, _snap in refreshes]
+    assert all(b - a >= 40 for a, b in itertools.pairwise(steps)), steps
+    panel.follow.setChecked(False)  # unticked: no more refreshes
+    n = len(refreshes)
+    click(qtbot, panel.train_button)
+    at = panel.snapshot.step
+    qtbot.waitUntil(lambda: panel.snapshot.step >= at + 100, timeout=DONE_MS)
+    click(qtbot, panel.pause_button)
+    assert len(refreshes) == n
 
 
 def test_export_python_script_prints_the_trained_models_predictions(qtbot, panel, tmp_path):
