@@ -5,7 +5,9 @@ exits 0/1 with its output, or 2 with one `error: FILE: reason` line.
 Over 10,000 files in all: byte-level damage (truncation, flipped bytes, non-UTF-8, empty),
 JSON-level damage (a random part replaced by junk: wrong types, huge numbers, NaN tokens,
 unknown ops, duplicate ids, dangling edges, cycles, deep nesting). Derandomized, so a CI
-failure reproduces; hypothesis prints the failing file.
+failure reproduces; hypothesis prints the failing file. Every example has a time limit
+(``tests/watchdog.py``; the slowest takes well under a second): a hang fails its test with the
+file that caused it instead of hanging CI.
 """
 
 from __future__ import annotations
@@ -27,11 +29,18 @@ from playground.cli import main as cli_main
 from playground.graph.evaluate import evaluate
 from playground.graph.examples import resource_path
 from playground.graph.io import LoadError, loads
+from tests.watchdog import real_stderr, time_limit
 
 INTERNAL_LOAD = "cannot read this file:"  # io.loads's net for exceptions that are not LoadError
 INTERNAL_EVAL = "internal error"  # evaluate's net for exceptions from its own code
 EXAMPLES = sorted(resource_path("examples").glob("*.json"))
 SEEDS = [ex.read_bytes() for ex in EXAMPLES]
+real_stderr = real_stderr  # pytest finds the fixture by its name in this module
+_CHECKING: list[bytes | str] = [b""]
+"""The file ``check_loads`` is on: the time limit's message shows it."""
+EXAMPLE_LIMIT = time_limit(seconds=10, hard=60,
+                           context=lambda: f"the file: {_CHECKING[0]!r}"[:2000])
+"""Per example; hypothesis's deadline stays off (it cannot stop a hang, see tests/watchdog.py)."""
 FUZZ = settings(
     max_examples=2_500,
     deadline=None,
@@ -76,6 +85,7 @@ def check_loads(content: bytes | str, *, cli: bool = True) -> None:
     message ("cannot read this file: KeyError: ...", "internal error: ..."), so the app survives
     a bug. For the fuzzer those nets firing *is* the bug: a caught crash is still a crash.
     """
+    _CHECKING[0] = content
     try:
         gf = loads(content)
     except LoadError as exc:
@@ -129,6 +139,7 @@ def _replace(x: Any, path: tuple, new: Any) -> Any:
 
 @given(seed=st.sampled_from(SEEDS), cut=st.floats(min_value=0, max_value=1))
 @FUZZ
+@EXAMPLE_LIMIT
 def test_truncated_files(seed: bytes, cut: float) -> None:
     check_loads(seed[: int(len(seed) * cut)])
 
@@ -136,6 +147,7 @@ def test_truncated_files(seed: bytes, cut: float) -> None:
 @given(seed=st.sampled_from(SEEDS), flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)),
                                                    min_size=1, max_size=6))
 @FUZZ
+@EXAMPLE_LIMIT
 def test_flipped_bytes(seed: bytes, flips: list[tuple[float, int]]) -> None:
     data = bytearray(seed)
     for where, byte in flips:
@@ -145,6 +157,7 @@ def test_flipped_bytes(seed: bytes, flips: list[tuple[float, int]]) -> None:
 
 @given(seed=st.sampled_from(SEEDS), data=st.data())
 @FUZZ
+@EXAMPLE_LIMIT
 def test_json_subtree_replaced_by_junk(seed: bytes, data: st.DataObject) -> None:
     doc = json.loads(seed)
     path = data.draw(st.sampled_from(_paths(doc)))
@@ -154,6 +167,7 @@ def test_json_subtree_replaced_by_junk(seed: bytes, data: st.DataObject) -> None
 
 @given(seed=st.sampled_from(SEEDS), data=st.data())
 @FUZZ
+@EXAMPLE_LIMIT
 def test_structural_mutations(seed: bytes, data: st.DataObject) -> None:
     """The mistakes a hand-edited file makes: duplicate ids, dangling or doubled edges,
     cycles, unknown ops, wrong slots, NaN literals, a missing key."""
@@ -202,10 +216,12 @@ def test_structural_mutations(seed: bytes, data: st.DataObject) -> None:
         b' "value", "value": 1e999999}], "edges": []}',
     ],
 )
+@EXAMPLE_LIMIT
 def test_pathological_files(content: bytes) -> None:
     check_loads(content)
 
 
+@EXAMPLE_LIMIT
 def test_eval_cli_on_corrupt_files(tmp_path, capsys) -> None:
     """`backprop-playground eval` on damaged copies of every example: exit 0/1 with output, or
     exit 2 with exactly one `error: FILE: reason` line on stderr."""
