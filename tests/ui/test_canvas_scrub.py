@@ -64,12 +64,18 @@ def press(view, p: QPointF, modifiers=NONE) -> QPoint:
     return at
 
 
-def move(view, at: QPoint, modifiers=NONE) -> None:
-    """A mouse move with the left button held and ``modifiers`` (QTest.mouseMove has none)."""
+def move(view, at: QPoint, modifiers=NONE, buttons=LEFT) -> None:
+    """A mouse move with the left button held and ``modifiers`` (QTest.mouseMove has none),
+    sent to the viewport itself: QTest.mouseMove without a button goes to whichever window
+    is under that point of the (offscreen) screen, maybe another test's leftover window."""
     vp = view.viewport()
     event = QMouseEvent(QEvent.Type.MouseMove, QPointF(at), QPointF(vp.mapToGlobal(at)),
-                        Qt.MouseButton.NoButton, LEFT, modifiers)
+                        Qt.MouseButton.NoButton, buttons, modifiers)
     QApplication.sendEvent(vp, event)
+
+
+def hover(view, p: QPointF) -> None:
+    move(view, vp_point(view, p), buttons=Qt.MouseButton.NoButton)
 
 
 def move_by(view, start: QPoint, dx: int, *, steps: int = 8, modifiers=NONE) -> QPoint:
@@ -255,10 +261,10 @@ def test_a_tensor_value_is_not_scrubbed(qtbot) -> None:
 def test_hovering_the_number_shows_the_affordance(qtbot) -> None:
     _doc, scene, view, _stack, _ctl, _m = canvas(qtbot)
     item = scene.node_item("a")
-    QTest.mouseMove(view.viewport(), vp_point(view, body_point(scene, "a")))
+    hover(view, body_point(scene, "a"))
     assert item.hovered and not item.scrub_hover
     assert item.cursor().shape() != scrub.CURSOR
-    QTest.mouseMove(view.viewport(), vp_point(view, number_point(scene, "a")))
+    hover(view, number_point(scene, "a"))
     assert item.scrub_hover
     assert item.cursor().shape() == scrub.CURSOR
     assert scrub.TOOLTIP in item.tooltip_text()
@@ -371,7 +377,7 @@ def test_zoomed_out_too_far_to_read_the_number_a_drag_moves_the_card(qtbot) -> N
     view.set_zoom(0.3)  # cards are plain boxes: no number to grab
     view.centerOn(scene.nodes_rect().center())
     item = scene.node_item("a")
-    QTest.mouseMove(view.viewport(), vp_point(view, number_point(scene, "a")))
+    hover(view, number_point(scene, "a"))
     assert not item.scrub_hover
     old = doc.pos("a")
     p = number_point(scene, "a")
