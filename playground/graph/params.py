@@ -230,14 +230,21 @@ def engine_params(op_name: str, params: dict[str, Any] | None) -> dict[str, Any]
 
 
 class IndexTextError(ValueError):
-    """Index text that is not a plain index."""
+    """Index text that is not a plain index (``normalize`` turns it into a ``ParamError``)."""
+
+
+MAX_INDEX_DIMS = 32
+"""How deeply the lists of a list index may nest (as a tensor literal; numpy allows 64)."""
+INDEX_MIN, INDEX_MAX = int(np.iinfo(np.intp).min), int(np.iinfo(np.intp).max)
 
 
 def parse_index(text: str) -> Any:
     """``"0, 1:3"`` -> ``(0, slice(1, 3, None))``; ``""`` -> ``()`` (everything).
 
     Allowed: whole numbers, slices ``a:b:c`` of whole numbers, ``None`` (a new axis), ``...``
-    and lists of whole numbers (pick those elements). Nothing is evaluated.
+    and lists of whole numbers (pick those elements). Nothing is evaluated. Anything else,
+    including a position too large for numpy or lists nested more than ``MAX_INDEX_DIMS``
+    deep, raises ``IndexTextError`` (never numpy's OverflowError or ValueError).
     """
     text = text.strip()
     if not text:
@@ -267,6 +274,15 @@ def _whole(node: ast.AST) -> int:
     raise IndexTextError(f"{_source(node)!r} is not a whole number")
 
 
+def _position(node: ast.AST) -> int:
+    """A whole number that picks an element: it must fit numpy's index type (an int64 on
+    64-bit machines); numpy itself would raise OverflowError or a puzzling IndexError."""
+    value = _whole(node)
+    if not INDEX_MIN <= value <= INDEX_MAX:
+        raise IndexTextError(f"{_source(node)} is too large to be a position in a tensor")
+    return value
+
+
 def _index_item(node: ast.AST) -> Any:
     if isinstance(node, ast.Slice):
         parts = [None if p is None else _whole(p) for p in (node.lower, node.upper, node.step)]
@@ -278,19 +294,22 @@ def _index_item(node: ast.AST) -> Any:
     if isinstance(node, ast.Constant) and node.value is Ellipsis:
         return Ellipsis
     if isinstance(node, ast.List):
-        return np.asarray(_int_lists(node), dtype=np.intp)
-    return _whole(node)
+        return np.asarray(_int_lists(node, 1), dtype=np.intp)
+    return _position(node)
 
 
-def _int_lists(node: ast.AST) -> Any:
+def _int_lists(node: ast.AST, depth: int) -> Any:
     if isinstance(node, ast.List):
+        if depth > MAX_INDEX_DIMS:
+            raise IndexTextError(f"the lists in the index are nested more than "
+                                 f"{MAX_INDEX_DIMS} levels deep")
         if not node.elts:
             raise IndexTextError("an empty list picks nothing")
-        items = [_int_lists(e) for e in node.elts]
+        items = [_int_lists(e, depth + 1) for e in node.elts]
         if len({np.shape(i) for i in items}) > 1:
             raise IndexTextError("the lists in a list index must have the same length")
         return items
-    return _whole(node)
+    return _position(node)
 
 
 def _source(node: ast.AST) -> str:

@@ -436,3 +436,35 @@ def test_bad_keywords_in_expressions(text, message):
     with pytest.raises(ExprError) as err:
         parse(text)
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("[99999999999999999999999]", "too large"),
+        ("99999999999999999999999", "too large"),
+        ("0, [1, -99999999999999999999999]", "too large"),
+        ("[" * 70 + "0" + "]" * 70, "nested more than 32"),
+        ("[" * 33 + "0" + "]" * 33, "nested more than 32"),
+        ("[" * 190 + "0" + "]" * 190, "nested more than 32"),
+    ],
+)
+def test_parse_index_refuses_what_numpy_would_raise_on(text, says):
+    """numpy's OverflowError (a position past int64) and ValueError (an index array of more
+    than 64 dimensions) never leave parse_index: its own error, in words, at the source."""
+    with pytest.raises(P.IndexTextError, match=says):
+        P.parse_index(text)
+    with pytest.raises(P.ParamError, match=says):
+        P.normalize("getitem", {"index": text})
+    doc = GraphDocument()
+    node = doc.add_node("op", op="getitem")
+    with pytest.raises(GraphError, match=says):
+        doc.set_params(node, {"index": text})
+
+
+def test_parse_index_keeps_what_numpy_takes():
+    deepest = P.parse_index("[" * 32 + "0" + "]" * 32)
+    assert deepest.ndim == 32
+    biggest = P.parse_index(f"[{P.INDEX_MAX}, {P.INDEX_MIN}]")
+    assert list(biggest) == [P.INDEX_MAX, P.INDEX_MIN]
+    assert P.parse_index("1:99999999999999999999999") == slice(1, 99999999999999999999999)
