@@ -301,8 +301,8 @@ def _index_item(node: ast.AST) -> Any:
 def _int_lists(node: ast.AST, depth: int) -> Any:
     if isinstance(node, ast.List):
         if depth > MAX_INDEX_DIMS:
-            raise IndexTextError(f"the lists in the index are nested more than "
-                                 f"{MAX_INDEX_DIMS} levels deep")
+            raise IndexTextError(f"the lists in the index are nested too deeply (more "
+                                 f"than {MAX_INDEX_DIMS} levels)")
         if not node.elts:
             raise IndexTextError("an empty list picks nothing")
         items = [_int_lists(e, depth + 1) for e in node.elts]

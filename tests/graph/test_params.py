@@ -444,9 +444,9 @@ def test_bad_keywords_in_expressions(text, message):
         ("[99999999999999999999999]", "too large"),
         ("99999999999999999999999", "too large"),
         ("0, [1, -99999999999999999999999]", "too large"),
-        ("[" * 70 + "0" + "]" * 70, "nested more than 32"),
-        ("[" * 33 + "0" + "]" * 33, "nested more than 32"),
-        ("[" * 190 + "0" + "]" * 190, "nested more than 32"),
+        ("[" * 70 + "0" + "]" * 70, "nested too deeply"),
+        ("[" * 33 + "0" + "]" * 33, "nested too deeply"),
+        ("[" * 190 + "0" + "]" * 190, "nested too deeply"),
     ],
 )
 def test_parse_index_refuses_what_numpy_would_raise_on(text, says):
