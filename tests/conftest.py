@@ -44,3 +44,20 @@ def _empty_clipboard_before_exit():
     gui = sys.modules.get("PySide6.QtGui")
     if gui is not None and gui.QGuiApplication.instance() is not None:
         gui.QGuiApplication.clipboard().clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hypothesis test gets a per-example time limit (tests/watchdog.py): a hang fails
+    its test instead of hanging CI. hypothesis lets a test's ``inner_test`` be wrapped for
+    this; tests that set their own limit (the fuzz files, with the file in the message) keep
+    theirs, as the innermost one fires first. ``TEST_EXAMPLE_LIMIT`` (seconds) overrides the
+    default 20 s: how the guard itself was checked against a test that sleeps."""
+    from tests.watchdog import time_limit
+
+    limit = time_limit(seconds=float(os.environ.get("TEST_EXAMPLE_LIMIT", 20)), hard=120)
+    for item in items:
+        handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+        if handle is not None and not getattr(handle.inner_test, "_time_limited", False):
+            guarded = limit(handle.inner_test)
+            guarded._time_limited = True  # type: ignore[attr-defined]
+            handle.inner_test = guarded

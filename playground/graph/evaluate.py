@@ -305,7 +305,8 @@ class _Run:
                     contributions[(s, t, slot)] = c
             else:
                 params = getattr(vt, "_params", None) or op.params
-                vjp = op.vjp(g, vt.data, *ins, **params)  # type: ignore[misc]
+                with np.errstate(all="ignore"):  # inf/nan are results here, as in torch
+                    vjp = op.vjp(g, vt.data, *ins, **params)  # type: ignore[misc]
                 for slot, s in enumerate(sources):
                     if vjp[slot] is not None:  # None: not differentiable (class targets)
                         contributions[(s, t, slot)] = _plain_array(vjp[slot])
