@@ -162,6 +162,13 @@ def network_graph(
             f"sample, as numbers; their grads are d loss / d activation. The L2 term is left "
             f"out."
         )
+    if root.data == 0:
+        # hinge (and relu-like) losses are exactly 0 for a sample beyond the margin: Backward
+        # would show 0 everywhere, which reads like a broken graph unless we say why
+        note += (
+            " This sample's loss is exactly 0 (it is already classified with room to spare), "
+            "so every grad is 0: pick another sample to see gradients flow."
+        )
     return NetworkGraph(root, inputs, params, scope, n_nodes, note)
 
 

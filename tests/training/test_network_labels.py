@@ -144,3 +144,23 @@ def test_a_loss_the_names_do_not_know_still_gets_labels(monkeypatch):
     (add,) = labels["add"]  # "exp(out*2+1)+123.5" is too long for a node
     assert [c.label for c in add._prev] == ["exp(out*2+1)", "123.5"]
     assert graph.root.op.name == "log"
+
+
+def test_a_sample_with_zero_loss_says_why_every_grad_is_zero():
+    snap = snapshot(3, [4, 4, 1])
+    scores = {}
+    for label in (0, 1):  # svm targets -1 and +1: one of them is far past the margin
+        graph = network_graph(snap, X, label, "svm", scope="network")
+        scores[label] = (graph.root.data, graph.note)
+    zero = [note for loss, note in scores.values() if loss == 0]
+    nonzero = [note for loss, note in scores.values() if loss != 0]
+    assert nonzero and all("exactly 0" not in note for note in nonzero)
+    if zero:
+        assert all("every grad is 0: pick another sample" in note for note in zero)
+    # a sample beyond the margin for sure: a huge output on the right side
+    big = ModelSnapshot(
+        nin=1, nouts=(1,), activation="relu", output_activation="linear",
+        bias_init=snap.bias_init, weights=[(np.array([[10.0]]), np.array([0.0]))],
+    )
+    graph = network_graph(big, [5.0], 1, "svm", scope="network")
+    assert graph.root.data == 0 and "every grad is 0: pick another sample" in graph.note
