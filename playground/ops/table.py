@@ -93,7 +93,7 @@ def by_category() -> Iterator[tuple[str, list[Op]]]:
 # --- arithmetic ---------------------------------------------------------------------------
 
 ADD = register(Op(
-    "add", 2, "+", "Arithmetic", ("a", "b"),
+    "add", 2, "+", "Arithmetic", ("left", "right"),
     forward=lambda m, a, b: a + b,
     local=lambda m, a, b, out: (1.0, 1.0),
     local_text=("1", "1"),
@@ -101,28 +101,28 @@ ADD = register(Op(
     py="({0} + {1})", torch="({0} + {1})",
 ))
 SUB = register(Op(
-    "sub", 2, "−", "Arithmetic", ("a", "b"),
+    "sub", 2, "−", "Arithmetic", ("left", "right"),
     forward=lambda m, a, b: a - b,
     local=lambda m, a, b, out: (1.0, -1.0),
     local_text=("1", "-1"),
-    description="Difference a − b.",
+    description="Difference left − right.",
     py="({0} - {1})", torch="({0} - {1})",
 ))
 MUL = register(Op(
-    "mul", 2, "*", "Arithmetic", ("a", "b"),
+    "mul", 2, "*", "Arithmetic", ("left", "right"),
     forward=lambda m, a, b: a * b,
     local=lambda m, a, b, out: (b, a),
-    local_text=("b", "a"),
+    local_text=("right", "left"),
     description="Product. Each input's gradient is the other input times the output's.",
     py="({0} * {1})", torch="({0} * {1})",
 ))
 DIV = register(Op(
-    "div", 2, "/", "Arithmetic", ("a", "b"),
+    "div", 2, "/", "Arithmetic", ("left", "right"),
     forward=lambda m, a, b: m.div(a, b),
     # d/db as -(a/b)/b, PyTorch's formula: -a/(b*b) under/overflows for |b| < 1e-154 or > 1e154.
     local=lambda m, a, b, out: (m.div(1.0, b), m.div(-out, b)),
-    local_text=("1/b", "-a/b²"),
-    description="Quotient a / b (b = 0 gives ±inf or nan, as in PyTorch).",
+    local_text=("1/right", "-left/right²"),
+    description="Quotient left / right (right = 0 gives ±inf or nan, as in PyTorch).",
     py="({0} / {1})", torch="({0} / {1})",
 ))
 POW = register(Op(

@@ -124,11 +124,11 @@ def _matmul_forward(m: Any, a: Any, b: Any) -> Any:
 
 
 MATMUL = register(Op(
-    "matmul", 2, "@", CATEGORY, ("a", "b"),
+    "matmul", 2, "@", CATEGORY, ("left", "right"),
     forward=_matmul_forward,
     local=None,
-    local_text=("g @ bᵀ", "aᵀ @ g"),
-    description="Matrix product a @ b (vectors and stacks of matrices follow numpy's rules).",
+    local_text=("g @ rightᵀ", "leftᵀ @ g"),
+    description="Matrix product left @ right (vectors and stacks of matrices as in numpy).",
     py="({0} @ {1})", torch="({0} @ {1})",
     vjp=_matmul_vjp, scalar=False,
 ))
@@ -311,11 +311,11 @@ def _concat_vjp(g: Any, out: Any, *xs: Any, axis: int = 0, needs=None):
 
 
 CONCAT = register(Op(
-    "concat", 2, "concat", CATEGORY, ("a", "b"),
+    "concat", 2, "concat", CATEGORY, ("left", "right"),
     # Any number of inputs in code (Tensor's concat); two ports on the canvas.
     forward=lambda m, *xs, axis=0: np.concatenate(xs, axis=axis),
     local=None,
-    local_text=("g's slice for a", "g's slice for b"),
+    local_text=("g's slice for left", "g's slice for right"),
     description="Join tensors along an existing axis.",
     py="concat([{0}, {1}], axis={axis})", torch="torch.cat([{0}, {1}], dim={axis})",
     vjp=_concat_vjp, params={"axis": 0}, scalar=False,

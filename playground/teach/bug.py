@@ -22,7 +22,7 @@ from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
 from playground.teach.numeric import agree
 from playground.teach.steps import TeachError
-from playground.teach.text import name
+from playground.teach.text import input_name, name
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,8 @@ def _why(doc: GraphDocument, n: str, out: str, writes: tuple[Write, ...], correc
     def via(w: Write) -> str:
         t = name(doc, w.consumer)
         if sum(1 for o in writes if o.consumer == w.consumer) > 1:
-            return f"{summary(w.value)} via {t}, input {OPS[doc.op_name(w.consumer)].slots[w.slot]}"
+            slot = OPS[doc.op_name(w.consumer)].slots[w.slot]
+            return f"{summary(w.value)} via {t}, {input_name(slot, w.slot)}"
         return f"{summary(w.value)} via {t}"
 
     upstream_bad = sorted({name(doc, w.consumer) for w in writes if w.consumer in wrong})

@@ -26,7 +26,7 @@ from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
-from playground.teach.text import d, name, substitute, wrap
+from playground.teach.text import d, input_name, name, substitute, wrap
 
 EdgeKey = tuple[str, str, int]
 
@@ -258,7 +258,7 @@ def _via(doc: GraphDocument, c: Contribution, all_: list[Contribution]) -> str:
     t = name(doc, c.consumer)
     if sum(1 for o in all_ if o.consumer == c.consumer) > 1:
         slot = OPS[doc.op_name(c.consumer)].slots[c.slot]
-        return f"via {t}, input {slot}"
+        return f"via {t}, {input_name(slot, c.slot)}"
     return f"via {t}"
 
 

@@ -48,6 +48,14 @@ def d(out: str, of: str) -> str:
     return f"d{wrap(out)}/d{wrap(of)}"
 
 
+def input_name(slot_name: str, slot: int) -> str:
+    """How the text names an op's input: ``left input``, ``base input``. A one-letter slot name
+    would read like a node's name (``input a`` next to a node a), so it becomes ``1st input``."""
+    if len(slot_name) == 1:
+        return f"{('1st', '2nd', '3rd')[slot] if slot < 3 else f'{slot + 1}th'} input"
+    return f"{slot_name} input"
+
+
 def substitute(formula: str, names: dict[str, str]) -> str:
     """Replace whole words of ``formula`` (slot names, ``out``) by node names."""
     if not names:

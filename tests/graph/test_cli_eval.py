@@ -85,11 +85,11 @@ def test_graph_that_cannot_be_evaluated_exit_1(tmp_path, capsys):
     assert main(["eval", str(tmp_path / "g.json"), "--json", "--backward"]) == 1
     data = json.loads(capsys.readouterr().out)
     nodes = {n["id"]: n for n in data["nodes"]}
-    assert nodes["e"]["error"] == "input 'b' is not connected" and nodes["e"]["data"] is None
+    assert nodes["e"]["error"] == "input 'right' is not connected" and nodes["e"]["data"] is None
     assert data["problems"] == ["cannot run backward: 'L' has a problem"]
     assert main(["eval", str(tmp_path / "g.json")]) == 1
     out = capsys.readouterr().out
-    assert "error: input 'b' is not connected" in out
+    assert "error: input 'right' is not connected" in out
 
 
 def test_several_sinks_fail_only_backward(tmp_path, capsys):

@@ -101,9 +101,9 @@ def test_dot_escapes_and_errors_and_forward_only():
     op(doc, "s", "sub", "x")
     text = to_dot(doc, evaluate(doc))
     assert r"a\|b\{c\}\"" in text
-    assert "input 'b' is not connected" in text
+    assert "input 'right' is not connected" in text
     assert "grad —" in text
-    assert '"x" -> "s·op" [label="a"];' in text  # order matters for sub: the slot is named
+    assert '"x" -> "s·op" [label="left"];' in text  # order matters for sub: the slot is named
 
 
 def test_dot_tensors():
@@ -150,7 +150,7 @@ def test_random_graphs_export(tmp_path):
 def test_unfinished_graph_is_refused():
     doc = lecture()
     doc.disconnect("e", 0)
-    with pytest.raises(ExportError, match="e: input 'a' is not connected"):
+    with pytest.raises(ExportError, match="e: input 'left' is not connected"):
         to_python(doc)
     with pytest.raises(ExportError, match="empty"):
         to_python(GraphDocument())

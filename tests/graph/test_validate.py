@@ -22,7 +22,10 @@ def test_structured_problems():
     assert ("missing_input", "e") in kinds and ("bad_literal", "r") in kinds
     assert ("bad_slot", "d") in kinds and any(k == "cycle" for k, _ in kinds)
     missing = next(p for p in validate(doc) if p.kind == "missing_input")
-    assert missing == Problem("missing_input", "e: input 'b' is not connected", node="e", slot=1)
+    # the port's name, never a/b: the learner's nodes a and b feed this very node
+    assert missing == Problem(
+        "missing_input", "e: input 'right' is not connected", node="e", slot=1
+    )
 
 
 def test_empty_and_no_output():

@@ -11,6 +11,8 @@ def test_a_plus_a_gives_1_instead_of_2():
     a = report.row("a")
     assert (a.correct, a.buggy, a.wrong) == (2.0, 1.0, True)
     assert "Used 2 times" in a.why and "1.0000 + 1.0000 = 2.0000" in a.why
+    # the two wires are told apart by the port they feed, in words no node is called
+    assert "(1.0000 via b, right input) and lost 1.0000 via b, left input" in a.why
     assert [r.name for r in report.wrong] == ["a"]
     assert "1 grad comes out wrong: a" in report.summary()
 

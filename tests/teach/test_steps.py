@@ -52,8 +52,25 @@ def test_a_node_with_two_consumers_sums_the_contributions():
 
 def test_a_plus_a_names_both_inputs():
     step = by_node(backward_steps(example("a_plus_a")))["a"]
-    assert step.equation == "db/da = 1.0000 (via b, input a) + 1.0000 (via b, input b) = 2.0000"
+    assert step.equation == (
+        "db/da = 1.0000 (via b, left input) + 1.0000 (via b, right input) = 2.0000"
+    )
     assert set(step.edges) == {("a", "b", 0), ("a", "b", 1)}
+
+
+def test_local_formulas_name_the_nodes_never_the_input_ports():
+    # The op table writes d/d(right) of left/right as "-left/right²" in its port names; the
+    # text puts the node names in, in one pass, so nodes called left and right fed the other
+    # way round come out swapped, not substituted twice.
+    doc = expression("left = 3.0\nright = 2.0\nr = right / left\nL = r * left")
+    s = by_node(backward_steps(doc))
+    text = s[ids(doc)["left"]].text
+    assert "dr/dleft = -right/left² = -0.2222" in text
+    assert "dr/dright = 1/left = 0.3333" in s[ids(doc)["right"]].text
+    assert s[ids(doc)["r"]].equation == "dL/dr = left = 3.0000"
+    # a one-letter port name (the op table's own) would read like a node: ordinals instead
+    from playground.teach.text import input_name
+    assert input_name("right", 1) == "right input" and input_name("b", 1) == "2nd input"
 
 
 def test_neuron_tanh_step_uses_the_op_table_formula():
@@ -115,7 +132,7 @@ def test_a_node_with_an_error_is_explained_not_raised():
     m = doc.add_node("op", op="mul", label="m")
     doc.connect(a, m, 0)
     steps = by_node(forward_steps(doc))
-    assert "cannot compute it: input 'b' is not connected" in steps[m].equation
+    assert "cannot compute it: input 'right' is not connected" in steps[m].equation
     with pytest.raises(TeachError):
         backward_steps(doc)
 

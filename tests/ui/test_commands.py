@@ -34,8 +34,8 @@ def test_names_are_readable(stack: QUndoStack) -> None:
     assert C.AddNode(doc, "op", "tanh").text() == "Add tanh"
     assert C.AddNode(doc, "op", "mul").text() == "Add * (mul)"
     assert C.AddNode(doc, "value", label="x").text() == "Add value x"
-    assert C.Disconnect(doc, "e", 0).text() == "Disconnect a → e (slot 0: a)"
-    assert C.Connect(doc, "c", "e", 0).text() == "Connect c → e (slot 0: a), replacing a"
+    assert C.Disconnect(doc, "e", 0).text() == "Disconnect a → e (slot 0: left)"
+    assert C.Connect(doc, "c", "e", 0).text() == "Connect c → e (slot 0: left), replacing a"
     assert C.MoveNodes(doc, {"a": ((0, 0), (1, 1)), "b": ((0, 0), (1, 1)),
                              "c": ((0, 0), (1, 1))}).text() == "Move 3 nodes"
     assert C.SetValue(doc, "a", 3.0).text() == "Edit value of a"

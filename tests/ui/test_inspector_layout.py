@@ -70,7 +70,7 @@ def test_long_labels_wrap_and_get_their_height(qtbot, window):
     settle(qtbot)
     op = window.inspector.op_label
     assert isinstance(op, WrapLabel)
-    assert "∂out/∂a" in op.text() and "∂out/∂b" in op.text()
+    assert "∂out/∂left" in op.text() and "∂out/∂right" in op.text()
     assert op.height() >= op.heightForWidth(op.width()) > 4 * op.fontMetrics().height()
     body = window.inspector.findChild(QScrollArea).widget()
     assert body.minimumSizeHint().width() <= window.inspector.width()

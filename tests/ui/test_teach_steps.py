@@ -85,7 +85,7 @@ def test_a_node_used_twice_sums_its_contributions(window):
     open_example(w, "a_plus_a")
     press(w, Qt.Key.Key_F7)
     press(w, Qt.Key.Key_F7)
-    assert ("db/da = 1.0000 (via b, input a) + 1.0000 (via b, input b) = 2.0000"
+    assert ("db/da = 1.0000 (via b, left input) + 1.0000 (via b, right input) = 2.0000"
             in panel_text(w))
     assert set(w.teaching.overlay.highlight_edges) == {("a", "b", 0), ("a", "b", 1)}
 
