@@ -145,7 +145,7 @@ class _Run:
             else:
                 grads, contributions = self._backward(output, order)
         return Evaluation(
-            self._results(order, grads),
+            self._results(order, grads, contributions),
             order,
             output,
             self.problems,
@@ -314,7 +314,10 @@ class _Run:
 
     # --- results -----------------------------------------------------------------------
 
-    def _results(self, order: list[str], grads: dict[str, Data] | None) -> dict[str, NodeResult]:
+    def _results(
+        self, order: list[str], grads: dict[str, Data] | None,
+        contributions: dict[tuple[str, str, int], Data] | None = None,
+    ) -> dict[str, NodeResult]:
         results: dict[str, NodeResult] = {}
         values = self.values
         errors = self.errors
@@ -330,17 +333,37 @@ class _Run:
                 if not isfinite(data):
                     warning = self._why_nonfinite(n, data)
                 elif grad is not None and not isfinite(grad):
-                    warning = f"gradient is {_kind(grad)}"
+                    warning = self._why_grad_nonfinite(n, grad, grads, contributions)
             else:
                 data = _plain_array(data)
                 if not np.all(np.isfinite(data)):
                     warning = self._why_nonfinite(n, data)
                 elif grad is not None and not np.all(np.isfinite(grad)):
-                    warning = f"gradient is {_kind(grad)}"
+                    warning = self._why_grad_nonfinite(n, grad, grads, contributions)
                 if grad is not None:
                     grad = _plain_array(grad)
             results[n] = NodeResult(data, grad, None, warning)
         return results
+
+    def _why_grad_nonfinite(self, n: str, grad: Any, grads: dict[str, Data] | None,
+                            contributions: dict[tuple[str, str, int], Data] | None) -> str:
+        """Where a nan/inf gradient (of a finite node) came from: the first wire that brought
+        one, and whether it came down from above or from that op's own local derivative."""
+        what = f"gradient is {_kind(grad)}"
+        for (source, t, slot), c in (contributions or {}).items():
+            if source != n or np.all(np.isfinite(c)):
+                continue
+            attrs = self.nodes[t]
+            name = attrs.get("label") or t
+            if grads is not None and not np.all(np.isfinite(grads.get(t, 0.0))):
+                return f"{what}: it comes down from {name}, whose gradient is not finite"
+            if attrs["op"] == "pow" and slot == 1:
+                base = _data_of(self.values[self.inputs[t][0]])
+                if np.any(np.asarray(base) < 0):
+                    return (f"{what}: {name}'s slope for its exponent is out·ln(base), and the "
+                            f"base is negative (PyTorch gives nan too)")
+            return f"{what}: {name}'s local derivative is not finite here"
+        return what
 
     def _why_nonfinite(self, n: str, data: Any) -> str:
         what = f"result is {_kind(data)}"

@@ -89,7 +89,7 @@ def test_missing_inputs_and_downstream_errors():
     doc.disconnect("e", 1)
     ev = evaluate(doc, backward=True)
     assert not ev.ok() and not ev.backward
-    assert ev.results["e"] == NodeResult(None, None, error="input 'b' is not connected")
+    assert ev.results["e"] == NodeResult(None, None, error="input 'right' is not connected")
     assert ev.results["d"].error == "depends on 'e', which has a problem"
     assert ev.results["L"].error == "depends on 'd', which has a problem"
     assert ev.results["a"].data == 2.0 and ev.results["a"].error is None
@@ -101,7 +101,7 @@ def test_two_missing_inputs():
     doc = GraphDocument()
     doc.add_node("op", op="div", node_id="q")
     ev = evaluate(doc)
-    assert ev.results["q"].error == "inputs 'a' and 'b' are not connected"
+    assert ev.results["q"].error == "inputs 'left' and 'right' are not connected"
 
 
 def test_several_sinks_is_a_problem_only_for_backward():
@@ -157,7 +157,9 @@ def test_nan_input_and_nan_gradient_warnings():
     op(doc, "m", "mul", "l", "s")
     doc.set_output("m")
     ev = evaluate(doc, backward=True)
-    assert ev.results["y"].warning in ("gradient is nan", "gradient is inf")
+    warning = ev.results["y"].warning
+    assert warning.startswith(("gradient is nan", "gradient is inf")), warning
+    assert "comes down from" in warning or "local derivative" in warning
 
 
 def test_ragged_and_bad_literals_are_node_errors():
@@ -374,3 +376,21 @@ def test_dead_relu_passes_nothing_back_even_inf(engine_value):
     assert np.asarray(ev.results["r"].grad, dtype=float).ravel()[0] == math.inf
     if isinstance(engine_value, np.ndarray):
         assert grad[1] == pytest.approx(0.25)
+
+
+def test_a_nonfinite_gradient_says_where_it_came_from():
+    """The square's constant exponent under a negative base: its grad is out·ln(base) = nan,
+    as in PyTorch; the warning says so instead of a bare 'gradient is nan'."""
+    doc = GraphDocument()
+    values(doc, d=-3.0, two=2.0, x=-1.0)
+    op(doc, "sq", "pow", "d", "two")
+    op(doc, "r", "relu", "x")
+    op(doc, "lg", "log", "r")
+    op(doc, "L", "add", "sq", "lg")
+    ev = evaluate(doc, backward=True)
+    assert math.isnan(ev.results["two"].grad)
+    assert "sq's slope for its exponent is out·ln(base)" in ev.results["two"].warning
+    assert ev.results["d"].warning is None and ev.results["d"].grad == -6.0
+    # r's grad is inf: it is lg's local derivative 1/0, not something from above
+    assert "lg's local derivative is not finite" in ev.results["r"].warning
+    assert ev.results["x"].grad == 0.0  # the dead relu passes nothing back
