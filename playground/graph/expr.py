@@ -14,7 +14,8 @@ What is understood:
   (any one-input op of the op table, by name); an op with parameters takes them as keywords
   of plain values: ``h.sum(axis=1)``, ``x.reshape(shape=(3, 2))``, ``x.max(axis=0,
   keepdims=True)`` (see ``playground.graph.params``);
-- numbers inside an expression become constant value nodes.
+- numbers inside an expression become constant value nodes, labelled by their value (the 3
+  of ``3*x`` shows as "3", not as its id ``const1``; see ``constant_label``).
 The last statement's node is marked as the output. A bare expression is allowed as the last
 line. Anything else is an ``ExprError`` with the line and column (both counted from 1).
 """
@@ -192,7 +193,10 @@ class _Builder:
         """The node computing ``node``; ``name``: the variable it is assigned to (its id)."""
         literal = self.literal(node)
         if literal is not None:
-            return self.doc.add_node("value", value=literal, node_id=self.doc.new_id("const"))
+            return self.doc.add_node(
+                "value", label=constant_label(literal), value=literal,
+                node_id=self.doc.new_id("const"),
+            )
         if isinstance(node, ast.Name):
             return self.ref(node)
         if isinstance(node, ast.BinOp):
@@ -285,6 +289,22 @@ class _Builder:
         for slot, source in enumerate(inputs):
             self.doc.connect(source, node, slot)
         return node
+
+
+CONSTANT_LABEL_MAX = 12
+"""A tensor constant is labelled by its numbers only up to this many characters."""
+
+
+def constant_label(value: Any) -> str:
+    """How a constant of an expression is labelled: its value as written, ``3`` for 3.0,
+    ``0.5``, ``-4``, ``[1, 2]``; "" (the canvas then shows the id) for a long tensor."""
+    if isinstance(value, list):
+        text = "[" + ", ".join(constant_label(v) for v in value) + "]"
+        return text if len(text) <= CONSTANT_LABEL_MAX else ""
+    x = float(value)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
 
 
 def _methods() -> list[str]:

@@ -12,6 +12,8 @@ import re
 from playground.graph.document import GraphDocument
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+"""A constant's label (``3``, ``0.5``, ``1e-07``): needs no parentheses in an expression."""
 
 
 NAME_MAX = 20
@@ -39,13 +41,18 @@ def name(doc: GraphDocument, node_id: str) -> str:
 
 
 def wrap(label: str) -> str:
-    """A name fit for ``dL/d<name>``: ``x1`` stays, ``x1*w1 + x2*w2`` gets parentheses."""
-    return label if _IDENT.match(label) else f"({label})"
+    """A name fit for an expression: ``x1`` and a constant ``3`` stay, ``x1*w1 + x2*w2`` and
+    ``-4`` get parentheses."""
+    return label if _IDENT.match(label) or _NUMBER.match(label) else f"({label})"
 
 
 def d(out: str, of: str) -> str:
-    """``dL/da``."""
-    return f"d{wrap(out)}/d{wrap(of)}"
+    """``dL/da``; ``df/d(3)`` for a constant (``df/d3`` would read as a name ``d3``)."""
+    return f"d{_wrap_name(out)}/d{_wrap_name(of)}"
+
+
+def _wrap_name(label: str) -> str:
+    return label if _IDENT.match(label) else f"({label})"
 
 
 def input_name(slot_name: str, slot: int) -> str:

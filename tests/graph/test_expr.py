@@ -7,7 +7,7 @@ import math
 import pytest
 
 from playground.graph.evaluate import evaluate
-from playground.graph.expr import ExprError, parse
+from playground.graph.expr import ExprError, constant_label, parse
 
 LECTURE = "a = 2.0\nb = -3.0\nc = 10.0\nf = -2.0\nL = (a*b + c) * f\n"
 MICROGRAD = """\
@@ -63,6 +63,17 @@ def test_numbers_in_expressions_are_constant_nodes_and_names_are_shared():
     constants = [n for n in doc.node_ids() if doc.kind(n) == "value" and n != "x"]
     assert sorted(doc.value(n) for n in constants) == [2.0, 3.0, 4.0, 5.0]
     assert len(doc.consumers("x")) == 2
+    # labelled by their value, as the learner wrote them (not const1, const2, ...)
+    assert sorted(doc.label(n) for n in constants) == ["2", "3", "4", "5"]
+    assert all(n.startswith("const") for n in constants)  # ids stay unique
+
+
+def test_constants_are_labelled_as_written():
+    doc = parse("x = 1.0\ny = x * -4 + 0.5 * x + x * 1e-7 + x * [1.0, 2.0]")
+    consts = {doc.label(n) for n in doc.node_ids() if n.startswith("const")}
+    assert consts == {"-4", "0.5", "1e-07", "[1, 2]"}
+    assert constant_label([[1.0, 2.0], [3.0, 4.0]]) == ""  # too long: the id shows
+    assert constant_label(1e20) == "1e+20" and constant_label(-0.0) == "0"
 
 
 def test_functions_unary_and_alias():

@@ -141,3 +141,15 @@ def test_tensor_graphs_step_with_array_summaries():
     steps = backward_steps(example("tensor_layer"))
     assert steps[0].equation == "ds/ds = 1"
     assert any("array" in s.equation or "[" in s.equation for s in steps[1:])
+
+
+def test_constants_read_as_numbers_in_the_steps():
+    doc = example("polynomial")  # f = 3x² − 4x + 5, its constants labelled 3, 2, 4, 5
+    forward = {s.node: s for s in forward_steps(doc)}
+    assert forward["mul6"].equation == "4 * x = 4.0000 * 3.0000 = 12.0000"
+    assert forward["pow3"].equation == "x ** 2 = 3.0000 ** 2.0000 = 9.0000"
+    back = by_node(backward_steps(doc))
+    # a derivative by a constant keeps its parentheses: df/d4 would read as a name "d4"
+    assert back["const5"].equation == (
+        "df/d(4) = df/d(4*x) · d(4*x)/d(4) = -1.0000 · 3.0000 = -3.0000"
+    )
