@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
+from playground.graph.expr import parse
 from playground.ui.teaching.common import bad_fill
 from tests.ui.teach_helpers import (
     by_label,
@@ -84,6 +86,68 @@ def test_bad_h_is_refused_in_words(window):
     check.h_edit.setText("0")
     assert not check.run()
     assert "positive number" in check.summary.text()
+
+
+def sweep_forward(check, h: str) -> str:
+    return {r[0]: r for r in table(check.sweep)}[h][1]
+
+
+def test_the_h_table_follows_a_new_document_and_check(window):
+    # The UX review: after a check on the lecture (row 0 = a), Help ▸ Lessons ▸ 1 still said
+    # "How h matters for a (backward: 6.0)" with row 0 = x selected, and Check did not help.
+    w = window
+    open_example(w, "lecture")
+    w.action("show_check").trigger()
+    check = w.teaching.panels["check"]
+    click_row(check.table, 0)
+    assert "How h matters for a</b> (backward: 6.0)" in check.sweep_title.text()
+    w.findChild(QAction, "lesson_derivative").trigger()
+    assert check.selected_leaf() == "x"
+    assert "How h matters for x</b> (backward: 14.0)" in check.sweep_title.text()
+    assert sweep_forward(check, "0.001").startswith("14.003")  # x's numbers, not a's 6
+    click(check.run_button)
+    assert "for x</b> (backward: 14.0)" in check.sweep_title.text()
+    assert sweep_forward(check, "0.1").startswith("14.3")
+    open_example(w, "a_plus_a")  # another graph with the tab on screen: row 0 is its a
+    assert check.selected_leaf() == "a"
+    assert "for a</b> (backward: 2.0)" in check.sweep_title.text()
+    assert sweep_forward(check, "0.001").startswith("2")
+
+
+def test_a_hidden_check_is_refreshed_when_shown(window):
+    w = window
+    open_example(w, "lecture")
+    w.action("show_check").trigger()
+    check = w.teaching.panels["check"]
+    w.teaching.show_tab("steps")
+    w.files.install(parse("x = 3.0\nf = 3*x**2 - 4*x + 5"), None, "poly")
+    w.action("show_check").trigger()
+    assert table(check.table)[0][0] == "x = 3.0000"
+    assert "for x</b> (backward: 14.0)" in check.sweep_title.text()
+
+
+def test_a_big_new_graph_does_not_keep_the_old_graphs_check(window):
+    from playground.graph.document import GraphDocument
+    from playground.ui.teaching.check_panel import MAX_WORK
+
+    w = window
+    open_example(w, "lecture")
+    w.action("show_check").trigger()
+    check = w.teaching.panels["check"]
+    assert table(check.table)[0][0] == "a = 2.0000"
+    doc = GraphDocument()  # a sum of n leaves: n leaves × (2n − 1) nodes > MAX_WORK
+    n = int((MAX_WORK / 2) ** 0.5) + 2
+    total = doc.add_node("value", label="v0", value=1.0)
+    for i in range(1, n):
+        leaf = doc.add_node("value", label=f"v{i}", value=1.0)
+        add = doc.add_node("op", op="add")
+        doc.connect(total, add, 0)
+        doc.connect(leaf, add, 1)
+        total = add
+    w.files.install(doc, None, "big")
+    assert check.table.rowCount() == 0 and check.sweep.rowCount() == 0
+    assert "a =" not in check.sweep_title.text()
+    assert "press <b>Check</b>" in check.summary.text()
 
 
 # --- wiggle -----------------------------------------------------------------------------

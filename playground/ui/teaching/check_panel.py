@@ -68,6 +68,8 @@ class GradientCheckPanel(QWidget):
         self.setObjectName("gradient_check")
         self.teaching = teaching
         self.report: GradCheckReport | TensorCheckReport | None = None
+        self._dirty = True
+        """The graph changed since the tables were filled."""
 
         self.h_edit = QLineEdit("0.001", self)
         self.h_edit.setObjectName("check_h")
@@ -130,32 +132,46 @@ class GradientCheckPanel(QWidget):
                       f"like 0.001 or 1e-8</span> (agree = within {RTOL:.1%})")
             return False
         self.teaching.controller.flush()
+        self._dirty = False
         try:
             report = self._check(h)
         except TeachError as exc:
-            self.report = None
-            self.table.setRowCount(0)
-            self.sweep.setRowCount(0)
-            self.sweep_title.setText("")
-            self._say(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
+            self._clear(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
             return False
         keep = self.selected_leaf()
         self.report = report
-        self.table.blockSignals(True)  # re-selected below: the right table follows it then
-        self.table.clearSelection()
-        self.table.blockSignals(False)
-        if isinstance(report, TensorCheckReport):
-            fill_leaves(self.table, report, self)
-        else:
-            self._fill(report)
+        # The table is refilled and re-selected without signals, then the right table is
+        # filled once, for this report: a selection signal only comes when the row *changes*,
+        # and row 0 of a new graph is still row 0 (it kept the old graph's leaf on show).
+        self.table.blockSignals(True)
+        try:
+            self.table.clearSelection()
+            if isinstance(report, TensorCheckReport):
+                fill_leaves(self.table, report, self)
+            else:
+                self._fill(report)
+            rows = [r.node for r in report.rows]
+            self._select_row(keep if keep in rows else (rows[0] if rows else None))
+        finally:
+            self.table.blockSignals(False)
+        self._sweep_selected()
         text = esc(report.summary()).replace(
             "agree", f"<b style='color:{good_colour(self)}'>agree</b>", 1)
         self._say(re.sub(r"\bmiss(es)?\b",
                          lambda m: f"<b style='color:{bad_colour(self)}'>{m[0]}</b>", text,
                          count=1))
-        rows = [r.node for r in report.rows]
-        self.select_leaf(keep if keep in rows else (rows[0] if rows else None))
         return True
+
+    def _clear(self, message: str) -> None:
+        """No report: both tables empty, ``message`` (HTML) above them."""
+        self.report = None
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(0)
+        self.table.blockSignals(False)
+        self.sweep.setRowCount(0)
+        self.sweep_title.setText("")
+        self._say(message)
 
     def _check(self, h: float) -> GradCheckReport | TensorCheckReport:
         doc = self.teaching.doc
@@ -173,17 +189,31 @@ class GradientCheckPanel(QWidget):
         return ev.engine == "tensor"
 
     def graph_changed(self) -> None:
-        """Re-check after an edit (when the tab is on screen and the graph is small)."""
+        """The graph changed (an edit, or another document): the tables describe the old one.
+        Re-check now when the tab is on screen and the graph is small; a big graph's tables
+        are cleared (Check checks it); a hidden tab re-checks when it is shown."""
+        self._dirty = True
+        if self.isVisible():
+            self._refresh()
+
+    def _refresh(self) -> None:
         doc = self.teaching.doc
-        if not self.isVisible() or len(doc) == 0:
+        if len(doc) == 0:
+            self._dirty = False
+            self._clear("The graph is empty: build one, then Check compares its grads.")
             return
         leaves = sum(1 for n in doc.node_ids() if doc.kind(n) == "value")
         if leaves * len(doc) <= MAX_WORK:
             self.run()
+        else:
+            self._clear("The graph changed: press <b>Check</b> to compare its grads with "
+                        "finite differences (a graph this big is not re-checked on every "
+                        "edit).")
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.graph_changed()
+        if self._dirty:
+            self._refresh()
 
     # --- tables --------------------------------------------------------------------------
 
@@ -213,11 +243,21 @@ class GradientCheckPanel(QWidget):
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def select_leaf(self, node: str | None) -> None:
+        """Select ``node``'s row and show its details on the right (also when it was
+        selected already: the right table then shows it again, for the current report)."""
+        self.table.blockSignals(True)
+        try:
+            self._select_row(node)
+        finally:
+            self.table.blockSignals(False)
+        self._sweep_selected()
+
+    def _select_row(self, node: str | None) -> None:
         for i in range(self.table.rowCount()):
             if self.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == node:
                 self.table.selectRow(i)
                 return
-        self._sweep_selected()
+        self.table.clearSelection()
 
     def _sweep_selected(self) -> None:
         node = self.selected_leaf()
