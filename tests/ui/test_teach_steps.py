@@ -63,6 +63,35 @@ def test_step_backward_through_the_lecture_example(window):
     assert w.teaching.steps.index == 6
 
 
+def grad_pixel(window, node_id: str):
+    """The colour the canvas paints a node's grad row with (a blank spot of the row)."""
+    item = window.scene.node_item(node_id)
+    body = item.body
+    spot = item.mapToScene(body.left() + body.width() * 0.42, body.bottom() - 3)
+    image = window.view.viewport().grab().toImage()
+    return image.pixelColor(window.view.mapFromScene(spot)).name()
+
+
+def test_grad_colours_keep_the_full_backwards_scale_while_stepping(window):
+    # The UX review: the key went ±1 -> ±2 -> ±6 while stepping, so L's grad 1.0 was dark
+    # blue at step 1 and pale at step 7. Colours now use the whole backward's scale (±6).
+    w = window
+    open_example(w, "lecture")
+    press(w, Qt.Key.Key_F7)  # step 1: only L's grad is known
+    assert w.scene.max_abs_grad == 6.0 and w.view.legend.isVisible()
+    first = grad_pixel(w, "L")
+    for _ in range(6):
+        press(w, Qt.Key.Key_F7)
+        assert w.scene.max_abs_grad == 6.0
+    assert grad_pixel(w, "L") == first
+    assert grad_pixel(w, "a") != first  # a's 6.0 is the darkest blue, L's 1.0 pale
+    press(w, Qt.Key.Key_F6)  # forward steps show no grads: the key says so
+    assert w.scene.grad_state() == "none"
+    w.action("step_reset").trigger()
+    w.action("backward").trigger()
+    assert grad_pixel(w, "L") == first  # the same colour as after Backward
+
+
 def test_toolbar_button_and_reset(window):
     w = window
     open_example(w, "lecture")

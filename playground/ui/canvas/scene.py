@@ -298,6 +298,9 @@ class GraphScene(QGraphicsScene):
         ev = self._grad_eval
         if ev is None:
             return 0.0
+        fixed = getattr(ev, "grad_scale", None)  # a step-through keeps the full backward's
+        if fixed is not None:
+            return fixed
         best = 0.0
         for r in ev.results.values():
             g = grad_scalar(r.grad)

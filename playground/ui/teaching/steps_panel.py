@@ -3,13 +3,16 @@ written out in real numbers, play/pause at a chosen speed, and reset.
 
 While stepping, the canvas shows only what has been computed so far (grads appear node by
 node, output first; in forward, data appear inputs first), the current node glows, and the
-wires its numbers flow along carry the number that flows. The inspector shows the same numbers
+wires its numbers flow along carry the number that flows. Grads are coloured on the scale of
+the whole backward (``StepEvaluation.grad_scale``), so a grad's colour means the same at every
+step. The inspector shows the same numbers
 (a grad backward has not reached yet reads "— (not reached yet ...)", not its final value).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
+from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.evaluate import evaluate
+from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
+from playground.ui.canvas.style import grad_scalar
 from playground.ui.teaching.common import esc, mono, muted_colour
 from playground.ui.teaching.overlay import SOURCE, STEP
 
@@ -37,6 +41,25 @@ INTRO = (
 )
 SPEEDS = (4.0, 3.0, 2.0, 1.5, 1.0, 0.75, 0.5, 0.3, 0.15)
 """Seconds per step, slow to fast."""
+
+
+@dataclass(frozen=True)
+class StepEvaluation(Evaluation):
+    """A step's evaluation (only the grads found so far) with the colour scale of the whole
+    backward: the canvas colours by ``grad_scale`` instead of the largest grad shown, so a
+    grad keeps its colour from step to step (L's 1.0 is as pale at step 1 as at the end)."""
+
+    grad_scale: float | None = None
+
+
+def full_scale(evaluation: Evaluation) -> float:
+    """The largest finite |grad| of ``evaluation`` (as the canvas's colour key measures it)."""
+    best = 0.0
+    for r in evaluation.results.values():
+        g = grad_scalar(r.grad)
+        if g is not None and math.isfinite(g):
+            best = max(best, abs(g))
+    return best
 
 
 class StepPanel(QWidget):
@@ -194,7 +217,11 @@ class StepPanel(QWidget):
             results = {n: replace(r, grad=r.grad if n in visited else None)
                        for n, r in full.results.items()}
             contributions = {k: v for k, v in full.contributions.items() if k[0] in visited}
-            shown = replace(full, results=results, contributions=contributions)
+            shown = StepEvaluation(
+                **{f.name: getattr(full, f.name) for f in fields(Evaluation)},
+                grad_scale=full_scale(full),
+            )
+            shown = replace(shown, results=results, contributions=contributions)
             labels = {k: f"← {v}" for k, v in step.edge_values.items()}
             later = (s.node for s in self.steps[self.index + 1:])
             notes = {n: "not reached yet: keep stepping, F7" for n in later}
