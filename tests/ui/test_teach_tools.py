@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from playground.graph.expr import parse
+from playground.ui.teaching.bug_panel import COLUMNS
 from playground.ui.teaching.common import bad_fill
 from tests.ui.teach_helpers import (
     by_label,
@@ -210,6 +211,36 @@ def test_the_bug_switch_on_a_plus_a(window):
     assert shown(w, "a", "grad") == "2.0000" and w.teaching.overlay.items() == []
 
 
+def visible_columns(widget) -> list[str]:
+    return [widget.horizontalHeaderItem(c).text() for c in range(widget.columnCount())
+            if not widget.isColumnHidden(c)]
+
+
+def test_the_bug_tab_shows_the_right_grads_before_the_switch(window):
+    # The UX review: the table was empty until the box was ticked.
+    w = window
+    open_example(w, "lecture")
+    w.action("show_bug").trigger()
+    bug = w.teaching.panels["bug"]
+    assert visible_columns(bug.table) == ["node", "with += (right)"]
+    rows = {r[0]: r[1] for r in table(bug.table)}
+    assert rows == {"L": "1.0000", "f": "4.0000", "d": "-2.0000", "c": "-2.0000",
+                    "e": "-2.0000", "b": "-4.0000", "a": "6.0000"}
+    assert "Tick 'Backward with the bug'" in bug.summary.text()
+    click(bug.open_a)  # another graph, switch still off: its right grads
+    assert {r[0]: r[1] for r in table(bug.table)} == {"b": "1.0000", "a": "2.0000"}
+    click(bug.switch)  # the '=' column and the reasons appear
+    assert visible_columns(bug.table) == list(COLUMNS)
+    assert table(bug.table)[1][2].startswith("1.0000")
+    click(bug.switch)
+    assert visible_columns(bug.table) == ["node", "with += (right)"]
+    assert {r[0]: r[1] for r in table(bug.table)} == {"b": "1.0000", "a": "2.0000"}
+    w.teaching.show_tab("steps")
+    open_example(w, "tensor_layer")  # refilled when shown again: here, why it cannot
+    w.action("show_bug").trigger()
+    assert bug.table.rowCount() == 0 and "numbers only" in bug.summary.text()
+
+
 def test_the_bug_on_shared_nodes(window, qtbot):
     w = window
     w.teaching.show_tab("bug")
@@ -263,6 +294,16 @@ def test_expression_errors_point_at_the_position(window):
     assert cursor.blockNumber() == 3 and cursor.positionInBlock() == 16
     assert len(panel.edit.extraSelections()) == 1
     assert w.doc.to_data() == before
+    # the learner clears the editor: the mistake was in the old text, its message goes too
+    panel.edit.selectAll()
+    QTest.keyClick(panel.edit, Qt.Key.Key_Delete)
+    assert panel.text() == "" and panel.message.text() == ""
+    assert panel.edit.extraSelections() == []
+    QTest.keyClicks(panel.edit, "x = (")
+    click(panel.build_button)
+    assert "not valid Python" in panel.message.text()
+    QTest.keyClick(panel.edit, Qt.Key.Key_Backspace)  # any edit, not only clearing
+    assert panel.message.text() == ""
 
 
 # --- gradient check on tensors ---------------------------------------------------------------

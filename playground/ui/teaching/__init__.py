@@ -103,6 +103,7 @@ class TeachingUI(Teaching):
             self._graph_dirty = False
             self.panels["wiggle"].graph_changed()  # type: ignore[attr-defined]
             self.panels["check"].graph_changed()  # type: ignore[attr-defined]
+            self.panels["bug"].graph_changed()  # type: ignore[attr-defined]
 
     # --- lessons --------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """The Accumulation bug tab: backward with '=' instead of '+=', side by side with the real one.
 
-Switched on, the canvas shows the grads the buggy backward computes; the nodes whose grad came
-out wrong glow red with the right number under them, and the table says why for each node.
+Switched off, the table lists every node's grad with '+=' (the right numbers, as Backward
+gives them) and says to tick the switch. Switched on, the '=' column and the reasons appear,
+the canvas shows the grads the buggy backward computes, and the nodes whose grad came out wrong
+glow red with the right number under them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ CODE = (
     "bug:&nbsp;&nbsp;&nbsp; child.grad <b>&nbsp;=</b> local * out.grad</span>"
 )
 COLUMNS = ("node", "with += (right)", "with = (bug)", "why")
+BUG_COLUMNS = (2, 3)
+"""Shown only with the switch on."""
+MAX_IDLE_NODES = 5_000
+"""The '+=' table follows every edit only on graphs up to this size (the switch always runs)."""
+IDLE_TEXT = (
+    "A node used twice (b = a + a) gets one gradient from each use, and they must add up: "
+    "the table shows every grad with '+=', as Backward computes it. <b>Tick 'Backward with "
+    "the bug'</b> to add what '=' gives, and see which grads come out wrong and why."
+)
 
 
 class BugPanel(QWidget):
@@ -82,6 +93,8 @@ class BugPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(middle)
         layout.addWidget(self.table, 1)
+        self._dirty = True
+        """The graph changed since the '+=' table was filled."""
         self._idle()
 
     @property
@@ -106,6 +119,18 @@ class BugPanel(QWidget):
             self.teaching.restore(self)
             self._idle()
 
+    def graph_changed(self) -> None:
+        """The graph changed: refill the '+=' table (now if the tab is on screen, else when
+        it is shown). With the switch on, ``interrupted`` runs the bug again instead."""
+        self._dirty = True
+        if self.isVisible() and not self.on:
+            self._idle()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty and not self.on:
+            self._idle()
+
     def interrupted(self) -> None:
         """The graph changed: run the bug again on the new graph (if it is still on)."""
         if self.on:
@@ -126,6 +151,7 @@ class BugPanel(QWidget):
             self.summary.setText(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
             return False
         self.report = report
+        self._dirty = False
         full = evaluate(doc, backward=True)
         buggy = {r.node: r.buggy for r in report.rows}
         results = {n: replace(r, grad=buggy.get(n)) for n, r in full.results.items()}
@@ -144,8 +170,10 @@ class BugPanel(QWidget):
         self._fill(report)
         return True
 
-    def _fill(self, report: BugReport) -> None:
+    def _fill(self, report: BugReport, with_bug: bool = True) -> None:
         t = self.table
+        for column in BUG_COLUMNS:
+            t.setColumnHidden(column, not with_bug)
         t.setRowCount(len(report.rows))
         for i, r in enumerate(report.rows):
             buggy = summary(r.buggy) + ("  ✗" if r.wrong else "")
@@ -156,14 +184,28 @@ class BugPanel(QWidget):
                     item.setFont(mono())
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
-                if r.wrong:
+                if r.wrong and with_bug:
                     item.setBackground(bad_fill(self))
                 t.setItem(i, j, item)
         t.resizeRowsToContents()
 
     def _idle(self) -> None:
-        self.table.setRowCount(0)
-        self.summary.setText(
-            "A node used twice (b = a + a) gets one gradient from each use, and they must add "
-            "up. Switch the bug on to see which grads come out wrong when backward assigns "
-            "instead.")
+        """Switched off: the right ('+=') grads of the graph, and what to do."""
+        self._dirty = False
+        self.report = None
+        doc = self.teaching.doc
+        report = None
+        if 0 < len(doc) <= MAX_IDLE_NODES:
+            try:
+                report = accumulation_bug(doc)
+            except TeachError as exc:
+                self.table.setRowCount(0)
+                self.summary.setText(
+                    f"{IDLE_TEXT}<br><span style='color:{muted_colour(self)}'>"
+                    f"This graph: {esc(str(exc))}</span>")
+                return
+        if report is None:
+            self.table.setRowCount(0)
+        else:
+            self._fill(report, with_bug=False)
+        self.summary.setText(IDLE_TEXT)

@@ -50,6 +50,7 @@ class ExpressionPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("expression_entry")
         self.teaching = teaching
+        self._error_shown = False
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName("expression_text")
         self.edit.setAccessibleName("Expression")
@@ -120,6 +121,7 @@ class ExpressionPanel(QWidget):
 
     def show_error(self, exc: ExprError) -> None:
         self.message.setText(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
+        self._error_shown = True
         if not exc.line:
             return
         block = self.edit.document().findBlockByNumber(exc.line - 1)
@@ -139,5 +141,9 @@ class ExpressionPanel(QWidget):
         self.edit.setFocus()
 
     def _clear_error(self) -> None:
+        """An edit: the mistake (its message and the marked line) was in the old text."""
         if self.edit.extraSelections():
             self.edit.setExtraSelections([])
+        if self._error_shown:
+            self._error_shown = False
+            self.message.setText("")
