@@ -19,14 +19,16 @@ worker waits for it before each step.
 Layout: loss (top left, train and test, optional log scale) and accuracy (bottom left), and on
 the right the decision boundary of 2-D data (a heatmap of the model's output with the train
 points as dots and the test points as rings) or, for other data, each sample's output next to
-its target. Finished runs stay as faded curves until ``clear_history()``. The navigation
-toolbar zooms, pans and saves (the saved image includes the animated artists).
+its target. Finished runs stay as faded curves until ``clear_history()``; the axes and the
+log scale follow the current run, never the faded ones (a diverged run's 1e230 would flatten
+the next run's curve onto the floor). Every number drawn goes through ``plot_scale`` first:
+finite, and in a range matplotlib's tick code survives. The navigation toolbar zooms, pans and
+saves (the saved image includes the animated artists).
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 
 import numpy as np
@@ -40,6 +42,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from playground.training.trainer import StepMetrics
+from playground.ui.plot_scale import loss_range, shown
 
 __all__ = ["CLASS_COLORS", "REDRAW_MS", "TrainingPlots"]
 
@@ -75,12 +78,12 @@ class _Run:
         self.steps.append(m.step)
         self.loss.append(m.loss)
         self.acc.append(m.accuracy)
-        self.test_loss.append(math.nan if m.test_loss is None else m.test_loss)
-        self.test_acc.append(math.nan if m.test_accuracy is None else m.test_accuracy)
+        self.test_loss.append(np.nan if m.test_loss is None else m.test_loss)
+        self.test_acc.append(np.nan if m.test_accuracy is None else m.test_accuracy)
 
     @property
     def has_test(self) -> bool:
-        return any(not math.isnan(v) for v in self.test_loss)
+        return any(not np.isnan(v) for v in self.test_loss)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -129,7 +132,7 @@ class TrainingPlots(QWidget):
         self._layout_due = True
         self.canvas = _Canvas(self.figure)
         self.canvas.setObjectName("training_plots_canvas")
-        self.canvas.setMinimumSize(320, 150)
+        self.canvas.setMinimumSize(240, 150)  # small: the Training tab must fit a small window
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
         self.toolbar.setObjectName("training_plots_toolbar")
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
@@ -165,8 +168,14 @@ class TrainingPlots(QWidget):
         self._sample_outputs: np.ndarray | None = None
         self._extent: tuple[float, float, float, float] | None = None
         self._diverged_marker = None
+        self._diverged_note = None
         self._background = None
         self._auto_limits: dict = {}
+        self._running = False
+        self._auto_log = False
+        """The log scale was switched on by a diverged run (not by the user): the next run
+        switches it off again."""
+        self._setting_log = False
         self._map_mode = ""
         self.draw_count = 0
         """Full draws so far."""
@@ -277,6 +286,11 @@ class TrainingPlots(QWidget):
         """A new run: the current curves (if any) fade into the history first."""
         self.archive_current()
         self._planned_steps = max(1, planned_steps)
+        self._running = True
+        self._auto_limits.clear()  # a new run sets its own limits
+        if self._auto_log and self.log_scale.isChecked():
+            self._set_log_scale(False)  # it was for the diverged run, not this one
+        self._auto_log = False
         self._decision = None
         self._sample_outputs = None
         self._decision_dirty = True
@@ -391,22 +405,34 @@ class TrainingPlots(QWidget):
     def finish_run(self, diverged: bool = False) -> None:
         """The run ended: draw what is left, mark a divergence, stop the timer."""
         self._dirty = True
+        self._running = False
         if diverged and len(self.current):
+            last = self.current.loss[-1]
+            at = (self.current.steps[-1], float(shown([last])[0]))
             self._diverged_marker = self.ax_loss.plot(
-                [self.current.steps[-1]], [self.current.loss[-1]], marker="X", ms=9,
-                color="#d62728", ls="none", zorder=5,
+                [at[0]], [at[1]], marker="X", ms=9, color="#d62728", ls="none", zorder=5,
             )[0]
+            # the axis stops at plot_scale.CAP: say the real number next to the mark
+            left = at[0] > self._planned_steps / 2  # keep the words inside the axes
+            self._diverged_note = self.ax_loss.annotate(
+                f"diverged: loss {last:.3g}", at, xytext=(-8 if left else 8, -2),
+                textcoords="offset points", ha="right" if left else "left", va="top",
+                fontsize=7.5, color="#d62728", zorder=5, annotation_clip=False)
+            self._diverged_note.set_in_layout(False)
             self._full_due = True
-            values = np.array(self.current.loss, dtype=float)
+            values = shown(self.current.loss)
             values = values[np.isfinite(values) & (values > 0)]
-            if len(values) and values.max() > 1e4 * values.min():
-                self.log_scale.setChecked(True)  # a linear axis would show a flat line
+            if len(values) and values.max() > 1e4 * values.min() and not (
+                    self.log_scale.isChecked()):
+                self._set_log_scale(True)  # a linear axis would show a flat line
+                self._auto_log = True
         self.flush()
         self.timer.stop()
 
     def reset_current(self) -> None:
         """Forget the current run (it fades into the history); the data stays."""
         self.archive_current()
+        self._running = False
         self._decision = None
         self._sample_outputs = None
         self._decision_dirty = True
@@ -420,17 +446,19 @@ class TrainingPlots(QWidget):
         self.current = _Run()
         if self._diverged_marker is not None:
             self._diverged_marker.remove()
-            self._diverged_marker = None
+            self._diverged_note.remove()
+            self._diverged_marker = self._diverged_note = None
         if len(run) >= 2:
             self.history.append(run)
             kw = {"alpha": HISTORY_ALPHA, "lw": 1.3, "zorder": 1}
             self._history_artists += [
-                self.ax_loss.plot(run.steps, run.loss, color=TRAIN_COLOR, **kw)[0],
+                self.ax_loss.plot(run.steps, shown(run.loss), color=TRAIN_COLOR, **kw)[0],
                 self.ax_acc.plot(run.steps, run.acc, color=TRAIN_COLOR, **kw)[0],
             ]
             if run.has_test:
                 self._history_artists += [
-                    self.ax_loss.plot(run.steps, run.test_loss, color=TEST_COLOR, ls="--", **kw)[0],
+                    self.ax_loss.plot(run.steps, shown(run.test_loss), color=TEST_COLOR,
+                                      ls="--", **kw)[0],
                     self.ax_acc.plot(run.steps, run.test_acc, color=TEST_COLOR, ls="--", **kw)[0],
                 ]
         self._dirty = True
@@ -520,44 +548,35 @@ class TrainingPlots(QWidget):
 
     def _update_curves(self) -> None:
         run = self.current
-        self.loss_line.set_data(run.steps, run.loss)
+        self.loss_line.set_data(run.steps, shown(run.loss))
         self.acc_line.set_data(run.steps, run.acc)
         has_test = run.has_test
         self.test_loss_line.set_data(run.steps if has_test else [],
-                                     run.test_loss if has_test else [])
+                                     shown(run.test_loss) if has_test else [])
         self.test_acc_line.set_data(run.steps if has_test else [],
                                     run.test_acc if has_test else [])
         self._legend()
-        longest = max([self._planned_steps, len(run), *(len(r) for r in self.history)])
+        # The axes follow the run being shown: the current one, or with none going (after
+        # Reset) the latest faded one. Never the longest or highest earlier run.
+        source = run
+        if not len(run) and not self._running and self.history:
+            source = self.history[-1]
+        planned = self._planned_steps if source is run else 1
         for ax in (self.ax_loss, self.ax_acc):
-            self._set_limits(ax, "x", 0, max(1, longest - 1))
-        lo, hi = self._loss_range()
+            self._set_limits(ax, "x", 0, max(1, planned - 1, len(source) - 1))
+        lo, hi = loss_range([*source.loss, *source.test_loss],
+                            log=self.ax_loss.get_yscale() == "log")
         self._set_limits(self.ax_loss, "y", lo, hi)
-
-    def _loss_range(self) -> tuple[float, float]:
-        """Loss limits that change rarely: they only grow, in 'nice' steps (a full redraw
-        each time they change)."""
-        values = np.array([v for r in [self.current, *self.history]
-                           for v in (*r.loss, *r.test_loss)], dtype=float)
-        values = values[np.isfinite(values)]
-        log = self.ax_loss.get_yscale() == "log"
-        if log:
-            positive = values[values > 0]
-            if not len(positive):
-                return 1e-3, 1.0
-            lo = 10.0 ** math.floor(math.log10(positive.min()))
-            hi = 10.0 ** math.ceil(math.log10(positive.max()))
-            return lo, max(hi, lo * 10)
-        if not len(values):
-            return 0.0, 1.0
-        top = min(float(values.max()), 1e300)
-        return min(0.0, float(values.min())), _nice_ceiling(top * 1.05) if top > 0 else 1.0
 
     def _update_map(self) -> None:
         if self._bars is not None:
             out = self._sample_outputs
             values = ([0.0] * len(self._bars) if out is None
                       else (out[:, 0] if out.ndim == 2 else out))
+            lo, hi = self.ax_map.get_ylim()
+            span = hi - lo  # a bar far off the axis is drawn just past it, never at 1e300
+            values = np.nan_to_num(np.clip(np.asarray(values, dtype=float), lo - span,
+                                           hi + span), nan=0.0)
             for rect, v in zip(self._bars, values, strict=False):
                 rect.set_height(float(v))
             return
@@ -566,7 +585,7 @@ class TrainingPlots(QWidget):
             self.image.set_visible(False)
             return
         if d.ndim == 2:  # one output: its sign is the class
-            self.image.set_data(np.tanh(d))
+            self.image.set_data(np.nan_to_num(np.tanh(d), nan=0.0))  # nan: undecided, white
         else:  # one output per class: the winner's colour, paler where it barely wins
             z = d - d.max(axis=-1, keepdims=True)
             p = np.exp(z)
@@ -577,13 +596,23 @@ class TrainingPlots(QWidget):
             colors = np.array([to_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]) for i in range(k)])
             conf = MAP_STRENGTH * conf[..., None]
             rgb = colors[win] * conf + (1.0 - conf)
-            self.image.set_data(np.clip(rgb, 0, 1))
+            self.image.set_data(np.clip(np.nan_to_num(rgb, nan=1.0), 0, 1))
         self.image.set_extent(self._extent)
         self.image.set_visible(True)
 
     # --- events --------------------------------------------------------------------------
 
+    def _set_log_scale(self, on: bool) -> None:
+        """Switch the scale for the program (the user's own choice is ``_on_log_scale``)."""
+        self._setting_log = True
+        try:
+            self.log_scale.setChecked(on)
+        finally:
+            self._setting_log = False
+
     def _on_log_scale(self, on: bool) -> None:
+        if not self._setting_log:
+            self._auto_log = False  # the user's choice: keep it for the next runs
         self.ax_loss.set_yscale("log" if on else "linear")
         self._auto_limits.pop((id(self.ax_loss), "y"), None)
         self._dirty = True
@@ -614,16 +643,6 @@ class TrainingPlots(QWidget):
         self.frame_count += 1
         self.redrawn.emit()
 
-
-def _nice_ceiling(x: float) -> float:
-    """The smallest of 1, 1.5, 2, 3, 5, 7 (times a power of ten) that is >= x."""
-    if x <= 0 or not math.isfinite(x):
-        return 1.0
-    e = 10.0 ** math.floor(math.log10(x))
-    for m in (1, 1.5, 2, 3, 5, 7, 10):
-        if m * e >= x:
-            return m * e
-    return 10 * e
 
 
 def _bounds(X: np.ndarray, pad: float = 0.15) -> tuple[float, float, float, float]:

@@ -69,6 +69,7 @@ BACKEND_TEXT = {"tensor": "tensor (numpy, fast)", "scalar": "scalar (Value engin
 CLASS_QCOLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f", "#bcbd22", "#17becf")
 ERROR_STYLE = "color: #c62828; font-size: 11px;"
+NOTE_STYLE = "color: #555555; font-size: 11px;"
 
 
 def parse_hidden(text: str) -> tuple[tuple[int, ...] | None, str]:
@@ -375,6 +376,16 @@ class TrainingForm(QWidget):
         self._row(form, "backend", "Backend", self.backend,
                   "tensor: numpy arrays; scalar: one Value per number, the engine you built "
                   "(slow: use it for small nets)")
+        # What the chosen backend means here (the scalar one's speed), under its field: inside
+        # this scrolling page it moves nothing else (above the Train button it pushed the
+        # buttons up).
+        self.backend_note = QLabel()
+        self.backend_note.setObjectName("backend_note")
+        self.backend_note.setWordWrap(True)
+        self.backend_note.setStyleSheet(NOTE_STYLE)
+        form.addRow(self.backend_note)
+        self._backend_note_row = (form, form.rowCount() - 1)
+        form.setRowVisible(form.rowCount() - 1, False)
         self.optimizer.currentIndexChanged.connect(self._optimizer_changed)
         return box
 
@@ -535,6 +546,16 @@ class TrainingForm(QWidget):
             self.tabs.setTabText(i, f"{title} {WARNING_MARK}" if i in bad_tabs else title)
             self.tabs.tabBar().setTabTextColor(
                 i, QColor("#c62828") if i in bad_tabs else self.palette().windowText().color())
+
+    def set_backend_note(self, text: str) -> None:
+        """A word under the Backend field ("" hides it)."""
+        self.backend_note.setText(text)
+        form, row = self._backend_note_row
+        form.setRowVisible(row, bool(text))
+
+    def backend_note_text(self) -> str:
+        form, row = self._backend_note_row
+        return self.backend_note.text() if form.isRowVisible(row) else ""
 
     def error_text(self, name: str) -> str:
         """The problem shown under field ``name`` ("" when none)."""

@@ -10,7 +10,14 @@ responsive while training.
 Run states: no run (``run is None``), running, paused, finished. Train starts a run (or resumes
 a paused one), Pause pauses, Step takes exactly one step and stays paused (starting a paused
 run if there is none), Reset stops the run and clears its curves. Settings are locked while a
-run is under way. A finished run's curves stay, faded, when the next run starts.
+run is under way. A finished run's curves stay, faded, when the next run starts. Speed paces a
+run ("Watch": 30 steps a second, so the loss curve and the boundary visibly move; see
+``training_speed``) and can change while it goes. Export is off while the weights are not
+finite numbers or the run diverged. Nothing under the run buttons changes height, so they
+never move under the pointer.
+
+The panel shrinks to about 600 px wide (the network tools wrap, the plots get small) so the
+window can be small; ``training_tab`` keeps a hidden Training tab from setting its size at all.
 
 "Show network on canvas" emits ``show_graph_requested(GraphDocument)``: the MLP's scalar graph
 for one chosen sample, loss included (see ``playground.training.network``); the main window
@@ -33,6 +40,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -46,18 +54,21 @@ from playground.training.export import ExportData, engine_script, torch_script
 from playground.training.network import network_graph
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer
+from playground.ui.flow_layout import FlowLayout
 from playground.ui.training_form import FormState, TrainingForm
+from playground.ui.training_message import TrainingMessage
+from playground.ui.training_speed import speed_combo
 from playground.ui.workers import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]
 
 LECTURE_PRESET = TrainConfig.preset("lecture")
 DEMO_PRESET = TrainConfig()
-MESSAGE_STYLE = {
-    "error": "QLabel { background: #fdecea; color: #8a1c13; border: 1px solid #f5c2bd;"
-             " border-radius: 4px; padding: 4px 6px; }",
-    "info": "QLabel { background: #eef5fb; color: #0b3c5d; border: 1px solid #c7dcec;"
-            " border-radius: 4px; padding: 4px 6px; }",
+READY = "Ready: press Train (or Step for one step at a time)."
+EXPORT_TIPS = {
+    "python": "Export a script that rebuilds this MLP with the engine, with its weights, and "
+              "prints its predictions for the training data",
+    "torch": "Export the same as a PyTorch nn.Sequential (float64) script",
 }
 
 
@@ -90,6 +101,7 @@ class TrainingPanel(QWidget):
         self._run_test: Dataset | None = None
         self._run_grid: Grid | None = None
         self._last_followed = -1
+        self._checked: tuple[ModelSnapshot | None, bool, str] = (None, False, "")
         self._plot_data_timer = QTimer(self)
         self._plot_data_timer.setSingleShot(True)
         self._plot_data_timer.setInterval(120)
@@ -125,8 +137,18 @@ class TrainingPanel(QWidget):
         self.train_button.setDefault(True)
         controls = QHBoxLayout()
         controls.setSpacing(4)
+        slim = self.fontMetrics().horizontalAdvance("Resume") + 18  # the style's 80 px is wide
         for b in (self.train_button, self.pause_button, self.step_button, self.reset_button):
+            b.setMinimumWidth(slim)
             controls.addWidget(b)
+        self.speed = speed_combo()
+        self.speed.currentIndexChanged.connect(self._speed_changed)
+        speed_row = QHBoxLayout()
+        speed_row.setSpacing(6)
+        speed_label = QLabel("&Speed")
+        speed_label.setBuddy(self.speed)
+        speed_row.addWidget(speed_label)
+        speed_row.addWidget(self.speed, 1)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("training_progress")
         self.progress_bar.setAccessibleName("Training progress")
@@ -134,12 +156,13 @@ class TrainingPanel(QWidget):
         self.status = QLabel()
         self.status.setObjectName("training_status")
         self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = QLabel()
-        self.message.setObjectName("training_message")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
+        # Two lines, always: a status growing a line would push the run buttons up.
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.messages = TrainingMessage()
+        self.message = self.messages.label
 
         tools = self._tools_row()
         left = QWidget()
@@ -149,6 +172,7 @@ class TrainingPanel(QWidget):
         lv.setSpacing(6)
         lv.addLayout(presets)
         lv.addWidget(self.form, 1)
+        lv.addLayout(speed_row)
         lv.addLayout(controls)
         lv.addWidget(self.progress_bar)
         lv.addWidget(self.status)
@@ -225,28 +249,19 @@ class TrainingPanel(QWidget):
         self.follow_every.setValue(10)
         self.follow_every.setSuffix(" steps")
         self.export_python_button = self._button(
-            "export_model_python", "Python script…",
-            "Export a script that rebuilds this MLP with the engine, with its weights, and "
-            "prints its predictions for the training data", lambda: self.export_dialog("python"))
+            "export_model_python", "Python script…", EXPORT_TIPS["python"],
+            lambda: self.export_dialog("python"))
         self.export_torch_button = self._button(
-            "export_model_torch", "PyTorch script…",
-            "Export the same as a PyTorch nn.Sequential (float64) script",
+            "export_model_torch", "PyTorch script…", EXPORT_TIPS["torch"],
             lambda: self.export_dialog("torch"))
-        # Narrow enough (about 500 px) that the panel fits next to the window's docks.
-        top, bottom = QHBoxLayout(), QHBoxLayout()
-        for row in (top, bottom):
-            row.setSpacing(6)
-        top.addWidget(QLabel("<b>Network as a graph</b>"))
-        top.addSpacing(6)
-        top.addWidget(QLabel("show"))
-        top.addWidget(self.scope)
-        top.addWidget(QLabel("sample"))
-        top.addWidget(self.sample)
-        top.addWidget(self.sample_text, 1)
-        bottom.addWidget(self.show_button)
-        bottom.addWidget(self.follow)
-        bottom.addWidget(self.follow_every)
-        bottom.addStretch(1)
+        # Groups that flow: one row in a wide window, wrapped in a narrow one (two fixed rows
+        # made the panel at least 500 px wide here, and the window with it).
+        flow = FlowLayout(spacing=10, row_spacing=4)
+        flow.addWidget(QLabel("<b>Network as a graph</b>"))
+        flow.addWidget(_group(QLabel("show"), self.scope))
+        flow.addWidget(_group(QLabel("sample"), self.sample, self.sample_text))
+        flow.addWidget(self.show_button)
+        flow.addWidget(_group(self.follow, self.follow_every))
         # export sits under the run controls (the left column), where there is room
         self.export_box = QWidget()
         self.export_box.setObjectName("export_section")
@@ -259,11 +274,7 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.export_python_button)
         buttons.addWidget(self.export_torch_button)
         ev.addLayout(buttons)
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(4)
-        v.addLayout(top)
-        v.addLayout(bottom)
+        box.setLayout(flow)
         return box
 
     # --- lazily made plots ------------------------------------------------------------------
@@ -308,12 +319,11 @@ class TrainingPanel(QWidget):
     def _settings_changed(self) -> None:
         self.state = self.form.state()
         self.form.show_problems(self.state.problems)
+        self.form.set_backend_note(self._speed_hint())
         if self.run is None or self.run.state == "finished":
             self._show_data_preview()
-            hint = self._speed_hint()
-            if hint or self.run is None:  # keep a finished run's final numbers otherwise
-                self.status.setText(hint)
-        if self.run is None:  # a finished run's plots stay until the next run or Reset
+        if self.run is None:  # a finished run's numbers and plots stay until the next run
+            self._set_status(READY)
             self._plot_data_timer.start()  # coalesced: typing a path must not redraw per key
         self._update_controls()
 
@@ -328,8 +338,8 @@ class TrainingPanel(QWidget):
         seconds = 4.6e-6 * params * min(batch, len(s.train))  # micrograd's demo: ~0.15 s/step
         if seconds < 0.05:
             return ""
-        return (f"Scalar backend: one Value per number, about {seconds:.2g} s a step here "
-                f"(the tensor backend does the same maths far faster).")
+        return (f"One Value per number: about {seconds:.2g} s a step here (the tensor backend "
+                f"does the same maths far faster).")
 
     def _show_data_preview(self) -> None:
         s = self.state
@@ -406,8 +416,11 @@ class TrainingPanel(QWidget):
         self.demo_button.setEnabled(state in ("idle", "finished"))
         self.lecture_button.setEnabled(state in ("idle", "finished"))
         has_model = self.snapshot is not None
-        self.export_python_button.setEnabled(has_model)
-        self.export_torch_button.setEnabled(has_model)
+        why_not = self._why_no_export()
+        for kind, button in (("python", self.export_python_button),
+                             ("torch", self.export_torch_button)):
+            button.setEnabled(not why_not)
+            button.setToolTip(why_not or EXPORT_TIPS[kind])
         self.show_button.setEnabled(has_model or valid)
         if not valid and state in ("idle", "finished") and self.state is not None:
             problems = self.state.problems
@@ -420,20 +433,56 @@ class TrainingPanel(QWidget):
             self._set_message(why, "error", key="settings")
         else:
             self.train_button.setToolTip("Train (or resume)")
-            if self._message_key == "settings":
+            if self.messages.notice_key == "settings":
                 self._set_message("")
 
-    _message_key = ""
     _locked = False
 
+    def _why_no_export(self) -> str:
+        """Why Export is off ("" when it is on)."""
+        if self.snapshot is None:
+            return "Train a model first: Export writes its weights"
+        diverged = self.run is not None and self.run.result is not None and (
+            self.run.result[0] == "diverged")
+        what = "the run diverged" if diverged else self._not_finite(self.snapshot)
+        if what:
+            return (f"Export is off: {what}, so these weights are not a model worth keeping. "
+                    f"Lower the learning rate, Train again, then export.")
+        return ""
+
+    def _not_finite(self, snapshot: ModelSnapshot) -> str:
+        """What is not a finite number about these weights ("" when all is well): the weights,
+        or the outputs they give (a run stopped at loss 1e228 has finite weights near 1e172,
+        whose outputs overflow). The outputs are checked once the run stops or pauses: a
+        forward pass on every progress would cost the window's thread for nothing."""
+        full = self.run is None or self.run.state != "running"
+        if self._checked[0] is snapshot and self._checked[1] >= full:
+            return self._checked[2]
+        why = ""
+        if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in snapshot.weights):
+            why = "some weights are inf or nan"
+        elif full and self._run_train is not None:
+            with np.errstate(all="ignore"):  # a sample of the data is enough
+                out = snapshot.outputs(self._run_train.X[:256])
+            if not np.isfinite(out).all():
+                why = "the model's outputs overflow to inf or nan"
+        self._checked = (snapshot, full, why)
+        return why
+
     def _set_message(self, text: str, kind: str = "info", key: str = "") -> None:
-        self._message_key = key if text else ""
-        self.message.setText(text)
-        self.message.setStyleSheet(MESSAGE_STYLE.get(kind, ""))
-        self.message.setVisible(bool(text))
+        self.messages.set_notice(text, kind, key)
 
     def message_text(self) -> str:
-        return self.message.text() if self.message.isVisible() else ""
+        return self.messages.shown_text()
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setToolTip(text)
+
+    @Slot()
+    def _speed_changed(self) -> None:
+        if self.run is not None:
+            self.run.set_rate(self.speed.currentData())
 
     def train(self) -> None:
         if self.run is not None and self.run.state == "paused":
@@ -463,8 +512,8 @@ class TrainingPanel(QWidget):
             self.plots.reset_current()
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("")
-        self.status.setText(self._speed_hint())
-        self._set_message("")
+        self._set_status(READY)
+        self.messages.clear()
         self._show_data_preview()
         self._show_data_on_plots()
         self._update_controls()
@@ -500,7 +549,7 @@ class TrainingPanel(QWidget):
         plots = self.ensure_plots()
         plots.start_run(s.config.steps)
         self.run = TrainingRun(trainer, grid, paused=paused, gui_idle=plots.canvas.idle,
-                               parent=self)
+                               parent=self, rate=self.speed.currentData())
         self.run.progress.connect(self._on_progress)
         self.run.finished.connect(self._on_finished)
         self._plot_data_timer.stop()
@@ -509,8 +558,8 @@ class TrainingPanel(QWidget):
         self.progress_bar.setRange(0, s.config.steps)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%v / %m steps")
-        self.status.setText("starting…")
-        self._set_message("")
+        self._set_status("starting…")
+        self.messages.clear()
         self.run.start()
         self._update_controls()
         return True
@@ -534,9 +583,9 @@ class TrainingPanel(QWidget):
             rate = f" · {p.steps_per_second:,.0f} steps/s" if p.steps_per_second else ""
             self.progress_bar.setFormat(f"%v / %m steps{rate}")
             text = f"step {m.step + 1} · loss {m.loss:.4g} · accuracy {m.accuracy:.0%}"
-            if m.test_loss is not None:
-                text += f" · test loss {m.test_loss:.4g} · test accuracy {m.test_accuracy:.0%}"
-            self.status.setText(text)
+            if m.test_loss is not None:  # its own line: the status is two lines high
+                text += f"\ntest loss {m.test_loss:.4g} · test accuracy {m.test_accuracy:.0%}"
+            self._set_status(text)
             self._maybe_follow(p.snapshot.step)
         self._update_controls()
 
@@ -548,17 +597,18 @@ class TrainingPanel(QWidget):
         if how == "diverged":
             lr = self._run_config.lr if self._run_config else 0.0
             suggestion = min(lr / 10, 1.0)  # 10x smaller, and no more than micrograd's 1.0
-            self._set_message(
+            self.messages.set_outcome(
                 f"Training stopped: {message}. The learning rate was {lr:g}: try {suggestion:g} "
                 f"or lower (in Training ▸ Learning rate), or the adam optimizer. The curve shows "
-                f"the steps up to there.", "error", key="diverged")
+                f"the steps up to there.", "error")
         elif how == "done" and run is not None:
             h = run.trainer.history
             if h:
-                self._set_message(
-                    f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of training; "
-                    f"final loss {h[-1].loss:.4g}, accuracy {h[-1].accuracy:.0%}.", "info",
-                    key="done")
+                rate = run.worker.rate
+                paced = f", shown at {rate:g} steps/s (Speed)" if rate else ""
+                self.messages.set_outcome(
+                    f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of computing{paced}; "
+                    f"final loss {h[-1].loss:.4g}, accuracy {h[-1].accuracy:.0%}.", "info")
         if run is not None:
             self.progress_bar.setFormat("%v / %m steps")
         self._update_controls()
@@ -653,7 +703,7 @@ class TrainingPanel(QWidget):
         return path
 
     def export_dialog(self, kind: str) -> Path | None:
-        if self.snapshot is None:
+        if self._why_no_export():
             return None
         default = "trained_mlp.py" if kind == "python" else "trained_mlp_torch.py"
         path, _ = QFileDialog.getSaveFileName(
@@ -681,3 +731,14 @@ class TrainingPanel(QWidget):
     def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def _group(*widgets: QWidget) -> QWidget:
+    """Widgets side by side that wrap as one (a label stays with its field)."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for w in widgets:
+        row.addWidget(w)
+    return box

@@ -18,6 +18,12 @@ Adds, with one call from the window:
   Graph tab, so every node shows its data and grad; while following training, a newer graph
   of the same network replaces the shown one in place, as long as the user has not edited it;
 - a run still going is stopped when the window closes or the application quits.
+
+A ``QTabWidget`` is as big as its biggest page, hidden ones included: once the Training tab
+existed, the window could no longer be narrower than the panel plus the graph's docks (1125 px),
+and going back to the Graph tab made a 1024 px window grow past the screen. So every page but
+the current one gets an ``Ignored`` size policy (its own is restored when it is shown again):
+a hidden page never sets the window's size.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QTabBar, QTabWidget
+from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QTabBar, QTabWidget, QWidget
 
 from playground.graph.document import GraphDocument
 
@@ -63,6 +69,8 @@ class TrainingTab(QObject):
         self.panel = None  # TrainingPanel, made on first show
         self._network_title: str | None = None
         self._hidden_docks: list[Any] = []
+        self._policies: dict[QWidget, QSizePolicy] = {}
+        """Each tab page's own size policy, while it is hidden behind another tab."""
         self.tabs = central_tabs(window)
         self.tabs.tabCloseRequested.connect(self._close_requested)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -119,6 +127,8 @@ class TrainingTab(QObject):
         """Remove the Training tab (the panel and a run going on stay)."""
         if self.is_open():
             self.tabs.removeTab(self.tabs.indexOf(self.panel))
+            self._size_by_current_page()
+            self._restore_policy(self.panel)
         self.show_canvas()
 
     def _toggle(self) -> None:
@@ -139,6 +149,7 @@ class TrainingTab(QObject):
         return [d for d in docks if d is not None]
 
     def _tab_changed(self, _index: int) -> None:
+        self._size_by_current_page()
         if self.is_current():
             if not self._hidden_docks:
                 self._hidden_docks = [d for d in self.graph_docks()
@@ -149,6 +160,25 @@ class TrainingTab(QObject):
             hidden, self._hidden_docks = self._hidden_docks, []
             for dock in hidden:
                 dock.show()
+
+    def _size_by_current_page(self) -> None:
+        """Only the current page's size hints count (see the module docstring)."""
+        current = self.tabs.currentWidget()
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if page is current:
+                self._restore_policy(page)
+            elif page not in self._policies:
+                self._policies[page] = page.sizePolicy()
+                ignored = QSizePolicy(page.sizePolicy())
+                ignored.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+                ignored.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+                page.setSizePolicy(ignored)
+
+    def _restore_policy(self, page: QWidget) -> None:
+        policy = self._policies.pop(page, None)
+        if policy is not None:
+            page.setSizePolicy(policy)
 
     def _dock_visibility(self, visible: bool) -> None:
         if visible and self.is_current():  # a graph tool was asked for (Learn menu, View menu)

@@ -5,7 +5,9 @@ and sends what happened as plain data (``Progress``: the new ``StepMetrics``, a
 ``ModelSnapshot`` of the weights and, for 2-D data, the decision grid) at most every
 ``FLUSH_INTERVAL`` seconds, so a fast run does not flood the window's event loop; it never
 touches a widget. The window steers it with thread-safe calls that only flip flags under a
-lock: ``pause()``, ``resume()``, ``step_once()`` (one step, then paused), ``stop()``.
+lock: ``pause()``, ``resume()``, ``step_once()`` (one step, then paused), ``stop()`` and
+``set_rate()``: a running loop takes at most ``rate`` steps a second (``training_speed.Pacer``;
+None: as fast as it can), so a learner can watch the tensor backend learn.
 
 Signals are delivered to the receiver's thread (queued), so connect them to methods of
 objects that live in the GUI thread, not to lambdas.
@@ -25,6 +27,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signa
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import StepMetrics, Trainer, TrainingStopped
 from playground.ui.errors import report
+from playground.ui.training_speed import Pacer
 
 __all__ = [
     "FLUSH_INTERVAL", "GRID_SIZE", "Grid", "Progress", "TrainWorker", "TrainingRun",
@@ -35,7 +38,8 @@ FLUSH_INTERVAL = 1 / 20
 """Seconds between two ``progress`` signals while running."""
 
 GRID_INTERVAL = 0.1
-"""Seconds between two decision grids while running (each costs a forward pass on the grid)."""
+"""Seconds between two decision grids while running (each costs a forward pass on the grid).
+A paced run sends one with every ``progress``: it has the time, and the boundary moves smoothly."""
 
 SWITCH_INTERVAL = 0.0005
 """Python's thread switch interval while a run is going (the default is 5 ms). A worker busy in
@@ -92,7 +96,7 @@ class TrainWorker(QObject):
 
     def __init__(
         self, trainer: Trainer, grid: Grid | None, paused: bool = False,
-        gui_idle: threading.Event | None = None,
+        gui_idle: threading.Event | None = None, rate: float | None = None,
     ) -> None:
         super().__init__()
         self.trainer = trainer
@@ -109,6 +113,7 @@ class TrainWorker(QObject):
         self._rate_steps = 0
         self._rate_t0 = time.perf_counter()
         self._rate = 0.0
+        self._pacer = Pacer(rate)
 
     # --- control, from any thread --------------------------------------------------------
 
@@ -133,6 +138,17 @@ class TrainWorker(QObject):
             self._stop = True
             self._cond.notify_all()
 
+    def set_rate(self, rate: float | None) -> None:
+        """At most ``rate`` steps a second from now on (None: no pacing)."""
+        with self._cond:
+            self._pacer.set_rate(rate)
+            self._cond.notify_all()
+
+    @property
+    def rate(self) -> float | None:
+        with self._cond:
+            return self._pacer.rate
+
     @property
     def paused(self) -> bool:
         with self._cond:
@@ -154,6 +170,12 @@ class TrainWorker(QObject):
                     while self._budget == 0 and not self._stop:
                         self._cond.wait()
                     self._rate_steps, self._rate_t0 = 0, time.perf_counter()
+                    self._pacer.restart()
+                if self._budget is None and not self._stop and not trainer.done:
+                    delay = self._pacer.delay()
+                    if delay > 0:  # not this step's turn yet at the chosen speed
+                        self._cond.wait(delay)
+                        continue  # look again: paused, stopped, a new speed, or due now
                 if self._stop:
                     how = "stopped"
                     break
@@ -173,6 +195,7 @@ class TrainWorker(QObject):
                 how, message = "diverged", f"training failed: {type(exc).__name__}: {exc}"
                 break
             self._rate_steps += 1
+            self._pacer.stepped()
             now = time.perf_counter()
             if now - last_flush >= FLUSH_INTERVAL:
                 self._flush()
@@ -187,14 +210,14 @@ class TrainWorker(QObject):
             self._rate_steps, self._rate_t0 = 0, now
         decision = None
         waiting = self._budget == 0 or self._stop or self.trainer.done
-        if self._mesh is not None and (waiting or now - self._last_grid >= GRID_INTERVAL):
+        every = GRID_INTERVAL if self._pacer.rate is None else 0.0
+        if self._mesh is not None and (waiting or now - self._last_grid >= every):
             self._last_grid = now
             decision = self._decision_grid()
         pending, self._pending = self._pending, []
         self.progress.emit(
             Progress(pending, ModelSnapshot.of(self.trainer), decision, self._rate)
         )
-
 
     def _decision_grid(self) -> np.ndarray | None:
         xx, yy = self._mesh
@@ -228,6 +251,7 @@ class TrainingRun(QObject):
     def __init__(
         self, trainer: Trainer, grid: Grid | None, paused: bool = False,
         gui_idle: threading.Event | None = None, parent: QObject | None = None,
+        rate: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.trainer = trainer
@@ -238,7 +262,7 @@ class TrainingRun(QObject):
         self._retired = False
         self.thread = QThread()
         self.thread.setObjectName("training")
-        self.worker = TrainWorker(trainer, grid, paused, gui_idle)
+        self.worker = TrainWorker(trainer, grid, paused, gui_idle, rate)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._on_progress)
@@ -281,6 +305,10 @@ class TrainingRun(QObject):
         if self.state != "finished":
             self.state = "paused"
             self.worker.step_once()
+
+    def set_rate(self, rate: float | None) -> None:
+        """At most ``rate`` steps a second (None: as fast as it goes); takes effect at once."""
+        self.worker.set_rate(rate)
 
     def shutdown(self) -> None:
         """Ask the loop to stop and return at once, without waiting for the current step.
