@@ -2,7 +2,7 @@
 
 Each command snapshots what it needs when it is built, so undo puts the document back exactly
 (``doc.to_data()`` before == after undo). Names are readable, for the Edit menu and the undo
-view: "Add tanh", "Connect a → * (slot 0: a)", "Move 3 nodes", "Delete 2 nodes".
+view: "Add tanh", "Connect f → L (right input)", "Move 3 nodes", "Delete 2 nodes".
 
 Clipboard helpers: ``copy_nodes(doc, ids)`` gives plain, JSON-able data (nodes and the wires
 between them); ``PasteNodes(doc, data, offset)`` adds a copy with fresh ids (Paste, Duplicate).
@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand
 from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.ops import OPS
+from playground.teach.text import input_name
 
 CLIPBOARD_MIME = "application/x-backprop-playground-graph"
 """Clipboard MIME type for ``json.dumps(copy_nodes(...))``."""
@@ -36,9 +37,15 @@ def op_title(op: str) -> str:
 
 
 def _slot_text(doc: GraphDocument, target: str, slot: int) -> str:
+    """Which input of ``target`` a wire feeds, in the learner's words, as a suffix:
+    `` (right input)``, `` (exponent input)``, `` (2nd input)`` for a one-letter port name;
+    nothing for an op with one input."""
     names = doc.slot_names(target)
-    name = names[slot] if 0 <= slot < len(names) else "?"
-    return f"slot {slot}: {name}"
+    if len(names) == 1 and slot == 0:
+        return ""
+    if not 0 <= slot < len(names):
+        return f" (input {slot + 1})"
+    return f" ({input_name(names[slot], slot)})"
 
 
 def _nodes_text(doc: GraphDocument, ids: list[str], verb: str) -> str:
@@ -119,8 +126,8 @@ class DeleteItems(QUndoCommand):
         elif len(self.loose_edges) == 1:
             s, t, k = self.loose_edges[0]
             self.setText(
-                f"Disconnect {doc.display_name(s)} → {doc.display_name(t)} "
-                f"({_slot_text(doc, t, k)})"
+                f"Disconnect {doc.display_name(s)} → {doc.display_name(t)}"
+                f"{_slot_text(doc, t, k)}"
             )
         else:
             self.setText(f"Delete {len(self.loose_edges)} wires")
@@ -151,8 +158,8 @@ class Connect(QUndoCommand):
         self.source, self.target, self.slot = source, target, slot
         self.old_source: str | None = doc.input_of(target, slot) if target in doc else None
         text = (
-            f"Connect {doc.display_name(source)} → {doc.display_name(target)} "
-            f"({_slot_text(doc, target, slot)})"
+            f"Connect {doc.display_name(source)} → {doc.display_name(target)}"
+            f"{_slot_text(doc, target, slot)}"
         )
         if self.old_source is not None and self.old_source != source:
             text += f", replacing {doc.display_name(self.old_source)}"
@@ -185,8 +192,8 @@ class Disconnect(QUndoCommand):
             raise GraphError(f"input {slot} of {doc.display_name(target)} is not connected")
         self.source: str = source
         self.setText(
-            f"Disconnect {doc.display_name(source)} → {doc.display_name(target)} "
-            f"({_slot_text(doc, target, slot)})"
+            f"Disconnect {doc.display_name(source)} → {doc.display_name(target)}"
+            f"{_slot_text(doc, target, slot)}"
         )
 
     def redo(self) -> None:

@@ -83,7 +83,7 @@ def test_wire_two_ports_with_the_mouse(qtbot) -> None:
     f, L = scene.node_item("f"), scene.node_item("L")
     drag(view, f.output_anchor(), L.input_anchor(1))
     assert doc.input_of("L", 1) == "f"
-    assert undo_texts(stack) == ["Connect f → L (slot 1: right)"]
+    assert undo_texts(stack) == ["Connect f → L (right input)"]
     assert scene.edge_item("f", "L", 1) is not None
     assert_mirrors(scene, doc)
     # The live preview is gone.
@@ -144,7 +144,7 @@ def test_dropping_on_a_filled_slot_replaces_in_one_step(qtbot) -> None:
     drag(view, scene.node_item("c").output_anchor(), scene.node_item("e").input_anchor(0))
     assert doc.input_of("e", 0) == "c"
     assert doc.input_of("d", 1) == "c"  # c still feeds d too
-    assert undo_texts(stack) == ["Connect c → e (slot 0: left), replacing a"]
+    assert undo_texts(stack) == ["Connect c → e (left input), replacing a"]
     assert_mirrors(scene, doc)
     stack.undo()
     assert doc.to_data() == before
@@ -166,7 +166,7 @@ def test_pick_up_a_wire_and_drop_it_on_empty_space_disconnects(qtbot) -> None:
     port = scene.node_item("L").input_anchor(1)
     drag(view, port, port + QPointF(-40, 120))
     assert doc.input_of("L", 1) is None
-    assert undo_texts(stack) == ["Disconnect f → L (slot 1: right)"]
+    assert undo_texts(stack) == ["Disconnect f → L (right input)"]
     stack.undo()
     assert doc.input_of("L", 1) == "f"
     assert scene.edge_item("f", "L", 1).isVisible()
@@ -241,7 +241,7 @@ def test_selected_wire_deletes_as_disconnect(qtbot) -> None:
     assert scene.selected_edges() == [("c", "d", 1)]
     QTest.keyClick(view, Qt.Key.Key_Delete)
     assert doc.input_of("d", 1) is None
-    assert undo_texts(stack) == ["Disconnect c → d (slot 1: right)"]
+    assert undo_texts(stack) == ["Disconnect c → d (right input)"]
 
 
 def _drop(view, payload: bytes, at: QPoint) -> None:

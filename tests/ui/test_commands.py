@@ -34,8 +34,8 @@ def test_names_are_readable(stack: QUndoStack) -> None:
     assert C.AddNode(doc, "op", "tanh").text() == "Add tanh"
     assert C.AddNode(doc, "op", "mul").text() == "Add * (mul)"
     assert C.AddNode(doc, "value", label="x").text() == "Add value x"
-    assert C.Disconnect(doc, "e", 0).text() == "Disconnect a → e (slot 0: left)"
-    assert C.Connect(doc, "c", "e", 0).text() == "Connect c → e (slot 0: left), replacing a"
+    assert C.Disconnect(doc, "e", 0).text() == "Disconnect a → e (left input)"
+    assert C.Connect(doc, "c", "e", 0).text() == "Connect c → e (left input), replacing a"
     assert C.MoveNodes(doc, {"a": ((0, 0), (1, 1)), "b": ((0, 0), (1, 1)),
                              "c": ((0, 0), (1, 1))}).text() == "Move 3 nodes"
     assert C.SetValue(doc, "a", 3.0).text() == "Edit value of a"
@@ -49,7 +49,13 @@ def test_names_are_readable(stack: QUndoStack) -> None:
     doc2 = GraphDocument()
     doc2.add_node("op", op="pow", node_id="p")
     doc2.add_node("value", label="k", node_id="k")
-    assert C.Connect(doc2, "k", "p", 1).text() == "Connect k → ** (slot 1: exponent)"
+    assert C.Connect(doc2, "k", "p", 1).text() == "Connect k → ** (exponent input)"
+    # one input: nothing to tell apart; a one-letter port name would read like a node's name
+    doc2.add_node("op", op="tanh", node_id="t")
+    assert C.Connect(doc2, "k", "t", 0).text() == "Connect k → tanh"
+    doc2.add_node("op", op="linear", node_id="lin")
+    assert C.Connect(doc2, "k", "lin", 1).text() == "Connect k → linear (2nd input)"
+    assert "slot" not in C.Disconnect(doc, "e", 0).text()
 
 
 def test_every_command_undoes_exactly(stack: QUndoStack) -> None:
