@@ -8,6 +8,11 @@ renaming a node changes no number, so it neither re-evaluates nor makes grads st
 Changes are coalesced: document events only mark the controller dirty; it evaluates once when
 the undo stack reports a finished command (or on the next event-loop turn for changes made
 outside the stack), so deleting 50 nodes evaluates once, not 50 times.
+
+A message about a graph problem ("e: input 'b' is not connected", "Backward did not run: ...")
+is said again after every evaluation while the problem lasts; once an evaluation finds no
+problem, ``problem_resolved`` hands the last such message back, so the window can take it off
+the status bar instead of leaving it there, stale, after the learner fixed it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ class EvaluationController(QObject):
     """(Evaluation, grads_stale) after every (re)evaluation."""
     status = Signal(str)
     """A one-line message for the status bar (problems, or what just happened)."""
+    problem_resolved = Signal(str)
+    """The last problem message sent on ``status``: an evaluation found no problem since."""
 
     def __init__(
         self, doc: GraphDocument, undo_stack: QUndoStack, parent: QObject | None = None
@@ -42,6 +49,7 @@ class EvaluationController(QObject):
         self.grads_stale = False
         self._grads: dict[str, object] | None = None  # node id -> grad of the last Backward
         self._dirty = False
+        self._problem: str | None = None  # the last problem message sent, while it lasts
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -75,7 +83,7 @@ class EvaluationController(QObject):
         else:
             if self.evaluation is not None:
                 self.evaluated.emit(self.evaluation, self.grads_stale or self._grads is not None)
-            self.status.emit("The graph changed: press Forward (F5) to recompute")
+            self._say("The graph changed: press Forward (F5) to recompute")
 
     # --- actions ----------------------------------------------------------------------
 
@@ -97,12 +105,12 @@ class EvaluationController(QObject):
             out = evaluation.output
             name = self._doc.display_name(out) if out in self._doc else out
             msg = f"Backward from {name}: every grad is d{name}/d(node)"
-            if evaluation.problems or evaluation.errors():
-                msg = self._problem_text(evaluation) or msg
-            self.status.emit(msg)
+            problem = self._problem_text(evaluation)
+            self._say(problem or msg, problem=bool(problem))
         else:
-            self.status.emit(
-                "Backward did not run: " + (self._problem_text(evaluation) or "nothing to do")
+            self._say(
+                "Backward did not run: " + (self._problem_text(evaluation) or "nothing to do"),
+                problem=True,
             )
         return evaluation
 
@@ -120,7 +128,7 @@ class EvaluationController(QObject):
         self.grads_stale = False
         self.evaluation = replace(base, results=results, backward=True, contributions={})
         self.evaluated.emit(self.evaluation, False)
-        self.status.emit("All grads set to 0")
+        self._say("All grads set to 0")
 
     def set_auto_forward(self, on: bool) -> None:
         self.auto_forward = on
@@ -152,10 +160,18 @@ class EvaluationController(QObject):
         self.evaluated.emit(shown, self.grads_stale)
         text = self._problem_text(fresh)
         if text:
-            self.status.emit(text)
+            self._say(text, problem=True)
         elif not quiet:
-            self.status.emit("Forward: every node's data is up to date")
+            self._say("Forward: every node's data is up to date")
+        elif self._problem is not None:
+            old, self._problem = self._problem, None
+            self.problem_resolved.emit(old)
         return shown
+
+    def _say(self, message: str, problem: bool = False) -> None:
+        """Send ``message`` to the status bar, remembering it while it names a problem."""
+        self._problem = message if problem else None
+        self.status.emit(message)
 
     def _problem_text(self, evaluation: Evaluation) -> str:
         if evaluation.problems:

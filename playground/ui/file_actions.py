@@ -7,12 +7,22 @@ changes are asked about (Save / Discard / Cancel) before anything replaces them.
 A file whose nodes overlap (written for other node sizes) is arranged with Auto Layout after it
 is loaded, as an undo step: Ctrl+Z gives back the file's positions, and the document counts as
 modified, since what is shown is no longer what the file holds.
+
+A file's title and description (the inspector shows them while nothing is selected; Save
+writes them back) belong to the graph that was opened: when the whole graph is replaced by
+another one (built from the Expression tab, say), they no longer apply and are neither shown
+nor saved; Undo back to the opened graph brings them back. Recovered autosaved changes are
+still the same file, so they keep them.
+
+A file that cannot be opened gets a plain first sentence (not a graph, or damaged; not found;
+a folder; no permission; a newer version) and the loader's exact words under it as details.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
@@ -27,7 +37,10 @@ if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
 
 APP_NAME = "Backprop Playground"
-GRAPH_FILTER = "Graph files (*.json);;All files (*)"
+GRAPH_FILTER = "Backprop Playground graphs (*.json);;All files (*)"
+"""The app reads and writes one format, JSON (``playground.graph.io``), named *.json."""
+DAMAGED = "This file is not a Backprop Playground graph, or it is damaged."
+NEWER = "This graph was saved by a newer version of Backprop Playground: update it to open it."
 MAX_RECENT = 8
 RECENT_KEY = "recent_files"
 TIDIED = ("Some nodes overlapped: they were arranged with Auto Layout — Undo (Ctrl+Z) to "
@@ -55,6 +68,10 @@ class FileActions:
         self.extras: dict[str, str] = {}
         self.last_error: str | None = None
         """The loader's message for the last file that failed to open."""
+        self._about_graphs: set[Any] = set()
+        """Signatures of the graphs the file's title and description describe."""
+        self._installing = False
+        self._pending_reset = False
 
     # --- title and prompts -------------------------------------------------------------
 
@@ -92,14 +109,19 @@ class FileActions:
         """
         w = self.w
         w.inspector.set_node(None)
-        about = extras or {}
-        w.inspector.set_about(about.get("title", ""), about.get("description", ""))
-        w.doc.replace_with(doc)
+        self.extras = dict(extras or {})
+        self._installing = True
+        try:
+            w.doc.replace_with(doc)
+        finally:
+            self._installing = False
+        self._about_graphs = {graph_signature(w.doc)} if self._has_about() else set()
+        self._pending_reset = False
+        self._show_about()
         w.undo_stack.clear()
         w.undo_stack.setClean()
         self.path = path
         self.name = name
-        self.extras = dict(extras or {})
         tidied = self.tidy_overlaps(undoable=from_file)
         if not from_file:
             w.undo_stack.setClean()
@@ -110,6 +132,42 @@ class FileActions:
         if tidied:
             w.show_status(TIDIED if from_file else TIDIED.split(" — ")[0])
         return tidied
+
+    # --- the file's title and description ----------------------------------------------------
+
+    def _has_about(self) -> bool:
+        return bool(self.extras.get("title") or self.extras.get("description"))
+
+    def about_applies(self) -> bool:
+        """Whether the file's title and description describe the graph shown now."""
+        return self._has_about() and graph_signature(self.w.doc) in self._about_graphs
+
+    def document_replaced(self) -> None:
+        """The whole graph was replaced (the window calls this on the document's reset).
+
+        Decided once the undo stack has settled (a command's redo runs before Qt puts it on
+        the stack): recovered autosaved changes keep the file's words, any other new graph
+        hides them."""
+        if self._installing or not self._has_about() or self._pending_reset:
+            return
+        self._pending_reset = True
+        QTimer.singleShot(0, self.w, self.settle_about)
+
+    def settle_about(self) -> None:
+        if not self._pending_reset:
+            return
+        self._pending_reset = False
+        from playground.ui.autosave import RecoverChanges
+
+        stack = self.w.undo_stack
+        last = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if isinstance(last, RecoverChanges):
+            self._about_graphs.add(graph_signature(self.w.doc))
+        self._show_about()
+
+    def _show_about(self) -> None:
+        about = self.extras if self.about_applies() else {}
+        self.w.inspector.set_about(about.get("title", ""), about.get("description", ""))
 
     def tidy_overlaps(self, max_nodes: int = 400, *, undoable: bool = False) -> bool:
         """Arrange the nodes with the layered layout if any two overlap on the canvas.
@@ -155,15 +213,21 @@ class FileActions:
         try:
             return io.load_file(path)
         except io.LoadError as exc:
-            message = f"Cannot open {path.name}: {exc}"
-            self.last_error = message
-            self.w.show_status(message)
-            QMessageBox.critical(
-                self.w, f"Cannot open {what}",
-                f"<b>{path.name}</b> could not be opened:<br><br>{_esc(str(exc))}"
-                "<br><br>The graph you had open is unchanged.",
-            )
+            self._cannot_open(path, what, _plain_reason(path, str(exc)), str(exc))
             return None
+
+    def _cannot_open(self, path: Path, what: str, plain: str, detail: str) -> None:
+        """Say why ``path`` did not open: ``plain`` first, the loader's words as details."""
+        message = f"Cannot open {path.name}: {plain[:1].lower()}{plain[1:].rstrip('.')}"
+        self.last_error = message
+        self.w.show_status(f"{message} ({detail})")
+        QMessageBox.critical(
+            self.w, f"Cannot open {what}",
+            f"<p><b>{_esc(plain)}</b></p>"
+            f"<p>{_esc(path.name)} could not be opened. The graph you had open is "
+            "unchanged.</p>"
+            f"<p style='color:#5f6368'>Details: {_esc(detail)}</p>",
+        )
 
     def open_dialog(self) -> bool:
         start = str(self.path.parent) if self.path else self._last_folder()
@@ -269,7 +333,8 @@ class FileActions:
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
-        extras = {k: v for k, v in self.extras.items() if v}
+        self.settle_about()
+        extras = {k: v for k, v in self.extras.items() if v} if self.about_applies() else {}
         try:
             io.save(self.w.doc, path, **extras)
         except OSError as exc:
@@ -362,10 +427,35 @@ def compact_layout(window: MainWindow, gap: float = 56.0) -> dict[str, tuple[flo
     return out
 
 
+def graph_signature(doc: GraphDocument) -> Any:
+    """Which graph ``doc`` is, ignoring numbers, labels and positions: its nodes (id, kind,
+    op) and wires. Editing a value keeps it; replacing the whole graph changes it."""
+    return (
+        frozenset((n, doc.kind(n), doc.op_name(n)) for n in doc.node_ids()),
+        frozenset(doc.edges()),
+    )
+
+
 def _body_rect(item):
     """The drawn card of a node item in scene coordinates (its bounding box has margins)."""
     body = getattr(item, "body", None)
     return item.mapRectToScene(body) if body is not None else item.sceneBoundingRect()
+
+
+def _plain_reason(path: Path, detail: str) -> str:
+    """The first sentence for a file that did not open (``detail``: the loader's words)."""
+    try:
+        if not path.exists():
+            return "The file was not found: it may have been moved, renamed or deleted."
+        if path.is_dir():
+            return "This is a folder, not a graph file."
+        if not os.access(path, os.R_OK):
+            return "You do not have permission to read this file."
+    except OSError:
+        return "The file could not be read."
+    if detail.startswith("version") and "newer" in detail:
+        return NEWER
+    return DAMAGED
 
 
 def _file_stem(name: str) -> str:

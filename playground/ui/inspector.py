@@ -47,6 +47,11 @@ GUIDE = (
 )
 
 
+AUTO_OUTPUT = ("Automatic: the only node whose result no other node uses. Mark another "
+               "node to start from it instead.")
+"""Under the checked, greyed output box when nothing is marked and this is the only sink."""
+
+
 def problem_colour(widget: QWidget) -> str:
     """A red that reads on the current (light or dark) palette."""
     dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
@@ -208,6 +213,12 @@ class Inspector(QDockWidget):
             "consumer."
         )
         form.addRow(self.output_check)  # the whole width: its text does not wrap
+        self.output_note = WrapLabel(AUTO_OUTPUT, self.form_widget)
+        self.output_note.setObjectName("inspector_output_note")
+        self.output_note.setAccessibleName("Why Backward starts here")
+        self.output_note.setIndent(self.output_check.style().pixelMetric(
+            self.output_check.style().PixelMetric.PM_IndicatorWidth) + 6)
+        form.addRow(self.output_note)
 
         outer.addWidget(self.form_widget)
         outer.addStretch(1)
@@ -295,6 +306,8 @@ class Inspector(QDockWidget):
             or event.kind.startswith("edge")
         ):
             self._refresh_fields()
+        elif event.kind in ("node_added", "node_removed"):
+            self._refresh_output()  # a new or removed node changes which nodes are sinks
 
     def _refresh_fields(self) -> None:
         node = self._node
@@ -340,7 +353,19 @@ class Inspector(QDockWidget):
                 src = doc.display_name(source) if source is not None else "— not connected"
                 parts.append(f"{name} ← {src}")
             self.inputs_label.setText("\n".join(parts))
-        self.output_check.setChecked(doc.marked_output == node)
+        self._refresh_output()
+
+    def _refresh_output(self) -> None:
+        """The output box: checked when Backward starts here, whether the learner marked it or
+        it is the automatic choice (nothing marked, the only sink): then it is greyed, with
+        the reason under it, since unchecking it could not change where Backward starts."""
+        node, doc = self._node, self._doc
+        if node is None or node not in doc:
+            return
+        auto = doc.marked_output is None and not doc.consumers(node) and _only_sink(doc, node)
+        self.output_check.setChecked(doc.marked_output == node or auto)
+        self.output_check.setEnabled(not auto)
+        self._set_row_visible(self.output_note, auto)
 
     def _refresh_numbers(self) -> None:
         node = self._node
@@ -450,6 +475,12 @@ class Inspector(QDockWidget):
     def _toggle_output(self, checked: bool) -> None:
         if self._node is not None:
             self.output_toggled.emit(self._node, checked)
+
+
+def _only_sink(doc: GraphDocument, node: str) -> bool:
+    """Whether ``node`` is the only node no other node uses (stops at the second sink)."""
+    graph = doc.graph
+    return all(other == node or graph.out_degree(other) for other in graph.nodes)
 
 
 def _same(a: Any, b: Any) -> bool:

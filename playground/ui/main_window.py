@@ -26,13 +26,23 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QGuiApplication,
     QKeySequence,
+    QResizeEvent,
     QUndoCommand,
     QUndoStack,
 )
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from playground import __version__
 from playground.graph.document import GraphDocument, GraphError
@@ -43,6 +53,7 @@ from playground.ui.canvas.view import GraphView
 from playground.ui.controller import EvaluationController
 from playground.ui.file_actions import FileActions
 from playground.ui.inspector import Inspector
+from playground.ui.output_choice import OutputChoice, ranked_sinks
 from playground.ui.palette import VALUE_PAYLOAD, Palette
 from playground.ui.teaching import install as install_teaching
 from playground.ui.training_tab import install as install_training
@@ -55,6 +66,22 @@ WELCOME = (
     "Drag nodes from the palette, wire an output port to an input port, "
     "then press Backward (Ctrl+B) to see every grad."
 )
+
+
+PALETTE_WIDTH, INSPECTOR_WIDTH = 190, 280
+"""The docks' widths at start, and what growing the window gives back to a squeezed dock."""
+MIN_CANVAS_AFTER_RESTORE = 480
+"""Growing the window widens a squeezed dock only while the canvas keeps this much."""
+GRAPH_ACTIONS = (
+    "undo", "redo", "cut", "copy", "paste", "duplicate", "delete", "select_all", "fit",
+    "zoom_in", "zoom_out", "zoom_reset", "auto_layout", "forward", "backward", "zero_grad",
+    "mark_output", "step_forward", "step_backward", "step_play", "step_reset",
+)
+"""Actions that work on the canvas: off while the Training tab is showing (Delete or Ctrl+Z
+there would change a graph the learner cannot see)."""
+ICON_ONLY_STEPS = (("open", "save", "undo", "redo"), ("zero_grad", "auto_layout", "fit"))
+"""Toolbar buttons that drop their words when the window is narrow, in this order (the
+well-known icons first); then Forward and Backward too. Buttons without an icon keep theirs."""
 
 
 PAINTED_ICONS = {
@@ -92,8 +119,13 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.doc, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.palette_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
-        self.resizeDocks([self.palette_dock, self.inspector], [190, 280],
+        self.resizeDocks([self.palette_dock, self.inspector], self._dock_widths(),
                          Qt.Orientation.Horizontal)
+        self.output_choice = OutputChoice(self.view)
+        self._choice_timer = QTimer(self)
+        self._choice_timer.setSingleShot(True)
+        self._choice_timer.setInterval(0)
+        self._choice_timer.timeout.connect(self._update_output_choice)
 
         self.controller = EvaluationController(self.doc, self.undo_stack, self)
         self.files = FileActions(self)
@@ -117,6 +149,14 @@ class MainWindow(QMainWindow):
         self._connect()
         self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)
         self.training = install_training(self)  # Training tab (playground.ui.training_tab)
+        self._group_graph_actions()
+        self.training.tabs.currentChanged.connect(self._central_tab_changed)
+        self._toolbar_level = -1
+        self.fit_toolbar()
+        self._dock_timer = QTimer(self)
+        self._dock_timer.setSingleShot(True)
+        self._dock_timer.setInterval(0)
+        self._dock_timer.timeout.connect(self.restore_dock_widths)
         self.files.update_title()
         self.resize(default_size(self))
         self.restore_settings()
@@ -198,7 +238,7 @@ class MainWindow(QMainWindow):
               icon=icons.layout_icon(), tip="Arrange the nodes in layers, inputs on the left"),
             a("forward", "&Forward", self.controller.forward, shortcut="F5",
               icon=icons.forward_icon(), tip="Compute every node's data (forward pass)"),
-            a("backward", "&Backward", self.controller.backward, shortcut="Ctrl+B",
+            a("backward", "&Backward", self.run_backward, shortcut="Ctrl+B",
               icon=icons.backward_icon(),
               tip="Compute every node's grad: d(output)/d(node) (backward pass)"),
             a("zero_grad", "&Zero Grads", self.controller.zero_grad, shortcut="Ctrl+Shift+G",
@@ -230,12 +270,16 @@ class MainWindow(QMainWindow):
         # only the first, so Ctrl+Shift+Z did nothing.
         redo.setShortcuts(k.Redo)
         redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
-        for act, tip in ((undo, "Undo the last edit"), (redo, "Redo the edit you undid")):
-            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            act.setToolTip(f"{tip} ({keys})")
-            act.setStatusTip(tip)
+        for act in (undo, redo):
+            # The Edit menu says what will be undone ("Undo Connect f → L (2nd input)"); the
+            # toolbar button keeps one short word, so nothing on the toolbar moves as the
+            # text changes, and its tooltip has the whole description.
+            act.setIconText("Undo" if act is undo else "Redo")
             self.addAction(act)
             self.actions_by_name[act.objectName()] = act
+        self.undo_stack.undoTextChanged.connect(self._undo_tips)
+        self.undo_stack.redoTextChanged.connect(self._undo_tips)
+        self._undo_tips()
 
         for name in ("show_palette", "show_inspector"):
             dock = self.palette_dock if name == "show_palette" else self.inspector
@@ -244,6 +288,35 @@ class MainWindow(QMainWindow):
             toggle.setText(f"Show {dock.windowTitle()}")
             toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
             self.actions_by_name[name] = toggle
+
+    def _undo_tips(self, _text: str = "") -> None:
+        stack = self.undo_stack
+        for name, what, empty in (("undo", stack.undoText(), "Nothing to undo"),
+                                  ("redo", stack.redoText(), "Nothing to redo")):
+            act = self.action(name)
+            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{act.iconText()} {what}" if what else empty
+            act.setToolTip(f"{tip} ({keys})")
+            act.setStatusTip(tip)
+
+    def _group_graph_actions(self) -> None:
+        """The canvas's actions in one group, so the Training tab can switch them all off
+        (an action that enables itself meanwhile, like Undo, stays off until the group is on
+        again: Qt's QActionGroup keeps both states)."""
+        group = QActionGroup(self)
+        group.setObjectName("graph_actions")
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
+        for name in GRAPH_ACTIONS:
+            act = self.actions_by_name.get(name)
+            if act is not None:
+                group.addAction(act)
+        self.graph_actions = group
+
+    def _central_tab_changed(self, _index: int) -> None:
+        on_canvas = self.training.tabs.currentWidget() is self.view
+        self.graph_actions.setEnabled(on_canvas)
+        if not on_canvas:
+            self.output_choice.close_notice()
 
     def action(self, name: str) -> QAction:
         """The action with objectName ``name`` (tests and accessibility tools use these)."""
@@ -323,6 +396,9 @@ class MainWindow(QMainWindow):
         c.evaluated.connect(self.inspector.set_evaluation)
         c.evaluated.connect(self._show_state)
         c.status.connect(self.show_status)
+        c.problem_resolved.connect(self._problem_resolved)
+        self.doc.subscribe(self._doc_event)
+        self.output_choice.chosen.connect(self.backward_from)
         self.scene.status_message.connect(self.show_status)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
@@ -352,12 +428,143 @@ class MainWindow(QMainWindow):
         self.files.update_title()
 
     def _index_changed(self, _index: int) -> None:
+        self.files.settle_about()  # a command just replaced the whole graph, or undid that
         self._update_actions()
+
+    # --- fitting the window's width --------------------------------------------------------
+
+    def _dock_widths(self) -> list[int]:
+        return [max(PALETTE_WIDTH, self.palette_dock.minimumWidth()),
+                max(INSPECTOR_WIDTH, self.inspector.minimumWidth())]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_toolbar()
+        if event.size().width() > event.oldSize().width() > 0:
+            self._dock_timer.start()  # once the layout has the new width
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # Again once every button is polished: the first resize comes before that.
+        QTimer.singleShot(0, self, self.fit_toolbar)
+
+    def restore_dock_widths(self) -> None:
+        """Give a dock squeezed by a narrow window its width back, as far as the canvas
+        keeps ``MIN_CANVAS_AFTER_RESTORE`` px (Qt gives all new width to the canvas)."""
+        docks, widths = [], []
+        room = self.view.width() - MIN_CANVAS_AFTER_RESTORE
+        for dock, want in zip((self.palette_dock, self.inspector), self._dock_widths(),
+                              strict=True):
+            short = want - dock.width()
+            if dock.isVisible() and not dock.isFloating() and short > 0 and room > 0:
+                grow = min(short, room)
+                room -= grow
+                docks.append(dock)
+                widths.append(dock.width() + grow)
+        if docks:
+            self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+
+    def fit_toolbar(self) -> None:
+        """Keep every toolbar button in view (nothing hidden behind »): when the words do not
+        fit, buttons show only their icons, step by step (``ICON_ONLY_STEPS``), Forward and
+        Backward last."""
+        bar = getattr(self, "toolbar", None)
+        if bar is None or not hasattr(self, "_toolbar_level"):
+            return
+        room = self.width()  # the toolbar spans the window (its own width lags on first show)
+        for level in range(len(ICON_ONLY_STEPS) + 2):
+            self._set_toolbar_level(level)
+            if bar.sizeHint().width() <= room:
+                break
+
+    def _set_toolbar_level(self, level: int) -> None:
+        if level == self._toolbar_level:
+            return
+        self._toolbar_level = level
+        bar = self.toolbar
+        for act in bar.actions():
+            button = bar.widgetForAction(act)
+            if not isinstance(button, QToolButton):
+                continue
+            step = next((i + 1 for i, names in enumerate(ICON_ONLY_STEPS)
+                         if act.objectName() in names), len(ICON_ONLY_STEPS) + 1)
+            short = not act.icon().isNull() and step <= level
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if short
+                                      else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     # --- status ------------------------------------------------------------------------
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+
+    def _problem_resolved(self, message: str) -> None:
+        """The graph problem ``message`` is gone: the status bar stops saying it."""
+        if self.statusBar().currentMessage() == message:
+            self.statusBar().clearMessage()
+
+    def _doc_event(self, event) -> None:
+        if event.kind == "reset":
+            self.files.document_replaced()
+        if self.output_choice.isVisible() and (event.kind, event.attr) not in (
+            ("node_changed", "pos"), ("node_changed", "label")
+        ):
+            self._choice_timer.start()  # once per batch of edits
+
+    def _update_output_choice(self) -> None:
+        """After an edit: the notice goes once it no longer applies; a choice of outputs
+        follows the candidates (a deleted stray node is no longer offered)."""
+        choice = self.output_choice
+        if not choice.isVisible():
+            return
+        candidates = self._output_candidates()
+        if choice.candidates and len(candidates) > 1:
+            if candidates != choice.candidates:
+                choice.offer(self.doc, candidates)
+            return
+        choice.close_notice()
+
+    def _output_candidates(self) -> list[str]:
+        """The nodes Backward could start from when it cannot tell (no marked output and
+        several sinks), likeliest first; [] when it can."""
+        if self.doc.marked_output is not None or len(self.doc) < 2:
+            return []
+        sinks = self.doc.sinks()
+        return ranked_sinks(self.doc) if len(sinks) > 1 else []
+
+    def run_backward(self) -> None:
+        """Backward (Ctrl+B). With several nodes that could be the output and none marked:
+        the selected one if it is one of them, else the notice over the canvas asks which."""
+        candidates = self._output_candidates()
+        if candidates:
+            ids = self.scene.selected_node_ids()
+            if len(ids) == 1 and ids[0] in candidates:
+                self.backward_from(ids[0])
+                return
+            self.controller.backward()  # the status bar says why it did not run
+            self.output_choice.offer(self.doc, candidates)
+            return
+        evaluation = self.controller.backward()
+        if evaluation.backward:
+            self.output_choice.close_notice()
+        else:
+            reason = evaluation.problems[0] if evaluation.problems else "nothing to do"
+            self.output_choice.explain(reason)
+
+    def backward_from(self, node_id: str) -> None:
+        """Mark ``node_id`` as the output (an undo step) and run Backward from it."""
+        if node_id not in self.doc:
+            return
+        marked = self.doc.marked_output == node_id or self._push(
+            lambda: cmd.SetOutput(self.doc, node_id))
+        if not marked:
+            return
+        self.output_choice.close_notice()
+        self.sync_selection()
+        evaluation = self.controller.backward()
+        if evaluation.backward:  # a problem elsewhere (a stray node's) shows on its card
+            name = self.doc.display_name(node_id)
+            self.show_status(f"Backward from {name}: every grad is d{name}/d(node). {name} is "
+                             "now marked as the output (Ctrl+Z takes the mark back).")
 
     def _show_state(self, evaluation, grads_stale: bool) -> None:
         if evaluation is None or not evaluation.results:

@@ -127,6 +127,7 @@ class Palette(QDockWidget):
         layout.addWidget(self.tree)
         self.setWidget(body)
         self._populate()
+        self.setMinimumWidth(self.readable_width())
         self.filter.textChanged.connect(self.apply_filter)
         self.filter.returnPressed.connect(self._add_first_match)
         self.tree.itemActivated.connect(self._activated)
@@ -157,6 +158,16 @@ class Palette(QDockWidget):
                     | Qt.ItemFlag.ItemIsDragEnabled
                 )
             branch.setExpanded(True)
+
+    def readable_width(self) -> int:
+        """The narrowest the dock can be with every entry whole (no cut label, no sideways
+        scrolling), the vertical scroll bar included: a short window shows it."""
+        tree = self.tree
+        bar = tree.style().pixelMetric(tree.style().PixelMetric.PM_ScrollBarExtent, None, tree)
+        margins = self.widget().layout().contentsMargins()
+        frame = self.style().pixelMetric(self.style().PixelMetric.PM_DockWidgetFrameWidth)
+        return (tree.sizeHintForColumn(0) + 2 * tree.frameWidth() + bar + margins.left()
+                + margins.right() + 2 * frame + 2)
 
     # --- reading -----------------------------------------------------------------------
 

@@ -270,9 +270,11 @@ def test_problems_go_to_the_status_bar_not_dialogs(window, dialogs):
     window.action("new").trigger()
     window.add_at_centre("value")
     window.add_at_centre("value")
+    window.select([])  # a selected one of them would be taken as the output
     window.action("backward").trigger()
     message = window.statusBar().currentMessage()
     assert "no consumer" in message and "mark one as the output" in message
+    assert window.output_choice.isVisible()  # a notice over the canvas, not a dialog
     tanh = window.add_at_centre("op:tanh")
     window.action("forward").trigger()
     assert "not connected" in window.statusBar().currentMessage()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
-from playground.ui.canvas.items import SIMPLE_LOD
+from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
 from playground.ui.canvas.legend import legend_size, paint_legend, paint_strip, strip_size
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
@@ -54,9 +54,11 @@ class GradLegend(QWidget):
     """The key to the grad colours, pinned to the view's bottom-left corner.
 
     Click it to fold it into a one-line strip (or to unfold it): ``toggled(expanded)`` says
-    what the learner chose (the window remembers it). On a short canvas (under
-    ``AUTO_FOLD_BELOW`` px, e.g. with the Learn panel open) it shows folded whatever the
-    choice, until clicked, so it does not cover the graph.
+    what the learner chose (the window remembers it). It shows folded whatever the choice,
+    until clicked, where the whole key would cover the graph: on a short canvas (under
+    ``AUTO_FOLD_BELOW`` px, e.g. with the Learn panel open), and wherever a node lies under
+    the whole key's corner (a graph larger than the view, or panned there); the view checks
+    that after every zoom, scroll, resize and scene change (``set_covering``).
     """
 
     toggled = Signal(bool)
@@ -71,8 +73,10 @@ class GradLegend(QWidget):
         self._expanded = True
         """The learner's choice."""
         self._short = False
+        self._covering = False
+        """Nodes lie where the whole key would be."""
         self._forced = False
-        """Unfolded by a click although the canvas is short."""
+        """Unfolded by a click although the canvas is short or nodes lie under it."""
         self._pixmap: tuple[tuple, QPixmap] | None = None
         self._fit_size()
 
@@ -80,7 +84,22 @@ class GradLegend(QWidget):
 
     def is_expanded(self) -> bool:
         """Whether the whole key is shown (else the one-line strip)."""
+        return self._expanded and (not (self._short or self._covering) or self._forced)
+
+    def wants_expanded(self) -> bool:
+        """Whether the whole key is shown when no node lies under it: what a fit leaves room
+        for, so a fitted graph keeps the whole key."""
         return self._expanded and (not self._short or self._forced)
+
+    def expanded_size(self) -> QSize:
+        w, h = legend_size(self._view.graph_scene.style)
+        return QSize(math.ceil(w) + 2, math.ceil(h) + 2)
+
+    def set_covering(self, covering: bool) -> None:
+        if covering != self._covering:
+            self._covering = covering
+            self._forced = False
+            self._fit_size()
 
     def set_expanded(self, on: bool) -> None:
         """The learner's choice (e.g. from the settings)."""
@@ -99,7 +118,7 @@ class GradLegend(QWidget):
         if self.is_expanded():
             self._expanded, self._forced = False, False
         else:
-            self._expanded, self._forced = True, self._short
+            self._expanded, self._forced = True, self._short or self._covering
         self._fit_size()
         self.toggled.emit(self._expanded)
 
@@ -185,6 +204,14 @@ class GraphView(QGraphicsView):
         self.setMouseTracking(True)
         self._pan_from: QPoint | None = None
         self._space = False
+        self.fit_mode: str | None = None
+        """"all" or "readable" while the view shows what its last fit chose (a resize fits
+        again); None once the learner zooms or pans."""
+        self._cover_timer = QTimer(self)
+        self._cover_timer.setSingleShot(True)
+        self._cover_timer.setInterval(40)
+        self._cover_timer.timeout.connect(self.check_legend_cover)
+        scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
         self.legend = GradLegend(self)
         self.search = NodeSearchPopup(self)
@@ -204,6 +231,7 @@ class GraphView(QGraphicsView):
         if current > 0:
             self.scale(factor / current, factor / current)
         self._zoom_changed()
+        self._schedule_cover_check()
 
     def _zoom_changed(self) -> None:
         # Below SIMPLE_LOD nodes are plain boxes: caching them in pixmaps costs more than
@@ -219,11 +247,13 @@ class GraphView(QGraphicsView):
         self._zoom_by(1 / 1.25, anchor=False)
 
     def reset_zoom(self) -> None:
+        self.fit_mode = None
         centre = self.mapToScene(self.viewport().rect().center())
         self.set_zoom(1.0)
         self.centerOn(centre)
 
     def _zoom_by(self, factor: float, anchor: bool = True) -> None:
+        self.fit_mode = None  # the learner chose a zoom: a resize keeps it
         old = self.transformationAnchor()
         if not anchor:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -237,15 +267,19 @@ class GraphView(QGraphicsView):
         graph that would need a zoom under SMALLEST_FIT is shown at READABLE_ZOOM instead,
         from its output end, where Backward starts; the rest is a scroll away.
         """
+        self.fit_mode = "readable" if readable else "all"
         rect = self.graph_scene.nodes_rect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
             return
         rect = rect.adjusted(-30, -30, 30, 30)
-        # Leave the strip under the legend free, so it hides no node.
+        # Leave the strip under the legend free, so it hides no node: as tall as the whole
+        # key when it is to be unfolded (it folds only where nodes would lie under it).
         vp = self.viewport().rect()
-        below = self.legend.height() + 16 if self.legend.isVisible() else 0
+        legend = self.legend
+        key_h = legend.expanded_size().height() if legend.wants_expanded() else legend.height()
+        below = key_h + 16 if legend.isVisible() else 0
         width, height = max(vp.width(), 1), max(vp.height() - below, 1)
         zoom = min(width / rect.width(), height / rect.height())
         zoom = min(max(zoom, MIN_ZOOM), FIT_MAX_ZOOM)
@@ -313,6 +347,31 @@ class GraphView(QGraphicsView):
         super().resizeEvent(event)
         self.legend.set_view_height(self.viewport().height())
         self._place_legend()
+        if self.fit_mode is not None:  # shown whole (or from its output) until zoomed or panned
+            self.fit_all(readable=self.fit_mode == "readable")
+        self._schedule_cover_check()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self._schedule_cover_check()
+
+    def _schedule_cover_check(self, *_args: Any) -> None:
+        if not self._cover_timer.isActive():
+            self._cover_timer.start()
+
+    def check_legend_cover(self) -> None:
+        """Fold the colour key while a node lies where the whole key would be."""
+        self._cover_timer.stop()
+        legend = self.legend
+        size = legend.expanded_size()
+        vp = self.viewport()
+        corner = QRect(10, vp.height() - size.height() - 10, size.width(), size.height())
+        area = self.mapToScene(corner).boundingRect()
+        covering = any(
+            isinstance(item, NodeItem) for item in self.graph_scene.items(
+                area, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+        )
+        legend.set_covering(covering)
 
     def _place_legend(self) -> None:
         self.legend.move(10, max(0, self.viewport().height() - self.legend.height() - 10))
@@ -455,6 +514,7 @@ class GraphView(QGraphicsView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._pan_from is not None:
+            self.fit_mode = None  # panned: a resize keeps this view
             pos = event.position().toPoint()
             delta = pos - self._pan_from
             self._pan_from = pos
