@@ -147,7 +147,7 @@ class Palette(QDockWidget):
             branch.setFont(0, bold)
             branch.setFirstColumnSpanned(True)
             for symbol, name, payload, tooltip in entries:
-                text = name if symbol == name or not symbol else f"{symbol}    {name}"
+                text = name if _same(symbol, name) else f"{symbol}    {name}"
                 leaf = QTreeWidgetItem(branch, [text])
                 leaf.setData(0, PAYLOAD_ROLE, payload)
                 leaf.setData(0, NAME_ROLE, f"{symbol} {name}")
@@ -217,6 +217,12 @@ class Palette(QDockWidget):
 
     def index_of(self, payload: str) -> QModelIndex:
         return self.tree.indexFromItem(self.entry(payload))
+
+
+def _same(symbol: str, name: str) -> bool:
+    """Whether an op's symbol only spells its name ("log softmax" for log_softmax): the entry
+    then shows the name once."""
+    return not symbol or symbol.replace(" ", "_") == name
 
 
 def _esc(text: str) -> str:
