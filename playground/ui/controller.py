@@ -66,6 +66,11 @@ class EvaluationController(QObject):
 
     def _on_event(self, event: Event) -> None:
         if (event.kind, event.attr) in _COSMETIC:
+            if event.attr == "label" and self._problem is not None and self.evaluation:
+                # the problem message names nodes: say it again with the new name
+                text = self._problem_text(self.evaluation)
+                if text:
+                    self._say(text, problem=True)
             return
         if self._grads is not None:
             self.grads_stale = True

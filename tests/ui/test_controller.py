@@ -114,3 +114,16 @@ def test_problems_are_one_status_line(qapp):
     ctl.forward()
     assert ctl.evaluation.results[t].warning
     assert math.isnan(ctl.evaluation.results[t].data)
+
+
+def test_renaming_a_node_named_in_the_problem_message_says_it_again(qapp):
+    doc, ids, stack, ctl, seen, messages = make(qapp)
+    stack.push(cmd.Disconnect(doc, ids["e"], 0))
+    ctl.flush()
+    assert messages[-1] == "e: input 'left' is not connected (and 2 more)"
+    n = len(seen)
+    stack.push(cmd.SetLabel(doc, ids["e"], "product"))
+    assert messages[-1] == "product: input 'left' is not connected (and 2 more)"
+    assert len(seen) == n  # a rename still evaluates nothing
+    stack.push(cmd.SetLabel(doc, ids["c"], "gamma"))  # named nowhere: nothing new to say
+    assert messages[-1] == "product: input 'left' is not connected (and 2 more)"
