@@ -13,8 +13,8 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from playground.graph.evaluate import evaluate
 from playground.graph.numbers import summary
 from playground.teach import BugReport, TeachError, accumulation_bug
+from playground.ui.flow_layout import FlowLayout
 from playground.ui.teaching.common import bad_colour, bad_fill, esc, mono, muted_colour
 from playground.ui.teaching.overlay import WRONG
 
@@ -40,6 +41,8 @@ BUG_COLUMNS = (2, 3)
 """Shown only with the switch on."""
 MAX_IDLE_NODES = 5_000
 """The '+=' table follows every edit only on graphs up to this size (the switch always runs)."""
+WIDE = 700
+"""From this width the code and the summary sit side by side."""
 IDLE_TEXT = (
     "A node used twice (b = a + a) gets one gradient from each use, and they must add up: "
     "the table shows every grad with '+=', as Backward computes it. <b>Tick 'Backward with "
@@ -67,18 +70,17 @@ class BugPanel(QWidget):
         self.open_shared.setToolTip("The example d = a*b; e = a + b; f = d*e")
         self.open_shared.setObjectName("bug_open_shared")
         self.open_shared.clicked.connect(lambda: self.open_example("shared_nodes"))
-        top = QHBoxLayout()
+        # The switch and the two examples wrap in a narrow dock (one row was ~630 px wide).
+        top = FlowLayout(spacing=8)
         top.addWidget(self.switch)
-        top.addStretch(1)
         top.addWidget(self.open_a)
         top.addWidget(self.open_shared)
         self.summary = QLabel(self)
         self.summary.setObjectName("bug_summary")
         self.summary.setWordWrap(True)
-        middle = QHBoxLayout()
-        middle.addWidget(code)
-        middle.addSpacing(16)
-        middle.addWidget(self.summary, 1)
+        self.middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.middle.addWidget(code)
+        self.middle.addWidget(self.summary, 1)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("bug_table")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -91,11 +93,20 @@ class BugPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addLayout(middle)
+        layout.addLayout(self.middle)
         layout.addWidget(self.table, 1)
         self._dirty = True
         """The graph changed since the '+=' table was filled."""
         self._idle()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # Narrow: the summary goes under the code, so it wraps over the whole width instead
+        # of a thin column of many lines.
+        wide = event.size().width() >= WIDE
+        self.middle.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                 else QBoxLayout.Direction.TopToBottom)
+        self.middle.setSpacing(16 if wide else 4)
 
     @property
     def on(self) -> bool:

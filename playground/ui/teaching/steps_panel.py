@@ -29,6 +29,7 @@ from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
 from playground.ui.canvas.style import grad_scalar
+from playground.ui.flow_layout import FlowLayout
 from playground.ui.teaching.common import esc, mono, muted_colour
 from playground.ui.teaching.overlay import SOURCE, STEP
 
@@ -84,29 +85,33 @@ class StepPanel(QWidget):
         self.text.setOpenLinks(False)
 
         self.buttons: dict[str, QToolButton] = {}
-        row = QHBoxLayout()
+        # The buttons and the speed wrap onto a second row in a narrow dock (a single row made
+        # the Learn dock, and so the window, at least ~630 px wide).
+        row = FlowLayout()
         for name in ("step_forward", "step_backward", "step_play", "step_reset"):
             button = QToolButton(self)
             button.setObjectName(f"button_{name}")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.buttons[name] = button
             row.addWidget(button)
-        row.addSpacing(12)
-        speed_label = QLabel("Speed", self)
-        self.speed = QSlider(Qt.Orientation.Horizontal, self)
+        speed_box = QWidget(self)
+        speed_label = QLabel("Speed", speed_box)
+        self.speed = QSlider(Qt.Orientation.Horizontal, speed_box)
         self.speed.setObjectName("step_speed")
         self.speed.setAccessibleName("Play speed")
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(SPEEDS.index(1.0))
         self.speed.setFixedWidth(120)
-        self.speed_value = QLabel(self)
+        self.speed_value = QLabel(speed_box)
         self.speed_value.setObjectName("step_speed_value")
         self.speed.valueChanged.connect(self._speed_changed)
         speed_label.setBuddy(self.speed)
-        row.addWidget(speed_label)
-        row.addWidget(self.speed)
-        row.addWidget(self.speed_value)
-        row.addStretch(1)
+        speed_row = QHBoxLayout(speed_box)
+        speed_row.setContentsMargins(12, 0, 0, 0)
+        speed_row.addWidget(speed_label)
+        speed_row.addWidget(self.speed)
+        speed_row.addWidget(self.speed_value)
+        row.addWidget(speed_box)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
