@@ -20,3 +20,17 @@ def window(qtbot, tmp_path, dialogs):
     yield w
     w.training.shutdown()
     w.undo_stack.setClean()  # closing must not ask
+
+
+@pytest.fixture
+def panel(qtbot):
+    """A shown Training panel, 1150x640, its worker stopped afterwards."""
+    from playground.ui.training_panel import TrainingPanel
+
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.resize(1150, 640)
+    p.show()
+    qtbot.waitExposed(p)
+    yield p
+    p.shutdown()

@@ -10,22 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from playground.ui.plot_scale import CAP, FLOOR, loss_range, shown
-from playground.ui.training_panel import TrainingPanel
 
 pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 20_000
-
-
-@pytest.fixture
-def panel(qtbot):
-    p = TrainingPanel()
-    qtbot.addWidget(p)
-    p.resize(1150, 640)
-    p.show()
-    qtbot.waitExposed(p)
-    yield p
-    p.shutdown()
 
 
 def type_into(qtbot, line_edit, text: str) -> None:

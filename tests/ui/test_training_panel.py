@@ -15,24 +15,12 @@ from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
 from playground.training.config import TrainConfig
 from playground.training.snapshot import ModelSnapshot
-from playground.ui.training_panel import TrainingPanel
 
 # matplotlib's Qt backend reads a Qt attribute that Qt 6 deprecates, on every toolbar update
 pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 20_000
-
-
-@pytest.fixture
-def panel(qtbot):
-    p = TrainingPanel()
-    qtbot.addWidget(p)
-    p.resize(1150, 640)
-    p.show()
-    qtbot.waitExposed(p)
-    yield p
-    p.shutdown()
 
 
 def click(qtbot, button) -> None:

@@ -7,7 +7,6 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from playground.ui.training_panel import TrainingPanel
 from playground.ui.training_speed import DEFAULT_SPEED, SPEEDS, Pacer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
@@ -43,17 +42,6 @@ def test_pacer_spaces_steps_a_period_apart_without_bursts():
     assert pacer.delay() == 0.0
     pacer.stepped()
     assert pacer.delay() == pytest.approx(0.5)
-
-
-@pytest.fixture
-def panel(qtbot):
-    p = TrainingPanel()
-    qtbot.addWidget(p)
-    p.resize(1150, 640)
-    p.show()
-    qtbot.waitExposed(p)
-    yield p
-    p.shutdown()
 
 
 def choose_speed(qtbot, panel, key: str) -> None:
