@@ -95,6 +95,8 @@ class TeachingUI(Teaching):
     def _on_doc_event(self, event) -> None:
         if event.kind == "reset" or event.attr not in ("pos", "label"):
             self._graph_dirty = True
+        elif event.attr == "label":
+            self.panels["check"].relabel()  # type: ignore[attr-defined]
         if event.kind == "reset" and not self.keeping_card:
             self.card.hide()  # another graph: the lesson's card no longer applies
 

@@ -12,6 +12,7 @@ and the selected leaf's elements on the right (``tensor_tables``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDoubleValidator
@@ -40,6 +41,7 @@ from playground.teach import (
 )
 from playground.teach.numeric import RTOL
 from playground.teach.tensor_check import MAX_ELEMENTS
+from playground.teach.text import name
 from playground.ui.teaching.common import (
     bad_colour,
     bad_fill,
@@ -138,6 +140,22 @@ class GradientCheckPanel(QWidget):
         except TeachError as exc:
             self._clear(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
             return False
+        self._show(report)
+        return True
+
+    def relabel(self) -> None:
+        """A node was renamed: the tables say the new names (the numbers stay; no re-check)."""
+        report = self.report
+        if report is None:
+            return
+        doc = self.teaching.doc
+        rows = [replace(r, name=name(doc, r.node)) for r in report.rows]
+        renamed = replace(report, rows=rows, out_name=name(doc, report.output))
+        if renamed != report:
+            self._show(renamed)
+
+    def _show(self, report: GradCheckReport | TensorCheckReport) -> None:
+        """Fill both tables and the summary for ``report`` (the selected leaf stays)."""
         keep = self.selected_leaf()
         self.report = report
         # The table is refilled and re-selected without signals, then the right table is
@@ -160,7 +178,6 @@ class GradientCheckPanel(QWidget):
         self._say(re.sub(r"\bmiss(es)?\b",
                          lambda m: f"<b style='color:{bad_colour(self)}'>{m[0]}</b>", text,
                          count=1))
-        return True
 
     def _clear(self, message: str) -> None:
         """No report: both tables empty, ``message`` (HTML) above them."""
