@@ -10,8 +10,9 @@ Adds, with one call from the window:
   (half a second), so the window starts without them;
 - **View ▸ Training Panel** (action ``show_training``, Ctrl+Shift+T), registered in
   ``window.actions_by_name``: opens the Training tab, or, when it is the current tab, goes
-  back to the Graph tab. The tab's close button removes it (a run goes on). While the
-  Training tab is current, the docks that work on the graph (palette, inspector, Learn) are
+  back to the Graph tab. The tab's close button (a plain "×" whose tooltip says what it does)
+  removes it (a run goes on; the status bar says how to get it back). While the Training tab
+  is current, the docks that work on the graph (palette, inspector, Learn) are
   hidden, so the plots get the whole width; the Graph tab brings them back;
 - the panel's "Show network on canvas" opens the network's graph as the window's document
   (asking first if the open graph has unsaved changes), runs Backward and switches to the
@@ -30,9 +31,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QSizePolicy,
+    QStyle,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from playground.graph.document import GraphDocument
 
@@ -40,6 +50,8 @@ __all__ = ["GRAPH_TAB", "TRAINING_TAB", "TrainingTab", "install"]
 
 GRAPH_TAB = "Graph"
 TRAINING_TAB = "Training"
+CLOSE_TIP = ("Close the Training tab. A run goes on, and View ▸ Training Panel "
+             "(Ctrl+Shift+T) opens the tab again with its plots.")
 
 
 def central_tabs(window: Any) -> QTabWidget:
@@ -115,10 +127,30 @@ class TrainingTab(QObject):
             self.tabs.addTab(panel, TRAINING_TAB)
             self.tabs.setTabToolTip(self.tabs.indexOf(panel),
                                     "Train an MLP (Ctrl+Shift+T switches back to the graph)")
+            self._add_close_button(self.tabs.indexOf(panel))
             self.window.show_status("Training: pick a preset (or the settings), then Train. "
                                     "The Graph tab (Ctrl+Shift+T) has the canvas.")
         self.tabs.setCurrentWidget(panel)
         return panel
+
+    def _add_close_button(self, index: int) -> None:
+        """A plain "×" with a tooltip instead of the style's close icon: Fusion's is a red ✖
+        that read as a problem marker on the tab, and nothing said what closing does."""
+        bar = self.tabs.tabBar()
+        side = QTabBar.ButtonPosition(self.tabs.style().styleHint(
+            QStyle.StyleHint.SH_TabBar_CloseButtonPosition, None, bar))
+        button = QToolButton(bar)
+        button.setObjectName("training_tab_close")
+        button.setText("×")
+        button.setAutoRaise(True)
+        button.setCursor(Qt.CursorShape.ArrowCursor)
+        button.setAccessibleName("Close the Training tab")
+        button.setToolTip(CLOSE_TIP)
+        button.clicked.connect(self.close)
+        old = bar.tabButton(index, side)
+        bar.setTabButton(index, side, button)
+        if old is not None:
+            old.deleteLater()
 
     def show_canvas(self) -> None:
         self.tabs.setCurrentWidget(self.window.view)
@@ -129,6 +161,8 @@ class TrainingTab(QObject):
             self.tabs.removeTab(self.tabs.indexOf(self.panel))
             self._size_by_current_page()
             self._restore_policy(self.panel)
+            self.window.show_status("Training tab closed (a run goes on). View ▸ Training "
+                                    "Panel (Ctrl+Shift+T) opens it again.")
         self.show_canvas()
 
     def _toggle(self) -> None:
