@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import Event, GraphDocument
+from playground.graph.evaluate import NodeResult
 from playground.graph.numbers import NONE, full, shape, signed
 from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_literal, parse_literal
@@ -133,6 +135,8 @@ class Inspector(QDockWidget):
         self._evaluation: Any = None
         self._grads_stale = False
         self._notes: Mapping[str, str] = {}
+        self._before_preview: tuple[Any, bool, Mapping[str, str]] | None = None
+        """What ``set_evaluation`` last gave, while a scrub's preview is shown instead."""
         self._about = ("", "")
         self._unsubscribe = doc.subscribe(self._on_event)
 
@@ -286,10 +290,37 @@ class Inspector(QDockWidget):
     ) -> None:
         """Show ``evaluation``'s numbers. ``notes`` (node id -> a few words) is what a teaching
         tool that shows its own numbers says about a node's grad ("not reached yet"); such a
-        grad gets no "if it goes up by h" sentence. Each call replaces the notes."""
+        grad gets no "if it goes up by h" sentence. Each call replaces the notes.
+        During a scrub's preview this becomes what ``end_preview`` goes back to (the canvas
+        also keeps the dragged value then)."""
+        if self._before_preview is not None:
+            self._before_preview = (evaluation, grads_stale, dict(notes or {}))
+            return
         self._evaluation = evaluation
         self._grads_stale = grads_stale
         self._notes = dict(notes or {})
+        self._refresh_numbers()
+
+    def show_preview(self, evaluation: Any) -> None:
+        """A value's number is being dragged: show the preview's numbers, grads stale (they
+        belong to the value before the drag), until ``end_preview``."""
+        if self._before_preview is None:
+            self._before_preview = (self._evaluation, self._grads_stale, self._notes)
+        base = self._before_preview[0]
+        if evaluation is not None and getattr(base, "backward", False):
+            # the old grads stay on show, grey, as on the canvas (and after any edit)
+            results = {n: NodeResult(r.data, _grad(base, n), r.error, r.warning)
+                       for n, r in evaluation.results.items()}
+            evaluation = replace(evaluation, results=results, backward=True)
+        self._evaluation, self._grads_stale, self._notes = evaluation, True, {}
+        self._refresh_numbers()
+
+    def end_preview(self) -> None:
+        """The drag ended: back to the numbers ``set_evaluation`` gave."""
+        if self._before_preview is None:
+            return
+        (self._evaluation, self._grads_stale, self._notes), self._before_preview = (
+            self._before_preview, None)
         self._refresh_numbers()
 
     def _on_event(self, event: Event) -> None:
@@ -391,7 +422,9 @@ class Inspector(QDockWidget):
                 else "— (press Backward)"
             )
         else:
-            stale = "  (stale: the graph changed, press Backward)" if self._grads_stale else ""
+            stale = ("" if not self._grads_stale
+                     else "  (stale: for the value before the drag)" if self._before_preview
+                     else "  (stale: the graph changed, press Backward)")
             self.grad_label.set_number(result.grad, f"  ({note})" if note else stale)
         self.grad_label.setEnabled(not self._grads_stale)
         self._set_meaning(node, result)
@@ -475,6 +508,11 @@ class Inspector(QDockWidget):
     def _toggle_output(self, checked: bool) -> None:
         if self._node is not None:
             self.output_toggled.emit(self._node, checked)
+
+
+def _grad(evaluation: Any, node: str) -> Any:
+    r = evaluation.results.get(node)
+    return None if r is None else r.grad
 
 
 def _only_sink(doc: GraphDocument, node: str) -> bool:

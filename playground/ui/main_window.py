@@ -400,6 +400,7 @@ class MainWindow(QMainWindow):
         self.doc.subscribe(self._doc_event)
         self.output_choice.chosen.connect(self.backward_from)
         self.scene.status_message.connect(self.show_status)
+        self.scene.scrub_preview.connect(self._scrub_preview)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
         self.palette_dock.add_requested.connect(self.add_at_centre)
@@ -578,6 +579,16 @@ class MainWindow(QMainWindow):
         else:
             text = "data up to date · no grads yet"
         self.state_label.setText(text)
+
+    def _scrub_preview(self, evaluation) -> None:
+        """A value's number is dragged on the canvas: the inspector and the grads label follow
+        the preview (None: the drag ended, back to what the canvas shows now)."""
+        if evaluation is None:
+            self.inspector.end_preview()
+            self._show_state(self.scene.evaluation, self.scene.grads_stale)
+        else:
+            self.inspector.show_preview(evaluation)
+            self._show_state(evaluation, True)
 
     # --- selection and editing ----------------------------------------------------------
 

@@ -55,6 +55,9 @@ class GraphScene(QGraphicsScene):
     status_message = Signal(str)
     node_activated = Signal(str)
     evaluation_changed = Signal()
+    scrub_preview = Signal(object)
+    """A scrub's preview ``Evaluation`` (grads stale: they belong to the old value), or None
+    when the preview ends (Esc, release, an edit under the drag): the inspector follows it."""
 
     def __init__(self, doc: GraphDocument, undo_stack: QUndoStack, parent: Any = None) -> None:
         super().__init__(parent)

@@ -16,8 +16,10 @@ after any edit: they belong to the old value), and the status bar compares how m
 moved with what the grad predicted: "a: 2.0000 → 2.1000 (Δ +0.1000); L changed by +0.6000 ≈
 grad·Δ = 6.0000 × 0.1000 = +0.6000". Release pushes one ``SetValue`` from the old value to the
 new one (one undo step; the controller then re-evaluates and marks grads stale as for an
-inspector edit). Esc puts the old numbers back and changes nothing. A press that does not move
-sideways is a click: it selects the node (Ctrl-click toggles it).
+inspector edit). The scene's ``scrub_preview`` signal carries each preview (and None at the
+end), so the inspector and the status bar's grads label show the dragged value too. Esc puts
+the old numbers back and changes nothing. A press that does not move sideways is a click: it
+selects the node (Ctrl-click toggles it).
 """
 
 from __future__ import annotations
@@ -204,6 +206,7 @@ class ScrubTool:
             return
         self._end_visuals(d)
         new = d.value()
+        sc.scrub_preview.emit(None)  # the push below brings the real numbers at once
         if new == d.old or d.node_id not in sc.doc:
             sc._show_evaluation(d.base, d.base_stale)
             return
@@ -222,6 +225,7 @@ class ScrubTool:
         if d.started:
             self._end_visuals(d)
             self.scene._show_evaluation(d.base, d.base_stale)
+            self.scene.scrub_preview.emit(None)
             name = self.scene.doc.display_name(d.node_id)
             self.scene.status_message.emit(
                 f"{name}: back to {fmt.number(d.old)} (Esc: nothing changed)")
@@ -234,6 +238,7 @@ class ScrubTool:
             d.cancelled = True
             self._end_visuals(d)
             self.scene._show_evaluation(d.base, d.base_stale)
+            self.scene.scrub_preview.emit(None)
         elif d is not None:
             d.cancelled = True
 
@@ -288,6 +293,7 @@ class ScrubTool:
         preview = evaluate(d.scratch, backward=False)
         d.shown_eval = preview
         self.scene._show_evaluation(preview, True)  # grads belong to the old value: stale
+        self.scene.scrub_preview.emit(preview)
         self.scene.status_message.emit(self._text(d, new, preview))
 
     def _text(self, d: ScrubDrag, new: float, preview: Evaluation) -> str:
