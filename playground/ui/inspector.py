@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate import NodeResult
-from playground.graph.numbers import NONE, full, shape, signed
+from playground.graph.numbers import NONE, full, number, precise, shape, signed
 from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_literal, parse_literal
 from playground.ui.marks import ERROR_MARK, WARNING_MARK
@@ -65,9 +65,40 @@ def warning_colour(widget: QWidget) -> str:
     return "#e3b341" if dark else "#9a6700"
 
 
+SIGNIFICANT = 12
+"""Digits the inspector shows: more than the canvas's 4 decimals, fewer than a float's 17, so
+rounding noise (0.9999999999999996) never shows; the tooltip has the exact value."""
+
+
+def readout(x: float) -> str:
+    """A scalar as the inspector shows it: the canvas's text (``numbers.number``) when that is
+    already the value to ``SIGNIFICANT`` digits (``-3.0000``; ``1.0000`` for
+    0.9999999999999996), else ``SIGNIFICANT`` digits (``0.123456789012``, ``1.23456789e-07``)."""
+    x = float(x)
+    if not math.isfinite(x):
+        return number(x)
+    rounded = float(f"{x:.{SIGNIFICANT}g}")
+    canvas = number(x)
+    return canvas if float(canvas) == rounded else precise(rounded)
+
+
+def rounded_array(a: np.ndarray) -> np.ndarray:
+    """Every element rounded to ``SIGNIFICANT`` digits, so ``full`` writes no rounding noise.
+    Dividing (or multiplying) an integer by an exact power of ten rounds correctly."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        ok = np.isfinite(a) & (a != 0)
+        exp = np.floor(np.log10(np.abs(np.where(ok, a, 1.0))))
+        k = SIGNIFICANT - 1 - exp
+        up, down = 10.0 ** np.maximum(k, 0), 10.0 ** np.maximum(-k, 0)
+        out = np.round(a * up / down) * down / up
+    return np.where(ok & np.isfinite(out), out, a)  # 1e-300: 10**311 overflows, keep it
+
+
 class NumberField(QWidget):
-    """A number at full precision: selectable text for a scalar; for a tensor, its shape and
-    a fixed-width box with one row per line that scrolls instead of wrapping."""
+    """A number to ``SIGNIFICANT`` digits (``readout``), the exact value in the tooltip:
+    selectable text for a scalar; for a tensor, its shape and a fixed-width box with one row per
+    line that scrolls instead of wrapping."""
 
     MAX_LINES = 8
 
@@ -86,11 +117,13 @@ class NumberField(QWidget):
         self.box.hide()
         layout.addWidget(self.label)
         layout.addWidget(self.box)
+        self._tip = ""
 
     def set_number(self, x: Any, suffix: str = "") -> None:
         if isinstance(x, np.ndarray):
             self.label.setText(f"{shape(x)} tensor{suffix}")
-            text = full(x)
+            self._set_exact(None)
+            text = full(rounded_array(x))
             self.box.setPlainText(text)
             lines = min(text.count("\n") + 1, self.MAX_LINES)
             metrics = self.box.fontMetrics()
@@ -98,12 +131,19 @@ class NumberField(QWidget):
             self.box.setFixedHeight(lines * metrics.lineSpacing() + scrollbar + 12)
             self.box.show()
         else:
-            self.label.setText(NONE if x is None else full(x) + suffix)
+            self.label.setText(NONE if x is None else readout(x) + suffix)
+            self._set_exact(None if x is None else full(x))
             self.box.hide()
 
     def setText(self, text: str) -> None:
         self.label.setText(text)
+        self._set_exact(None)
         self.box.hide()
+
+    def _set_exact(self, exact: str | None) -> None:
+        tip = self._tip if exact is None else f"{self._tip}\nExact: {exact}"
+        self.label.setToolTip(tip)
+        self.box.setToolTip(tip)
 
     def text(self) -> str:
         """What is shown: the scalar, or the tensor's caption and rows."""
@@ -112,8 +152,8 @@ class NumberField(QWidget):
         return self.label.text()
 
     def setToolTip(self, text: str) -> None:
-        self.label.setToolTip(text)
-        self.box.setToolTip(text)
+        self._tip = text
+        self._set_exact(None)
 
 
 class Inspector(QDockWidget):
@@ -190,7 +230,7 @@ class Inspector(QDockWidget):
         self.data_label = NumberField(self.form_widget)
         self.data_label.setObjectName("inspector_data")
         self.data_label.setAccessibleName("Data")
-        self.data_label.setToolTip("The forward result at full precision")
+        self.data_label.setToolTip(f"The forward result, to {SIGNIFICANT} significant digits")
         form.addRow("data", self.data_label)
 
         self.grad_label = NumberField(self.form_widget)
@@ -423,7 +463,7 @@ class Inspector(QDockWidget):
             )
         else:
             stale = ("" if not self._grads_stale
-                     else "  (stale: for the value before the drag)" if self._before_preview
+                     else "  (stale: from before the drag)" if self._before_preview
                      else "  (stale: the graph changed, press Backward)")
             self.grad_label.set_number(result.grad, f"  ({note})" if note else stale)
         self.grad_label.setEnabled(not self._grads_stale)

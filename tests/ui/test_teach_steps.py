@@ -195,22 +195,22 @@ def test_inspector_shows_the_grad_as_of_the_current_step(window, qtbot):
         assert w.inspector.node == "a" and inspector_grad(w) == NOT_REACHED
     assert steps.steps[steps.index].node == "b"
     click_node(w, qtbot, "b")  # reached this very step
-    assert inspector_grad(w) == "-4.0" and shown(w, "b", "grad") == "-4.0000"
+    assert inspector_grad(w) == "-4.0000" and shown(w, "b", "grad") == "-4.0000"
     click_node(w, qtbot, "L")  # reached first: d L / d L = 1
-    assert inspector_grad(w) == "1.0" and shown(w, "L", "grad") == "1.0000"
+    assert inspector_grad(w) == "1.0000" and shown(w, "L", "grad") == "1.0000"
     click_node(w, qtbot, "a")
     assert inspector_grad(w) == NOT_REACHED
     press(w, Qt.Key.Key_F7)  # the last step reaches a: the inspector follows at once
-    assert shown(w, "a", "grad") == "6.0000" and inspector_grad(w) == "6.0"
+    assert shown(w, "a", "grad") == "6.0000" and inspector_grad(w) == "6.0000"
     assert "L changes by about +6.0000·h" in w.inspector.meaning_label.text()
     press(w, Qt.Key.Key_F7)  # start over: only L is known again
     press(w, Qt.Key.Key_F6)
     press(w, Qt.Key.Key_F7)
     assert steps.index == 0 and inspector_grad(w) == NOT_REACHED
     click(steps.buttons["step_reset"])  # the real Backward's numbers come back everywhere
-    assert inspector_grad(w) == "6.0" and shown(w, "a", "grad") == "6.0000"
+    assert inspector_grad(w) == "6.0000" and shown(w, "a", "grad") == "6.0000"
     click_node(w, qtbot, "c")
-    assert inspector_grad(w) == "-2.0" and shown(w, "c", "grad") == "-2.0000"
+    assert inspector_grad(w) == "-2.0000" and shown(w, "c", "grad") == "-2.0000"
 
 
 def test_step_forward_and_an_edit_bring_the_inspector_back(window, qtbot):
@@ -224,8 +224,8 @@ def test_step_forward_and_an_edit_bring_the_inspector_back(window, qtbot):
     assert shown(w, "L", "data") == "—" and w.inspector.data_label.text() == "—"
     assert shown(w, "L", "grad") == "—" and inspector_grad(w) == "— (press Backward)"
     press(w, Qt.Key.Key_F7)
-    assert inspector_grad(w) == "1.0"
+    assert inspector_grad(w) == "1.0000"
     w.undo_stack.push(cmd.SetValue(w.doc, "a", 3.0))  # an edit ends the step-through
     qtbot.waitUntil(lambda: w.teaching.steps.mode is None)
-    assert w.inspector.data_label.text() == "-2.0" and shown(w, "L", "data") == "-2.0000"
+    assert w.inspector.data_label.text() == "-2.0000" and shown(w, "L", "data") == "-2.0000"
     assert "stale" in inspector_grad(w)  # as the canvas: the last Backward's, greyed

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
 from playground.graph import io
+from playground.ui.inspector import readout, rounded_array
 from playground.ui.palette import NODE_MIME
 from tests.ui.window_helpers import by_label, install_dialogs, new_window, shown
 
@@ -197,7 +198,9 @@ def test_edit_value_backward_and_undo_the_whole_sequence(window, qtbot):
     assert shown(window, ids["w2"], "grad") == f"{dn * 1.0:.4f}"   # do/dw2 = x2 * dn
     assert shown(window, ids["x1"], "grad") == f"{dn * -3.0:.4f}"
     assert window.inspector.grad_label.isEnabled()
-    assert window.inspector.grad_label.text() == repr(dn * 1.0)  # x2 selected: do/dx2 = w2*dn
+    # x2 selected: do/dx2 = w2*dn, to 12 digits (inspector.readout), exact in the tooltip
+    assert window.inspector.grad_label.text() == readout(dn * 1.0)
+    assert repr(dn * 1.0) in window.inspector.grad_label.label.toolTip()
 
     # 3. rename and mark as output through the inspector
     window.select([ids["n"]])
@@ -443,7 +446,7 @@ def test_inspector_shows_tensors_row_by_row(window, qtbot):
     assert caption == "3×2 tensor"
     assert len(rows) == 3  # one line per row, never wrapped
     grad = window.controller.evaluation.results["W"].grad
-    assert repr(float(grad[0, 0])) in rows[0]
+    assert repr(float(rounded_array(grad)[0, 0])) in rows[0]  # 12 digits, as scalars
 
 
 def test_own_colours_follow_a_dark_palette(window, qtbot):
