@@ -171,11 +171,21 @@ class GraphDocument:
     def sinks(self) -> list[str]:
         return [n for n in self._g.nodes if self._g.out_degree(n) == 0]
 
+    def output_candidates(self) -> list[str]:
+        """The nodes Backward could start from: the sinks, but a node with no wire at all (a
+        value just dropped on the canvas) only when no wired node is a sink. A learner
+        building the next part must not take Backward away from the finished result."""
+        g = self._g
+        sinks = self.sinks()
+        wired = [n for n in sinks if g.in_degree(n) > 0]
+        return wired or sinks
+
     def output_node(self) -> str:
-        """Where Backward starts: the marked output, else the only sink."""
+        """Where Backward starts: the marked output, else the only candidate (a sink; see
+        ``output_candidates``)."""
         if self._output is not None:
             return self._output
-        sinks = self.sinks()
+        sinks = self.output_candidates()
         if len(sinks) == 1:
             return sinks[0]
         if not sinks:

@@ -529,8 +529,7 @@ class MainWindow(QMainWindow):
         several sinks), likeliest first; [] when it can."""
         if self.doc.marked_output is not None or len(self.doc) < 2:
             return []
-        sinks = self.doc.sinks()
-        return ranked_sinks(self.doc) if len(sinks) > 1 else []
+        return ranked_sinks(self.doc) if len(self.doc.output_candidates()) > 1 else []
 
     def run_backward(self) -> None:
         """Backward (Ctrl+B). With several nodes that could be the output and none marked:

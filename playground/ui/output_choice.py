@@ -38,10 +38,10 @@ MAX_BUTTONS = 3
 
 
 def ranked_sinks(doc: GraphDocument) -> list[str]:
-    """The nodes no other node uses, the likeliest output first: most nodes feeding it, then
-    by name."""
+    """The nodes Backward could start from (``doc.output_candidates``), the likeliest first:
+    most nodes feeding it, then by name."""
     graph = doc.graph
-    sinks = doc.sinks()
+    sinks = doc.output_candidates()
     return sorted(sinks, key=lambda n: (-len(nx.ancestors(graph, n)), doc.display_name(n), n))
 
 

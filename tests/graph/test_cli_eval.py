@@ -12,7 +12,7 @@ import pytest
 from playground.cli import main
 from playground.graph import io
 from playground.graph.examples import example_path
-from tests.graph.helpers import lecture, values
+from tests.graph.helpers import lecture, op, values
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,11 +95,12 @@ def test_graph_that_cannot_be_evaluated_exit_1(tmp_path, capsys):
 def test_several_sinks_fail_only_backward(tmp_path, capsys):
     doc = lecture()
     values(doc, z=1.0)
+    op(doc, "t", "tanh", "z")
     io.save(doc, tmp_path / "g.json")
     assert main(["eval", str(tmp_path / "g.json")]) == 0
     capsys.readouterr()
     assert main(["eval", str(tmp_path / "g.json"), "--backward"]) == 1
-    assert "problem: 2 nodes have no consumer (L, z): mark one as the output" in (
+    assert "problem: 2 nodes have no consumer (L, t): mark one as the output" in (
         capsys.readouterr().out
     )
 

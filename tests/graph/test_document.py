@@ -195,8 +195,11 @@ def test_output_node_rules():
         doc.output_node()
     doc = lecture()
     assert doc.output_node() == "L"
-    values(doc, z=1.0)
-    with pytest.raises(GraphError, match=r"2 nodes have no consumer \(L, z\): mark one"):
+    values(doc, z=1.0)  # a node with no wire at all does not compete with L
+    assert doc.output_node() == "L" and doc.output_candidates() == ["L"]
+    op(doc, "t", "tanh", "z")  # a second result: now the graph cannot tell
+    assert sorted(doc.output_candidates()) == ["L", "t"]
+    with pytest.raises(GraphError, match=r"2 nodes have no consumer \(L, t\): mark one"):
         doc.output_node()
     doc.set_output("d")
     assert doc.output_node() == "d" and doc.marked_output == "d"

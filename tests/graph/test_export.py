@@ -159,6 +159,7 @@ def test_unfinished_graph_is_refused():
 def test_no_single_output_exports_forward_only(tmp_path):
     doc = lecture()
     values(doc, z=1.0)
+    op(doc, "t", "tanh", "z")
     code = to_python(doc)
     assert "no backward" in code
     got = run_script(code, tmp_path)

@@ -6,7 +6,7 @@ import math
 
 from playground.graph import GraphDocument
 from playground.graph.validate import Problem, literal_problem, literal_shape, validate
-from tests.graph.helpers import lecture, values
+from tests.graph.helpers import lecture, op, values
 
 
 def test_valid_document_has_no_problems():
@@ -32,6 +32,8 @@ def test_empty_and_no_output():
     assert [p.kind for p in validate(GraphDocument())] == ["empty"]
     doc = lecture()
     values(doc, z=1.0)
+    assert validate(doc, need_output=True) == []  # an unwired node does not compete with L
+    op(doc, "t", "tanh", "z")
     assert [p.kind for p in validate(doc, need_output=True)] == ["no_output"]
     assert validate(doc) == []
 

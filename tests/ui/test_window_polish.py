@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
 from playground.graph.document import GraphDocument
+from playground.ui import commands as cmd
 from tests.ui.canvas_helpers import drag, lecture_doc
 from tests.ui.teach_helpers import press
 from tests.ui.window_helpers import by_label, new_window, shown, view_point
@@ -95,13 +96,35 @@ def test_toolbar_buttons_keep_their_place_while_undo_texts_change(window, qtbot)
 # --- 2. Backward with two nodes that could be the output -------------------------------------
 
 
+def wired_tanh(window, source: str) -> str:
+    """A second result: tanh(source), which nothing uses (a node with no wire at all does not
+    compete with L for the output; see test_a_node_just_dropped_does_not_take_backward)."""
+    tanh = window.add_at_centre("op:tanh")
+    window.undo_stack.push(cmd.Connect(window.doc, source, tanh, 0))
+    return tanh
+
+
 def two_sinks(window, qtbot) -> dict[str, str]:
     window.files.install(unmarked_lecture(), None, "lecture")
-    tanh = window.add_at_centre("op:tanh")  # a stray node: a second sink
-    settle(qtbot, 10)
     ids = {window.doc.label(n) or n: n for n in window.doc.node_ids()}
-    ids["tanh"] = tanh
+    ids["tanh"] = wired_tanh(window, ids["a"])  # a second sink
+    settle(qtbot, 10)
     return ids
+
+
+def test_a_node_just_dropped_does_not_take_backward(window, qtbot):
+    """A learner drops the next node (it is selected) and presses Ctrl+B: Backward runs from
+    the finished result, not from the lone new node, and no notice asks."""
+    window.files.install(unmarked_lecture(), None, "lecture")
+    ids = by_label(window)
+    stray = window.add_at_centre("value")
+    window.select([stray])
+    settle(qtbot, 10)
+    press(window, Qt.Key.Key_B, CTRL)
+    assert not window.output_choice.isVisible()
+    assert window.doc.marked_output is None  # nothing marked: L is the output by itself
+    assert shown(window, ids["a"], "grad") == "6.0000"
+    assert shown(window, ids["L"], "grad") == "1.0000"
 
 
 def test_backward_starts_from_the_selected_one_of_two_sinks(window, qtbot):
@@ -148,7 +171,7 @@ def test_the_backward_notice_goes_with_esc_or_when_the_graph_no_longer_needs_it(
     settle(qtbot)
     assert not choice.isVisible()
     # a mouse click on a candidate button works as well
-    tanh = window.add_at_centre("op:tanh")
+    tanh = wired_tanh(window, ids["b"])
     window.select([])
     press(window, Qt.Key.Key_B, CTRL)
     QTest.mouseClick(choice.buttons[1], LEFT)
