@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from playground.graph import numbers as fmt
 from playground.ui.canvas import scrub
+from playground.ui.canvas import slot_names as slot_labels
 from playground.ui.canvas import style as S
 from playground.ui.canvas.style import (
     GRID_MAX_ROWS,
@@ -379,6 +380,7 @@ class NodeItem(QGraphicsRectItem):
         )
         self.body = geo.body
         self.show_slot_names = geo.show_slot_names
+        self.shown_slot_names = geo.shown_slot_names
         self._body_path = geo.body_path
         self.setRect(geo.rect)
         if self.scene() is not None:
@@ -724,15 +726,8 @@ class NodeItem(QGraphicsRectItem):
                 pen = S.KEY_TEXT  # a value without a label shows its id, greyed
             painter.setPen(pen)
             painter.drawText(rect.adjusted(0, 0, 1, 0), centre, text)
-        if d.kind == "op" and self.show_slot_names:
-            painter.setFont(st.font)
-            painter.setPen(S.KEY_TEXT)
-            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
-            names = self._geo.shown_slot_names
-            for port, name in zip(self.input_ports, names, strict=True):
-                y = port.pos().y()
-                r = QRectF(-st.port_r - 60 - 3, y - st.fm.height() - 1, 60, st.fm.height())
-                painter.drawText(r, right, name)
+        if d.kind == "op":
+            slot_labels.paint(painter, self, bool(selected))  # open ports; all on hover
 
         # data / grad rows: key on the left, value right-aligned (decimals line up); a
         # tensor's shape left of its value or of its grid of squares.
