@@ -410,6 +410,16 @@ class GraphDocument:
         )
         return {"nodes": nodes, "edges": edges, "output": self._output}
 
+    def numbers_key(self) -> str:
+        """Everything the numbers depend on (nodes' kinds, values, ops and parameters, the
+        wires, the marked output), not positions or labels: two states with the same key
+        compute the same data and grads. A string, cheap to compare and to keep."""
+        nodes = sorted(
+            (n, a["kind"], a["op"], a["value"], a.get("params") or {})
+            for n, a in self._g.nodes(data=True)
+        )
+        return repr((nodes, sorted(self._g.edges(keys=True)), self._output))
+
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> GraphDocument:
         """Rebuild a document from ``to_data()`` output (trusted input; files go through io)."""

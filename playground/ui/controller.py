@@ -48,6 +48,8 @@ class EvaluationController(QObject):
         self.evaluation: Evaluation | None = None
         self.grads_stale = False
         self._grads: dict[str, object] | None = None  # node id -> grad of the last Backward
+        self._grads_key: str | None = None  # doc.numbers_key() when those grads were made
+        self._grads_eval: Evaluation | None = None  # and the Backward's whole evaluation
         self._dirty = False
         self._problem: str | None = None  # the last problem message sent, while it lasts
         self._timer = QTimer(self)
@@ -103,6 +105,8 @@ class EvaluationController(QObject):
         evaluation = evaluate(self._doc, backward=True)
         if evaluation.backward:
             self._grads = {n: r.grad for n, r in evaluation.results.items()}
+            self._grads_key = self._doc.numbers_key()
+            self._grads_eval = evaluation
             self.grads_stale = False
         self.evaluation = evaluation
         self.evaluated.emit(evaluation, self.grads_stale)
@@ -130,6 +134,8 @@ class EvaluationController(QObject):
             )
             results[n] = replace(r, grad=zero)
         self._grads = {n: r.grad for n, r in results.items()}
+        self._grads_key = None  # zeros are nobody's gradient: an edit makes them stale for good
+        self._grads_eval = None
         self.grads_stale = False
         self.evaluation = replace(base, results=results, backward=True, contributions={})
         self.evaluated.emit(self.evaluation, False)
@@ -144,6 +150,8 @@ class EvaluationController(QObject):
     def reset(self) -> None:
         """Forget grads (a new or freshly loaded document)."""
         self._grads = None
+        self._grads_key = None
+        self._grads_eval = None
         self.grads_stale = False
         self._dirty = True
         self._timer.stop()
@@ -153,9 +161,16 @@ class EvaluationController(QObject):
     # --- helpers ----------------------------------------------------------------------
 
     def _publish(self, fresh: Evaluation, quiet: bool) -> Evaluation:
-        """Show a forward evaluation, carrying the last Backward's grads over (stale)."""
+        """Show a forward evaluation, carrying the last Backward's grads over: stale, unless
+        the document is back where that Backward ran (an edit undone, a value scrubbed and
+        returned), when they are exactly right again."""
+        back = self._grads_eval
+        if self.grads_stale and back is not None and self._grads_key is not None:
+            self.grads_stale = self._doc.numbers_key() != self._grads_key
         shown = fresh
-        if self._grads is not None:
+        if back is not None and not self.grads_stale:
+            shown = back  # the same numbers, with the Backward's per-wire contributions
+        elif self._grads is not None:
             results = {
                 n: NodeResult(r.data, self._grads.get(n), r.error, r.warning)
                 for n, r in fresh.results.items()

@@ -103,6 +103,7 @@ def test_auto_forward_off_keeps_old_numbers_until_forward(qapp):
 def test_problems_are_one_status_line(qapp):
     doc, ids, stack, ctl, _seen, messages = make(qapp)
     extra = doc.add_node("value", label="z", value=1.0)
+    doc.connect(extra, doc.add_node("op", op="tanh", label="t"), 0)  # a second result
     ctl.backward()
     assert "2 nodes have no consumer" in messages[-1]
     assert "mark one as the output" in messages[-1]
@@ -127,3 +128,26 @@ def test_renaming_a_node_named_in_the_problem_message_says_it_again(qapp):
     assert len(seen) == n  # a rename still evaluates nothing
     stack.push(cmd.SetLabel(doc, ids["c"], "gamma"))  # named nowhere: nothing new to say
     assert messages[-1] == "product: input 'left' is not connected (and 2 more)"
+
+
+def test_undoing_back_to_the_backward_makes_its_grads_right_again(qapp):
+    doc, ids, stack, ctl, seen, _ = make(qapp)
+    back = ctl.backward()
+    stack.push(cmd.SetValue(doc, ids["c"], 11.0))
+    assert seen[-1][1] is True  # stale
+    stack.push(cmd.SetLabel(doc, ids["a"], "alpha"))  # a rename changes no number
+    stack.undo()
+    stack.undo()  # c is 10 again: the numbers Backward saw
+    ev, stale = seen[-1]
+    assert stale is False and ctl.grads_stale is False
+    assert ev.results[ids["a"]].grad == 6.0 and ev.results[ids["L"]].data == -8.0
+    assert ev.contributions == back.contributions != {}  # the wires' "← 6.0" labels too
+    # setting the same value by hand counts as well: only the numbers matter
+    stack.push(cmd.SetValue(doc, ids["c"], 12.0))
+    stack.push(cmd.SetValue(doc, ids["c"], 10.0))
+    assert seen[-1][1] is False
+    # after Zero Grads there is no Backward to return to
+    ctl.zero_grad()
+    stack.push(cmd.SetValue(doc, ids["c"], 12.0))
+    stack.undo()
+    assert seen[-1][1] is True

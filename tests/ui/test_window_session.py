@@ -95,10 +95,15 @@ def test_build_wire_edit_backward_then_undo_and_redo_everything(window, qtbot):
         window.action("redo").trigger()
     assert window.doc.to_data() == final
     assert shown(window, mul, "data") == "-6.0000"
-    # redo re-created the graph, but grads from Backward are stale until it runs again
+    # redo re-created the very graph Backward ran on: its grads are right again, not stale
+    assert not window.scene.grads_stale
+    assert shown(window, a, "grad") == "-3.0000"
+    window.action("undo").trigger()  # one step back (the rename: no number changes)...
+    assert not window.scene.grads_stale
+    window.action("undo").trigger()  # ...b's value: now they are stale
     assert window.scene.grads_stale
     window.action("backward").trigger()
-    assert shown(window, a, "grad") == "-3.0000"
+    assert not window.scene.grads_stale
 
 
 def test_wire_refusal_is_explained_in_the_status_bar(window):
