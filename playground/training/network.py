@@ -84,6 +84,19 @@ def _target(loss: str, label: int) -> float | int:
     return int(label)
 
 
+def zero_loss_samples(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray,
+                      loss: str) -> np.ndarray:
+    """Which samples have a data loss of exactly 0 (a boolean per sample). Only the SVM
+    hinge has such a region: a sample past the margin (y·out >= 1) passes no gradient back,
+    and after training most do. Other losses are never exactly 0 here."""
+    if loss != "svm":
+        return np.zeros(len(X), dtype=bool)
+    out = numpy_forward(snapshot.weights, np.asarray(X), snapshot.activation,
+                        snapshot.output_activation)[:, 0]
+    signs = np.where(np.asarray(y) == 1, 1.0, -1.0)
+    return 1.0 - signs * out <= 0
+
+
 def network_graph(
     snapshot: ModelSnapshot,
     x: Sequence[float],
@@ -167,7 +180,8 @@ def network_graph(
         # would show 0 everywhere, which reads like a broken graph unless we say why
         note += (
             " This sample's loss is exactly 0 (it is already classified with room to spare), "
-            "so every grad is 0: pick another sample to see gradients flow."
+            "so every grad is 0: pick a sample the network still gets wrong or barely right "
+            "to see gradients flow."
         )
     return NetworkGraph(root, inputs, params, scope, n_nodes, note)
 

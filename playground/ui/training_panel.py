@@ -31,7 +31,7 @@ import itertools
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,7 +51,7 @@ from playground.engine.data import Dataset
 from playground.graph.document import GraphDocument
 from playground.training.config import TrainConfig
 from playground.training.export import ExportData, engine_script, torch_script
-from playground.training.network import network_graph
+from playground.training.network import NetworkGraph, network_graph, zero_loss_samples
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer
 from playground.ui.flow_layout import FlowLayout
@@ -225,6 +225,8 @@ class TrainingPanel(QWidget):
         self.sample.setAccessibleName("Sample")
         self.sample.setToolTip("Which training sample flows through the graph")
         self.sample.valueChanged.connect(self._update_sample_text)
+        self._sample_chosen = False  # the user picked the sample: never pick another for them
+        self.sample.valueChanged.connect(self._on_sample_changed)
         self.sample_text = QLabel()
         self.sample_text.setObjectName("network_sample_text")
         self.sample_text.setMinimumWidth(60)
@@ -363,8 +365,12 @@ class TrainingPanel(QWidget):
 
     def _update_sample_range(self) -> None:
         data = self._sample_data()
-        self.sample.setRange(0, max(0, len(data) - 1) if data is not None else 0)
+        with QSignalBlocker(self.sample):  # a clamped value is not the user's choice
+            self.sample.setRange(0, max(0, len(data) - 1) if data is not None else 0)
         self._update_sample_text()
+
+    def _on_sample_changed(self, _value: int) -> None:
+        self._sample_chosen = True
 
     def _show_data_on_plots(self) -> None:
         if self.plots is None:
@@ -651,11 +657,30 @@ class TrainingPanel(QWidget):
             return None
         snapshot, train, config = source
         i = min(self.sample.value(), len(train) - 1)
-        graph = network_graph(snapshot, train.X[i], int(train.y[i]), config.loss,
-                              scope=self.scope.currentData())
+
+        def build(k: int) -> NetworkGraph:
+            return network_graph(snapshot, train.X[k], int(train.y[k]), config.loss,
+                                 scope=self.scope.currentData())
+
+        first = i
+        zero = zero_loss_samples(snapshot, train.X, train.y, config.loss)
+        if zero[i] and not self._sample_chosen and not zero.all():
+            # A sample past the hinge's margin has loss 0: every grad would be 0. Unless the
+            # learner chose it, show the next one that still has something to learn from.
+            later = np.flatnonzero(~zero)
+            i = int(later[later > i][0] if (later > i).any() else later[0])
+            with QSignalBlocker(self.sample):
+                self.sample.setValue(i)
+            self._update_sample_text()
+        graph = build(i)
         graph.root.backward()
         doc = from_value(graph.root)
-        self.graph_note = (f"Sample {i}, after {snapshot.step} steps. " + graph.note)
+        skipped = (f" (sample {first}'s loss is exactly 0, so every grad there would be 0: "
+                   f"this is the next sample with a loss)" if i != first else "")
+        if zero.all():
+            skipped = (" (every sample is past the margin now: the hinge loss is 0 for all, "
+                       "only the L2 term, left out here, still moves the weights)")
+        self.graph_note = f"Sample {i}{skipped}, after {snapshot.step} steps. " + graph.note
         return doc
 
     def show_network(self) -> GraphDocument | None:

@@ -156,11 +156,11 @@ def test_a_sample_with_zero_loss_says_why_every_grad_is_zero():
     nonzero = [note for loss, note in scores.values() if loss != 0]
     assert nonzero and all("exactly 0" not in note for note in nonzero)
     if zero:
-        assert all("every grad is 0: pick another sample" in note for note in zero)
+        assert all("every grad is 0: pick a sample" in note for note in zero)
     # a sample beyond the margin for sure: a huge output on the right side
     big = ModelSnapshot(
         nin=1, nouts=(1,), activation="relu", output_activation="linear",
         bias_init=snap.bias_init, weights=[(np.array([[10.0]]), np.array([0.0]))],
     )
     graph = network_graph(big, [5.0], 1, "svm", scope="network")
-    assert graph.root.data == 0 and "every grad is 0: pick another sample" in graph.note
+    assert graph.root.data == 0 and "every grad is 0: pick a sample" in graph.note

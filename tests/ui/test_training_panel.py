@@ -280,6 +280,42 @@ def test_big_network_shows_the_output_layer_and_says_so(qtbot, panel):
     assert "too many to read" in panel.message_text()
 
 
+def test_show_network_skips_a_sample_whose_loss_is_zero_unless_chosen(qtbot, panel):
+    """70 steps into the demo, sample 0 sits past the hinge's margin: its graph would show 0 for
+    every grad. Left at its default, the panel shows the next sample with a loss and says why;
+    a sample the learner picks is shown as it is. After 100 steps every sample is past it."""
+    from playground.training.network import network_graph
+
+    panel.speed.setCurrentIndex(panel.speed.count() - 1)  # as fast as possible
+    set_spin(qtbot, panel.form.steps, 70)
+    train_to_end(qtbot, panel)
+    snap, train, loss = panel.snapshot, panel._run_train, panel._run_config.loss
+    losses = [network_graph(snap, train.X[k], int(train.y[k]), loss).root.data
+              for k in range(len(train))]  # each sample's own scalar graph
+    assert losses[0] == 0.0 and any(losses), "precondition of this seed and step count"
+    first = next(k for k, v in enumerate(losses) if v != 0)
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    ev = evaluate(signal.args[0], backward=True)
+    assert ev.results["loss"].data == pytest.approx(losses[first], rel=1e-12)
+    assert panel.sample.value() == first
+    assert "sample 0's loss is exactly 0" in panel.message_text()
+    set_spin(qtbot, panel.sample, 0)  # the learner asks for sample 0: that is what they get
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    assert evaluate(signal.args[0], backward=True).results["loss"].data == 0.0
+    assert panel.sample.value() == 0 and "every grad is 0" in panel.message_text()
+
+
+def test_show_network_after_the_demo_says_every_sample_is_past_the_margin(qtbot, panel):
+    panel.speed.setCurrentIndex(panel.speed.count() - 1)
+    train_to_end(qtbot, panel)
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000):
+        click(qtbot, panel.show_button)
+    assert panel.sample.value() == 0
+    assert "every sample is past the margin" in panel.message_text()
+
+
 def follow(qtbot, panel, every: int) -> list[tuple[int, GraphDocument, ModelSnapshot]]:
     """Tick "follow training, every N steps", show the network; the list fills with (step,
     graph, weights) for each refresh the panel sends."""
