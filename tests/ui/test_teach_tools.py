@@ -435,9 +435,9 @@ def test_the_inspector_shows_the_bugs_grad_as_the_canvas_does(window, qtbot):
     click(bug.switch)
     click_node(w, qtbot, "a")
     assert shown(w, "a", "grad") == "1.0000"
-    assert inspector_grad(w) == "1.0  (with the bug; right: 2.0000)"
+    assert inspector_grad(w) == "1.0000  (with the bug; right: 2.0000)"
     click(bug.switch)
-    assert shown(w, "a", "grad") == "2.0000" and inspector_grad(w) == "2.0"
+    assert shown(w, "a", "grad") == "2.0000" and inspector_grad(w) == "2.0000"
 
 
 def row_of_leaf(rows: list[list[str]], leaf: str) -> list[str]:
