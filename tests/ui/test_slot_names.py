@@ -6,8 +6,10 @@ hovered or selected (on a chip over the wires), an open port always says its nam
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
 from playground.graph.layout import layered_layout
@@ -17,7 +19,12 @@ from tests.ui.window_helpers import by_label, new_window, view_point
 
 
 def _hover(window, point: QPoint) -> None:
-    QTest.mouseMove(window.view.viewport(), point)
+    """A mouse move with no button, sent to the viewport itself (QTest.mouseMove goes to
+    whatever window is under that point of the offscreen screen: maybe another test's)."""
+    vp = window.view.viewport()
+    QApplication.sendEvent(vp, QMouseEvent(
+        QEvent.Type.MouseMove, QPointF(point), QPointF(vp.mapToGlobal(point)),
+        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
 
 
 def test_connected_names_only_on_hover_open_names_always(qtbot, tmp_path, dialogs):
@@ -43,7 +50,7 @@ def test_connected_names_only_on_hover_open_names_always(qtbot, tmp_path, dialog
         assert slot_names.visible_slots(b, selected=True) == [0, 1]
 
         w.scene.clearSelection()
-        _hover(w, QPoint(6, 30))  # (a point the mouse has not been at: a real move)
+        _hover(w, QPoint(6, 30))
         qtbot.waitUntil(lambda: not b.hovered)
         w.undo_stack.push(Disconnect(w.doc, b.node_id, 1))  # cut the wire into "right"
         assert slot_names.visible_slots(b, selected=False) == [1]
