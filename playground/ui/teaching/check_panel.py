@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +47,7 @@ from playground.ui.teaching.common import (
     esc,
     good_colour,
     good_fill,
-    mono,
+    table_item,
 )
 from playground.ui.teaching.tensor_tables import fill_elements, fill_leaves, set_columns
 
@@ -243,7 +242,7 @@ class GradientCheckPanel(QWidget):
             cells = [f"{r.name} = {summary(r.data)}", precise(r.analytic), precise(r.forward),
                      precise(r.central), MARKS[r.mark]]
             for j, text in enumerate(cells):
-                item = _item(text, mono_font=j in (1, 2, 3))
+                item = table_item(text, mono_font=j in (1, 2, 3))
                 if j == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.node)
                 ok = {2: r.forward_ok, 3: r.central_ok, 4: r.mark == "✓"}.get(j)
@@ -303,7 +302,7 @@ class GradientCheckPanel(QWidget):
             cells = [f"{row.h:g}", f"{row.forward:.12g}", f"{row.forward_error:.0e}",
                      f"{row.central:.12g}"]
             for j, text in enumerate(cells):
-                item = _item(text, mono_font=True)
+                item = table_item(text, mono_font=True)
                 if j in (1, 2):
                     item.setBackground(good_fill(self) if row.forward_ok else bad_fill(self))
                 s.setItem(i, j, item)
@@ -325,11 +324,3 @@ def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> QTableWidget
     t.horizontalHeader().setStretchLastSection(True)
     t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 6)
     return t
-
-
-def _item(text: str, mono_font: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if mono_font:
-        item.setFont(mono())
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableWidgetItem, QWidget
 
 
 def dark(widget: QWidget) -> bool:
@@ -40,3 +41,12 @@ def mono() -> QFont:
 
 def esc(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def table_item(text: str, mono_font: bool = False) -> QTableWidgetItem:
+    """A table cell; numbers (``mono_font``) in the monospace font, right-aligned."""
+    item = QTableWidgetItem(text)
+    if mono_font:
+        item.setFont(mono())
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item

@@ -7,11 +7,11 @@ Right: the selected leaf element by element, backward next to the central differ
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QTableWidget, QWidget
 
 from playground.graph.numbers import number, precise
 from playground.teach import TensorCheckReport, TensorLeafCheck, element_name
-from playground.ui.teaching.common import bad_fill, esc, good_fill, mono
+from playground.ui.teaching.common import bad_fill, esc, good_fill, table_item
 
 LEAF_COLUMNS = ("leaf", "max |backward − numeric|", "max relative error",
                 "worst element: backward vs numeric", "agree?")
@@ -42,7 +42,7 @@ def fill_leaves(table: QTableWidget, report: TensorCheckReport, widget: QWidget)
             r.mark(),
         ]
         for j, text in enumerate(cells):
-            item = _item(text, mono_font=j in (1, 2, 3))
+            item = table_item(text, mono_font=j in (1, 2, 3))
             if j == 0:
                 item.setData(Qt.ItemDataRole.UserRole, r.node)
             if j in (3, 4):
@@ -59,7 +59,7 @@ def fill_elements(table: QTableWidget, row: TensorLeafCheck, widget: QWidget) ->
         cells = [element_name(row.name, e.index), precise(e.analytic), precise(e.numerical),
                  error_text(e.abs_error)]
         for j, text in enumerate(cells):
-            item = _item(text, mono_font=j > 0)
+            item = table_item(text, mono_font=j > 0)
             if j:
                 item.setBackground(good_fill(widget) if e.ok else bad_fill(widget))
             table.setItem(i, j, item)
@@ -69,11 +69,3 @@ def fill_elements(table: QTableWidget, row: TensorLeafCheck, widget: QWidget) ->
              else f"{n} of its {row.size} elements, spread evenly")
     return (f"<b>{esc(row.name)} element by element</b> ({which}): backward's grad next to "
             "the central difference, nudging that one element by ±h.")
-
-
-def _item(text: str, mono_font: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if mono_font:
-        item.setFont(mono())
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
