@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter, QTabWidget
 
 from playground.graph.document import GraphDocument
 from playground.teach import LESSONS, lesson
+from playground.ui.teaching.bug_banner import BugBanner
 from playground.ui.teaching.bug_panel import BugPanel
 from playground.ui.teaching.check_panel import GradientCheckPanel
 from playground.ui.teaching.coordinator import Teaching
@@ -73,6 +74,7 @@ class TeachingUI(Teaching):
         self.dock.setWidget(self.splitter)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
+        self.bug_banner = BugBanner(window.view, lambda: self.show_tab("bug"))
         self._build_actions()
         self._build_menus()
         window.doc.subscribe(self._on_doc_event)
@@ -97,8 +99,14 @@ class TeachingUI(Teaching):
             self._graph_dirty = True
         elif event.attr == "label":
             self.panels["check"].relabel()  # type: ignore[attr-defined]
-        if event.kind == "reset" and not self.keeping_card:
-            self.card.hide()  # another graph: the lesson's card no longer applies
+        if event.kind == "reset":
+            self.panels["bug"].document_replaced()  # type: ignore[attr-defined]
+            if not self.keeping_card:
+                self.card.hide()  # another graph: the lesson's card no longer applies
+
+    def bug_mode_changed(self, on: bool) -> None:
+        """The bug switch went on or off: the banner over the canvas says so."""
+        self.bug_banner.set_on(on)
 
     def _after_evaluation(self, _ev, _stale) -> None:
         if getattr(self, "_graph_dirty", True):

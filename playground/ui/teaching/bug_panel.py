@@ -61,6 +61,8 @@ class BugPanel(QWidget):
         self.switch.setToolTip("Show the grads a backward that writes '=' instead of '+=' "
                                "would compute")
         self.switch.toggled.connect(self._toggled)
+        self._own_open = False
+        """True while this tab opens its own example: the switch then stays on."""
         code = QLabel(CODE.format(mono=mono().family()), self)
         code.setTextFormat(Qt.TextFormat.RichText)
         self.open_a = QPushButton("Open b = a + a", self)
@@ -116,14 +118,38 @@ class BugPanel(QWidget):
         self.switch.setChecked(on)
 
     def open_example(self, name: str) -> None:
-        with self.teaching.keep_card():
-            opened = self.teaching.window.files.open_example(name)
+        self._own_open = True
+        try:
+            with self.teaching.keep_card():
+                opened = self.teaching.window.files.open_example(name)
+        finally:
+            self._own_open = False
         if opened:
             self.teaching.controller.backward()  # the bug, if on, runs again on its own
+
+    def document_replaced(self) -> None:
+        """Another document was opened (lesson, example, file, new, network, expression): the
+        switch goes off, so its wrong grads never pass for that document's Backward. Only
+        this tab's own examples keep it on. The controller's evaluation that follows the
+        reset gives the canvas back (``Teaching._on_evaluated``)."""
+        if not self._own_open:
+            self._switch_off_quietly()
+
+    def _switch_off_quietly(self) -> None:
+        """Untick without ``_toggled``: the caller's evaluation gives the canvas back."""
+        if not self.on:
+            return
+        self.switch.blockSignals(True)
+        self.switch.setChecked(False)
+        self.switch.blockSignals(False)
+        self.report = None
+        self._dirty = True
+        self.teaching.bug_mode_changed(False)
 
     # --- state ---------------------------------------------------------------------------
 
     def _toggled(self, on: bool) -> None:
+        self.teaching.bug_mode_changed(on)
         if on:
             self.show_bug()
         else:
@@ -148,8 +174,14 @@ class BugPanel(QWidget):
             QTimer.singleShot(0, self._rerun)
 
     def _rerun(self) -> None:
-        if self.on and self.teaching.owner is None:
+        if not self.on:
+            return
+        if self.teaching.owner is None:
             self.show_bug()
+        elif self.teaching.owner is not self:
+            # another tool (a step-through, a wiggle) took the canvas: Backward no longer
+            # shows the bug, so the switch (and its banner) must not say it does
+            self._switch_off_quietly()
 
     def show_bug(self) -> bool:
         self.teaching.controller.flush()
