@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.evaluated.connect(self.scene.set_evaluation)
         c.evaluated.connect(self.inspector.set_evaluation)
-        c.evaluated.connect(self._show_state)
+        c.evaluated.connect(self.show_state)
         c.status.connect(self.show_status)
         c.problem_resolved.connect(self._problem_resolved)
         self.doc.subscribe(self._doc_event)
@@ -566,7 +566,12 @@ class MainWindow(QMainWindow):
             self.show_status(f"Backward from {name}: every grad is d{name}/d(node). {name} is "
                              "now marked as the output (Ctrl+Z takes the mark back).")
 
-    def _show_state(self, evaluation, grads_stale: bool) -> None:
+    def show_state(self, evaluation, grads_stale: bool, text: str | None = None) -> None:
+        """The right-hand status label: what the canvas shows now (``text``: a teaching
+        tool's own words, e.g. "stepping backward: 4 of 7")."""
+        if text is not None:
+            self.state_label.setText(text)
+            return
         if evaluation is None or not evaluation.results:
             text = ""
         elif grads_stale:
@@ -584,10 +589,10 @@ class MainWindow(QMainWindow):
         the preview (None: the drag ended, back to what the canvas shows now)."""
         if evaluation is None:
             self.inspector.end_preview()
-            self._show_state(self.scene.evaluation, self.scene.grads_stale)
+            self.show_state(self.scene.evaluation, self.scene.grads_stale)
         else:
             self.inspector.show_preview(evaluation)
-            self._show_state(evaluation, True)
+            self.show_state(evaluation, True)
 
     # --- selection and editing ----------------------------------------------------------
 

@@ -201,7 +201,7 @@ class BugPanel(QWidget):
         wrong = report.wrong
         notes = {r.node: f"with the bug; right: {summary(r.correct)}" for r in wrong}
         self.teaching.show_evaluation(replace(full, results=results, contributions={}), self,
-                                      notes)
+                                      notes, "grads WITH THE BUG ('=' instead of '+=')")
         self.teaching.overlay.set_marks(
             [r.node for r in wrong], WRONG,
             {r.node: f"should be {summary(r.correct)}" for r in wrong},

@@ -52,10 +52,12 @@ class Teaching(QObject):
     # --- what the canvas shows ----------------------------------------------------------
 
     def show_evaluation(
-        self, evaluation: Evaluation, owner: Tool, notes: Mapping[str, str] | None = None
+        self, evaluation: Evaluation, owner: Tool, notes: Mapping[str, str] | None = None,
+        state: str | None = None,
     ) -> None:
         """Let ``owner`` show its own numbers on the canvas and in the inspector (ends any
-        other tool's). ``notes``: node id -> a few words on its grad, for the inspector."""
+        other tool's). ``notes``: node id -> a few words on its grad, for the inspector;
+        ``state``: the status bar's state words (default: as for the controller's numbers)."""
         if self.owner is not None and self.owner is not owner:
             previous, self.owner = self.owner, None
             previous.interrupted()
@@ -63,7 +65,7 @@ class Teaching(QObject):
         self.owner = owner
         self._showing = True
         try:
-            self._display(evaluation, False, notes)
+            self._display(evaluation, False, notes, state)
         finally:
             self._showing = False
 
@@ -78,10 +80,15 @@ class Teaching(QObject):
         self.refresh_topo()
 
     def _display(
-        self, evaluation: Any, stale: bool, notes: Mapping[str, str] | None = None
+        self, evaluation: Any, stale: bool, notes: Mapping[str, str] | None = None,
+        state: str | None = None,
     ) -> None:
-        """The one place the canvas and the inspector get a tool's numbers: they agree."""
+        """The one place the canvas, the inspector and the status bar's state label get a
+        tool's numbers: they agree."""
         self.scene.set_evaluation(evaluation, stale)
+        show_state = getattr(self.window, "show_state", None)
+        if show_state is not None:
+            show_state(evaluation, stale, state)
         inspector = getattr(self.window, "inspector", None)
         if inspector is not None:
             inspector.set_evaluation(evaluation, stale, notes)

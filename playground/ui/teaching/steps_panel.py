@@ -236,7 +236,10 @@ class StepPanel(QWidget):
                        for n, r in full.results.items()}
             shown = replace(full, results=results)
             labels = {k: f"{summary(full.results[k[0]].data)} →" for k in step.edges}
-        self.teaching.show_evaluation(shown, self, notes)
+        last = self.index >= len(self.steps) - 1
+        # the last step shows what Backward (or Forward) shows: the same state words
+        state = None if last else f"stepping {self.mode}: {self.index + 1} of {len(self.steps)}"
+        self.teaching.show_evaluation(shown, self, notes, state)
         overlay = self.teaching.overlay
         # Where the numbers come from: the consumers (backward) or the inputs (forward).
         overlay.set_marks({e[1] if self.mode == "backward" else e[0] for e in step.edges},
