@@ -63,6 +63,7 @@ class TeachingUI(Teaching):
         self.tabs.setDocumentMode(True)
         for key, title in TABS:
             self.tabs.addTab(self.panels[key], title)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.card)
         self.splitter.addWidget(self.tabs)
@@ -93,6 +94,14 @@ class TeachingUI(Teaching):
             QTimer.singleShot(0, self.window.view.fit_readable)  # the canvas just got smaller
         self.dock.raise_()
         self.tabs.setCurrentWidget(self.panels[key])
+
+    def _tab_changed(self, _index: int) -> None:
+        # The step-through's highlights and partial grads belong to its tab: another tab
+        # gets the real numbers (the step waits for the learner to come back).
+        if self.tabs.currentWidget() is self.steps:
+            self.steps.tab_back()
+        else:
+            self.steps.tab_left()
 
     def _on_doc_event(self, event) -> None:
         if event.kind == "reset" or event.attr not in ("pos", "label"):

@@ -71,6 +71,8 @@ class StepPanel(QWidget):
         self.mode: str | None = None
         self.steps: list[Step] = []
         self.index = -1
+        self._left_at: str | None = None
+        """The graph's numbers key when the learner left the tab mid-way (see ``tab_left``)."""
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
 
@@ -159,6 +161,27 @@ class StepPanel(QWidget):
         self._show_intro()
         self._update_play()
 
+    def tab_left(self) -> None:
+        """Another Learn tab came up: the canvas gets the real numbers back (as the other tools
+        leave it) and play pauses; the step is kept for ``tab_back``."""
+        if self.mode is None:
+            return
+        self.timer.stop()
+        self._update_play()
+        self._left_at = self.teaching.doc.numbers_key()
+        self.teaching.restore(self)
+
+    def tab_back(self) -> None:
+        """The tab is shown again: the paused step comes back, unless the graph changed."""
+        left_at, self._left_at = self._left_at, None
+        if self.mode is None or left_at is None or self.teaching.owner is self:
+            return
+        self.teaching.controller.flush()
+        if left_at != self.teaching.doc.numbers_key():
+            self.interrupted()
+            return
+        self._show()
+
     def interrupted(self) -> None:
         """The graph or its numbers changed: the steps no longer hold."""
         self.timer.stop()
@@ -179,7 +202,7 @@ class StepPanel(QWidget):
             self.timer.stop()
             self._update_play()
             self.teaching.window.show_status(
-                "That was the last step: press Reset, or step the other way")
+                "That was the last step: press Reset Steps (Shift+F7), or step the other way")
             return False
         self.index += 1
         self._show()
