@@ -30,7 +30,8 @@ from playground.teach.steps import TeachError
 from playground.teach.text import name
 
 MAX_ELEMENTS = 400
-"""Elements checked at most, over all leaves: each costs two forward runs of the graph."""
+"""Elements checked over all leaves, about (each leaf gets at least one): each costs two
+forward runs of the graph."""
 MAX_BAD_LISTED = 3
 
 
@@ -181,7 +182,7 @@ def tensor_gradient_check(
     ev = _backward(doc)
     out = ev.output
     assert out is not None  # _backward checked it
-    leaves = _leaves(doc, out)
+    leaves = _leaves(doc, out, ev)
     copy = GraphDocument.from_data(doc.to_data())  # nudged here; the user's stays as it is
     share = max(1, max_elements // max(1, len(leaves)))
     rows = [_check_leaf(copy, ev, out, n, name(doc, n), h, share) for n in leaves]
@@ -205,9 +206,13 @@ def _backward(doc: GraphDocument) -> Evaluation:
     return ev
 
 
-def _leaves(doc: GraphDocument, out: str) -> list[str]:
-    """The values the output depends on, labelled ones first, in a stable order."""
-    found = [n for n in nx.ancestors(doc.graph, out) if doc.kind(n) == "value"]
+def _leaves(doc: GraphDocument, out: str, ev: Evaluation) -> list[str]:
+    """The values the output depends on through wires a gradient flows along, labelled ones
+    first, in a stable order. Class labels (cross-entropy's targets) are not differentiable,
+    as in PyTorch: nudging one makes it no class at all, so there is nothing to compare."""
+    flows = nx.DiGraph([(s, t) for s, t, _slot in ev.contributions])
+    found = [n for n in nx.ancestors(doc.graph, out)
+             if doc.kind(n) == "value" and n in flows and nx.has_path(flows, n, out)]
     if doc.kind(out) == "value":
         found.append(out)
     return sorted(found, key=lambda n: (not doc.label(n), name(doc, n), n))

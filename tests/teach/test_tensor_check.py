@@ -164,3 +164,21 @@ def test_a_broken_node_the_output_does_not_use_is_no_obstacle():
     doc.add_node("op", op="matmul", label="loose")  # inputs not connected: an error
     report = tensor_gradient_check(doc)
     assert report.all_ok and [r.name for r in report.rows] == ["W", "X"]
+
+
+def test_class_labels_are_not_checked_they_are_not_differentiable():
+    """cross_entropy's targets take no gradient (as in PyTorch): nudging one by h makes it
+    no class at all, so the check leaves them out instead of reporting a miss."""
+    doc = GraphDocument()
+    doc.add_node("value", label="Z", value=[[1.0, -0.5, 2.0], [0.3, 0.1, -1.0]], node_id="Z")
+    doc.add_node("value", label="t", value=[0.0, 2.0], node_id="t")
+    doc.add_node("op", op="cross_entropy", label="L", node_id="L")
+    doc.connect("Z", "L", 0)
+    doc.connect("t", "L", 1)
+    report = tensor_gradient_check(doc, h=1e-4)
+    assert [r.name for r in report.rows] == ["Z"] and report.all_ok
+    z = np.array([[1.0, -0.5, 2.0], [0.3, 0.1, -1.0]])
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    p[[0, 1], [0, 2]] -= 1.0  # d mean CE / dz = (softmax - onehot) / n
+    for e in report.row("Z").elements:
+        assert e.analytic == pytest.approx(p[e.index] / 2, rel=1e-12)
