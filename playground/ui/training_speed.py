@@ -70,6 +70,8 @@ class Pacer:
 
     def set_rate(self, rate: float | None) -> None:
         self.rate = rate if rate is not None and rate > 0 else None
+        if self.rate is not None:  # Slow -> Fast: the next step waits one new period at most
+            self._due = min(self._due, self._clock() + 1.0 / self.rate)
 
     def restart(self) -> None:
         """The next step is due now (after a pause)."""
@@ -83,5 +85,6 @@ class Pacer:
 
     def stepped(self) -> None:
         """A step was taken: the next one is due a period after this one was."""
-        if self.rate is not None:
-            self._due = max(self._due + 1.0 / self.rate, self._clock())
+        rate = self.rate  # read once: the window's thread may change it meanwhile
+        if rate is not None:
+            self._due = max(self._due + 1.0 / rate, self._clock())

@@ -195,7 +195,8 @@ class TrainWorker(QObject):
                 how, message = "diverged", f"training failed: {type(exc).__name__}: {exc}"
                 break
             self._rate_steps += 1
-            self._pacer.stepped()
+            with self._cond:  # set_rate() changes the pacer from the window's thread
+                self._pacer.stepped()
             now = time.perf_counter()
             if now - last_flush >= FLUSH_INTERVAL:
                 self._flush()
