@@ -95,6 +95,10 @@ class GradLegend(QWidget):
         w, h = legend_size(self._view.graph_scene.style)
         return QSize(math.ceil(w) + 2, math.ceil(h) + 2)
 
+    def folded_height(self) -> int:
+        """The one-line strip's height (what the key takes once it folds)."""
+        return math.ceil(strip_size(self._view.graph_scene.style, self._name())[1]) + 2
+
     def set_covering(self, covering: bool) -> None:
         if covering != self._covering:
             self._covering = covering
@@ -278,10 +282,19 @@ class GraphView(QGraphicsView):
         # key when it is to be unfolded (it folds only where nodes would lie under it).
         vp = self.viewport().rect()
         legend = self.legend
-        key_h = legend.expanded_size().height() if legend.wants_expanded() else legend.height()
+        legend.set_view_height(vp.height())  # the fold state for this size, not the last one
+        strip_h = legend.folded_height()
+        key_h = legend.expanded_size().height() if legend.wants_expanded() else strip_h
         below = key_h + 16 if legend.isVisible() else 0
         width, height = max(vp.width(), 1), max(vp.height() - below, 1)
         zoom = min(width / rect.width(), height / rect.height())
+        if legend.isVisible() and key_h > strip_h and zoom < SMALLEST_FIT:
+            # Room for the whole key would shrink the graph past readable: nodes will lie
+            # under the key, so it folds; keep room for the folded strip only (reserving the
+            # whole key here shifted the graph up by half of it and cut the top row off).
+            below = strip_h + 16
+            height = max(vp.height() - below, 1)
+            zoom = min(width / rect.width(), height / rect.height())
         zoom = min(max(zoom, MIN_ZOOM), FIT_MAX_ZOOM)
         if readable and zoom < SMALLEST_FIT:
             zoom = READABLE_ZOOM
@@ -298,6 +311,20 @@ class GraphView(QGraphicsView):
             y = min(max(out.center().y(), rect.top() + seen_h / 2), rect.bottom() - seen_h / 2)
             centre.setY(y)
         self.centerOn(centre + QPointF(0, below / 2 / z))
+
+    def ensure_node_visible(self, node_id: str, margin: int = 40) -> None:
+        """Scroll just enough that ``node_id``'s card (and ``margin`` px round it) is on screen;
+        nothing moves when it already is (a step-through follows its current node)."""
+        item = self.graph_scene.node_item(node_id)
+        if item is None:
+            return
+        rect = item.sceneBoundingRect()
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        m = margin / max(self.zoom(), 1e-6)
+        if seen.contains(rect.adjusted(-m, -m, m, m)):
+            return
+        self.fit_mode = None  # the learner is looking at this node: a resize keeps it
+        self.ensureVisible(rect, margin, margin)
 
     def fit_readable(self) -> None:
         """``fit_all(readable=True)``: what opening a graph or shrinking the canvas does."""

@@ -268,9 +268,18 @@ class StepPanel(QWidget):
         overlay.set_marks({e[1] if self.mode == "backward" else e[0] for e in step.edges},
                           SOURCE)
         overlay.set_highlight([step.node], step.edges, labels)
+        # The current node must be on screen (the dock opening at F7 shrinks the canvas and
+        # the first refit runs on the next turn: follow it, then check again).
+        view = self.teaching.window.view
+        view.ensure_node_visible(step.node)
+        QTimer.singleShot(0, lambda n=step.node: self._follow(n))
         self.title.setText(step.title)
         self.text.setHtml(self._html(step))
         self._update_play()
+
+    def _follow(self, node: str) -> None:
+        if self.mode is not None and self.teaching.owner is self and node in self.teaching.doc:
+            self.teaching.window.view.ensure_node_visible(node)
 
     def _html(self, step: Step) -> str:
         muted = muted_colour(self)
