@@ -63,6 +63,9 @@ class GradLegend(QWidget):
 
     toggled = Signal(bool)
     AUTO_FOLD_BELOW = 520
+    NARROW_BELOW = 480
+    """A canvas narrower than this gets the shortest strip ("− [bar] +  grad ▸"): the full
+    title covered most of an 800x600 window's canvas."""
 
     def __init__(self, view: GraphView) -> None:
         super().__init__(view)
@@ -73,6 +76,7 @@ class GradLegend(QWidget):
         self._expanded = True
         """The learner's choice."""
         self._short = False
+        self._narrow = False
         self._covering = False
         """Nodes lie where the whole key would be."""
         self._forced = False
@@ -118,6 +122,14 @@ class GradLegend(QWidget):
             self._forced = False
             self._fit_size()
 
+    def set_view_width(self, width: int) -> None:
+        narrow = width < self.NARROW_BELOW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._pixmap = None
+            self._fit_size()
+            self.update()
+
     def toggle(self) -> None:
         if self.is_expanded():
             self._expanded, self._forced = False, False
@@ -134,6 +146,8 @@ class GradLegend(QWidget):
         super().mousePressEvent(event)
 
     def _name(self) -> str:
+        if self._narrow:
+            return ""  # the strip then reads just "grad"
         scene = self._view.graph_scene
         out = scene.output_id()
         return scene.doc.label(out) if out is not None and out in scene.doc else ""
@@ -314,15 +328,14 @@ class GraphView(QGraphicsView):
 
     def ensure_node_visible(self, node_id: str, margin: int = 40) -> None:
         """Scroll just enough that ``node_id``'s card (and ``margin`` px round it) is on screen;
-        nothing moves when it already is (a step-through follows its current node)."""
+        nothing moves when the card already is (a step-through follows its current node)."""
         item = self.graph_scene.node_item(node_id)
         if item is None:
             return
         rect = item.sceneBoundingRect()
         seen = self.mapToScene(self.viewport().rect()).boundingRect()
-        m = margin / max(self.zoom(), 1e-6)
-        if seen.contains(rect.adjusted(-m, -m, m, m)):
-            return
+        if seen.contains(rect):
+            return  # whole on screen already: the margin is only for scrolling to it
         self.fit_mode = None  # the learner is looking at this node: a resize keeps it
         self.ensureVisible(rect, margin, margin)
 
@@ -373,6 +386,7 @@ class GraphView(QGraphicsView):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.legend.set_view_height(self.viewport().height())
+        self.legend.set_view_width(self.viewport().width())
         self._place_legend()
         if self.fit_mode is not None:  # shown whole (or from its output) until zoomed or panned
             self.fit_all(readable=self.fit_mode == "readable")

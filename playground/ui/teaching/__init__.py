@@ -35,6 +35,18 @@ from playground.ui.teaching.wiggle_panel import WigglePanel
 __all__ = ["CanvasOverlay", "ReplaceGraph", "Teaching", "TeachingUI", "install"]
 
 DOCK_HEIGHT = 290
+"""The Learn dock's height when it opens in a tall window ..."""
+DOCK_SHARE = 0.3
+"""... else this share of the window's height (a fixed 290 px left a 1024x700 window's canvas
+290 px tall, and an 800x600 one's 190 px), ..."""
+DOCK_MIN = 170
+"""... but never less than this: a step's formula, its words and the buttons."""
+
+
+def dock_height(window_height: int) -> int:
+    """The Learn dock's height on opening: the canvas keeps most of the window."""
+    return max(DOCK_MIN, min(DOCK_HEIGHT, round(window_height * DOCK_SHARE)))
+
 TABS = (
     ("steps", "Step through"),
     ("check", "Gradient check"),
@@ -90,7 +102,8 @@ class TeachingUI(Teaching):
     def show_tab(self, key: str) -> None:
         if self.dock.isHidden():
             self.dock.show()
-            self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+            self.window.resizeDocks([self.dock], [dock_height(self.window.height())],
+                                    Qt.Orientation.Vertical)
             QTimer.singleShot(0, self.window.view.fit_readable)  # the canvas just got smaller
         self.dock.raise_()
         self.tabs.setCurrentWidget(self.panels[key])
