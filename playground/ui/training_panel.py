@@ -192,7 +192,7 @@ class TrainingPanel(QWidget):
         rv.setContentsMargins(0, 6, 6, 6)
         rv.setSpacing(6)
         rv.addWidget(self.plot_holder, 1)
-        rv.addWidget(self.message)
+        rv.addWidget(self._message_area())
         rv.addWidget(tools)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -206,6 +206,20 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+
+    def _message_area(self) -> QWidget:
+        """The message's place under the plots, as tall with a message as without: a "Done"
+        line appearing at the end of a run made the plots jump up (they shrank by its height).
+        Four lines fit the longest message (why a run diverged) at the plots' width."""
+        area = QWidget()
+        area.setObjectName("training_message_area")
+        box = QVBoxLayout(area)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.message, 0, Qt.AlignmentFlag.AlignTop)
+        box.addStretch(1)
+        area.setFixedHeight(4 * self.message.fontMetrics().lineSpacing() + 14)
+        area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        return area
 
     def _button(self, name: str, text: str, tip: str, slot) -> QPushButton:
         b = QPushButton(text)
