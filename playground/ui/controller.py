@@ -23,9 +23,10 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from playground.graph.document import Event, GraphDocument
+from playground.graph.document import Event, GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, NodeResult, evaluate
 
+NOT_RUN = "Backward did not run: "
 #: Events that cannot change any number.
 _COSMETIC = {("node_changed", "pos"), ("node_changed", "label")}
 
@@ -70,7 +71,9 @@ class EvaluationController(QObject):
         if (event.kind, event.attr) in _COSMETIC:
             if event.attr == "label" and self._problem is not None and self.evaluation:
                 # the problem message names nodes: say it again with the new name
-                text = self._problem_text(self.evaluation)
+                text = self._problem_text(self.evaluation, fresh_names=True)
+                if text and self._problem.startswith(NOT_RUN):
+                    text = NOT_RUN + text
                 if text:
                     self._say(text, problem=True)
             return
@@ -117,10 +120,7 @@ class EvaluationController(QObject):
             problem = self._problem_text(evaluation)
             self._say(problem or msg, problem=bool(problem))
         else:
-            self._say(
-                "Backward did not run: " + (self._problem_text(evaluation) or "nothing to do"),
-                problem=True,
-            )
+            self._say(NOT_RUN + (self._problem_text(evaluation) or "nothing to do"), problem=True)
         return evaluation
 
     def zero_grad(self) -> None:
@@ -169,7 +169,9 @@ class EvaluationController(QObject):
             self.grads_stale = self._doc.numbers_key() != self._grads_key
         shown = fresh
         if back is not None and not self.grads_stale:
-            shown = back  # the same numbers, with the Backward's per-wire contributions
+            # The same numbers as that Backward: run it again (its warnings name nodes as
+            # they are called now), per-wire contributions included.
+            shown = self._grads_eval = evaluate(self._doc, backward=True)
         elif self._grads is not None:
             results = {
                 n: NodeResult(r.data, self._grads.get(n), r.error, r.warning)
@@ -188,14 +190,29 @@ class EvaluationController(QObject):
             self.problem_resolved.emit(old)
         return shown
 
+    def _graph_problem(self, evaluation: Evaluation) -> str | None:
+        """Why Backward cannot start, as evaluate words it, with today's names."""
+        try:
+            out = self._doc.output_node()
+        except GraphError as exc:
+            return str(exc)
+        if out in evaluation.errors():
+            return f"cannot run backward: {self._doc.display_name(out)} has a problem"
+        return None
+
     def _say(self, message: str, problem: bool = False) -> None:
         """Send ``message`` to the status bar, remembering it while it names a problem."""
         self._problem = message if problem else None
         self.status.emit(message)
 
-    def _problem_text(self, evaluation: Evaluation) -> str:
+    def _problem_text(self, evaluation: Evaluation, fresh_names: bool = False) -> str:
+        """The first problem in words. ``fresh_names``: after a rename, say a graph-level
+        problem (worded with the names of when it was found) again from the document."""
         if evaluation.problems:
-            return evaluation.problems[0][:1].upper() + evaluation.problems[0][1:]
+            first = evaluation.problems[0]
+            if fresh_names:
+                first = self._graph_problem(evaluation) or first
+            return first[:1].upper() + first[1:]
         errors = evaluation.errors()
         if errors:
             n = len(errors)

@@ -151,3 +151,39 @@ def test_undoing_back_to_the_backward_makes_its_grads_right_again(qapp):
     stack.push(cmd.SetValue(doc, ids["c"], 12.0))
     stack.undo()
     assert seen[-1][1] is True
+
+
+def test_renaming_a_node_named_in_why_backward_did_not_run_says_it_again(qapp):
+    doc, ids, stack, ctl, _seen, messages = make(qapp)
+    t = doc.add_node("op", op="tanh", label="t")
+    doc.connect(ids["a"], t, 0)  # a second result: Backward cannot tell where to start
+    ctl.backward()
+    assert messages[-1] == ("Backward did not run: 2 nodes have no consumer (L, t): "
+                            "mark one as the output")
+    stack.push(cmd.SetLabel(doc, t, "tee"))
+    assert messages[-1] == ("Backward did not run: 2 nodes have no consumer (L, tee): "
+                            "mark one as the output")
+
+
+def test_grads_made_right_again_carry_todays_names(qapp):
+    """Back at the Backward's numbers after a rename: the warnings that name nodes (where a
+    nan gradient came from) use the new name."""
+    doc = GraphDocument()
+    x = doc.add_node("value", label="x", value=-1.0)
+    r = doc.add_node("op", op="relu", label="r")
+    lg = doc.add_node("op", op="log", label="lg")
+    doc.connect(x, r, 0)
+    doc.connect(r, lg, 0)
+    stack = QUndoStack()
+    ctl = EvaluationController(doc, stack)
+    seen: list = []
+    ctl.evaluated.connect(lambda ev, stale: seen.append((ev, stale)))
+    ctl.backward()
+    assert "lg's local derivative" in ctl.evaluation.results[r].warning
+    stack.push(cmd.SetValue(doc, x, -2.0))
+    assert seen[-1][1] is True
+    stack.push(cmd.SetLabel(doc, lg, "logr"))
+    stack.push(cmd.SetValue(doc, x, -1.0))  # the Backward's numbers again, under a new name
+    ev, stale = seen[-1]
+    assert not stale and "logr's local derivative" in ev.results[r].warning
+    assert ev.results[x].grad == 0.0
