@@ -6,6 +6,12 @@ value node's literal is a leaf. Problems are reported per node in ``NodeResult.e
 ("input 'b' is not connected"), and nodes downstream of a problem get
 "depends on 'x', which has a problem". NaN and inf are warnings, not errors.
 
+An op whose inputs are not all connected yet is *pending* (``NodeResult.pending``): it is being
+built, not wrong. Its ``error`` still says why it has no number (headless callers treat it as
+any error), ``needs`` names its open slots, and nodes downstream of it are pending too, with
+``waits_for`` the node that lacks an input ("waits for 'e', which needs its 'right' input"). A
+node that depends on a real error has that error, never pending. ``waiting_text`` words it.
+
 Conventions:
 - ``order`` is networkx's topological order of the document (inputs first).
 - ``output`` is ``doc.output_node()`` when that is determined, with or without backward.
@@ -55,6 +61,13 @@ class NodeResult:
     """A blocking problem, in words for the user."""
     warning: str | None = None
     """Something to notice that did not block: a nan or inf result or gradient."""
+    pending: bool = False
+    """The error only says the graph is not finished: an input is not connected, here or
+    upstream. The UI shows it as "waiting for input", not as a mistake."""
+    needs: tuple[str, ...] = ()
+    """For a pending node: the names of its own open input slots (() if it waits upstream)."""
+    waits_for: str | None = None
+    """For a pending node: the node that lacks an input (itself, or one upstream)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,8 @@ class _Run:
         self.problems: list[str] = []
         self.values: dict[str, Any] = {}  # node id -> engine node (Value or Tensor)
         self.errors: dict[str, str] = {}
+        self.waiting: dict[str, str] = {}  # pending node id -> the node that lacks an input
+        self.needs: dict[str, tuple[str, ...]] = {}  # that node -> its open slot names
         self.inputs: dict[str, list[str]] = {}  # op node id -> its sources, by slot
 
     # --- driver ------------------------------------------------------------------------
@@ -140,7 +155,10 @@ class _Run:
         grads: dict[str, Data] | None = None
         contributions: dict[tuple[str, str, int], Data] = {}
         if self.want_backward and output is not None:
-            if output in self.errors:
+            if output in self.waiting:
+                why = self._waiting_text(output)
+                self.problems.append(f"cannot run backward: {why}")
+            elif output in self.errors:
                 self.problems.append(f"cannot run backward: {self._name(output)} has a problem")
             else:
                 grads, contributions = self._backward(output, order)
@@ -212,15 +230,29 @@ class _Run:
                             raise _NodeProblem(f"{op.symbol} has no input {slot!r}")
                         fed[slot] = source
                 if None in fed:
+                    self.waiting[n] = n
+                    self.needs[n] = tuple(op.slots[i] for i, s in enumerate(fed) if s is None)
                     raise _NodeProblem(_missing(op, fed))
                 args = []
+                blocked = None  # the input with a problem (a real one before a pending one)
                 for s in fed:
                     v = values.get(s)
                     if v is None:
                         if s in errors:
-                            raise _NodeProblem(f"depends on {self._name(s)}, which has a problem")
+                            if blocked is None or (blocked in self.waiting
+                                                   and s not in self.waiting):
+                                blocked = s
+                            continue
                         return False  # s comes later in the order: a cycle
                     args.append(v)
+                if blocked is not None:
+                    root = self.waiting.get(blocked)
+                    if root is None:
+                        raise _NodeProblem(
+                            f"depends on {self._name(blocked)}, which has a problem")
+                    self.waiting[n] = root
+                    needs = _slots_text(self.needs[root])
+                    raise _NodeProblem(f"waits for {self._name(root)}, which needs {needs}")
                 inputs[n] = fed
                 if scalar and op.scalar:
                     a = args[0]
@@ -234,6 +266,11 @@ class _Run:
             except Exception as exc:  # shape mismatch and the like, from the engine
                 errors[n] = _engine_message(exc, attrs)
         return True
+
+    def _waiting_text(self, n: str) -> str:
+        root = self.waiting[n]
+        return waiting_text(self._name(n), self._name(root) if root != n else None,
+                            self.needs[root])
 
     def _leaf(self, attrs: dict[str, Any]) -> Any:
         value = attrs.get("value")
@@ -324,7 +361,13 @@ class _Run:
         isfinite = math.isfinite
         for n in order:
             if n in errors:
-                results[n] = NodeResult(None, None, error=errors[n])
+                root = self.waiting.get(n)
+                if root is None:
+                    results[n] = NodeResult(None, None, error=errors[n])
+                else:
+                    results[n] = NodeResult(None, None, error=errors[n], pending=True,
+                                            needs=self.needs[root] if root == n else (),
+                                            waits_for=root)
                 continue
             data = _data_of(values[n])
             grad = None if grads is None else grads.get(n)
@@ -379,6 +422,33 @@ class _Run:
 
 class _NodeProblem(Exception):
     """A per-node problem with a message for the user."""
+
+
+def _slots_text(slots: tuple[str, ...]) -> str:
+    """"its 'right' input", "its 'left' and 'right' inputs"."""
+    names = [f"'{s}'" for s in slots]
+    if len(names) == 1:
+        return f"its {names[0]} input"
+    return f"its {', '.join(names[:-1])} and {names[-1]} inputs"
+
+
+def waiting_text(name: str, root: str | None, needs: tuple[str, ...]) -> str:
+    """Why a pending node has no number, with the names given: "e needs its 'right' input",
+    or (``root`` upstream lacks the input) "L waits for e, which needs its 'right' input"."""
+    if root is None:
+        return f"{name} needs {_slots_text(needs)}"
+    return f"{name} waits for {root}, which needs {_slots_text(needs)}"
+
+
+def pending_text(results: dict[str, NodeResult], node: str, name: Any) -> str | None:
+    """``waiting_text`` for ``node`` from an evaluation's results, names made by
+    ``name(node_id)``; None when ``node`` is not pending."""
+    r = results.get(node)
+    if r is None or not r.pending or r.waits_for is None:
+        return None
+    root = r.waits_for
+    needs = r.needs if root == node else getattr(results.get(root), "needs", ())
+    return waiting_text(name(node), None if root == node else name(root), needs)
 
 
 def _missing(op: Op, fed: list[Any]) -> str:

@@ -9,10 +9,15 @@ Changes are coalesced: document events only mark the controller dirty; it evalua
 the undo stack reports a finished command (or on the next event-loop turn for changes made
 outside the stack), so deleting 50 nodes evaluates once, not 50 times.
 
-A message about a graph problem ("e: input 'b' is not connected", "Backward did not run: ...")
-is said again after every evaluation while the problem lasts; once an evaluation finds no
-problem, ``problem_resolved`` hands the last such message back, so the window can take it off
-the status bar instead of leaving it there, stale, after the learner fixed it.
+A node whose inputs are not all connected yet is being built, not wrong (``NodeResult.pending``):
+the evaluations that follow edits keep quiet about it; Forward says it ("Forward: e needs its
+'right' input") and Backward says it when the output waits for it ("Backward did not run: L waits
+for e, which needs its 'right' input").
+
+A message about a graph problem ("e: bad literal: ...", "Backward did not run: ...") is said
+again after every evaluation while the problem lasts; once an evaluation finds no problem,
+``problem_resolved`` hands the last such message back, so the window can take it off the
+status bar instead of leaving it there, stale, after the learner fixed it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from playground.graph.document import Event, GraphDocument, GraphError
-from playground.graph.evaluate import Evaluation, NodeResult, evaluate
+from playground.graph.evaluate import Evaluation, evaluate, pending_text
 
 NOT_RUN = "Backward did not run: "
 #: Events that cannot change any number.
@@ -71,9 +76,11 @@ class EvaluationController(QObject):
         if (event.kind, event.attr) in _COSMETIC:
             if event.attr == "label" and self._problem is not None and self.evaluation:
                 # the problem message names nodes: say it again with the new name
-                text = self._problem_text(self.evaluation, fresh_names=True)
-                if text and self._problem.startswith(NOT_RUN):
-                    text = NOT_RUN + text
+                ev = self.evaluation
+                if self._problem.startswith(NOT_RUN):
+                    text = NOT_RUN + self.not_run_reason(ev)
+                else:
+                    text = self._problem_text(ev, fresh_names=True) or self._forward_pending(ev)
                 if text:
                     self._say(text, problem=True)
             return
@@ -120,7 +127,7 @@ class EvaluationController(QObject):
             problem = self._problem_text(evaluation)
             self._say(problem or msg, problem=bool(problem))
         else:
-            self._say(NOT_RUN + (self._problem_text(evaluation) or "nothing to do"), problem=True)
+            self._say(NOT_RUN + self.not_run_reason(evaluation), problem=True)
         return evaluation
 
     def zero_grad(self) -> None:
@@ -173,14 +180,13 @@ class EvaluationController(QObject):
             # they are called now), per-wire contributions included.
             shown = self._grads_eval = evaluate(self._doc, backward=True)
         elif self._grads is not None:
-            results = {
-                n: NodeResult(r.data, self._grads.get(n), r.error, r.warning)
-                for n, r in fresh.results.items()
-            }
+            results = {n: replace(r, grad=self._grads.get(n)) for n, r in fresh.results.items()}
             shown = replace(fresh, results=results, backward=True)
         self.evaluation = shown
         self.evaluated.emit(shown, self.grads_stale)
         text = self._problem_text(fresh)
+        if not text and not quiet:  # after an edit, a node still being built is no news
+            text = self._forward_pending(fresh)
         if text:
             self._say(text, problem=True)
         elif not quiet:
@@ -196,9 +202,33 @@ class EvaluationController(QObject):
             out = self._doc.output_node()
         except GraphError as exc:
             return str(exc)
+        waiting = pending_text(evaluation.results, out, self._name)
+        if waiting:
+            return f"cannot run backward: {waiting}"
         if out in evaluation.errors():
             return f"cannot run backward: {self._doc.display_name(out)} has a problem"
         return None
+
+    def _name(self, node_id: str) -> str:
+        return self._doc.display_name(node_id) if node_id in self._doc else node_id
+
+    def not_run_reason(self, evaluation: Evaluation) -> str:
+        """Why Backward did not run, with today's names: the output waiting for an input said
+        plainly ("L waits for e, which needs its 'right' input"), else the first problem."""
+        out = evaluation.output
+        if out is not None:
+            waiting = pending_text(evaluation.results, out, self._name)
+            if waiting:
+                return waiting
+        return self._problem_text(evaluation, fresh_names=True) or "nothing to do"
+
+    def _forward_pending(self, evaluation: Evaluation) -> str:
+        """What an explicit Forward says about nodes still waiting for an input ("" if none)."""
+        roots = [n for n, r in evaluation.results.items() if r.pending and r.waits_for == n]
+        if not roots:
+            return ""
+        more = f" (and {len(roots) - 1} more waiting for input)" if len(roots) > 1 else ""
+        return f"Forward: {pending_text(evaluation.results, roots[0], self._name)}{more}"
 
     def _say(self, message: str, problem: bool = False) -> None:
         """Send ``message`` to the status bar, remembering it while it names a problem."""
@@ -206,14 +236,16 @@ class EvaluationController(QObject):
         self.status.emit(message)
 
     def _problem_text(self, evaluation: Evaluation, fresh_names: bool = False) -> str:
-        """The first problem in words. ``fresh_names``: after a rename, say a graph-level
-        problem (worded with the names of when it was found) again from the document."""
+        """The first problem in words (a node waiting for an input is none). ``fresh_names``:
+        after a rename, say a graph-level problem (worded with the names of when it was found)
+        again from the document."""
         if evaluation.problems:
             first = evaluation.problems[0]
             if fresh_names:
                 first = self._graph_problem(evaluation) or first
             return first[:1].upper() + first[1:]
-        errors = evaluation.errors()
+        errors = {n: r.error for n, r in evaluation.results.items()
+                  if r.error is not None and not r.pending}  # being built is no problem
         if errors:
             n = len(errors)
             first_id, first = next(iter(errors.items()))

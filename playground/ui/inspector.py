@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import Event, GraphDocument
-from playground.graph.evaluate import NodeResult
+from playground.graph.evaluate import pending_text
 from playground.graph.numbers import NONE, full, number, precise, shape, signed
 from playground.ops import OPS
 from playground.ui.literals import LiteralError, format_literal, parse_literal
@@ -58,6 +58,12 @@ def problem_colour(widget: QWidget) -> str:
     """A red that reads on the current (light or dark) palette."""
     dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
     return "#ff7b72" if dark else "#c62828"
+
+
+def muted_colour(widget: QWidget) -> str:
+    """A grey for words that are no problem (a node waiting for an input), light or dark."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return "#a8a8a8" if dark else "#5f5f5f"
 
 
 def warning_colour(widget: QWidget) -> str:
@@ -349,8 +355,7 @@ class Inspector(QDockWidget):
         base = self._before_preview[0]
         if evaluation is not None and getattr(base, "backward", False):
             # the old grads stay on show, grey, as on the canvas (and after any edit)
-            results = {n: NodeResult(r.data, _grad(base, n), r.error, r.warning)
-                       for n, r in evaluation.results.items()}
+            results = {n: replace(r, grad=_grad(base, n)) for n, r in evaluation.results.items()}
             evaluation = replace(evaluation, results=results, backward=True)
         self._evaluation, self._grads_stale, self._notes = evaluation, True, {}
         self._refresh_numbers()
@@ -468,7 +473,10 @@ class Inspector(QDockWidget):
             self.grad_label.set_number(result.grad, f"  ({note})" if note else stale)
         self.grad_label.setEnabled(not self._grads_stale)
         self._set_meaning(node, result)
-        self._set_problem(result.error, result.warning)
+        if result.pending:  # being built, not wrong: said in grey, without a mark
+            self._set_waiting(pending_text(self._evaluation.results, node, self._name))
+        else:
+            self._set_problem(result.error, result.warning)
 
     def _set_meaning(self, node: str, result: Any) -> None:
         """One sentence that reads the grad: how the output moves when this node moves."""
@@ -497,6 +505,15 @@ class Inspector(QDockWidget):
                 )
         self.meaning_label.setText(text)
         self._set_row_visible(self.meaning_label, bool(text))
+
+    def _name(self, node_id: str) -> str:
+        return self._doc.display_name(node_id) if node_id in self._doc else node_id
+
+    def _set_waiting(self, text: str | None) -> None:
+        """A node still waiting for an input: why it has no number yet, muted."""
+        self.problem_label.setText(f"Waiting for input: {text}" if text else "")
+        self.problem_label.setStyleSheet(f"color: {muted_colour(self)};")
+        self._set_row_visible(self.problem_label, bool(text))
 
     def _set_problem(self, error: str | None, warning: str | None) -> None:
         if error:

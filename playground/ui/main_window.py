@@ -547,8 +547,7 @@ class MainWindow(QMainWindow):
         if evaluation.backward:
             self.output_choice.close_notice()
         else:
-            reason = evaluation.problems[0] if evaluation.problems else "nothing to do"
-            self.output_choice.explain(reason)
+            self.output_choice.explain(self.controller.not_run_reason(evaluation))
 
     def backward_from(self, node_id: str) -> None:
         """Mark ``node_id`` as the output (an undo step) and run Backward from it."""

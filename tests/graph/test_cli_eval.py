@@ -86,7 +86,8 @@ def test_graph_that_cannot_be_evaluated_exit_1(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes["e"]["error"] == "input 'right' is not connected" and nodes["e"]["data"] is None
-    assert data["problems"] == ["cannot run backward: 'L' has a problem"]
+    assert data["problems"] == ["cannot run backward: 'L' waits for 'e', which needs its 'right' "
+                                "input"]
     assert main(["eval", str(tmp_path / "g.json")]) == 1
     out = capsys.readouterr().out
     assert "error: input 'right' is not connected" in out

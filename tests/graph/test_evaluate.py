@@ -89,19 +89,40 @@ def test_missing_inputs_and_downstream_errors():
     doc.disconnect("e", 1)
     ev = evaluate(doc, backward=True)
     assert not ev.ok() and not ev.backward
-    assert ev.results["e"] == NodeResult(None, None, error="input 'right' is not connected")
-    assert ev.results["d"].error == "depends on 'e', which has a problem"
-    assert ev.results["L"].error == "depends on 'd', which has a problem"
+    # an open input is "being built" (pending), not a mistake: still no number, still an error
+    # for headless callers, but marked as such, downstream nodes waiting for it
+    assert ev.results["e"] == NodeResult(None, None, error="input 'right' is not connected",
+                                         pending=True, needs=("right",), waits_for="e")
+    assert ev.results["d"].error == "waits for 'e', which needs its 'right' input"
+    assert ev.results["L"].error == "waits for 'e', which needs its 'right' input"
+    assert ev.results["L"].pending and ev.results["L"].waits_for == "e"
+    assert ev.results["L"].needs == ()
     assert ev.results["a"].data == 2.0 and ev.results["a"].error is None
-    assert ev.problems == ["cannot run backward: 'L' has a problem"]
+    assert ev.problems == ["cannot run backward: 'L' waits for 'e', which needs its 'right' input"]
     assert ev.errors() == {n: ev.results[n].error for n in ("e", "d", "L")}
 
 
 def test_two_missing_inputs():
     doc = GraphDocument()
     doc.add_node("op", op="div", node_id="q")
-    ev = evaluate(doc)
+    doc.set_output("q")
+    ev = evaluate(doc, backward=True)
     assert ev.results["q"].error == "inputs 'left' and 'right' are not connected"
+    assert ev.results["q"].pending and ev.results["q"].needs == ("left", "right")
+    assert ev.problems == ["cannot run backward: '/' needs its 'left' and 'right' inputs"]
+
+
+def test_a_real_error_upstream_wins_over_a_pending_one():
+    doc = GraphDocument()
+    doc.add_node("value", value=[], node_id="bad")  # a bad literal: a real error
+    doc.add_node("op", op="tanh", node_id="open")  # not wired yet: pending
+    doc.add_node("op", op="add", node_id="s")
+    doc.connect("open", "s", 0)
+    doc.connect("bad", "s", 1)
+    ev = evaluate(doc)
+    assert not ev.results["bad"].pending and ev.results["open"].pending
+    assert ev.results["s"].error == "depends on 'bad', which has a problem"
+    assert not ev.results["s"].pending
 
 
 def test_several_sinks_is_a_problem_only_for_backward():
@@ -172,6 +193,7 @@ def test_ragged_and_bad_literals_are_node_errors():
     assert ev.results["r"].error.startswith("bad literal: ragged tensor")
     assert ev.results["e"].error == "bad literal: a tensor needs at least one number"
     assert ev.results["t"].error == "depends on 'r', which has a problem"
+    assert not any(r.pending for r in ev.results.values())
 
 
 def test_tensor_graph_matches_the_tensor_engine():

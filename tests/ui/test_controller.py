@@ -121,13 +121,43 @@ def test_renaming_a_node_named_in_the_problem_message_says_it_again(qapp):
     doc, ids, stack, ctl, seen, messages = make(qapp)
     stack.push(cmd.Disconnect(doc, ids["e"], 0))
     ctl.flush()
-    assert messages[-1] == "e: input 'left' is not connected (and 2 more)"
+    assert messages == []  # an open input is the graph being built: no problem to say
+    ctl.backward()
+    assert messages[-1] == "Backward did not run: L waits for e, which needs its 'left' input"
     n = len(seen)
     stack.push(cmd.SetLabel(doc, ids["e"], "product"))
-    assert messages[-1] == "product: input 'left' is not connected (and 2 more)"
+    assert messages[-1] == (
+        "Backward did not run: L waits for product, which needs its 'left' input")
     assert len(seen) == n  # a rename still evaluates nothing
     stack.push(cmd.SetLabel(doc, ids["c"], "gamma"))  # named nowhere: nothing new to say
-    assert messages[-1] == "product: input 'left' is not connected (and 2 more)"
+    assert messages[-1] == (
+        "Backward did not run: L waits for product, which needs its 'left' input")
+
+
+def test_an_open_input_is_said_by_forward_and_backward_only(qapp):
+    doc, ids, stack, ctl, seen, messages = make(qapp)
+    stack.push(cmd.Disconnect(doc, ids["d"], 1))
+    ctl.flush()
+    assert messages == []
+    r = seen[-1][0].results
+    assert r[ids["d"]].pending and r[ids["d"]].needs == ("right",)
+    assert r[ids["L"]].pending and r[ids["L"]].waits_for == ids["d"]
+    ctl.forward()
+    assert messages[-1] == "Forward: d needs its 'right' input"
+    ctl.backward()
+    assert messages[-1] == "Backward did not run: L waits for d, which needs its 'right' input"
+    t = doc.add_node("op", op="tanh", label="t")
+    ctl.flush()
+    assert not any("t needs" in m for m in messages)
+    ctl.forward()
+    assert messages[-1] == "Forward: d needs its 'right' input (and 1 more waiting for input)"
+    doc.set_value(ids["c"], [])  # a bad literal is a real error: said after any edit
+    ctl.flush()
+    assert messages[-1].startswith("c: bad literal")
+    doc.remove_node(t)
+    doc.set_value(ids["c"], 10.0)
+    stack.push(cmd.Connect(doc, ids["c"], ids["d"], 1))
+    assert ctl.backward().backward
 
 
 def test_undoing_back_to_the_backward_makes_its_grads_right_again(qapp):

@@ -89,6 +89,17 @@ class Display:
     is_output: bool = False
     hint: str = ""
     """The op's parameters in a few characters (``axis=0``), shown in the title."""
+    pending: bool = False
+    """``error`` only says an input is not connected yet (here or upstream): the node is
+    being built, shown muted ("waiting for input"), not red."""
+    waiting: tuple[str, ...] = ()
+    """For a pending node, words for its data row, longest first ("needs left, right",
+    "needs both", "waiting"): the card shows the first that fits, muted."""
+
+    @property
+    def problem(self) -> str | None:
+        """The error to show in red: ``error`` unless the node is only waiting for input."""
+        return None if self.pending else self.error
 
     @property
     def data_text(self) -> str:
@@ -468,6 +479,11 @@ class NodeItem(QGraphicsRectItem):
         d = self.display() if d is None else d
         data = None if d.error is not None else d.data
         grad = None if d.error is not None else d.grad
+        if d.pending and d.waiting:  # "needs right" in place of a number, muted
+            room = self.value_room()
+            words = next((w for w in d.waiting if self.style.text_width(w) <= room),
+                         d.waiting[-1])
+            return Cell(words), self._cell(grad)
         return self._cell(data), self._cell(grad)
 
     def _cell(self, x: Any) -> Cell:
@@ -587,7 +603,9 @@ class NodeItem(QGraphicsRectItem):
         d = self.display()
         name = d.label or d.symbol or self.node_id
         parts = []
-        if d.error:
+        if d.pending:
+            parts.append(f"{name} is waiting for input: {d.error}")
+        elif d.error:
             parts.append(f"{ERROR_MARK} {name}: {d.error}")
         elif d.warning:
             parts.append(f"{WARNING_MARK} {name}: {d.warning}")
@@ -742,7 +760,8 @@ class NodeItem(QGraphicsRectItem):
         painter.drawText(grad_rect.adjusted(key_x, 0, 0, 0), left, "grad")
         data_cell, grad_cell = self.cells(d)
         fresh = d.grad_state == "fresh" and d.grad is not None
-        data_pen = S.ERROR if d.error or d.warning else S.TEXT
+        data_pen = S.ERROR if d.problem or d.warning else (
+            S.KEY_TEXT if d.pending else S.TEXT)
         if scrubbable:
             data_pen = scrub.value_pen(self, data_pen)
         self._paint_cell(painter, data_cell, data_rect.top(), d.data, data_pen, None)
@@ -762,8 +781,9 @@ class NodeItem(QGraphicsRectItem):
         self._paint_ports(painter)
         if d.is_output:
             self._paint_output_tag(painter)
-        if d.error or d.warning:
-            paint_badge(painter, QPointF(body.right() - 2, body.top() + 1), error=bool(d.error))
+        if d.problem or d.warning:  # a node waiting for input is being built: no badge
+            paint_badge(painter, QPointF(body.right() - 2, body.top() + 1),
+                        error=bool(d.problem))
 
     def _paint_cell(self, painter: QPainter, cell: Cell, top: float, x: Any, pen: QColor,
                     grad: tuple[float, bool, QColor] | None) -> None:
@@ -833,7 +853,7 @@ class NodeItem(QGraphicsRectItem):
             painter.drawEllipse(self.port_offset(slot), rr, rr)
 
     def _border_colour(self, d: Display) -> QColor:
-        if d.error:
+        if d.problem:
             return S.ERROR
         return S.OUTPUT if d.is_output else S.BORDER
 

@@ -73,7 +73,7 @@ class Overview:
         sc = self.scene
         ev = sc.evaluation
         r = ev.results.get(node_id) if ev is not None else None
-        if r is not None and r.error:
+        if r is not None and r.error and not r.pending:
             return "error"
         ge = sc._grad_eval
         gr = ge.results.get(node_id) if ge is not None else None

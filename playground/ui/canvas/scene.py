@@ -289,7 +289,22 @@ class GraphScene(QGraphicsScene):
             warning=None if r is None else r.warning,
             is_output=node_id == self._output,
             hint=self._hint(node_id, op),
+            pending=r is not None and r.pending,
+            waiting=self._waiting(r),
         )
+
+    def _waiting(self, r: Any) -> tuple[str, ...]:
+        """A pending node's data-row words, longest first: "needs left, right" (then "needs
+        both"), or "waits for e" upstream; "waiting" when nothing longer fits."""
+        if r is None or not r.pending or r.waits_for is None:
+            return ()
+        if r.needs:
+            short = () if len(r.needs) < 2 else (
+                "needs both" if len(r.needs) == 2 else "needs inputs",)
+            return ("needs " + ", ".join(r.needs), *short, "waiting")
+        root = r.waits_for
+        return ("waits for " + (self.doc.display_name(root) if root in self.doc else root),
+                "waiting")
 
     def _hint(self, node_id: str, op: str | None) -> str:
         """The parameter hint of an op node's title (``axis=0``), "" for most nodes."""
