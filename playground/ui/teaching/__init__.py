@@ -87,6 +87,7 @@ class TeachingUI(Teaching):
         self.dock.setWidget(self.splitter)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.visibilityChanged.connect(self._dock_visibility)
         self.bug_banner = BugBanner(window.view, lambda: self.show_tab("bug"))
         self._build_actions()
         self._build_menus()
@@ -112,6 +113,17 @@ class TeachingUI(Teaching):
         # The step-through's highlights and partial grads belong to its tab: another tab
         # gets the real numbers (the step waits for the learner to come back).
         if self.tabs.currentWidget() is self.steps:
+            self.steps.tab_back()
+        else:
+            self.steps.tab_left()
+
+    def _dock_visibility(self, visible: bool) -> None:
+        # Closing the dock mid-way is leaving the Step-through tab too: the canvas gets its
+        # real numbers back; opening it again on that tab shows the same step (or starts
+        # over if the graph changed meanwhile).
+        if self.tabs.currentWidget() is not self.steps:
+            return  # another tab is up: the steps already left the canvas
+        if visible:
             self.steps.tab_back()
         else:
             self.steps.tab_left()
