@@ -12,7 +12,6 @@ from playground.graph.document import GraphDocument
 from playground.ui.main_window import LEGEND_KEY
 from tests.ui.window_helpers import new_window, settings_at
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
 
 

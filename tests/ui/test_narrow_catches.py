@@ -17,8 +17,6 @@ from playground.ui import workers
 from tests.ui.teach_helpers import open_example, teach_window
 from tests.ui.window_helpers import install_dialogs, new_window
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
-
 
 class Bug(RuntimeError):
     pass

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 
 from playground.ui.plot_scale import CAP, FLOOR, loss_range, shown
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 20_000
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QProgressBar, QSpinBox
 
 from tests.ui.window_helpers import new_window
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
 
 

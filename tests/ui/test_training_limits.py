@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 import playground.ui.training_panel as panel_module
 from playground.training.config import MAX_NEURONS, MAX_SAMPLES
 from playground.ui.training_form import parse_hidden
 from playground.ui.training_panel import TrainingPanel
-
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 
 
 def test_the_form_uses_the_configs_limits(qtbot):

@@ -16,9 +16,6 @@ from playground.graph.evaluate import evaluate
 from playground.training.config import TrainConfig
 from playground.training.snapshot import ModelSnapshot
 
-# matplotlib's Qt backend reads a Qt attribute that Qt 6 deprecates, on every toolbar update
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
-
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 20_000
 

@@ -6,14 +6,12 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from playground.engine.losses import LOSSES
 from playground.ui.commands import SetValue
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
 
 

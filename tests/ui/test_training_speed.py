@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 
 from playground.ui.training_speed import DEFAULT_SPEED, SPEEDS, Pacer
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 30_000
 

@@ -17,8 +17,6 @@ from playground.training.trainer import Trainer
 from playground.ui import workers
 from playground.ui.training_panel import TrainingPanel
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
-
 STEP_S = 2.0
 
 

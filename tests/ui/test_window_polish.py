@@ -20,7 +20,6 @@ from tests.ui.canvas_helpers import drag, lecture_doc
 from tests.ui.teach_helpers import press
 from tests.ui.window_helpers import by_label, new_window, shown, view_point
 
-pytestmark = pytest.mark.filterwarnings("ignore:Enum value .*AA_UseHighDpiPixmaps")
 CTRL = Qt.KeyboardModifier.ControlModifier
 LEFT = Qt.MouseButton.LeftButton
 
