@@ -13,7 +13,6 @@ greyed; with ``grads_stale=False`` grads are cleared ("—": press Backward).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -39,7 +38,7 @@ from playground.ui.canvas.edges import EdgeItem, wire_path
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
 from playground.ui.canvas.overview import Overview
 from playground.ui.canvas.scrub import ScrubTool
-from playground.ui.canvas.style import CanvasStyle, grad_scalar
+from playground.ui.canvas.style import CanvasStyle, grad_range, grad_scalar
 from playground.ui.canvas.wiring import WireTool
 
 SCENE_MARGIN = 3000.0
@@ -319,12 +318,7 @@ class GraphScene(QGraphicsScene):
         fixed = getattr(ev, "grad_scale", None)  # a step-through keeps the full backward's
         if fixed is not None:
             return fixed
-        best = 0.0
-        for r in ev.results.values():
-            g = grad_scalar(r.grad)
-            if g is not None and math.isfinite(g):
-                best = max(best, abs(g))
-        return best
+        return grad_range(ev.results.values())
 
     def _refresh_output(self) -> None:
         out = self.doc.marked_output

@@ -7,6 +7,7 @@ never ask for font metrics while painting.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,16 @@ def clip_preview(pieces: list[str], room: float, width: Any) -> str:
         if width(candidate) > room:
             break
         best = candidate
+    return best
+
+
+def grad_range(results: Iterable[Any]) -> float:
+    """The largest finite |grad| over node results: what the colour key spans."""
+    best = 0.0
+    for r in results:
+        g = grad_scalar(r.grad)
+        if g is not None and math.isfinite(g):
+            best = max(best, abs(g))
     return best
 
 

@@ -11,7 +11,6 @@ step. The inspector shows the same numbers
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import Qt, QTimer
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
-from playground.ui.canvas.style import grad_scalar
+from playground.ui.canvas.style import grad_range
 from playground.ui.flow_layout import FlowLayout
 from playground.ui.teaching.common import esc, mono, muted_colour
 from playground.ui.teaching.overlay import SOURCE, STEP
@@ -55,12 +54,7 @@ class StepEvaluation(Evaluation):
 
 def full_scale(evaluation: Evaluation) -> float:
     """The largest finite |grad| of ``evaluation`` (as the canvas's colour key measures it)."""
-    best = 0.0
-    for r in evaluation.results.values():
-        g = grad_scalar(r.grad)
-        if g is not None and math.isfinite(g):
-            best = max(best, abs(g))
-    return best
+    return grad_range(evaluation.results.values())
 
 
 class StepPanel(QWidget):
