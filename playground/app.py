@@ -183,40 +183,42 @@ def _run_self_test(out: str) -> str:
         window = MainWindow(settings=settings)
         window.resize(1280, 800)
         window.show()
-        if not window.files.open_example(START_EXAMPLE, ask=False):
-            raise SelfTestFailure(f"the {START_EXAMPLE} example did not load")
-        forward = window.controller.forward()
-        if not forward.ok():
-            raise SelfTestFailure(f"forward failed: {forward.problems or forward.errors()}")
-        backward = window.controller.backward()
-        if not backward.backward:
-            raise SelfTestFailure(f"backward did not run: {backward.problems}")
-        by_label = {window.doc.label(n): n for n in window.doc.node_ids()}
-        checks = [(NEURON_OUTPUT[0], "data", NEURON_OUTPUT[1])]
-        checks += [(label, "grad", want) for label, want in NEURON_GRADS.items()]
-        for label, field, want in checks:
-            if label not in by_label:
-                raise SelfTestFailure(f"the example has no node labelled {label!r}")
-            got = getattr(backward.results[by_label[label]], field)
-            if got is None or not math.isclose(float(got), want, abs_tol=5e-5):
-                raise SelfTestFailure(f"{label}.{field} is {got}, expected {want}")
-        shown = window.scene.node_item(by_label["x1"])
-        if shown is None:
-            raise SelfTestFailure("the canvas shows no item for x1")
-        if "grad -1.5000" not in shown.display_lines():
-            raise SelfTestFailure(f"the canvas shows x1 as {shown.display_lines()}")
-        window.select([by_label["x1"]])
-        inspected = window.inspector.grad_label.text().split()[0]
-        if not math.isclose(float(inspected), -1.5, abs_tol=1e-9):
-            raise SelfTestFailure(f"the inspector shows x1's grad as {inspected}")
-        app.processEvents()
-        default = Path(tempfile.gettempdir()) / "backprop-playground-self-test.png"
-        path = Path(out) if out else default
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(path)):
-            raise SelfTestFailure(f"could not save the screenshot to {path}")
-        window.undo_stack.setClean()
-        window.close()
+        try:
+            if not window.files.open_example(START_EXAMPLE, ask=False):
+                raise SelfTestFailure(f"the {START_EXAMPLE} example did not load")
+            forward = window.controller.forward()
+            if not forward.ok():
+                raise SelfTestFailure(f"forward failed: {forward.problems or forward.errors()}")
+            backward = window.controller.backward()
+            if not backward.backward:
+                raise SelfTestFailure(f"backward did not run: {backward.problems}")
+            by_label = {window.doc.label(n): n for n in window.doc.node_ids()}
+            checks = [(NEURON_OUTPUT[0], "data", NEURON_OUTPUT[1])]
+            checks += [(label, "grad", want) for label, want in NEURON_GRADS.items()]
+            for label, field, want in checks:
+                if label not in by_label:
+                    raise SelfTestFailure(f"the example has no node labelled {label!r}")
+                got = getattr(backward.results[by_label[label]], field)
+                if got is None or not math.isclose(float(got), want, abs_tol=5e-5):
+                    raise SelfTestFailure(f"{label}.{field} is {got}, expected {want}")
+            shown = window.scene.node_item(by_label["x1"])
+            if shown is None:
+                raise SelfTestFailure("the canvas shows no item for x1")
+            if "grad -1.5000" not in shown.display_lines():
+                raise SelfTestFailure(f"the canvas shows x1 as {shown.display_lines()}")
+            window.select([by_label["x1"]])
+            inspected = window.inspector.grad_label.text().split()[0]
+            if not math.isclose(float(inspected), -1.5, abs_tol=1e-9):
+                raise SelfTestFailure(f"the inspector shows x1's grad as {inspected}")
+            app.processEvents()
+            default = Path(tempfile.gettempdir()) / "backprop-playground-self-test.png"
+            path = Path(out) if out else default
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(path)):
+                raise SelfTestFailure(f"could not save the screenshot to {path}")
+        finally:  # a failed check must not leave the window up (tests run in-process)
+            window.undo_stack.setClean()
+            window.close()
     return (
         f"self-test ok: neuron o = {NEURON_OUTPUT[1]}, grads x1 -1.5 w1 1.0 x2 0.5 w2 0.0 b 0.5, "
         f"font {family!r}, screenshot {path}"

@@ -111,7 +111,10 @@ def test_self_test_reports_a_wrong_answer(qapp, tmp_path, monkeypatch, capsys):
     from playground import app as app_module
 
     monkeypatch.setattr(app_module, "NEURON_GRADS", {"x1": 99.0})
+    before = {w for w in QApplication.topLevelWidgets() if w.isVisible()}
     assert app_module.run_app(self_test=str(tmp_path / "x.png")) == 1
+    # the failed check closed its window: a later test's mouse must not land on it
+    assert {w for w in QApplication.topLevelWidgets() if w.isVisible()} <= before
     err = capsys.readouterr().err
     assert "self-test FAILED: x1.grad is -1.4999" in err and "expected 99.0" in err
 
