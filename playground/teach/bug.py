@@ -22,7 +22,7 @@ from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
 from playground.teach.numeric import agree
 from playground.teach.steps import TeachError
-from playground.teach.text import input_name, name
+from playground.teach.text import input_name, name, obstacle
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,10 @@ def _scalar_eval(doc: GraphDocument, ev: Evaluation | None) -> Evaluation:
         ev = evaluate(doc, backward=True)
     if ev.problems or not ev.backward or ev.output is None:
         raise TeachError(ev.problems[0] if ev.problems else "backward cannot run on this graph")
-    if ev.errors():
-        raise TeachError("a node has a problem: fix it first")
+    upstream = nx.ancestors(doc.graph, ev.output) | {ev.output}
+    blocking = [n for n in ev.errors() if n in upstream]  # a node off the output's path is none
+    if blocking:
+        raise TeachError(obstacle(doc, ev, blocking[0]))
     if ev.engine != "scalar":
         raise TeachError("the bug demo works on graphs of numbers only, not tensors")
     return ev

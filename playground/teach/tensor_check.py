@@ -27,7 +27,7 @@ from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import number, precise, shape
 from playground.teach.numeric import ATOL, RTOL, agree
 from playground.teach.steps import TeachError
-from playground.teach.text import name
+from playground.teach.text import name, obstacle
 
 MAX_ELEMENTS = 400
 """Elements checked over all leaves, about (each leaf gets at least one): each costs two
@@ -197,8 +197,7 @@ def _backward(doc: GraphDocument) -> Evaluation:
         upstream = nx.ancestors(doc.graph, ev.output) | {ev.output}
         errors = {n: e for n, e in errors.items() if n in upstream}
     if errors:
-        node, error = next(iter(errors.items()))
-        raise TeachError(f"{name(doc, node)} has a problem ({error}): fix it first")
+        raise TeachError(obstacle(doc, ev, next(iter(errors))))
     if ev.problems:
         raise TeachError(ev.problems[0])
     if not ev.backward or ev.output is None:

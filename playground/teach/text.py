@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from playground.graph.document import GraphDocument
+from playground.graph.evaluate import Evaluation, pending_text
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
@@ -72,3 +73,12 @@ def substitute(formula: str, names: dict[str, str]) -> str:
         r"(?<![A-Za-z0-9_])(" + "|".join(re.escape(w) for w in words) + r")(?![A-Za-z0-9_])"
     )
     return pattern.sub(lambda m: names[m.group(1)], formula)
+
+
+def obstacle(doc: GraphDocument, ev: Evaluation, node: str) -> str:
+    """What stops a teaching tool at ``node``, in words: an op still being wired is not broken
+    ("e needs its 'right' input: wire it first"), anything else is ("... has a problem")."""
+    waiting = pending_text(ev.results, node, lambda n: name(doc, n))
+    if waiting is not None:
+        return f"{waiting}: wire it first"
+    return f"{name(doc, node)} has a problem ({ev.results[node].error}): fix it first"

@@ -126,7 +126,7 @@ def test_bad_input_is_a_teach_error_in_words():
     broken = expression(LAYER)
     matmul = next(n for n in broken.node_ids() if broken.op_name(n) == "matmul")
     broken.disconnect(matmul, 1)
-    with pytest.raises(TeachError, match="not connected"):
+    with pytest.raises(TeachError, match="needs its 'right' input: wire it first"):
         tensor_gradient_check(broken)
     mismatch = expression("X = [[1.0, 2.0, 3.0]]\nW = [[1.0], [2.0]]\ns = (X @ W).sum()")
     with pytest.raises(TeachError, match="shapes"):
@@ -182,3 +182,37 @@ def test_class_labels_are_not_checked_they_are_not_differentiable():
     p[[0, 1], [0, 2]] -= 1.0  # d mean CE / dz = (softmax - onehot) / n
     for e in report.row("Z").elements:
         assert e.analytic == pytest.approx(p[e.index] / 2, rel=1e-12)
+
+
+def test_an_op_still_being_wired_is_named_with_what_it_needs():
+    """Not 'Y has a problem (input ... not connected): fix it first': the op is being built."""
+    from playground.teach.bug import accumulation_bug
+
+    doc = GraphDocument()
+    doc.add_node("value", label="X", value=[[1.0, 2.0]], node_id="X")
+    doc.add_node("op", op="matmul", label="Y", node_id="Y")
+    doc.add_node("op", op="sum", label="s", node_id="s")
+    doc.connect("X", "Y", 0)
+    doc.connect("Y", "s", 0)
+    with pytest.raises(TeachError, match=r"^Y needs its 'right' input: wire it first$"):
+        tensor_gradient_check(doc)
+    scalar = GraphDocument()
+    scalar.add_node("value", label="a", value=2.0, node_id="a")
+    scalar.add_node("op", op="mul", label="e", node_id="e")
+    scalar.add_node("op", op="tanh", label="o", node_id="o")
+    scalar.connect("a", "e", 0)
+    scalar.connect("e", "o", 0)
+    with pytest.raises(TeachError, match=r"waits for 'e', which needs its 'right' input"):
+        accumulation_bug(scalar)
+
+
+def test_a_stray_op_being_wired_does_not_stop_the_bug_demo():
+    from playground.teach.bug import accumulation_bug
+    from tests.teach.helpers import example as load_example
+
+    doc = load_example("lecture")
+    doc.add_node("op", op="tanh", label="t", node_id="stray")  # dropped, not wired yet
+    assert accumulation_bug(doc).rows  # the lecture's own nodes, the stray one left out
+    lecture = load_example("lecture")
+    assert [r.node for r in accumulation_bug(doc).rows] == [
+        r.node for r in accumulation_bug(lecture).rows]
