@@ -48,6 +48,7 @@ from playground import __version__
 from playground.graph.document import GraphDocument, GraphError
 from playground.ui import commands as cmd
 from playground.ui import icons
+from playground.ui.actions import make_action
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
 from playground.ui.controller import EvaluationController
@@ -175,25 +176,8 @@ class MainWindow(QMainWindow):
         icon=None,
         checkable: bool = False,
     ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if icon is not None:
-            action.setIcon(icon)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        plain = text.replace("&", "").replace("…", "")
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        tooltip = tip or plain
-        action.setToolTip(f"{tooltip} ({keys})" if keys else tooltip)
-        action.setStatusTip(tooltip)
-        action.setWhatsThis(tooltip)
-        action.setCheckable(checkable)
-        if checkable:
-            action.toggled.connect(slot)
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, name, text, slot, shortcut=shortcut, tip=tip, icon=icon,
+                           checkable=checkable)
 
     def _build_actions(self) -> None:
         f = self.files

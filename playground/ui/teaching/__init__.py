@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter, QTabWidget
 
 from playground.graph.document import GraphDocument
 from playground.teach import LESSONS, lesson
+from playground.ui.actions import make_action
 from playground.ui.teaching.bug_banner import BugBanner
 from playground.ui.teaching.bug_panel import BugPanel
 from playground.ui.teaching.check_panel import GradientCheckPanel
@@ -185,19 +186,8 @@ class TeachingUI(Teaching):
     def _action(self, name: str, text: str, slot, *, shortcut: str | None = None,
                 tip: str = "", checkable: bool = False) -> QAction:
         w = self.window
-        action = QAction(text, w)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({keys})" if keys else tip)
-        action.setStatusTip(tip)
-        action.setCheckable(checkable)
-        if checkable:
-            action.toggled.connect(slot)
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        w.addAction(action)
+        action = make_action(w, name, text, slot, shortcut=shortcut, tip=tip,
+                             checkable=checkable)
         w.actions_by_name[name] = action
         return action
 
