@@ -172,13 +172,16 @@ class EvaluationController(QObject):
         the document is back where that Backward ran (an edit undone, a value scrubbed and
         returned), when they are exactly right again."""
         back = self._grads_eval
-        if self.grads_stale and back is not None and self._grads_key is not None:
+        was_stale = self.grads_stale
+        if was_stale and back is not None and self._grads_key is not None:
             self.grads_stale = self._doc.numbers_key() != self._grads_key
         shown = fresh
         if back is not None and not self.grads_stale:
-            # The same numbers as that Backward: run it again (its warnings name nodes as
-            # they are called now), per-wire contributions included.
-            shown = self._grads_eval = evaluate(self._doc, backward=True)
+            if was_stale:
+                # Back at that Backward's numbers: run it once more, so its warnings name
+                # nodes as they are called now (per-wire contributions included).
+                back = self._grads_eval = evaluate(self._doc, backward=True)
+            shown = back
         elif self._grads is not None:
             results = {n: replace(r, grad=self._grads.get(n)) for n, r in fresh.results.items()}
             shown = replace(fresh, results=results, backward=True)
