@@ -393,8 +393,10 @@ class _Run:
         """Where a nan/inf gradient (of a finite node) came from: the first wire that brought
         one, and whether it came down from above or from that op's own local derivative."""
         what = f"gradient is {_kind(grad)}"
-        for (source, t, slot), c in (contributions or {}).items():
-            if source != n or np.all(np.isfinite(c)):
+        flows = contributions or {}
+        for _, t, slot in self.g.out_edges(n, keys=True):  # n's own wires, not every wire
+            c = flows.get((n, t, slot))
+            if c is None or np.all(np.isfinite(c)):
                 continue
             attrs = self.nodes[t]
             name = attrs.get("label") or t
