@@ -152,11 +152,8 @@ def test_a_sample_with_zero_loss_says_why_every_grad_is_zero():
     for label in (0, 1):  # svm targets -1 and +1: one of them is far past the margin
         graph = network_graph(snap, X, label, "svm", scope="network")
         scores[label] = (graph.root.data, graph.note)
-    zero = [note for loss, note in scores.values() if loss == 0]
     nonzero = [note for loss, note in scores.values() if loss != 0]
-    assert nonzero and all("exactly 0" not in note for note in nonzero)
-    if zero:
-        assert all("every grad is 0: pick a sample" in note for note in zero)
+    assert nonzero and all("exactly 0" not in note for note in nonzero)  # said only when so
     # a sample beyond the margin for sure: a huge output on the right side
     big = ModelSnapshot(
         nin=1, nouts=(1,), activation="relu", output_activation="linear",
