@@ -71,7 +71,7 @@ def chain(n_nodes: int) -> GraphDocument:
 
 def new_window(settings: Path):
     from playground.app import make_app
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     make_app()
     w = MainWindow(settings=QSettings(str(settings), QSettings.Format.IniFormat))

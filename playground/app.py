@@ -6,8 +6,9 @@
   is shown instead (never a traceback).
 - Start-up itself fails (Qt cannot load, the window cannot be built): ``startup_failed`` says so
   in one clear message (a dialog when Qt is up, else stderr), logs the details to the error log
-  and the exit code is 1. Once the window exists, the error handler (``playground.ui.errors``)
-  takes every exception, the ones while opening the start file included, and the app goes on.
+  and the exit code is 1. Once the window exists, the error handler
+  (``playground.ui.window.errors``) takes every exception, the ones while opening the start
+  file included, and the app goes on.
 - ``self_test`` ("" or an output path): the real window offscreen, the neuron example, forward
   and backward checked against the lecture's numbers, a font check, a screenshot, a one-line
   verdict; exit 0 or 1 with the reason. The packaging smoke test runs it on the bundle.
@@ -38,7 +39,7 @@ def make_app(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     from playground import __version__
-    from playground.ui.icons import app_icon
+    from playground.ui.window.icons import app_icon
 
     app = QApplication.instance()
     if app is None:
@@ -70,9 +71,9 @@ def start_app(file: str | None = None) -> tuple[Any, Any]:
     file, the recovery offer) goes to the error handler and the window stays usable.
     """
     app = make_app()
-    from playground.ui.autosave import install_autosave
-    from playground.ui.errors import install_error_handler
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.autosave import install_autosave
+    from playground.ui.window.errors import install_error_handler
+    from playground.ui.window.main_window import MainWindow
 
     # Installed before the window exists, so an exception Qt hands to sys.excepthook while
     # the window is being built (a paint or resize handler) is logged too; shown once it is.
@@ -91,7 +92,7 @@ def _keep_going(step: Callable[[], object]) -> None:
     try:
         step()
     except Exception as exc:
-        from playground.ui.errors import report
+        from playground.ui.window.errors import report
 
         report(exc)
 
@@ -104,7 +105,7 @@ def startup_failed(exc: BaseException) -> int:
     stderr, if Qt itself is what failed to load).
     """
     try:
-        from playground.ui.errors import report_startup_failure
+        from playground.ui.window.errors import report_startup_failure
     except Exception:  # Qt (or our UI package) cannot even be imported
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         summary = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -176,7 +177,7 @@ def _run_self_test(out: str) -> str:
         raise SelfTestFailure(
             "Qt found no font (install fontconfig-config and a font such as fonts-dejavu-core)"
         )
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "self-test.ini"), QSettings.Format.IniFormat)

@@ -112,7 +112,7 @@ def show(root: Value, *, backward: bool = True, title: str | None = None) -> Any
     from PySide6.QtCore import Qt
 
     from playground.app import make_app
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     app = make_app(["backprop-playground"])
     doc = from_value(root)

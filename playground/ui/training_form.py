@@ -37,6 +37,7 @@ from playground.engine.data import Dataset, DatasetError
 from playground.engine.losses import LOSSES
 from playground.engine.nn import ACTIVATIONS
 from playground.engine.optim import OPTIMIZERS, SCHEDULES
+from playground.graph.marks import WARNING_MARK
 from playground.training.config import (
     MAX_NEURONS,
     MAX_SAMPLES,
@@ -45,7 +46,6 @@ from playground.training.config import (
     TrainConfig,
 )
 from playground.training.trainer import build_dataset
-from playground.ui.marks import WARNING_MARK
 
 __all__ = ["FormState", "ScatterPreview", "TrainingForm", "parse_hidden"]
 

@@ -54,10 +54,10 @@ from playground.training.export import ExportData, engine_script, torch_script
 from playground.training.network import NetworkGraph, network_graph, zero_loss_samples
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer
-from playground.ui.flow_layout import FlowLayout
 from playground.ui.training_form import FormState, TrainingForm
 from playground.ui.training_message import TrainingMessage
 from playground.ui.training_speed import speed_combo
+from playground.ui.widgets.flow_layout import FlowLayout
 from playground.ui.workers import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]

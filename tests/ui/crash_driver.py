@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QApplication
 
 from playground.app import make_app, run_app
 from playground.graph import io
-from playground.ui import autosave
 from playground.ui import commands as cmd
+from playground.ui.window import autosave
 
 
 def report(**data: Any) -> None:
@@ -43,7 +43,7 @@ def report(**data: Any) -> None:
 
 
 def the_window():
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
@@ -169,7 +169,7 @@ def error() -> None:
         raise RuntimeError("raised in a timer slot by crash_driver")
 
     def check() -> None:
-        from playground.ui.errors import current_handler
+        from playground.ui.window.errors import current_handler
 
         handler = current_handler()
         notice = handler.notice if handler is not None else None

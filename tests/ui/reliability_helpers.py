@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from playground.app import make_app, show_start_example
-from playground.ui.main_window import MainWindow
+from playground.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import settings_at
 
 

@@ -34,7 +34,7 @@ def answer_dialogs() -> None:
 
 
 def report_window_and_quit() -> None:
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     for w in windows:
@@ -62,7 +62,7 @@ def main() -> int:
 
     QApplication.exec = exec_then_quit  # type: ignore[method-assign]
     if mode == "broken-window":
-        from playground.ui.main_window import MainWindow
+        from playground.ui.window.main_window import MainWindow
 
         def broken(self: Any) -> None:
             raise RuntimeError("the menus could not be built (forced by startup_driver)")

@@ -131,7 +131,7 @@ def test_the_window_icon_is_the_packaged_svg(qapp):
     from PySide6.QtGui import QIcon
 
     from playground.graph.examples import resource_path
-    from playground.ui.icons import app_icon
+    from playground.ui.window.icons import app_icon
 
     svg = resource_path("icons", "app.svg")
     assert svg.is_file()

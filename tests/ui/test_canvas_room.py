@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
-from playground.ui.main_window import LEGEND_KEY
+from playground.ui.window.main_window import LEGEND_KEY
 from tests.ui.window_helpers import new_window, settings_at
 
 LEFT = Qt.MouseButton.LeftButton

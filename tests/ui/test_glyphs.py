@@ -17,8 +17,8 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QRawFont
 
 import playground
+from playground.graph.marks import ERROR_MARK, WARNING_MARK
 from playground.ops import OPS
-from playground.ui.marks import ERROR_MARK, WARNING_MARK
 
 PACKAGE = Path(playground.__file__).parent
 EXAMPLES = PACKAGE.parent / "resources" / "examples"

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 
 from playground.ops import OPS
-from playground.ui.wrap_label import WrapLabel
+from playground.ui.widgets.wrap_label import WrapLabel
 from tests.ui.window_helpers import install_dialogs, new_window
 
 

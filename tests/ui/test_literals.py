@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from playground.ui.literals import LiteralError, format_literal, parse_literal
+from playground.ui.inspector.literals import LiteralError, format_literal, parse_literal
 
 
 @pytest.mark.parametrize(

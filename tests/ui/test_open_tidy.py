@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from playground.graph import io
 from playground.graph.document import GraphDocument
-from playground.ui.file_actions import TIDY_TEXT
+from playground.ui.window.file_actions import TIDY_TEXT
 from tests.ui.window_helpers import new_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from playground.ops import OPS
-from playground.ui.palette import Palette
+from playground.ui.window.palette import Palette
 
 
 def test_every_entry_names_its_op_once(qtbot):

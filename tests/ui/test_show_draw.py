@@ -44,7 +44,7 @@ def test_draw_png_and_save(qapp, tmp_path):
 def test_show_opens_the_window_with_the_graph(qtbot, monkeypatch, tmp_path):
     from PySide6.QtCore import QSettings
 
-    import playground.ui.main_window as mw
+    import playground.ui.window.main_window as mw
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     original = mw.MainWindow.__init__
@@ -71,7 +71,7 @@ def test_show_blocks_in_the_event_loop_when_no_app_runs(tmp_path):
         "import playground\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "import playground.ui.main_window as mw\n"
+        "import playground.ui.window.main_window as mw\n"
         "from playground.engine import Value\n"
         "shown = mw.MainWindow.show\n"
         "def show(self):\n"

@@ -19,7 +19,7 @@ def test_window_starts_without_the_panel_and_without_matplotlib():
     code = (
         "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from playground.app import make_app\n"
-        "from playground.ui.main_window import MainWindow\n"
+        "from playground.ui.window.main_window import MainWindow\n"
         "app = make_app([])\n"
         "w = MainWindow(); w.show(); app.processEvents()\n"
         "tabs = w.centralWidget()\n"

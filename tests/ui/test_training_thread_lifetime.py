@@ -62,7 +62,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QTimer
 from playground.app import make_app
 from playground.training.trainer import Trainer
-from playground.ui.main_window import MainWindow
+from playground.ui.window.main_window import MainWindow
 
 real = Trainer.step
 entered = []

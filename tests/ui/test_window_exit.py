@@ -10,7 +10,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from playground.app import make_app, show_start_example
 from playground.ui.commands import SetValue
-from playground.ui.main_window import MainWindow
+from playground.ui.window.main_window import MainWindow
 
 app = make_app([])
 w = MainWindow()

@@ -422,7 +422,7 @@ def test_graph_actions_are_off_on_the_training_tab(window, qtbot):
 
 
 def test_recovered_changes_keep_the_files_description(window, qtbot, tmp_path):
-    from playground.ui.autosave import RecoverChanges
+    from playground.ui.window.autosave import RecoverChanges
 
     window.files.install(unmarked_lecture(), None, "lecture.json",
                          {"title": "Lecture", "description": "The lecture's graph."})

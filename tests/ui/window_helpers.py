@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from playground.app import make_app, show_start_example
-from playground.ui.main_window import MainWindow
+from playground.ui.window.main_window import MainWindow
 
 
 @dataclass

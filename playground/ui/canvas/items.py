@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph import numbers as fmt
+from playground.graph.marks import ERROR_MARK, WARNING_MARK
 from playground.ui.canvas import scrub
 from playground.ui.canvas import slot_names as slot_labels
 from playground.ui.canvas import style as S
@@ -53,7 +54,6 @@ from playground.ui.canvas.style import (
     grid_view,
     tensor_pieces,
 )
-from playground.ui.marks import ERROR_MARK, WARNING_MARK
 
 NODE_Z = 1.0
 SIMPLE_LOD = 0.4

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter, QTabWidget
 
 from playground.graph.document import GraphDocument
 from playground.teach import LESSONS, lesson
-from playground.ui.actions import make_action
 from playground.ui.teaching.bug_banner import BugBanner
 from playground.ui.teaching.bug_panel import BugPanel
 from playground.ui.teaching.check_panel import GradientCheckPanel
@@ -32,6 +31,7 @@ from playground.ui.teaching.lesson_card import LessonCard
 from playground.ui.teaching.overlay import CanvasOverlay
 from playground.ui.teaching.steps_panel import StepPanel
 from playground.ui.teaching.wiggle_panel import WigglePanel
+from playground.ui.window.actions import make_action
 
 __all__ = ["CanvasOverlay", "ReplaceGraph", "Teaching", "TeachingUI", "install"]
 

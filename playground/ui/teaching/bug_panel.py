@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from playground.graph.evaluate import evaluate
 from playground.graph.numbers import summary
 from playground.teach import BugReport, TeachError, accumulation_bug
-from playground.ui.flow_layout import FlowLayout
 from playground.ui.teaching.common import bad_colour, bad_fill, esc, mono, muted_colour
 from playground.ui.teaching.overlay import WRONG
+from playground.ui.widgets.flow_layout import FlowLayout
 
 CODE = (
     "<span style='font-family:\"{mono}\"'>"

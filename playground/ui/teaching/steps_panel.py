@@ -28,9 +28,9 @@ from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
 from playground.ui.canvas.style import grad_range
-from playground.ui.flow_layout import FlowLayout
 from playground.ui.teaching.common import esc, mono, muted_colour
 from playground.ui.teaching.overlay import SOURCE, STEP
+from playground.ui.widgets.flow_layout import FlowLayout
 
 INTRO = (
     "<p><b>Step Backward</b> (F7) walks the graph from the output back to the inputs, one node "

@@ -4,7 +4,7 @@ It never changes the document itself: each edit is announced by a signal
 (``label_edited``, ``value_edited``, ``params_edited``, ``output_toggled``) and the window turns
 it into an undo command. Bad value or parameter text shows an inline error and changes nothing.
 An op with parameters (sum's axis, reshape's shape, ...) gets editable fields
-(``playground.ui.params_editor``).
+(``playground.ui.inspector.params_editor``).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate import pending_text
+from playground.graph.marks import ERROR_MARK, WARNING_MARK
 from playground.graph.numbers import NONE, full, number, precise, shape, signed
 from playground.ops import OPS
-from playground.ui.literals import LiteralError, format_literal, parse_literal
-from playground.ui.marks import ERROR_MARK, WARNING_MARK
-from playground.ui.params_editor import ParamsEditor
-from playground.ui.wrap_label import WrapLabel
+from playground.ui.inspector.literals import LiteralError, format_literal, parse_literal
+from playground.ui.inspector.params_editor import ParamsEditor
+from playground.ui.widgets.wrap_label import WrapLabel
 
 GUIDE = (
     "<b>How to</b><ul style='margin-left:-24px'>"

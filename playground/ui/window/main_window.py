@@ -3,7 +3,7 @@
 The window owns one ``GraphDocument`` for its whole life (loading a file replaces its content
 with ``replace_with``), one ``QUndoStack`` (its clean state drives the modified mark) and one
 ``EvaluationController`` (forward after edits, Backward on demand, stale grads). File and
-export actions live in ``playground.ui.file_actions``; this module wires everything together.
+export actions live in ``playground.ui.window.file_actions``; this module wires everything together.
 """
 
 from __future__ import annotations
@@ -47,17 +47,17 @@ from PySide6.QtWidgets import (
 from playground import __version__
 from playground.graph.document import GraphDocument, GraphError
 from playground.ui import commands as cmd
-from playground.ui import icons
-from playground.ui.actions import make_action
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
 from playground.ui.controller import EvaluationController
-from playground.ui.file_actions import FileActions
-from playground.ui.inspector import Inspector
-from playground.ui.output_choice import OutputChoice, ranked_sinks
-from playground.ui.palette import VALUE_PAYLOAD, Palette
+from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
 from playground.ui.training_tab import install as install_training
+from playground.ui.window import icons
+from playground.ui.window.actions import make_action
+from playground.ui.window.file_actions import FileActions
+from playground.ui.window.output_choice import OutputChoice, ranked_sinks
+from playground.ui.window.palette import VALUE_PAYLOAD, Palette
 
 APP_NAME = "Backprop Playground"
 STATUS_TIMEOUT_MS = 10_000

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from playground.graph import params as P
 from playground.graph.document import GraphDocument
+from playground.graph.marks import ERROR_MARK
 from playground.graph.validate import MAX_TENSOR_DIMS
 from playground.ops import OPS
-from playground.ui.marks import ERROR_MARK
 
 MAX_TEXT = 200
 """Longer parameter text is refused before parsing."""

@@ -34,7 +34,7 @@ from playground.ui import commands as cmd
 from playground.ui.commands import layered_positions
 
 if TYPE_CHECKING:
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
 APP_NAME = "Backprop Playground"
 GRAPH_FILTER = "Backprop Playground graphs (*.json);;All files (*)"
@@ -157,7 +157,7 @@ class FileActions:
         if not self._pending_reset:
             return
         self._pending_reset = False
-        from playground.ui.autosave import RecoverChanges
+        from playground.ui.window.autosave import RecoverChanges
 
         stack = self.w.undo_stack
         last = stack.command(stack.index() - 1) if stack.index() > 0 else None
