@@ -20,11 +20,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
+from playground.ui.editor import Editor
 
 
 def build(n_nodes: int) -> GraphDocument:
@@ -73,7 +73,7 @@ def main() -> int:
     evaluation = evaluate(doc, backward=True)
     t_eval = time.perf_counter() - t
     t, c = time.perf_counter(), time.process_time()
-    scene = GraphScene(doc, QUndoStack())
+    scene = GraphScene(doc, Editor(doc))
     t_scene, c_scene = time.perf_counter() - t, time.process_time() - c
     t, c = time.perf_counter(), time.process_time()
     scene.set_evaluation(evaluation)

@@ -203,6 +203,30 @@ class Disconnect(QUndoCommand):
         self.doc.connect(self.source, self.target, self.slot)
 
 
+class MoveWire(QUndoCommand):
+    """Unplug wire ``old`` and plug its source into ``new`` (one step, all or nothing)."""
+
+    def __init__(self, doc: GraphDocument, old: EdgeKey, new: EdgeKey) -> None:
+        super().__init__(
+            f"Move wire {doc.display_name(old[0])} → {doc.display_name(new[1])} "
+            f"(slot {new[2]}: {doc.slot_names(new[1])[new[2]]})"
+        )
+        self.unplug = Disconnect(doc, old[1], old[2])
+        self.plug = Connect(doc, *new)
+
+    def redo(self) -> None:
+        self.unplug.redo()
+        try:
+            self.plug.redo()
+        except Exception:
+            self.unplug.undo()  # half a move is no move
+            raise
+
+    def undo(self) -> None:
+        self.plug.undo()
+        self.unplug.undo()
+
+
 class MoveNodes(QUndoCommand):
     """Move nodes: ``moves`` maps id -> (old position, new position). One drag = one step."""
 
@@ -504,3 +528,25 @@ class PasteNodes(QUndoCommand):
         for new in self.new_ids.values():
             if new in self.doc:
                 self.doc.remove_node(new)
+
+
+class ReplaceDocument(QUndoCommand):
+    """Swap the whole graph for another (an expression built, autosaved changes recovered);
+    undo puts the old one back exactly. ``recovery``: this is the autosave's recovery step."""
+
+    def __init__(
+        self, doc: GraphDocument, new: GraphDocument, text: str, *, recovery: bool = False
+    ) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.recovery = recovery
+        self.before = GraphDocument()
+        self.before.replace_with(doc)
+        self.after = GraphDocument()
+        self.after.replace_with(new)
+
+    def redo(self) -> None:
+        self.doc.replace_with(self.after)
+
+    def undo(self) -> None:
+        self.doc.replace_with(self.before)

@@ -31,9 +31,11 @@ def lecture_doc() -> GraphDocument:
 
 def make_canvas(qtbot, doc: GraphDocument):
     from playground.ui.canvas import GraphScene, GraphView
+    from playground.ui.editor import Editor
 
-    stack = QUndoStack()
-    scene = GraphScene(doc, stack)
+    editor = Editor(doc)
+    stack = editor.stack
+    scene = GraphScene(doc, editor)
     view = GraphView(scene)
     qtbot.addWidget(view)
     view.resize(1000, 640)

@@ -33,11 +33,11 @@ def window(qtbot, tmp_path, monkeypatch):
 
 def test_a_refused_redo_leaves_the_stack_as_it_was_and_says_why(window):
     stack = window.undo_stack
-    assert window._push(SetValue(window.doc, window.doc.node_ids()[0], 5.0))
+    assert window.editor.push(SetValue(window.doc, window.doc.node_ids()[0], 5.0))
     stack.setClean()
     count, index = stack.count(), stack.index()
     command = Failing(GraphError("a is already an input of b"))
-    assert window._push(command) is False
+    assert window.editor.push(command) is False
     assert (stack.count(), stack.index()) == (count, index)
     assert not stack.canRedo() and stack.isClean()
     assert stack.undoText() != "Fail" and command.undone == 0
@@ -49,5 +49,5 @@ def test_a_bug_in_redo_is_taken_off_the_stack_and_reaches_the_error_handler(wind
     stack = window.undo_stack
     count = stack.count()
     with pytest.raises(KeyError):
-        window._push(Failing(KeyError("bug")))
+        window.editor.push(Failing(KeyError("bug")))
     assert stack.count() == count and not stack.canRedo()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from playground.graph.document import GraphDocument
 from playground.graph.layout import layered_layout
 from playground.ui.canvas import slot_names
-from playground.ui.commands import Disconnect
 from tests.ui.window_helpers import by_label, new_window, view_point
 
 
@@ -52,7 +51,7 @@ def test_connected_names_only_on_hover_open_names_always(qtbot, tmp_path, dialog
         w.scene.clearSelection()
         _hover(w, QPoint(6, 30))
         qtbot.waitUntil(lambda: not b.hovered)
-        w.undo_stack.push(Disconnect(w.doc, b.node_id, 1))  # cut the wire into "right"
+        w.editor.disconnect(b.node_id, 1)  # cut the wire into "right"
         assert slot_names.visible_slots(b, selected=False) == [1]
     finally:
         w.training.shutdown()

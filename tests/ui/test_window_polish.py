@@ -422,13 +422,13 @@ def test_graph_actions_are_off_on_the_training_tab(window, qtbot):
 
 
 def test_recovered_changes_keep_the_files_description(window, qtbot, tmp_path):
-    from playground.ui.window.autosave import RecoverChanges
 
     window.files.install(unmarked_lecture(), None, "lecture.json",
                          {"title": "Lecture", "description": "The lecture's graph."})
     edited = unmarked_lecture()
     edited.add_node("value", label="extra", value=1.0, pos=(0.0, 300.0))
-    window.undo_stack.push(RecoverChanges(window.doc, edited))  # as autosave.recover does
+    # as autosave.recover does
+    window.editor.replace_document(edited, "Recover autosaved changes", recovery=True)
     settle(qtbot, 10)
     window.select([])
     assert "The lecture's graph." in window.inspector.title.text()

@@ -15,9 +15,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from playground.graph.numbers import grad_scalar
 from playground.ui.canvas import style as S
 from playground.ui.canvas.items import NodeItem
-from playground.ui.canvas.style import grad_fill, grad_scalar
+from playground.ui.canvas.style import grad_fill
 
 if TYPE_CHECKING:
     from playground.ui.canvas.scene import GraphScene

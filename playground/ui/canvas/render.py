@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from playground.graph.document import GraphDocument
 from playground.ui.canvas.legend import legend_size, paint_legend
@@ -50,7 +50,7 @@ def render_document(
     ensure_app()
     from playground.ui.canvas.scene import GraphScene
 
-    scene = GraphScene(doc, QUndoStack())
+    scene = GraphScene(doc, None)
     scene.set_item_caching(False)  # paint vectors (SVG text stays text; PNG scales crisply)
     try:
         scene.set_evaluation(evaluation, grads_stale)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QTransform, QUndoStack
+from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
 
 from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument, GraphError
-from playground.graph.numbers import summary
+from playground.graph.numbers import grad_range, grad_scalar, summary
 from playground.ops import OPS
-from playground.ui import commands as C
 from playground.ui.canvas.edges import EdgeItem, wire_path
+from playground.ui.canvas.editing import Editing
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
 from playground.ui.canvas.overview import Overview
 from playground.ui.canvas.scrub import ScrubTool
-from playground.ui.canvas.style import CanvasStyle, grad_range, grad_scalar
+from playground.ui.canvas.style import CanvasStyle
 from playground.ui.canvas.wiring import WireTool
 
 SCENE_MARGIN = 3000.0
@@ -58,7 +58,7 @@ class GraphScene(QGraphicsScene):
     """A scrub's preview ``Evaluation`` (grads stale: they belong to the old value), or None
     when the preview ends (Esc, release, an edit under the drag): the inspector follows it."""
 
-    def __init__(self, doc: GraphDocument, undo_stack: QUndoStack, parent: Any = None) -> None:
+    def __init__(self, doc: GraphDocument, editor: Editing | None, parent: Any = None) -> None:
         super().__init__(parent)
         # A BSP index over a fixed scene rect: repaints visit only what is visible. (With a
         # scene rect that grows as items are added or moved, Qt rebuilds the whole tree over
@@ -66,7 +66,8 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(INDEX)
         self.setSceneRect(-SCENE_MARGIN, -SCENE_MARGIN, 2 * SCENE_MARGIN, 2 * SCENE_MARGIN)
         self.doc = doc
-        self.undo_stack = undo_stack
+        self.editor = editor
+        """Where gestures become edits (None: a read-only scene, e.g. for ``render``)."""
         self.style = CanvasStyle()
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[tuple[str, str, int], EdgeItem] = {}
@@ -215,9 +216,9 @@ class GraphScene(QGraphicsScene):
         """Delete the selected nodes and wires as one undo step. False if nothing was selected."""
         nodes = self.selected_node_ids()
         edges = self.selected_edges()
-        if not nodes and not edges:
+        if (not nodes and not edges) or self.editor is None:
             return False
-        self.undo_stack.push(C.DeleteItems(self.doc, nodes, edges))
+        self.editor.delete(nodes, edges)
         return True
 
     def add_node(
@@ -235,11 +236,10 @@ class GraphScene(QGraphicsScene):
             return None
         w, h = NodeItem.size_for(self.style, kind, symbol, label, slots)
         pos = (round(scene_pos.x() - w / 2), round(scene_pos.y() - h / 2))
-        cmd = C.AddNode(self.doc, kind, op, label=label, pos=pos)
-        self.undo_stack.push(cmd)
-        if cmd.node_id is not None:
-            self.select_nodes([cmd.node_id])
-        return cmd.node_id
+        node = self.editor.add_node(kind, op, label=label, pos=pos) if self.editor else None
+        if node is not None:
+            self.select_nodes([node])
+        return node
 
     def fresh_value_label(self) -> str:
         """a, b, c, ... the first letter no node uses; then a1, b1, ..."""
@@ -585,8 +585,8 @@ class GraphScene(QGraphicsScene):
                 old = self.doc.pos(n)
                 if new != old:
                     moves[n] = (old, new)
-            if moves:
-                self.undo_stack.push(C.MoveNodes(self.doc, moves))
+            if moves and self.editor is not None:
+                self.editor.move_nodes(moves)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         node = self.node_at(event.scenePos())
@@ -659,11 +659,9 @@ class GraphScene(QGraphicsScene):
             n = node.node_id
             name = self.doc.display_name(n)
             if self.doc.marked_output == n:
-                menu.addAction("Unmark output", lambda: self.undo_stack.push(
-                    C.SetOutput(self.doc, None)))
+                menu.addAction("Unmark output", lambda: self.editor.set_output(None))
             else:
-                menu.addAction(f"Mark {name} as output", lambda: self.undo_stack.push(
-                    C.SetOutput(self.doc, n)))
+                menu.addAction(f"Mark {name} as output", lambda: self.editor.set_output(n))
             menu.addAction("Delete", self.delete_selected)
         else:
             edge = next((i for i in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
@@ -672,8 +670,7 @@ class GraphScene(QGraphicsScene):
             if edge is None:
                 super().contextMenuEvent(event)
                 return
-            menu.addAction("Disconnect", lambda: self.undo_stack.push(
-                C.Disconnect(self.doc, edge.target, edge.slot)))
+            menu.addAction("Disconnect", lambda: self.editor.disconnect(edge.target, edge.slot))
         menu.exec(event.screenPos())
         event.accept()
 

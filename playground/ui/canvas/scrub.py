@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 from playground.graph import numbers as fmt
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
-from playground.ui import commands as C
 from playground.ui.canvas import style as S
 
 if TYPE_CHECKING:
@@ -214,7 +213,7 @@ class ScrubTool:
             sc.status_message.emit(self._text(d, new, d.shown_eval))
         # One undo step from the old value to the new one; the document (and, through it, the
         # controller: new data, grads stale) changes only now.
-        sc.undo_stack.push(C.SetValue(sc.doc, d.node_id, new))
+        sc.editor.set_value(d.node_id, new)
 
     def cancel(self) -> bool:
         """Esc: put the old numbers back. True if a press on a number was being handled."""

@@ -7,7 +7,6 @@ never ask for font metrics while painting.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -93,30 +92,6 @@ def clip_preview(pieces: list[str], room: float, width: Any) -> str:
             break
         best = candidate
     return best
-
-
-def grad_range(results: Iterable[Any]) -> float:
-    """The largest finite |grad| over node results: what the colour key spans."""
-    best = 0.0
-    for r in results:
-        g = grad_scalar(r.grad)
-        if g is not None and math.isfinite(g):
-            best = max(best, abs(g))
-    return best
-
-
-def grad_scalar(g: Any) -> float | None:
-    """One number that stands for a gradient's sign and size (arrays: the largest |element|)."""
-    if g is None:
-        return None
-    if isinstance(g, np.ndarray):
-        if g.size == 0:
-            return 0.0
-        flat = g.reshape(-1)
-        with np.errstate(invalid="ignore"):
-            i = int(np.nanargmax(np.abs(flat))) if not np.all(np.isnan(flat)) else 0
-        return float(flat[i])
-    return float(g)
 
 
 def blend(a: QColor, b: QColor, t: float) -> QColor:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF
 
-from playground.ui import commands as C
 from playground.ui.canvas.edges import WireItem
 from playground.ui.canvas.items import PortItem
 
@@ -159,7 +158,7 @@ class WireTool:
             if reason:
                 sc.status_message.emit(reason)
             elif w.picked is not None:  # a picked-up wire dropped on empty space: unplug it
-                sc.undo_stack.push(C.Disconnect(doc, w.picked[1], w.picked[2]))
+                sc.editor.disconnect(w.picked[1], w.picked[2])
             return
         if reason:
             sc.status_message.emit(reason)
@@ -167,18 +166,11 @@ class WireTool:
         if w.picked is not None:
             if edge == w.picked:
                 return
-            old = w.picked
-            sc.undo_stack.beginMacro(
-                f"Move wire {doc.display_name(old[0])} → {doc.display_name(edge[1])} "
-                f"(slot {edge[2]}: {doc.slot_names(edge[1])[edge[2]]})"
-            )
-            sc.undo_stack.push(C.Disconnect(doc, old[1], old[2]))
-            sc.undo_stack.push(C.Connect(doc, *edge))
-            sc.undo_stack.endMacro()
+            sc.editor.move_wire(w.picked, edge)
             return
         if doc.input_of(edge[1], edge[2]) == edge[0]:
             return  # already wired like that
-        sc.undo_stack.push(C.Connect(doc, *edge))
+        sc.editor.connect(*edge)
 
     def cancel(self) -> None:
         sc = self.scene

@@ -26,14 +26,14 @@ from playground.ui.teaching.bug_banner import BugBanner
 from playground.ui.teaching.bug_panel import BugPanel
 from playground.ui.teaching.check_panel import GradientCheckPanel
 from playground.ui.teaching.coordinator import Teaching
-from playground.ui.teaching.expression_panel import ExpressionPanel, ReplaceGraph
+from playground.ui.teaching.expression_panel import ExpressionPanel
 from playground.ui.teaching.lesson_card import LessonCard
 from playground.ui.teaching.overlay import CanvasOverlay
 from playground.ui.teaching.steps_panel import StepPanel
 from playground.ui.teaching.wiggle_panel import WigglePanel
 from playground.ui.window.actions import make_action
 
-__all__ = ["CanvasOverlay", "ReplaceGraph", "Teaching", "TeachingUI", "install"]
+__all__ = ["CanvasOverlay", "Teaching", "TeachingUI", "install"]
 
 DOCK_HEIGHT = 290
 """The Learn dock's height when it opens in a tall window ..."""

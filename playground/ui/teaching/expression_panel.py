@@ -1,14 +1,14 @@
 """The Expression tab: type ``a = 2.0`` lines and ``L = (a*b + c) * f``, press Build.
 
-Build replaces the graph on the canvas in one undoable step (``ReplaceGraph``); a mistake is
-shown with its line and column, and the cursor jumps there. The parser is
+Build replaces the graph on the canvas in one undoable step (``Editor.replace_document``); a
+mistake is shown with its line and column, and the cursor jumps there. The parser is
 ``playground.graph.expr`` (Python syntax read with ``ast``, never evaluated).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor, QTextFormat, QUndoCommand
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.document import GraphDocument
 from playground.graph.expr import ExprError, parse
 from playground.graph.numbers import summary
 from playground.teach.lessons import LECTURE_TEXT
@@ -27,22 +26,6 @@ from playground.ui.teaching.common import bad_colour, esc, mono, muted_colour
 
 HELP = ("One assignment per line: numbers make values, expressions make ops "
         "(+ − * / ** and .tanh() .exp() .log() .relu() .sigmoid()). The last line is the output.")
-
-
-class ReplaceGraph(QUndoCommand):
-    """Swap the whole document for another (undo puts the old one back exactly)."""
-
-    def __init__(self, doc: GraphDocument, new: GraphDocument, text: str) -> None:
-        super().__init__(text)
-        self.doc = doc
-        self._old = doc.to_data()
-        self._new = new.to_data()
-
-    def redo(self) -> None:
-        self.doc.replace_with(GraphDocument.from_data(self._new))
-
-    def undo(self) -> None:
-        self.doc.replace_with(GraphDocument.from_data(self._old))
 
 
 class ExpressionPanel(QWidget):
@@ -105,9 +88,9 @@ class ExpressionPanel(QWidget):
         lesson = getattr(card, "lesson", None) if card is not None and not card.isHidden() else None
         if lesson is not None and lesson.tab == "expression":
             with self.teaching.keep_card():  # building is what this lesson asks for
-                window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
+                window.editor.replace_document(doc, f"Build {first[:40]}")
         else:
-            window.undo_stack.push(ReplaceGraph(window.doc, doc, f"Build {first[:40]}"))
+            window.editor.replace_document(doc, f"Build {first[:40]}")
         window.controller.reset()  # the old grads belong to the old graph
         window.view.fit_readable()
         ev = window.controller.evaluation

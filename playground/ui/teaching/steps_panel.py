@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.evaluate import Evaluation, evaluate
-from playground.graph.numbers import summary
+from playground.graph.numbers import grad_range, summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
-from playground.ui.canvas.style import grad_range
 from playground.ui.teaching.common import esc, mono, muted_colour
 from playground.ui.teaching.overlay import SOURCE, STEP
 from playground.ui.widgets.flow_layout import FlowLayout

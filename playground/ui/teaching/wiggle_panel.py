@@ -24,7 +24,6 @@ from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
 from playground.graph.numbers import signed
 from playground.teach import Replay, TeachError, wiggle
-from playground.ui import commands as cmd
 from playground.ui.teaching.common import bad_colour, esc, good_colour, mono
 from playground.ui.teaching.overlay import INFO
 
@@ -151,7 +150,7 @@ class WigglePanel(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(0)
         self.slider.blockSignals(False)
-        self.teaching.window.undo_stack.push(cmd.SetValue(doc, node, value))
+        self.teaching.window.editor.set_value(node, value)
 
     def reset(self) -> None:
         self.slider.blockSignals(True)

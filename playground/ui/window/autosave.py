@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox
 
 from playground.graph import io
@@ -314,24 +313,6 @@ def ask_recover(parent: Any, orphan: Orphan) -> str:
     return LATER
 
 
-class RecoverChanges(QUndoCommand):
-    """Replace the document's content with the autosaved graph (undo: the file as saved)."""
-
-    def __init__(self, doc: GraphDocument, recovered: GraphDocument) -> None:
-        super().__init__("Recover autosaved changes")
-        self.doc = doc
-        self.before = GraphDocument()
-        self.before.replace_with(doc)
-        self.after = GraphDocument()
-        self.after.replace_with(recovered)
-
-    def redo(self) -> None:
-        self.doc.replace_with(self.after)
-
-    def undo(self) -> None:
-        self.doc.replace_with(self.before)
-
-
 def recover(window: MainWindow, orphan: Orphan) -> bool:
     """Show the orphan's edits in ``window`` as an unsaved, modified document."""
     try:
@@ -357,7 +338,7 @@ def recover(window: MainWindow, orphan: Orphan) -> bool:
                 base = loaded.doc
                 extras = {"title": loaded.title, "description": loaded.description}
     files.install(base, path, name, extras)
-    window.undo_stack.push(RecoverChanges(window.doc, recovered))
+    window.editor.replace_document(recovered, "Recover autosaved changes", recovery=True)
     window.view.fit_all()
     files.update_title()
     when = orphan.saved_at.strftime("%H:%M")

@@ -118,13 +118,12 @@ class FileActions:
         self._about_graphs = {graph_signature(w.doc)} if self._has_about() else set()
         self._pending_reset = False
         self._show_about()
-        w.undo_stack.clear()
-        w.undo_stack.setClean()
+        w.editor.forget_history()
         self.path = path
         self.name = name
         tidied = self.tidy_overlaps(undoable=from_file)
         if not from_file:
-            w.undo_stack.setClean()
+            w.editor.mark_saved()
         w.controller.reset()
         w.view.fit_readable()
         QTimer.singleShot(0, w.view.fit_readable)  # again once the window has its final size
@@ -157,11 +156,8 @@ class FileActions:
         if not self._pending_reset:
             return
         self._pending_reset = False
-        from playground.ui.window.autosave import RecoverChanges
-
-        stack = self.w.undo_stack
-        last = stack.command(stack.index() - 1) if stack.index() > 0 else None
-        if isinstance(last, RecoverChanges):
+        last = self.w.editor.last_command()
+        if getattr(last, "recovery", False):
             self._about_graphs.add(graph_signature(self.w.doc))
         self._show_about()
 
@@ -197,7 +193,7 @@ class FileActions:
         if undoable:
             command = cmd.AutoLayout(w.doc, positions)
             command.setText(TIDY_TEXT)
-            return w._push(command)
+            return w.editor.push(command)
         for node, pos in positions.items():
             w.doc.move(node, pos)
         return True
@@ -345,7 +341,7 @@ class FileActions:
             return False
         self.path = path
         self.name = path.name
-        self.w.undo_stack.setClean()
+        self.w.editor.mark_saved()
         self.add_recent(path)
         self.update_title()
         self.w.show_status(f"Saved {path}")

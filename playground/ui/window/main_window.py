@@ -9,8 +9,6 @@ export actions live in ``playground.ui.window.file_actions``; this module wires 
 from __future__ import annotations
 
 import json
-import types
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -31,7 +29,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QResizeEvent,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -45,11 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__
-from playground.graph.document import GraphDocument, GraphError
+from playground.graph.document import GraphDocument
 from playground.ui import commands as cmd
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
 from playground.ui.controller import EvaluationController
+from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
 from playground.ui.training_tab import install as install_training
@@ -109,9 +107,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.settings = settings if settings is not None else QSettings()
         self.doc = GraphDocument()
-        self.undo_stack = QUndoStack(self)
+        self.editor = Editor(self.doc, QUndoStack(self), self)
+        self.undo_stack = self.editor.stack
         self.undo_stack.setObjectName("undo_stack")
-        self.scene = GraphScene(self.doc, self.undo_stack, self)
+        self.scene = GraphScene(self.doc, self.editor, self)
         self.view = GraphView(self.scene, self)
         self.view.setAccessibleName("Graph canvas")
         self.setCentralWidget(self.view)
@@ -138,8 +137,6 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("status_bar")
 
         self._paste_count = 0
-        self.last_refusal: str | None = None
-        """The message of the last edit ``_push`` refused (None: the last push went through)."""
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
@@ -384,18 +381,13 @@ class MainWindow(QMainWindow):
         self.doc.subscribe(self._doc_event)
         self.output_choice.chosen.connect(self.backward_from)
         self.scene.status_message.connect(self.show_status)
+        self.editor.refused.connect(self.show_status)
         self.scene.scrub_preview.connect(self._scrub_preview)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
         self.palette_dock.add_requested.connect(self.add_at_centre)
-        # Commands are built inside _push (lambda: ...): a command that refuses its input
-        # while it is built (SetParams checks the params) is then a refusal like a failed redo.
-        self.inspector.label_edited.connect(
-            lambda n, text: self._push(lambda: cmd.SetLabel(self.doc, n, text))
-        )
-        self.inspector.value_edited.connect(
-            lambda n, value: self._push(lambda: cmd.SetValue(self.doc, n, value))
-        )
+        self.inspector.label_edited.connect(self.editor.set_label)
+        self.inspector.value_edited.connect(self.editor.set_value)
         self.inspector.params_edited.connect(self._edit_params)
         self.inspector.output_toggled.connect(self._set_output)
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
@@ -537,8 +529,7 @@ class MainWindow(QMainWindow):
         """Mark ``node_id`` as the output (an undo step) and run Backward from it."""
         if node_id not in self.doc:
             return
-        marked = self.doc.marked_output == node_id or self._push(
-            lambda: cmd.SetOutput(self.doc, node_id))
+        marked = self.doc.marked_output == node_id or self.editor.set_output(node_id)
         if not marked:
             return
         self.output_choice.close_notice()
@@ -636,72 +627,9 @@ class MainWindow(QMainWindow):
         target.selectAll()
 
     def _edit_params(self, node_id: str, params: dict) -> None:
-        if not self._push(lambda: cmd.SetParams(self.doc, node_id, params)):
+        if not self.editor.set_params(node_id, params):
             # Say it where the learner typed it too; the field keeps their text to fix.
-            self.inspector.params_editor.show_error(self.last_refusal)
-
-    def _build(self, make: Callable[[], QUndoCommand]) -> QUndoCommand | None:
-        """Build a command; None (and the reason in the status bar) if it refuses.
-
-        Commands check their input when they are built (``SetParams``, ``PasteNodes``,
-        ``Disconnect`` raise ``GraphError``): that is the same refusal as a ``redo`` that
-        raises, shown the same way, with the document and the undo stack untouched. Anything
-        else is a bug and propagates to the error handler.
-        """
-        try:
-            command = make()
-        except GraphError as exc:
-            self._refuse(exc)
-            return None
-        return command
-
-    def _refuse(self, exc: GraphError) -> None:
-        self.last_refusal = str(exc)
-        self.show_status(str(exc))
-
-    def _push(self, command: QUndoCommand | Callable[[], QUndoCommand]) -> bool:
-        """Push an undo command; a refusal goes to the status bar, and nothing changes.
-
-        ``command`` may be a function that builds it (``lambda: cmd.SetParams(...)``), so that
-        a refusal while it is built is caught too (see ``_build``).
-
-        Qt keeps a command on the stack even when its ``redo`` raises (and PySide reports the
-        exception later, prefixed "Error calling Python override ..."). So ``redo`` runs through
-        a guard that keeps the exception; the command is then taken off the stack again
-        (obsolete: ``undo()`` drops it without calling its ``undo``). A ``GraphError`` is the
-        command's own refusal, shown in the status bar; anything else is a bug, re-raised for
-        the error handler.
-        """
-        self.last_refusal = None
-        if not isinstance(command, QUndoCommand):
-            built = self._build(command)
-            if built is None:
-                return False
-            command = built
-        failure: list[Exception] = []
-        redo = command.redo
-
-        def guarded_redo(_self) -> None:
-            if failure:
-                return
-            try:
-                redo()
-            except Exception as exc:
-                failure.append(exc)
-
-        command.redo = types.MethodType(guarded_redo, command)  # Qt calls the instance's redo
-        stack = self.undo_stack
-        stack.push(command)
-        if not failure:
-            command.redo = redo
-            return True
-        if stack.index() > 0 and stack.command(stack.index() - 1) is command:
-            command.setObsolete(True)
-            stack.undo()
-        if not isinstance(failure[0], GraphError):
-            raise failure[0]
-        self._refuse(failure[0])
-        return False
+            self.inspector.params_editor.show_error(self.editor.last_refusal)
 
     def add_at_centre(self, payload: str) -> str | None:
         """Add a palette entry ("value" or "op:<name>") at the middle of the view, or the
@@ -743,7 +671,7 @@ class MainWindow(QMainWindow):
     def _set_output(self, node_id: str, on: bool) -> None:
         target = node_id if on else None
         if self.doc.marked_output != target:
-            self._push(lambda: cmd.SetOutput(self.doc, target))
+            self.editor.set_output(target)
 
     def toggle_output(self) -> None:
         ids = self.scene.selected_node_ids()
@@ -754,17 +682,17 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def auto_layout(self) -> None:
-        if len(self.doc) and self._push(lambda: cmd.AutoLayout(self.doc)):
+        if len(self.doc) and self.editor.auto_layout():
             self.view.fit_all()
 
     def delete(self) -> None:
         nodes, edges = self.scene.selected_node_ids(), self.scene.selected_edges()
         if nodes or edges:
-            command = self._build(lambda: cmd.DeleteItems(self.doc, nodes, edges))
+            command = self.editor.build(lambda: cmd.DeleteItems(self.doc, nodes, edges))
             if command is None:
                 return  # refused: the selection stays too
             self._clear_selection()  # else Qt reports each removed selected item separately
-            self._push(command)
+            self.editor.push(command)
         else:
             self.show_status("Nothing to delete: select nodes or wires first")
 
@@ -793,12 +721,13 @@ class MainWindow(QMainWindow):
             self.copy()  # says there is nothing to cut
             return
         # Built before copying: a refused cut changes neither the clipboard nor the graph.
-        command = self._build(lambda: cmd.DeleteItems(self.doc, ids, self.scene.selected_edges()))
+        edges = self.scene.selected_edges()
+        command = self.editor.build(lambda: cmd.DeleteItems(self.doc, ids, edges))
         if command is None or not self.copy():
             return
         command.setText(command.text().replace("Delete", "Cut", 1))
         self._clear_selection()
-        self._push(command)
+        self.editor.push(command)
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -817,8 +746,8 @@ class MainWindow(QMainWindow):
             return
         self._paste_count += 1
         shift = 40.0 * self._paste_count
-        command = self._build(lambda: cmd.PasteNodes(self.doc, data, offset=(shift, shift)))
-        if command is not None and self._push(command):
+        command = self.editor.build(lambda: cmd.PasteNodes(self.doc, data, offset=(shift, shift)))
+        if command is not None and self.editor.push(command):
             self.select(list(command.new_ids.values()))
 
     def duplicate(self) -> None:
@@ -826,10 +755,10 @@ class MainWindow(QMainWindow):
         if not ids:
             self.show_status("Nothing to duplicate: select nodes first")
             return
-        command = self._build(
+        command = self.editor.build(
             lambda: cmd.PasteNodes(self.doc, cmd.copy_nodes(self.doc, ids), verb="Duplicate")
         )
-        if command is not None and self._push(command):
+        if command is not None and self.editor.push(command):
             self.select(list(command.new_ids.values()))
 
     # --- help ---------------------------------------------------------------------------

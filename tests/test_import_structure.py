@@ -1,0 +1,121 @@
+"""The package's import structure, read from the source (no module is run).
+
+- No import circles anywhere in ``playground`` (imports under ``if TYPE_CHECKING:`` are for the
+  type checker and don't count; an import inside a function does: it is still a dependency).
+- The canvas imports nothing from the rest of the UI: the window hands it an editor
+  (``playground.ui.canvas.editing.Editing``), and it paints what it is told.
+- The teaching and training UI reach the canvas only through the display model and the editor:
+  they import neither ``playground.ui.canvas`` nor the undo commands.
+- Only the editor pushes undo commands.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "playground"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _type_checking_lines(tree: ast.AST) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
+
+
+def _imports(name: str) -> set[str]:
+    """The ``playground`` modules that module ``name`` imports."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _type_checking_lines(tree)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")
+                parent = parent[: len(parent) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in MODULES else base)
+    return {m for m in found if m in MODULES and m != name}
+
+
+GRAPH = nx.DiGraph((m, dep) for m in MODULES for dep in _imports(m))
+
+
+def _package_level(module: str) -> bool:
+    return MODULES[module].name == "__init__.py"
+
+
+def test_the_import_graph_was_read() -> None:
+    assert ("playground.ui.window.main_window", "playground.ui.editor") in GRAPH.edges
+    assert ("playground.engine.value", "playground.ops.table") in GRAPH.edges or (
+        "playground.engine.value", "playground.ops") in GRAPH.edges
+
+
+def test_no_import_circles() -> None:
+    # A package's __init__ that re-exports its modules is not a circle with them.
+    modules = nx.DiGraph(
+        (a, b) for a, b in GRAPH.edges
+        if not (_package_level(b) and a.startswith(b + "."))
+    )
+    circles = [sorted(c) for c in nx.strongly_connected_components(modules) if len(c) > 1]
+    assert circles == []
+
+
+def _imports_from(prefix: str) -> dict[str, set[str]]:
+    return {m: _imports(m) for m in MODULES if m == prefix or m.startswith(prefix + ".")}
+
+
+def test_the_canvas_imports_nothing_from_the_rest_of_the_ui() -> None:
+    canvas = "playground.ui.canvas"
+    leaks = {
+        m: sorted(d for d in deps if d.startswith("playground.ui") and not d.startswith(canvas))
+        for m, deps in _imports_from(canvas).items()
+    }
+    assert {m: d for m, d in leaks.items() if d} == {}
+
+
+@pytest.mark.parametrize("room", ["playground.ui.teaching", "playground.ui.training"])
+def test_teaching_and_training_reach_the_canvas_only_through_display_and_editor(room) -> None:
+    forbidden = ("playground.ui.canvas", "playground.ui.commands")
+    leaks = {
+        m: sorted(d for d in deps if d.startswith(forbidden))
+        for m, deps in _imports_from(room).items()
+    }
+    assert {m: d for m, d in leaks.items() if d} == {}
+
+
+def test_only_the_editor_pushes_undo_commands() -> None:
+    pushers = []
+    for name, path in MODULES.items():
+        if not name.startswith("playground.ui") or name == "playground.ui.editor":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("push", "beginMacro", "endMacro")
+                    and "stack" in ast.unparse(node.func.value).lower()):
+                pushers.append(f"{name}:{node.lineno}")
+    assert pushers == []
