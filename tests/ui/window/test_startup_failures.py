@@ -21,7 +21,7 @@ from playground.ui.window.autosave import Autosaver
 from playground.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import install_dialogs
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 APP = "Backprop Playground"
 
 

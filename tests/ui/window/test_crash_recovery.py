@@ -23,7 +23,7 @@ from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 

@@ -17,7 +17,7 @@ from playground.graph.evaluate import evaluate
 from playground.ui.canvas.render import render_document
 from tests.ui.canvas_helpers import lecture_doc
 
-LECTURE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "lecture.json"
+LECTURE = Path(__file__).resolve().parents[3] / "resources" / "examples" / "lecture.json"
 
 
 def test_render_png_has_the_graph_on_white(qapp, tmp_path: Path) -> None:

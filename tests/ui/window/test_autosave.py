@@ -1,4 +1,4 @@
-"""Autosave and recovery in one process (tests/ui/test_crash_recovery.py kills real ones).
+"""Autosave and recovery in one process (tests/ui/window/test_crash_recovery.py kills real ones).
 
 A crash is simulated with ``Autosaver.abandon()``: the session stops without cleaning up and
 drops its lock, exactly what the operating system does when a process dies.

@@ -17,8 +17,8 @@ Invariants, checked every ``CHECK_EVERY`` steps and at the end:
 - undoing everything gives the initial document, redoing everything the final one.
 
 Reproduce a failure with the printed seed: ``RANDOM_SESSION_SEED=<seed> pytest
-tests/ui/test_random_session.py`` (``RANDOM_SESSION_STEPS`` and ``RANDOM_SESSION_CHECK_EVERY``
-change the length and the checking rate).
+tests/ui/window/test_random_sessions.py`` (``RANDOM_SESSION_STEPS`` and
+``RANDOM_SESSION_CHECK_EVERY`` change the length and the checking rate).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class Session:
         return (f"seed {self.seed}, step {self.step}, action {self.action!r}\n"
                 "last actions:\n  " + "\n  ".join(self.recent) +
                 f"\nreproduce: RANDOM_SESSION_SEED={self.seed} "
-                "pytest tests/ui/test_random_session.py")
+                "pytest tests/ui/window/test_random_sessions.py")
 
     def excepthook(self, previous: Callable[..., Any]) -> Callable[..., Any]:
         def hook(etype, value, tb) -> None:
