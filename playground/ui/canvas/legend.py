@@ -1,5 +1,7 @@
 """The key to the grad colours, shared by the canvas (a corner overlay) and ``render``.
 
+``GradLegend`` is the canvas's corner widget; the painting below is also what ``render`` uses.
+
 Two forms:
 - ``paint_legend``: the whole key. A title naming the output (``grad = dL/d node``), a bar from
   −max (orange) through 0 (white) to +max (blue), the stale grey, how a tensor is drawn (one
@@ -10,13 +12,20 @@ Two forms:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QWidget
 
 from playground.graph.numbers import number
 from playground.ui.canvas import style as S
 from playground.ui.canvas.items import paint_badge
 from playground.ui.canvas.style import CanvasStyle, grad_fill
+
+if TYPE_CHECKING:
+    from playground.ui.canvas.scene import GraphScene
 
 STALE_TEXT = "stale: the graph changed, press Backward"
 TENSOR_TEXT = "tensor: one square per element, same colours"
@@ -183,3 +192,148 @@ def paint_strip(
     painter.setPen(S.TEXT if has else S.KEY_TEXT)
     painter.drawText(QRectF(text_x, y0, x0 + w - text_x, h), vc, f"{_title(output)}  {UNFOLD}")
     painter.restore()
+
+
+class GradLegend(QWidget):
+    """The key to the grad colours, pinned to the view's bottom-left corner.
+
+    Click it to fold it into a one-line strip (or to unfold it): ``toggled(expanded)`` says
+    what the learner chose (the window remembers it). It shows folded whatever the choice,
+    until clicked, where the whole key would cover the graph: on a short canvas (under
+    ``AUTO_FOLD_BELOW`` px, e.g. with the Learn panel open), and wherever a node lies under
+    the whole key's corner (a graph larger than the view, or panned there); the view checks
+    that after every zoom, scroll, resize and scene change (``set_covering``).
+    """
+
+    toggled = Signal(bool)
+    resized = Signal()
+    """The key changed size (folded, unfolded, narrower): the view places it again."""
+    AUTO_FOLD_BELOW = 520
+    NARROW_BELOW = 480
+    """A canvas narrower than this gets the shortest strip ("− [bar] +  grad ▸"): the full
+    title covered most of an 800x600 window's canvas."""
+
+    def __init__(self, parent: QWidget, scene: GraphScene) -> None:
+        super().__init__(parent)
+        self.setObjectName("grad_legend")
+        self.setAccessibleName("Gradient colour legend")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._scene = scene
+        self._expanded = True
+        """The learner's choice."""
+        self._short = False
+        self._narrow = False
+        self._covering = False
+        """Nodes lie where the whole key would be."""
+        self._forced = False
+        """Unfolded by a click although the canvas is short or nodes lie under it."""
+        self._pixmap: tuple[tuple, QPixmap] | None = None
+        self._fit_size()
+
+    # --- state ----------------------------------------------------------------------------
+
+    def is_expanded(self) -> bool:
+        """Whether the whole key is shown (else the one-line strip)."""
+        return self._expanded and (not (self._short or self._covering) or self._forced)
+
+    def wants_expanded(self) -> bool:
+        """Whether the whole key is shown when no node lies under it: what a fit leaves room
+        for, so a fitted graph keeps the whole key."""
+        return self._expanded and (not self._short or self._forced)
+
+    def expanded_size(self) -> QSize:
+        w, h = legend_size(self._scene.style)
+        return QSize(math.ceil(w) + 2, math.ceil(h) + 2)
+
+    def folded_height(self) -> int:
+        """The one-line strip's height (what the key takes once it folds)."""
+        return math.ceil(strip_size(self._scene.style, self._name())[1]) + 2
+
+    def set_covering(self, covering: bool) -> None:
+        if covering != self._covering:
+            self._covering = covering
+            self._forced = False
+            self._fit_size()
+
+    def set_expanded(self, on: bool) -> None:
+        """The learner's choice (e.g. from the settings)."""
+        self._expanded = bool(on)
+        self._forced = False
+        self._fit_size()
+
+    def set_view_height(self, height: int) -> None:
+        short = height < self.AUTO_FOLD_BELOW
+        if short != self._short:
+            self._short = short
+            self._forced = False
+            self._fit_size()
+
+    def set_view_width(self, width: int) -> None:
+        narrow = width < self.NARROW_BELOW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._pixmap = None
+            self._fit_size()
+            self.update()
+
+    def toggle(self) -> None:
+        if self.is_expanded():
+            self._expanded, self._forced = False, False
+        else:
+            self._expanded, self._forced = True, self._short or self._covering
+        self._fit_size()
+        self.toggled.emit(self._expanded)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.toggle()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def _name(self) -> str:
+        if self._narrow:
+            return ""  # the strip then reads just "grad"
+        scene = self._scene
+        out = scene.output_id()
+        return scene.doc.label(out) if out is not None and out in scene.doc else ""
+
+    def _fit_size(self) -> None:
+        st = self._scene.style
+        expanded = self.is_expanded()
+        w, h = legend_size(st) if expanded else strip_size(st, self._name())
+        self.setToolTip("Click to fold the colour key into one line" if expanded else
+                        "The grad colours: click for the whole key (tensors, stale, nan, errors)")
+        size = QSize(math.ceil(w) + 2, math.ceil(h) + 2)
+        if size != self.size():
+            self.resize(size)
+            self.resized.emit()
+        self.update()
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Drawn once per state into a pixmap: the legend sits over the canvas and repaints
+        # whenever the canvas under it does.
+        scene = self._scene
+        name = self._name()
+        expanded = self.is_expanded()
+        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name, expanded)
+        if not expanded and strip_size(scene.style, name)[0] + 2 > self.width() + 0.5:
+            self._fit_size()  # the output's name got longer
+        if self._pixmap is None or self._pixmap[0] != key:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(self.size() * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            if expanded:
+                paint_legend(p, scene.style, QPointF(0.5, 0.5), key[0], key[1], name,
+                             foldable=True)
+            else:
+                paint_strip(p, scene.style, QPointF(0.5, 0.5), key[1], name)
+            p.end()
+            self._pixmap = (key, pixmap)
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._pixmap[1])
+        painter.end()

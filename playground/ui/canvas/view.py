@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -15,17 +15,15 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPaintEvent,
     QPalette,
     QPen,
-    QPixmap,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
 from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
-from playground.ui.canvas.legend import legend_size, paint_legend, paint_strip, strip_size
+from playground.ui.canvas.legend import GradLegend
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 
@@ -48,150 +46,6 @@ def parse_node_payload(payload: bytes) -> tuple[str, str | None]:
     if text.startswith("op:") and text[3:] in OPS:
         return "op", text[3:]
     raise ValueError(f"cannot add a node from {text!r}")
-
-
-class GradLegend(QWidget):
-    """The key to the grad colours, pinned to the view's bottom-left corner.
-
-    Click it to fold it into a one-line strip (or to unfold it): ``toggled(expanded)`` says
-    what the learner chose (the window remembers it). It shows folded whatever the choice,
-    until clicked, where the whole key would cover the graph: on a short canvas (under
-    ``AUTO_FOLD_BELOW`` px, e.g. with the Learn panel open), and wherever a node lies under
-    the whole key's corner (a graph larger than the view, or panned there); the view checks
-    that after every zoom, scroll, resize and scene change (``set_covering``).
-    """
-
-    toggled = Signal(bool)
-    AUTO_FOLD_BELOW = 520
-    NARROW_BELOW = 480
-    """A canvas narrower than this gets the shortest strip ("− [bar] +  grad ▸"): the full
-    title covered most of an 800x600 window's canvas."""
-
-    def __init__(self, view: GraphView) -> None:
-        super().__init__(view)
-        self.setObjectName("grad_legend")
-        self.setAccessibleName("Gradient colour legend")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._view = view
-        self._expanded = True
-        """The learner's choice."""
-        self._short = False
-        self._narrow = False
-        self._covering = False
-        """Nodes lie where the whole key would be."""
-        self._forced = False
-        """Unfolded by a click although the canvas is short or nodes lie under it."""
-        self._pixmap: tuple[tuple, QPixmap] | None = None
-        self._fit_size()
-
-    # --- state ----------------------------------------------------------------------------
-
-    def is_expanded(self) -> bool:
-        """Whether the whole key is shown (else the one-line strip)."""
-        return self._expanded and (not (self._short or self._covering) or self._forced)
-
-    def wants_expanded(self) -> bool:
-        """Whether the whole key is shown when no node lies under it: what a fit leaves room
-        for, so a fitted graph keeps the whole key."""
-        return self._expanded and (not self._short or self._forced)
-
-    def expanded_size(self) -> QSize:
-        w, h = legend_size(self._view.graph_scene.style)
-        return QSize(math.ceil(w) + 2, math.ceil(h) + 2)
-
-    def folded_height(self) -> int:
-        """The one-line strip's height (what the key takes once it folds)."""
-        return math.ceil(strip_size(self._view.graph_scene.style, self._name())[1]) + 2
-
-    def set_covering(self, covering: bool) -> None:
-        if covering != self._covering:
-            self._covering = covering
-            self._forced = False
-            self._fit_size()
-
-    def set_expanded(self, on: bool) -> None:
-        """The learner's choice (e.g. from the settings)."""
-        self._expanded = bool(on)
-        self._forced = False
-        self._fit_size()
-
-    def set_view_height(self, height: int) -> None:
-        short = height < self.AUTO_FOLD_BELOW
-        if short != self._short:
-            self._short = short
-            self._forced = False
-            self._fit_size()
-
-    def set_view_width(self, width: int) -> None:
-        narrow = width < self.NARROW_BELOW
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self._pixmap = None
-            self._fit_size()
-            self.update()
-
-    def toggle(self) -> None:
-        if self.is_expanded():
-            self._expanded, self._forced = False, False
-        else:
-            self._expanded, self._forced = True, self._short or self._covering
-        self._fit_size()
-        self.toggled.emit(self._expanded)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.toggle()
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-    def _name(self) -> str:
-        if self._narrow:
-            return ""  # the strip then reads just "grad"
-        scene = self._view.graph_scene
-        out = scene.output_id()
-        return scene.doc.label(out) if out is not None and out in scene.doc else ""
-
-    def _fit_size(self) -> None:
-        st = self._view.graph_scene.style
-        expanded = self.is_expanded()
-        w, h = legend_size(st) if expanded else strip_size(st, self._name())
-        self.setToolTip("Click to fold the colour key into one line" if expanded else
-                        "The grad colours: click for the whole key (tensors, stale, nan, errors)")
-        size = QSize(math.ceil(w) + 2, math.ceil(h) + 2)
-        if size != self.size():
-            self.resize(size)
-            if getattr(self._view, "legend", None) is self:  # not while the view is being made
-                self._view._place_legend()
-        self.update()
-
-    # --- painting ---------------------------------------------------------------------------
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        # Drawn once per state into a pixmap: the legend sits over the canvas and repaints
-        # whenever the canvas under it does.
-        scene = self._view.graph_scene
-        name = self._name()
-        expanded = self.is_expanded()
-        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name, expanded)
-        if not expanded and strip_size(scene.style, name)[0] + 2 > self.width() + 0.5:
-            self._fit_size()  # the output's name got longer
-        if self._pixmap is None or self._pixmap[0] != key:
-            ratio = self.devicePixelRatioF()
-            pixmap = QPixmap(self.size() * ratio)
-            pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            p = QPainter(pixmap)
-            if expanded:
-                paint_legend(p, scene.style, QPointF(0.5, 0.5), key[0], key[1], name,
-                             foldable=True)
-            else:
-                paint_strip(p, scene.style, QPointF(0.5, 0.5), key[1], name)
-            p.end()
-            self._pixmap = (key, pixmap)
-        painter = QPainter(self)
-        painter.drawPixmap(0, 0, self._pixmap[1])
-        painter.end()
 
 
 class GraphView(QGraphicsView):
@@ -231,7 +85,8 @@ class GraphView(QGraphicsView):
         self._cover_timer.timeout.connect(self.check_legend_cover)
         scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
-        self.legend = GradLegend(self)
+        self.legend = GradLegend(self, scene)
+        self.legend.resized.connect(self._place_legend)
         self.search = NodeSearchPopup(self)
         self.search.chosen.connect(self._search_chosen)
         self.search.closed.connect(lambda: self.setFocus())
