@@ -175,9 +175,10 @@ class Editor(QObject):
             return command
         return self.push(make)
 
-    def paste(self, data: Any, offset: Pos) -> list[str] | None:
-        """Paste clipboard data; the new node ids, or None if it was refused."""
-        command = self.build(lambda: cmd.PasteNodes(self.doc, data, offset=offset))
+    def paste(self, data: Any, offset: Pos, verb: str = "Paste") -> list[str] | None:
+        """Paste clipboard data (``verb``: "Duplicate" names the step so); the new node ids,
+        or None if it was refused."""
+        command = self.build(lambda: cmd.PasteNodes(self.doc, data, offset=offset, verb=verb))
         if command is None or not self.push(command):
             return None
         return list(command.new_ids.values())

@@ -174,7 +174,7 @@ def error() -> None:
         handler = current_handler()
         notice = handler.notice if handler is not None else None
         n = len(w.doc)
-        w.add_at_centre("value")
+        w.edits.add_at_centre("value")
         report(
             alive=w.isVisible(),
             notice=notice is not None and notice.isVisible(),

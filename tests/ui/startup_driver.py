@@ -62,12 +62,12 @@ def main() -> int:
 
     QApplication.exec = exec_then_quit  # type: ignore[method-assign]
     if mode == "broken-window":
-        from playground.ui.window.main_window import MainWindow
+        from playground.ui.window import menus
 
-        def broken(self: Any) -> None:
+        def broken(_window: Any) -> None:
             raise RuntimeError("the menus could not be built (forced by startup_driver)")
 
-        MainWindow._build_menus = broken  # type: ignore[method-assign]
+        menus.build_menus = broken
     from playground.cli import main as cli_main
 
     code = cli_main(args)

@@ -58,7 +58,7 @@ def press(window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 
 def add_op(window, qtbot, op: str) -> str:
-    node = window.add_at_centre(f"op:{op}")
+    node = window.edits.add_at_centre(f"op:{op}")
     assert node is not None
     qtbot.waitUntil(lambda: window.inspector.params_editor.op == op)
     return node
@@ -144,7 +144,7 @@ def test_every_window_edit_survives_a_refusal_while_built(
     ids = by_label(window)
     window.select([ids["x1"]])
     if name == "paste":
-        assert window.copy()
+        assert window.edits.copy()
     clipboard = QGuiApplication.clipboard().text()
     before = snapshot(window)
     refuse_building(monkeypatch, getattr(cmd, command_class), f"{name} refused")

@@ -8,15 +8,11 @@ export actions live in ``playground.ui.window.file_actions``; this module wires 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
-    QMimeData,
-    QPointF,
-    QRectF,
     QSettings,
     QSize,
     Qt,
@@ -24,26 +20,18 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
     QGuiApplication,
-    QKeySequence,
     QResizeEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMenu,
-    QMessageBox,
-    QToolBar,
-    QToolButton,
     QWidget,
 )
 
-from playground import __version__
 from playground.graph.document import GraphDocument
-from playground.ui import commands as cmd
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
 from playground.ui.controller import EvaluationController
@@ -51,13 +39,12 @@ from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
 from playground.ui.training_tab import install as install_training
-from playground.ui.window import icons
-from playground.ui.window.actions import make_action
+from playground.ui.window import menus
+from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
 from playground.ui.window.output_choice import OutputChoice, ranked_sinks
-from playground.ui.window.palette import VALUE_PAYLOAD, Palette
+from playground.ui.window.palette import Palette
 
-APP_NAME = "Backprop Playground"
 STATUS_TIMEOUT_MS = 10_000
 LEGEND_KEY = "canvas/legend_expanded"
 """Settings key: whether the canvas's grad colour key is unfolded (the learner's choice)."""
@@ -71,26 +58,6 @@ PALETTE_WIDTH, INSPECTOR_WIDTH = 190, 280
 """The docks' widths at start, and what growing the window gives back to a squeezed dock."""
 MIN_CANVAS_AFTER_RESTORE = 480
 """Growing the window widens a squeezed dock only while the canvas keeps this much."""
-GRAPH_ACTIONS = (
-    "undo", "redo", "cut", "copy", "paste", "duplicate", "delete", "select_all", "fit",
-    "zoom_in", "zoom_out", "zoom_reset", "auto_layout", "forward", "backward", "zero_grad",
-    "mark_output", "step_forward", "step_backward", "step_play", "step_reset",
-)
-"""Actions that work on the canvas: off while the Training tab is showing (Delete or Ctrl+Z
-there would change a graph the learner cannot see)."""
-ICON_ONLY_STEPS = (("open", "save", "undo", "redo"), ("zero_grad", "auto_layout", "fit"))
-"""Toolbar buttons that drop their words when the window is narrow, in this order (the
-well-known icons first); then Forward and Backward too. Buttons without an icon keep theirs."""
-
-
-PAINTED_ICONS = {
-    "fit": icons.fit_icon,
-    "auto_layout": icons.layout_icon,
-    "forward": icons.forward_icon,
-    "backward": icons.backward_icon,
-    "zero_grad": icons.zero_icon,
-}
-
 
 def default_size(widget: QWidget) -> QSize:
     """1280 x 800, or a bit less than the screen when it is smaller."""
@@ -136,20 +103,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.state_label)
         self.statusBar().setObjectName("status_bar")
 
-        self._paste_count = 0
+        self.edits = EditActions(self)
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
         self._selection_timer.timeout.connect(self.sync_selection)
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        menus.build_actions(self)
+        menus.build_menus(self)
+        menus.build_toolbar(self)
         self._connect()
         self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)
         self.training = install_training(self)  # Training tab (playground.ui.training_tab)
-        self._group_graph_actions()
+        menus.group_graph_actions(self)
         self.training.tabs.currentChanged.connect(self._central_tab_changed)
-        self._toolbar_level = -1
+        self.toolbar_level = -1
+        """How many steps of toolbar buttons show only their icons (``menus.fit_toolbar``)."""
         self.fit_toolbar()
         self._dock_timer = QTimer(self)
         self._dock_timer.setSingleShot(True)
@@ -162,137 +130,6 @@ class MainWindow(QMainWindow):
 
     # --- construction ------------------------------------------------------------------
 
-    def _action(
-        self,
-        name: str,
-        text: str,
-        slot,
-        *,
-        shortcut: QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-        icon=None,
-        checkable: bool = False,
-    ) -> QAction:
-        return make_action(self, name, text, slot, shortcut=shortcut, tip=tip, icon=icon,
-                           checkable=checkable)
-
-    def _build_actions(self) -> None:
-        f = self.files
-        k = QKeySequence.StandardKey
-        a = self._action
-        self.actions_by_name: dict[str, QAction] = {}
-        acts = [
-            a("new", "&New", f.new, shortcut=k.New, tip="Start an empty graph"),
-            a("open", "&Open…", f.open_dialog, shortcut=k.Open, tip="Open a graph file",
-              icon=self.style().standardIcon(self.style().StandardPixmap.SP_DialogOpenButton)),
-            a("save", "&Save", f.save, shortcut=k.Save, tip="Save the graph",
-              icon=self.style().standardIcon(self.style().StandardPixmap.SP_DialogSaveButton)),
-            a("save_as", "Save &As…", f.save_as, shortcut=k.SaveAs,
-              tip="Save the graph under a new name"),
-            a("export_png", "&PNG image…", lambda: f.export("png"),
-              tip="Export the graph with data and grads as a PNG image"),
-            a("export_svg", "&SVG image…", lambda: f.export("svg"),
-              tip="Export the graph with data and grads as an SVG image"),
-            a("export_dot", "&DOT (Graphviz)…", lambda: f.export("dot"),
-              tip="Export Graphviz DOT records, like micrograd's draw_dot"),
-            a("export_python", "P&ython script…", lambda: f.export("python"),
-              tip="Export a micrograd-style script that rebuilds the graph and runs backward"),
-            a("export_torch", "Py&Torch script…", lambda: f.export("torch"),
-              tip="Export a PyTorch script that computes the same data and grads"),
-            a("quit", "&Quit", self.close, shortcut=k.Quit, tip="Close the window"),
-            a("cut", "Cu&t", self.cut, shortcut=k.Cut, tip="Cut the selected nodes"),
-            a("copy", "&Copy", self.copy, shortcut=k.Copy, tip="Copy the selected nodes"),
-            a("paste", "&Paste", self.paste, shortcut=k.Paste, tip="Paste copied nodes"),
-            a("duplicate", "D&uplicate", self.duplicate, shortcut="Ctrl+D",
-              tip="Duplicate the selected nodes"),
-            a("delete", "&Delete", self.delete, shortcut=k.Delete,
-              tip="Delete the selected nodes and wires"),
-            a("select_all", "Select &All", self.select_all, shortcut=k.SelectAll,
-              tip="Select every node"),
-            a("fit", "&Fit Graph", self.view.fit_all, shortcut="F", icon=icons.fit_icon(),
-              tip="Zoom to show the whole graph"),
-            a("zoom_in", "Zoom &In", self.view.zoom_in, shortcut=k.ZoomIn, tip="Zoom in"),
-            a("zoom_out", "Zoom &Out", self.view.zoom_out, shortcut=k.ZoomOut, tip="Zoom out"),
-            a("zoom_reset", "&Actual Size", self.view.reset_zoom, shortcut="Ctrl+0",
-              tip="Zoom to 100%"),
-            a("auto_layout", "Auto &Layout", self.auto_layout, shortcut="Ctrl+L",
-              icon=icons.layout_icon(), tip="Arrange the nodes in layers, inputs on the left"),
-            a("forward", "&Forward", self.controller.forward, shortcut="F5",
-              icon=icons.forward_icon(), tip="Compute every node's data (forward pass)"),
-            a("backward", "&Backward", self.run_backward, shortcut="Ctrl+B",
-              icon=icons.backward_icon(),
-              tip="Compute every node's grad: d(output)/d(node) (backward pass)"),
-            a("zero_grad", "&Zero Grads", self.controller.zero_grad, shortcut="Ctrl+Shift+G",
-              icon=icons.zero_icon(), tip="Set every grad to 0, like micrograd's zero_grad"),
-            a("auto_forward", "&Auto-Forward on Edit", self.controller.set_auto_forward,
-              checkable=True, tip="Recompute data after every edit"),
-            a("mark_output", "&Mark as Output", self.toggle_output, shortcut="Ctrl+M",
-              tip="Make the selected node the one Backward starts from"),
-            a("about", "&About Backprop Playground", self.about, tip="About this program"),
-        ]
-        self.actions_by_name = {act.objectName(): act for act in acts}
-        self.actions_by_name["auto_forward"].setChecked(True)
-        self.actions_by_name["mark_output"].setCheckable(True)
-        self.actions_by_name["quit"].setMenuRole(QAction.MenuRole.QuitRole)
-        self.actions_by_name["about"].setMenuRole(QAction.MenuRole.AboutRole)
-        # Fit is a plain letter: only when the canvas has focus, so typing elsewhere is safe.
-        fit = self.actions_by_name["fit"]
-        self.removeAction(fit)
-        fit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.view.addAction(fit)
-
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setObjectName("undo")
-        undo.setShortcut(QKeySequence(k.Undo))
-        undo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowBack))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setObjectName("redo")
-        # Every platform binding (Ctrl+Y and Ctrl+Shift+Z here): QKeySequence(k.Redo) is
-        # only the first, so Ctrl+Shift+Z did nothing.
-        redo.setShortcuts(k.Redo)
-        redo.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_ArrowForward))
-        for act in (undo, redo):
-            # The Edit menu says what will be undone ("Undo Connect f → L (2nd input)"); the
-            # toolbar button keeps one short word, so nothing on the toolbar moves as the
-            # text changes, and its tooltip has the whole description.
-            act.setIconText("Undo" if act is undo else "Redo")
-            self.addAction(act)
-            self.actions_by_name[act.objectName()] = act
-        self.undo_stack.undoTextChanged.connect(self._undo_tips)
-        self.undo_stack.redoTextChanged.connect(self._undo_tips)
-        self._undo_tips()
-
-        for name in ("show_palette", "show_inspector"):
-            dock = self.palette_dock if name == "show_palette" else self.inspector
-            toggle = dock.toggleViewAction()
-            toggle.setObjectName(name)
-            toggle.setText(f"Show {dock.windowTitle()}")
-            toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
-            self.actions_by_name[name] = toggle
-
-    def _undo_tips(self, _text: str = "") -> None:
-        stack = self.undo_stack
-        for name, what, empty in (("undo", stack.undoText(), "Nothing to undo"),
-                                  ("redo", stack.redoText(), "Nothing to redo")):
-            act = self.action(name)
-            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            tip = f"{act.iconText()} {what}" if what else empty
-            act.setToolTip(f"{tip} ({keys})")
-            act.setStatusTip(tip)
-
-    def _group_graph_actions(self) -> None:
-        """The canvas's actions in one group, so the Training tab can switch them all off
-        (an action that enables itself meanwhile, like Undo, stays off until the group is on
-        again: Qt's QActionGroup keeps both states)."""
-        group = QActionGroup(self)
-        group.setObjectName("graph_actions")
-        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
-        for name in GRAPH_ACTIONS:
-            act = self.actions_by_name.get(name)
-            if act is not None:
-                group.addAction(act)
-        self.graph_actions = group
-
     def _central_tab_changed(self, _index: int) -> None:
         on_canvas = self.training.tabs.currentWidget() is self.view
         self.graph_actions.setEnabled(on_canvas)
@@ -302,74 +139,6 @@ class MainWindow(QMainWindow):
     def action(self, name: str) -> QAction:
         """The action with objectName ``name`` (tests and accessibility tools use these)."""
         return self.actions_by_name[name]
-
-    def _build_menus(self) -> None:
-        act = self.action
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.setObjectName("menu_file")
-        file_menu.addAction(act("new"))
-        file_menu.addAction(act("open"))
-        self.examples_menu = file_menu.addMenu("Open &Example")
-        self.examples_menu.setObjectName("menu_examples")
-        self.files.fill_examples_menu(self.examples_menu)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.setObjectName("menu_recent")
-        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
-        self.files.fill_recent_menu(self.recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(act("save"))
-        file_menu.addAction(act("save_as"))
-        export = file_menu.addMenu("&Export")
-        export.setObjectName("menu_export")
-        for name in ("export_png", "export_svg", "export_dot", "export_python", "export_torch"):
-            export.addAction(act(name))
-        file_menu.addSeparator()
-        file_menu.addAction(act("quit"))
-
-        edit = bar.addMenu("&Edit")
-        edit.setObjectName("menu_edit")
-        for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
-                     "select_all"):
-            edit.addSeparator() if name is None else edit.addAction(act(name))
-
-        view = bar.addMenu("&View")
-        view.setObjectName("menu_view")
-        for name in ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "auto_layout", None,
-                     "show_palette", "show_inspector"):
-            view.addSeparator() if name is None else view.addAction(act(name))
-
-        graph = bar.addMenu("&Graph")
-        graph.setObjectName("menu_graph")
-        for name in ("forward", "backward", "zero_grad", None, "auto_forward", "mark_output"):
-            graph.addSeparator() if name is None else graph.addAction(act(name))
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.setObjectName("menu_help")
-        help_menu.addAction(act("about"))
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Toolbar", self)
-        bar.setObjectName("main_toolbar")
-        bar.setAccessibleName("Main toolbar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.setMovable(False)
-        for name in ("open", "save", None, "undo", "redo", None, "forward", "backward",
-                     "zero_grad", None, "auto_layout", "fit"):
-            if name is None:
-                bar.addSeparator()
-            else:
-                bar.addAction(self.action(name))
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-        self.toolbar = bar
-        toggle = bar.toggleViewAction()
-        toggle.setObjectName("show_toolbar")
-        self.actions_by_name["show_toolbar"] = toggle
-        self.findChild(QMenu, "menu_view").addAction(toggle)
-        for name in ("forward", "backward"):
-            button = bar.widgetForAction(self.action(name))
-            button.setObjectName(f"toolbutton_{name}")
-            button.setAccessibleName(self.action(name).text().replace("&", ""))
 
     def _connect(self) -> None:
         c = self.controller
@@ -385,18 +154,18 @@ class MainWindow(QMainWindow):
         self.scene.scrub_preview.connect(self._scrub_preview)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
-        self.palette_dock.add_requested.connect(self.add_at_centre)
+        self.palette_dock.add_requested.connect(self.edits.add_at_centre)
         self.inspector.label_edited.connect(self.editor.set_label)
         self.inspector.value_edited.connect(self.editor.set_value)
         self.inspector.params_edited.connect(self._edit_params)
-        self.inspector.output_toggled.connect(self._set_output)
+        self.inspector.output_toggled.connect(self.edits.set_output)
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
         # none, so the stack (a child, destroyed with the window) would call it while the
         # window is being deleted ("MainWindow already deleted" at interpreter exit).
         self.view.legend.toggled.connect(self._legend_toggled)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._index_changed)
-        self._update_actions()
+        self.update_actions()
 
     def _legend_toggled(self, expanded: bool) -> None:
         self.settings.setValue(LEGEND_KEY, expanded)
@@ -406,7 +175,14 @@ class MainWindow(QMainWindow):
 
     def _index_changed(self, _index: int) -> None:
         self.files.settle_about()  # a command just replaced the whole graph, or undid that
-        self._update_actions()
+        self.update_actions()
+
+    def show_undo_tips(self, _text: str = "") -> None:
+        menus.show_undo_tips(self)
+
+    def fit_toolbar(self) -> None:
+        """Keep every toolbar button in view (``menus.fit_toolbar``)."""
+        menus.fit_toolbar(self)
 
     # --- fitting the window's width --------------------------------------------------------
 
@@ -440,34 +216,6 @@ class MainWindow(QMainWindow):
                 widths.append(dock.width() + grow)
         if docks:
             self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
-
-    def fit_toolbar(self) -> None:
-        """Keep every toolbar button in view (nothing hidden behind »): when the words do not
-        fit, buttons show only their icons, step by step (``ICON_ONLY_STEPS``), Forward and
-        Backward last."""
-        bar = getattr(self, "toolbar", None)
-        if bar is None or not hasattr(self, "_toolbar_level"):
-            return
-        room = self.width()  # the toolbar spans the window (its own width lags on first show)
-        for level in range(len(ICON_ONLY_STEPS) + 2):
-            self._set_toolbar_level(level)
-            if bar.sizeHint().width() <= room:
-                break
-
-    def _set_toolbar_level(self, level: int) -> None:
-        if level == self._toolbar_level:
-            return
-        self._toolbar_level = level
-        bar = self.toolbar
-        for act in bar.actions():
-            button = bar.widgetForAction(act)
-            if not isinstance(button, QToolButton):
-                continue
-            step = next((i + 1 for i, names in enumerate(ICON_ONLY_STEPS)
-                         if act.objectName() in names), len(ICON_ONLY_STEPS) + 1)
-            short = not act.icon().isNull() and step <= level
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if short
-                                      else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     # --- status ------------------------------------------------------------------------
 
@@ -582,9 +330,9 @@ class MainWindow(QMainWindow):
         node = ids[0] if len(ids) == 1 else None
         if node != self.inspector.node:
             self.inspector.set_node(node)
-        self._update_actions(ids)
+        self.update_actions(ids)
 
-    def _update_actions(self, ids: list[str] | None = None) -> None:
+    def update_actions(self, ids: list[str] | None = None) -> None:
         # Edit actions stay enabled: with nothing selected they say so in the status bar.
         if ids is None:
             ids = self.scene.selected_node_ids()
@@ -593,7 +341,7 @@ class MainWindow(QMainWindow):
         mark.setChecked(len(ids) == 1 and self.doc.marked_output == ids[0])
         mark.blockSignals(False)
 
-    def _clear_selection(self) -> None:
+    def clear_selection(self) -> None:
         scene = self.scene
         blocked = scene.blockSignals(True)
         try:
@@ -631,152 +379,6 @@ class MainWindow(QMainWindow):
             # Say it where the learner typed it too; the field keeps their text to fix.
             self.inspector.params_editor.show_error(self.editor.last_refusal)
 
-    def add_at_centre(self, payload: str) -> str | None:
-        """Add a palette entry ("value" or "op:<name>") at the middle of the view, or the
-        nearest spot where it covers no node (a card on top of another hides its numbers)."""
-        centre = self.free_spot(self.view.mapToScene(self.view.viewport().rect().center()))
-        if payload == VALUE_PAYLOAD:
-            node = self.view.add_node_at("value", None, centre)
-        elif payload.startswith("op:"):
-            node = self.view.add_node_at("op", payload[3:], centre)
-        else:
-            return None
-        if node:
-            self.select([node])
-        return node
-
-    def free_spot(self, centre: QPointF, size: tuple[float, float] = (200.0, 96.0),
-                  step: float = 40.0, rings: int = 12) -> QPointF:
-        """``centre``, or the nearest point on a grid around it where a card of ``size``
-        (a little more than a node's) overlaps no node; ``centre`` if there is none."""
-        w, h = size
-        reach = rings * step + max(w, h)
-        near = QRectF(centre.x() - reach, centre.y() - reach, 2 * reach, 2 * reach)
-        taken = [r for r in (i.sceneBoundingRect() for i in self.scene.node_items())
-                 if r.intersects(near)]
-        legend = self.view.legend
-        if legend.isVisible():  # nor under the colour key
-            taken.append(self.view.mapToScene(legend.geometry()).boundingRect())
-        spots = sorted(
-            ((dx, dy) for dx in range(-rings, rings + 1) for dy in range(-rings, rings + 1)),
-            key=lambda d: (d[0] * d[0] + d[1] * d[1], abs(d[1]), d),
-        )
-        for dx, dy in spots:
-            spot = QPointF(centre.x() + dx * step, centre.y() + dy * step)
-            card = QRectF(spot.x() - w / 2, spot.y() - h / 2, w, h)
-            if not any(card.intersects(r) for r in taken):
-                return spot
-        return centre
-
-    def _set_output(self, node_id: str, on: bool) -> None:
-        target = node_id if on else None
-        if self.doc.marked_output != target:
-            self.editor.set_output(target)
-
-    def toggle_output(self) -> None:
-        ids = self.scene.selected_node_ids()
-        if len(ids) != 1:
-            self.show_status("Select one node to mark it as the output")
-            return
-        self._set_output(ids[0], self.doc.marked_output != ids[0])
-        self._update_actions()
-
-    def auto_layout(self) -> None:
-        if len(self.doc) and self.editor.auto_layout():
-            self.view.fit_all()
-
-    def delete(self) -> None:
-        nodes, edges = self.scene.selected_node_ids(), self.scene.selected_edges()
-        if nodes or edges:
-            command = self.editor.build(lambda: cmd.DeleteItems(self.doc, nodes, edges))
-            if command is None:
-                return  # refused: the selection stays too
-            self._clear_selection()  # else Qt reports each removed selected item separately
-            self.editor.push(command)
-        else:
-            self.show_status("Nothing to delete: select nodes or wires first")
-
-    def select_all(self) -> None:
-        self.select(self.doc.node_ids())
-
-    def copy(self) -> bool:
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            self.show_status("Nothing to copy: select nodes first")
-            return False
-        data = cmd.copy_nodes(self.doc, ids)
-        mime = QMimeData()
-        text = json.dumps(data)
-        mime.setData(cmd.CLIPBOARD_MIME, QByteArray(text.encode()))
-        mime.setText(text)
-        QGuiApplication.clipboard().setMimeData(mime)
-        self._paste_count = 0
-        n = len(ids)
-        self.show_status(f"Copied {n} node{'s' if n != 1 else ''}")
-        return True
-
-    def cut(self) -> None:
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            self.copy()  # says there is nothing to cut
-            return
-        # Built before copying: a refused cut changes neither the clipboard nor the graph.
-        edges = self.scene.selected_edges()
-        command = self.editor.build(lambda: cmd.DeleteItems(self.doc, ids, edges))
-        if command is None or not self.copy():
-            return
-        command.setText(command.text().replace("Delete", "Cut", 1))
-        self._clear_selection()
-        self.editor.push(command)
-
-    def paste(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        raw = None
-        if mime is not None and mime.hasFormat(cmd.CLIPBOARD_MIME):
-            raw = bytes(mime.data(cmd.CLIPBOARD_MIME)).decode("utf-8", "replace")
-        elif mime is not None and mime.hasText():
-            raw = mime.text()
-        try:
-            data = json.loads(raw) if raw else None
-        except ValueError:
-            data = None
-        problem = cmd.clipboard_problem(data)
-        if problem:
-            self.show_status(f"Nothing to paste: {problem}")
-            return
-        self._paste_count += 1
-        shift = 40.0 * self._paste_count
-        command = self.editor.build(lambda: cmd.PasteNodes(self.doc, data, offset=(shift, shift)))
-        if command is not None and self.editor.push(command):
-            self.select(list(command.new_ids.values()))
-
-    def duplicate(self) -> None:
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            self.show_status("Nothing to duplicate: select nodes first")
-            return
-        command = self.editor.build(
-            lambda: cmd.PasteNodes(self.doc, cmd.copy_nodes(self.doc, ids), verb="Duplicate")
-        )
-        if command is not None and self.editor.push(command):
-            self.select(list(command.new_ids.values()))
-
-    # --- help ---------------------------------------------------------------------------
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>Learn backpropagation by building it with your hands.</p>"
-            "<ul><li>Drag a node from the palette onto the canvas (or double-click it).</li>"
-            "<li>Wire an output port (right) to an input port (left).</li>"
-            "<li>Select a value to edit it in the inspector.</li>"
-            "<li><b>Backward</b> (Ctrl+B) fills every grad: "
-            "<span style='color:#0877bd'>blue</span> positive, "
-            "<span style='color:#e8710a'>orange</span> negative.</li></ul>",
-        )
-
     # --- settings and closing -----------------------------------------------------------
 
     def restore_settings(self) -> None:
@@ -802,7 +404,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def _paint_icons(self) -> None:
-        for name, make in PAINTED_ICONS.items():
+        for name, make in menus.PAINTED_ICONS.items():
             self.action(name).setIcon(make())
 
     def closeEvent(self, event: QCloseEvent) -> None:

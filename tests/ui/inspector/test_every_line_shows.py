@@ -52,7 +52,7 @@ def test_every_op_description_shows_fully(qtbot, window, width):
         assert window.inspector.width() <= width + 10
     seen = []
     for name in OPS:
-        node = window.add_at_centre(f"op:{name}")
+        node = window.edits.add_at_centre(f"op:{name}")
         assert node is not None
         window.select([node])
         settle(qtbot)
@@ -65,7 +65,7 @@ def test_every_op_description_shows_fully(qtbot, window, width):
 
 def test_long_labels_wrap_and_get_their_height(qtbot, window):
     window.resizeDocks([window.inspector], [260], Qt.Orientation.Horizontal)
-    node = window.add_at_centre("op:matmul")
+    node = window.edits.add_at_centre("op:matmul")
     window.select([node])
     settle(qtbot)
     op = window.inspector.op_label

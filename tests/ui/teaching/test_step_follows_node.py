@@ -57,7 +57,7 @@ def test_opening_the_dock_keeps_the_top_row_when_the_key_folds(window, qtbot):
     open_example(w, "lecture")
     # a value far above the rest: fitting the graph and the whole colour key would need a
     # zoom under the readable one; the key folds instead and the whole graph shows
-    stray = w.add_at_centre("value")
+    stray = w.edits.add_at_centre("value")
     x, y = w.doc.pos("a")
     w.undo_stack.push(cmd.MoveNodes(w.doc, {stray: (w.doc.pos(stray), (x, y - 380))}))
     press(w, Qt.Key.Key_F7)  # the Learn dock opens, the canvas shrinks and refits

@@ -58,7 +58,7 @@ def notice_shown(h) -> bool:
 def still_works(window, qtbot) -> None:
     """The window still does its job after the error."""
     n = len(window.doc)
-    window.add_at_centre("value")
+    window.edits.add_at_centre("value")
     assert len(window.doc) == n + 1
     window.action("backward").trigger()
     window.action("undo").trigger()

@@ -194,7 +194,7 @@ class Session:
             op = self.rng.choice(TENSOR_OPS if r > 0.93 else SCALAR_OPS)
         if self.real(0.3):
             payload = "value" if op is None else f"op:{op}"
-            node = self.w.add_at_centre(payload)
+            node = self.w.edits.add_at_centre(payload)
             return f"{payload} at the centre -> {node}"
         pos = QPointF(self.rng.uniform(-600, 900), self.rng.uniform(-400, 600))
         node = self.w.view.add_node_at(kind, op, pos)

@@ -15,10 +15,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from playground import app as app_module
-from playground.ui.window import errors
+from playground.ui.window import errors, menus
 from playground.ui.window.appdata import DATA_DIR_ENV
 from playground.ui.window.autosave import Autosaver
-from playground.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import install_dialogs
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -98,7 +97,7 @@ def test_a_window_that_cannot_be_built_says_so_and_exits_1(tmp_path):
                          f"built (forced by startup_driver) (details are in {log})")
     assert "Traceback" not in stderr, "the traceback is in the log, not the user's terminal"
     text = log.read_text()
-    assert "could not start" in text and "Traceback" in text and "_build_menus" in text
+    assert "could not start" in text and "Traceback" in text and "build_menus" in text
 
 
 # --- in this process ------------------------------------------------------------------------
@@ -135,13 +134,13 @@ def test_run_app_reports_a_failing_window_and_returns_1(
 ):
     dialogs = install_dialogs(monkeypatch)
 
-    def broken(self) -> None:
+    def broken(_window) -> None:
         raise ValueError("no room for the docks")
 
     def never(*_a) -> int:
         raise AssertionError("the event loop must not start without a window")
 
-    monkeypatch.setattr(MainWindow, "_build_toolbar", broken)
+    monkeypatch.setattr(menus, "build_toolbar", broken)
     monkeypatch.setattr(QApplication, "exec", never)
     assert app_module.run_app(None) == 1
     ((kind, title, text),) = dialogs.calls
@@ -184,7 +183,7 @@ def test_a_failure_after_the_window_exists_is_shown_and_the_app_goes_on(
                         timeout=3000)
         assert "a bug while opening the start file" in handler.notice.text.text()
         assert window.isVisible()
-        window.add_at_centre("value")  # still usable
+        window.edits.add_at_centre("value")  # still usable
         assert len(window.doc) == 1
         assert "KeyError" in (data_dir / "errors.log").read_text()
     finally:

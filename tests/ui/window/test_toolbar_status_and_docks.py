@@ -98,7 +98,7 @@ def test_toolbar_buttons_keep_their_place_while_undo_texts_change(window, qtbot)
 def wired_tanh(window, source: str) -> str:
     """A second result: tanh(source), which nothing uses (a node with no wire at all does not
     compete with L for the output; see test_a_node_just_dropped_does_not_take_backward)."""
-    tanh = window.add_at_centre("op:tanh")
+    tanh = window.edits.add_at_centre("op:tanh")
     window.undo_stack.push(cmd.Connect(window.doc, source, tanh, 0))
     return tanh
 
@@ -116,7 +116,7 @@ def test_a_node_just_dropped_does_not_take_backward(window, qtbot):
     the finished result, not from the lone new node, and no notice asks."""
     window.files.install(unmarked_lecture(), None, "lecture")
     ids = by_label(window)
-    stray = window.add_at_centre("value")
+    stray = window.edits.add_at_centre("value")
     window.select([stray])
     settle(qtbot, 10)
     press(window, Qt.Key.Key_B, CTRL)
@@ -188,7 +188,7 @@ def test_inspector_shows_the_automatic_output_as_checked(window, qtbot):
     press(window, Qt.Key.Key_B, CTRL)
     assert "Backward starts here: dL/dL = 1." in window.inspector.meaning_label.text()
     assert check.isChecked()  # no contradiction with the sentence above it
-    window.add_at_centre("value")  # a second sink: L is no longer the automatic output
+    window.edits.add_at_centre("value")  # a second sink: L is no longer the automatic output
     window.select([ids["L"]])
     settle(qtbot, 10)
     assert not check.isChecked() and check.isEnabled() and not note.isVisible()
@@ -214,7 +214,7 @@ def test_a_fixed_problem_leaves_the_status_bar(window, qtbot):
     # a node just dropped is being built, not a problem: the status bar keeps quiet; Forward
     # says what it waits for
     window.files.install(unmarked_lecture(), None, "lecture")
-    window.add_at_centre("op:tanh")
+    window.edits.add_at_centre("op:tanh")
     settle(qtbot, 10)
     assert "needs" not in window.statusBar().currentMessage()
     assert "not connected" not in window.statusBar().currentMessage()

@@ -132,10 +132,10 @@ def test_double_click_in_palette_adds_at_the_view_centre(window, qtbot):
 def test_added_nodes_go_to_the_centre_and_never_on_top_of_another(window):
     window.files.new()
     view_centre = window.view.mapToScene(window.view.viewport().rect().center())
-    first = window.add_at_centre("value")
+    first = window.edits.add_at_centre("value")
     item = window.scene.node_item(first)
     assert (item.mapToScene(item.body.center()) - view_centre).manhattanLength() <= 3
-    added = [first] + [window.add_at_centre(p) for p in ("value", "op:mul", "op:tanh")]
+    added = [first] + [window.edits.add_at_centre(p) for p in ("value", "op:mul", "op:tanh")]
     rects = [window.scene.node_item(n).sceneBoundingRect() for n in added]
     for i, a in enumerate(rects):
         assert not any(a.intersects(b) for b in rects[i + 1:])
@@ -271,14 +271,14 @@ def test_zero_grads(window):
 
 def test_problems_go_to_the_status_bar_not_dialogs(window, dialogs):
     window.action("new").trigger()
-    window.add_at_centre("value")
-    window.add_at_centre("value")
+    window.edits.add_at_centre("value")
+    window.edits.add_at_centre("value")
     window.select([])  # a selected one of them would be taken as the output
     window.action("backward").trigger()
     message = window.statusBar().currentMessage()
     assert "no consumer" in message and "mark one as the output" in message
     assert window.output_choice.isVisible()  # a notice over the canvas, not a dialog
-    tanh = window.add_at_centre("op:tanh")
+    tanh = window.edits.add_at_centre("op:tanh")
     window.action("forward").trigger()
     assert "tanh needs its 'x' input" in window.statusBar().currentMessage()
     assert window.scene.node_item(tanh) is not None
@@ -394,7 +394,7 @@ def test_unsaved_changes_prompt(window, dialogs, tmp_path, qtbot):
     assert len(window.doc) == 0
     assert dialogs.kinds().count("question") == 2
 
-    window.add_at_centre("value")
+    window.edits.add_at_centre("value")
     dialogs.answers.append(QMessageBox.StandardButton.Cancel)
     assert window.close() is False
     assert window.isVisible()
@@ -404,7 +404,7 @@ def test_unsaved_changes_prompt(window, dialogs, tmp_path, qtbot):
 
 def test_modified_mark_follows_the_undo_stack(window, qtbot):
     assert not window.isWindowModified()
-    window.add_at_centre("op:exp")
+    window.edits.add_at_centre("op:exp")
     assert window.isWindowModified()
     window.action("undo").trigger()
     assert not window.isWindowModified()
