@@ -14,15 +14,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QFormLayout,
     QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -31,9 +28,16 @@ from PySide6.QtWidgets import (
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
-from playground.graph.numbers import NONE, full, number, precise, shape, signed
+from playground.graph.numbers import signed
 from playground.ops import OPS
 from playground.ui.inspector.literals import LiteralError, format_literal, parse_literal
+from playground.ui.inspector.number_field import (
+    SIGNIFICANT,
+    NumberField,
+    muted_colour,
+    problem_colour,
+    warning_colour,
+)
 from playground.ui.inspector.params_editor import ParamsEditor
 from playground.ui.widgets.wrap_label import WrapLabel
 
@@ -52,114 +56,6 @@ GUIDE = (
 AUTO_OUTPUT = ("Automatic: the only node whose result no other node uses. Mark another "
                "node to start from it instead.")
 """Under the checked, greyed output box when nothing is marked and this is the only sink."""
-
-
-def problem_colour(widget: QWidget) -> str:
-    """A red that reads on the current (light or dark) palette."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#ff7b72" if dark else "#c62828"
-
-
-def muted_colour(widget: QWidget) -> str:
-    """A grey for words that are no problem (a node waiting for an input), light or dark."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#a8a8a8" if dark else "#5f5f5f"
-
-
-def warning_colour(widget: QWidget) -> str:
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#e3b341" if dark else "#9a6700"
-
-
-SIGNIFICANT = 12
-"""Digits the inspector shows: more than the canvas's 4 decimals, fewer than a float's 17, so
-rounding noise (0.9999999999999996) never shows; the tooltip has the exact value."""
-
-
-def readout(x: float) -> str:
-    """A scalar as the inspector shows it: the canvas's text (``numbers.number``) when that is
-    already the value to ``SIGNIFICANT`` digits (``-3.0000``; ``1.0000`` for
-    0.9999999999999996), else ``SIGNIFICANT`` digits (``0.123456789012``, ``1.23456789e-07``)."""
-    x = float(x)
-    if not math.isfinite(x):
-        return number(x)
-    rounded = float(f"{x:.{SIGNIFICANT}g}")
-    canvas = number(x)
-    return canvas if float(canvas) == rounded else precise(rounded)
-
-
-def rounded_array(a: np.ndarray) -> np.ndarray:
-    """Every element rounded to ``SIGNIFICANT`` digits, so ``full`` writes no rounding noise.
-    Dividing (or multiplying) an integer by an exact power of ten rounds correctly."""
-    a = np.asarray(a, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        ok = np.isfinite(a) & (a != 0)
-        exp = np.floor(np.log10(np.abs(np.where(ok, a, 1.0))))
-        k = SIGNIFICANT - 1 - exp
-        up, down = 10.0 ** np.maximum(k, 0), 10.0 ** np.maximum(-k, 0)
-        out = np.round(a * up / down) * down / up
-    return np.where(ok & np.isfinite(out), out, a)  # 1e-300: 10**311 overflows, keep it
-
-
-class NumberField(QWidget):
-    """A number to ``SIGNIFICANT`` digits (``readout``), the exact value in the tooltip:
-    selectable text for a scalar; for a tensor, its shape and a fixed-width box with one row per
-    line that scrolls instead of wrapping."""
-
-    MAX_LINES = 8
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        self.label = WrapLabel("", self)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.box = QPlainTextEdit(self)
-        self.box.setReadOnly(True)
-        self.box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.box.hide()
-        layout.addWidget(self.label)
-        layout.addWidget(self.box)
-        self._tip = ""
-
-    def set_number(self, x: Any, suffix: str = "") -> None:
-        if isinstance(x, np.ndarray):
-            self.label.setText(f"{shape(x)} tensor{suffix}")
-            self._set_exact(None)
-            text = full(rounded_array(x))
-            self.box.setPlainText(text)
-            lines = min(text.count("\n") + 1, self.MAX_LINES)
-            metrics = self.box.fontMetrics()
-            scrollbar = self.box.horizontalScrollBar().sizeHint().height()
-            self.box.setFixedHeight(lines * metrics.lineSpacing() + scrollbar + 12)
-            self.box.show()
-        else:
-            self.label.setText(NONE if x is None else readout(x) + suffix)
-            self._set_exact(None if x is None else full(x))
-            self.box.hide()
-
-    def setText(self, text: str) -> None:
-        self.label.setText(text)
-        self._set_exact(None)
-        self.box.hide()
-
-    def _set_exact(self, exact: str | None) -> None:
-        tip = self._tip if exact is None else f"{self._tip}\nExact: {exact}"
-        self.label.setToolTip(tip)
-        self.box.setToolTip(tip)
-
-    def text(self) -> str:
-        """What is shown: the scalar, or the tensor's caption and rows."""
-        if self.box.isVisibleTo(self):
-            return f"{self.label.text()}\n{self.box.toPlainText()}"
-        return self.label.text()
-
-    def setToolTip(self, text: str) -> None:
-        self._tip = text
-        self._set_exact(None)
 
 
 class Inspector(QDockWidget):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.graph.document import GraphDocument
-from playground.ui.inspector.inspector import readout, rounded_array
+from playground.ui.inspector.number_field import readout, rounded_array
 from tests.ui.teach_helpers import click_node
 from tests.ui.window_helpers import new_window, shown
 

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
 from playground.graph import io
-from playground.ui.inspector.inspector import readout, rounded_array
+from playground.ui.inspector.number_field import readout, rounded_array
 from playground.ui.window.palette import NODE_MIME
 from tests.ui.window_helpers import by_label, install_dialogs, new_window, shown
 
