@@ -193,8 +193,9 @@ def test_random_command_sequences_undo_and_redo_exactly(stack: QUndoStack) -> No
         assert doc.to_data() == snapshots[i]
 
 
-def test_layered_positions_put_inputs_left_of_consumers() -> None:
+def test_auto_layout_puts_inputs_left_of_consumers() -> None:
     doc = lecture_doc()
-    pos = C.layered_positions(doc)
+    C.AutoLayout(doc).redo()
+    pos = {n: doc.pos(n) for n in doc.node_ids()}
     for e in doc.edges():
         assert pos[e.source][0] < pos[e.target][0]
