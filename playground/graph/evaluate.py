@@ -488,24 +488,14 @@ def _kind(x: Any) -> str:
 
 
 def _reason(op: str, ins: list[Any]) -> str | None:
-    """Why an op with finite inputs gave nan or inf, when it is a classic case."""
-    with np.errstate(all="ignore"):
-        arr = [np.asarray(x, dtype=np.float64) for x in ins]
-        if op == "log":
-            if np.any(arr[0] < 0):
-                return "log of a negative number"
-            if np.any(arr[0] == 0):
-                return "log of zero"
-        elif op == "div" and np.any(arr[1] == 0):
-            return "division by zero"
-        elif op == "pow":
-            base, ex = arr
-            if np.any((base < 0) & (ex != np.round(ex))):
-                return "a negative number to a fractional power"
-            if np.any((base == 0) & (ex < 0)):
-                return "zero to a negative power"
-        elif op == "exp":
-            return "exp of a number above 709 overflows a float"
+    """Why an op with finite inputs gave nan or inf: the op table's classic case
+    (``Op.nonfinite``), else an overflow."""
+    nonfinite = OPS[op].nonfinite if op in OPS else None
+    if nonfinite is not None:
+        with np.errstate(all="ignore"):
+            reason = nonfinite(*(np.asarray(x, dtype=np.float64) for x in ins))
+        if reason:
+            return reason
     return "the number is too large for a float"
 
 

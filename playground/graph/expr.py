@@ -31,15 +31,16 @@ from playground.graph.document import GraphDocument
 from playground.graph.layout import layered_layout
 from playground.ops import OPS
 
-BINARY = {
-    ast.Add: "add",
-    ast.Sub: "sub",
-    ast.Mult: "mul",
-    ast.Div: "div",
-    ast.Pow: "pow",
-    ast.MatMult: "matmul",
-}
-SYMBOLS = {
+#: Python's operators as written; the op table's ``Op.operator`` says which op each one is.
+PYTHON_OPERATORS: dict[type, str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.USub: "-",
+    ast.UAdd: "+",
     ast.Mod: "%",
     ast.FloorDiv: "//",
     ast.BitAnd: "&",
@@ -50,8 +51,31 @@ SYMBOLS = {
     ast.Invert: "~",
     ast.Not: "not",
 }
-SUPPORTED = "+ - * / ** and .tanh() .exp() .log() .relu() .sigmoid()"
 MAX_TEXT = 200_000
+
+
+def supported(symbols: bool = False) -> str:
+    """What the help lists, from the op table (``Op.listed``): "+ - * / ** and .tanh() ...";
+    ``symbols``: the operators as the canvas shows them ("−" for "-")."""
+    listed = sorted((o for o in OPS.values() if o.listed is not None), key=lambda o: o.listed)
+    operators = [o.symbol if symbols else o.operator for o in listed if o.operator]
+    methods = [f".{o.name}()" for o in listed if o.method]
+    return " ".join(operators) + " and " + " ".join(methods)
+
+
+def __getattr__(name: str) -> str:
+    if name == "SUPPORTED":  # read when asked, so an op registered later is listed too
+        return supported()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _operator_op(operator: ast.operator | ast.unaryop, arity: int) -> str | None:
+    """The op the table reads ``operator`` as (with ``arity`` inputs), None if none does."""
+    symbol = PYTHON_OPERATORS.get(type(operator))
+    for name, op in OPS.items():
+        if op.operator and op.operator == symbol and op.arity == arity:
+            return name
+    return None
 
 
 class ExprError(ValueError):
@@ -121,9 +145,9 @@ class _Builder:
                     raise self.error(stmt, "assign to one plain name at a time (a += ...)")
                 if target.id not in self.names:
                     raise self.error(target, f"unknown name {target.id!r}: define it first")
-                op = BINARY.get(type(stmt.op))
-                if op is None or op not in OPS:
-                    raise self.error(stmt, f"this operator is not supported (use {SUPPORTED})")
+                op = _operator_op(stmt.op, 2)
+                if op is None:
+                    raise self.error(stmt, f"this operator is not supported (use {supported()})")
                 right = self.expr(stmt.value)
                 node = self.op(op, [self.names[target.id], right], target.id)
                 self.doc.set_label(node, target.id)
@@ -200,22 +224,23 @@ class _Builder:
         if isinstance(node, ast.Name):
             return self.ref(node)
         if isinstance(node, ast.BinOp):
-            op = BINARY.get(type(node.op))
-            if op is None or op not in OPS:
-                symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
+            op = _operator_op(node.op, 2)
+            if op is None:
+                symbol = PYTHON_OPERATORS.get(type(node.op), type(node.op).__name__)
                 if isinstance(node.op, ast.MatMult):
                     symbol = "@ (it needs the tensor ops)"
-                raise self.error(node, f"'{symbol}' is not supported (use {SUPPORTED})")
+                raise self.error(node, f"'{symbol}' is not supported (use {supported()})")
             left = self.expr(node.left)
             right = self.expr(node.right)
             return self.op(op, [left, right], name)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return self.expr(node.operand, name)
-            if isinstance(node.op, ast.USub):
-                return self.op("neg", [self.expr(node.operand)], name)
-            symbol = SYMBOLS.get(type(node.op), type(node.op).__name__)
-            raise self.error(node, f"'{symbol}' is not supported (use {SUPPORTED})")
+            op = _operator_op(node.op, 1)
+            if op is not None:
+                return self.op(op, [self.expr(node.operand)], name)
+            symbol = PYTHON_OPERATORS.get(type(node.op), type(node.op).__name__)
+            raise self.error(node, f"'{symbol}' is not supported (use {supported()})")
         if isinstance(node, ast.Call):
             return self.call(node, name)
         if isinstance(node, ast.Attribute):
@@ -229,7 +254,7 @@ class _Builder:
             ast.Lambda: "lambda",
             ast.Subscript: "indexing",
         }.get(type(node), f"'{type(node).__name__}' expressions")
-        raise self.error(node, f"{what} are not supported (use {SUPPORTED})")
+        raise self.error(node, f"{what} are not supported (use {supported()})")
 
     def call(self, node: ast.Call, var: str | None) -> str:
         func = node.func
@@ -238,7 +263,7 @@ class _Builder:
         elif isinstance(func, ast.Name):  # tanh(x)
             name, operands = func.id, list(node.args)
         else:
-            raise self.error(node, f"only calls like x.tanh() are supported (use {SUPPORTED})")
+            raise self.error(node, f"only calls like x.tanh() are supported (use {supported()})")
         op = OPS.get(name)
         if op is None:
             unary = ", ".join(f".{n}()" for n in _methods())
@@ -308,9 +333,5 @@ def constant_label(value: Any) -> str:
 
 
 def _methods() -> list[str]:
-    """The one-input ops a user can call without parameters."""
-    return [
-        n
-        for n, o in OPS.items()
-        if o.arity == 1 and n != "neg" and (o.scalar or n in ("sum", "mean"))
-    ]
+    """The one-input ops a user can call without parameters (``Op.method``)."""
+    return [n for n, o in OPS.items() if o.method]

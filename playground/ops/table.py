@@ -3,9 +3,11 @@
 An entry holds what each consumer needs: the scalar ``Value`` and the numpy ``Tensor`` evaluate
 ``forward`` and ``local`` against their math namespace (see ``mathlib``); the palette reads
 ``category``, ``symbol`` and ``slots``; the exporters read ``py`` and ``torch``; the step-through
-explanation reads ``local_text``. Element-wise ops give ``local``: the derivative of the output
-with respect to each input, with the output ``out`` in scope (tanh's is ``1 - out**2``). Ops that
-are not element-wise (matmul, sum, ...) give ``vjp`` instead.
+explanation reads ``local_text`` and ``hint``; the expression parser and its help read
+``operator``, ``method`` and ``listed``; evaluate's "why is this nan" reads ``nonfinite``.
+Element-wise ops give ``local``: the derivative of the output with respect to each input, with
+the output ``out`` in scope (tanh's is ``1 - out**2``). Ops that are not element-wise (matmul,
+sum, ...) give ``vjp`` instead.
 
 Adding an op means adding one ``register(Op(...))`` call here, plus its tests.
 """
@@ -52,6 +54,21 @@ class Op:
     ops' backward with where(): there the contribution is exactly 0, even when the gradient
     from above is inf or nan (where local * grad would give 0 * inf = nan). The engines
     apply it; ``local`` stays the plain derivative."""
+    # What the texts read: the expression parser and its help, the step-through, evaluate.
+    operator: str = ""
+    """The Python operator the expression parser reads as this op ("+", "@"; neg's "-" is
+    the unary one). Every op can also be called by its name: ``tanh(x)``, ``x.pow(y)``."""
+    method: bool = False
+    """The parser names ``x.name()`` among the calls it knows (one input, no parameter
+    needed)."""
+    listed: int | None = None
+    """Where the expression help ("+ - * / ** and .tanh() ...") lists it, lowest first,
+    operators before methods; None: not listed."""
+    hint: str = ""
+    """Why its local derivative is what it is, in a few words (the step-through shows it)."""
+    nonfinite: Fn | None = None
+    """nonfinite(*inputs) -> why finite inputs gave nan or inf (a classic case), else None.
+    The inputs are float64 arrays, with numpy's warnings off."""
 
     @property
     def elementwise(self) -> bool:
@@ -71,6 +88,9 @@ def register(op: Op) -> Op:
         raise ValueError(f"op {op.name!r}: slots/local_text must have one entry per input")
     if (op.local is None) == (op.vjp is None):
         raise ValueError(f"op {op.name!r}: give exactly one of local (element-wise) or vjp")
+    if op.operator and any(o.operator == op.operator and o.arity == op.arity
+                           for o in OPS.values()):
+        raise ValueError(f"op {op.name!r}: another op already reads as {op.operator!r}")
     OPS[op.name] = op
     return op
 
@@ -90,6 +110,25 @@ def by_category() -> Iterator[tuple[str, list[Op]]]:
     yield from groups.items()
 
 
+# Why an op gave nan or inf from finite inputs (``Op.nonfinite``), for the ops with a classic case.
+
+
+def _pow_nonfinite(base: Any, exponent: Any) -> str | None:
+    if ((base < 0) & (exponent != exponent.round())).any():
+        return "a negative number to a fractional power"
+    if ((base == 0) & (exponent < 0)).any():
+        return "zero to a negative power"
+    return None
+
+
+def _log_nonfinite(x: Any) -> str | None:
+    if (x < 0).any():
+        return "log of a negative number"
+    if (x == 0).any():
+        return "log of zero"
+    return None
+
+
 # --- arithmetic ---------------------------------------------------------------------------
 
 ADD = register(Op(
@@ -99,6 +138,7 @@ ADD = register(Op(
     local_text=("1", "1"),
     description="Sum. Routes the gradient to both inputs unchanged.",
     py="({0} + {1})", torch="({0} + {1})",
+    operator="+", listed=1, hint="+ passes the gradient on unchanged",
 ))
 SUB = register(Op(
     "sub", 2, "−", "Arithmetic", ("left", "right"),
@@ -107,6 +147,7 @@ SUB = register(Op(
     local_text=("1", "-1"),
     description="Difference left − right.",
     py="({0} - {1})", torch="({0} - {1})",
+    operator="-", listed=2, hint="− passes it on, negated for the right input",
 ))
 MUL = register(Op(
     "mul", 2, "*", "Arithmetic", ("left", "right"),
@@ -115,6 +156,7 @@ MUL = register(Op(
     local_text=("right", "left"),
     description="Product. Each input's gradient is the other input times the output's.",
     py="({0} * {1})", torch="({0} * {1})",
+    operator="*", listed=3, hint="* swaps: each input gets the other input",
 ))
 DIV = register(Op(
     "div", 2, "/", "Arithmetic", ("left", "right"),
@@ -124,6 +166,7 @@ DIV = register(Op(
     local_text=("1/right", "-left/right²"),
     description="Quotient left / right (right = 0 gives ±inf or nan, as in PyTorch).",
     py="({0} / {1})", torch="({0} / {1})",
+    operator="/", listed=4, nonfinite=lambda a, b: "division by zero" if (b == 0).any() else None,
 ))
 POW = register(Op(
     "pow", 2, "**", "Arithmetic", ("base", "exponent"),
@@ -139,6 +182,7 @@ POW = register(Op(
     local_text=("exponent·base^(exponent−1)", "out·ln(base)"),
     description="Power base ** exponent.",
     py="({0} ** {1})", torch="({0} ** {1})",
+    operator="**", listed=5, nonfinite=_pow_nonfinite,
 ))
 NEG = register(Op(
     "neg", 1, "neg", "Arithmetic", ("x",),
@@ -147,6 +191,7 @@ NEG = register(Op(
     local_text=("-1",),
     description="Negation −x.",
     py="(-{0})", torch="(-{0})",
+    operator="-", hint="negation flips the sign",
 ))
 
 # --- functions ----------------------------------------------------------------------------
@@ -158,6 +203,8 @@ EXP = register(Op(
     local_text=("out",),
     description="e to the x. Its derivative is itself.",
     py="{0}.exp()", torch="torch.exp({0})",
+    method=True, listed=7, hint="exp is its own derivative",
+    nonfinite=lambda x: "exp of a number above 709 overflows a float",
 ))
 LOG = register(Op(
     "log", 1, "log", "Functions", ("x",),
@@ -166,6 +213,7 @@ LOG = register(Op(
     local_text=("1/x",),
     description="Natural logarithm (log 0 = −inf, log of a negative number = nan).",
     py="{0}.log()", torch="torch.log({0})",
+    method=True, listed=8, nonfinite=_log_nonfinite,
 ))
 
 # --- activations --------------------------------------------------------------------------
@@ -178,6 +226,7 @@ TANH = register(Op(
     local_text=("1 − out²",),
     description="Hyperbolic tangent, squashes to (−1, 1).",
     py="{0}.tanh()", torch="torch.tanh({0})",
+    method=True, listed=6, hint="tanh's slope is 1 − out²",
 ))
 RELU = register(Op(
     "relu", 1, "relu", "Activations", ("x",),
@@ -187,6 +236,7 @@ RELU = register(Op(
     local_text=("1 if x > 0 else 0",),
     description="max(0, x). Passes the gradient where the input was positive.",
     py="{0}.relu()", torch="torch.relu({0})",
+    method=True, listed=9,
 ))
 SIGMOID = register(Op(
     "sigmoid", 1, "σ", "Activations", ("x",),
@@ -195,4 +245,5 @@ SIGMOID = register(Op(
     local_text=("out·(1 − out)",),
     description="Logistic sigmoid 1 / (1 + e^−x), squashes to (0, 1).",
     py="{0}.sigmoid()", torch="torch.sigmoid({0})",
+    method=True, listed=10,
 ))

@@ -130,7 +130,7 @@ MATMUL = register(Op(
     local_text=("g @ rightᵀ", "leftᵀ @ g"),
     description="Matrix product left @ right (vectors and stacks of matrices as in numpy).",
     py="({0} @ {1})", torch="({0} @ {1})",
-    vjp=_matmul_vjp, scalar=False,
+    vjp=_matmul_vjp, scalar=False, operator="@",
 ))
 
 
@@ -214,7 +214,7 @@ SUM = register(Op(
     description="Sum of the elements (over all of them, or along an axis).",
     py="{0}.sum(axis={axis}, keepdims={keepdims})",
     torch="{0}.sum(dim={axis}, keepdim={keepdims})",
-    vjp=_sum_vjp, params={"axis": None, "keepdims": False}, scalar=False,
+    vjp=_sum_vjp, params={"axis": None, "keepdims": False}, scalar=False, method=True,
 ))
 MEAN = register(Op(
     "mean", 1, "mean", CATEGORY, ("x",),
@@ -224,7 +224,7 @@ MEAN = register(Op(
     description="Average of the elements (over all of them, or along an axis).",
     py="{0}.mean(axis={axis}, keepdims={keepdims})",
     torch="{0}.mean(dim={axis}, keepdim={keepdims})",
-    vjp=_mean_vjp, params={"axis": None, "keepdims": False}, scalar=False,
+    vjp=_mean_vjp, params={"axis": None, "keepdims": False}, scalar=False, method=True,
 ))
 MAX = register(Op(
     "max", 1, "max", CATEGORY, ("x",),

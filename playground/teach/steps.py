@@ -11,8 +11,8 @@ Every consumer of a node comes before it in that order, so its gradient is final
 step reaches it: that is why backward needs the topological order.
 
 The local derivatives are the op table's own (``Op.local`` for the numbers, ``Op.local_text``
-for the formula), and the numbers are ``evaluate``'s, so the text always agrees with the grads
-on the canvas.
+for the formula, ``Op.hint`` for why), and the numbers are ``evaluate``'s, so the text always
+agrees with the grads on the canvas.
 """
 
 from __future__ import annotations
@@ -29,17 +29,6 @@ from playground.ops import OPS, SCALAR
 from playground.teach.text import d, input_name, name, substitute, wrap
 
 EdgeKey = tuple[str, str, int]
-
-#: Why an op's local derivative is what it is, in a few words (the two the lecture stresses).
-OP_HINTS = {
-    "add": "+ passes the gradient on unchanged",
-    "mul": "* swaps: each input gets the other input",
-    "sub": "− passes it on, negated for the right input",
-    "neg": "negation flips the sign",
-    "tanh": "tanh's slope is 1 − out²",
-    "exp": "exp is its own derivative",
-}
-
 
 class TeachError(ValueError):
     """The graph cannot be stepped through (the message says why, for the user)."""
@@ -223,7 +212,7 @@ def _backward_lines(
         names = [wrap(name(doc, s)) for s in ins if s is not None]
         expr = (f"{names[0]} {op.symbol} {names[1]}" if op.arity == 2
                 else f"{op.symbol}({names[0]})")
-        hint = OP_HINTS.get(op.name, "")
+        hint = op.hint  # why the local derivative is what it is, from the op table
         why = f"because {name(doc, t)} = {expr}" + (f" ({hint})" if hint else "")
         if c.local is None:
             return f"{name(doc, t)} = {expr}: its vector-Jacobian product gives the gradient"

@@ -4,8 +4,10 @@ Each command snapshots what it needs when it is built, so undo puts the document
 (``doc.to_data()`` before == after undo). Names are readable, for the Edit menu and the undo
 view: "Add tanh", "Connect f → L (right input)", "Move 3 nodes", "Delete 2 nodes".
 
-Clipboard helpers: ``copy_nodes(doc, ids)`` gives plain, JSON-able data (nodes and the wires
-between them); ``PasteNodes(doc, data, offset)`` adds a copy with fresh ids (Paste, Duplicate).
+The clipboard format is ``playground.graph.clipboard``: ``copy_nodes(doc, ids)`` gives plain,
+JSON-able data (nodes and the wires between them); ``PasteNodes(doc, data, offset)`` adds a copy
+with fresh ids (Paste, Duplicate) as one undo step. Every command is pushed by
+``playground.ui.editor.Editor``.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from playground.graph import params as P
+from playground.graph.clipboard import clipboard_problem, paste_nodes
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.layout import layered_layout
 from playground.ops import OPS
 from playground.teach.text import input_name
 
-CLIPBOARD_MIME = "application/x-backprop-playground-graph"
-"""Clipboard MIME type for ``json.dumps(copy_nodes(...))``."""
-
-CLIPBOARD_FORMAT = "backprop-playground-clipboard"
+AUTO_LAYOUT_GAPS = (200.0, 100.0)
+"""Auto layout's column and row distances: room for a canvas card (about 131 × 69) and its
+wires."""
 
 Pos = tuple[float, float]
 EdgeKey = tuple[str, str, int]
@@ -341,7 +344,7 @@ class AutoLayout(QUndoCommand):
         super().__init__("Auto layout")
         self.doc = doc
         if positions is None:
-            positions = layered_positions(doc)
+            positions = layered_layout(doc, *AUTO_LAYOUT_GAPS)
         self.old = {n: doc.pos(n) for n in positions}
         self.new = {n: tuple(map(float, p)) for n, p in positions.items()}
 
@@ -356,129 +359,7 @@ class AutoLayout(QUndoCommand):
                 self.doc.move(n, p)
 
 
-def layered_positions(
-    doc: GraphDocument, column: float = 200.0, row: float = 100.0
-) -> dict[str, Pos]:
-    """Inputs left, output right: one column per depth, rows ordered to keep wires short.
-
-    ``column``/``row`` are the distances between node corners; the defaults leave room for a
-    canvas card (about 131 × 69) and its wires. Uses ``playground.graph.layout`` (the graph
-    package owns layout); the code below is only a fallback.
-    """
-    try:
-        from playground.graph.layout import layered_layout
-    except ImportError:  # pragma: no cover - the graph package always has it now
-        layered_layout = None
-    if layered_layout is not None:
-        return {
-            n: (float(x), float(y)) for n, (x, y) in layered_layout(doc, dx=column, dy=row).items()
-        }
-    g = doc.graph
-    depth: dict[str, int] = {}
-    import networkx as nx
-
-    for n in nx.topological_sort(g):
-        preds = list(g.predecessors(n))
-        depth[n] = 1 + max((depth[p] for p in preds), default=-1)
-    # Pull leaves right next to their first consumer (like draw_dot), not all into column 0.
-    for n in reversed(list(nx.topological_sort(g))):
-        succ = list(g.successors(n))
-        if succ and not list(g.predecessors(n)):
-            depth[n] = min(depth[s] for s in succ) - 1
-    columns: dict[int, list[str]] = {}
-    for n in sorted(depth, key=lambda n: (depth[n], n)):
-        columns.setdefault(depth[n], []).append(n)
-    rank: dict[str, float] = {}
-    for d in sorted(columns):
-        nodes = columns[d]
-
-        def key(n: str) -> tuple[float, str]:
-            succ = [rank[p] for p in g.predecessors(n) if p in rank]
-            return (sum(succ) / len(succ) if succ else 0.0, n)
-
-        if d != min(columns):
-            nodes.sort(key=key)
-        for i, n in enumerate(nodes):
-            rank[n] = float(i)
-    # Second pass right-to-left so leaves line up with the slots they feed.
-    for d in sorted(columns, reverse=True)[1:]:
-        nodes = columns[d]
-
-        def key2(n: str) -> tuple[float, float]:
-            cons = [rank[t] + k * 0.1 for _, t, k in g.out_edges(n, keys=True) if t in rank]
-            return (sum(cons) / len(cons) if cons else rank[n], rank[n])
-
-        nodes.sort(key=key2)
-        for i, n in enumerate(nodes):
-            rank[n] = float(i)
-    tallest = max(len(c) for c in columns.values()) if columns else 0
-    lo = min(columns) if columns else 0
-    out: dict[str, Pos] = {}
-    for d, nodes in columns.items():
-        top = (tallest - len(nodes)) * row / 2
-        for i, n in enumerate(nodes):
-            out[n] = ((d - lo) * column, top + i * row)
-    return out
-
-
-# --- clipboard -----------------------------------------------------------------------------
-
-
-def copy_nodes(doc: GraphDocument, ids: Iterable[str]) -> dict[str, Any]:
-    """The nodes ``ids`` and the wires between them, as plain JSON-able data."""
-    chosen = [n for n in dict.fromkeys(ids) if n in doc]
-    keep = set(chosen)
-    nodes = []
-    for n in chosen:
-        attrs = doc.node(n)
-        attrs["pos"] = list(attrs["pos"])
-        nodes.append({"id": n, **attrs})
-    edges = [
-        {"source": e.source, "target": e.target, "slot": e.slot}
-        for e in doc.edges()
-        if e.source in keep and e.target in keep
-    ]
-    return {"format": CLIPBOARD_FORMAT, "version": 1, "nodes": nodes, "edges": edges}
-
-
-def clipboard_problem(data: Any) -> str | None:
-    """Why ``data`` is not something ``copy_nodes`` made, or None."""
-    if not isinstance(data, dict) or data.get("format") != CLIPBOARD_FORMAT:
-        return "the clipboard holds no playground nodes"
-    nodes, edges = data.get("nodes"), data.get("edges")
-    if not isinstance(nodes, list) or not isinstance(edges, list):
-        return "the clipboard data is damaged"
-    ids = set()
-    for n in nodes:
-        if not isinstance(n, dict) or not isinstance(n.get("id"), str):
-            return "the clipboard data is damaged"
-        if n.get("kind") == "op" and n.get("op") not in OPS:
-            return f"unknown op {n.get('op')!r} on the clipboard"
-        if n.get("kind") not in ("value", "op"):
-            return "the clipboard data is damaged"
-        ids.add(n["id"])
-    seen = set()
-    for e in edges:
-        if not isinstance(e, dict) or e.get("source") not in ids or e.get("target") not in ids:
-            return "the clipboard data is damaged"
-        key = (e["target"], e.get("slot"))
-        if key in seen or not isinstance(e.get("slot"), int):
-            return "the clipboard data is damaged"
-        seen.add(key)
-    # Text pasted from elsewhere can still be refused by the document (a bad literal, an edge
-    # into a value, a cycle): try it on a scratch document, so PasteNodes.redo cannot fail.
-    scratch = GraphDocument()
-    try:
-        for n in nodes:
-            x, y = n.get("pos", (0.0, 0.0))
-            scratch.add_node(n["kind"], op=n.get("op"), label=n.get("label", ""),
-                             value=n.get("value"), pos=(float(x), float(y)), node_id=n["id"],
-                             params=n.get("params"))
-        for e in edges:
-            scratch.connect(e["source"], e["target"], e["slot"])
-    except (GraphError, TypeError, ValueError) as exc:
-        return f"the clipboard data is damaged: {exc}"
-    return None
+# --- clipboard (the format is playground.graph.clipboard) --------------------------------
 
 
 class PasteNodes(QUndoCommand):
@@ -507,22 +388,7 @@ class PasteNodes(QUndoCommand):
         self.new_ids: dict[str, str] = {}
 
     def redo(self) -> None:
-        dx, dy = self.offset
-        for n in self.data["nodes"]:
-            new = self.new_ids.get(n["id"]) or self.doc.new_id()
-            self.new_ids[n["id"]] = new
-            x, y = n.get("pos", (0.0, 0.0))
-            self.doc.add_node(
-                n["kind"],
-                op=n.get("op"),
-                label=n.get("label", ""),
-                value=n.get("value"),
-                pos=(float(x) + dx, float(y) + dy),
-                node_id=new,
-                params=n.get("params"),
-            )
-        for e in self.data["edges"]:
-            self.doc.connect(self.new_ids[e["source"]], self.new_ids[e["target"]], e["slot"])
+        paste_nodes(self.doc, self.data, self.offset, self.new_ids)
 
     def undo(self) -> None:
         for new in self.new_ids.values():

@@ -8,6 +8,7 @@ import random
 import pytest
 from PySide6.QtGui import QUndoStack
 
+from playground.graph.clipboard import copy_nodes
 from playground.graph.document import GraphDocument, GraphError
 from playground.ops import OPS
 from playground.ui import commands as C
@@ -43,7 +44,7 @@ def test_names_are_readable(stack: QUndoStack) -> None:
     assert C.DeleteItems(doc, ["a", "b"]).text() == "Delete 2 nodes"
     assert C.SetOutput(doc, "L").text() == "Mark L as output"
     assert C.AutoLayout(doc).text() == "Auto layout"
-    data = C.copy_nodes(doc, ["a", "b", "e"])
+    data = copy_nodes(doc, ["a", "b", "e"])
     assert C.PasteNodes(doc, data).text() == "Paste 3 nodes"
     assert C.PasteNodes(doc, data, verb="Duplicate").text() == "Duplicate 3 nodes"
     doc2 = GraphDocument()
@@ -72,7 +73,7 @@ def test_every_command_undoes_exactly(stack: QUndoStack) -> None:
     check_undo_redo(stack, doc, C.AutoLayout(doc))
     check_undo_redo(stack, doc, C.DeleteItems(doc, ["e", "c"]))
     check_undo_redo(stack, doc, C.DeleteItems(doc, [], [("f", "L", 1)]))
-    check_undo_redo(stack, doc, C.PasteNodes(doc, C.copy_nodes(doc, ["a", "b"])))
+    check_undo_redo(stack, doc, C.PasteNodes(doc, copy_nodes(doc, ["a", "b"])))
 
 
 def test_delete_restores_nodes_edges_and_output_in_one_step(stack: QUndoStack) -> None:
@@ -109,7 +110,7 @@ def test_connect_refused_raises_before_anything_changes(stack: QUndoStack) -> No
 
 def test_copy_is_plain_json_and_paste_uses_fresh_ids(stack: QUndoStack) -> None:
     doc = lecture_doc()
-    data = C.copy_nodes(doc, ["a", "b", "e", "L"])
+    data = copy_nodes(doc, ["a", "b", "e", "L"])
     assert json.loads(json.dumps(data)) == data
     assert {(e["source"], e["target"], e["slot"]) for e in data["edges"]} == {
         ("a", "e", 0), ("b", "e", 1)
@@ -132,7 +133,7 @@ def test_paste_refuses_foreign_data() -> None:
     doc = lecture_doc()
     with pytest.raises(GraphError, match="clipboard"):
         C.PasteNodes(doc, {"nodes": []})
-    bad = C.copy_nodes(doc, ["a"])
+    bad = copy_nodes(doc, ["a"])
     bad["edges"] = [{"source": "a", "target": "zz", "slot": 0}]
     with pytest.raises(GraphError):
         C.PasteNodes(doc, bad)
@@ -175,7 +176,7 @@ def test_random_command_sequences_undo_and_redo_exactly(stack: QUndoStack) -> No
             if values:
                 cmd = C.SetValue(doc, rng.choice(values), rng.uniform(-5, 5))
         elif choice == 6:
-            cmd = C.PasteNodes(doc, C.copy_nodes(doc, rng.sample(ids, k=2)))
+            cmd = C.PasteNodes(doc, copy_nodes(doc, rng.sample(ids, k=2)))
         else:
             cmd = C.SetOutput(doc, rng.choice([*ids, None]))
         if cmd is None:
@@ -193,8 +194,9 @@ def test_random_command_sequences_undo_and_redo_exactly(stack: QUndoStack) -> No
         assert doc.to_data() == snapshots[i]
 
 
-def test_layered_positions_put_inputs_left_of_consumers() -> None:
+def test_auto_layout_puts_inputs_left_of_consumers() -> None:
     doc = lecture_doc()
-    pos = C.layered_positions(doc)
+    C.AutoLayout(doc).redo()
+    pos = {n: doc.pos(n) for n in doc.node_ids()}
     for e in doc.edges():
         assert pos[e.source][0] < pos[e.target][0]

@@ -75,7 +75,7 @@ def test_a_bad_parameter_is_refused_while_the_command_is_built(qapp):
 
 
 def test_paste_returns_the_new_ids_and_is_one_step(editor):
-    from playground.ui.commands import copy_nodes
+    from playground.graph.clipboard import copy_nodes
 
     data = copy_nodes(editor.doc, ["a", "b", "e"])
     new = editor.paste(data, (40.0, 40.0))

@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.expr import ExprError, parse
+from playground.graph.expr import ExprError, parse, supported
 from playground.graph.numbers import summary
 from playground.teach.lessons import LECTURE_TEXT
 from playground.ui.teaching.common import bad_colour, esc, mono, muted_colour
 
-HELP = ("One assignment per line: numbers make values, expressions make ops "
-        "(+ − * / ** and .tanh() .exp() .log() .relu() .sigmoid()). The last line is the output.")
+
+def help_text() -> str:
+    """The tab's help, with the ops the op table lists for expressions (``Op.listed``)."""
+    return ("One assignment per line: numbers make values, expressions make ops "
+            f"({supported(symbols=True)}). The last line is the output.")
 
 
 class ExpressionPanel(QWidget):
@@ -54,7 +57,7 @@ class ExpressionPanel(QWidget):
         self.message.setObjectName("expression_error")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        hint = QLabel(HELP, self)
+        hint = QLabel(help_text(), self)
         hint.setWordWrap(True)
         hint.setStyleSheet(f"color: {muted_colour(self)}")
         side = QVBoxLayout()

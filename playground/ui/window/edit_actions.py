@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 
+from playground.graph import clipboard
 from playground.ui import commands as cmd
 from playground.ui.window.palette import VALUE_PAYLOAD
 
@@ -97,10 +98,10 @@ class EditActions:
         if not ids:
             self.w.show_status("Nothing to copy: select nodes first")
             return False
-        data = cmd.copy_nodes(self.w.doc, ids)
+        data = clipboard.copy_nodes(self.w.doc, ids)
         mime = QMimeData()
         text = json.dumps(data)
-        mime.setData(cmd.CLIPBOARD_MIME, QByteArray(text.encode()))
+        mime.setData(clipboard.CLIPBOARD_MIME, QByteArray(text.encode()))
         mime.setText(text)
         QGuiApplication.clipboard().setMimeData(mime)
         self._paste_count = 0
@@ -125,15 +126,15 @@ class EditActions:
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
         raw = None
-        if mime is not None and mime.hasFormat(cmd.CLIPBOARD_MIME):
-            raw = bytes(mime.data(cmd.CLIPBOARD_MIME)).decode("utf-8", "replace")
+        if mime is not None and mime.hasFormat(clipboard.CLIPBOARD_MIME):
+            raw = bytes(mime.data(clipboard.CLIPBOARD_MIME)).decode("utf-8", "replace")
         elif mime is not None and mime.hasText():
             raw = mime.text()
         try:
             data = json.loads(raw) if raw else None
         except ValueError:
             data = None
-        problem = cmd.clipboard_problem(data)
+        problem = clipboard.clipboard_problem(data)
         if problem:
             self.w.show_status(f"Nothing to paste: {problem}")
             return
@@ -148,6 +149,6 @@ class EditActions:
         if not ids:
             self.w.show_status("Nothing to duplicate: select nodes first")
             return
-        new = self.w.editor.paste(cmd.copy_nodes(self.w.doc, ids), (40.0, 40.0), "Duplicate")
+        new = self.w.editor.paste(clipboard.copy_nodes(self.w.doc, ids), (40.0, 40.0), "Duplicate")
         if new is not None:
             self.w.select(new)

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path, list_examples
+from playground.graph.layout import layered_layout
 from playground.ui import commands as cmd
-from playground.ui.commands import layered_positions
 
 if TYPE_CHECKING:
     from playground.ui.window.main_window import MainWindow
@@ -401,13 +401,13 @@ class FileActions:
 def compact_layout(window: MainWindow, gap: float = 56.0) -> dict[str, tuple[float, float]]:
     """The layered layout's columns and rows, with columns only as wide as their nodes.
 
-    ``layered_positions`` uses a fixed column width; here each column starts ``gap`` after
+    ``layered_layout`` uses a fixed column width; here each column starts ``gap`` after
     the widest node of the column before it, so the graph stays as narrow as it can be
     (and readable when fitted into the window).
     """
     items = window.scene.node_items()
     tallest = max((_body_rect(i).height() for i in items), default=60.0)
-    positions = layered_positions(window.doc, row=tallest + 40.0)
+    positions = layered_layout(window.doc, dy=tallest + 40.0)
     columns: dict[float, list[str]] = {}
     for node, (x, _y) in positions.items():
         columns.setdefault(x, []).append(node)

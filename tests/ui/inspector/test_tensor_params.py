@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 
 from playground.graph import GraphDocument, GraphError
+from playground.graph.clipboard import clipboard_problem, copy_nodes
 from playground.graph.evaluate import evaluate
 from playground.ui import commands as C
 from playground.ui.canvas.items import GRID_MARK
@@ -71,7 +72,7 @@ def test_set_params_refuses_before_anything_is_pushed():
 def test_copy_paste_and_delete_keep_params():
     doc = reduction_doc()
     stack = QUndoStack()
-    data = C.copy_nodes(doc, ["x", "r"])
+    data = copy_nodes(doc, ["x", "r"])
     paste = C.PasteNodes(doc, data)
     stack.push(paste)
     assert doc.params(paste.new_ids["r"]) == {"axis": 1}
@@ -81,7 +82,7 @@ def test_copy_paste_and_delete_keep_params():
     assert doc.to_data() == before
     bad = {**data, "nodes": [dict(n, params={"axis": "z"}) if n["id"] == "r" else n
                              for n in data["nodes"]]}
-    assert "the axis of sum must be" in C.clipboard_problem(bad)
+    assert "the axis of sum must be" in clipboard_problem(bad)
 
 
 # --- the canvas -----------------------------------------------------------------------------

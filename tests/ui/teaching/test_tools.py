@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from playground.graph.expr import parse
 from playground.ui.teaching.bug_panel import COLUMNS
@@ -279,6 +280,15 @@ def test_expression_entry_builds_L_minus_8_and_undo_restores(window):
     assert w.undo_stack.undoText().startswith("Build L = (a*b + c) * f")
     w.action("undo").trigger()
     assert w.doc.to_data() == before
+
+
+def test_expression_tab_lists_the_ops_it_understands(window):
+    window.teaching.show_tab("expression")
+    panel = window.teaching.panels["expression"]
+    texts = [label.text() for label in panel.findChildren(QLabel)]
+    assert ("One assignment per line: numbers make values, expressions make ops "
+            "(+ − * / ** and .tanh() .exp() .log() .relu() .sigmoid()). "
+            "The last line is the output.") in texts
 
 
 def test_expression_errors_point_at_the_position(window):

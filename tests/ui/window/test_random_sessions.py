@@ -40,6 +40,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from playground.graph import clipboard
 from playground.ops import OPS
 from playground.ui import commands as cmd
 from playground.ui.canvas import EdgeItem, NodeItem
@@ -337,13 +338,13 @@ class Session:
 
     def paste_junk(self) -> str:
         """Paste text a user could have on the clipboard: near-misses of real clipboard data."""
-        good = cmd.copy_nodes(self.doc, self.some_nodes(3))
+        good = clipboard.copy_nodes(self.doc, self.some_nodes(3))
         nodes = good["nodes"]
         r = self.rng.randrange(7)
         if r == 0:
             text = "hello"
         elif r == 1:
-            text = json.dumps({"format": cmd.CLIPBOARD_FORMAT, "nodes": [], "edges": []})
+            text = json.dumps({"format": clipboard.CLIPBOARD_FORMAT, "nodes": [], "edges": []})
         elif r == 2 and nodes:
             nodes[0]["value" if nodes[0]["kind"] == "value" else "label"] = "abc"
             text = json.dumps(good)
@@ -554,7 +555,7 @@ def test_pasting_damaged_clipboard_text_is_refused_and_changes_nothing(window, d
     half the nodes pasted, a dead step on the undo stack and an exception in Qt's loop."""
     doc = window.doc
     ids = doc.node_ids()
-    data = cmd.copy_nodes(doc, ids[:3])
+    data = clipboard.copy_nodes(doc, ids[:3])
     nodes = data["nodes"]
     value = next(n for n in nodes if n["kind"] == "value")
     if damage == "bad value":
@@ -563,13 +564,13 @@ def test_pasting_damaged_clipboard_text_is_refused_and_changes_nothing(window, d
         data["edges"].append({"source": nodes[0]["id"], "target": value["id"], "slot": 0})
     elif damage == "slot out of range":
         op = next(n for n in window.doc.node_ids() if doc.kind(n) == "op")
-        data = cmd.copy_nodes(doc, [op, *ids[:2]])
+        data = clipboard.copy_nodes(doc, [op, *ids[:2]])
         data["edges"] = [{"source": ids[0], "target": op, "slot": 7}]
     elif damage == "bad pos":
         nodes[-1]["pos"] = ["x", None]
     elif damage == "cycle":
         ops = [n for n in doc.node_ids() if doc.kind(n) == "op"][:2]
-        data = cmd.copy_nodes(doc, ops)
+        data = clipboard.copy_nodes(doc, ops)
         data["edges"] = [{"source": ops[0], "target": ops[1], "slot": 0},
                          {"source": ops[1], "target": ops[0], "slot": 0}]
     else:

@@ -1,0 +1,315 @@
+"""The graph file's schema checks: the JSON text and each part of it (header, nodes, values,
+parameters, positions, edges) checked one by one, each problem a ``LoadError`` that names
+where it is (``nodes[3].op: unknown op 'tanhh'``). ``playground.graph.io`` reads files with
+these; see docs/file-format.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from typing import Any
+
+import networkx as nx
+
+from playground.graph.params import ParamError, normalize
+from playground.graph.validate import MAX_TENSOR_DIMS
+from playground.ops import OPS
+
+FORMAT = "backprop-playground"
+VERSION = 1
+SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+NODE_KEYS = ("id", "kind", "op", "params", "label", "value", "pos")
+
+
+class LoadError(ValueError):
+    """A file that is not a valid graph; the message says what and where."""
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return bytes(raw).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return_ = raw.rfind(b"\n", 0, exc.start)
+        col = exc.start - return_
+        raise LoadError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line} column {col}"
+        ) from None
+
+
+class _Huge:
+    """A JSON number too large for a float (reported with its location later)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _parse_float(text: str) -> float | _Huge:
+    x = float(text)
+    return _Huge(text) if math.isinf(x) else x
+
+
+class _BareConstant(Exception):
+    pass
+
+
+def _parse_constant(name: str) -> Any:
+    raise _BareConstant(name)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)')
+
+
+def parse_json(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=_parse_float, parse_constant=_parse_constant)
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except _BareConstant as exc:
+        where = ""
+        for m in _TOKEN.finditer(text):
+            if m.group(1):
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - text.rfind("\n", 0, m.start())
+                where = f"line {line} column {col}: "
+                break
+        raise LoadError(
+            f"not JSON: {where}{exc.args[0]} is not a JSON number "
+            '(write "nan", "inf" or "-inf" as a string)'
+        ) from None
+    except RecursionError:
+        raise LoadError("not JSON we can read: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with more than 4,300 digits
+        raise LoadError(f"not JSON we can read: {exc}") from None
+
+
+def json_type(x: Any) -> str:
+    if x is None:
+        return "null"
+    if isinstance(x, bool):
+        return "a boolean"
+    if isinstance(x, int | float | _Huge):
+        return "a number"
+    if isinstance(x, str):
+        return "a string"
+    if isinstance(x, list):
+        return "a list"
+    if isinstance(x, dict):
+        return "an object"
+    return type(x).__name__
+
+
+def check_header(data: dict[str, Any]) -> None:
+    fmt = data.get("format")
+    if fmt is None:
+        raise LoadError(f'not a graph file: no "format": "{FORMAT}" key')
+    if fmt != FORMAT:
+        raise LoadError(f"format: expected {FORMAT!r}, found {fmt!r}")
+    version = data.get("version")
+    if version is None:
+        raise LoadError("version: missing")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise LoadError(f"version: expected a whole number, found {json_type(version)}")
+    if version > VERSION:
+        raise LoadError(
+            f"version {version} is newer than this program understands "
+            f"(it reads up to version {VERSION}): update Backprop Playground"
+        )
+    if version < 1:
+        raise LoadError(f"version: {version} is not a valid version")
+
+
+def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Validated nodes, id -> {kind, op, params, label, value, pos (or None)}, in file order."""
+    nodes_raw = data.get("nodes")
+    if nodes_raw is None:
+        raise LoadError("nodes: missing")
+    if not isinstance(nodes_raw, list):
+        raise LoadError(f"nodes: expected a list, found {json_type(nodes_raw)}")
+    nodes: dict[str, dict[str, Any]] = {}
+    where_id: dict[str, int] = {}
+    for i, n in enumerate(nodes_raw):
+        at = f"nodes[{i}]"
+        if not isinstance(n, dict):
+            raise LoadError(f"{at}: expected an object, found {json_type(n)}")
+        node_id = n.get("id")
+        if node_id is None:
+            raise LoadError(f"{at}.id: missing")
+        if not isinstance(node_id, str) or not node_id:
+            raise LoadError(f"{at}.id: expected a non-empty string, found {json_type(node_id)}")
+        if node_id in nodes:
+            raise LoadError(f"{at}.id: duplicate id {node_id!r} (also nodes[{where_id[node_id]}])")
+        kind = n.get("kind")
+        if kind not in ("value", "op"):
+            found = "missing" if kind is None else f"found {kind!r}"
+            raise LoadError(f'{at}.kind: expected "value" or "op", {found}')
+        op = n.get("op")
+        value: Any = None
+        params: dict[str, Any] = {}
+        if kind == "op":
+            if op is None:
+                raise LoadError(f"{at}.op: missing (an op node needs an op name)")
+            if not isinstance(op, str):
+                raise LoadError(f"{at}.op: expected an op name, found {json_type(op)}")
+            if op not in OPS:
+                hint = difflib.get_close_matches(op, list(OPS), n=1)
+                suggest = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise LoadError(f"{at}.op: unknown op {op!r}{suggest}")
+            if n.get("value") is not None:
+                raise LoadError(f"{at}.value: an op node has no value")
+            params = _params(op, n.get("params"), f"{at}.params")
+        else:
+            if op is not None:
+                raise LoadError(f"{at}.op: a value node has no op")
+            if n.get("params") not in (None, {}):
+                raise LoadError(f"{at}.params: a value node has no parameters")
+            if "value" not in n:
+                raise LoadError(f"{at}.value: missing (a value node needs a number)")
+            value = _literal(n["value"], f"{at}.value")
+        label = n.get("label", "")
+        if label is None:
+            label = ""
+        if not isinstance(label, str):
+            raise LoadError(f"{at}.label: expected a string, found {json_type(label)}")
+        pos = _pos(n["pos"], f"{at}.pos") if n.get("pos") is not None else None
+        nodes[node_id] = {
+            "kind": kind, "op": op, "params": params, "label": label, "value": value, "pos": pos
+        }
+        where_id[node_id] = i
+    return nodes
+
+
+def _params(op: str, raw: Any, at: str) -> dict[str, Any]:
+    """An op node's ``params`` object, checked against the op's parameters (see params.py)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise LoadError(f"{at}: expected an object like {{\"axis\": 0}}, found {json_type(raw)}")
+    try:
+        return normalize(op, raw)
+    except ParamError as exc:
+        where = f"{at}.{exc.key}" if exc.key is not None else at
+        raise LoadError(f"{where}: {exc.for_file()}") from None
+
+
+def _literal(x: Any, at: str, depth: int = 0) -> Any:
+    """A number or a rectangular nested list of numbers, with "nan"/"inf" strings decoded."""
+    if isinstance(x, bool):
+        raise LoadError(f"{at}: expected a number, found a boolean")
+    if isinstance(x, _Huge):
+        raise LoadError(f"{at}: {x.text} is too large for a float")
+    if isinstance(x, int):
+        try:
+            return float(x)
+        except OverflowError:
+            digits = len(str(abs(x)))
+            raise LoadError(f"{at}: a {digits}-digit number is too large for a float") from None
+    if isinstance(x, float):
+        return x
+    if isinstance(x, str):
+        special = SPECIAL_FLOATS.get(x.strip().lower())
+        if special is None:
+            raise LoadError(f"{at}: expected a number, found the string {x!r}")
+        return special
+    if isinstance(x, list):
+        if depth >= MAX_TENSOR_DIMS:
+            raise LoadError(f"{at}: a tensor of more than {MAX_TENSOR_DIMS} dimensions")
+        if not x:
+            raise LoadError(f"{at}: an empty list is not a tensor")
+        items = [_literal(v, f"{at}[{j}]", depth + 1) for j, v in enumerate(x)]
+        first = _shape(items[0])
+        for j, item in enumerate(items):
+            s = _shape(item)
+            if s != first:
+                raise LoadError(
+                    f"{at}[{j}]: ragged tensor: shape {_fmt_shape(s)} where "
+                    f"{at}[0] has shape {_fmt_shape(first)}"
+                )
+        return items
+    raise LoadError(f"{at}: expected a number or a list of numbers, found {json_type(x)}")
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    shape = []
+    while isinstance(x, list):
+        shape.append(len(x))
+        x = x[0]
+    return tuple(shape)
+
+
+def _fmt_shape(shape: tuple[int, ...]) -> str:
+    return "() (a number)" if not shape else str(shape)
+
+
+def _pos(p: Any, at: str) -> tuple[float, float]:
+    if not isinstance(p, list) or len(p) != 2:
+        raise LoadError(f"{at}: expected [x, y]")
+    out = []
+    for j, c in enumerate(p):
+        if isinstance(c, _Huge):
+            raise LoadError(f"{at}[{j}]: a position must be a finite number")
+        if isinstance(c, bool) or not isinstance(c, int | float):
+            raise LoadError(f"{at}[{j}]: expected a number, found {json_type(c)}")
+        try:
+            c = float(c)
+        except OverflowError:
+            c = math.inf
+        if not math.isfinite(c):
+            raise LoadError(f"{at}[{j}]: a position must be a finite number")
+        out.append(c)
+    return (out[0], out[1])
+
+
+def check_edges(
+    data: dict[str, Any], nodes: dict[str, dict[str, Any]]
+) -> list[tuple[str, str, int]]:
+    edges_raw = data.get("edges", [])
+    if not isinstance(edges_raw, list):
+        raise LoadError(f"edges: expected a list, found {json_type(edges_raw)}")
+    fed: dict[tuple[str, int], str] = {}
+    edges: list[tuple[str, str, int]] = []
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(nodes)
+    for i, e in enumerate(edges_raw):
+        at = f"edges[{i}]"
+        if not isinstance(e, dict):
+            raise LoadError(f"{at}: expected an object, found {json_type(e)}")
+        for key in ("source", "target"):
+            end = e.get(key)
+            if end is None:
+                raise LoadError(f"{at}.{key}: missing")
+            if not isinstance(end, str):
+                raise LoadError(f"{at}.{key}: expected a node id, found {json_type(end)}")
+            if end not in nodes:
+                raise LoadError(f"{at}.{key}: there is no node {end!r}")
+        source, target = e["source"], e["target"]
+        slot = e.get("slot")
+        if slot is None:
+            raise LoadError(f"{at}.slot: missing")
+        if not isinstance(slot, int) or isinstance(slot, bool):
+            raise LoadError(f"{at}.slot: expected a whole number, found {json_type(slot)}")
+        t = nodes[target]
+        if t["kind"] == "value":
+            raise LoadError(f"{at}.target: {target!r} is a value: it has no inputs")
+        arity = OPS[t["op"]].arity
+        if not 0 <= slot < arity:
+            raise LoadError(
+                f"{at}.slot: {target!r} ({t['op']}) has no input {slot} (it takes {arity})"
+            )
+        if source == target:
+            raise LoadError(f"{at}: {source!r} cannot feed itself")
+        if (target, slot) in fed:
+            other = fed[target, slot]
+            raise LoadError(f"{at}: slot {slot} of {target!r} is already fed by {other!r}")
+        fed[target, slot] = source
+        edges.append((source, target, slot))
+        g.add_edge(source, target, key=slot, index=i)
+    if not nx.is_directed_acyclic_graph(g):
+        cycle = nx.find_cycle(g)
+        last = max(g.edges[s, t, k]["index"] for s, t, k, *_ in cycle)
+        path = " -> ".join(repr(s) for s, *_ in cycle) + f" -> {cycle[0][0]!r}"
+        raise LoadError(f"edges[{last}]: makes a cycle ({path}): a value cannot depend on itself")
+    return edges
