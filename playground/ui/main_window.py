@@ -57,7 +57,7 @@ from playground.ui.inspector import Inspector
 from playground.ui.output_choice import OutputChoice, ranked_sinks
 from playground.ui.palette import VALUE_PAYLOAD, Palette
 from playground.ui.teaching import install as install_teaching
-from playground.ui.training_tab import install as install_training
+from playground.ui.training.tab import install as install_training
 
 APP_NAME = "Backprop Playground"
 STATUS_TIMEOUT_MS = 10_000

@@ -1,10 +1,11 @@
 """The training panel's settings: widgets -> ``TrainConfig``, problems shown next to their field.
 
 ``TrainingForm`` holds the data and model sections and a small scatter preview of the data.
-``state()`` reads the widgets into a ``TrainConfig``, checks it (text that is not a number, the
-config's own ``validate()``, and what only the data can tell: a CSV file that does not load, a
-split that leaves a side empty, a two-class loss on three classes) and builds the dataset;
-each problem appears in red under the field it is about. ``changed`` fires on every edit.
+``state()`` reads the widgets into a ``TrainConfig`` and hands it to
+``playground.training.config.prepare``, which checks it and builds the dataset and its split
+(what only the data can tell included: a CSV file that does not load, a split that leaves a
+side empty, a two-class loss on three classes); the form adds only text that is not a number.
+Each problem appears in red under the field it is about. ``changed`` fires on every edit.
 """
 
 from __future__ import annotations
@@ -33,21 +34,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.engine.data import Dataset, DatasetError
-from playground.engine.losses import LOSSES
-from playground.engine.nn import ACTIVATIONS
-from playground.engine.optim import OPTIMIZERS, SCHEDULES
-from playground.training.config import (
-    MAX_NEURONS,
-    MAX_SAMPLES,
+from playground.training.choices import (
+    ACTIVATIONS,
+    LOSSES,
     MULTICLASS_DATASETS,
+    OPTIMIZERS,
+    SCHEDULES,
+    Dataset,
+)
+from playground.training.config import (
+    MAX_SAMPLES,
+    Prepared,
     Problem,
     TrainConfig,
+    parse_hidden,
+    prepare,
 )
-from playground.training.trainer import build_dataset
 from playground.ui.marks import WARNING_MARK
 
-__all__ = ["FormState", "ScatterPreview", "TrainingForm", "parse_hidden"]
+__all__ = ["FormState", "ScatterPreview", "TrainingForm"]
 
 DATASET_CHOICES = (
     ("lecture", "Lecture: 4 samples, 3 inputs"),
@@ -72,24 +77,6 @@ ERROR_STYLE = "color: #c62828; font-size: 11px;"
 NOTE_STYLE = "color: #555555; font-size: 11px;"
 
 
-def parse_hidden(text: str) -> tuple[tuple[int, ...] | None, str]:
-    """``"16, 16"`` -> ``((16, 16), "")``; bad text -> ``(None, reason)``; empty -> ``()``."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
-    sizes = []
-    for p in parts:
-        try:
-            n = int(p)
-        except ValueError:
-            return None, f"hidden layers: '{p.strip()}' is not a whole number (write e.g. 16, 16)"
-        if n < 1:
-            return None, f"hidden layers: {n} neurons? each layer needs at least 1"
-        if n > MAX_NEURONS:
-            return None, (f"hidden layers: {n} neurons is more than this playground handles "
-                          f"({MAX_NEURONS})")
-        sizes.append(n)
-    return tuple(sizes), ""
-
-
 def _parse_float(text: str, what: str) -> tuple[float | None, str]:
     t = text.strip()
     if not t:
@@ -105,11 +92,26 @@ def _parse_float(text: str, what: str) -> tuple[float | None, str]:
 
 @dataclass
 class FormState:
-    config: TrainConfig
+    prepared: Prepared
+    """The config and its data, as ``prepare`` made them (a ``Trainer`` takes it as is)."""
     problems: list[Problem] = field(default_factory=list)
-    dataset: Dataset | None = None
-    train: Dataset | None = None
-    test: Dataset | None = None
+    """Text that is not a number, then ``prepare``'s problems about the other fields."""
+
+    @property
+    def config(self) -> TrainConfig:
+        return self.prepared.config
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return self.prepared.dataset
+
+    @property
+    def train(self) -> Dataset | None:
+        return self.prepared.train
+
+    @property
+    def test(self) -> Dataset | None:
+        return self.prepared.test
 
     @property
     def ok(self) -> bool:
@@ -499,33 +501,10 @@ class TrainingForm(QWidget):
             seed=self.seed.value(),
             backend=self.backend.currentData(),
         )
-        seen = {p.field for p in problems}
-        problems += [p for p in config.validate() if p.field not in seen]
-        state = FormState(config, problems)
-        if any(p.field in _DATA_FIELDS for p in problems):
-            return state
-        try:
-            ds = build_dataset(config)
-        except DatasetError as exc:
-            problems.append(Problem("csv_path" if name == "csv" else "dataset", str(exc)))
-            return state
-        except OSError as exc:
-            problems.append(Problem("csv_path", f"cannot read the file: {exc}"))
-            return state
-        state.dataset = ds
-        if ds.n_classes > 2 and not LOSSES[config.loss].multiclass and "loss" not in seen:
-            problems.append(Problem(
-                "loss", f"the '{config.loss}' loss handles 2 classes and this data has "
-                        f"{ds.n_classes}: use cross_entropy"))
-        if config.test_fraction > 0:
-            try:
-                state.train, state.test = ds.split(config.test_fraction, config.seed)
-            except DatasetError as exc:
-                problems.append(Problem("test_fraction", str(exc)))
-                state.train = ds
-        else:
-            state.train = ds
-        return state
+        prepared = prepare(config)
+        seen = {p.field for p in problems}  # a field's text problem says more than its fallback's
+        problems += [p for p in prepared.problems if p.field not in seen]
+        return FormState(prepared, problems)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Each problem in red under its field; fields without one are cleared."""
@@ -574,5 +553,3 @@ class TrainingForm(QWidget):
     def with_overrides(self, **kw: object) -> TrainConfig:
         return replace(self.state().config, **kw)
 
-
-_DATA_FIELDS = {"dataset", "csv_path", "n_samples", "noise", "n_classes"}

@@ -42,7 +42,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from playground.training.trainer import StepMetrics
-from playground.ui.plot_scale import loss_range, shown
+from playground.ui.training.plot_scale import loss_range, shown
 
 __all__ = ["CLASS_COLORS", "REDRAW_MS", "TrainingPlots"]
 

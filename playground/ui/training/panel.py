@@ -1,9 +1,9 @@
 """The training panel: settings, run controls, live plots, the network as a graph, export.
 
 ``TrainingPanel`` (objectName ``training_panel``) turns its form into a ``TrainConfig``, runs a
-``Trainer`` in a worker thread (``playground.ui.workers``) and shows what the worker sends:
-metrics go to the plots (``playground.ui.plots``, created the first time the panel is shown,
-since importing matplotlib costs half a second), the weights to the decision boundary, the
+``Trainer`` in a worker thread (``worker``) and shows what the worker sends: metrics go to the
+plots (``plots``, created the first time the panel is shown, since importing matplotlib costs
+half a second), the weights to the decision boundary, the
 network graph and the exports. Nothing here blocks the event loop for long: the window stays
 responsive while training.
 
@@ -47,18 +47,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.engine.data import Dataset
 from playground.graph.document import GraphDocument
+from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
 from playground.training.export import ExportData, engine_script, torch_script
 from playground.training.network import NetworkGraph, network_graph, zero_loss_samples
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer
 from playground.ui.flow_layout import FlowLayout
-from playground.ui.training_form import FormState, TrainingForm
-from playground.ui.training_message import TrainingMessage
-from playground.ui.training_speed import speed_combo
-from playground.ui.workers import Grid, Progress, TrainingRun
+from playground.ui.training.form import FormState, TrainingForm
+from playground.ui.training.message import TrainingMessage
+from playground.ui.training.speed import speed_combo
+from playground.ui.training.worker import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]
 
@@ -302,7 +302,7 @@ class TrainingPanel(QWidget):
     def ensure_plots(self):
         """The plots widget, created (and matplotlib imported) on first use."""
         if self.plots is None:
-            from playground.ui.plots import TrainingPlots
+            from playground.ui.training.plots import TrainingPlots
 
             self.plots = TrainingPlots(self.plot_holder)
             self._plot_layout.removeWidget(self._plot_placeholder)
@@ -553,7 +553,7 @@ class TrainingPanel(QWidget):
         if self.run is not None:
             self._drop_run()
         try:
-            trainer = Trainer(s.config, dataset=s.dataset)
+            trainer = Trainer(s.config, s.prepared)
         except (ConfigError, ValueError) as exc:
             self._set_message(f"Can't train: {exc}", "error")
             return False
@@ -654,7 +654,7 @@ class TrainingPanel(QWidget):
         if s is None or not s.ok or s.train is None:
             return None
         try:
-            trainer = Trainer(s.config, dataset=s.dataset)
+            trainer = Trainer(s.config, s.prepared)
         except (ConfigError, ValueError):
             return None
         except MemoryError:
