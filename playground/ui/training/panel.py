@@ -3,8 +3,8 @@
 ``TrainingPanel`` (objectName ``training_panel``) turns its form into a ``TrainConfig``, runs a
 ``Trainer`` in a worker thread (``worker``) and shows what the worker sends: metrics go to the
 plots (``plots``, created the first time the panel is shown, since importing matplotlib costs
-half a second), the weights to the decision boundary, the
-network graph and the exports. Nothing here blocks the event loop for long: the window stays
+half a second), the weights to the decision boundary, the network graph (``network_view``) and
+the exports (``export``). Nothing here blocks the event loop for long: the window stays
 responsive while training.
 
 Run states: no run (``run is None``), running, paused, finished. Train starts a run (or resumes
@@ -12,17 +12,18 @@ a paused one), Pause pauses, Step takes exactly one step and stays paused (start
 run if there is none), Reset stops the run and clears its curves. Settings are locked while a
 run is under way. A finished run's curves stay, faded, when the next run starts. Speed paces a
 run ("Watch": 30 steps a second, so the loss curve and the boundary visibly move; see
-``training_speed``) and can change while it goes. Export is off while the weights are not
-finite numbers or the run diverged. Nothing under the run buttons changes height, so they
-never move under the pointer.
+``speed``) and can change while it goes. Export is off while the weights are not finite
+numbers or the run diverged. Nothing under the run buttons (``controls``) changes height, so
+they never move under the pointer.
 
 The panel shrinks to about 600 px wide (the network tools wrap, the plots get small) so the
-window can be small; ``training_tab`` keeps a hidden Training tab from setting its size at all.
+window can be small; ``tab`` keeps a hidden Training tab from setting its size at all.
 
 "Show network on canvas" emits ``show_graph_requested(GraphDocument)``: the MLP's scalar graph
-for one chosen sample, loss included (see ``playground.training.network``); the main window
-shows it. With "follow" on, the graph is sent again every N steps while training
-(``refresh_graph_requested``: the window replaces the shown network if it is unchanged).
+for one chosen sample, loss included, grads computed (``network_for_sample`` in
+``playground.training.network``); the main window shows it. With "follow" on, the graph is
+sent again every N steps while training (``refresh_graph_requested``: the window replaces the
+shown network if it is unchanged).
 """
 
 from __future__ import annotations
@@ -31,33 +32,19 @@ import itertools
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QSpinBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
-from playground.training.export import ExportData, engine_script, torch_script
-from playground.training.network import NetworkGraph, network_graph, zero_loss_samples
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer
-from playground.ui.flow_layout import FlowLayout
+from playground.ui.training.controls import TRAIN_TIP, RunControls, make_button
+from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
 from playground.ui.training.message import TrainingMessage
-from playground.ui.training.speed import speed_combo
+from playground.ui.training.network_view import GraphSource, NetworkView
 from playground.ui.training.worker import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]
@@ -65,13 +52,6 @@ __all__ = ["LECTURE_PRESET", "TrainingPanel"]
 LECTURE_PRESET = TrainConfig.preset("lecture")
 DEMO_PRESET = TrainConfig()
 READY = "Ready: press Train (or Step for one step at a time)."
-EXPORT_TIPS = {
-    "python": "Export a script that rebuilds this MLP with the engine, with its weights, and "
-              "prints its predictions for the training data",
-    "torch": "Export the same as a PyTorch nn.Sequential (float64) script",
-}
-
-
 TOO_BIG = ("Can't train: not enough memory for this network and data. Try fewer samples, "
            "smaller hidden layers or a smaller batch.")
 
@@ -94,14 +74,10 @@ class TrainingPanel(QWidget):
         self.plots = None  # TrainingPlots, made when first shown (imports matplotlib)
         self.state: FormState | None = None
         self.snapshot: ModelSnapshot | None = None
-        self.graph_note = ""
-        self.last_graph: GraphDocument | None = None
         self._run_config: TrainConfig | None = None
         self._run_train: Dataset | None = None
         self._run_test: Dataset | None = None
         self._run_grid: Grid | None = None
-        self._last_followed = -1
-        self._checked: tuple[ModelSnapshot | None, bool, str] = (None, False, "")
         self._plot_data_timer = QTimer(self)
         self._plot_data_timer.setSingleShot(True)
         self._plot_data_timer.setInterval(120)
@@ -116,55 +92,36 @@ class TrainingPanel(QWidget):
         self.form = TrainingForm()
         presets = QHBoxLayout()
         presets.setSpacing(4)
-        self.demo_button = self._button("preset_demo", "micrograd demo",
-                                        "micrograd's demo: moons, MLP 2-16-16-1, SVM loss + L2, "
-                                        "100 steps, lr 1.0 -> 0.1", self.apply_demo_preset)
-        self.lecture_button = self._button(
+        self.demo_button = make_button("preset_demo", "micrograd demo",
+                                       "micrograd's demo: moons, MLP 2-16-16-1, SVM loss + L2, "
+                                       "100 steps, lr 1.0 -> 0.1", self.apply_demo_preset)
+        self.lecture_button = make_button(
             "preset_lecture", "Lecture MLP(3,[4,4,1])",
             "The lecture's network: the 4 samples, MLP(3, [4, 4, 1]) with tanh, sum of squared "
             "errors, lr 0.1", self.apply_lecture_preset)
         presets.addWidget(self.demo_button)
         presets.addWidget(self.lecture_button)
 
-
-        self.train_button = self._button("train", "Train", "Train (or resume)", self.train)
-        self.pause_button = self._button("pause", "Pause", "Pause training", self.pause)
-        self.step_button = self._button("step", "Step", "Take exactly one training step",
-                                        self.step)
-        self.reset_button = self._button("reset", "Reset",
-                                         "Stop and forget this run (its curves fade into the "
-                                         "history only if it finished)", self.reset)
-        self.train_button.setDefault(True)
-        controls = QHBoxLayout()
-        controls.setSpacing(4)
-        slim = self.fontMetrics().horizontalAdvance("Resume") + 18  # the style's 80 px is wide
-        for b in (self.train_button, self.pause_button, self.step_button, self.reset_button):
-            b.setMinimumWidth(slim)
-            controls.addWidget(b)
-        self.speed = speed_combo()
+        self.controls = RunControls(self.train, self.pause, self.step, self.reset)
+        c = self.controls  # its widgets by their old names (the tests and the tab use them)
+        self.train_button, self.pause_button = c.train_button, c.pause_button
+        self.step_button, self.reset_button = c.step_button, c.reset_button
+        self.speed, self.progress_bar, self.status = c.speed, c.progress_bar, c.status
         self.speed.currentIndexChanged.connect(self._speed_changed)
-        speed_row = QHBoxLayout()
-        speed_row.setSpacing(6)
-        speed_label = QLabel("&Speed")
-        speed_label.setBuddy(self.speed)
-        speed_row.addWidget(speed_label)
-        speed_row.addWidget(self.speed, 1)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setObjectName("training_progress")
-        self.progress_bar.setAccessibleName("Training progress")
-        self.progress_bar.setTextVisible(True)
-        self.status = QLabel()
-        self.status.setObjectName("training_status")
-        self.status.setWordWrap(True)
-        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Two lines, always: a status growing a line would push the run buttons up.
-        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.messages = TrainingMessage()
         self.message = self.messages.label
 
-        tools = self._tools_row()
+        self.network = NetworkView(self._graph_source, self._sample_data, self._set_message)
+        self.network.shown.connect(self.show_graph_requested)
+        self.network.refreshed.connect(self.refresh_graph_requested)
+        n = self.network
+        self.sample, self.sample_text, self.scope = n.sample, n.sample_text, n.scope
+        self.show_button, self.follow, self.follow_every = n.show_button, n.follow, n.follow_every
+        # export sits under the run controls (the left column), where there is room
+        self.export_box = ExportBox(self._set_message)
+        self.export_python_button = self.export_box.python_button
+        self.export_torch_button = self.export_box.torch_button
+
         left = QWidget()
         left.setObjectName("training_left")
         lv = QVBoxLayout(left)
@@ -172,10 +129,7 @@ class TrainingPanel(QWidget):
         lv.setSpacing(6)
         lv.addLayout(presets)
         lv.addWidget(self.form, 1)
-        lv.addLayout(speed_row)
-        lv.addLayout(controls)
-        lv.addWidget(self.progress_bar)
-        lv.addWidget(self.status)
+        lv.addWidget(self.controls)
         lv.addWidget(self.export_box)
         left.setMinimumWidth(270)
 
@@ -193,7 +147,7 @@ class TrainingPanel(QWidget):
         rv.setSpacing(6)
         rv.addWidget(self.plot_holder, 1)
         rv.addWidget(self._message_area())
-        rv.addWidget(tools)
+        rv.addWidget(self.network)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("training_splitter")
@@ -220,78 +174,6 @@ class TrainingPanel(QWidget):
         area.setFixedHeight(4 * self.message.fontMetrics().lineSpacing() + 14)
         area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         return area
-
-    def _button(self, name: str, text: str, tip: str, slot) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName(name)
-        b.setToolTip(tip)
-        b.setAccessibleName(text)
-        b.clicked.connect(lambda _checked=False: slot())
-        return b
-
-    def _tools_row(self) -> QWidget:
-        """Two compact rows under the plots: the network as a graph (and ``export_box``, the
-        export buttons, for the left column)."""
-        box = QWidget()
-        box.setObjectName("network_section")
-        self.sample = QSpinBox()
-        self.sample.setObjectName("network_sample")
-        self.sample.setAccessibleName("Sample")
-        self.sample.setToolTip("Which training sample flows through the graph")
-        self.sample.valueChanged.connect(self._update_sample_text)
-        self._sample_chosen = False  # the user picked the sample: never pick another for them
-        self.sample.valueChanged.connect(self._on_sample_changed)
-        self.sample_text = QLabel()
-        self.sample_text.setObjectName("network_sample_text")
-        self.sample_text.setMinimumWidth(60)
-        self.scope = QComboBox()
-        self.scope.setObjectName("network_scope")
-        self.scope.setAccessibleName("What to show")
-        for data, text in (("auto", "auto"), ("network", "whole network"),
-                           ("output_layer", "output layer + loss")):
-            self.scope.addItem(text, data)
-        self.scope.setToolTip("auto: the whole network up to 300 nodes; bigger ones are too "
-                              "big to read, so auto then shows the output layer and the loss")
-        self.show_button = self._button(
-            "show_network", "Show network on canvas",
-            "Build the MLP's scalar computation graph for this sample, loss included, "
-            "and show it on the canvas with every data and grad", self.show_network)
-        self.follow = QCheckBox("follow training, every")
-        self.follow.setObjectName("network_follow")
-        self.follow.setToolTip("While training, refresh the shown network every N steps")
-        self.follow_every = QSpinBox()
-        self.follow_every.setObjectName("network_follow_every")
-        self.follow_every.setRange(1, 100_000)
-        self.follow_every.setValue(10)
-        self.follow_every.setSuffix(" steps")
-        self.export_python_button = self._button(
-            "export_model_python", "Python script…", EXPORT_TIPS["python"],
-            lambda: self.export_dialog("python"))
-        self.export_torch_button = self._button(
-            "export_model_torch", "PyTorch script…", EXPORT_TIPS["torch"],
-            lambda: self.export_dialog("torch"))
-        # Groups that flow: one row in a wide window, wrapped in a narrow one (two fixed rows
-        # made the panel at least 500 px wide here, and the window with it).
-        flow = FlowLayout(spacing=10, row_spacing=4)
-        flow.addWidget(QLabel("<b>Network as a graph</b>"))
-        flow.addWidget(_group(QLabel("show"), self.scope))
-        flow.addWidget(_group(QLabel("sample"), self.sample, self.sample_text))
-        flow.addWidget(self.show_button)
-        flow.addWidget(_group(self.follow, self.follow_every))
-        # export sits under the run controls (the left column), where there is room
-        self.export_box = QWidget()
-        self.export_box.setObjectName("export_section")
-        ev = QVBoxLayout(self.export_box)
-        ev.setContentsMargins(0, 4, 0, 0)
-        ev.setSpacing(4)
-        ev.addWidget(QLabel("<b>Export the trained model</b>"))
-        buttons = QHBoxLayout()
-        buttons.setSpacing(4)
-        buttons.addWidget(self.export_python_button)
-        buttons.addWidget(self.export_torch_button)
-        ev.addLayout(buttons)
-        box.setLayout(flow)
-        return box
 
     # --- lazily made plots ------------------------------------------------------------------
 
@@ -378,13 +260,7 @@ class TrainingPanel(QWidget):
         return self.state.train if self.state is not None else None
 
     def _update_sample_range(self) -> None:
-        data = self._sample_data()
-        with QSignalBlocker(self.sample):  # a clamped value is not the user's choice
-            self.sample.setRange(0, max(0, len(data) - 1) if data is not None else 0)
-        self._update_sample_text()
-
-    def _on_sample_changed(self, _value: int) -> None:
-        self._sample_chosen = True
+        self.network.update_range()
 
     def _show_data_on_plots(self) -> None:
         if self.plots is None:
@@ -423,25 +299,17 @@ class TrainingPanel(QWidget):
         run = self.run
         state = run.state if run is not None else "idle"
         valid = self.state is not None and self.state.ok
-        fresh_ok = valid and state in ("idle", "finished")
-        self.train_button.setText("Resume" if state == "paused" else "Train")
-        self.train_button.setEnabled(state == "paused" or fresh_ok)
-        self.pause_button.setEnabled(state == "running")
-        self.step_button.setEnabled(state == "paused" or fresh_ok)
-        self.reset_button.setEnabled(run is not None)
+        self.controls.show_state(state, valid)
         locked = state in ("running", "paused")
         if locked != self._locked:
             self._locked = locked
             self.form.set_locked(locked)
         self.demo_button.setEnabled(state in ("idle", "finished"))
         self.lecture_button.setEnabled(state in ("idle", "finished"))
-        has_model = self.snapshot is not None
-        why_not = self._why_no_export()
-        for kind, button in (("python", self.export_python_button),
-                             ("torch", self.export_torch_button)):
-            button.setEnabled(not why_not)
-            button.setToolTip(why_not or EXPORT_TIPS[kind])
-        self.show_button.setEnabled(has_model or valid)
+        diverged = run is not None and run.result is not None and run.result[0] == "diverged"
+        self.export_box.set_model(self.snapshot, self._run_train, self._run_config,
+                                  diverged=diverged, settled=run is None or state != "running")
+        self.show_button.setEnabled(self.snapshot is not None or valid)
         if not valid and state in ("idle", "finished") and self.state is not None:
             problems = self.state.problems
             if problems:
@@ -452,42 +320,11 @@ class TrainingPanel(QWidget):
             self.train_button.setToolTip(why)
             self._set_message(why, "error", key="settings")
         else:
-            self.train_button.setToolTip("Train (or resume)")
+            self.train_button.setToolTip(TRAIN_TIP)
             if self.messages.notice_key == "settings":
                 self._set_message("")
 
     _locked = False
-
-    def _why_no_export(self) -> str:
-        """Why Export is off ("" when it is on)."""
-        if self.snapshot is None:
-            return "Train a model first: Export writes its weights"
-        diverged = self.run is not None and self.run.result is not None and (
-            self.run.result[0] == "diverged")
-        what = "the run diverged" if diverged else self._not_finite(self.snapshot)
-        if what:
-            return (f"Export is off: {what}, so these weights are not a model worth keeping. "
-                    f"Lower the learning rate, Train again, then export.")
-        return ""
-
-    def _not_finite(self, snapshot: ModelSnapshot) -> str:
-        """What is not a finite number about these weights ("" when all is well): the weights,
-        or the outputs they give (a run stopped at loss 1e228 has finite weights near 1e172,
-        whose outputs overflow). The outputs are checked once the run stops or pauses: a
-        forward pass on every progress would cost the window's thread for nothing."""
-        full = self.run is None or self.run.state != "running"
-        if self._checked[0] is snapshot and self._checked[1] >= full:
-            return self._checked[2]
-        why = ""
-        if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in snapshot.weights):
-            why = "some weights are inf or nan"
-        elif full and self._run_train is not None:
-            with np.errstate(all="ignore"):  # a sample of the data is enough
-                out = snapshot.outputs(self._run_train.X[:256])
-            if not np.isfinite(out).all():
-                why = "the model's outputs overflow to inf or nan"
-        self._checked = (snapshot, full, why)
-        return why
 
     def _set_message(self, text: str, kind: str = "info", key: str = "") -> None:
         self.messages.set_notice(text, kind, key)
@@ -496,8 +333,7 @@ class TrainingPanel(QWidget):
         return self.messages.shown_text()
 
     def _set_status(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setToolTip(text)
+        self.controls.set_status(text)
 
     @Slot()
     def _speed_changed(self) -> None:
@@ -530,8 +366,7 @@ class TrainingPanel(QWidget):
         self.snapshot = None
         if self.plots is not None:
             self.plots.reset_current()
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("")
+        self.controls.clear_progress()
         self._set_status(READY)
         self.messages.clear()
         self._show_data_preview()
@@ -564,7 +399,7 @@ class TrainingPanel(QWidget):
         self._run_train, self._run_test = trainer.train_set, trainer.test_set
         grid = Grid.around(trainer.dataset.X) if trainer.dataset.n_features == 2 else None
         self._run_grid = grid
-        self._last_followed = -1
+        self.network.restart()
         self.snapshot = None
         plots = self.ensure_plots()
         plots.start_run(s.config.steps)
@@ -575,9 +410,7 @@ class TrainingPanel(QWidget):
         self._plot_data_timer.stop()
         self._show_data_on_plots()
         self._update_sample_range()
-        self.progress_bar.setRange(0, s.config.steps)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("%v / %m steps")
+        self.controls.start_progress(s.config.steps)
         self._set_status("starting…")
         self.messages.clear()
         self.run.start()
@@ -599,14 +432,12 @@ class TrainingPanel(QWidget):
                 plots.set_sample_outputs(p.snapshot.outputs(self._run_train.X))
         if p.metrics:
             m = p.metrics[-1]
-            self.progress_bar.setValue(min(m.step + 1, self.progress_bar.maximum()))
-            rate = f" · {p.steps_per_second:,.0f} steps/s" if p.steps_per_second else ""
-            self.progress_bar.setFormat(f"%v / %m steps{rate}")
+            self.controls.show_progress(m.step + 1, p.steps_per_second)
             text = f"step {m.step + 1} · loss {m.loss:.4g} · accuracy {m.accuracy:.0%}"
             if m.test_loss is not None:  # its own line: the status is two lines high
                 text += f"\ntest loss {m.test_loss:.4g} · test accuracy {m.test_accuracy:.0%}"
             self._set_status(text)
-            self._maybe_follow(p.snapshot.step)
+            self.network.follow_step(p.snapshot.step)
         self._update_controls()
 
     @Slot(str, str)
@@ -630,26 +461,16 @@ class TrainingPanel(QWidget):
                     f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of computing{paced}; "
                     f"final loss {h[-1].loss:.4g}, accuracy {h[-1].accuracy:.0%}.", "info")
         if run is not None:
-            self.progress_bar.setFormat("%v / %m steps")
+            self.controls.end_progress()
         self._update_controls()
         self.run_finished.emit(how, message)
 
-    # --- network graph --------------------------------------------------------------------
+    # --- network graph and export (``network_view``, ``export``) ---------------------------
 
-    def _update_sample_text(self) -> None:
-        train = self._sample_data()
-        i = self.sample.value()
-        if train is None or not 0 <= i < len(train):
-            self.sample_text.setText("")
-            return
-        x = ", ".join(f"{v:.2f}" for v in train.X[i][:4])
-        more = ", …" if train.n_features > 4 else ""
-        self.sample_text.setText(f"x = ({x}{more}), class {train.classes[int(train.y[i])]}")
-
-    def _graph_source(self) -> tuple[ModelSnapshot, Dataset, TrainConfig] | None:
+    def _graph_source(self) -> GraphSource | None:
         """The weights to draw (the run's latest, or a fresh untrained model) and the data."""
         if self.snapshot is not None and self._run_train is not None and self._run_config:
-            return self.snapshot, self._run_train, self._run_config
+            return GraphSource(self.snapshot, self._run_train, self._run_config.loss, live=True)
         s = self.state
         if s is None or not s.ok or s.train is None:
             return None
@@ -660,103 +481,32 @@ class TrainingPanel(QWidget):
         except MemoryError:
             self._set_message(TOO_BIG, "error")
             return None
-        return ModelSnapshot.of(trainer), trainer.train_set, s.config
+        return GraphSource(ModelSnapshot.of(trainer), trainer.train_set, s.config.loss,
+                           live=False)
+
+    @property
+    def graph_note(self) -> str:
+        """What the last network graph shows, in sentences."""
+        return self.network.graph_note
+
+    @property
+    def last_graph(self) -> GraphDocument | None:
+        return self.network.last_graph
 
     def build_network_document(self) -> GraphDocument | None:
-        """The network's graph for the chosen sample (None when there is no model or data)."""
-        from playground.graph.from_value import from_value
-
-        source = self._graph_source()
-        if source is None:
-            return None
-        snapshot, train, config = source
-        i = min(self.sample.value(), len(train) - 1)
-
-        def build(k: int) -> NetworkGraph:
-            return network_graph(snapshot, train.X[k], int(train.y[k]), config.loss,
-                                 scope=self.scope.currentData())
-
-        first = i
-        zero = zero_loss_samples(snapshot, train.X, train.y, config.loss)
-        if zero[i] and not self._sample_chosen and not zero.all():
-            # A sample past the hinge's margin has loss 0: every grad would be 0. Unless the
-            # learner chose it, show the next one that still has something to learn from.
-            later = np.flatnonzero(~zero)
-            i = int(later[later > i][0] if (later > i).any() else later[0])
-            with QSignalBlocker(self.sample):
-                self.sample.setValue(i)
-            self._update_sample_text()
-        graph = build(i)
-        graph.root.backward()
-        doc = from_value(graph.root)
-        skipped = (f" (sample {first}'s loss is exactly 0, so every grad there would be 0: "
-                   f"this is the next sample with a loss)" if i != first else "")
-        if zero.all():
-            skipped = (" (every sample is past the margin now: the hinge loss is 0 for all, "
-                       "only the L2 term, left out here, still moves the weights)")
-        self.graph_note = f"Sample {i}{skipped}, after {snapshot.step} steps. " + graph.note
-        return doc
+        return self.network.build_document()
 
     def show_network(self) -> GraphDocument | None:
-        doc = self.build_network_document()
-        if doc is None:
-            self._set_message("No network to show: fix the settings first.", "error")
-            return None
-        self.last_graph = doc
-        self._set_message(self.graph_note, "info", key="graph")
-        if self.snapshot is not None:
-            self._last_followed = self.snapshot.step
-        self.show_graph_requested.emit(doc)
-        return doc
-
-    def _maybe_follow(self, step: int) -> None:
-        if not self.follow.isChecked() or self.last_graph is None:
-            return
-        every = self.follow_every.value()
-        if self._last_followed >= 0 and step - self._last_followed < every:
-            return
-        doc = self.build_network_document()
-        if doc is not None:
-            self._last_followed = step
-            self.last_graph = doc
-            self.refresh_graph_requested.emit(doc)
-
-    # --- export ---------------------------------------------------------------------------
+        return self.network.show_network()
 
     def export_script_text(self, kind: str) -> str:
-        """The script for the latest weights: ``kind`` "python" (engine) or "torch"."""
-        if self.snapshot is None or self._run_train is None or self._run_config is None:
-            raise RuntimeError("train a model first")
-        c = self._run_config
-        hidden = ", ".join(str(h) for h in c.hidden) or "none"
-        title = (f"Data: {c.dataset}{' ' + c.csv_path if c.dataset == 'csv' else ''} "
-                 f"(seed {c.seed}, {len(self._run_train)} training samples); hidden layers "
-                 f"{hidden}; {c.loss} loss; {c.optimizer} lr {c.lr:g} ({c.schedule}).")
-        data = ExportData(self._run_train.X, self._run_train.y, self._run_train.classes, title)
-        make = engine_script if kind == "python" else torch_script
-        return make(self.snapshot, data)
+        return self.export_box.script_text(kind)
 
     def export_script(self, kind: str, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.export_script_text(kind), encoding="utf-8")
-        return path
+        return self.export_box.write_script(kind, path)
 
     def export_dialog(self, kind: str) -> Path | None:
-        if self._why_no_export():
-            return None
-        default = "trained_mlp.py" if kind == "python" else "trained_mlp_torch.py"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the trained model", default, "Python scripts (*.py)"
-        )
-        if not path:
-            return None
-        try:
-            out = self.export_script(kind, path)
-        except OSError as exc:
-            self._set_message(f"Could not write {path}: {exc}", "error")
-            return None
-        self._set_message(f"Wrote {out}: run it with python {out.name}", "info")
-        return out
+        return self.export_box.export_dialog(kind)
 
     # --- shutting down --------------------------------------------------------------------
 
@@ -771,13 +521,3 @@ class TrainingPanel(QWidget):
         self.shutdown()
         super().closeEvent(event)
 
-
-def _group(*widgets: QWidget) -> QWidget:
-    """Widgets side by side that wrap as one (a label stays with its field)."""
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)
-    for w in widgets:
-        row.addWidget(w)
-    return box
