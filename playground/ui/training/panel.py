@@ -28,7 +28,6 @@ shown network if it is unchanged).
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,7 @@ from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
 from playground.training.snapshot import ModelSnapshot
-from playground.training.trainer import ConfigError, Trainer
+from playground.training.trainer import ConfigError, Trainer, scalar_step_seconds
 from playground.ui.training.controls import TRAIN_TIP, RunControls, make_button
 from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
@@ -230,10 +229,7 @@ class TrainingPanel(QWidget):
         s = self.state
         if s is None or not s.ok or s.config.backend != "scalar" or s.train is None:
             return ""
-        sizes = [s.train.n_features, *s.config.hidden, max(1, s.train.n_classes - 1)]
-        params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
-        batch = s.config.batch_size or len(s.train)
-        seconds = 4.6e-6 * params * min(batch, len(s.train))  # micrograd's demo: ~0.15 s/step
+        seconds = scalar_step_seconds(s.config, s.train)
         if seconds < 0.05:
             return ""
         return (f"One Value per number: about {seconds:.2g} s a step here (the tensor backend "
@@ -242,25 +238,16 @@ class TrainingPanel(QWidget):
     def _show_data_preview(self) -> None:
         s = self.state
         if s is None or s.dataset is None:
-            self.form.preview.set_data(None, None, "no data")
+            self.form.data.show_data(None, None, None)
             return
-        ds = s.dataset
-        note = f"{len(ds)} samples · {ds.n_classes} classes"
-        if s.test is not None:
-            note += f" · {len(s.test)} test (rings)"
-        if ds.n_features > 2:
-            note += f" · inputs 1-2 of {ds.n_features} shown"
-        self.form.preview.set_data(s.train, s.test, note)
-        self._update_sample_range()
+        self.form.data.show_data(s.dataset, s.train, s.test)
+        self.network.update_range()
 
     def _sample_data(self) -> Dataset | None:
         """The training samples "Show network" picks from: the run's, else the settings'."""
         if self.run is not None and self._run_train is not None:
             return self._run_train
         return self.state.train if self.state is not None else None
-
-    def _update_sample_range(self) -> None:
-        self.network.update_range()
 
     def _show_data_on_plots(self) -> None:
         if self.plots is None:
@@ -409,7 +396,7 @@ class TrainingPanel(QWidget):
         self.run.finished.connect(self._on_finished)
         self._plot_data_timer.stop()
         self._show_data_on_plots()
-        self._update_sample_range()
+        self.network.update_range()
         self.controls.start_progress(s.config.steps)
         self._set_status("starting…")
         self.messages.clear()
