@@ -167,7 +167,7 @@ def training_runs(runs: int) -> None:
         report_growth(f"   {label}: {took / runs:.2f} s per run;", sizes, warmup=2)
 
     try:
-        from playground.ui.training_panel import TrainingPanel
+        from playground.ui.training.panel import TrainingPanel
     except ImportError as exc:
         print(f"   training panel: not available ({exc})")
         return

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     app = QApplication.instance() or QApplication([])
-    from playground.ui.training_panel import TrainingPanel
+    from playground.ui.training.panel import TrainingPanel
 
     wall, cpu = calibrate()
     print(f"calibration: a 1e6-step Python loop took {wall * 1000:.0f} ms wall, "

@@ -18,28 +18,27 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from playground.engine.data import DATASETS, DatasetError
-from playground.engine.losses import LOSSES
-from playground.engine.nn import ACTIVATIONS
-from playground.engine.optim import OPTIMIZERS, SCHEDULES
-from playground.training.config import BACKENDS, PRESETS, TrainConfig
+from playground.training.choices import (
+    ACTIVATIONS,
+    BACKENDS,
+    DATASETS,
+    LOSSES,
+    OPTIMIZERS,
+    PRESETS,
+    SCHEDULES,
+)
+from playground.training.config import TrainConfig, parse_hidden, prepare
 from playground.training.trainer import ConfigError, StepMetrics, Trainer
 
 PROG = "backprop-playground train"
 
 
 def _hidden(text: str) -> tuple[int, ...]:
-    text = text.strip()
-    if text.lower() in ("", "none", "0"):
+    if text.strip().lower() in ("none", "0"):  # the flag's words for "no hidden layer"
         return ()
-    try:
-        sizes = tuple(int(part) for part in text.replace(" ", ",").split(",") if part)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: expected layer sizes separated by commas, e.g. 16,16"
-        ) from None
-    if any(n < 1 for n in sizes):
-        raise argparse.ArgumentTypeError(f"{text!r}: layer sizes must be at least 1")
+    sizes, why = parse_hidden(text)
+    if sizes is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: {why}")
     return sizes
 
 
@@ -156,9 +155,9 @@ def _error(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    problems = config.validate()
-    if problems:
-        for problem in problems:
+    prepared = prepare(config)
+    if prepared.config_problems:  # the settings' problems name the flag to change
+        for problem in prepared.config_problems:
             print(f"{PROG}: error: {_FIELD_TO_FLAG.get(problem.field, problem.field)}: {problem}",
                   file=sys.stderr)
         return 2
@@ -171,9 +170,13 @@ def run(args: argparse.Namespace) -> int:
         if kind and kind not in kinds:  # checked before training, not after it
             return _error(f"--plot: matplotlib cannot write .{kind} files; use one of "
                           f"{', '.join('.' + k for k in sorted(kinds))}")
+    if prepared.data_problems:  # the data's say what is wrong with the data (or the file)
+        for problem in prepared.data_problems:
+            _error(problem)
+        return 2
     try:
-        trainer = Trainer(config)
-    except (DatasetError, ConfigError) as exc:
+        trainer = Trainer(config, prepared)
+    except ConfigError as exc:
         return _error(str(exc))
     except MemoryError:
         return _error(TOO_BIG)

@@ -1,8 +1,14 @@
-"""``TrainConfig``: everything a training run depends on, as plain data (no Qt, no numpy).
+"""``TrainConfig``: everything a training run depends on, as plain data (no Qt).
 
-The training panel builds one from its widgets and shows ``validate()``'s problems next to the
-fields they name; the ``train`` command builds one from its flags. The defaults are micrograd's
-demo (moons, MLP 2-16-16-1, SVM loss + 1e-4 L2, 100 SGD steps, lr 1.0 -> 0.1 linear).
+The training panel builds one from its widgets, the ``train`` command from its flags. The
+defaults are micrograd's demo (moons, MLP 2-16-16-1, SVM loss + 1e-4 L2, 100 SGD steps,
+lr 1.0 -> 0.1 linear).
+
+``validate()`` finds what is wrong with the settings alone; ``prepare(config)`` also builds the
+dataset and its train/test split and adds what only the data can tell (a CSV file that does not
+load, a two-class loss on three classes, a split that leaves a side empty). The panel shows
+those problems next to the fields they name, the ``train`` command prints them, and
+``Trainer`` trains on what ``prepare`` made (or refuses with the same problems).
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from playground.engine.data import DATASETS
+import numpy as np
+
+from playground.engine.data import DATASETS, Dataset, DatasetError, load_csv, make_dataset
 from playground.engine.losses import LOSSES
 from playground.engine.nn import ACTIVATIONS
 from playground.engine.optim import OPTIMIZERS, SCHEDULES
@@ -156,14 +164,8 @@ class TrainConfig:
 
         if self.loss not in LOSSES:
             bad("loss", f"unknown loss '{self.loss}' (choose from {', '.join(LOSSES)})")
-        elif (
-            not LOSSES[self.loss].multiclass
-            and self.dataset in MULTICLASS_DATASETS
-            and _is_int(self.n_classes)
-            and self.n_classes > 2
-        ):
-            bad("loss", f"the '{self.loss}' loss handles 2 classes and this dataset has "
-                        f"{self.n_classes}: use cross_entropy")
+        elif self.dataset in MULTICLASS_DATASETS and _is_int(self.n_classes):
+            out.extend(loss_class_problems(self.loss, self.n_classes))
         if not (_is_num(self.l2) and self.l2 >= 0):
             bad("l2", "L2 strength must be a number >= 0")
 
@@ -190,6 +192,115 @@ class TrainConfig:
         if self.backend not in BACKENDS:
             bad("backend", f"unknown backend '{self.backend}' (choose from {', '.join(BACKENDS)})")
         return out
+
+
+def loss_class_problems(loss: str, n_classes: int) -> list[Problem]:
+    """The multi-class check, the one place it is made: a loss written for two classes (svm,
+    bce, mse...) cannot train on more. ``loss`` must be a name from ``LOSSES``."""
+    if n_classes > 2 and not LOSSES[loss].multiclass:
+        return [Problem("loss", f"the '{loss}' loss handles 2 classes and this dataset has "
+                                f"{n_classes}: use cross_entropy")]
+    return []
+
+
+def parse_hidden(text: str) -> tuple[tuple[int, ...] | None, str]:
+    """``"16, 16"`` -> ``((16, 16), "")``; bad text -> ``(None, reason)``; empty -> ``()``.
+
+    Sizes are separated by commas, semicolons or spaces (the panel's field and ``--hidden``
+    alike). How many neurons are too many is ``validate()``'s to say (``MAX_NEURONS``)."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    sizes = []
+    for p in parts:
+        try:
+            n = int(p)
+        except ValueError:
+            return None, f"hidden layers: '{p.strip()}' is not a whole number (write e.g. 16, 16)"
+        if n < 1:
+            return None, f"hidden layers: {n} neurons? each layer needs at least 1"
+        sizes.append(n)
+    return tuple(sizes), ""
+
+
+# --- the data -----------------------------------------------------------------------------
+
+DATA_FIELDS = frozenset({"dataset", "csv_path", "n_samples", "noise", "n_classes", "seed"})
+"""The fields the data is made from (the seed draws the points): while one of them has a
+problem there is no data."""
+
+
+@dataclass
+class Prepared:
+    """What ``prepare(config)`` made: the data (None where it could not be made) and every
+    problem found, the settings' first (``validate()``), then the data's."""
+
+    config: TrainConfig
+    config_problems: list[Problem] = field(default_factory=list)
+    data_problems: list[Problem] = field(default_factory=list)
+    dataset: Dataset | None = None
+    """The whole dataset, before the split."""
+    train: Dataset | None = None
+    """The training split (the whole dataset when ``test_fraction`` is 0)."""
+    test: Dataset | None = None
+    """The held-out split (None when ``test_fraction`` is 0)."""
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.config_problems, *self.data_problems]
+
+    @property
+    def ok(self) -> bool:
+        """Nothing wrong and the data made: a ``Trainer`` can train on it."""
+        return not self.config_problems and not self.data_problems and self.train is not None
+
+
+def build_dataset(config: TrainConfig) -> Dataset:
+    """The config's whole dataset (before the train/test split); raises ``DatasetError``."""
+    if config.dataset == "csv":
+        label: int | str = config.csv_label.strip() or -1
+        if isinstance(label, str) and label.lstrip("-").isdigit():
+            label = int(label)
+        return load_csv(config.csv_path, label_column=label)
+    return make_dataset(
+        config.dataset, n_samples=config.n_samples, noise=config.noise,
+        n_classes=config.n_classes if config.dataset in MULTICLASS_DATASETS else None,
+        seed=config.seed,
+    )
+
+
+def prepare(config: TrainConfig) -> Prepared:
+    """Check ``config``, build its dataset and split it (seeded): see ``Prepared``.
+
+    The data is built whenever the fields it is made from are fine, so a bad learning rate
+    still leaves the data to preview. Problems are plain values, never exceptions."""
+    out = Prepared(config, config.validate())
+    if any(p.field in DATA_FIELDS for p in out.config_problems):
+        return out
+    source = "csv_path" if config.dataset == "csv" else "dataset"
+    try:
+        ds = build_dataset(config)
+    except DatasetError as exc:
+        out.data_problems.append(Problem(source, str(exc)))
+        return out
+    except OSError as exc:
+        out.data_problems.append(Problem("csv_path", f"cannot read the file: {exc}"))
+        return out
+    out.dataset = ds
+    if ds.n_classes < 2:
+        out.data_problems.append(Problem(source, f"dataset '{ds.name}' has fewer than 2 classes"))
+    if not np.isfinite(ds.X).all():  # huge noise: every loss would be NaN from step 0
+        out.data_problems.append(Problem(
+            "noise" if config.dataset in DATASETS else source,
+            f"dataset '{ds.name}' has points that are not finite numbers (inf or nan): "
+            f"lower the noise"))
+    if config.loss in LOSSES and not any(p.field == "loss" for p in out.config_problems):
+        out.data_problems.extend(loss_class_problems(config.loss, ds.n_classes))
+    out.train = ds
+    if _is_num(config.test_fraction) and 0 < config.test_fraction < 1:
+        try:
+            out.train, out.test = ds.split(config.test_fraction, config.seed)
+        except DatasetError as exc:
+            out.data_problems.append(Problem("test_fraction", str(exc)))
+    return out
 
 
 def _is_int(x: Any) -> bool:

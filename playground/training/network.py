@@ -16,6 +16,10 @@ network's are identifiers, so they become the node ids on the canvas:
   its steps named after what they compute: ``y`` (the target), ``out-y``, ``hinge``,
   ``softplus``, ``logsumexp``, ..., and constants by their value (``1``, ``2``, ``1/n``).
 
+``network_for_sample(snapshot, X, y, loss, sample)`` is what "Show network on canvas" shows: it
+chooses the sample (passing over one whose hinge loss is exactly 0 unless the learner chose
+it), builds its graph and runs Backward, and says in a sentence what is shown.
+
 A big network makes an unreadable picture, so past ``NODE_LIMIT`` nodes (``scope="auto"``) only
 the output layer is shown, fed by the last hidden layer's activations as plain numbers
 (``h2_1`` ...): every grad there is still d loss / d node.
@@ -33,7 +37,15 @@ from playground.engine.nn import Neuron, numpy_forward
 from playground.engine.value import Value, topological_order
 from playground.training.snapshot import ModelSnapshot
 
-__all__ = ["NODE_LIMIT", "SCOPES", "NetworkGraph", "estimate_nodes", "network_graph"]
+__all__ = [
+    "NODE_LIMIT",
+    "SCOPES",
+    "NetworkGraph",
+    "SampleNetwork",
+    "estimate_nodes",
+    "network_for_sample",
+    "network_graph",
+]
 
 NODE_LIMIT = 300
 """Above this many nodes the whole network is too big to read on the canvas."""
@@ -184,6 +196,55 @@ def network_graph(
             "to see gradients flow."
         )
     return NetworkGraph(root, inputs, params, scope, n_nodes, note)
+
+
+@dataclass
+class SampleNetwork:
+    """The network's graph for the sample ``network_for_sample`` chose, Backward already run:
+    every ``grad`` in ``graph`` is d loss / d node."""
+
+    graph: NetworkGraph
+    sample: int
+    """The sample shown: the one asked for, or the next one with a loss (see ``note``)."""
+    note: str
+    """What is shown, in sentences: the sample, why it was chosen, the steps, the graph."""
+
+
+def network_for_sample(
+    snapshot: ModelSnapshot,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss: str,
+    sample: int,
+    *,
+    chosen: bool = False,
+    scope: str = "auto",
+    limit: int = NODE_LIMIT,
+) -> SampleNetwork:
+    """The graph of ``loss`` for sample ``sample`` of ``(X, y)`` (clamped to the data), with
+    its grads.
+
+    A sample past the hinge's margin has loss 0 and every grad 0, which reads like a broken
+    graph. So unless the learner ``chosen`` it, such a sample gives way to the next one that
+    still has a loss (wrapping round); when every sample is past the margin the note says so.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if not len(X):
+        raise ValueError("no samples to show the network for")
+    first = i = min(max(int(sample), 0), len(X) - 1)
+    zero = zero_loss_samples(snapshot, X, y, loss)
+    if zero[i] and not chosen and not zero.all():
+        later = np.flatnonzero(~zero)
+        i = int(later[later > i][0] if (later > i).any() else later[0])
+    graph = network_graph(snapshot, X[i], int(y[i]), loss, scope=scope, limit=limit)
+    graph.root.backward()
+    skipped = (f" (sample {first}'s loss is exactly 0, so every grad there would be 0: "
+               f"this is the next sample with a loss)" if i != first else "")
+    if zero.all():
+        skipped = (" (every sample is past the margin now: the hinge loss is 0 for all, "
+                   "only the L2 term, left out here, still moves the weights)")
+    note = f"Sample {i}{skipped}, after {snapshot.step} steps. " + graph.note
+    return SampleNetwork(graph, i, note)
 
 
 # --- naming what the engine built ---------------------------------------------------------

@@ -22,6 +22,7 @@ the same weights and follow the same loss curve to rounding.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from contextlib import nullcontext
@@ -30,13 +31,13 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from playground.engine.data import Dataset, DatasetError, load_csv, make_dataset
+from playground.engine.data import Dataset
 from playground.engine.losses import LOSSES, l2
 from playground.engine.nn import MLP, TensorMLP
 from playground.engine.optim import Schedule, make_optimizer
 from playground.engine.tensor import no_grad
 from playground.engine.value import Value, paused_gc
-from playground.training.config import Problem, TrainConfig
+from playground.training.config import Prepared, Problem, TrainConfig, build_dataset, prepare
 
 __all__ = [
     "ConfigError",
@@ -45,6 +46,8 @@ __all__ = [
     "Trainer",
     "TrainingStopped",
     "build_dataset",
+    "prepare",
+    "scalar_step_seconds",
 ]
 
 
@@ -81,44 +84,23 @@ class StepMetrics:
         return asdict(self)
 
 
-def build_dataset(config: TrainConfig) -> Dataset:
-    """The config's whole dataset (before the train/test split)."""
-    if config.dataset == "csv":
-        label: int | str = config.csv_label.strip() or -1
-        if isinstance(label, str) and label.lstrip("-").isdigit():
-            label = int(label)
-        return load_csv(config.csv_path, label_column=label)
-    return make_dataset(
-        config.dataset, n_samples=config.n_samples, noise=config.noise,
-        n_classes=config.n_classes if config.dataset in ("spiral", "blobs") else None,
-        seed=config.seed,
-    )
-
-
 class Trainer:
     """Trains one model on one dataset as ``config`` says; see the module docstring."""
 
-    def __init__(self, config: TrainConfig, dataset: Dataset | None = None) -> None:
-        problems = config.validate()
-        if problems:
-            raise ConfigError(problems)
+    def __init__(self, config: TrainConfig, prepared: Prepared | None = None) -> None:
+        """``prepared``: what ``prepare(config)`` made, when the caller has it already (the
+        panel prepares on every edit); else it is made here. Any problem raises
+        ``ConfigError`` listing them all."""
+        data = prepared if prepared is not None else prepare(config)
+        if not data.ok:
+            raise ConfigError(data.problems or [Problem("dataset", "no data")])
+        assert data.dataset is not None and data.train is not None  # ok says so
         self.config = config
-        self.dataset = dataset if dataset is not None else build_dataset(config)
+        self.dataset: Dataset = data.dataset
         ds = self.dataset
         self.loss_info = LOSSES[config.loss]
-        if ds.n_classes > 2 and not self.loss_info.multiclass:
-            raise ConfigError([Problem(
-                "loss", f"the '{config.loss}' loss handles 2 classes and this dataset has "
-                        f"{ds.n_classes}: use cross_entropy")])
-        if ds.n_classes < 2:
-            raise DatasetError(f"dataset '{ds.name}' has fewer than 2 classes")
-        if not np.isfinite(ds.X).all():  # huge noise: every loss would be NaN from step 0
-            raise DatasetError(f"dataset '{ds.name}' has points that are not finite numbers "
-                               "(inf or nan): lower the noise")
-        self.train_set: Dataset = ds
-        self.test_set: Dataset | None = None
-        if config.test_fraction > 0:
-            self.train_set, self.test_set = ds.split(config.test_fraction, config.seed)
+        self.train_set: Dataset = data.train
+        self.test_set: Dataset | None = data.test
         self.n_outputs = ds.n_classes if self.loss_info.multiclass else 1
 
         sizes = [*config.hidden, self.n_outputs]
@@ -298,6 +280,15 @@ class Trainer:
         if xx.shape != yy.shape:
             raise ValueError("xx and yy must have the same shape")
         return np.c_[xx.ravel(), yy.ravel()]
+
+
+def scalar_step_seconds(config: TrainConfig, train: Dataset) -> float:
+    """About how long one step of ``backend="scalar"`` takes here: one ``Value`` per number,
+    so time grows with parameters x samples per batch (micrograd's demo: ~0.15 s a step)."""
+    sizes = [train.n_features, *config.hidden, max(1, train.n_classes - 1)]
+    params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    batch = config.batch_size or len(train)
+    return 4.6e-6 * params * min(batch, len(train))
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def window(qtbot, tmp_path, dialogs):
 @pytest.fixture
 def panel(qtbot):
     """A shown Training panel, 1150x640, its worker stopped afterwards."""
-    from playground.ui.training_panel import TrainingPanel
+    from playground.ui.training.panel import TrainingPanel
 
     p = TrainingPanel()
     qtbot.addWidget(p)

@@ -38,7 +38,7 @@ from playground.ui.controller import EvaluationController
 from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
-from playground.ui.training_tab import install as install_training
+from playground.ui.training.tab import install as install_training
 from playground.ui.window import menus
 from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         menus.build_toolbar(self)
         self._connect()
         self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)
-        self.training = install_training(self)  # Training tab (playground.ui.training_tab)
+        self.training = install_training(self)  # Training tab (playground.ui.training.tab)
         menus.group_graph_actions(self)
         self.training.tabs.currentChanged.connect(self._central_tab_changed)
         self.toolbar_level = -1

@@ -13,7 +13,7 @@ import playground.ui.teaching.wiggle_panel as wiggle_module
 from playground.teach import TeachError
 from playground.training.config import TrainConfig
 from playground.training.trainer import Trainer
-from playground.ui import workers
+from playground.ui.training import worker as workers
 from tests.ui.teach_helpers import open_example, teach_window
 from tests.ui.window_helpers import install_dialogs, new_window
 
@@ -76,7 +76,7 @@ def test_decision_grid_overflow_is_quiet_but_a_bug_is_reported(qapp, monkeypatch
 # --- plots layout --------------------------------------------------------------------------
 
 def test_plots_layout_skips_a_collapsed_figure_but_not_a_bug(qtbot, monkeypatch):
-    from playground.ui.plots import TrainingPlots
+    from playground.ui.training.plots import TrainingPlots
 
     plots = TrainingPlots()
     qtbot.addWidget(plots)

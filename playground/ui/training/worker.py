@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signa
 
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import StepMetrics, Trainer, TrainingStopped
-from playground.ui.training_speed import Pacer
+from playground.ui.training.speed import Pacer
 from playground.ui.window.errors import report
 
 __all__ = [

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from playground.ui.plot_scale import CAP, FLOOR, loss_range, shown
+from playground.ui.training.plot_scale import CAP, FLOOR, loss_range, shown
 
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 20_000

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-import playground.ui.training_panel as panel_module
-from playground.training.config import MAX_NEURONS, MAX_SAMPLES
-from playground.ui.training_form import parse_hidden
-from playground.ui.training_panel import TrainingPanel
+import playground.ui.training.panel as panel_module
+from playground.training.config import MAX_NEURONS, MAX_SAMPLES, parse_hidden
+from playground.ui.training.panel import TrainingPanel
 
 
 def test_the_form_uses_the_configs_limits(qtbot):
@@ -15,7 +14,15 @@ def test_the_form_uses_the_configs_limits(qtbot):
     qtbot.addWidget(panel)
     assert panel.form.n_samples.maximum() == MAX_SAMPLES
     assert parse_hidden(str(MAX_NEURONS))[0] == (MAX_NEURONS,)
-    assert parse_hidden(str(MAX_NEURONS + 1))[0] is None
+    # one neuron too many: refused at the field, with the limit, and Train is off
+    panel.form.hidden.selectAll()
+    qtbot.keyClicks(panel.form.hidden, str(MAX_NEURONS + 1))
+    assert str(MAX_NEURONS) in panel.form.error_text("hidden")
+    assert not panel.train_button.isEnabled()
+    panel.form.hidden.selectAll()
+    qtbot.keyClicks(panel.form.hidden, str(MAX_NEURONS))
+    assert panel.form.error_text("hidden") == ""
+    assert panel.train_button.isEnabled()
 
 
 def test_memory_error_making_the_trainer_is_a_clear_message(qtbot, monkeypatch):

@@ -85,7 +85,7 @@ def buttons_at(panel) -> list[QRect]:
 
 
 def test_the_run_buttons_stay_put_when_the_backend_or_the_status_changes(qtbot):
-    from playground.ui.training_panel import TrainingPanel
+    from playground.ui.training.panel import TrainingPanel
 
     panel = TrainingPanel()
     qtbot.addWidget(panel)

@@ -13,27 +13,25 @@ artists and redraws, when something changed:
   frame then takes a few milliseconds instead of tens, so the window stays responsive.
 
 Threads share Python's GIL, and a training thread that keeps stepping while the figure draws
-slows the draw down about tenfold; the canvas clears its ``idle`` event while drawing and the
-worker waits for it before each step.
+slows the draw down about tenfold; the canvas (``blit_canvas``) clears its ``idle`` event
+while drawing and the worker waits for it before each step.
 
 Layout: loss (top left, train and test, optional log scale) and accuracy (bottom left), and on
 the right the decision boundary of 2-D data (a heatmap of the model's output with the train
 points as dots and the test points as rings) or, for other data, each sample's output next to
-its target. Finished runs stay as faded curves until ``clear_history()``; the axes and the
-log scale follow the current run, never the faded ones (a diverged run's 1e230 would flatten
-the next run's curve onto the floor). Every number drawn goes through ``plot_scale`` first:
-finite, and in a range matplotlib's tick code survives. The navigation toolbar zooms, pans and
-saves (the saved image includes the animated artists).
+its target (``decision_map``). Finished runs stay as faded curves until ``clear_history()``;
+the axes and the log scale follow the current run, never the faded ones (a diverged run's
+1e230 would flatten the next run's curve onto the floor). Every number drawn goes through
+``plot_scale`` first: finite, and in a range matplotlib's tick code survives. The navigation
+toolbar zooms, pans and saves (the saved image includes the animated artists).
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 
 import numpy as np
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
-from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
@@ -42,26 +40,18 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from playground.training.trainer import StepMetrics
-from playground.ui.plot_scale import loss_range, shown
+from playground.ui.training.blit_canvas import BlitCanvas
+from playground.ui.training.decision_map import CLASS_COLORS, DecisionMap
+from playground.ui.training.plot_scale import loss_range, shown
 
 __all__ = ["CLASS_COLORS", "REDRAW_MS", "TrainingPlots"]
 
 REDRAW_MS = 50
 """Redraw timer period while a run is going: up to 20 frames a second."""
 
-# TensorFlow Playground's orange and blue for two classes, then a qualitative palette.
-CLASS_COLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
 TRAIN_COLOR = "#1f4e79"
 TEST_COLOR = "#e8710a"
 HISTORY_ALPHA = 0.28
-MAP_STRENGTH = 0.6
-"""How far the heatmap goes from white towards a class colour (pastel, so the points show)."""
-MAX_BAR_SAMPLES = 60
-
-_BINARY_CMAP = LinearSegmentedColormap.from_list(
-    "playground_binary", [CLASS_COLORS[0], "#ffffff", CLASS_COLORS[1]]
-)
 
 
 class _Run:
@@ -89,33 +79,6 @@ class _Run:
         return len(self.steps)
 
 
-class _Canvas(FigureCanvasQTAgg):
-    """The figure's canvas: says when it is drawing (``idle``), counts full draws and blits,
-    and saves pictures with the animated artists in them."""
-
-    def __init__(self, figure: Figure) -> None:
-        super().__init__(figure)
-        self.idle = threading.Event()
-        self.idle.set()
-        self.animated: list = []
-
-    def draw(self) -> None:
-        self.idle.clear()
-        try:
-            super().draw()
-        finally:
-            self.idle.set()
-
-    def print_figure(self, *args, **kwargs):  # savefig skips animated artists: un-animate
-        for a in self.animated:
-            a.set_animated(False)
-        try:
-            return super().print_figure(*args, **kwargs)
-        finally:
-            for a in self.animated:
-                a.set_animated(True)
-
-
 class TrainingPlots(QWidget):
     """Loss, accuracy and decision-boundary plots with matplotlib's toolbar (see module doc)."""
 
@@ -130,7 +93,7 @@ class TrainingPlots(QWidget):
         self.figure = Figure(figsize=(7.5, 4.2), dpi=96)
         self._layout = ConstrainedLayoutEngine(w_pad=0.06, h_pad=0.06, wspace=0.05, hspace=0.05)
         self._layout_due = True
-        self.canvas = _Canvas(self.figure)
+        self.canvas = BlitCanvas(self.figure)
         self.canvas.setObjectName("training_plots_canvas")
         self.canvas.setMinimumSize(240, 150)  # small: the Training tab must fit a small window
         self.toolbar = NavigationToolbar2QT(self.canvas, self)
@@ -163,10 +126,7 @@ class TrainingPlots(QWidget):
         self._planned_steps = 1
         self._dirty = False
         self._full_due = True
-        self._decision: np.ndarray | None = None
         self._decision_dirty = False
-        self._sample_outputs: np.ndarray | None = None
-        self._extent: tuple[float, float, float, float] | None = None
         self._diverged_marker = None
         self._diverged_note = None
         self._background = None
@@ -176,7 +136,6 @@ class TrainingPlots(QWidget):
         """The log scale was switched on by a diverged run (not by the user): the next run
         switches it off again."""
         self._setting_log = False
-        self._map_mode = ""
         self.draw_count = 0
         """Full draws so far."""
         self.frame_count = 0
@@ -227,28 +186,15 @@ class TrainingPlots(QWidget):
         self._legend_key: tuple[bool, bool] | None = None
         self._legend()
 
-        ax = self.ax_map
-        self.map_title = self._title(ax, "decision boundary")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_color("#cccccc")
-        ax.set_aspect("equal", adjustable="box")
-        self.image = ax.imshow(
-            np.zeros((2, 2)), cmap=_BINARY_CMAP, vmin=-1 / MAP_STRENGTH, vmax=1 / MAP_STRENGTH,
-            origin="lower", extent=(0, 1, 0, 1), interpolation="bilinear", zorder=0,
-        )
-        self.image.set_visible(False)
-        self.train_points = ax.scatter([], [], s=18, linewidths=0.7, edgecolors="#333333",
-                                       zorder=3)
-        self.test_points = ax.scatter([], [], s=26, linewidths=1.6, facecolors="white", zorder=4)
-        self._bars = None
-        self._targets = None
-        self._zero_line = None
-        self._note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                             fontsize=8, color="#555555", wrap=True)
+        self.map = DecisionMap(self.ax_map, self._title, self._animate, self._unanimate)
+        self.image = self.map.image
         self._animate([self.loss_line, self.test_loss_line, self.acc_line, self.test_acc_line,
-                       self.image, self.train_points, self.test_points])
+                       *self.map.animated()])
+
+    @property
+    def _bars(self):
+        """The bars of each sample's output (None when the map shows something else)."""
+        return self.map.bars
 
     def _animate(self, artists: list) -> None:
         for a in artists:
@@ -291,8 +237,7 @@ class TrainingPlots(QWidget):
         if self._auto_log and self.log_scale.isChecked():
             self._set_log_scale(False)  # it was for the diverged run, not this one
         self._auto_log = False
-        self._decision = None
-        self._sample_outputs = None
+        self.map.forget_outputs()
         self._decision_dirty = True
         self._dirty = True
         self._layout_due = True
@@ -306,12 +251,12 @@ class TrainingPlots(QWidget):
 
     def set_decision(self, decision: np.ndarray | None) -> None:
         """Raw outputs on the grid whose ``extent`` was given to ``set_data`` (2-D data)."""
-        self._decision = decision
+        self.map.decision = decision
         self._decision_dirty = True
 
     def set_sample_outputs(self, outputs: np.ndarray | None) -> None:
         """Each sample's raw output(s) (for data that is not 2-D)."""
-        self._sample_outputs = outputs
+        self.map.sample_outputs = outputs
         self._decision_dirty = True
 
     def set_data(
@@ -327,80 +272,12 @@ class TrainingPlots(QWidget):
     ) -> None:
         """The data to show on the right: points of 2-D data (and the ``extent`` of the
         decision grid), or per-sample ``targets`` otherwise; ``message`` when there is none."""
-        self._extent = extent
-        self._decision = None
-        self._sample_outputs = None
-        self._clear_bars()
-        self.image.set_visible(False)
-        ax = self.ax_map
-        if X is not None and X.ndim == 2 and X.shape[1] == 2:
-            self._note.set_text("")
-            self.map_title.set_text("decision boundary")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_aspect("equal", adjustable="box")
-            self.train_points.set_offsets(X)
-            self.train_points.set_facecolors(self._colors(y))
-            if X_test is not None and len(X_test):
-                self.test_points.set_offsets(X_test)
-                self.test_points.set_edgecolors(self._colors(y_test))
-            else:
-                self.test_points.set_offsets(np.empty((0, 2)))
-            x0, x1, y0, y1 = extent or _bounds(X)
-            ax.set_xlim(x0, x1)
-            ax.set_ylim(y0, y1)
-            self.image.set_extent((x0, x1, y0, y1))
-        else:
-            self.train_points.set_offsets(np.empty((0, 2)))
-            self.test_points.set_offsets(np.empty((0, 2)))
-            self.map_title.set_text("")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_aspect("auto")
-            if targets is not None and 0 < len(targets) <= MAX_BAR_SAMPLES:
-                self._note.set_text("")
-                self._make_bars(np.asarray(targets, dtype=float))
-            else:
-                self._note.set_text(message or "no data")
-        mode = "points" if self._bars is None and not self._note.get_text() else (
-            "bars" if self._bars is not None else "message")
-        if mode != self._map_mode:
-            self._map_mode = mode
+        if self.map.set_data(X, y, X_test, y_test, extent, targets, message):
             self._layout_due = True
         self._dirty = True
         self._decision_dirty = True
         self._full_due = True
         self.flush()
-
-    def _colors(self, y: np.ndarray | None) -> list:
-        if y is None:
-            return []
-        return [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in y]
-
-    def _clear_bars(self) -> None:
-        if self._bars is not None:
-            self._unanimate(list(self._bars))
-            self._bars.remove()
-            self._targets.remove()
-            self._zero_line.remove()
-            self._bars = self._targets = self._zero_line = None
-
-    def _make_bars(self, targets: np.ndarray) -> None:
-        ax = self.ax_map
-        self.map_title.set_text("output per sample (bars) and target (red)")
-        n = len(targets)
-        idx = np.arange(n)
-        ax.set_xticks(idx if n <= 12 else idx[:: max(1, n // 8)])
-        ax.tick_params(labelsize=7.5, length=2.5, pad=2, labelleft=True)
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-        self._bars = ax.bar(idx, np.zeros(n), width=0.6, color=TRAIN_COLOR, alpha=0.8, zorder=2)
-        self._animate(list(self._bars))
-        self._targets = ax.scatter(idx, targets, marker="_", s=600 / max(1, n / 4), c="#d62728",
-                                   linewidths=2.4, zorder=3)
-        lo, hi = min(-1.15, float(targets.min()) - 0.15), max(1.15, float(targets.max()) + 0.15)
-        ax.set_xlim(-0.6, n - 0.4)
-        ax.set_ylim(lo, hi)
-        self._zero_line = ax.axhline(0, color="#999999", lw=0.7, zorder=1)
 
     def finish_run(self, diverged: bool = False) -> None:
         """The run ended: draw what is left, mark a divergence, stop the timer."""
@@ -433,8 +310,7 @@ class TrainingPlots(QWidget):
         """Forget the current run (it fades into the history); the data stays."""
         self.archive_current()
         self._running = False
-        self._decision = None
-        self._sample_outputs = None
+        self.map.forget_outputs()
         self._decision_dirty = True
         self._dirty = True
         self.flush()
@@ -490,7 +366,7 @@ class TrainingPlots(QWidget):
             changed += [self.ax_loss, self.ax_acc]
         if self._decision_dirty:
             self._decision_dirty = False
-            self._update_map()
+            self.map.update()
             changed.append(self.ax_map)
         if changed or self._full_due or self._layout_due:
             self._frame(changed)
@@ -568,38 +444,6 @@ class TrainingPlots(QWidget):
                             log=self.ax_loss.get_yscale() == "log")
         self._set_limits(self.ax_loss, "y", lo, hi)
 
-    def _update_map(self) -> None:
-        if self._bars is not None:
-            out = self._sample_outputs
-            values = ([0.0] * len(self._bars) if out is None
-                      else (out[:, 0] if out.ndim == 2 else out))
-            lo, hi = self.ax_map.get_ylim()
-            span = hi - lo  # a bar far off the axis is drawn just past it, never at 1e300
-            values = np.nan_to_num(np.clip(np.asarray(values, dtype=float), lo - span,
-                                           hi + span), nan=0.0)
-            for rect, v in zip(self._bars, values, strict=False):
-                rect.set_height(float(v))
-            return
-        d = self._decision
-        if d is None or self._extent is None:
-            self.image.set_visible(False)
-            return
-        if d.ndim == 2:  # one output: its sign is the class
-            self.image.set_data(np.nan_to_num(np.tanh(d), nan=0.0))  # nan: undecided, white
-        else:  # one output per class: the winner's colour, paler where it barely wins
-            z = d - d.max(axis=-1, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=-1, keepdims=True)
-            k = p.shape[-1]
-            win = p.argmax(axis=-1)
-            conf = (p.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k)
-            colors = np.array([to_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]) for i in range(k)])
-            conf = MAP_STRENGTH * conf[..., None]
-            rgb = colors[win] * conf + (1.0 - conf)
-            self.image.set_data(np.clip(np.nan_to_num(rgb, nan=1.0), 0, 1))
-        self.image.set_extent(self._extent)
-        self.image.set_visible(True)
-
     # --- events --------------------------------------------------------------------------
 
     def _set_log_scale(self, on: bool) -> None:
@@ -643,10 +487,3 @@ class TrainingPlots(QWidget):
         self.frame_count += 1
         self.redrawn.emit()
 
-
-
-def _bounds(X: np.ndarray, pad: float = 0.15) -> tuple[float, float, float, float]:
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    span = np.maximum(hi - lo, 1e-9)
-    lo, hi = lo - pad * span, hi + pad * span
-    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
-from playground.ui.training_tab import CLOSE_TIP
+from playground.ui.training.tab import CLOSE_TIP
 
 
 def _close_button(window) -> QToolButton:

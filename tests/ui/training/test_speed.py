@@ -7,7 +7,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from playground.ui.training_speed import DEFAULT_SPEED, SPEEDS, Pacer
+from playground.ui.training.speed import DEFAULT_SPEED, SPEEDS, Pacer
 
 LEFT = Qt.MouseButton.LeftButton
 DONE_MS = 30_000

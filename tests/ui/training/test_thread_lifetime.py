@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from playground.training.trainer import Trainer
-from playground.ui import workers
-from playground.ui.training_panel import TrainingPanel
+from playground.ui.training import worker
+from playground.ui.training.panel import TrainingPanel
 
 STEP_S = 2.0
 
@@ -48,9 +48,9 @@ def test_reset_during_a_long_step_returns_at_once_and_the_run_ends_later(qtbot, 
     assert time.perf_counter() - t0 < 0.5 * STEP_S, "Reset waited for the training step"
     assert panel.run is None
     assert panel.progress_bar.value() == 0
-    assert thread.isRunning() and old in workers.live_runs()  # winding down, still alive
+    assert thread.isRunning() and old in worker.live_runs()  # winding down, still alive
 
-    qtbot.waitUntil(lambda: old not in workers.live_runs(), timeout=int(STEP_S * 3000))
+    qtbot.waitUntil(lambda: old not in worker.live_runs(), timeout=int(STEP_S * 3000))
     assert not thread.isRunning()
     assert len(slow_steps) == 1  # it stopped after the step it was in
     panel.shutdown()

@@ -383,7 +383,7 @@ def test_export_python_script_prints_the_trained_models_predictions(qtbot, panel
 
 
 def test_importing_the_panel_does_not_import_matplotlib():
-    code = ("import sys, playground.ui.training_panel; "
+    code = ("import sys, playground.ui.training.panel; "
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)

@@ -224,7 +224,7 @@ class TrainingTab(QObject):
 
     def ensure_panel(self) -> Any:
         if self.panel is None:
-            from playground.ui.training_panel import TrainingPanel
+            from playground.ui.training.panel import TrainingPanel
 
             self.panel = TrainingPanel()
             self.panel.show_graph_requested.connect(self.show_graph)

@@ -1,0 +1,213 @@
+"""The Data tab of the training settings: which points, how many, the split, and a preview.
+
+``DataSection`` builds the tab's fields (through the form's ``FieldRows``), shows only the rows
+that apply to the chosen dataset (a CSV file's path and label column, the number of classes of
+spiral and blobs) and fills in each generated dataset's default size and noise.
+``ScatterPreview`` paints the data's first two features: train points as dots, test points as
+rings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
+
+from playground.training.choices import MULTICLASS_DATASETS, Dataset
+from playground.training.config import MAX_SAMPLES
+from playground.ui.training.fields import FieldRows, combo, spin
+
+__all__ = ["DEFAULT_NOISE", "DEFAULT_SIZES", "DataSection", "ScatterPreview"]
+
+DATASET_CHOICES = (
+    ("lecture", "Lecture: 4 samples, 3 inputs"),
+    ("moons", "Moons"),
+    ("circles", "Circles"),
+    ("xor", "XOR"),
+    ("spiral", "Spiral"),
+    ("blobs", "Gaussian blobs"),
+    ("csv", "CSV file…"),
+)
+DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs": 200}
+DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "xor": 0.05, "spiral": 0.2, "blobs": 0.5}
+CLASS_QCOLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                 "#7f7f7f", "#bcbd22", "#17becf")
+
+class ScatterPreview(QWidget):
+    """A small QPainter scatter of the data (first two features): train dots, test rings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("data_preview")
+        self.setAccessibleName("Data preview")
+        self.setMinimumHeight(120)
+        self._train: Dataset | None = None
+        self._test: Dataset | None = None
+        self._note = ""
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, 150)
+
+    def set_data(self, train: Dataset | None, test: Dataset | None, note: str = "") -> None:
+        self._train, self._test, self._note = train, test, note
+        self.update()
+
+    def point_count(self) -> int:
+        return (len(self._train) if self._train is not None else 0) + (
+            len(self._test) if self._test is not None else 0)
+
+    def paintEvent(self, _event: object) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        p.fillRect(rect, QColor("#fbfbfb"))
+        p.setPen(QPen(QColor("#d0d0d0"), 1))
+        p.drawRect(rect)
+        sets = [d for d in (self._train, self._test) if d is not None and len(d)]
+        if not sets:
+            p.setPen(QColor("#777777"))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._note or "no data")
+            p.end()
+            return
+        allx = np.vstack([d.X for d in sets])
+        if allx.shape[1] == 1:
+            allx = np.c_[allx, np.zeros(len(allx))]
+        lo, hi = allx[:, :2].min(axis=0), allx[:, :2].max(axis=0)
+        span = np.maximum(hi - lo, 1e-9)
+        inner = rect.adjusted(8, 8, -8, -8)
+        side = min(inner.width(), inner.height())
+        scale = side / float(max(span))
+        cx, cy = inner.center().x(), inner.center().y()
+        mid = (lo + hi) / 2
+        radius = 3.2 if len(allx) <= 300 else 2.2
+        for ds, ring in ((self._train, False), (self._test, True)):
+            if ds is None or not len(ds):
+                continue
+            X = ds.X if ds.X.shape[1] > 1 else np.c_[ds.X, np.zeros(len(ds))]
+            for (x0, x1), c in zip(X[:, :2], ds.y, strict=True):
+                color = QColor(CLASS_QCOLORS[int(c) % len(CLASS_QCOLORS)])
+                pt = QPointF(cx + (x0 - mid[0]) * scale, cy - (x1 - mid[1]) * scale)
+                if ring:
+                    p.setPen(QPen(color, 1.6))
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                else:
+                    p.setPen(QPen(QColor("white"), 0.8))
+                    p.setBrush(color)
+                p.drawEllipse(pt, radius, radius)
+        if self._note:
+            font = p.font()
+            font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+            p.setFont(font)
+            p.setPen(QColor("#666666"))
+            box = rect.adjusted(4, 2, -4, -2)
+            text = p.fontMetrics().elidedText(self._note, Qt.TextElideMode.ElideRight,
+                                              int(box.width()))
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
+        p.end()
+
+
+class DataSection:
+    """The Data tab's widgets (see the module docstring); ``page`` is the tab's page."""
+
+    def __init__(self, rows: FieldRows, on_edit, dialog_parent: QWidget) -> None:
+        self._dialog_parent = dialog_parent
+        box, form = rows.page("data_section")
+        self.page = box
+        self.dataset = combo(DATASET_CHOICES)
+        rows.row(form, "dataset", "Dataset", self.dataset,
+                 "Which points to classify; CSV: numeric feature columns plus a label column")
+
+        self.csv_path = QLineEdit()
+        self.csv_path.setPlaceholderText("path/to/data.csv")
+        self.browse = QToolButton()
+        self.browse.setText("…")
+        self.browse.setObjectName("csv_browse")
+        self.browse.setToolTip("Choose a CSV file")
+        self.browse.clicked.connect(self._browse_csv)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        row.addWidget(self.csv_path, 1)
+        row.addWidget(self.browse)
+        rows.register("csv_path", self.csv_path)
+        self.csv_path.setObjectName("csv_path")
+        self.csv_path.setAccessibleName("CSV file")
+        self.csv_path.setToolTip("A CSV file: numeric feature columns and one label column")
+        self.csv_path.textChanged.connect(on_edit)
+        form.addRow("CSV file", holder)
+        self._csv_rows = [form.rowCount() - 1]
+        rows.error_row(form, "csv_path")
+        self.csv_label = QLineEdit()
+        self.csv_label.setPlaceholderText("last column")
+        rows.row(form, "csv_label", "Label column", self.csv_label,
+                 "The label column: a header name or a 0-based index (empty: the last one)")
+        self._csv_rows.append(form.rowCount() - 2)
+        for name in ("csv_path", "csv_label"):  # their problems show only with a CSV chosen
+            rows.only_when[name] = lambda: self.dataset.currentData() == "csv"
+
+        self.n_samples = spin(2, MAX_SAMPLES, 100)
+        rows.row(form, "n_samples", "Samples", self.n_samples, "How many points to generate")
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(0.0, 5.0)
+        self.noise.setSingleStep(0.05)
+        self.noise.setDecimals(2)
+        rows.row(form, "noise", "Noise", self.noise, "How much the points are jittered")
+        self.n_classes = spin(2, 10, 3)
+        rows.row(form, "n_classes", "Classes", self.n_classes, "Number of classes (arms, blobs)")
+        self._classes_row = form.rowCount() - 2
+        self.test_percent = spin(0, 90, 0)
+        self.test_percent.setSuffix(" %")
+        rows.row(form, "test_fraction", "Test split", self.test_percent,
+                 "Share of the samples held out to measure test loss and accuracy")
+        self._form = form
+
+        self.preview = ScatterPreview()
+        form.addRow(self.preview)
+
+    def update_visibility(self) -> None:
+        """Only the rows that apply to the chosen dataset."""
+        name = self.dataset.currentData()
+        form = self._form
+        for row in self._csv_rows:
+            form.setRowVisible(row, name == "csv")
+        form.setRowVisible(self._classes_row, name in MULTICLASS_DATASETS)
+        generated = name in DEFAULT_SIZES
+        self.n_samples.setEnabled(generated)
+        self.noise.setEnabled(generated)
+
+    def use_defaults(self) -> None:
+        """The chosen generated dataset's default size and noise."""
+        name = self.dataset.currentData()
+        if name in DEFAULT_SIZES:
+            self.n_samples.setValue(DEFAULT_SIZES[name])
+            self.noise.setValue(DEFAULT_NOISE[name])
+
+    def show_data(self, dataset: Dataset | None, train: Dataset | None,
+                  test: Dataset | None) -> None:
+        """The preview of the data (``dataset`` the whole of it, before the split)."""
+        if dataset is None:
+            self.preview.set_data(None, None, "no data")
+            return
+        note = f"{len(dataset)} samples · {dataset.n_classes} classes"
+        if test is not None:
+            note += f" · {len(test)} test (rings)"
+        if dataset.n_features > 2:
+            note += f" · inputs 1-2 of {dataset.n_features} shown"
+        self.preview.set_data(train, test, note)
+
+    def _browse_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self._dialog_parent, "Open a CSV data file", self.csv_path.text(),
+            "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.csv_path.setText(path)
