@@ -1,4 +1,4 @@
-"""The evaluation controller: when it evaluates, and what it reports."""
+"""The display model: when it evaluates, what it shows, and what it reports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtGui import QUndoStack
 
 from playground.graph import GraphDocument
 from playground.ui import commands as cmd
-from playground.ui.controller import EvaluationController
+from playground.ui.display import DisplayModel
 
 
 def lecture() -> tuple[GraphDocument, dict[str, str]]:
@@ -30,11 +30,11 @@ def lecture() -> tuple[GraphDocument, dict[str, str]]:
 def make(qapp):
     doc, ids = lecture()
     stack = QUndoStack()
-    ctl = EvaluationController(doc, stack)
+    ctl = DisplayModel(doc, stack)
     seen: list[tuple[object, bool]] = []
-    ctl.evaluated.connect(lambda ev, stale: seen.append((ev, stale)))
+    ctl.changed.connect(lambda shown: seen.append((shown.evaluation, shown.grads_stale)))
     messages: list[str] = []
-    ctl.status.connect(messages.append)
+    ctl.message.connect(lambda text, resolved: resolved or messages.append(text))
     return doc, ids, stack, ctl, seen, messages
 
 
@@ -205,9 +205,9 @@ def test_grads_made_right_again_carry_todays_names(qapp):
     doc.connect(x, r, 0)
     doc.connect(r, lg, 0)
     stack = QUndoStack()
-    ctl = EvaluationController(doc, stack)
+    ctl = DisplayModel(doc, stack)
     seen: list = []
-    ctl.evaluated.connect(lambda ev, stale: seen.append((ev, stale)))
+    ctl.changed.connect(lambda shown: seen.append((shown.evaluation, shown.grads_stale)))
     ctl.backward()
     assert "lg's local derivative" in ctl.evaluation.results[r].warning
     stack.push(cmd.SetValue(doc, x, -2.0))
