@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-OWNERS = ("none", "step-through", "gradient check", "bug demo", "wiggle", "network view")
-"""Who owns the canvas: the document's numbers ("none"), or a tool showing its own."""
+OWNERS = ("none", "step-through", "bug demo", "wiggle")
+"""Who owns the canvas: the document's numbers ("none"), or a tool showing its own (its
+``display_kind``). The gradient check and the training tab's network show the document's own
+numbers (the network is installed as the document), so they own nothing."""
 
 
 @dataclass(frozen=True)

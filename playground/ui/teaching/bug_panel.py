@@ -130,7 +130,7 @@ class BugPanel(QWidget):
         """Another document was opened (lesson, example, file, new, network, expression): the
         switch goes off, so its wrong grads never pass for that document's Backward. Only
         this tab's own examples keep it on. The display model's evaluation that follows the
-        reset gives the canvas back (``Teaching._on_evaluated``)."""
+        reset gives the canvas back (the display model ends the bug's show)."""
         if not self._own_open:
             self._switch_off_quietly()
 
