@@ -2,7 +2,9 @@
 
 ``PlainEvaluator`` has the shape of ``playground.graph.incremental.IncrementalEvaluator``
 (``note``, ``forward``, ``backward``, ``preview``) but evaluates the whole graph each time; the
-display model calls nothing else, so a faster evaluator drops in here.
+display model computes the document's numbers only through it (``DisplayModel._evaluator``,
+made by ``make_evaluator``), so a faster evaluator drops in with one line. ``evaluate_copy``
+is the tools' what-if (a nudged value, forward and backward), not shown.
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ class PlainEvaluator:
         self._replaced = set(values)
         return evaluate(scratch, backward=False)
 
-    def evaluate_copy(self, values: Mapping[str, Any] | None, backward: bool) -> Evaluation:
-        """A what-if, forward and backward, on a fresh copy (a tool's numbers: not shown)."""
-        return evaluate(copy_with(self.doc, values) if values else self.doc, backward=backward)
+
+def make_evaluator(doc: GraphDocument) -> PlainEvaluator:
+    """The evaluator the display model uses for ``doc`` (the one line to change)."""
+    return PlainEvaluator(doc)
+
+
+def evaluate_copy(doc: GraphDocument, values: Mapping[str, Any] | None,
+                  backward: bool) -> Evaluation:
+    """``doc``'s numbers with ``values`` replaced (a fresh copy; ``doc`` is untouched)."""
+    return evaluate(copy_with(doc, values) if values else doc, backward=backward)

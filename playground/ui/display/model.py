@@ -46,7 +46,7 @@ from PySide6.QtGui import QUndoStack
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate import Evaluation
 from playground.ui.display import wording as W
-from playground.ui.display.evaluator import PlainEvaluator
+from playground.ui.display.evaluator import evaluate_copy, make_evaluator
 from playground.ui.display.shown import Shown, grads_after, shown_of
 
 NOT_RUN = W.NOT_RUN
@@ -73,7 +73,7 @@ class DisplayModel(QObject):
     ) -> None:
         super().__init__(parent)
         self._doc = doc
-        self._evaluator = PlainEvaluator(doc)
+        self._evaluator = make_evaluator(doc)
         self.auto_forward = True
         self.evaluation: Evaluation | None = None
         """The document's numbers (with the last Backward's grads carried over)."""
@@ -151,7 +151,7 @@ class DisplayModel(QObject):
                       backward: bool = False) -> Evaluation:
         """The document's numbers (with ``values`` replaced, if given), freshly computed and not
         shown: a tool's raw material."""
-        return self._evaluator.evaluate_copy(values, backward)
+        return evaluate_copy(self._doc, values, backward)
 
     def backward_evaluation(self) -> Evaluation:
         """The document's numbers and grads now (computed, not shown)."""
@@ -162,7 +162,7 @@ class DisplayModel(QObject):
     def set_document(self, doc: GraphDocument) -> None:
         self._unsubscribe()
         self._doc = doc
-        self._evaluator = PlainEvaluator(doc)
+        self._evaluator = make_evaluator(doc)
         self._unsubscribe = doc.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
