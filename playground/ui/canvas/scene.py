@@ -32,17 +32,22 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument, GraphError
-from playground.graph.numbers import summary
 from playground.ops import OPS
 from playground.ui import commands as C
+from playground.ui.canvas.card_data import (
+    card_display,
+    edge_tooltip,
+    max_abs_grad,
+    param_hint,
+    port_tooltip,
+)
 from playground.ui.canvas.edges import EdgeItem, wire_path
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
 from playground.ui.canvas.overlay import CanvasOverlay
 from playground.ui.canvas.overview import Overview
 from playground.ui.canvas.scrub import ScrubTool
-from playground.ui.canvas.style import CanvasStyle, grad_range, grad_scalar
+from playground.ui.canvas.style import CanvasStyle
 from playground.ui.canvas.wiring import WireTool
 
 SCENE_MARGIN = 3000.0
@@ -224,7 +229,7 @@ class GraphScene(QGraphicsScene):
         self.evaluation = evaluation
         self.grads_stale = bool(grads_stale)
         self._grads = grads
-        self.max_abs_grad = self._max_abs_grad()
+        self.max_abs_grad = max_abs_grad(grads)
         self._refresh_output()
         if self._overview.enabled:
             self._overview.invalidate()
@@ -288,65 +293,11 @@ class GraphScene(QGraphicsScene):
     # --- what items show --------------------------------------------------------------
 
     def _display(self, node_id: str) -> Display:
-        doc = self.doc
-        kind = doc.kind(node_id)
-        op = doc.op_name(node_id)
-        symbol = OPS[op].symbol if op in OPS else (op or "")
-        ev = self.evaluation
-        r = ev.results.get(node_id) if ev is not None else None
-        grad, state = None, "none"
-        if self._grads is not None:
-            gr = self._grads.results.get(node_id)
-            if gr is not None:
-                grad = gr.grad
-                if grad is not None:
-                    state = "stale" if self.grads_stale else "fresh"
-                elif gr.error is None and not self.grads_stale:
-                    state = "unreached"
-        return Display(
-            kind=kind,
-            symbol=symbol,
-            label=doc.label(node_id),
-            data=None if r is None else r.data,
-            grad=grad,
-            grad_state=state,
-            grad_value=grad_scalar(grad),
-            max_abs=self.max_abs_grad,
-            error=None if r is None else r.error,
-            warning=None if r is None else r.warning,
-            is_output=node_id == self._output,
-            hint=self._hint(node_id, op),
-            pending=r is not None and r.pending,
-            waiting=self._waiting(r),
-        )
-
-    def _waiting(self, r: Any) -> tuple[str, ...]:
-        """A pending node's data-row words, longest first: "needs left, right" (then "needs
-        both"), or "waits for e" upstream; "waiting" when nothing longer fits."""
-        if r is None or not r.pending or r.waits_for is None:
-            return ()
-        if r.needs:
-            short = () if len(r.needs) < 2 else (
-                "needs both" if len(r.needs) == 2 else "needs inputs",)
-            return ("needs " + ", ".join(r.needs), *short, "waiting")
-        root = r.waits_for
-        return ("waits for " + (self.doc.display_name(root) if root in self.doc else root),
-                "waiting")
+        return card_display(self.doc, node_id, self.evaluation, self._grads, self.grads_stale,
+                            self.max_abs_grad, self._output)
 
     def _hint(self, node_id: str, op: str | None) -> str:
-        """The parameter hint of an op node's title (``axis=0``), "" for most nodes."""
-        if op is None or op not in OPS or not OPS[op].params:
-            return ""
-        return P.hint(op, self.doc.params(node_id))
-
-    def _max_abs_grad(self) -> float:
-        ev = self._grads
-        if ev is None:
-            return 0.0
-        fixed = getattr(ev, "grad_scale", None)  # a step-through keeps the full backward's
-        if fixed is not None:
-            return fixed
-        return grad_range(ev.results.values())
+        return param_hint(self.doc, node_id, op)
 
     def _refresh_output(self) -> None:
         out = self.doc.marked_output
@@ -647,35 +598,14 @@ class GraphScene(QGraphicsScene):
     def tooltip_at(self, pos: QPointF) -> str:
         port = self.port_near(pos)
         if port is not None:
-            name = self.doc.display_name(port.node_id)
-            if port.is_output:
-                return f"output of {name}: drag from here to an input"
-            slot_name = port.node.slot_names[port.slot or 0]
-            fed = self.doc.input_of(port.node_id, port.slot or 0)
-            if fed is None:
-                return f"input '{slot_name}' of {name}: drag an output here"
-            return (f"input '{slot_name}' of {name}, fed by {self.doc.display_name(fed)}: "
-                    "drag to move or unplug the wire")
+            return port_tooltip(self.doc, port)
         for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
                                Qt.SortOrder.DescendingOrder, QTransform()):
             if isinstance(item, NodeItem):
                 return item.tooltip_text()
             if isinstance(item, EdgeItem):
-                return self._edge_tooltip(item)
+                return edge_tooltip(self.doc, item, self._grads, self.grads_stale)
         return ""
-
-    def _edge_tooltip(self, edge: EdgeItem) -> str:
-        doc = self.doc
-        name = doc.slot_names(edge.target)[edge.slot]
-        text = (f"{doc.display_name(edge.source)} → {doc.display_name(edge.target)} "
-                f"(input '{name}')")
-        ev = self._grads
-        contributions = getattr(ev, "contributions", None) if ev is not None else None
-        if contributions and edge.key in contributions:
-            stale = " (stale)" if self.grads_stale else ""
-            text += (f"\ngradient flowing back along this wire: "
-                     f"{summary(contributions[edge.key])}{stale}")
-        return text
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         pos = event.scenePos()
