@@ -3,8 +3,8 @@
 Modules: scene (mirroring, selection, evaluation state), view (zoom/pan/keys/drops), items
 (node cards and ports), edges (wires), wiring (the wire-drag gesture), scrub (dragging a
 value's number sideways), overview (batched boxes when zoomed out), overlay (the teaching
-tools' marks), legend, search (search-to-add popup), style (fonts, colours, numbers), render
-(PNG/SVG without a window).
+tools' marks), card_data (what a card and a tooltip say about the numbers), legend, search
+(search-to-add popup), style (fonts, colours, numbers), render (PNG/SVG without a window).
 
 API (what the window and the tests rely on; keep this docstring true):
 

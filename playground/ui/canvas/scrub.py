@@ -13,13 +13,12 @@ How much: per screen pixel, 1/100 of the value's order of magnitude when the pre
 What changes: nothing in the document until release. While dragging, the display model shows a
 preview of the numbers with the new value (``display.preview``) on the canvas, in the inspector
 and in the grads label (the grads turn grey, as after any edit: they belong to the old value),
-and the status bar compares how much the output
-moved with what the grad predicted: "a: 2.0000 → 2.1000 (Δ +0.1000); L changed by +0.6000 ≈
-grad·Δ = 6.0000 × 0.1000 = +0.6000". Release pushes one ``SetValue`` from the old value to the
-new one (one undo step; the display model then re-evaluates and marks grads stale as for an
-inspector edit). Esc ends the preview (``display.end_preview``): the old numbers come back and
-nothing changes. A press that does not move sideways is a click: it
-selects the node (Ctrl-click toggles it).
+and the status bar compares how much the output moved with what the grad predicted: "a: 2.0000
+→ 2.1000 (Δ +0.1000); L changed by +0.6000 ≈ grad·Δ = 6.0000 × 0.1000 = +0.6000". Release
+pushes one ``SetValue`` from the old value to the new one (one undo step; the display model then
+re-evaluates and marks grads stale as for an inspector edit). Esc ends the preview
+(``display.end_preview``): the old numbers come back and nothing changes. A press that does not
+move sideways is a click: it selects the node (Ctrl-click toggles it).
 """
 
 from __future__ import annotations

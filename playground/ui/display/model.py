@@ -305,11 +305,13 @@ class DisplayModel(QObject):
         return shown
 
     def _show_document(self, evaluation: Evaluation, grads_stale: bool) -> None:
-        """The document's numbers were just computed: show them (a tool's show ends)."""
+        """The document's numbers were just computed: show them (a tool's show ends: it is
+        told first, so that what follows the new numbers, e.g. a panel refilling after an
+        edit, finds the tool already stopped)."""
         owner, self._owner = self._owner, None
-        self._put(shown_of(evaluation, grads_stale, self._under.grads, cause="evaluated"))
         if owner is not None:
             owner.interrupted()
+        self._put(shown_of(evaluation, grads_stale, self._under.grads, cause="evaluated"))
 
     def _put(self, under: Shown) -> None:
         self._under = under
