@@ -129,7 +129,7 @@ def show_start_example(window) -> bool:
     """Load the neuron and run Backward on it (what a first-time user sees)."""
     if not window.files.open_example(START_EXAMPLE, ask=False):
         return False
-    window.controller.backward()
+    window.display.backward()
     window.show_status(
         "The lecture's neuron o = tanh(x1·w1 + x2·w2 + b) after Backward: every grad is "
         "do/d(node). Edit a value in the inspector, or drag new nodes from the palette."
@@ -187,10 +187,10 @@ def _run_self_test(out: str) -> str:
         try:
             if not window.files.open_example(START_EXAMPLE, ask=False):
                 raise SelfTestFailure(f"the {START_EXAMPLE} example did not load")
-            forward = window.controller.forward()
+            forward = window.display.forward()
             if not forward.ok():
                 raise SelfTestFailure(f"forward failed: {forward.problems or forward.errors()}")
-            backward = window.controller.backward()
+            backward = window.display.backward()
             if not backward.backward:
                 raise SelfTestFailure(f"backward did not run: {backward.problems}")
             by_label = {window.doc.label(n): n for n in window.doc.node_ids()}

@@ -120,7 +120,7 @@ def show(root: Value, *, backward: bool = True, title: str | None = None) -> Any
     name = doc.display_name(doc.output_node())
     window.files.install(doc, None, title or f"{name} (from Python)")
     if backward:
-        window.controller.backward()
+        window.display.backward()
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closing frees it
     window.show()
     window.raise_()

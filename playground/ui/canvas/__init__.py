@@ -2,7 +2,8 @@
 
 Modules: scene (mirroring, selection, evaluation state), view (zoom/pan/keys/drops), items
 (node cards and ports), edges (wires), wiring (the wire-drag gesture), scrub (dragging a
-value's number sideways), overview (batched boxes when zoomed out), legend, search
+value's number sideways), overview (batched boxes when zoomed out), overlay (the teaching
+tools' marks), card_data (what a card and a tooltip say about the numbers), legend, search
 (search-to-add popup), style (fonts, colours, numbers), render (PNG/SVG without a window).
 
 API (what the window and the tests rely on; keep this docstring true):
@@ -10,10 +11,14 @@ API (what the window and the tests rely on; keep this docstring true):
 ``GraphScene(doc: GraphDocument, undo_stack: QUndoStack, parent=None)``  (scene.py)
     Subscribes to ``doc`` events and adds/moves/removes items; never edits ``doc`` itself:
     every user edit is pushed on ``undo_stack`` as a command from ``playground.ui.commands``.
-    - ``set_evaluation(evaluation | None, grads_stale: bool = False)``: the latest
-      ``playground.graph.evaluate.Evaluation``; items repaint from it. ``grads_stale=True``
-      greys the grads (the graph changed since Backward).
-    - ``evaluation``, ``grads_stale``: what was last set.
+    - ``connect_display(display)``: paint what the display model (``playground.ui.display``)
+      shows, following its ``changed(Shown)`` (``show_numbers(shown)``); scrubbing asks it for
+      previews. Without one (rendering a file, benchmarks): ``set_evaluation(evaluation |
+      None, grads_stale: bool = False)``: items repaint from that
+      ``playground.graph.evaluate.Evaluation``; ``grads_stale=True`` greys the grads.
+    - ``evaluation``, ``grads_stale``, ``grad_evaluation`` (whose grads are drawn): what is
+      painted now.
+    - ``teaching_overlay()``: the teaching tools' marks over the canvas (``overlay.py``).
     - ``node_item(id) -> NodeItem | None``, ``node_items() -> list[NodeItem]``,
       ``edge_items() -> list[EdgeItem]``, ``edge_item(source, target, slot)``.
     - ``selected_node_ids() -> list[str]``, ``selected_edges() -> list[(source, target, slot)]``,
@@ -24,9 +29,10 @@ API (what the window and the tests rely on; keep this docstring true):
       ``grads_stale=True`` keeps the last Backward's grads, greyed; with False, "grad —".
     - ``delete_selected()``: one undoable step for the selected nodes and wires.
     - Scrubbing (scrub.py): a sideways drag on a value's data number shows the new numbers
-      live (the document is untouched; grads greyed) and pushes one ``SetValue`` at release;
-      ``scrubbing`` is True meanwhile; ``cancel_scrub() -> bool`` (Esc) puts the old numbers
-      back. A click there still selects; the header and grad row still move the node.
+      live (``display.preview``: the document is untouched; grads greyed) and pushes one
+      ``SetValue`` at release; ``scrubbing`` is True meanwhile; ``cancel_scrub() -> bool``
+      (Esc) puts the old numbers back. A click there still selects; the header and grad row
+      still move the node.
     - ``add_node(kind, op, scene_pos, label=None) -> id``: pushes AddNode (a value gets a
       fresh letter label a, b, c, ...); centred on ``scene_pos``.
     - signals ``status_message(str)`` (refusals and errors, for the status bar) and

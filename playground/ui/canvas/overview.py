@@ -64,7 +64,7 @@ class Overview:
         if enabled == self.enabled:
             return
         self.enabled = enabled
-        for item in sc._nodes.values():
+        for item in sc.node_map.values():
             item.setFlag(NO_CONTENTS, enabled)
         self._groups = None
         self._selected = set(sc.selected_node_ids()) if enabled else set()
@@ -76,7 +76,7 @@ class Overview:
         r = ev.results.get(node_id) if ev is not None else None
         if r is not None and r.error and not r.pending:
             return "error"
-        ge = sc._grad_eval
+        ge = sc.grad_evaluation
         gr = ge.results.get(node_id) if ge is not None else None
         g = grad_scalar(gr.grad) if gr is not None else None
         if g is None:
@@ -115,7 +115,7 @@ class Overview:
         if self._groups is None:
             groups: dict[Any, dict[str, QRectF]] = {}
             keys = self._key_of = {}
-            for n, item in sc._nodes.items():
+            for n, item in sc.node_map.items():
                 key = keys[n] = self.key(n)
                 groups.setdefault(key, {})[n] = item.body.translated(item.pos())
             self._groups = groups
@@ -126,7 +126,7 @@ class Overview:
         sc = self.scene
         if not self.enabled:
             return
-        item = sc._nodes.get(node_id)
+        item = sc.node_map.get(node_id)
         if item is None:
             return
         new = item.body.translated(item.pos())
@@ -151,14 +151,14 @@ class Overview:
         except RuntimeError:  # the scene is being destroyed (Qt deselects its items first)
             return
         for n in now ^ self._selected:
-            item = sc._nodes.get(n)
+            item = sc.node_map.get(n)
             if item is not None:
                 sc.update(item.body.translated(item.pos()).adjusted(-3, -3, 3, 3))
         self._selected = now
 
     def paint(self, painter: QPainter) -> None:
         sc = self.scene
-        if not self.enabled or not sc._nodes:
+        if not self.enabled or not sc.node_map:
             return
         groups = self.groups()
         painter.save()
@@ -172,7 +172,7 @@ class Overview:
         if selected:
             painter.setBrush(S.SELECTED)
             painter.drawRects(selected)
-        out = sc._nodes.get(sc._output) if sc._output is not None else None
+        out = sc.node_map.get(sc.output_id()) if sc.output_id() is not None else None
         if out is not None:
             painter.setPen(_OUTPUT)
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -6,9 +6,12 @@ at release; a wire dragged from a port pushes ``Connect`` (or ``Disconnect``); D
 one ``SetValue`` at release (``scrub.py``). Refusals (a cycle, a value has no inputs, ...) come from
 ``doc.connect_refusal`` and go out through ``status_message``; nothing is made.
 
-Grads: ``set_evaluation(evaluation, grads_stale)``. A Backward evaluation shows its grads. A
-forward-only evaluation with ``grads_stale=True`` keeps showing the last Backward's grads,
-greyed; with ``grads_stale=False`` grads are cleared ("—": press Backward).
+Numbers: the scene paints what the display model shows (``connect_display``: it follows the
+model's ``changed(Shown)``: the data of ``shown.evaluation``, the grads of ``shown.grads``, grey
+when ``shown.grads_stale``). Without a display model (rendering a file, benchmarks),
+``set_evaluation(evaluation, grads_stale)`` does the same for one evaluation: a Backward
+evaluation shows its grads; a forward-only one with ``grads_stale=True`` keeps the grads shown
+before, greyed; with ``grads_stale=False`` grads are cleared ("—": press Backward).
 """
 
 from __future__ import annotations
@@ -29,13 +32,19 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument, GraphError
-from playground.graph.numbers import grad_range, grad_scalar, summary
 from playground.ops import OPS
+from playground.ui.canvas.card_data import (
+    card_display,
+    edge_tooltip,
+    max_abs_grad,
+    param_hint,
+    port_tooltip,
+)
 from playground.ui.canvas.edges import EdgeItem, wire_path
 from playground.ui.canvas.editing import Editing
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
+from playground.ui.canvas.overlay import CanvasOverlay
 from playground.ui.canvas.overview import Overview
 from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.style import CanvasStyle
@@ -54,9 +63,6 @@ class GraphScene(QGraphicsScene):
     status_message = Signal(str)
     node_activated = Signal(str)
     evaluation_changed = Signal()
-    scrub_preview = Signal(object)
-    """A scrub's preview ``Evaluation`` (grads stale: they belong to the old value), or None
-    when the preview ends (Esc, release, an edit under the drag): the inspector follows it."""
 
     def __init__(self, doc: GraphDocument, editor: Editing | None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -72,9 +78,11 @@ class GraphScene(QGraphicsScene):
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[tuple[str, str, int], EdgeItem] = {}
         self._node_edges: defaultdict[str, set[tuple[str, str, int]]] = defaultdict(set)
+        self.display: Any = None
+        """The display model (``connect_display``): scrubbing asks it for previews."""
         self.evaluation: Any = None
         self.grads_stale = False
-        self._grad_eval: Any = None
+        self._grads: Any = None  # the evaluation whose grads are drawn
         self.max_abs_grad = 0.0
         self._output: str | None = None
         self._wiring = WireTool(self)
@@ -82,6 +90,7 @@ class GraphScene(QGraphicsScene):
         self._selected_edges: set[tuple[str, str, int]] = set()
         self._caching = True
         self._overview = Overview(self)
+        self._teaching_overlay: CanvasOverlay | None = None
         self.selectionChanged.connect(self._overview.selection_changed)
         self._drag_start: dict[str, QPointF] | None = None
         self._unsubscribe = doc.subscribe(self._on_event)
@@ -98,6 +107,11 @@ class GraphScene(QGraphicsScene):
 
     def node_item(self, node_id: str) -> NodeItem | None:
         return self._nodes.get(node_id)
+
+    @property
+    def node_map(self) -> dict[str, NodeItem]:
+        """node id -> its item (the scene's own dict: read it, do not change it)."""
+        return self._nodes
 
     def node_items(self) -> list[NodeItem]:
         return list(self._nodes.values())
@@ -175,29 +189,48 @@ class GraphScene(QGraphicsScene):
         """The node drawn as the output (where Backward starts)."""
         return self._output
 
-    def set_evaluation(self, evaluation: Any, grads_stale: bool = False) -> None:
-        """Show ``evaluation`` (an ``Evaluation`` or None); see the module doc for grads.
+    def connect_display(self, display: Any) -> None:
+        """Paint what ``display`` (a ``DisplayModel``) shows, from now on."""
+        self.display = display
+        display.changed.connect(self.show_numbers)
+        self.show_numbers(display.shown)
 
-        While a value's number is dragged the canvas keeps showing the dragged value; Esc then
-        comes back to this evaluation."""
-        self._show_evaluation(evaluation, grads_stale)
-        self._scrub.evaluation_shown(evaluation, grads_stale)
+    def show_numbers(self, shown: Any) -> None:
+        """Paint ``shown`` (a ``Shown``: evaluation, grads, grads_stale)."""
+        self._paint_numbers(shown.evaluation, shown.grads, shown.grads_stale)
+
+    def set_evaluation(self, evaluation: Any, grads_stale: bool = False) -> None:
+        """Show ``evaluation`` (an ``Evaluation`` or None) with no display model; see the
+        module doc for grads."""
+        if evaluation is None:
+            grads = None
+        elif getattr(evaluation, "backward", False):
+            grads = evaluation
+        else:
+            grads = self._grads if grads_stale else None
+        self._paint_numbers(evaluation, grads, grads_stale)
+
+    def teaching_overlay(self) -> CanvasOverlay:
+        """The teaching tools' marks over the canvas (made on first use)."""
+        if self._teaching_overlay is None:
+            self._teaching_overlay = CanvasOverlay(self)
+        return self._teaching_overlay
 
     @property
     def scrubbing(self) -> bool:
         """A value's data number is being dragged (the canvas shows a preview)."""
         return self._scrub.scrubbing
 
-    def _show_evaluation(self, evaluation: Any, grads_stale: bool) -> None:
+    @property
+    def grad_evaluation(self) -> Any:
+        """The evaluation whose grads are drawn (None: no grads)."""
+        return self._grads
+
+    def _paint_numbers(self, evaluation: Any, grads: Any, grads_stale: bool) -> None:
         self.evaluation = evaluation
         self.grads_stale = bool(grads_stale)
-        if evaluation is None:
-            self._grad_eval = None
-        elif getattr(evaluation, "backward", False):
-            self._grad_eval = evaluation
-        elif not grads_stale:
-            self._grad_eval = None
-        self.max_abs_grad = self._max_abs_grad()
+        self._grads = grads
+        self.max_abs_grad = max_abs_grad(grads)
         self._refresh_output()
         if self._overview.enabled:
             self._overview.invalidate()
@@ -208,7 +241,7 @@ class GraphScene(QGraphicsScene):
 
     def grad_state(self) -> str:
         """"fresh", "stale" or "none" for the scene as a whole (the legend uses it)."""
-        if self._grad_eval is None:
+        if self._grads is None:
             return "none"
         return "stale" if self.grads_stale else "fresh"
 
@@ -260,65 +293,11 @@ class GraphScene(QGraphicsScene):
     # --- what items show --------------------------------------------------------------
 
     def _display(self, node_id: str) -> Display:
-        doc = self.doc
-        kind = doc.kind(node_id)
-        op = doc.op_name(node_id)
-        symbol = OPS[op].symbol if op in OPS else (op or "")
-        ev = self.evaluation
-        r = ev.results.get(node_id) if ev is not None else None
-        grad, state = None, "none"
-        if self._grad_eval is not None:
-            gr = self._grad_eval.results.get(node_id)
-            if gr is not None:
-                grad = gr.grad
-                if grad is not None:
-                    state = "stale" if self.grads_stale else "fresh"
-                elif gr.error is None and not self.grads_stale:
-                    state = "unreached"
-        return Display(
-            kind=kind,
-            symbol=symbol,
-            label=doc.label(node_id),
-            data=None if r is None else r.data,
-            grad=grad,
-            grad_state=state,
-            grad_value=grad_scalar(grad),
-            max_abs=self.max_abs_grad,
-            error=None if r is None else r.error,
-            warning=None if r is None else r.warning,
-            is_output=node_id == self._output,
-            hint=self._hint(node_id, op),
-            pending=r is not None and r.pending,
-            waiting=self._waiting(r),
-        )
-
-    def _waiting(self, r: Any) -> tuple[str, ...]:
-        """A pending node's data-row words, longest first: "needs left, right" (then "needs
-        both"), or "waits for e" upstream; "waiting" when nothing longer fits."""
-        if r is None or not r.pending or r.waits_for is None:
-            return ()
-        if r.needs:
-            short = () if len(r.needs) < 2 else (
-                "needs both" if len(r.needs) == 2 else "needs inputs",)
-            return ("needs " + ", ".join(r.needs), *short, "waiting")
-        root = r.waits_for
-        return ("waits for " + (self.doc.display_name(root) if root in self.doc else root),
-                "waiting")
+        return card_display(self.doc, node_id, self.evaluation, self._grads, self.grads_stale,
+                            self.max_abs_grad, self._output)
 
     def _hint(self, node_id: str, op: str | None) -> str:
-        """The parameter hint of an op node's title (``axis=0``), "" for most nodes."""
-        if op is None or op not in OPS or not OPS[op].params:
-            return ""
-        return P.hint(op, self.doc.params(node_id))
-
-    def _max_abs_grad(self) -> float:
-        ev = self._grad_eval
-        if ev is None:
-            return 0.0
-        fixed = getattr(ev, "grad_scale", None)  # a step-through keeps the full backward's
-        if fixed is not None:
-            return fixed
-        return grad_range(ev.results.values())
+        return param_hint(self.doc, node_id, op)
 
     def _refresh_output(self) -> None:
         out = self.doc.marked_output
@@ -619,35 +598,14 @@ class GraphScene(QGraphicsScene):
     def tooltip_at(self, pos: QPointF) -> str:
         port = self.port_near(pos)
         if port is not None:
-            name = self.doc.display_name(port.node_id)
-            if port.is_output:
-                return f"output of {name}: drag from here to an input"
-            slot_name = port.node.slot_names[port.slot or 0]
-            fed = self.doc.input_of(port.node_id, port.slot or 0)
-            if fed is None:
-                return f"input '{slot_name}' of {name}: drag an output here"
-            return (f"input '{slot_name}' of {name}, fed by {self.doc.display_name(fed)}: "
-                    "drag to move or unplug the wire")
+            return port_tooltip(self.doc, port)
         for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
                                Qt.SortOrder.DescendingOrder, QTransform()):
             if isinstance(item, NodeItem):
                 return item.tooltip_text()
             if isinstance(item, EdgeItem):
-                return self._edge_tooltip(item)
+                return edge_tooltip(self.doc, item, self._grads, self.grads_stale)
         return ""
-
-    def _edge_tooltip(self, edge: EdgeItem) -> str:
-        doc = self.doc
-        name = doc.slot_names(edge.target)[edge.slot]
-        text = (f"{doc.display_name(edge.source)} → {doc.display_name(edge.target)} "
-                f"(input '{name}')")
-        ev = self._grad_eval
-        contributions = getattr(ev, "contributions", None) if ev is not None else None
-        if contributions and edge.key in contributions:
-            stale = " (stale)" if self.grads_stale else ""
-            text += (f"\ngradient flowing back along this wire: "
-                     f"{summary(contributions[edge.key])}{stale}")
-        return text
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         pos = event.scenePos()

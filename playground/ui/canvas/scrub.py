@@ -10,16 +10,15 @@ How much: per screen pixel, 1/100 of the value's order of magnitude when the pre
 (2.0 moves by 0.01 a pixel, 37 by 0.1, 0 or 0.05 by 0.001); Shift is 10 times finer, Ctrl
 10 times coarser (switch while dragging). Vertical motion does nothing.
 
-What changes: nothing in the document until release. While dragging, a scratch copy of the
-document with the new value is evaluated and shown on the canvas (the grads turn grey, as
-after any edit: they belong to the old value), and the status bar compares how much the output
-moved with what the grad predicted: "a: 2.0000 → 2.1000 (Δ +0.1000); L changed by +0.6000 ≈
-grad·Δ = 6.0000 × 0.1000 = +0.6000". Release pushes one ``SetValue`` from the old value to the
-new one (one undo step; the controller then re-evaluates and marks grads stale as for an
-inspector edit). The scene's ``scrub_preview`` signal carries each preview (and None at the
-end), so the inspector and the status bar's grads label show the dragged value too. Esc puts
-the old numbers back and changes nothing. A press that does not move sideways is a click: it
-selects the node (Ctrl-click toggles it).
+What changes: nothing in the document until release. While dragging, the display model shows a
+preview of the numbers with the new value (``display.preview``) on the canvas, in the inspector
+and in the grads label (the grads turn grey, as after any edit: they belong to the old value),
+and the status bar compares how much the output moved with what the grad predicted: "a: 2.0000
+→ 2.1000 (Δ +0.1000); L changed by +0.6000 ≈ grad·Δ = 6.0000 × 0.1000 = +0.6000". Release
+pushes one ``SetValue`` from the old value to the new one (one undo step; the display model then
+re-evaluates and marks grads stale as for an inspector edit). Esc ends the preview
+(``display.end_preview``): the old numbers come back and nothing changes. A press that does not
+move sideways is a click: it selects the node (Ctrl-click toggles it).
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from playground.graph import numbers as fmt
 from playground.graph.document import GraphDocument
-from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.evaluate import Evaluation
 from playground.ui.canvas import style as S
 
 if TYPE_CHECKING:
@@ -121,10 +120,6 @@ class ScrubDrag:
     started: bool = False
     cancelled: bool = False
     """Esc (or an edit from elsewhere) ended it; the mouse is still down until release."""
-    scratch: GraphDocument | None = None
-    base: Evaluation | None = None
-    """What the canvas showed before (put back by Esc)."""
-    base_stale: bool = False
     before: Any = None
     """The output's data at the old value."""
     output: str | None = None
@@ -168,6 +163,8 @@ class ScrubTool:
         sc = self.scene
         if event.button() != Qt.MouseButton.LeftButton or self.drag is not None:
             return False
+        if sc.display is None:  # no display model to preview with
+            return False
         if not scrubbable_literal(sc.doc, item.node_id) or not readable(event):
             return False
         if not item.scrub_zone().contains(item.mapFromScene(event.scenePos())):
@@ -205,14 +202,13 @@ class ScrubTool:
             return
         self._end_visuals(d)
         new = d.value()
-        sc.scrub_preview.emit(None)  # the push below brings the real numbers at once
+        sc.display.end_preview()  # the push below brings the real numbers
         if new == d.old or d.node_id not in sc.doc:
-            sc._show_evaluation(d.base, d.base_stale)
             return
         if d.shown_eval is not None:
             sc.status_message.emit(self._text(d, new, d.shown_eval))
         # One undo step from the old value to the new one; the document (and, through it, the
-        # controller: new data, grads stale) changes only now.
+        # display model: new data, grads stale) changes only now.
         sc.editor.set_value(d.node_id, new)
 
     def cancel(self) -> bool:
@@ -223,8 +219,7 @@ class ScrubTool:
         d.cancelled = True
         if d.started:
             self._end_visuals(d)
-            self.scene._show_evaluation(d.base, d.base_stale)
-            self.scene.scrub_preview.emit(None)
+            self.scene.display.end_preview()
             name = self.scene.doc.display_name(d.node_id)
             self.scene.status_message.emit(
                 f"{name}: back to {fmt.number(d.old)} (Esc: nothing changed)")
@@ -236,18 +231,9 @@ class ScrubTool:
         if d is not None and d.started and not d.cancelled:
             d.cancelled = True
             self._end_visuals(d)
-            self.scene._show_evaluation(d.base, d.base_stale)
-            self.scene.scrub_preview.emit(None)
+            self.scene.display.end_preview()
         elif d is not None:
             d.cancelled = True
-
-    def evaluation_shown(self, evaluation: Any, grads_stale: bool) -> None:
-        """Someone else showed an evaluation mid-drag: Esc goes back to that; keep previewing."""
-        d = self.drag
-        if d is not None and d.started and not d.cancelled:
-            d.base, d.base_stale = evaluation, grads_stale
-            d.shown = None
-            self._preview(d)
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -255,14 +241,12 @@ class ScrubTool:
         sc = self.scene
         d.started = True
         d.unit = magnitude(d.old)
-        d.base, d.base_stale = sc.evaluation, sc.grads_stale
-        d.scratch = GraphDocument.from_data(sc.doc.to_data())
-        before = evaluate(d.scratch, backward=False)
+        before = sc.display.evaluate_copy()
         d.output = before.output
         out = before.results.get(d.output) if d.output is not None else None
         d.before = None if out is None or out.error else out.data
         d.grads = sc.grad_state()
-        grad_eval = sc._grad_eval
+        grad_eval = sc.grad_evaluation
         if d.grads == "fresh" and grad_eval is not None:
             r = grad_eval.results.get(d.node_id)
             g = None if r is None else r.grad
@@ -285,14 +269,11 @@ class ScrubTool:
 
     def _preview(self, d: ScrubDrag) -> None:
         new = d.value()
-        if new == d.shown or d.scratch is None:
+        if new == d.shown:
             return
         d.shown = new
-        d.scratch.set_value(d.node_id, new)
-        preview = evaluate(d.scratch, backward=False)
+        preview = self.scene.display.preview({d.node_id: new})  # grads stay on show, stale
         d.shown_eval = preview
-        self.scene._show_evaluation(preview, True)  # grads belong to the old value: stale
-        self.scene.scrub_preview.emit(preview)
         self.scene.status_message.emit(self._text(d, new, preview))
 
     def _text(self, d: ScrubDrag, new: float, preview: Evaluation) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -77,8 +76,7 @@ class Inspector(QDockWidget):
         self._evaluation: Any = None
         self._grads_stale = False
         self._notes: Mapping[str, str] = {}
-        self._before_preview: tuple[Any, bool, Mapping[str, str]] | None = None
-        """What ``set_evaluation`` last gave, while a scrub's preview is shown instead."""
+        self._previewing = False  # a scrub's preview: grads are stale "from before the drag"
         self._about = ("", "")
         self._unsubscribe = doc.subscribe(self._on_event)
 
@@ -227,41 +225,14 @@ class Inspector(QDockWidget):
         self._refresh_fields()
         self._refresh_numbers()
 
-    def set_evaluation(
-        self, evaluation: Any, grads_stale: bool, notes: Mapping[str, str] | None = None
-    ) -> None:
-        """Show ``evaluation``'s numbers. ``notes`` (node id -> a few words) is what a teaching
-        tool that shows its own numbers says about a node's grad ("not reached yet"); such a
-        grad gets no "if it goes up by h" sentence. Each call replaces the notes.
-        During a scrub's preview this becomes what ``end_preview`` goes back to (the canvas
-        also keeps the dragged value then)."""
-        if self._before_preview is not None:
-            self._before_preview = (evaluation, grads_stale, dict(notes or {}))
-            return
-        self._evaluation = evaluation
-        self._grads_stale = grads_stale
-        self._notes = dict(notes or {})
-        self._refresh_numbers()
-
-    def show_preview(self, evaluation: Any) -> None:
-        """A value's number is being dragged: show the preview's numbers, grads stale (they
-        belong to the value before the drag), until ``end_preview``."""
-        if self._before_preview is None:
-            self._before_preview = (self._evaluation, self._grads_stale, self._notes)
-        base = self._before_preview[0]
-        if evaluation is not None and getattr(base, "backward", False):
-            # the old grads stay on show, grey, as on the canvas (and after any edit)
-            results = {n: replace(r, grad=_grad(base, n)) for n, r in evaluation.results.items()}
-            evaluation = replace(evaluation, results=results, backward=True)
-        self._evaluation, self._grads_stale, self._notes = evaluation, True, {}
-        self._refresh_numbers()
-
-    def end_preview(self) -> None:
-        """The drag ended: back to the numbers ``set_evaluation`` gave."""
-        if self._before_preview is None:
-            return
-        (self._evaluation, self._grads_stale, self._notes), self._before_preview = (
-            self._before_preview, None)
+    def show_numbers(self, shown: Any) -> None:
+        """Show the numbers the display model shows (a ``Shown``). ``shown.notes`` (node id -> a
+        few words) is what a teaching tool that shows its own numbers says about a node's grad
+        ("not reached yet"); such a grad gets no "if it goes up by h" sentence."""
+        self._evaluation = shown.evaluation
+        self._grads_stale = shown.grads_stale
+        self._notes = dict(shown.notes)
+        self._previewing = shown.preview
         self._refresh_numbers()
 
     def _on_event(self, event: Event) -> None:
@@ -364,7 +335,7 @@ class Inspector(QDockWidget):
             )
         else:
             stale = ("" if not self._grads_stale
-                     else "  (stale: from before the drag)" if self._before_preview
+                     else "  (stale: from before the drag)" if self._previewing
                      else "  (stale: the graph changed, press Backward)")
             self.grad_label.set_number(result.grad, f"  ({note})" if note else stale)
         self.grad_label.setEnabled(not self._grads_stale)
@@ -461,11 +432,6 @@ class Inspector(QDockWidget):
     def _toggle_output(self, checked: bool) -> None:
         if self._node is not None:
             self.output_toggled.emit(self._node, checked)
-
-
-def _grad(evaluation: Any, node: str) -> Any:
-    r = evaluation.results.get(node)
-    return None if r is None else r.grad
 
 
 def _only_sink(doc: GraphDocument, node: str) -> bool:

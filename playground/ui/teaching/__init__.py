@@ -28,12 +28,11 @@ from playground.ui.teaching.check_panel import GradientCheckPanel
 from playground.ui.teaching.coordinator import Teaching
 from playground.ui.teaching.expression_panel import ExpressionPanel
 from playground.ui.teaching.lesson_card import LessonCard
-from playground.ui.teaching.overlay import CanvasOverlay
 from playground.ui.teaching.steps_panel import StepPanel
 from playground.ui.teaching.wiggle_panel import WigglePanel
 from playground.ui.window.actions import make_action
 
-__all__ = ["CanvasOverlay", "Teaching", "TeachingUI", "install"]
+__all__ = ["Teaching", "TeachingUI", "install"]
 
 DOCK_HEIGHT = 290
 """The Learn dock's height when it opens in a tall window ..."""
@@ -93,7 +92,7 @@ class TeachingUI(Teaching):
         self._build_actions()
         self._build_menus()
         window.doc.subscribe(self._on_doc_event)
-        window.controller.evaluated.connect(self._after_evaluation)
+        window.display.changed.connect(self._after_evaluation)
 
     # --- panels ---------------------------------------------------------------------------
 
@@ -143,7 +142,9 @@ class TeachingUI(Teaching):
         """The bug switch went on or off: the banner over the canvas says so."""
         self.bug_banner.set_on(on)
 
-    def _after_evaluation(self, _ev, _stale) -> None:
+    def _after_evaluation(self, shown) -> None:
+        if shown.cause != "evaluated":
+            return  # a tool's numbers, or a preview: the graph is as it was
         if getattr(self, "_graph_dirty", True):
             self._graph_dirty = False
             self.panels["wiggle"].graph_changed()  # type: ignore[attr-defined]
@@ -164,7 +165,7 @@ class TeachingUI(Teaching):
                     return False
                 doc: GraphDocument = item.document()
                 w.files.install(doc, None, f"{item.title} (lesson)")
-        w.controller.backward()
+        w.display.backward()
         self.card.show_lesson(item)
         focus = next((n for n in w.doc.node_ids() if w.doc.label(n) == item.focus), None)
         if focus is not None:

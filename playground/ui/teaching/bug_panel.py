@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.evaluate import evaluate
 from playground.graph.numbers import summary
 from playground.teach import BugReport, TeachError, accumulation_bug
 from playground.ui.teaching.common import bad_colour, bad_fill, esc, mono, muted_colour
-from playground.ui.teaching.overlay import WRONG
 from playground.ui.widgets.flow_layout import FlowLayout
 
 CODE = (
@@ -51,6 +49,7 @@ IDLE_TEXT = (
 
 
 class BugPanel(QWidget):
+    display_kind = "bug demo"
     def __init__(self, teaching, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("accumulation_bug")
@@ -125,13 +124,13 @@ class BugPanel(QWidget):
         finally:
             self._own_open = False
         if opened:
-            self.teaching.controller.backward()  # the bug, if on, runs again on its own
+            self.teaching.display.backward()  # the bug, if on, runs again on its own
 
     def document_replaced(self) -> None:
         """Another document was opened (lesson, example, file, new, network, expression): the
         switch goes off, so its wrong grads never pass for that document's Backward. Only
-        this tab's own examples keep it on. The controller's evaluation that follows the
-        reset gives the canvas back (``Teaching._on_evaluated``)."""
+        this tab's own examples keep it on. The display model's evaluation that follows the
+        reset gives the canvas back (the display model ends the bug's show)."""
         if not self._own_open:
             self._switch_off_quietly()
 
@@ -184,7 +183,7 @@ class BugPanel(QWidget):
             self._switch_off_quietly()
 
     def show_bug(self) -> bool:
-        self.teaching.controller.flush()
+        self.teaching.display.flush()
         doc = self.teaching.doc
         try:
             report = accumulation_bug(doc)
@@ -195,7 +194,7 @@ class BugPanel(QWidget):
             return False
         self.report = report
         self._dirty = False
-        full = evaluate(doc, backward=True)
+        full = self.teaching.display.backward_evaluation()
         buggy = {r.node: r.buggy for r in report.rows}
         results = {n: replace(r, grad=buggy.get(n)) for n, r in full.results.items()}
         wrong = report.wrong
@@ -203,7 +202,7 @@ class BugPanel(QWidget):
         self.teaching.show_evaluation(replace(full, results=results, contributions={}), self,
                                       notes, "grads WITH THE BUG ('=' instead of '+=')")
         self.teaching.overlay.set_marks(
-            [r.node for r in wrong], WRONG,
+            [r.node for r in wrong], "wrong",
             {r.node: f"should be {summary(r.correct)}" for r in wrong},
         )
         colour = bad_colour(self) if wrong else muted_colour(self)

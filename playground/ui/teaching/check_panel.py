@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.evaluate import evaluate
 from playground.graph.numbers import precise, summary
 from playground.teach import (
     GradCheckReport,
@@ -132,7 +131,7 @@ class GradientCheckPanel(QWidget):
             self._say(f"<span style='color:{bad_colour(self)}'>h must be a positive number, "
                       f"like 0.001 or 1e-8</span> (agree = within {RTOL:.1%})")
             return False
-        self.teaching.controller.flush()
+        self.teaching.display.flush()
         self._dirty = False
         try:
             report = self._check(h)
@@ -199,9 +198,9 @@ class GradientCheckPanel(QWidget):
 
     def _has_tensors(self) -> bool:
         """Whether the graph runs on the tensor engine (as the canvas's numbers were made)."""
-        ev = self.teaching.controller.evaluation
+        ev = self.teaching.display.evaluation
         if ev is None:
-            ev = evaluate(self.teaching.doc)
+            ev = self.teaching.display.evaluate_copy()
         return ev.engine == "tensor"
 
     def graph_changed(self) -> None:

@@ -94,9 +94,9 @@ class ExpressionPanel(QWidget):
                 window.editor.replace_document(doc, f"Build {first[:40]}")
         else:
             window.editor.replace_document(doc, f"Build {first[:40]}")
-        window.controller.reset()  # the old grads belong to the old graph
+        window.display.reset()  # the old grads belong to the old graph
         window.view.fit_readable()
-        ev = window.controller.evaluation
+        ev = window.display.evaluation
         value = ev.results[out].data if ev is not None and out in ev.results else None
         name = doc.label(out) or out
         done = (f"Built {len(doc)} nodes: {name} = {summary(value)}. "

@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.evaluate import Evaluation
 from playground.graph.numbers import grad_range, summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
 from playground.ui.teaching.common import esc, mono, muted_colour
-from playground.ui.teaching.overlay import SOURCE, STEP
 from playground.ui.widgets.flow_layout import FlowLayout
 
 INTRO = (
@@ -57,6 +56,7 @@ def full_scale(evaluation: Evaluation) -> float:
 
 
 class StepPanel(QWidget):
+    display_kind = "step-through"
     def __init__(self, teaching, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("step_panel")
@@ -169,7 +169,7 @@ class StepPanel(QWidget):
         left_at, self._left_at = self._left_at, None
         if self.mode is None or left_at is None or self.teaching.owner is self:
             return
-        self.teaching.controller.flush()
+        self.teaching.display.flush()
         if left_at != self.teaching.doc.numbers_key():
             self.interrupted()
             return
@@ -203,7 +203,7 @@ class StepPanel(QWidget):
 
     def _start(self, mode: str) -> bool:
         doc = self.teaching.doc
-        self.teaching.controller.flush()
+        self.teaching.display.flush()
         try:
             self.steps = backward_steps(doc) if mode == "backward" else forward_steps(doc)
         except TeachError as exc:
@@ -215,7 +215,7 @@ class StepPanel(QWidget):
             return False
         if not self.steps:
             return False
-        self._full = evaluate(doc, backward=mode == "backward")
+        self._full = self.teaching.display.evaluate_copy(backward=mode == "backward")
         self.mode, self.index = mode, 0
         self._show()
         return True
@@ -259,7 +259,7 @@ class StepPanel(QWidget):
         overlay = self.teaching.overlay
         # Where the numbers come from: the consumers (backward) or the inputs (forward).
         overlay.set_marks({e[1] if self.mode == "backward" else e[0] for e in step.edges},
-                          SOURCE)
+                          "source")
         overlay.set_highlight([step.node], step.edges, labels)
         # The current node must be on screen (the dock opening at F7 shrinks the canvas and
         # the first refit runs on the next turn: follow it, then check again).
@@ -303,9 +303,10 @@ class StepPanel(QWidget):
         parts.append(f"<p style='color:{muted}; margin-top:8px'>{nxt}</p>")
         source = "the node its grad comes from" if self.mode == "backward" else "its inputs"
         unknown = "grad" if self.mode == "backward" else "data"
+        hex_of = self.teaching.overlay.colour_hex
         parts.append(
-            f"<p style='color:{muted}'>On the canvas: <b style='color:{STEP.name()}'>teal</b> "
-            f"this step, <b style='color:{SOURCE.name()}'>lilac</b> {source}; "
+            f"<p style='color:{muted}'>On the canvas: <b style='color:{hex_of('step')}'>teal</b> "
+            f"this step, <b style='color:{hex_of('source')}'>lilac</b> {source}; "
             f"a {unknown} shown as — is not computed yet.</p>")
         return "".join(parts)
 

@@ -20,12 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.graph.document import GraphDocument
-from playground.graph.evaluate import evaluate
 from playground.graph.numbers import signed
 from playground.teach import Replay, TeachError, wiggle
 from playground.ui.teaching.common import bad_colour, esc, good_colour, mono
-from playground.ui.teaching.overlay import INFO
 
 TENSORS = ("Wiggle nudges one number, and this graph has tensors. The Gradient check tab "
            "nudges each element of every tensor by ±h instead and compares the output's move "
@@ -38,6 +35,7 @@ TICKS = 100
 
 
 class WigglePanel(QWidget):
+    display_kind = "wiggle"
     def __init__(self, teaching, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("wiggle")
@@ -102,7 +100,7 @@ class WigglePanel(QWidget):
             leaves = list(Replay(doc).leaves)
         except TeachError:  # not a graph of numbers, no output, an input unconnected: no leaves
             leaves = []
-            ev = self.teaching.controller.evaluation
+            ev = self.teaching.display.evaluation
             if ev is not None and ev.engine == "tensor":
                 self._why_none = TENSORS
         self.leaf.blockSignals(True)
@@ -206,12 +204,11 @@ class WigglePanel(QWidget):
         if dx == 0:
             self.teaching.restore(self)
             return
-        nudged = GraphDocument.from_data(doc.to_data())
-        nudged.set_value(node, w.x + dx)
-        self.teaching.show_evaluation(evaluate(nudged, backward=True), self)
-        out = self.teaching.controller.evaluation.output if \
-            self.teaching.controller.evaluation else None
+        display = self.teaching.display
+        nudged = display.evaluate_copy({node: w.x + dx}, backward=True)
+        self.teaching.show_evaluation(nudged, self)
+        out = display.evaluation.output if display.evaluation else None
         tags = {node: f"dx {signed(dx)}"}
         if out is not None:
             tags[out] = f"moved {signed(w.actual)}"
-        self.teaching.overlay.set_highlight(list(tags), (), {}, INFO, tags)
+        self.teaching.overlay.set_highlight(list(tags), (), {}, "info", tags)

@@ -243,7 +243,7 @@ class TrainingTab(QObject):
         title = "network (training panel)"
         w.files.install(doc, None, title)
         self._network_title = w.files.name
-        w.controller.backward()
+        w.display.backward()
         note = getattr(self.panel, "graph_note", "")
         first = note.split(". ")[0].rstrip(".") if note else "The network"
         w.show_status(f"{first}: every grad is dloss/d(node). The Training tab (Ctrl+Shift+T) "
@@ -263,7 +263,7 @@ class TrainingTab(QObject):
             w.doc.replace_with(doc)
         finally:
             self._refreshing = False
-        w.controller.backward()
+        w.display.backward()
         return True
 
     # --- shutting down --------------------------------------------------------------------

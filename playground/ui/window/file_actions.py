@@ -124,7 +124,7 @@ class FileActions:
         tidied = self.tidy_overlaps(undoable=from_file)
         if not from_file:
             w.editor.mark_saved()
-        w.controller.reset()
+        w.display.reset()
         w.view.fit_readable()
         QTimer.singleShot(0, w.view.fit_readable)  # again once the window has its final size
         self.update_title()
@@ -380,17 +380,17 @@ class FileActions:
 
     def write_export(self, kind: str, path: Path) -> None:
         w = self.w
-        w.controller.flush()
+        w.display.flush()
         if kind in ("png", "svg"):
             from playground.ui.canvas.render import write_image
 
-            write_image(w.doc, w.controller.evaluation, path,
-                        grads_stale=w.controller.grads_stale)
+            write_image(w.doc, w.display.evaluation, path,
+                        grads_stale=w.display.grads_stale)
             return
         from playground.graph import export
 
         if kind == "dot":
-            text = export.to_dot(w.doc, w.controller.evaluation)
+            text = export.to_dot(w.doc, w.display.evaluation)
         elif kind == "python":
             text = export.to_python(w.doc)
         else:

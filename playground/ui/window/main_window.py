@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from playground.graph.document import GraphDocument
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
-from playground.ui.controller import EvaluationController
+from playground.ui.display import DisplayModel
 from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self._choice_timer.setInterval(0)
         self._choice_timer.timeout.connect(self._update_output_choice)
 
-        self.controller = EvaluationController(self.doc, self.undo_stack, self)
+        self.display = DisplayModel(self.doc, self.undo_stack, self)
         self.files = FileActions(self)
 
         self.state_label = QLabel(self)
@@ -141,17 +141,15 @@ class MainWindow(QMainWindow):
         return self.actions_by_name[name]
 
     def _connect(self) -> None:
-        c = self.controller
-        c.evaluated.connect(self.scene.set_evaluation)
-        c.evaluated.connect(self.inspector.set_evaluation)
-        c.evaluated.connect(self.show_state)
-        c.status.connect(self.show_status)
-        c.problem_resolved.connect(self._problem_resolved)
+        d = self.display  # the canvas, the inspector and the state label show what it shows
+        self.scene.connect_display(d)
+        d.changed.connect(self.inspector.show_numbers)
+        d.changed.connect(self.show_state)
+        d.message.connect(self._display_message)
         self.doc.subscribe(self._doc_event)
         self.output_choice.chosen.connect(self.backward_from)
         self.scene.status_message.connect(self.show_status)
         self.editor.refused.connect(self.show_status)
-        self.scene.scrub_preview.connect(self._scrub_preview)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
         self.palette_dock.add_requested.connect(self.edits.add_at_centre)
@@ -222,9 +220,12 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
-    def _problem_resolved(self, message: str) -> None:
-        """The graph problem ``message`` is gone: the status bar stops saying it."""
-        if self.statusBar().currentMessage() == message:
+    def _display_message(self, message: str, resolved: bool) -> None:
+        """The display model's words; ``resolved``: the graph problem ``message`` is gone,
+        the status bar stops saying it."""
+        if not resolved:
+            self.show_status(message)
+        elif self.statusBar().currentMessage() == message:
             self.statusBar().clearMessage()
 
     def _doc_event(self, event) -> None:
@@ -264,14 +265,14 @@ class MainWindow(QMainWindow):
             if len(ids) == 1 and ids[0] in candidates:
                 self.backward_from(ids[0])
                 return
-            self.controller.backward()  # the status bar says why it did not run
+            self.display.backward()  # the status bar says why it did not run
             self.output_choice.offer(self.doc, candidates)
             return
-        evaluation = self.controller.backward()
+        evaluation = self.display.backward()
         if evaluation.backward:
             self.output_choice.close_notice()
         else:
-            self.output_choice.explain(self.controller.not_run_reason(evaluation))
+            self.output_choice.explain(self.display.not_run_reason(evaluation))
 
     def backward_from(self, node_id: str) -> None:
         """Mark ``node_id`` as the output (an undo step) and run Backward from it."""
@@ -282,39 +283,16 @@ class MainWindow(QMainWindow):
             return
         self.output_choice.close_notice()
         self.sync_selection()
-        evaluation = self.controller.backward()
+        evaluation = self.display.backward()
         if evaluation.backward:  # a problem elsewhere (a stray node's) shows on its card
             name = self.doc.display_name(node_id)
             self.show_status(f"Backward from {name}: every grad is d{name}/d(node). {name} is "
                              "now marked as the output (Ctrl+Z takes the mark back).")
 
-    def show_state(self, evaluation, grads_stale: bool, text: str | None = None) -> None:
-        """The right-hand status label: what the canvas shows now (``text``: a teaching
-        tool's own words, e.g. "stepping backward: 4 of 7")."""
-        if text is not None:
-            self.state_label.setText(text)
-            return
-        if evaluation is None or not evaluation.results:
-            text = ""
-        elif grads_stale:
-            text = "grads stale: press Backward"
-        elif evaluation.backward:
-            out = evaluation.output
-            name = self.doc.display_name(out) if out in self.doc else "output"
-            text = f"grads: d{name}/d(node)"
-        else:
-            text = "data up to date · no grads yet"
-        self.state_label.setText(text)
-
-    def _scrub_preview(self, evaluation) -> None:
-        """A value's number is dragged on the canvas: the inspector and the grads label follow
-        the preview (None: the drag ended, back to what the canvas shows now)."""
-        if evaluation is None:
-            self.inspector.end_preview()
-            self.show_state(self.scene.evaluation, self.scene.grads_stale)
-        else:
-            self.inspector.show_preview(evaluation)
-            self.show_state(evaluation, True)
+    def show_state(self, shown) -> None:
+        """The right-hand status label: what the canvas shows now (a ``Shown``; a teaching
+        tool's own words, e.g. "stepping backward: 4 of 7", when it gives some)."""
+        self.state_label.setText(self.display.state_words(shown))
 
     # --- selection and editing ----------------------------------------------------------
 

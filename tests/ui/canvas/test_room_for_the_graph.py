@@ -85,7 +85,7 @@ def test_folding_the_key_is_remembered(qtbot, tmp_path, dialogs):
 
 def test_a_graph_too_big_to_read_opens_at_a_readable_zoom_on_its_output(qtbot, window):
     window.files.install(chain(30), None, "chain")
-    window.controller.backward()
+    window.display.backward()
     settle(qtbot)
     view = window.view
     assert view.zoom() == pytest.approx(0.8)

@@ -1,7 +1,7 @@
 """Dragging a value's data number sideways (scrubbing), with real mouse and key events.
 
 The canvas is wired to an ``EvaluationController`` as in the window, so what the scene shows
-after a release is the controller's evaluation, grads stale as after an inspector edit.
+after a release is the display model's evaluation, grads stale as after an inspector edit.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
 from playground.ui import commands as C
 from playground.ui.canvas import scrub
-from playground.ui.controller import EvaluationController
+from playground.ui.display import DisplayModel
 from tests.ui.canvas_helpers import (
     body_point,
     click,
@@ -39,8 +39,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def canvas(qtbot, doc: GraphDocument | None = None, *, backward: bool = True):
     doc = lecture_doc() if doc is None else doc
     scene, view, stack = make_canvas(qtbot, doc)
-    ctl = EvaluationController(doc, stack)
-    ctl.evaluated.connect(scene.set_evaluation)
+    ctl = DisplayModel(doc, stack)
+    scene.connect_display(ctl)
     messages: list[str] = []
     scene.status_message.connect(messages.append)
     if backward:

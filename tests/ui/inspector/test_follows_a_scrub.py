@@ -33,7 +33,7 @@ def _window(qtbot, tmp_path):
     doc.connect(a, m, 0)
     doc.connect(b, m, 1)
     w.files.install(doc, None, "test")
-    w.controller.backward()
+    w.display.backward()
     w.view.fit_readable()
     qtbot.wait(10)
     return w, a, b

@@ -41,7 +41,7 @@ def test_inspector_numbers_read_like_the_canvas(qtbot, tmp_path, dialogs):
         doc.connect(m, s, 0)
         doc.connect(c, s, 1)
         w.files.install(doc, None, "numbers")
-        w.controller.backward()
+        w.display.backward()
         w.view.fit_readable()
         qtbot.wait(10)
 

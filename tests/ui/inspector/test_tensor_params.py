@@ -251,8 +251,8 @@ def test_inspector_edits_the_axis_of_a_sum(window, qtbot):
     assert window.doc.params("r") == {"axis": 0}
     assert window.undo_stack.undoText() == "Set axis of r (sum) to 0"
     assert window.scene.node_item("r").display_lines()[2] == "axis=0"
-    h = window.controller.evaluation.results["h"].data
-    np.testing.assert_allclose(window.controller.evaluation.results["r"].data, h.sum(axis=0))
+    h = window.display.evaluation.results["h"].data
+    np.testing.assert_allclose(window.display.evaluation.results["r"].data, h.sum(axis=0))
 
     QTest.keyClick(spin, Qt.Key.Key_Up)  # the arrows apply at once
     assert window.doc.params("r") == {"axis": 1}
@@ -260,14 +260,14 @@ def test_inspector_edits_the_axis_of_a_sum(window, qtbot):
     QTest.mouseClick(editor.all_axes, Qt.MouseButton.LeftButton)
     assert window.doc.params("r") == {"axis": None}
     assert not spin.isEnabled()
-    assert window.controller.evaluation.results["r"].data == pytest.approx(float(h.sum()))
+    assert window.display.evaluation.results["r"].data == pytest.approx(float(h.sum()))
     assert window.undo_stack.undoText() == "Set axis of r (sum) to all"
 
     keepdims = fields(window)["keepdims"]
     assert keepdims.text() == "keepdims"
     QTest.mouseClick(keepdims, Qt.MouseButton.LeftButton, pos=QPoint(8, keepdims.height() // 2))
     assert window.doc.params("r") == {"axis": None, "keepdims": True}
-    assert window.controller.evaluation.results["r"].data.shape == (1, 1)
+    assert window.display.evaluation.results["r"].data.shape == (1, 1)
 
     # Undo brings the fields back with the document.
     count = window.undo_stack.count()
@@ -286,12 +286,12 @@ def test_axis_out_of_range_is_the_nodes_error_not_a_crash(window, qtbot):
     QTest.keyClicks(spin, "2")
     QTest.keyClick(spin, Qt.Key.Key_Return)
     assert window.doc.params("r") == {"axis": 2}
-    error = window.controller.evaluation.results["r"].error
+    error = window.display.evaluation.results["r"].error
     assert error.startswith("axis 2 does not exist: the input has shape 2×2")
     assert window.inspector.problem_label.isVisible()
     assert "axis 2 does not exist" in window.inspector.problem_label.text()
     assert window.scene.node_item("r").display().error == error
-    assert window.controller.evaluation.results["s"].error.startswith("depends on")
+    assert window.display.evaluation.results["s"].error.startswith("depends on")
 
 
 def add_op(window, name: str, source: str) -> str:
@@ -311,7 +311,7 @@ def type_into(edit, text: str) -> None:
 
 def test_inspector_shape_text_with_inline_errors(window, qtbot):
     node = add_op(window, "reshape", "X")
-    assert window.controller.evaluation.results[node].error.startswith("cannot reshape 6")
+    assert window.display.evaluation.results[node].error.startswith("cannot reshape 6")
     edit = fields(window)["shape"]
     assert edit.text() == "()"
     editor = window.inspector.params_editor
@@ -333,10 +333,10 @@ def test_inspector_shape_text_with_inline_errors(window, qtbot):
     type_into(edit, "3, 2")
     assert window.doc.params(node) == {"shape": [3, 2]}
     assert window.undo_stack.undoText() == "Set shape of reshape to (3, 2)"
-    assert window.controller.evaluation.results[node].data.shape == (3, 2)
+    assert window.display.evaluation.results[node].data.shape == (3, 2)
     assert edit.text() == "(3, 2)"
     type_into(edit, "-1")
-    assert window.controller.evaluation.results[node].data.shape == (6,)
+    assert window.display.evaluation.results[node].data.shape == (6,)
     assert window.scene.node_item(node).display_lines()[1] == "→ (-1,)"
 
 
@@ -346,7 +346,7 @@ def test_inspector_index_and_axes_text(window, qtbot):
     type_into(edit, "1, ::-1")
     assert window.doc.params(node) == {"index": "1, ::-1"}
     np.testing.assert_array_equal(
-        window.controller.evaluation.results[node].data, [-1.0, 0.1, 0.3]
+        window.display.evaluation.results[node].data, [-1.0, 0.1, 0.3]
     )
     type_into(edit, "os.system")
     assert "is not a whole number" in window.inspector.params_editor.error.text()
@@ -357,7 +357,7 @@ def test_inspector_index_and_axes_text(window, qtbot):
     assert axes.text() == "" and axes.placeholderText() == "reverse all"
     type_into(axes, "(1, 0)")
     assert window.doc.params(t) == {"axes": [1, 0]}
-    assert window.controller.evaluation.results[t].data.shape == (3, 2)
+    assert window.display.evaluation.results[t].data.shape == (3, 2)
     type_into(axes, "")
     assert window.doc.params(t) == {"axes": None}
 

@@ -73,7 +73,7 @@ def test_any_other_document_turns_the_bug_off(window, qtbot, tmp_path, how):
         qtbot.waitUntil(lambda: "network" in w.windowTitle())
         w.training.show_canvas()
     assert_bug_off(w, qtbot, bug)
-    assert w.scene.evaluation is w.controller.evaluation
+    assert w.scene.evaluation is w.display.evaluation
     if how == "network":
         w.training.shutdown()
 

@@ -35,7 +35,7 @@ def test_help_lessons_menu_opens_every_lesson_with_its_card(window):
         assert w.teaching.tabs.currentWidget().objectName() == tabs[lesson.tab]
         ids = by_label(w)
         assert w.scene.selected_node_ids() == [ids[lesson.focus]]
-        assert shown(w, w.controller.evaluation.output, "grad") == "1.0000"  # Backward ran
+        assert shown(w, w.display.evaluation.output, "grad") == "1.0000"  # Backward ran
 
 
 def test_chain_lesson_card_and_numbers(window):

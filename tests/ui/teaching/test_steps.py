@@ -165,7 +165,7 @@ def test_topological_order_numbers(window):
     press(w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert w.action("topo_order").isChecked()
     overlay = w.teaching.overlay
-    order = w.controller.evaluation.order
+    order = w.display.evaluation.order
     assert [overlay.badge_text(n) for n in order] == [str(i + 1) for i in range(7)]
     pos = {n: i for i, n in enumerate(order)}
     for e in w.doc.edges():  # every wire goes from a smaller number to a larger one

@@ -176,6 +176,23 @@ def test_wiggle_a_with_the_slider(window):
     assert w.doc.value("a") == 2.0
 
 
+def test_an_edit_elsewhere_ends_a_wiggle_and_the_canvas_shows_the_document(window):
+    w = window
+    open_example(w, "lecture")
+    w.action("show_wiggle").trigger()
+    panel = w.teaching.panels["wiggle"]
+    assert panel.set_leaf("a")
+    panel.slider.setFocus()
+    QTest.keyClick(panel.slider, Qt.Key.Key_PageUp)  # a nudged by +0.1, on show
+    assert shown(w, "a", "data") == "2.1000" and w.teaching.owner is panel
+    w.inspector.value_edited.emit("c", 11.0)  # an edit from the inspector: c = 11
+    assert w.doc.value("c") == 11.0
+    assert panel.slider.value() == 0 and w.teaching.owner is None
+    assert w.display.shown.owner == "none"
+    assert shown(w, "a", "data") == "2.0000" and shown(w, "L", "data") == "-10.0000"
+    assert w.teaching.overlay.items() == []
+
+
 def test_wiggle_on_a_curve_misses_by_the_bend(window):
     w = window
     assert w.teaching.open_lesson("derivative")

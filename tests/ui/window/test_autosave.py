@@ -291,3 +291,29 @@ def test_recovered_document_can_be_edited_and_autosaved_again(make_window, answe
                     timeout=2000)
     again.finish()
     assert GraphDocument.from_data(second.doc.to_data()).to_data() == second.doc.to_data()
+
+
+def test_recovery_replaces_the_examples_description_and_numbers_in_the_inspector(
+        make_window, answers):
+    """The window shows an example (its description in the inspector) when an untitled crashed
+    session is recovered: the inspector describes and numbers the recovered graph, as the
+    canvas shows it, not the example's."""
+    first = make_window(example=False)
+    saver = Autosaver(first, interval_ms=10_000)
+    edit(first, 2)  # total = v0 + v1 = 0.5 + 1.5
+    assert saver.autosave()
+    saver.abandon()
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    second.select([])
+    assert "One tanh neuron" in second.inspector.title.text()  # the start example's words
+    install_autosave(second, interval_ms=10_000).finish()
+    second.select([])
+    assert "One tanh neuron" not in second.inspector.title.text()
+    assert "Nothing selected" in second.inspector.title.text()
+    total = next(n for n in second.doc.node_ids() if second.doc.label(n) == "total")
+    assert second.scene.evaluation is second.display.evaluation
+    assert second.display.evaluation.results[total].data == 2.0
+    second.select([total])
+    assert second.inspector.data_label.text() == "2.0000"
+    assert second.scene.node_item(total).display().data == 2.0

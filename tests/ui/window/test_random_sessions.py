@@ -434,7 +434,7 @@ def _close(a: QPointF, b: QPointF) -> bool:
 def check_mirror(window: Any) -> None:
     """The scene shows exactly the document; raises AssertionError saying what differs."""
     doc, scene = window.doc, window.scene
-    window.controller.flush()
+    window.display.flush()
     ids = doc.node_ids()
     items = scene.node_items()
     shown = [i.node_id for i in items]
@@ -480,8 +480,8 @@ def check_mirror(window: Any) -> None:
     marked = doc.marked_output
     if marked is not None:
         assert scene.output_id() == marked, f"output drawn on {scene.output_id()}, not {marked}"
-    ev = window.controller.evaluation
-    if window.controller.auto_forward and ev is not None:
+    ev = window.display.evaluation
+    if window.display.auto_forward and ev is not None:
         assert set(ev.results) == set(ids), (
             f"evaluation covers {sorted(set(ev.results) ^ set(ids))} wrongly"
         )

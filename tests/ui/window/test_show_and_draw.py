@@ -56,7 +56,7 @@ def test_show_opens_the_window_with_the_graph(qtbot, monkeypatch, tmp_path):
     assert window.isVisible() and window in _WINDOWS
     ids = {window.doc.label(n): n for n in window.doc.node_ids()}
     assert {"a", "b", "c", "d", "e", "f", "L"} <= set(ids)
-    assert window.controller.evaluation.results[ids["a"]].grad == 6.0
+    assert window.display.evaluation.results[ids["a"]].grad == 6.0
     assert "(from Python)" in window.windowTitle()
     window.close()  # deleted on close, and forgotten
     qtbot.waitUntil(lambda: not _WINDOWS)

@@ -445,7 +445,7 @@ def test_inspector_shows_tensors_row_by_row(window, qtbot):
     caption, *rows = text.splitlines()
     assert caption == "3×2 tensor"
     assert len(rows) == 3  # one line per row, never wrapped
-    grad = window.controller.evaluation.results["W"].grad
+    grad = window.display.evaluation.results["W"].grad
     assert repr(float(rounded_array(grad)[0, 0])) in rows[0]  # 12 digits, as scalars
 
 

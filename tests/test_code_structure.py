@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -119,3 +120,33 @@ def test_only_the_editor_pushes_undo_commands() -> None:
                     and "stack" in ast.unparse(node.func.value).lower()):
                 pushers.append(f"{name}:{node.lineno}")
     assert pushers == []
+
+
+def _ui_sources() -> dict[str, str]:
+    return {name: MODULES[name].read_text(encoding="utf-8")
+            for name in MODULES if name.startswith("playground.ui")}
+
+
+def test_only_the_display_model_evaluates_the_graph_for_display() -> None:
+    calls = [f"{name}:{i}" for name, text in _ui_sources().items()
+             if not name.startswith("playground.ui.display")
+             for i, line in enumerate(text.splitlines(), 1)
+             if re.search(r"\bevaluate\(", line)]
+    assert calls == []
+
+
+def test_no_ui_module_runs_backward_on_an_engine_graph() -> None:
+    # Backward for display is the display model's (display.backward()); an engine graph's
+    # .backward() belongs to the headless layers (training.network_for_sample, teach).
+    calls = [f"{name}:{i}: {line.strip()}" for name, text in _ui_sources().items()
+             if not name.startswith("playground.ui.display")  # its evaluator's, on the document
+             for i, line in enumerate(text.splitlines(), 1)
+             if re.search(r"\.backward\(", line) and not re.search(r"\bdisplay\.backward\(", line)
+             and not re.search(r"def backward\(", line)]
+    assert calls == []
+
+
+def test_no_one_reads_what_the_scene_shows_from_its_private_state() -> None:
+    readers = [name for name, text in _ui_sources().items()
+               if re.search(r"\b(sc|scene)\._(grad_eval|grads|show_evaluation)\b", text)]
+    assert readers == []

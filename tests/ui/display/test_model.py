@@ -1,14 +1,15 @@
-"""The evaluation controller: when it evaluates, and what it reports."""
+"""The display model: when it evaluates, what it shows, and what it reports."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from PySide6.QtGui import QUndoStack
 
 from playground.graph import GraphDocument
 from playground.ui import commands as cmd
-from playground.ui.controller import EvaluationController
+from playground.ui.display import DisplayModel
 
 
 def lecture() -> tuple[GraphDocument, dict[str, str]]:
@@ -30,11 +31,11 @@ def lecture() -> tuple[GraphDocument, dict[str, str]]:
 def make(qapp):
     doc, ids = lecture()
     stack = QUndoStack()
-    ctl = EvaluationController(doc, stack)
+    ctl = DisplayModel(doc, stack)
     seen: list[tuple[object, bool]] = []
-    ctl.evaluated.connect(lambda ev, stale: seen.append((ev, stale)))
+    ctl.changed.connect(lambda shown: seen.append((shown.evaluation, shown.grads_stale)))
     messages: list[str] = []
-    ctl.status.connect(messages.append)
+    ctl.message.connect(lambda text, resolved: resolved or messages.append(text))
     return doc, ids, stack, ctl, seen, messages
 
 
@@ -205,9 +206,9 @@ def test_grads_made_right_again_carry_todays_names(qapp):
     doc.connect(x, r, 0)
     doc.connect(r, lg, 0)
     stack = QUndoStack()
-    ctl = EvaluationController(doc, stack)
+    ctl = DisplayModel(doc, stack)
     seen: list = []
-    ctl.evaluated.connect(lambda ev, stale: seen.append((ev, stale)))
+    ctl.changed.connect(lambda shown: seen.append((shown.evaluation, shown.grads_stale)))
     ctl.backward()
     assert "lg's local derivative" in ctl.evaluation.results[r].warning
     stack.push(cmd.SetValue(doc, x, -2.0))
@@ -217,3 +218,108 @@ def test_grads_made_right_again_carry_todays_names(qapp):
     ev, stale = seen[-1]
     assert not stale and "logr's local derivative" in ev.results[r].warning
     assert ev.results[x].grad == 0.0
+
+
+# --- what is shown: tools, previews, the snapshot ------------------------------------------
+
+
+class FakeTool:
+    def __init__(self, kind: str = "step-through") -> None:
+        self.display_kind = kind
+        self.interruptions = 0
+
+    def interrupted(self) -> None:
+        self.interruptions += 1
+
+
+def shown_list(ctl):
+    seen: list = []
+    ctl.changed.connect(seen.append)
+    return seen
+
+
+def test_a_tools_numbers_are_shown_until_an_edit_ends_them(qapp):
+    doc, ids, stack, ctl, _seen, _ = make(qapp)
+    back = ctl.backward()
+    shown = shown_list(ctl)
+    tool = FakeTool()
+    partial = replace(back, results={n: replace(r, grad=None) for n, r in back.results.items()})
+    ctl.show(partial, tool, {ids["a"]: "not reached yet"}, "stepping backward: 1 of 7")
+    s = shown[-1]
+    assert s.owner == "step-through" and ctl.owner is tool and s.cause == "show"
+    assert s.evaluation is partial and s.notes == {ids["a"]: "not reached yet"}
+    assert s.state == "stepping backward: 1 of 7" and ctl.state_words(s) == s.state
+    assert tool.interruptions == 0
+    stack.push(cmd.SetValue(doc, ids["c"], 11.0))
+    s = shown[-1]
+    assert s.owner == "none" and ctl.owner is None and s.cause == "evaluated"
+    assert tool.interruptions == 1
+    assert s.evaluation.results[ids["L"]].data == -10.0 and s.grads_stale
+    assert s.grads.results[ids["a"]].grad == 6.0  # the Backward's grads, greyed
+    assert ctl.state_words(s) == "grads stale: press Backward"
+
+
+def test_a_second_tool_ends_the_first_and_only_the_owner_restores(qapp):
+    _doc, ids, _stack, ctl, _seen, _ = make(qapp)
+    back = ctl.backward()
+    shown = shown_list(ctl)
+    steps, bug = FakeTool("step-through"), FakeTool("bug demo")
+    ctl.show(back, steps)
+    ctl.show(back, bug)
+    assert steps.interruptions == 1 and bug.interruptions == 0 and ctl.owner is bug
+    ctl.restore(steps)  # not the owner any more: nothing happens
+    assert ctl.owner is bug and shown[-1].owner == "bug demo"
+    ctl.restore(bug)
+    assert ctl.owner is None and shown[-1].owner == "none" and shown[-1].cause == "restore"
+    assert shown[-1].evaluation is ctl.evaluation and not shown[-1].grads_stale
+    assert shown[-1].grads.results[ids["a"]].grad == 6.0
+
+
+def test_a_preview_shows_what_if_numbers_and_ending_it_restores_the_picture(qapp):
+    doc, ids, _stack, ctl, _seen, _ = make(qapp)
+    back = ctl.backward()
+    before = ctl.shown
+    shown = shown_list(ctl)
+    fresh = ctl.preview({ids["a"]: 3.0})
+    assert fresh.results[ids["L"]].data == lecture_L(a=3.0)
+    s = shown[-1]
+    assert s.preview and s.grads_stale and s.cause == "preview"
+    assert s.evaluation.results[ids["L"]].data == lecture_L(a=3.0)
+    assert s.evaluation.results[ids["a"]].grad == 6.0  # the old grad, stale, in the inspector
+    assert s.grads is back  # and on the canvas
+    assert doc.value(ids["a"]) == 2.0 and ctl.evaluation is back  # the document is untouched
+    ctl.preview({ids["b"]: -4.0})  # a's scratch value goes back, b's comes in
+    assert shown[-1].evaluation.results[ids["L"]].data == lecture_L(b=-4.0)
+    ctl.end_preview()
+    s = shown[-1]
+    assert not s.preview and s.evaluation is before.evaluation and not s.grads_stale
+    assert s.grads is before.grads
+
+
+def test_a_tool_shown_under_a_preview_is_what_the_preview_ends_on(qapp):
+    _doc, ids, _stack, ctl, _seen, _ = make(qapp)
+    back = ctl.backward()
+    shown = shown_list(ctl)
+    ctl.preview({ids["a"]: 3.0})
+    tool = FakeTool("wiggle")
+    ctl.show(back, tool, state="a tool's words")
+    assert shown[-1].preview  # still previewing the dragged value, on top of the tool
+    assert shown[-1].evaluation.results[ids["L"]].data == lecture_L(a=3.0)
+    ctl.end_preview()
+    assert shown[-1].owner == "wiggle" and shown[-1].state == "a tool's words"
+    assert shown[-1].evaluation is back
+
+
+def test_numbers_for_a_tool_are_computed_without_being_shown(qapp):
+    doc, ids, _stack, ctl, _seen, _ = make(qapp)
+    ctl.forward()
+    shown = shown_list(ctl)
+    nudged = ctl.evaluate_copy({ids["a"]: 2.5}, backward=True)
+    assert nudged.results[ids["L"]].data == lecture_L(a=2.5)
+    assert nudged.results[ids["a"]].grad == 6.0
+    assert ctl.backward_evaluation().results[ids["a"]].grad == 6.0
+    assert shown == [] and doc.value(ids["a"]) == 2.0
+
+
+def lecture_L(a: float = 2.0, b: float = -3.0, c: float = 10.0, f: float = -2.0) -> float:
+    return (a * b + c) * f

@@ -1,6 +1,8 @@
 """Teaching marks drawn over the canvas, without touching the canvas items.
 
-``CanvasOverlay(scene)`` adds a few graphics items of its own to a ``GraphScene``:
+``CanvasOverlay(scene)`` (``scene.teaching_overlay()``) adds a few graphics items of its own to a
+``GraphScene``. The teaching tools hand it data (node ids, wire keys, words, and a colour by
+name: ``COLOURS``); it paints:
 
 - ``set_highlight(nodes, edges, edge_labels, colour, node_tags)``: a glow around nodes and
   wires (the current step, the wires its numbers flow along), small tags on those wires (shown
@@ -32,6 +34,8 @@ SOURCE = QColor("#9b8ad6")
 WRONG = QColor("#d62828")
 INFO = QColor("#2a9d4b")
 BADGE = QColor("#3f2a82")
+COLOURS = {"step": STEP, "source": SOURCE, "wrong": WRONG, "info": INFO}
+"""The colours a teaching tool names."""
 
 GLOW_Z = 0.5
 """Between the wires (0) and the nodes (1): a glow shows around a node's card."""
@@ -108,24 +112,25 @@ class CanvasOverlay:
         nodes: Iterable[str] = (),
         edges: Iterable[EdgeKey] = (),
         edge_labels: Mapping[EdgeKey, str] | None = None,
-        colour: QColor = STEP,
+        colour: str = "step",
         node_tags: Mapping[str, str] | None = None,
     ) -> None:
         self.highlight_nodes = list(nodes)
         self.highlight_edges = list(edges)
         self.edge_labels = dict(edge_labels or {})
-        self.colour = QColor(colour)
+        self.colour = QColor(COLOURS[colour])
         self.node_tags = {n: (t, self.colour) for n, t in (node_tags or {}).items()}
         self._rebuild()
 
     def set_marks(
         self,
         nodes: Iterable[str] = (),
-        colour: QColor = WRONG,
+        colour: str = "wrong",
         node_tags: Mapping[str, str] | None = None,
     ) -> None:
-        self.marks = {n: QColor(colour) for n in nodes}
-        self.node_tags = {n: (t, QColor(colour)) for n, t in (node_tags or {}).items()}
+        mark = COLOURS[colour]
+        self.marks = {n: QColor(mark) for n in nodes}
+        self.node_tags = {n: (t, QColor(mark)) for n, t in (node_tags or {}).items()}
         self._rebuild()
 
     def set_badges(self, badges: Mapping[str, str]) -> None:
@@ -137,6 +142,11 @@ class CanvasOverlay:
         self.marks = {}
         self.node_tags = {}
         self._rebuild()
+
+    @staticmethod
+    def colour_hex(colour: str) -> str:
+        """A named colour as "#rrggbb" (for words that say what a colour means)."""
+        return COLOURS[colour].name()
 
     def items(self) -> list[QGraphicsItem]:
         """Every overlay item now in the scene (for tests)."""

@@ -1,0 +1,348 @@
+"""``DisplayModel``: the one owner of what the screen shows.
+
+It holds the document's current evaluation, the last Backward's evaluation and its numbers key
+(``doc.numbers_key()``), whether grads are stale, a preview (a scrubbed value), and which tool
+owns the canvas (a step-through, the gradient check, the bug demo, a wiggle). Everything that
+shows numbers (the canvas, the inspector, the status bar's state label, the teaching tools)
+follows its one ``changed(Shown)`` signal; ``message(text, resolved)`` carries the status bar's
+words. Nothing else evaluates the graph for display.
+
+The document's numbers. After every change that can alter a number (values, wires, nodes, the
+output mark) it re-runs forward when auto-forward is on; Backward computes grads; grads shown
+after a Backward turn *stale* once the graph changes (the view greys them) until Backward runs
+again, or the document comes back to that Backward's numbers (an edit undone). Moving or
+renaming a node changes no number, so it neither re-evaluates nor makes grads stale. Changes
+are coalesced: document events only mark the model dirty; it evaluates once when the undo stack
+reports a finished command (or on the next event-loop turn for changes made outside the stack),
+so deleting 50 nodes evaluates once, not 50 times.
+
+Messages. A node whose inputs are not all connected yet is being built, not wrong: the
+evaluations that follow edits keep quiet about it; Forward says it ("Forward: e needs its
+'right' input") and Backward says it when the output waits for it. A message about a graph
+problem is said again after every evaluation while the problem lasts; once an evaluation finds
+no problem, ``message(text, resolved=True)`` hands that text back, so the window takes it off
+the status bar instead of leaving it there, stale. (The words: ``wording.py``.)
+
+Tools. ``show(evaluation, owner, ...)`` lets a tool show its own numbers (a step-through's
+grads found so far); the canvas and the inspector then agree on them. One tool at a time: a
+second one's ``show`` ends the first (``owner.interrupted()``), and so does any evaluation of the
+document (an edit, Forward, Backward). ``restore(owner)`` gives the document's numbers back.
+
+Previews. ``preview({node: value})`` shows the numbers the document would have with those
+values (grads stale: they belong to the old values), until ``end_preview()``; whatever is
+shown meanwhile (a tool, an evaluation) becomes what ``end_preview`` comes back to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, Protocol
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from playground.graph.document import Event, GraphDocument
+from playground.graph.evaluate import Evaluation
+from playground.ui.display import wording as W
+from playground.ui.display.evaluator import evaluate_copy, make_evaluator
+from playground.ui.display.shown import Shown, grads_after, shown_of
+
+NOT_RUN = W.NOT_RUN
+#: Events that cannot change any number.
+_COSMETIC = {("node_changed", "pos"), ("node_changed", "label")}
+
+
+class Tool(Protocol):
+    display_kind: str
+    """Its name as an owner of the canvas ("step-through", "bug demo", ...)."""
+
+    def interrupted(self) -> None: ...
+
+
+class DisplayModel(QObject):
+    changed = Signal(object)
+    """A ``Shown``: what the screen shows now."""
+    message = Signal(str, bool)
+    """(text, resolved): a line for the status bar; resolved=True: the problem ``text`` said
+    earlier is gone (take it off the status bar if it is still there)."""
+
+    def __init__(
+        self, doc: GraphDocument, undo_stack: QUndoStack, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._doc = doc
+        self._evaluator = make_evaluator(doc)
+        self.auto_forward = True
+        self.evaluation: Evaluation | None = None
+        """The document's numbers (with the last Backward's grads carried over)."""
+        self.grads_stale = False
+        self._grads: dict[str, object] | None = None  # node id -> grad of the last Backward
+        self._grads_key: str | None = None  # doc.numbers_key() when those grads were made
+        self._grads_eval: Evaluation | None = None  # and the Backward's whole evaluation
+        self._dirty = False
+        self._problem: str | None = None  # the last problem message sent, while it lasts
+        self._under = Shown()  # what is shown when no preview is (the document's or a tool's)
+        self._shown = self._under
+        self._owner: Tool | None = None
+        self._preview: dict[str, Any] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.flush)
+        self._unsubscribe = doc.subscribe(self._on_event)
+        undo_stack.indexChanged.connect(self._index_changed)
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    @property
+    def shown(self) -> Shown:
+        return self._shown
+
+    @property
+    def owner(self) -> Tool | None:
+        """The tool that shows its own numbers now (None: the document's numbers)."""
+        return self._owner
+
+    @property
+    def previewing(self) -> bool:
+        return self._preview is not None
+
+    def show(
+        self, evaluation: Evaluation, owner: Tool, notes: Mapping[str, str] | None = None,
+        state: str | None = None,
+    ) -> None:
+        """Let ``owner`` show its own numbers (ends any other tool's). ``notes``: node id -> a
+        few words on its grad, for the inspector; ``state``: the status bar's state words
+        (default: as for the document's numbers)."""
+        previous = self._owner
+        if previous is not None and previous is not owner:
+            self._owner = None
+            previous.interrupted()
+        self._owner = owner
+        self._put(shown_of(evaluation, False, self._under.grads, notes=notes, state=state,
+                           owner=getattr(owner, "display_kind", "tool"), cause="show"))
+
+    def restore(self, owner: Tool | None = None) -> None:
+        """Back to the document's numbers (only if ``owner``, when given, still owns them)."""
+        if owner is not None and self._owner is not owner:
+            return
+        self._owner = None
+        self._put(shown_of(self.evaluation, self.grads_stale, self._under.grads,
+                           cause="restore"))
+
+    def preview(self, values: Mapping[str, Any]) -> Evaluation:
+        """Show the numbers the document would have with ``values`` (node id -> value); the
+        document is untouched. Returns that forward evaluation."""
+        self._preview = dict(values)
+        return self._show_preview()
+
+    def end_preview(self) -> None:
+        """The what-if is over: back to what was shown under it."""
+        if self._preview is None:
+            return
+        self._preview = None
+        self._emit(replace(self._under, cause="restore"))
+
+    # --- numbers for tools (not shown) ----------------------------------------------------
+
+    def evaluate_copy(self, values: Mapping[str, Any] | None = None,
+                      backward: bool = False) -> Evaluation:
+        """The document's numbers (with ``values`` replaced, if given), freshly computed and not
+        shown: a tool's raw material."""
+        return evaluate_copy(self._doc, values, backward)
+
+    def backward_evaluation(self) -> Evaluation:
+        """The document's numbers and grads now (computed, not shown)."""
+        return self.evaluate_copy(backward=True)
+
+    # --- the document -----------------------------------------------------------------------
+
+    def set_document(self, doc: GraphDocument) -> None:
+        self._unsubscribe()
+        self._doc = doc
+        self._evaluator = make_evaluator(doc)
+        self._unsubscribe = doc.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        self._evaluator.note(event)
+        if (event.kind, event.attr) in _COSMETIC:
+            if event.attr == "label" and self._problem is not None and self.evaluation:
+                # the problem message names nodes: say it again with the new name
+                ev, doc = self.evaluation, self._doc
+                if self._problem.startswith(NOT_RUN):
+                    text = NOT_RUN + W.not_run_reason(doc, ev)
+                else:
+                    text = (W.problem_text(doc, ev, fresh_names=True)
+                            or W.forward_pending(doc, ev))
+                if text:
+                    self._say(text, problem=True)
+            return
+        if self._grads is not None:
+            self.grads_stale = True
+        self._dirty = True
+        self._timer.start()
+
+    def _index_changed(self, _index: int) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Evaluate now if the document changed since the last evaluation."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        self._timer.stop()
+        if self.auto_forward:
+            self._publish(self._evaluator.forward(), quiet=True)
+        else:
+            if self.evaluation is not None:
+                self._show_document(self.evaluation, self.grads_stale or self._grads is not None)
+            self._say("The graph changed: press Forward (F5) to recompute")
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def forward(self) -> Evaluation:
+        self._dirty = False
+        self._timer.stop()
+        return self._publish(self._evaluator.forward(), quiet=False)
+
+    def backward(self) -> Evaluation:
+        self._dirty = False
+        self._timer.stop()
+        evaluation = self._evaluator.backward()
+        if evaluation.backward:
+            self._grads = {n: r.grad for n, r in evaluation.results.items()}
+            self._grads_key = self._doc.numbers_key()
+            self._grads_eval = evaluation
+            self.grads_stale = False
+        self.evaluation = evaluation
+        self._show_document(evaluation, self.grads_stale)
+        if evaluation.backward:
+            problem = W.problem_text(self._doc, evaluation)
+            self._say(problem or W.backward_done(self._doc, evaluation), problem=bool(problem))
+        else:
+            self._say(NOT_RUN + self.not_run_reason(evaluation), problem=True)
+        return evaluation
+
+    def zero_grad(self) -> None:
+        """Every grad becomes 0 (as micrograd's zero_grad), until the next Backward."""
+        self.flush()
+        base = self.evaluation or self._evaluator.forward()
+        results = {}
+        for n, r in base.results.items():
+            zero = None if r.data is None else (
+                np.zeros_like(r.data) if isinstance(r.data, np.ndarray) else 0.0
+            )
+            results[n] = replace(r, grad=zero)
+        self._grads = {n: r.grad for n, r in results.items()}
+        self._grads_key = None  # zeros are nobody's gradient: an edit makes them stale for good
+        self._grads_eval = None
+        self.grads_stale = False
+        self.evaluation = replace(base, results=results, backward=True, contributions={})
+        self._show_document(self.evaluation, False)
+        self._say("All grads set to 0")
+
+    def set_auto_forward(self, on: bool) -> None:
+        self.auto_forward = on
+        if on:
+            self._dirty = True
+            self.flush()
+
+    def reset(self) -> None:
+        """Forget grads (a new or freshly loaded document)."""
+        self._grads = None
+        self._grads_key = None
+        self._grads_eval = None
+        self.grads_stale = False
+        self._dirty = False
+        self._timer.stop()
+        self._publish(self._evaluator.forward(), quiet=True)
+
+    def not_run_reason(self, evaluation: Evaluation) -> str:
+        """Why Backward did not run, with today's names."""
+        return W.not_run_reason(self._doc, evaluation)
+
+    def state_words(self, shown: Shown) -> str:
+        """The status bar's state label for ``shown``."""
+        if shown.state is not None:
+            return shown.state
+        return W.state_words(self._doc, shown.evaluation, shown.grads_stale)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _publish(self, fresh: Evaluation, quiet: bool) -> Evaluation:
+        """Show a forward evaluation, carrying the last Backward's grads over: stale, unless
+        the document is back where that Backward ran (an edit undone, a value scrubbed and
+        returned), when they are exactly right again."""
+        back = self._grads_eval
+        was_stale = self.grads_stale
+        if was_stale and back is not None and self._grads_key is not None:
+            self.grads_stale = self._doc.numbers_key() != self._grads_key
+        shown = fresh
+        if back is not None and not self.grads_stale:
+            if was_stale:
+                # Back at that Backward's numbers: run it once more, so its warnings name
+                # nodes as they are called now (per-wire contributions included).
+                back = self._grads_eval = self._evaluator.backward()
+            shown = back
+        elif self._grads is not None:
+            results = {n: replace(r, grad=self._grads.get(n)) for n, r in fresh.results.items()}
+            shown = replace(fresh, results=results, backward=True)
+        self.evaluation = shown
+        self._show_document(shown, self.grads_stale)
+        doc = self._doc
+        text = W.problem_text(doc, fresh)
+        if not text and not quiet:  # after an edit, a node still being built is no news
+            text = W.forward_pending(doc, fresh)
+        if text:
+            self._say(text, problem=True)
+        elif not quiet:
+            self._say("Forward: every node's data is up to date")
+        elif self._problem is not None:
+            old, self._problem = self._problem, None
+            self.message.emit(old, True)
+        return shown
+
+    def _show_document(self, evaluation: Evaluation, grads_stale: bool) -> None:
+        """The document's numbers were just computed: show them (a tool's show ends: it is
+        told first, so that what follows the new numbers, e.g. a panel refilling after an
+        edit, finds the tool already stopped)."""
+        owner, self._owner = self._owner, None
+        if owner is not None:
+            owner.interrupted()
+        self._put(shown_of(evaluation, grads_stale, self._under.grads, cause="evaluated"))
+
+    def _put(self, under: Shown) -> None:
+        self._under = under
+        if self._preview is not None:
+            self._show_preview()
+        else:
+            self._emit(under)
+
+    def _show_preview(self) -> Evaluation:
+        under = self._under
+        fresh = self._evaluator.preview(self._preview or {})
+        evaluation = fresh
+        base = under.evaluation
+        if getattr(base, "backward", False):
+            # the old grads stay on show, grey, as after any edit
+            results = {n: replace(r, grad=_grad(base, n)) for n, r in fresh.results.items()}
+            evaluation = replace(fresh, results=results, backward=True)
+        self._emit(Shown(evaluation, True, grads_after(under.grads, fresh, True),
+                         owner=under.owner, preview=True, cause="preview"))
+        return fresh
+
+    def _emit(self, shown: Shown) -> None:
+        self._shown = shown
+        self.changed.emit(shown)
+
+    def _say(self, message: str, problem: bool = False) -> None:
+        """Send ``message`` to the status bar, remembering it while it names a problem."""
+        self._problem = message if problem else None
+        self.message.emit(message, False)
+
+
+def _grad(evaluation: Any, node: str) -> Any:
+    r = evaluation.results.get(node)
+    return None if r is None else r.grad
