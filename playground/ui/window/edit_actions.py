@@ -16,11 +16,11 @@ from playground.ui import commands as cmd
 from playground.ui.window.palette import VALUE_PAYLOAD
 
 if TYPE_CHECKING:
-    from playground.ui.window.main_window import MainWindow
+    from playground.ui.window.parts import WindowParts
 
 
 class EditActions:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowParts) -> None:
         self.w = window
         self._paste_count = 0
         """Pastes since the last copy: each lands a little further down and right."""

@@ -34,7 +34,7 @@ from playground.graph.layout import layered_layout
 from playground.ui import commands as cmd
 
 if TYPE_CHECKING:
-    from playground.ui.window.main_window import MainWindow
+    from playground.ui.window.parts import WindowParts
 
 APP_NAME = "Backprop Playground"
 GRAPH_FILTER = "Backprop Playground graphs (*.json);;All files (*)"
@@ -61,7 +61,7 @@ EXPORTS: dict[str, tuple[str, str, str]] = {
 class FileActions:
     """What File menu entries do; holds the current path and the file's extras."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowParts) -> None:
         self.w = window
         self.path: Path | None = None
         self.name = "untitled"
@@ -398,7 +398,7 @@ class FileActions:
         io.write_atomic(path, text.encode("utf-8"))
 
 
-def compact_layout(window: MainWindow, gap: float = 56.0) -> dict[str, tuple[float, float]]:
+def compact_layout(window: WindowParts, gap: float = 56.0) -> dict[str, tuple[float, float]]:
     """The layered layout's columns and rows, with columns only as wide as their nodes.
 
     ``layered_layout`` uses a fixed column width; here each column starts ``gap`` after

@@ -6,7 +6,7 @@ the toolbar drops its buttons' words step by step when the window is narrow (``f
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -17,7 +17,39 @@ from playground.ui.window import icons
 from playground.ui.window.actions import make_action
 
 if TYPE_CHECKING:
-    from playground.ui.window.main_window import MainWindow
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QMenuBar, QStyle, QWidget
+
+    from playground.ui.window.edit_actions import EditActions
+    from playground.ui.window.file_actions import FileActions
+    from playground.ui.window.parts import WindowParts
+
+    class MainWindow(WindowParts, Protocol):
+        """What building the menus and the toolbar uses of the main window."""
+
+        files: FileActions
+        edits: EditActions
+        actions_by_name: dict[str, QAction]
+        examples_menu: QMenu
+        recent_menu: QMenu
+        toolbar: QToolBar
+        toolbar_level: int
+        graph_actions: QActionGroup
+        palette_dock: QWidget
+
+        def action(self, name: str) -> QAction: ...
+        def run_backward(self) -> None: ...
+        def show_undo_tips(self, _text: str = "") -> None: ...
+        def close(self) -> bool: ...
+        def style(self) -> QStyle: ...
+        def menuBar(self) -> QMenuBar: ...
+        def addAction(self, action: QAction) -> None: ...
+        def removeAction(self, action: QAction) -> None: ...
+        def addToolBar(self, area: Qt.ToolBarArea, bar: QToolBar) -> None: ...
+        def findChild(self, kind: type, name: str) -> Any: ...
+        def width(self) -> int: ...
+        def size(self) -> QSize: ...
+
 
 APP_NAME = "Backprop Playground"
 GRAPH_ACTIONS = (
