@@ -1,0 +1,187 @@
+"""The scene's half that follows the document: one item per node and per wire.
+
+``DocumentMirror`` is mixed into ``GraphScene``; it turns the document's events into items
+added, moved, relabelled and removed, keeps every wire's ends on its ports, and grows the scene
+rect as nodes go near its border. It changes no number and no document: the numbers come from
+the display model, the edits go through the editor.
+
+It uses the scene's item maps (``_nodes``, ``_edges``, ``_node_edges``), its tools (``_scrub``,
+``_wiring``, ``_overview``) and ``_display``/``_hint``/``_refresh_output`` for what a card shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF
+
+from playground.graph.document import Event
+from playground.ops import OPS
+from playground.ui.canvas.edges import EdgeItem, wire_path
+from playground.ui.canvas.items import NodeItem
+
+SCENE_MARGIN = 3000.0
+"""Room around the nodes that the view can scroll into (the scene rect grows as nodes move)."""
+
+
+class DocumentMirror:
+    """Mixed into ``GraphScene`` (which makes these attributes)."""
+
+    _nodes: dict[str, NodeItem]
+    _edges: dict[tuple[str, str, int], EdgeItem]
+    _node_edges: Any
+    _selected_edges: set[tuple[str, str, int]]
+    _drag_start: Any
+    _output: str | None
+    _caching: bool
+    doc: Any
+    style: Any
+    _scrub: Any
+    _wiring: Any
+    _overview: Any
+
+    def _on_event(self, event: Event) -> None:
+        kind = event.kind
+        if self._scrub.active and (kind, event.attr) not in (
+            ("node_changed", "pos"), ("node_changed", "label")
+        ):
+            self._scrub.abort()  # e.g. Ctrl+Z mid-drag: the preview no longer fits
+        if kind == "node_changed":
+            n = event.node
+            item = self._nodes.get(n) if n is not None else None
+            if item is None:
+                return
+            if event.attr == "pos":
+                x, y = self.doc.pos(n)
+                self._keep_in_scene(x, y)
+                old = item.body.translated(item.pos())
+                item.setPos(x, y)
+                self._update_edges_of(n)
+                self._overview.moved(n, old)
+            elif event.attr in ("label", "params"):
+                op = self.doc.op_name(n)
+                item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n),
+                              hint=self._hint(n, op))
+                self._update_edges_of(n)
+            else:
+                item.update()
+        elif kind == "node_added" and event.node is not None:
+            self._add_node_item(event.node)
+        elif kind == "node_removed" and event.node is not None:
+            self._remove_node_item(event.node)
+        elif kind == "edge_added" and event.edge is not None:
+            self._add_edge_item(*event.edge)
+        elif kind == "edge_removed" and event.edge is not None:
+            self._remove_edge_item(*event.edge)
+        elif kind == "output_changed":
+            self._refresh_output()
+        elif kind == "reset":
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._wiring.cancel()
+        self._scrub.abort()
+        self._drag_start = None
+        for key in list(self._edges):
+            self._remove_edge_item(*key)
+        for n in list(self._nodes):
+            self._remove_node_item(n)
+        self._fit_scene_rect()
+        for n in self.doc.node_ids():
+            self._add_node_item(n, bulk=True)
+        for e in self.doc.edges():
+            self._add_edge_item(e.source, e.target, e.slot)
+        self._refresh_output()
+
+    def _add_node_item(self, node_id: str, bulk: bool = False) -> None:
+        doc = self.doc
+        op = doc.op_name(node_id)
+        entry = OPS.get(op) if op else None
+        item = NodeItem(
+            node_id,
+            self.style,
+            self._display,
+            kind=doc.kind(node_id),
+            symbol=entry.symbol if entry else (op or ""),
+            label=doc.label(node_id),
+            slot_names=entry.slots if entry else (),
+            cache=self._caching,
+            hint=self._hint(node_id, op),
+        )
+        x, y = doc.pos(node_id)
+        item.setPos(x, y)
+        self._overview.node_added(item)
+        self._nodes[node_id] = item
+        if not bulk:  # _rebuild sized the scene rect for all of them
+            self._keep_in_scene(x, y)
+        self.addItem(item)
+
+    def _remove_node_item(self, node_id: str) -> None:
+        item = self._nodes.pop(node_id, None)
+        if item is not None:
+            self._overview.node_removed(item)
+        for key in list(self._node_edges.pop(node_id, ())):
+            self._remove_edge_item(*key)
+        if item is not None:
+            self.removeItem(item)
+        if self._drag_start is not None:
+            self._drag_start.pop(node_id, None)
+        if node_id == self._output:
+            self._output = None
+
+    def _add_edge_item(self, source: str, target: str, slot: int) -> None:
+        key = (source, target, slot)
+        s_item, t_item = self._nodes.get(source), self._nodes.get(target)
+        if s_item is None or t_item is None or key in self._edges:
+            return
+        edge = EdgeItem(source, target, slot)
+        edge.setPath(wire_path(s_item.output_anchor(), t_item.input_anchor(slot)))
+        self._edges[key] = edge
+        self._node_edges[source].add(key)
+        self._node_edges[target].add(key)
+        t_item.set_slot_connected(slot, True)
+        self.addItem(edge)
+
+    def _remove_edge_item(self, source: str, target: str, slot: int) -> None:
+        key = (source, target, slot)
+        edge = self._edges.pop(key, None)
+        if edge is None:
+            return
+        if key in self._selected_edges:
+            self._selected_edges.discard(key)
+            self.selectionChanged.emit()
+        self._node_edges[source].discard(key)
+        self._node_edges[target].discard(key)
+        t_item = self._nodes.get(target)
+        if t_item is not None and slot < len(t_item.input_ports):
+            t_item.port(slot).set_connected(False)
+        self.removeItem(edge)
+
+    def _fit_scene_rect(self) -> None:
+        """The nodes' extent plus SCENE_MARGIN, from the document (before items exist)."""
+        xs, ys = [], []
+        for n in self.doc.node_ids():
+            x, y = self.doc.pos(n)
+            xs.append(x)
+            ys.append(y)
+        if not xs:
+            xs, ys = [0.0], [0.0]
+        m = SCENE_MARGIN
+        self.setSceneRect(QRectF(QPointF(min(xs) - m, min(ys) - m),
+                                 QPointF(max(xs) + m, max(ys) + m)))
+
+    def _keep_in_scene(self, x: float, y: float) -> None:
+        """Grow the scene rect (rarely, by a margin) when a node goes near its border."""
+        rect = self.sceneRect()
+        m = SCENE_MARGIN / 3
+        if rect.contains(QRectF(x - m, y - m, 2 * m, 2 * m)):
+            return
+        grown = rect.united(QRectF(x - SCENE_MARGIN, y - SCENE_MARGIN,
+                                   2 * SCENE_MARGIN, 2 * SCENE_MARGIN))
+        self.setSceneRect(grown)
+
+    def _update_edges_of(self, node_id: str) -> None:
+        nodes = self._nodes
+        for key in self._node_edges.get(node_id, ()):
+            s, t, k = key
+            self._edges[key].set_ends(nodes[s].output_anchor(), nodes[t].input_anchor(k))
