@@ -43,7 +43,7 @@ def nodes_with(i: int, **changes) -> list[dict]:
 _DROP = object()
 
 
-def test_the_issue_example_loads():
+def test_a_small_valid_file_loads_to_plain_data():
     doc = io.loads(file_text()).doc
     assert doc.to_data() == {
         "nodes": [

@@ -73,7 +73,7 @@ def grad_pixel(window, node_id: str):
 
 
 def test_grad_colours_keep_the_full_backwards_scale_while_stepping(window):
-    # The UX review: the key went ±1 -> ±2 -> ±6 while stepping, so L's grad 1.0 was dark
+    # Once the key went ±1 -> ±2 -> ±6 while stepping, so L's grad 1.0 was dark
     # blue at step 1 and pale at step 7. Colours now use the whole backward's scale (±6).
     w = window
     open_example(w, "lecture")

@@ -95,7 +95,7 @@ def sweep_forward(check, h: str) -> str:
 
 
 def test_the_h_table_follows_a_new_document_and_check(window):
-    # The UX review: after a check on the lecture (row 0 = a), Help ▸ Lessons ▸ 1 still said
+    # Once, after a check on the lecture (row 0 = a), Help ▸ Lessons ▸ 1 still said
     # "How h matters for a (backward: 6.0)" with row 0 = x selected, and Check did not help.
     w = window
     open_example(w, "lecture")
@@ -235,7 +235,7 @@ def visible_columns(widget) -> list[str]:
 
 
 def test_the_bug_tab_shows_the_right_grads_before_the_switch(window):
-    # The UX review: the table was empty until the box was ticked.
+    # The table was once empty until the box was ticked.
     w = window
     open_example(w, "lecture")
     w.action("show_bug").trigger()

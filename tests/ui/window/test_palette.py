@@ -13,7 +13,7 @@ def test_every_entry_names_its_op_once(qtbot):
     palette = Palette()
     qtbot.addWidget(palette)
     texts = {e.data(0, Qt.ItemDataRole.UserRole): e.text(0) for e in palette.entries()}
-    # the UX review saw "log softmax    log_softmax": the symbol is the name, spelt with a space
+    # it once read "log softmax    log_softmax": the symbol is the name, spelt with a space
     assert texts["op:log_softmax"] == "log_softmax"
     assert texts["op:mul"] == "*    mul" and texts["op:concat"] == "concat"
     for name in OPS:

@@ -1,4 +1,4 @@
-"""The main window after the UX review: a toolbar that stays put, a Backward that says what it
+"""The main window: a toolbar that stays put, a Backward that says what it
 needs, status messages that follow the graph, docks and canvas at 1024x700, plain file errors,
 the file's description only for its own graph, and graph actions off on the Training tab.
 
