@@ -3,47 +3,42 @@
 PyTorch-like names: ``Tensor(data, requires_grad=False, dtype=None)``, ``.data``, ``.grad``,
 ``.backward()``, ``x @ w + b``, ``.relu()``, ``.sum(axis, keepdims)``, ``cross_entropy``...
 
-How it works:
-- Element-wise ops evaluate ``op.forward(ARRAY, *arrays)`` with numpy broadcasting. Backward
-  multiplies the op's ``local`` derivatives (``op.local(ARRAY, *arrays, out)``) by the upstream
-  gradient and sums over the broadcast axes (un-broadcasting) to each input's shape.
-- Other ops (matmul, reductions, reshape, indexing, log-softmax, ...) live in
-  ``playground.ops.tensor_ops`` with a vector-Jacobian product.
-- A node stores its op, its inputs and its parameters: no closures, so no reference cycles.
-  Backward visits nodes in decreasing creation order (a heap; a node is always created after
-  its inputs): no recursion, so depth is unlimited.
-- Only tensors that depend on a ``requires_grad`` leaf record a graph (and ``no_grad()``
-  turns recording off). After ``backward()`` every recorded node holds its ``grad``; leaves
-  accumulate across passes like PyTorch's, interior nodes hold the latest pass.
-- Numeric faults follow PyTorch float64: ``1/0 = inf``, ``log(-1) = nan``; nothing raises and
-  numpy emits no RuntimeWarning.
-- float32 stays float32: Python numbers take the tensor's dtype, gradients the input's dtype.
+How it works (three rooms):
+- here, the class: every op result is made by one node constructor, ``_node``. Element-wise
+  ops evaluate ``op.forward(ARRAY, *arrays)`` with numpy broadcasting; their methods
+  (``x.tanh()``, ``a - b``, ``2 - a``) are made from the op table, one per element-wise entry,
+  also for entries registered later. Other ops (matmul, reductions, reshape, indexing,
+  log-softmax, ...) live in ``playground.ops.tensor_ops`` with a vector-Jacobian product.
+- ``tensor_backward``: the backward walk and gradient accumulation. The chain rule through an
+  entry is ``playground.ops.chain.contributions``, shared with ``Value`` and the evaluator.
+- ``tensor_functions``: the functional API (``tensor``, ``zeros``, ``concat``, ``softmax``,
+  ``cross_entropy``, the fused ``linear``/``sumsq``/``hinge``...), re-exported here.
 
-Gradients never alias each other: a leaf's ``grad`` is its own array, safe to update in place.
+A node stores its op, its inputs and its parameters: no closures, so no reference cycles.
+Only tensors that depend on a ``requires_grad`` leaf record a graph (and ``no_grad()`` turns
+recording off). After ``backward()`` every recorded node holds its ``grad``; leaves accumulate
+across passes like PyTorch's, interior nodes hold the latest pass. Numeric faults follow
+PyTorch float64: ``1/0 = inf``, ``log(-1) = nan``; nothing raises and numpy emits no
+RuntimeWarning. float32 stays float32: Python numbers take the tensor's dtype, gradients the
+input's dtype.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from heapq import heappop, heappush
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
+from playground.engine import tensor_backward as _tb
 from playground.ops import ARRAY, get
-from playground.ops.table import ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SUB, TANH, Op
+from playground.ops.table import ADD, MUL, RELU, Op, watch
 from playground.ops.tensor_ops import (
     CONCAT,
-    CROSS_ENTROPY,
     GETITEM,
-    HINGE,
-    LINEAR,
-    LOG_SOFTMAX,
     MATMUL,
     MAX,
     MEAN,
@@ -51,7 +46,6 @@ from playground.ops.tensor_ops import (
     SUM,
     SUMSQ,
     TRANSPOSE,
-    sum_to_shape,
 )
 
 __all__ = [
@@ -75,29 +69,12 @@ _A = ARRAY
 _ndarray = np.ndarray
 _FLOAT64 = np.dtype(np.float64)
 _asarray = np.asarray
+_empty = np.empty
 _new = object.__new__
 _next_id = itertools.count().__next__
-
-# --- silencing numpy's floating-point warnings ------------------------------------------
-# ``np.errstate`` costs ~1.5 us per use, as much as a small op. numpy 2 keeps the error state
-# in a context variable; setting it directly costs ~0.1 us. Fall back to errstate elsewhere.
-try:
-    from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
-
-    _IGNORE = _make_extobj(all="ignore")
-    _quiet_set = _extobj_contextvar.set
-    _quiet_reset = _extobj_contextvar.reset
-except ImportError:  # pragma: no cover - older or newer numpy
-
-    def _quiet_set(_: Any = None) -> Any:
-        state = np.errstate(all="ignore")
-        state.__enter__()
-        return state
-
-    def _quiet_reset(state: Any) -> None:
-        state.__exit__(None, None, None)
-
-    _IGNORE = None
+_quiet_set = _tb.quiet_set
+_quiet_reset = _tb.quiet_reset
+_IGNORE = _tb.QUIET
 
 
 class _GradMode(threading.local):
@@ -122,143 +99,6 @@ def is_grad_enabled() -> bool:
     return _grad_mode.enabled
 
 
-def _as_dtype(dtype: Any) -> np.dtype:
-    return np.dtype(dtype)
-
-
-def _binary_method(op: Op, reflected: bool = False) -> Any:
-    """``Tensor.__add__`` and friends: ``Tensor._binary`` specialised to one op, inlined."""
-    forward = op.forward
-    if reflected:
-
-        def method(self: Tensor, other: Any) -> Tensor:
-            # other (op) self, with other a number or an array: a constant
-            const = _lift(other, self.data.dtype)
-            tok = _quiet_set(_IGNORE)
-            try:
-                out = forward(_A, const.data, self.data)
-            finally:
-                _quiet_reset(tok)
-            if out.__class__ is not _ndarray:
-                out = _asarray(out)
-            t = _new(Tensor)
-            t.data = out
-            t.grad = None
-            if self.requires_grad and _grad_mode.enabled:
-                t.requires_grad = True
-                t._op = op
-                t._inputs = (const, self)
-            else:
-                t.requires_grad = False
-                t._op = None
-                t._inputs = ()
-            t._params = None
-            t._id = _next_id()
-            return t
-
-    else:
-
-        def method(self: Tensor, other: Any) -> Tensor:
-            if other.__class__ is not Tensor:
-                other = _lift(other, self.data.dtype)
-            tok = _quiet_set(_IGNORE)
-            try:
-                out = forward(_A, self.data, other.data)
-            finally:
-                _quiet_reset(tok)
-            if out.__class__ is not _ndarray:
-                out = _asarray(out)
-            t = _new(Tensor)
-            t.data = out
-            t.grad = None
-            if (self.requires_grad or other.requires_grad) and _grad_mode.enabled:
-                t.requires_grad = True
-                t._op = op
-                t._inputs = (self, other)
-            else:
-                t.requires_grad = False
-                t._op = None
-                t._inputs = ()
-            t._params = None
-            t._id = _next_id()
-            return t
-
-    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
-    return method
-
-
-def _unary_method(op: Op) -> Any:
-    """``Tensor.relu`` and friends: ``Tensor._unary`` specialised to one op."""
-    forward = op.forward
-
-    def method(self: Tensor) -> Tensor:
-        tok = _quiet_set(_IGNORE)
-        try:
-            out = forward(_A, self.data)
-        finally:
-            _quiet_reset(tok)
-        if out.__class__ is not _ndarray:
-            out = _asarray(out)
-        t = _new(Tensor)
-        t.data = out
-        t.grad = None
-        if self.requires_grad and _grad_mode.enabled:
-            t.requires_grad = True
-            t._op = op
-            t._inputs = (self,)
-        else:
-            t.requires_grad = False
-            t._op = None
-            t._inputs = ()
-        t._params = None
-        t._id = _next_id()
-        return t
-
-    method.__name__ = op.name
-    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
-    return method
-
-
-def _reduction_method(op: Op) -> Any:
-    """``Tensor.sum``, ``mean`` and ``max``: ``_apply1`` specialised to one op, inlined."""
-    forward = op.forward
-
-    def method(
-        self: Tensor, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
-    ) -> Tensor:
-        tok = _quiet_set(_IGNORE)
-        try:
-            if axis is None and not keepdims:  # the defaults: no keywords to pass
-                params = _FULL_REDUCTION
-                out = forward(_A, self.data)
-            else:
-                params = {"axis": _axis(axis), "keepdims": keepdims}
-                out = forward(_A, self.data, **params)
-        finally:
-            _quiet_reset(tok)
-        if out.__class__ is not _ndarray:
-            out = _asarray(out)
-        t = _new(Tensor)
-        t.data = out
-        t.grad = None
-        if self.requires_grad and _grad_mode.enabled:
-            t.requires_grad = True
-            t._op = op
-            t._inputs = (self,)
-            t._params = params
-        else:
-            t.requires_grad = False
-            t._op = None
-            t._inputs = ()
-            t._params = None
-        t._id = _next_id()
-        return t
-
-    method.__name__ = op.name
-    method.__doc__ = f"{op.description} ``axis``: None (all), an int or a tuple of ints."
-    return method
-
-
 class Tensor:
     """An n-dimensional array with a gradient, remembering the op and inputs that produced it."""
 
@@ -269,7 +109,7 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         if dtype is not None:
-            arr = np.array(data, dtype=_as_dtype(dtype))
+            arr = np.array(data, dtype=np.dtype(dtype))
         else:
             arr = np.array(data)
             if arr.dtype.kind != "f":
@@ -359,86 +199,78 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"Tensor({body}{extra})"
 
-    # --- element-wise ops, from the op table --------------------------------------------
+    # --- ops -------------------------------------------------------------------------
+    # Element-wise methods (__add__, __sub__, ..., exp, tanh, ...) are made from the op table
+    # below the class (``_install``); add, mul and relu are written out here, as the node
+    # they make is most of a network's (tests check they agree with the table bit for bit).
 
-    def _binary(self, op: Op, other: Any) -> Tensor:
+    def __add__(self, other: Any) -> Tensor:
         if other.__class__ is not Tensor:
             other = _lift(other, self.data.dtype)
         tok = _quiet_set(_IGNORE)
         try:
-            out = op.forward(_A, self.data, other.data)
+            out = self.data + other.data
         finally:
             _quiet_reset(tok)
-        # _result(), inlined: this is most of the nodes of a network
-        if out.__class__ is not _ndarray:
-            out = _asarray(out)
-        t = _new(Tensor)
-        t.data = out
-        t.grad = None
-        if (self.requires_grad or other.requires_grad) and _grad_mode.enabled:
-            t.requires_grad = True
-            t._op = op
-            t._inputs = (self, other)
-        else:
-            t.requires_grad = False
-            t._op = None
-            t._inputs = ()
-        t._params = None
-        t._id = _next_id()
-        return t
+        return _node(out, ADD, (self, other), None, self.requires_grad or other.requires_grad)
 
-    def _rbinary(self, op: Op, other: Any) -> Tensor:
-        return _lift(other, self.data.dtype)._binary(op, self)
-
-    def _unary(self, op: Op) -> Tensor:
+    def __mul__(self, other: Any) -> Tensor:
+        if other.__class__ is not Tensor:
+            other = _lift(other, self.data.dtype)
         tok = _quiet_set(_IGNORE)
         try:
-            out = op.forward(_A, self.data)
+            out = self.data * other.data
         finally:
             _quiet_reset(tok)
-        if out.__class__ is not _ndarray:
-            out = _asarray(out)
-        t = _new(Tensor)
-        t.data = out
-        t.grad = None
-        if self.requires_grad and _grad_mode.enabled:
-            t.requires_grad = True
-            t._op = op
-            t._inputs = (self,)
-        else:
-            t.requires_grad = False
-            t._op = None
-            t._inputs = ()
-        t._params = None
-        t._id = _next_id()
-        return t
+        return _node(out, MUL, (self, other), None, self.requires_grad or other.requires_grad)
 
-    # Built by _binary_method: each operator is one call frame, straight into the op table.
-    __add__ = _binary_method(ADD)
-    __radd__ = _binary_method(ADD, reflected=True)
-    __sub__ = _binary_method(SUB)
-    __rsub__ = _binary_method(SUB, reflected=True)
-    __mul__ = _binary_method(MUL)
-    __rmul__ = _binary_method(MUL, reflected=True)
-    __truediv__ = _binary_method(DIV)
-    __rtruediv__ = _binary_method(DIV, reflected=True)
-    __pow__ = _binary_method(POW)
-    __rpow__ = _binary_method(POW, reflected=True)
-    __matmul__ = _binary_method(MATMUL)
-    __rmatmul__ = _binary_method(MATMUL, reflected=True)
+    def __radd__(self, other: Any) -> Tensor:
+        other = _lift(other, self.data.dtype)  # ``sum(tensors)`` starts with 0 + the first
+        tok = _quiet_set(_IGNORE)
+        try:
+            out = other.data + self.data
+        finally:
+            _quiet_reset(tok)
+        return _node(out, ADD, (other, self), None, self.requires_grad)
 
-    __neg__ = _unary_method(NEG)
-    exp = _unary_method(EXP)
-    log = _unary_method(LOG)
-    tanh = _unary_method(TANH)
-    relu = _unary_method(RELU)
-    sigmoid = _unary_method(SIGMOID)
+    def __rmul__(self, other: Any) -> Tensor:
+        other = _lift(other, self.data.dtype)
+        tok = _quiet_set(_IGNORE)
+        try:
+            out = other.data * self.data
+        finally:
+            _quiet_reset(tok)
+        return _node(out, MUL, (other, self), None, self.requires_grad)
 
-    # --- other ops (playground.ops.tensor_ops) ------------------------------------------
+    def relu(self) -> Tensor:
+        """max(0, x). Passes the gradient where the input was positive (op table entry
+        'relu', its forward ``mathlib.ARRAY.relu`` inlined)."""
+        tok = _quiet_set(_IGNORE)
+        try:
+            out = _maximum(self.data, 0)  # maximum keeps nan and maps -0.0 to 0.0
+        finally:
+            _quiet_reset(tok)
+        return _node(out, RELU, (self,), None, self.requires_grad)
 
-    sum = _reduction_method(SUM)
-    mean = _reduction_method(MEAN)
-    max = _reduction_method(MAX)
+    def __matmul__(self, other: Any) -> Tensor:
+        if other.__class__ is not Tensor:
+            other = _lift(other, self.data.dtype)
+        return _apply(MATMUL, (self, other), None)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _apply(MATMUL, (_lift(other, self.data.dtype), self), None)
+
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum of the elements (over all of them, or along an axis)."""
+        return _reduce(SUM, self, axis, keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Average of the elements (over all of them, or along an axis)."""
+        return _reduce(MEAN, self, axis, keepdims)
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Largest element (over all of them, or along an axis)."""
+        return _reduce(MAX, self, axis, keepdims)
 
     def reshape(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], tuple | list):
@@ -452,8 +284,9 @@ class Tensor:
         """Reverse the axes, or permute them: ``x.transpose(1, 0, 2)`` (numpy's meaning)."""
         if len(axes) == 1 and isinstance(axes[0], tuple | list):
             axes = tuple(axes[0])
-        perm = tuple(int(a) for a in axes) if axes else None
-        return _apply(TRANSPOSE, (self,), {"axes": perm})
+        if not axes:  # the matrix transpose (``W.T``): the table's forward, without a call
+            return _node(self.data.transpose(), TRANSPOSE, (self,), None, self.requires_grad)
+        return _apply(TRANSPOSE, (self,), {"axes": tuple(int(a) for a in axes)})
 
     def __getitem__(self, index: Any) -> Tensor:
         return _apply(GETITEM, (self,), {"index": _index(index)})
@@ -465,11 +298,9 @@ class Tensor:
             raise TypeError(f"op {op.name!r} takes {op.arity} operands, got {1 + len(others)}")
         dtype = self.data.dtype
         inputs = (self, *(o if isinstance(o, Tensor) else _lift(o, dtype) for o in others))
-        if op.elementwise:
-            if params:
-                raise TypeError(f"element-wise op {op.name!r} takes no parameters")
-            return inputs[0]._binary(op, inputs[1]) if op.arity == 2 else self._unary(op)
-        return _apply(op, inputs, {**op.params, **params})
+        if op.elementwise and params:
+            raise TypeError(f"element-wise op {op.name!r} takes no parameters")
+        return _apply(op, inputs, {**op.params, **params} or None)
 
     # --- comparisons and friends: no gradient ------------------------------------------
 
@@ -499,121 +330,16 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward() on a tensor that does not require grad")
         data = self.data
+        seed = _empty(data.shape, data.dtype)
         if gradient is None:
             if data.size != 1:
                 raise RuntimeError(
                     f"backward() needs a gradient for a non-scalar tensor of shape {data.shape}"
                 )
-            seed = _empty(data.shape, data.dtype)
             seed.fill(1)
         else:
-            seed = _empty(data.shape, data.dtype)
             seed[...] = _data(gradient)
-        inputs = self._inputs
-        if inputs:
-            self.grad = None  # interior nodes hold the latest pass only; leaves accumulate
-        _accumulate(self, seed, True)
-        if not inputs:
-            return
-        # Visit nodes in decreasing creation order: every consumer of a node was created
-        # after it, so by the time a node comes off the heap its gradient is complete.
-        # One pass, no separate topological sort; only recorded (interior) nodes are pushed.
-        heap = [(-self._id, self)]
-        seen = {self}
-        pop = heappop
-        push = heappush
-        tok = _quiet_set(_IGNORE)
-        try:
-            while heap:
-                v = pop(heap)[1]
-                inputs = v._inputs
-                for x in inputs:
-                    if x._inputs and x not in seen:
-                        seen.add(x)
-                        x.grad = None
-                        push(heap, (-x._id, x))
-                g = v.grad
-                if g is None:
-                    continue
-                op = v._op
-                local = op.local  # type: ignore[union-attr]
-                if local is None:
-                    if len(inputs) == 2:
-                        _vjp_step2(v, op, inputs, g)  # type: ignore[arg-type]
-                    else:
-                        _vjp_step(v, op, inputs, g)  # type: ignore[arg-type]
-                elif len(inputs) == 2:
-                    a, b = inputs
-                    # add's and mul's local derivatives, (1, 1) and (b, a), inlined: they are
-                    # most nodes of a network (tests check this agrees with the table)
-                    if op is ADD:
-                        # Most often the gradient passes unchanged to an interior node that
-                        # has none yet: store it, no call (it is shared, so not ours).
-                        if a is not b:
-                            shape = g.shape
-                            dtype = g.dtype
-                            ad = a.data
-                            if a._inputs and a.grad is None and ad.shape == shape and (
-                                ad.dtype is dtype
-                            ):
-                                a.grad = g
-                                a._gown = False
-                                a = None
-                            bd = b.data
-                            if b._inputs and b.grad is None and bd.shape == shape and (
-                                bd.dtype is dtype
-                            ):
-                                b.grad = g
-                                b._gown = False
-                                b = None
-                            if a is not None and a.requires_grad:
-                                _contribute(a, 1.0, g)
-                            if b is not None and b.requires_grad:
-                                _contribute(b, 1.0, g)
-                            continue
-                        da = db = 1.0
-                    elif op is MUL:
-                        da, db = b.data, a.data
-                    else:
-                        da, db = local(_A, a.data, b.data, v.data)
-                        if op.mask is not None:  # pow: blocked where torch's where() blocks
-                            da, db = _masked(op, (a, b), v, (da, db), g)
-                            g = _ONE_PASS
-                    if a is b:  # x * x: one contribution, d/da + d/db
-                        _contribute(a, da + db, g)
-                        continue
-                    if a.requires_grad:
-                        _contribute(a, da, g)
-                    if b.requires_grad:
-                        _contribute(b, db, g)
-                elif op is RELU:
-                    # relu's local derivative step(x) (0 where x <= 0, else 1; 1 for nan)
-                    # inlined as a mask read off the output: relu(x) != 0 exactly where
-                    # step(x) = 1, nan included. The same product, two numpy calls fewer.
-                    a = inputs[0]
-                    live = _not_equal(v.data, 0)
-                    c = live * g
-                    if c.size:
-                        # The table's mask: torch passes nothing through the dead side, not
-                        # even inf or nan, where 0 * inf = nan. c·c is not finite exactly
-                        # when some product is (or overflows: harmless), at BLAS speed.
-                        flat = c.reshape(-1)
-                        if not _isfinite(_dot(flat, flat)):
-                            c[~live] = 0
-                    if a.grad is None and c.dtype is a.data.dtype and a._inputs:
-                        a.grad = c
-                        a._gown = True
-                    else:
-                        _accumulate(a, c, True)
-                else:
-                    a = inputs[0]
-                    d = local(_A, a.data, v.data)[0]
-                    if op.mask is not None:
-                        (d,) = _masked(op, inputs, v, (d,), g)
-                        g = _ONE_PASS
-                    _contribute(a, d, g)
-        finally:
-            _quiet_reset(tok)
+        _tb.backward(self, seed)
 
     def zero_grad(self) -> None:
         """Set ``grad`` to None on this tensor and every recorded tensor it depends on."""
@@ -624,276 +350,27 @@ class Tensor:
             v.grad = None
 
 
-_empty = np.empty
-_not_equal = np.not_equal
-_dot = np.dot
-_isfinite = math.isfinite
-_ONE_PASS = 1.0
-"""The upstream gradient once ``_masked`` has multiplied it in (a Python float: float32
-stays float32)."""
-
-
-def _masked(op: Op, inputs: Sequence[Tensor], v: Tensor, local: Sequence[Any],
-            g: np.ndarray) -> list[Any]:
-    """Each input's ``local * g``, 0 where the op's mask blocks the gradient (PyTorch's
-    where(): there even an inf or nan ``g`` gives 0). The caller multiplies by 1 after."""
-    blocked = op.mask(_A, *(x.data for x in inputs), v.data)  # type: ignore[misc]
-    out = []
-    for d, off in zip(local, blocked, strict=True):
-        c = _asarray(d * g)
-        if _asarray(off).any():
-            c = np.where(off, np.zeros((), c.dtype), c)
-        out.append(c)
-    return out
+topological_order = _tb.topological_order
+_maximum = np.maximum
 _VARIADIC = (CONCAT, SUMSQ)  # any number of inputs in code (their canvas ports are fewer)
-_NEEDS_ONE = (True,)
-_NO_PARAMS: dict[str, Any] = {}
-_FULL_REDUCTION: dict[str, Any] = {"axis": None, "keepdims": False}  # shared: never mutated
 
 
-def _contribute(x: Tensor, d: Any, g: np.ndarray) -> None:
-    """Element-wise chain rule: ``x.grad += un-broadcast(d * g)``, ``d`` the local derivative.
-
-    ``_accumulate`` inlined: this runs for most nodes of a network.
-    """
-    if d.__class__ is float:
-        if d == 1.0:
-            c = g
-        elif d == -1.0:
-            c = -g
-        else:
-            c = g * d
-    else:
-        c = d * g
-    if c.__class__ is not _ndarray:
-        c = _asarray(c)
-    data = x.data
-    if c.shape != data.shape:
-        c = sum_to_shape(c, data.shape)
-        fresh = True
-    else:
-        fresh = c is not g
-    dtype = data.dtype
-    if c.dtype is not dtype and c.dtype != dtype:
-        c = c.astype(dtype)
-        fresh = True
-    old = x.grad
-    if old is None:
-        if not fresh and not x._inputs:
-            c = c.copy()
-            fresh = True
-        x.grad = c
-        x._gown = fresh
-    elif old.__class__ is _ndarray and (not x._inputs or x._gown):
-        old += c
-    else:
-        x.grad = _asarray(old + c)
-        x._gown = True
+# --- the node constructor ------------------------------------------------------------------
 
 
-def _vjp_step(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
-    """Chain rule through an op's vector-Jacobian product."""
-    params = v._params
-    if len(inputs) == 1:  # v requires grad, so its only input does
-        x = inputs[0]
-        if params is _FULL_REDUCTION or not params:  # the defaults: no keywords to pass
-            c = op.vjp(g, v.data, x.data, needs=_NEEDS_ONE)[0]  # type: ignore[misc]
-        else:
-            c = op.vjp(g, v.data, x.data, needs=_NEEDS_ONE, **params)[0]  # type: ignore[misc]
-        if c.__class__ is not _ndarray:
-            c = _asarray(c)
-        # A vjp returns new arrays or views (reshape, transpose, split): views are not ours.
-        if x.grad is None and x._inputs and c.dtype is x.data.dtype:  # the common case
-            x.grad = c
-            x._gown = c.base is None and c is not g
-        else:
-            _accumulate(x, c, c.base is None and c is not g)
-        return
-    if len(inputs) == 3 and not params:  # linear: x, W, b
-        a, b, c = inputs
-        ra, rb, rc = a.requires_grad, b.requires_grad, c.requires_grad
-        da, db, dc = op.vjp(g, v.data, a.data, b.data, c.data, needs=(ra, rb, rc))  # type: ignore[misc]
-        if ra and da is not None:
-            _give(a, da, g)
-        if rb and db is not None:
-            _give(b, db, g)
-        if rc and dc is not None:
-            _give(c, dc, g)
-        return
-    needs = tuple(map(_get_requires_grad, inputs))
-    if params:
-        grads = op.vjp(g, v.data, *map(_get_data, inputs), needs=needs, **params)  # type: ignore[misc]
-    else:
-        grads = op.vjp(g, v.data, *map(_get_data, inputs), needs=needs)  # type: ignore[misc]
-    for x, c, need in zip(inputs, grads, needs, strict=True):
-        if need and c is not None:
-            _give(x, c, g)
-
-
-def _give(x: Tensor, c: Any, g: np.ndarray) -> None:
-    """``x.grad += c`` for a vjp's result ``c`` (``g`` the gradient it came from)."""
-    if c.__class__ is not _ndarray:
-        c = _asarray(c)
-    fresh = c.base is None and c is not g  # views (reshape, split...) and g itself are not ours
-    if fresh and x.grad is None and c.dtype is x.data.dtype:  # the common case
-        x.grad = c
-        x._gown = True
-    else:
-        _accumulate(x, c, fresh)
-
-
-_NEEDS = {(True, True): (True, True), (True, False): (True, False),
-          (False, True): (False, True), (False, False): (False, False)}
-
-
-def _vjp_step2(v: Tensor, op: Op, inputs: tuple[Tensor, ...], g: np.ndarray) -> None:
-    """``_vjp_step`` for two inputs (matmul, hinge, cross-entropy): no lists, no zip."""
-    a, b = inputs
-    ra = a.requires_grad
-    rb = b.requires_grad
-    params = v._params
-    if params:
-        da, db = op.vjp(g, v.data, a.data, b.data, needs=_NEEDS[ra, rb], **params)  # type: ignore[misc]
-    else:
-        da, db = op.vjp(g, v.data, a.data, b.data, needs=_NEEDS[ra, rb])  # type: ignore[misc]
-    if ra and da is not None:
-        if da.__class__ is not _ndarray:
-            da = _asarray(da)
-        fresh = da.base is None and da is not g
-        if fresh and a.grad is None and da.dtype is a.data.dtype:  # the common case
-            a.grad = da
-            a._gown = True
-        else:
-            _accumulate(a, da, fresh)
-    if rb and db is not None:
-        if db.__class__ is not _ndarray:
-            db = _asarray(db)
-        fresh = db.base is None and db is not g
-        if fresh and b.grad is None and db.dtype is b.data.dtype:
-            b.grad = db
-            b._gown = True
-        else:
-            _accumulate(b, db, fresh)
-
-
-def _accumulate(x: Tensor, c: np.ndarray, fresh: bool) -> None:
-    """``x.grad += c``, without ever letting two gradients share memory.
-
-    ``fresh`` says ``c`` is a new array nobody else holds. A gradient passed through unchanged
-    (``a + b`` hands its own gradient to both inputs) is not fresh: interior nodes may share
-    it (they only read it), a leaf gets a copy, and a second contribution makes a new array.
-    """
-    dtype = x.data.dtype
-    if c.dtype is not dtype and c.dtype != dtype:
-        c = c.astype(dtype)
-        fresh = True
-    old = x.grad
-    if old is None:
-        if not fresh and not x._inputs:
-            c = c.copy()
-            fresh = True
-        x.grad = c
-        x._gown = fresh
-    elif old.__class__ is _ndarray and (not x._inputs or x._gown):
-        old += c  # a leaf's grad (or a fresh interior one) is ours to update in place
-    else:
-        x.grad = _asarray(old + c)  # shared, or something a user assigned (``p.grad = 0``)
-        x._gown = True
-
-
-_creation_id = attrgetter("_id")
-_get_data = attrgetter("data")
-_get_requires_grad = attrgetter("requires_grad")
-
-
-def topological_order(root: Tensor, reset_interior: bool = False) -> list[Tensor]:
-    """Every recorded tensor ``root`` depends on (itself included), inputs before results.
-
-    Only tensors that require grad are visited (constants take no gradient). Iterative, so
-    depth is unlimited; inputs are created before results, so creation order is topological.
-    ``reset_interior`` sets the grad of every non-leaf to None (a fresh backward pass).
-    """
-    seen = {root}  # Tensor keeps identity hashing and equality (no __eq__)
-    stack = [root]
-    nodes = []
-    push = stack.append
-    add = seen.add
-    while stack:
-        v = stack.pop()
-        nodes.append(v)
-        inputs = v._inputs
-        if not inputs:
-            continue
-        if reset_interior:
-            v.grad = None
-        for x in inputs:
-            if x not in seen and x.requires_grad:
-                add(x)
-                push(x)
-    nodes.sort(key=_creation_id)
-    return nodes
-
-
-# --- construction helpers ------------------------------------------------------------------
-
-
-def _result(out: Any, op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any] | None) -> Tensor:
-    """Wrap an op's output array, recording the graph if any input requires grad."""
+def _node(out: Any, op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any] | None,
+          record: bool) -> Tensor:
+    """THE constructor of op results: wrap ``out`` (an op's forward result), recording the op,
+    its inputs and parameters when ``record`` (some input requires grad) and grad mode is on."""
     if out.__class__ is not _ndarray:
-        out = _asarray(out)
+        out = _asarray(out)  # numpy gives scalars for 0-d results
     t = _new(Tensor)
     t.data = out
     t.grad = None
-    for x in inputs:
-        if x.requires_grad:
-            if _grad_mode.enabled:
-                t.requires_grad = True
-                t._op = op
-                t._inputs = inputs
-                t._params = params
-                t._id = _next_id()
-                return t
-            break
-    t.requires_grad = False
-    t._op = None
-    t._inputs = ()
-    t._params = None
-    t._id = _next_id()
-    return t
-
-
-def _apply(op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Tensor:
-    """Run a table op's forward on the inputs' arrays and record the node."""
-    tok = _quiet_set(_IGNORE)
-    try:
-        if params:
-            out = op.forward(_A, *map(_get_data, inputs), **params)
-        else:
-            out = op.forward(_A, *map(_get_data, inputs))
-    finally:
-        _quiet_reset(tok)
-    return _result(out, op, inputs, params)
-
-
-def _apply1(op: Op, x: Tensor, params: dict[str, Any]) -> Tensor:
-    """``_apply`` for one input (reductions: the common case, kept short)."""
-    tok = _quiet_set(_IGNORE)
-    try:
-        if params is _FULL_REDUCTION:  # the reductions' defaults: no keywords to pass
-            out = op.forward(_A, x.data)
-        else:
-            out = op.forward(_A, x.data, **params)
-    finally:
-        _quiet_reset(tok)
-    if out.__class__ is not _ndarray:
-        out = _asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.grad = None
-    if x.requires_grad and _grad_mode.enabled:
+    if record and _grad_mode.enabled:
         t.requires_grad = True
         t._op = op
-        t._inputs = (x,)
+        t._inputs = inputs
         t._params = params
     else:
         t.requires_grad = False
@@ -904,17 +381,38 @@ def _apply1(op: Op, x: Tensor, params: dict[str, Any]) -> Tensor:
     return t
 
 
+def _apply(op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any] | None) -> Tensor:
+    """Run any table op's forward on the inputs' arrays and make its node."""
+    tok = _quiet_set(_IGNORE)
+    try:
+        if params:
+            out = op.forward(_A, *[x.data for x in inputs], **params)
+        else:
+            out = op.forward(_A, *[x.data for x in inputs])
+    finally:
+        _quiet_reset(tok)
+    record = False
+    for x in inputs:
+        if x.requires_grad:
+            record = True
+            break
+    return _node(out, op, inputs, params, record)
+
+
+def _reduce(op: Op, x: Tensor, axis: Any, keepdims: bool) -> Tensor:
+    """``x.sum()``, ``mean`` and ``max``; the defaults (all axes) pass no keywords."""
+    params = None if axis is None and not keepdims else {"axis": _axis(axis), "keepdims": keepdims}
+    tok = _quiet_set(_IGNORE)
+    try:
+        out = op.forward(_A, x.data, **params) if params else op.forward(_A, x.data)
+    finally:
+        _quiet_reset(tok)
+    return _node(out, op, (x,), params, x.requires_grad)
+
+
 def _const(arr: np.ndarray) -> Tensor:
     """A leaf holding ``arr`` as it is (no copy, any dtype), requiring no grad."""
-    t = _new(Tensor)
-    t.data = arr
-    t.grad = None
-    t.requires_grad = False
-    t._op = None
-    t._inputs = ()
-    t._params = None
-    t._id = _next_id()
-    return t
+    return _node(arr, None, (), None, False)  # type: ignore[arg-type]
 
 
 def _lift(x: Any, dtype: np.dtype) -> Tensor:
@@ -961,129 +459,83 @@ def _index(index: Any) -> Any:
     return index
 
 
-# --- functions -----------------------------------------------------------------------------
+# --- element-wise methods, made from the op table ------------------------------------------
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Same as ``Tensor(...)``, as ``torch.tensor``."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+def _method(op: Op, reflected: bool) -> Callable[..., Tensor]:
+    """The method an element-wise entry gives Tensor: ``x.tanh()``, ``a - b`` or ``2 - a``."""
+    forward = op.forward
+    if op.arity == 1:
 
+        def method(self: Tensor) -> Tensor:
+            tok = _quiet_set(_IGNORE)
+            try:
+                out = forward(_A, self.data)
+            finally:
+                _quiet_reset(tok)
+            return _node(out, op, (self,), None, self.requires_grad)
 
-def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        shape = tuple(shape[0])
-    return Tensor(np.zeros(shape, dtype=dtype), requires_grad=requires_grad)
+    elif reflected:
 
+        def method(self: Tensor, other: Any) -> Tensor:
+            other = _lift(other, self.data.dtype)  # a number or an array: a constant
+            tok = _quiet_set(_IGNORE)
+            try:
+                out = forward(_A, other.data, self.data)
+            finally:
+                _quiet_reset(tok)
+            return _node(out, op, (other, self), None, self.requires_grad)
 
-def ones(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    if len(shape) == 1 and isinstance(shape[0], tuple | list):
-        shape = tuple(shape[0])
-    return Tensor(np.ones(shape, dtype=dtype), requires_grad=requires_grad)
-
-
-def _tensors(xs: Iterable[Any]) -> tuple[Tensor, ...]:
-    items = tuple(xs)
-    for x in items:
-        if x.__class__ is not Tensor:
-            break
     else:
-        if items:
-            return items  # all tensors already (a model's parameters)
-    if not items:
-        raise ValueError("need at least one tensor")
-    dtype = next((x.data.dtype for x in items if isinstance(x, Tensor)), np.dtype(np.float64))
-    return tuple(_lift(x, dtype) if not isinstance(x, Tensor) else x for x in items)
+
+        def method(self: Tensor, other: Any) -> Tensor:
+            if other.__class__ is not Tensor:
+                other = _lift(other, self.data.dtype)
+            tok = _quiet_set(_IGNORE)
+            try:
+                out = forward(_A, self.data, other.data)
+            finally:
+                _quiet_reset(tok)
+            return _node(out, op, (self, other), None,
+                         self.requires_grad or other.requires_grad)
+
+    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
+    method._op = op  # type: ignore[attr-defined]
+    return method
 
 
-def concat(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (``torch.cat``)."""
-    return _apply(CONCAT, _tensors(tensors), {"axis": int(axis)})
+def _install(op: Op, present: bool) -> None:
+    """Give Tensor (or take back) the methods of one element-wise op-table entry."""
+    for name, reflected in op.methods:
+        current = Tensor.__dict__.get(name)
+        made = getattr(current, "_op", None)
+        if not present:
+            if made is op:
+                delattr(Tensor, name)
+        elif current is None or made is not None:
+            method = _method(op, reflected)
+            method.__name__ = method.__qualname__ = name
+            setattr(Tensor, name, method)
+        elif name not in _WRITTEN_OUT:
+            raise ValueError(f"op {op.name!r}: Tensor already has a {name!r}")
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along a new axis (``torch.stack``)."""
-    xs = _tensors(tensors)
-    ndim = xs[0].ndim + 1
-    ax = int(axis) % ndim
-    parts = [x.reshape(*x.shape[:ax], 1, *x.shape[ax:]) for x in xs]
-    return concat(parts, axis=ax)
+_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
+watch(_install)
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """log(softmax(x)) along ``axis``, stable for large logits."""
-    return _apply(LOG_SOFTMAX, (x,), {"axis": int(axis)})
-
-
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    return log_softmax(x, axis).exp()
-
-
-def cross_entropy(logits: Tensor, targets: Any, reduction: str = "mean") -> Tensor:
-    """Softmax cross-entropy (fused log-softmax + negative log-likelihood).
-
-    ``logits`` is (N, C) (or (C,) for one sample); ``targets`` holds N class indices (ints),
-    or class probabilities of the logits' shape. ``reduction``: "mean" (default), "sum" or
-    "none" (one loss per sample).
-    """
-    if not isinstance(logits, Tensor):
-        logits = Tensor(logits)
-    t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
-    return _apply(CROSS_ENTROPY, (logits, _const(t)), {"reduction": reduction})
-
-
-def sumsq(*tensors: Any) -> Tensor:
-    """Σx² over every element of every input, as one node: ``alpha * sumsq(*params)`` is an
-    L2 penalty. The gradient of each input is ``2·x·g``."""
-    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
-        tensors = tuple(tensors[0])
-    return _apply(SUMSQ, _tensors(tensors), _NO_PARAMS)
-
-
-def hinge(scores: Any, targets: Any) -> Tensor:
-    """micrograd's max-margin loss ``mean(relu(1 - targets * scores))`` as one node.
-
-    ``targets`` (±1, a constant unless it is a Tensor) must broadcast to the scores' shape
-    without stretching it: give (n, 1) targets for (n, 1) scores.
-    """
-    if not isinstance(scores, Tensor):
-        scores = Tensor(scores)
-    if not isinstance(targets, Tensor):
-        targets = _lift(targets, scores.data.dtype)
-    return _apply(HINGE, (scores, targets), _NO_PARAMS)
-
-
-def linear(x: Any, w: Tensor, b: Tensor) -> Tensor:
-    """``x @ w + b`` as one node (a dense layer before its activation), as PyTorch's addmm.
-
-    Same numbers as the two nodes it replaces. ``b`` must fit the shape of ``x @ w``.
-    """
-    if w.__class__ is not Tensor:
-        w = _lift(w, _FLOAT64)  # an array keeps its float dtype; a list becomes float64
-    if x.__class__ is not Tensor:
-        x = _lift(x, w.data.dtype)
-    if b.__class__ is not Tensor:
-        b = _lift(b, w.data.dtype)
-    tok = _quiet_set(_IGNORE)
-    try:
-        out = _linear_forward(_A, x.data, w.data, b.data)
-    finally:
-        _quiet_reset(tok)
-    if out.__class__ is not _ndarray:
-        out = _asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.grad = None
-    if (x.requires_grad or w.requires_grad or b.requires_grad) and _grad_mode.enabled:
-        t.requires_grad = True
-        t._op = LINEAR
-        t._inputs = (x, w, b)
-    else:
-        t.requires_grad = False
-        t._op = None
-        t._inputs = ()
-    t._params = None
-    t._id = _next_id()
-    return t
-
-
-_linear_forward = LINEAR.forward
+# The functional API, in its own module; imported here so that ``playground.engine.tensor``
+# keeps exporting it.
+from playground.engine.tensor_functions import (  # noqa: E402
+    concat,
+    cross_entropy,
+    hinge,
+    linear,
+    log_softmax,
+    ones,
+    softmax,
+    stack,
+    sumsq,
+    tensor,
+    zeros,
+)

@@ -7,7 +7,10 @@ explanation reads ``local_text``. Element-wise ops give ``local``: the derivativ
 with respect to each input, with the output ``out`` in scope (tanh's is ``1 - out**2``). Ops that
 are not element-wise (matmul, sum, ...) give ``vjp`` instead.
 
-Adding an op means adding one ``register(Op(...))`` call here, plus its tests.
+Adding an op means adding one ``register(Op(...))`` call here (its formulas use ``mathlib``),
+plus its tests. The chain rule through an entry is written once, in ``chain.contributions``; the
+engines give ``Value`` and ``Tensor`` a method per element-wise entry (``x.tanh()``, or the
+operator named by ``operator``: ``a - b``) through ``watch``, also for entries added later.
 """
 
 from __future__ import annotations
@@ -52,16 +55,33 @@ class Op:
     ops' backward with where(): there the contribution is exactly 0, even when the gradient
     from above is inf or nan (where local * grad would give 0 * inf = nan). The engines
     apply it; ``local`` stays the plain derivative."""
+    operator: str | None = None
+    """The Python operator an element-wise op is written with on Value and Tensor ("sub":
+    ``a - b`` and ``2 - a``); None: a method named after the op (``x.tanh()``)."""
 
     @property
     def elementwise(self) -> bool:
         return self.local is not None
+
+    @property
+    def methods(self) -> tuple[tuple[str, bool], ...]:
+        """The methods an element-wise op gives Value and Tensor, each with whether it is the
+        reflected form (``__rsub__``: ``2 - a``): ``operator``'s, or one named after the op."""
+        if self.local is None:
+            return ()
+        if self.operator is None:
+            return ((self.name, False),)
+        if self.arity == 1:
+            return ((f"__{self.operator}__", False),)
+        return ((f"__{self.operator}__", False), (f"__r{self.operator}__", True))
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
 
 OPS: dict[str, Op] = {}
+Watcher = Callable[[Op, bool], None]
+_watchers: list[Watcher] = []
 
 
 def register(op: Op) -> Op:
@@ -72,7 +92,25 @@ def register(op: Op) -> Op:
     if (op.local is None) == (op.vjp is None):
         raise ValueError(f"op {op.name!r}: give exactly one of local (element-wise) or vjp")
     OPS[op.name] = op
+    for watcher in _watchers:
+        watcher(op, True)
     return op
+
+
+def unregister(name: str) -> Op:
+    """Remove an op (a test's throwaway entry); the engines drop the methods they made for it."""
+    op = OPS.pop(name)
+    for watcher in _watchers:
+        watcher(op, False)
+    return op
+
+
+def watch(watcher: Watcher) -> None:
+    """Call ``watcher(op, True)`` for every op now and every op registered later, and
+    ``watcher(op, False)`` when one is unregistered (how the engines get their methods)."""
+    _watchers.append(watcher)
+    for op in list(OPS.values()):
+        watcher(op, True)
 
 
 def get(name: str) -> Op:
@@ -99,6 +137,7 @@ ADD = register(Op(
     local_text=("1", "1"),
     description="Sum. Routes the gradient to both inputs unchanged.",
     py="({0} + {1})", torch="({0} + {1})",
+    operator="add",
 ))
 SUB = register(Op(
     "sub", 2, "−", "Arithmetic", ("left", "right"),
@@ -107,6 +146,7 @@ SUB = register(Op(
     local_text=("1", "-1"),
     description="Difference left − right.",
     py="({0} - {1})", torch="({0} - {1})",
+    operator="sub",
 ))
 MUL = register(Op(
     "mul", 2, "*", "Arithmetic", ("left", "right"),
@@ -115,6 +155,7 @@ MUL = register(Op(
     local_text=("right", "left"),
     description="Product. Each input's gradient is the other input times the output's.",
     py="({0} * {1})", torch="({0} * {1})",
+    operator="mul",
 ))
 DIV = register(Op(
     "div", 2, "/", "Arithmetic", ("left", "right"),
@@ -124,6 +165,7 @@ DIV = register(Op(
     local_text=("1/right", "-left/right²"),
     description="Quotient left / right (right = 0 gives ±inf or nan, as in PyTorch).",
     py="({0} / {1})", torch="({0} / {1})",
+    operator="truediv",
 ))
 POW = register(Op(
     "pow", 2, "**", "Arithmetic", ("base", "exponent"),
@@ -139,6 +181,7 @@ POW = register(Op(
     local_text=("exponent·base^(exponent−1)", "out·ln(base)"),
     description="Power base ** exponent.",
     py="({0} ** {1})", torch="({0} ** {1})",
+    operator="pow",
 ))
 NEG = register(Op(
     "neg", 1, "neg", "Arithmetic", ("x",),
@@ -147,6 +190,7 @@ NEG = register(Op(
     local_text=("-1",),
     description="Negation −x.",
     py="(-{0})", torch="(-{0})",
+    operator="neg",
 ))
 
 # --- functions ----------------------------------------------------------------------------

@@ -1,0 +1,216 @@
+"""Backward through a ``Tensor`` graph: the order of the walk and gradient accumulation.
+
+The chain rule itself is ``playground.ops.chain.contributions``, shared with the scalar engine
+and the document evaluator. Only ``add``, ``mul`` and ``relu`` are inlined here: they are most
+nodes of a network, and tests (``tests/engine/test_tensor.py``, ``test_fused_ops.py``) check
+they agree with the op table bit for bit.
+
+Numeric faults follow PyTorch: inf/nan, never an exception, and numpy emits no RuntimeWarning
+(``quiet_set``/``quiet_reset`` turn its floating-point warnings off around forward and backward).
+Gradients never alias each other: a leaf's ``grad`` is its own array, safe to update in place.
+"""
+
+from __future__ import annotations
+
+import math
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from playground.ops.chain import contributions
+from playground.ops.mathlib import ARRAY
+from playground.ops.table import ADD, MUL, RELU
+from playground.ops.tensor_ops import sum_to_shape
+
+_A = ARRAY
+_ndarray = np.ndarray
+_asarray = np.asarray
+_not_equal = np.not_equal
+_dot = np.dot
+_isfinite = math.isfinite
+
+# --- silencing numpy's floating-point warnings ------------------------------------------
+# ``np.errstate`` costs ~1.5 us per use, as much as a small op. numpy 2 keeps the error state
+# in a context variable; setting it directly costs ~0.1 us. Fall back to errstate elsewhere.
+try:
+    from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
+
+    QUIET = _make_extobj(all="ignore")
+    quiet_set = _extobj_contextvar.set
+    quiet_reset = _extobj_contextvar.reset
+except ImportError:  # pragma: no cover - older or newer numpy
+
+    def quiet_set(_: Any = None) -> Any:
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def quiet_reset(state: Any) -> None:
+        state.__exit__(None, None, None)
+
+    QUIET = None
+
+creation_id = attrgetter("_id")
+_get_data = attrgetter("data")
+_get_requires_grad = attrgetter("requires_grad")
+
+
+def accumulate(x: Any, c: Any, g: Any) -> None:
+    """``x.grad += c``: ``c`` is x's share of the gradient ``g`` that came down to a node
+    (any array or number whose shape broadcasts to x's: it is summed back to x's shape).
+
+    No two gradients ever share memory. ``c`` is ours to keep when it is a new array (not
+    ``g`` itself, not a view of something: a transpose's or a reshape's vjp). A gradient
+    passed on unchanged (``a + b`` hands its own to both inputs) may be shared by interior
+    nodes, which only read it; a leaf gets a copy, and a second contribution makes a new array.
+    """
+    if c.__class__ is not _ndarray:
+        c = _asarray(c)
+    data = x.data
+    if c.shape != data.shape:
+        c = sum_to_shape(c, data.shape)
+    fresh = c is not g and c.base is None
+    dtype = data.dtype
+    if c.dtype is not dtype and c.dtype != dtype:
+        c = c.astype(dtype)
+        fresh = True
+    old = x.grad
+    if old is None:
+        if not fresh and not x._inputs:
+            c = c.copy()
+            fresh = True
+        x.grad = c
+        x._gown = fresh
+    elif old.__class__ is _ndarray and (not x._inputs or x._gown):
+        old += c  # a leaf's grad (or a fresh interior one) is ours to update in place
+    else:
+        x.grad = _asarray(old + c)  # shared, or something a user assigned (``p.grad = 0``)
+        x._gown = True
+
+
+def backward(root: Any, seed: np.ndarray) -> None:
+    """Fill ``grad`` on every recorded tensor ``root`` depends on, d root = ``seed`` (a new
+    array of root's shape and dtype)."""
+    inputs = root._inputs
+    if inputs:
+        root.grad = None  # interior nodes hold the latest pass only; leaves accumulate
+    accumulate(root, seed, None)
+    if not inputs:
+        return
+    tok = quiet_set(QUIET)
+    try:
+        for v in _order(root):
+            g = v.grad
+            if g is None:
+                continue
+            op = v._op
+            inputs = v._inputs
+            if op is ADD:
+                _add_backward(inputs, g)
+            elif op is MUL:
+                a, b = inputs
+                if a is b:  # x * x: one contribution, d/da + d/db
+                    accumulate(a, (a.data + a.data) * g, g)
+                    continue
+                # mul's local derivatives (b, a), inlined (tests check they are the table's)
+                if a.requires_grad:
+                    accumulate(a, b.data * g, g)
+                if b.requires_grad:
+                    accumulate(b, a.data * g, g)
+            elif op is RELU:
+                _relu_backward(v, inputs[0], g)
+            else:
+                grads = contributions(op, tuple(map(_get_data, inputs)), v.data, g, _A,
+                                      v._params, tuple(map(_get_requires_grad, inputs)))
+                for x, c in zip(inputs, grads, strict=True):
+                    if c is not None:
+                        accumulate(x, c, g)
+    finally:
+        quiet_reset(tok)
+
+
+def _order(root: Any) -> list[Any]:
+    """The recorded (interior) nodes ``root`` depends on, consumers before what they consume,
+    each with its ``grad`` reset to None except root's: a node is created after its inputs, so
+    decreasing creation order is a topological order, and by the time the walk reaches a
+    node, every node that feeds it a gradient has been visited."""
+    order = [root]
+    seen = {root}
+    stack = [root]
+    push = stack.append
+    emit = order.append
+    add = seen.add
+    while stack:
+        for x in stack.pop()._inputs:
+            if x._inputs and x not in seen:
+                add(x)
+                x.grad = None
+                push(x)
+                emit(x)
+    order.sort(key=creation_id, reverse=True)
+    return order
+
+
+def _add_backward(inputs: tuple[Any, ...], g: np.ndarray) -> None:
+    """add's local derivatives (1, 1), inlined. Most often the gradient passes unchanged to an
+    interior node that has none yet: store it, no call (it is shared, so not that node's)."""
+    a, b = inputs
+    if a is b:  # a + a
+        accumulate(a, g + g, g)
+        return
+    shape = g.shape
+    dtype = g.dtype
+    for x in inputs:
+        if x._inputs and x.grad is None:
+            xd = x.data
+            if xd.shape == shape and xd.dtype is dtype:
+                x.grad = g
+                x._gown = False
+                continue
+        if x.requires_grad:
+            accumulate(x, g, g)
+
+
+def _relu_backward(v: Any, a: Any, g: np.ndarray) -> None:
+    """relu's local derivative step(x) (0 where x <= 0, else 1; 1 for nan) read off the output
+    as a mask: relu(x) != 0 exactly where step(x) = 1, nan included. The table's product,
+    two numpy calls fewer."""
+    live = _not_equal(v.data, 0)
+    c = live * g
+    if c.size:
+        # The table's mask: torch passes nothing through the dead side, not even inf or nan,
+        # where 0 * inf = nan. c·c is not finite exactly when some product is (or overflows:
+        # harmless), at BLAS speed.
+        flat = c.reshape(-1)
+        if not _isfinite(_dot(flat, flat)):
+            c[~live] = 0
+    accumulate(a, c, g)
+
+
+def topological_order(root: Any, reset_interior: bool = False) -> list[Any]:
+    """Every recorded tensor ``root`` depends on (itself included), inputs before results.
+
+    Only tensors that require grad are visited (constants take no gradient). Iterative, so
+    depth is unlimited; inputs are created before results, so creation order is topological.
+    ``reset_interior`` sets the grad of every non-leaf to None (a fresh backward pass).
+    """
+    seen = {root}  # Tensor keeps identity hashing and equality (no __eq__)
+    stack = [root]
+    nodes = []
+    push = stack.append
+    add = seen.add
+    while stack:
+        v = stack.pop()
+        nodes.append(v)
+        inputs = v._inputs
+        if not inputs:
+            continue
+        if reset_interior:
+            v.grad = None
+        for x in inputs:
+            if x not in seen and x.requires_grad:
+                add(x)
+                push(x)
+    nodes.sort(key=creation_id)
+    return nodes
