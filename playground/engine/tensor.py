@@ -377,7 +377,7 @@ def _node(out: Any, op: Op, inputs: tuple[Tensor, ...], params: dict[str, Any] |
         t._op = None
         t._inputs = ()
         t._params = None
-    t._id = _next_id()
+    t._id = _next_id()  # creation order: backward's order (see tensor_backward)
     return t
 
 

@@ -13,7 +13,7 @@ Gradients never alias each other: a leaf's ``grad`` is its own array, safe to up
 from __future__ import annotations
 
 import math
-from operator import attrgetter
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ _asarray = np.asarray
 _not_equal = np.not_equal
 _dot = np.dot
 _isfinite = math.isfinite
+_NEEDS_ONE = (True,)
 
 # --- silencing numpy's floating-point warnings ------------------------------------------
 # ``np.errstate`` costs ~1.5 us per use, as much as a small op. numpy 2 keeps the error state
@@ -51,9 +52,6 @@ except ImportError:  # pragma: no cover - older or newer numpy
 
     QUIET = None
 
-creation_id = attrgetter("_id")
-_get_data = attrgetter("data")
-_get_requires_grad = attrgetter("requires_grad")
 
 
 def accumulate(x: Any, c: Any, g: Any) -> None:
@@ -92,22 +90,47 @@ def accumulate(x: Any, c: Any, g: Any) -> None:
 def backward(root: Any, seed: np.ndarray) -> None:
     """Fill ``grad`` on every recorded tensor ``root`` depends on, d root = ``seed`` (a new
     array of root's shape and dtype)."""
-    inputs = root._inputs
-    if inputs:
-        root.grad = None  # interior nodes hold the latest pass only; leaves accumulate
-    accumulate(root, seed, None)
-    if not inputs:
+    if not root._inputs:  # a leaf: d root / d root, nothing else to reach
+        accumulate(root, seed, None)
         return
+    root.grad = None  # interior nodes hold the latest pass only; leaves accumulate
+    accumulate(root, seed, None)
+    # Visit nodes in decreasing creation order (PyTorch's order too): every consumer of a
+    # node was created after it, so by the time a node comes off the heap its gradient is
+    # complete. One pass, no separate topological sort; only interior nodes are pushed.
+    heap = [(-root._id, root)]
+    seen = {root}
     tok = quiet_set(QUIET)
     try:
-        for v in _order(root):
+        while heap:
+            v = heappop(heap)[1]
+            inputs = v._inputs
+            for x in inputs:
+                if x._inputs and x not in seen:
+                    seen.add(x)
+                    x.grad = None
+                    heappush(heap, (-x._id, x))
             g = v.grad
             if g is None:
                 continue
             op = v._op
-            inputs = v._inputs
             if op is ADD:
-                _add_backward(inputs, g)
+                # add's local derivatives (1, 1), inlined. Most often the gradient passes
+                # unchanged to an interior node that has none yet: store it, no call (it is
+                # shared, so not that node's).
+                a, b = inputs
+                if a is b:  # a + a
+                    accumulate(a, g + g, g)
+                    continue
+                for x in inputs:
+                    if x._inputs and x.grad is None:
+                        xd = x.data
+                        if xd.shape == g.shape and xd.dtype is g.dtype:
+                            x.grad = g
+                            x._gown = False
+                            continue
+                    if x.requires_grad:
+                        accumulate(x, g, g)
             elif op is MUL:
                 a, b = inputs
                 if a is b:  # x * x: one contribution, d/da + d/db
@@ -119,10 +142,26 @@ def backward(root: Any, seed: np.ndarray) -> None:
                 if b.requires_grad:
                     accumulate(b, a.data * g, g)
             elif op is RELU:
-                _relu_backward(v, inputs[0], g)
+                # relu's local derivative step(x) (0 where x <= 0, else 1; 1 for nan) read off
+                # the output as a mask: relu(x) != 0 exactly where step(x) = 1, nan included.
+                # The table's product, two numpy calls fewer.
+                live = _not_equal(v.data, 0)
+                c = live * g
+                if c.size:
+                    # The table's mask: torch passes nothing through the dead side, not even
+                    # inf or nan, where 0 * inf = nan. c·c is not finite exactly when some
+                    # product is (or overflows: harmless), at BLAS speed.
+                    flat = c.reshape(-1)
+                    if not _isfinite(_dot(flat, flat)):
+                        c[~live] = 0
+                accumulate(inputs[0], c, g)
+            elif len(inputs) == 1:  # a recorded node's only input requires grad
+                x = inputs[0]
+                (c,) = contributions(op, (x.data,), v.data, g, _A, v._params, _NEEDS_ONE)
+                accumulate(x, c, g)
             else:
-                grads = contributions(op, tuple(map(_get_data, inputs)), v.data, g, _A,
-                                      v._params, tuple(map(_get_requires_grad, inputs)))
+                grads = contributions(op, [x.data for x in inputs], v.data, g, _A,
+                                      v._params, tuple([x.requires_grad for x in inputs]))
                 for x, c in zip(inputs, grads, strict=True):
                     if c is not None:
                         accumulate(x, c, g)
@@ -130,87 +169,27 @@ def backward(root: Any, seed: np.ndarray) -> None:
         quiet_reset(tok)
 
 
-def _order(root: Any) -> list[Any]:
-    """The recorded (interior) nodes ``root`` depends on, consumers before what they consume,
-    each with its ``grad`` reset to None except root's: a node is created after its inputs, so
-    decreasing creation order is a topological order, and by the time the walk reaches a
-    node, every node that feeds it a gradient has been visited."""
-    order = [root]
-    seen = {root}
-    stack = [root]
-    push = stack.append
-    emit = order.append
-    add = seen.add
-    while stack:
-        for x in stack.pop()._inputs:
-            if x._inputs and x not in seen:
-                add(x)
-                x.grad = None
-                push(x)
-                emit(x)
-    order.sort(key=creation_id, reverse=True)
-    return order
-
-
-def _add_backward(inputs: tuple[Any, ...], g: np.ndarray) -> None:
-    """add's local derivatives (1, 1), inlined. Most often the gradient passes unchanged to an
-    interior node that has none yet: store it, no call (it is shared, so not that node's)."""
-    a, b = inputs
-    if a is b:  # a + a
-        accumulate(a, g + g, g)
-        return
-    shape = g.shape
-    dtype = g.dtype
-    for x in inputs:
-        if x._inputs and x.grad is None:
-            xd = x.data
-            if xd.shape == shape and xd.dtype is dtype:
-                x.grad = g
-                x._gown = False
-                continue
-        if x.requires_grad:
-            accumulate(x, g, g)
-
-
-def _relu_backward(v: Any, a: Any, g: np.ndarray) -> None:
-    """relu's local derivative step(x) (0 where x <= 0, else 1; 1 for nan) read off the output
-    as a mask: relu(x) != 0 exactly where step(x) = 1, nan included. The table's product,
-    two numpy calls fewer."""
-    live = _not_equal(v.data, 0)
-    c = live * g
-    if c.size:
-        # The table's mask: torch passes nothing through the dead side, not even inf or nan,
-        # where 0 * inf = nan. c·c is not finite exactly when some product is (or overflows:
-        # harmless), at BLAS speed.
-        flat = c.reshape(-1)
-        if not _isfinite(_dot(flat, flat)):
-            c[~live] = 0
-    accumulate(a, c, g)
-
-
 def topological_order(root: Any, reset_interior: bool = False) -> list[Any]:
     """Every recorded tensor ``root`` depends on (itself included), inputs before results.
 
-    Only tensors that require grad are visited (constants take no gradient). Iterative, so
-    depth is unlimited; inputs are created before results, so creation order is topological.
-    ``reset_interior`` sets the grad of every non-leaf to None (a fresh backward pass).
+    Only tensors that require grad are visited (constants take no gradient). An iterative
+    depth-first post-order (inputs in order), so depth is unlimited. ``reset_interior`` sets
+    the grad of every non-leaf to None (a fresh backward pass).
     """
     seen = {root}  # Tensor keeps identity hashing and equality (no __eq__)
-    stack = [root]
-    nodes = []
+    order: list[Any] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
     push = stack.append
-    add = seen.add
     while stack:
-        v = stack.pop()
-        nodes.append(v)
-        inputs = v._inputs
-        if not inputs:
+        v, expanded = stack.pop()
+        if expanded:  # its inputs are all in the order
+            order.append(v)
             continue
-        if reset_interior:
+        push((v, True))
+        if v._inputs and reset_interior:
             v.grad = None
-        for x in inputs:
+        for x in reversed(v._inputs):
             if x not in seen and x.requires_grad:
-                add(x)
-                push(x)
-    nodes.sort(key=creation_id)
-    return nodes
+                seen.add(x)
+                push((x, False))
+    return order

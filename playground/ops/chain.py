@@ -36,7 +36,7 @@ def contributions(
     m: Any,
     params: dict[str, Any] | None = None,
     needs: tuple[bool, ...] | None = None,
-) -> tuple[Any, ...]:
+) -> Sequence[Any]:
     """d loss / d input_i for each input of one ``op`` node, given ``grad`` = d loss / d out.
 
     ``inputs`` and ``out`` are the node's numbers (floats or arrays), ``params`` its keyword
@@ -48,8 +48,8 @@ def contributions(
         if needs is None:
             needs = (True,) * len(inputs)
         if params:
-            return tuple(op.vjp(grad, out, *inputs, needs=needs, **params))  # type: ignore[misc]
-        return tuple(op.vjp(grad, out, *inputs, needs=needs))  # type: ignore[misc]
+            return op.vjp(grad, out, *inputs, needs=needs, **params)  # type: ignore[misc]
+        return op.vjp(grad, out, *inputs, needs=needs)  # type: ignore[misc]
     local = op.local(m, *inputs, out)
     blocked = op.mask(m, *inputs, out) if op.mask is not None else None
     array = m is ARRAY

@@ -92,8 +92,16 @@ def register(op: Op) -> Op:
     if (op.local is None) == (op.vjp is None):
         raise ValueError(f"op {op.name!r}: give exactly one of local (element-wise) or vjp")
     OPS[op.name] = op
-    for watcher in _watchers:
-        watcher(op, True)
+    told: list[Watcher] = []
+    try:
+        for watcher in _watchers:
+            watcher(op, True)
+            told.append(watcher)
+    except Exception:  # an engine refused it (its method name is taken): not registered
+        for watcher in told:
+            watcher(op, False)
+        del OPS[op.name]
+        raise
     return op
 
 
