@@ -12,7 +12,6 @@ Gradients never alias each other: a leaf's ``grad`` is its own array, safe to up
 
 from __future__ import annotations
 
-import math
 from heapq import heappop, heappush
 from typing import Any
 
@@ -26,9 +25,7 @@ from playground.ops.tensor_ops import sum_to_shape
 _A = ARRAY
 _ndarray = np.ndarray
 _asarray = np.asarray
-_not_equal = np.not_equal
-_dot = np.dot
-_isfinite = math.isfinite
+_where = np.where
 _NEEDS_ONE = (True,)
 
 # --- silencing numpy's floating-point warnings ------------------------------------------
@@ -142,19 +139,12 @@ def backward(root: Any, seed: np.ndarray) -> None:
                 if b.requires_grad:
                     accumulate(b, a.data * g, g)
             elif op is RELU:
-                # relu's local derivative step(x) (0 where x <= 0, else 1; 1 for nan) read off
-                # the output as a mask: relu(x) != 0 exactly where step(x) = 1, nan included.
-                # The table's product, two numpy calls fewer.
-                live = _not_equal(v.data, 0)
-                c = live * g
-                if c.size:
-                    # The table's mask: torch passes nothing through the dead side, not even
-                    # inf or nan, where 0 * inf = nan. c·c is not finite exactly when some
-                    # product is (or overflows: harmless), at BLAS speed.
-                    flat = c.reshape(-1)
-                    if not _isfinite(_dot(flat, flat)):
-                        c[~live] = 0
-                accumulate(inputs[0], c, g)
+                # relu's local derivative step(x) (1 where x > 0 or nan, else 0) read off the
+                # output, and its mask (nothing passes the dead side, not even inf or nan) in
+                # one where(): relu(x) != 0 exactly where step(x) = 1, and there the table's
+                # step(x) * g is g itself. As torch's threshold_backward; tests check it
+                # agrees with the table.
+                accumulate(inputs[0], _where(v.data, g, 0.0), g)
             elif len(inputs) == 1:  # a recorded node's only input requires grad
                 x = inputs[0]
                 (c,) = contributions(op, (x.data,), v.data, g, _A, v._params, _NEEDS_ONE)

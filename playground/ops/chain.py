@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.ops.mathlib import ARRAY
+from playground.ops.mathlib import ARRAY, SCALAR
 from playground.ops.table import Op
 from playground.ops.tensor_ops import sum_to_shape
 
@@ -44,15 +44,21 @@ def contributions(
     work for inputs that take no gradient; those get None, as do inputs that are not
     differentiable at all (cross-entropy's class labels).
     """
-    if op.local is None:
+    local = op.local
+    if local is None:
         if needs is None:
             needs = (True,) * len(inputs)
         if params:
             return op.vjp(grad, out, *inputs, needs=needs, **params)  # type: ignore[misc]
         return op.vjp(grad, out, *inputs, needs=needs)  # type: ignore[misc]
-    local = op.local(m, *inputs, out)
-    blocked = op.mask(m, *inputs, out) if op.mask is not None else None
+    if m is SCALAR and op.mask is None and needs is None:  # floats, nothing blocked: most ops
+        d = local(m, *inputs, out)
+        if len(d) == 1:
+            return (d[0] * grad,)
+        return tuple([di * grad for di in d])
+    local = local(m, *inputs, out)
     array = m is ARRAY
+    blocked = op.mask(m, *inputs, out) if op.mask is not None else None
     result = []
     for i, x in enumerate(inputs):
         if needs is not None and not needs[i]:
