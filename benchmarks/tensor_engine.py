@@ -18,10 +18,13 @@ noise hits all alike; medians of wall and CPU time are printed with ratios:
 - tiny: micrograd's moons demo, MLP 2-16-16-1, ReLU, SVM max-margin loss + 1e-4 L2, full
   batch of 100, float64. Per-op overhead is everything; one thread everywhere. "Tensor" is the
   library as a user calls it (``TensorMLP``, ``losses.svm`` + ``losses.l2``, ``optim.SGD``);
-  "Tensor, raw ops" writes the same step with the Tensor's operators, one op per node.
+  "Tensor, raw ops" writes the same step with the Tensor's operators, one op per node;
+  "Tensor, as a user writes it" too, the way a PyTorch user would (weights (out, in),
+  ``x @ W.T + b``, the hinge as ``(1 + -y*s).relu().mean()``, L2 as a sum of ``(p*p).sum()``).
 Targets (issue 3): big within 1.1x of PyTorch; tiny >= 2x faster than PyTorch and within 2x
-of hand-written numpy. On a shared machine, CPU time is the steadier figure for one-thread
-runs. The figures are printed, not asserted.
+of hand-written numpy; (issue 13) both operator rows within 1.8x of hand-written numpy.
+``--tiny-only`` runs the moons rows alone. On a shared machine, CPU time is the steadier
+figure for one-thread runs. The figures are printed, not asserted.
 """
 
 from __future__ import annotations
