@@ -3,14 +3,16 @@
 PyTorch-like names: ``Tensor(data, requires_grad=False, dtype=None)``, ``.data``, ``.grad``,
 ``.backward()``, ``x @ w + b``, ``.relu()``, ``.sum(axis, keepdims)``, ``cross_entropy``...
 
-How it works (three rooms):
+How it works (four rooms):
 - here, the class: every op result is made by one node constructor, ``_node``. Element-wise
   ops evaluate ``op.forward(ARRAY, *arrays)`` with numpy broadcasting; their methods
-  (``x.tanh()``, ``a - b``, ``2 - a``) are made from the op table, one per element-wise entry,
-  also for entries registered later. Other ops (matmul, reductions, reshape, indexing,
-  log-softmax, ...) live in ``playground.ops.tensor_ops`` with a vector-Jacobian product.
+  (``x.tanh()``, ``a - b``, ``2 - a``) are made from the op table by ``tensor_methods``, one
+  per element-wise entry, also for entries registered later. Other ops (matmul, reductions,
+  reshape, indexing, log-softmax, ...) live in ``playground.ops.tensor_ops`` with a
+  vector-Jacobian product.
 - ``tensor_backward``: the backward walk and gradient accumulation. The chain rule through an
   entry is ``playground.ops.chain.contributions``, shared with ``Value`` and the evaluator.
+- ``tensor_methods``: the element-wise methods, one per op-table entry.
 - ``tensor_functions``: the functional API (``tensor``, ``zeros``, ``concat``, ``softmax``,
   ``cross_entropy``, the fused ``linear``/``sumsq``/``hinge``...), re-exported here.
 
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,7 +37,7 @@ import numpy as np
 
 from playground.engine import tensor_backward as _tb
 from playground.ops import ARRAY, get
-from playground.ops.table import ADD, MUL, RELU, Op, watch
+from playground.ops.table import ADD, MUL, RELU, Op
 from playground.ops.tensor_ops import (
     CONCAT,
     GETITEM,
@@ -200,8 +202,8 @@ class Tensor:
         return f"Tensor({body}{extra})"
 
     # --- ops -------------------------------------------------------------------------
-    # Element-wise methods (__add__, __sub__, ..., exp, tanh, ...) are made from the op table
-    # below the class (``_install``); add, mul and relu are written out here, as the node
+    # Element-wise methods (__sub__, __rsub__, ..., exp, tanh, ...) are made from the op table
+    # (``tensor_methods``); add, mul and relu are written out here, as the node
     # they make is most of a network's (tests check they agree with the table bit for bit).
 
     def __add__(self, other: Any) -> Tensor:
@@ -459,73 +461,10 @@ def _index(index: Any) -> Any:
     return index
 
 
-# --- element-wise methods, made from the op table ------------------------------------------
-
-
-def _method(op: Op, reflected: bool) -> Callable[..., Tensor]:
-    """The method an element-wise entry gives Tensor: ``x.tanh()``, ``a - b`` or ``2 - a``."""
-    forward = op.forward
-    if op.arity == 1:
-
-        def method(self: Tensor) -> Tensor:
-            tok = _quiet_set(_IGNORE)
-            try:
-                out = forward(_A, self.data)
-            finally:
-                _quiet_reset(tok)
-            return _node(out, op, (self,), None, self.requires_grad)
-
-    elif reflected:
-
-        def method(self: Tensor, other: Any) -> Tensor:
-            other = _lift(other, self.data.dtype)  # a number or an array: a constant
-            tok = _quiet_set(_IGNORE)
-            try:
-                out = forward(_A, other.data, self.data)
-            finally:
-                _quiet_reset(tok)
-            return _node(out, op, (other, self), None, self.requires_grad)
-
-    else:
-
-        def method(self: Tensor, other: Any) -> Tensor:
-            if other.__class__ is not Tensor:
-                other = _lift(other, self.data.dtype)
-            tok = _quiet_set(_IGNORE)
-            try:
-                out = forward(_A, self.data, other.data)
-            finally:
-                _quiet_reset(tok)
-            return _node(out, op, (self, other), None,
-                         self.requires_grad or other.requires_grad)
-
-    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
-    method._op = op  # type: ignore[attr-defined]
-    return method
-
-
-def _install(op: Op, present: bool) -> None:
-    """Give Tensor (or take back) the methods of one element-wise op-table entry."""
-    for name, reflected in op.methods:
-        current = Tensor.__dict__.get(name)
-        made = getattr(current, "_op", None)
-        if not present:
-            if made is op:
-                delattr(Tensor, name)
-        elif current is None or made is not None:
-            method = _method(op, reflected)
-            method.__name__ = method.__qualname__ = name
-            setattr(Tensor, name, method)
-        elif name not in _WRITTEN_OUT:
-            raise ValueError(f"op {op.name!r}: Tensor already has a {name!r}")
-
-
-_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
-watch(_install)
-
-
-# The functional API, in its own module; imported here so that ``playground.engine.tensor``
-# keeps exporting it.
+# The element-wise methods made from the op table (``a - b``, ``x.tanh()``, ...) and the
+# functional API, in their own modules; imported here so that ``playground.engine.tensor``
+# has them all.
+from playground.engine import tensor_methods as _tensor_methods  # noqa: E402, F401
 from playground.engine.tensor_functions import (  # noqa: E402
     concat,
     cross_entropy,
