@@ -115,6 +115,34 @@ def tensor_demo_raw_step(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray
     return step
 
 
+def tensor_demo_user_step(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> Step:
+    """The demo as a PyTorch user writes it with plain operators: weights stored (out, in) as
+    ``nn.Linear`` does, ``x @ W.T + b``, ``.relu()``, the hinge as ``(1 + -y*s).relu().mean()``
+    and the L2 penalty as a sum of ``(p*p).sum()``: no fused op anywhere."""
+    params = []
+    for w, b in zip(weights[::2], weights[1::2], strict=True):
+        params += [Tensor(w.T.copy(), requires_grad=True), Tensor(b.copy(), requires_grad=True)]
+    W1, b1, W2, b2, W3, b3 = params
+    Xt = Tensor(X)
+    yt = Tensor(y.reshape(-1, 1))
+
+    def step(lr: float) -> float:
+        h1 = (Xt @ W1.T + b1).relu()
+        h2 = (h1 @ W2.T + b2).relu()
+        s = h2 @ W3.T + b3
+        data_loss = (1 + -yt * s).relu().mean()
+        reg_loss = ALPHA * sum((p * p).sum() for p in params)
+        loss = data_loss + reg_loss
+        for p in params:
+            p.grad = None
+        loss.backward()
+        for p in params:
+            p.data -= lr * p.grad
+        return loss.item()
+
+    return step
+
+
 def tensor_big_step(weights: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> Step:
     """``TensorMLP`` (float32) + ``losses.cross_entropy`` + ``optim.SGD``."""
     model = _model(weights, np.float32)

@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 from playground.ops import SCALAR
-from playground.ops.table import ADD, DIV, EXP, LOG, MUL, NEG, POW, RELU, SIGMOID, SUB, TANH, Op
+from playground.ops.chain import contributions
+from playground.ops.table import ADD, MUL, RELU, Op, watch
 
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -117,7 +118,9 @@ class Value:
             other = _leaf(other)
         return _node(op.forward(_S, self.data, other.data), self, other, op)
 
-    # add and mul are most of the nodes of a network, so they inline ADD/MUL.forward
+    # The element-wise methods (__sub__, __rsub__, ..., exp, tanh, ...) are made from the op
+    # table below the class (``_install``). add, mul and relu are most of the nodes of a
+    # network, so they are written out here with ADD/MUL/RELU.forward inlined
     # (tests/engine/test_value.py checks they agree with the table).
     # The node construction is inlined too: a function call is a third of the cost here.
     def __add__(self, other: Operand) -> Value:
@@ -142,18 +145,6 @@ class Value:
         v._opdef = MUL
         return v
 
-    def __sub__(self, other: Operand) -> Value:
-        return self._apply(SUB, other)
-
-    def __truediv__(self, other: Operand) -> Value:
-        return self._apply(DIV, other)
-
-    def __pow__(self, other: Operand) -> Value:
-        return self._apply(POW, other)
-
-    def __neg__(self) -> Value:
-        return self._apply(NEG)
-
     def __radd__(self, other: Number) -> Value:
         # ``sum(values)`` starts with 0 + the first: inlined like __add__
         other = _leaf(other)
@@ -165,9 +156,6 @@ class Value:
         v._opdef = ADD
         return v
 
-    def __rsub__(self, other: Number) -> Value:
-        return _leaf(other)._apply(SUB, self)
-
     def __rmul__(self, other: Number) -> Value:
         other = _leaf(other)
         v = _new(Value)
@@ -177,21 +165,6 @@ class Value:
         v._b = self
         v._opdef = MUL
         return v
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _leaf(other)._apply(DIV, self)
-
-    def __rpow__(self, other: Number) -> Value:
-        return _leaf(other)._apply(POW, self)
-
-    def exp(self) -> Value:
-        return self._apply(EXP)
-
-    def log(self) -> Value:
-        return self._apply(LOG)
-
-    def tanh(self) -> Value:
-        return self._apply(TANH)
 
     def relu(self) -> Value:
         # RELU.forward (SCALAR.relu) inlined: a hidden layer's worth of nodes per sample
@@ -203,9 +176,6 @@ class Value:
         v._b = None
         v._opdef = RELU
         return v
-
-    def sigmoid(self) -> Value:
-        return self._apply(SIGMOID)
 
     def apply(self, name: str, *others: Operand) -> Value:
         """Apply any scalar op of the table by name: ``a.apply("mul", b)``."""
@@ -245,14 +215,14 @@ class Value:
                 elif op is RELU:
                     # the table's mask: nothing passes the dead side, not even inf or nan
                     a.grad += 0.0 if a.data <= 0 else g
-                elif op.__class__ is not Op or op.mask is not None:
+                elif op.__class__ is not Op:
                     _local_backward(v)
                 elif b is None:
-                    a.grad += op.local(S, a.data, v.data)[0] * g
+                    a.grad += contributions(op, (a.data,), v.data, g, S)[0]
                 else:
-                    da, db = op.local(S, a.data, b.data, v.data)
-                    a.grad += da * g
-                    b.grad += db * g
+                    da, db = contributions(op, (a.data, b.data), v.data, g, S)
+                    a.grad += da
+                    b.grad += db
         make_room_for_graph(len(order))
 
     def zero_grad(self) -> None:
@@ -292,6 +262,54 @@ def _leaf(x: Any) -> Value:
     return v
 
 
+def _method(op: Op, reflected: bool) -> Callable[..., Value]:
+    """The method an element-wise entry gives Value: ``x.tanh()``, ``a - b`` or ``2 - a``."""
+    forward = op.forward
+    if op.arity == 1:
+
+        def method(self: Value) -> Value:
+            return _node(forward(_S, self.data), self, None, op)
+
+    elif reflected:
+
+        def method(self: Value, other: Number) -> Value:
+            other = _leaf(other)
+            return _node(forward(_S, other.data, self.data), other, self, op)
+
+    else:
+
+        def method(self: Value, other: Operand) -> Value:
+            if other.__class__ is not Value and not isinstance(other, Value):
+                other = _leaf(other)
+            return _node(forward(_S, self.data, other.data), self, other, op)  # type: ignore[union-attr]
+
+    method.__doc__ = f"{op.description} (op table entry {op.name!r})"
+    method._op = op  # type: ignore[attr-defined]
+    return method
+
+
+def _install(op: Op, present: bool) -> None:
+    """Give Value (or take back) the methods of one element-wise scalar op-table entry."""
+    if not op.scalar:
+        return
+    for name, reflected in op.methods:
+        current = Value.__dict__.get(name)
+        made = getattr(current, "_op", None)
+        if not present:
+            if made is op:
+                delattr(Value, name)
+        elif current is None or made is not None:
+            method = _method(op, reflected)
+            method.__name__ = method.__qualname__ = name
+            setattr(Value, name, method)
+        elif name not in _WRITTEN_OUT:
+            raise ValueError(f"op {op.name!r}: Value already has a {name!r}")
+
+
+_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
+watch(_install)
+
+
 class _Custom:
     """A node whose backward step the user assigned, micrograd-style (``out._backward = f``)."""
 
@@ -310,17 +328,10 @@ def _local_backward(v: Value) -> None:
         return
     if not isinstance(op, Op):
         return  # a micrograd-style string op with no backward: treated as a constant
-    g = v.grad
     prev = v._prev
-    inputs = [c.data for c in prev]
-    locals_ = op.local(_S, *inputs, v.data)
-    if op.mask is None:
-        for c, d in zip(prev, locals_, strict=True):
-            c.grad += d * g
-        return
-    blocked = op.mask(_S, *inputs, v.data)
-    for c, d, off in zip(prev, locals_, blocked, strict=True):
-        c.grad += 0.0 if off else d * g
+    grads = contributions(op, [c.data for c in prev], v.data, v.grad, _S)
+    for c, d in zip(prev, grads, strict=True):
+        c.grad += d
 
 
 @contextmanager

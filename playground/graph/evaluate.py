@@ -45,8 +45,7 @@ from playground.engine.value import Value, paused_gc
 from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.validate import literal_problem
-from playground.ops import ARRAY, OPS, SCALAR, Op
-from playground.ops.table import ADD, MUL
+from playground.ops import ARRAY, OPS, SCALAR, Op, chain
 
 Data = float | np.ndarray
 
@@ -309,44 +308,23 @@ class _Run:
         m = ARRAY if tensor else SCALAR
         grads: dict[str, Data] = {}
         contributions: dict[tuple[str, str, int], Data] = {}
-        for t in order:
-            if t not in upstream:
-                continue
-            vt = values[t]
-            g = grads[t] = _grad_of(vt)
-            sources = inputs.get(t)
-            if not sources:
-                continue
-            op = OPS[nodes[t]["op"]]
-            if not tensor and op is ADD:
-                contributions[(sources[0], t, 0)] = g
-                contributions[(sources[1], t, 1)] = g
-                continue
-            if not tensor and op is MUL:
-                a, b = sources
-                contributions[(a, t, 0)] = values[b].data * g
-                contributions[(b, t, 1)] = values[a].data * g
-                continue
-            ins = [values[s].data for s in sources]
-            if op.local is not None:
-                local = op.local(m, *ins, vt.data)
-                blocked = op.mask(m, *ins, vt.data) if op.mask is not None else None
+        flow = chain.contributions  # what each wire carried: the engines' own chain rule
+        with np.errstate(all="ignore"):  # inf/nan are results here, as in torch
+            for t in order:
+                if t not in upstream:
+                    continue
+                vt = values[t]
+                g = grads[t] = _grad_of(vt)
+                sources = inputs.get(t)
+                if not sources:
+                    continue
+                op = OPS[nodes[t]["op"]]
+                params = (getattr(vt, "_params", None) or op.params) if tensor else None
+                flows = flow(op, [values[s].data for s in sources], vt.data, g, m, params)
                 for slot, s in enumerate(sources):
-                    with np.errstate(all="ignore"):  # inf/nan are results here, as in torch
-                        c = local[slot] * g
-                    if blocked is not None:  # as the engines: nothing passes there, not nan
-                        c = m.where(blocked[slot], 0.0, c)
-                    if tensor:
-                        c = _unbroadcast(np.asarray(c, dtype=np.float64), np.shape(ins[slot]))
-                        c = _plain_array(c)
-                    contributions[(s, t, slot)] = c
-            else:
-                params = getattr(vt, "_params", None) or op.params
-                with np.errstate(all="ignore"):  # inf/nan are results here, as in torch
-                    vjp = op.vjp(g, vt.data, *ins, **params)  # type: ignore[misc]
-                for slot, s in enumerate(sources):
-                    if vjp[slot] is not None:  # None: not differentiable (class targets)
-                        contributions[(s, t, slot)] = _plain_array(vjp[slot])
+                    c = flows[slot]
+                    if c is not None:  # None: not differentiable (class targets)
+                        contributions[(s, t, slot)] = _plain_array(c) if tensor else c
         return grads, contributions
 
     # --- results -----------------------------------------------------------------------
@@ -497,18 +475,6 @@ def _reason(op: str, ins: list[Any]) -> str | None:
         if reason:
             return reason
     return "the number is too large for a float"
-
-
-def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``g`` down to ``shape`` (the reverse of numpy broadcasting)."""
-    if g.shape == shape:
-        return g
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    for axis, size in enumerate(shape):
-        if size == 1 and g.shape[axis] != 1:
-            g = g.sum(axis=axis, keepdims=True)
-    return g.reshape(shape)
 
 
 def _engine_message(exc: Exception, attrs: dict[str, Any]) -> str:

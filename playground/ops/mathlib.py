@@ -81,6 +81,11 @@ class _ScalarMath:
     def isclose_zero(x: float) -> bool:
         return x == 0
 
+    @staticmethod
+    def block(off: bool, c: float) -> float:
+        """``c``, or exactly 0 where ``off`` (torch's where(): even for an inf or nan ``c``)."""
+        return 0.0 if off else c
+
 
 class _ArrayMath:
     """numpy arrays, with floating-point warnings silenced (faults become inf/nan)."""
@@ -130,6 +135,13 @@ class _ArrayMath:
     @staticmethod
     def isclose_zero(x: Any) -> Any:
         return x == 0
+
+    @staticmethod
+    def block(off: Any, c: Any) -> Any:
+        c = np.asarray(c)
+        if np.any(off):  # most often nothing is blocked: no copy
+            return np.where(off, np.zeros((), c.dtype), c)
+        return c
 
 
 SCALAR = _ScalarMath()

@@ -9,7 +9,10 @@ Element-wise ops give ``local``: the derivative of the output with respect to ea
 the output ``out`` in scope (tanh's is ``1 - out**2``). Ops that are not element-wise (matmul,
 sum, ...) give ``vjp`` instead.
 
-Adding an op means adding one ``register(Op(...))`` call here, plus its tests.
+Adding an op means adding one ``register(Op(...))`` call here (its formulas use ``mathlib``),
+plus its tests. The chain rule through an entry is written once, in ``chain.contributions``; the
+engines give ``Value`` and ``Tensor`` a method per element-wise entry (``x.tanh()``, or the
+operator named by ``operator``: ``a - b``) through ``watch``, also for entries added later.
 """
 
 from __future__ import annotations
@@ -74,11 +77,30 @@ class Op:
     def elementwise(self) -> bool:
         return self.local is not None
 
+    @property
+    def methods(self) -> tuple[tuple[str, bool], ...]:
+        """The methods an element-wise op gives Value and Tensor, each with whether it is the
+        reflected form (``__rsub__``: ``2 - a``): ``operator``'s, or one named after the op."""
+        if self.local is None:
+            return ()
+        if not self.operator:
+            return ((self.name, False),)
+        dunder = _DUNDERS[self.operator, self.arity]
+        if self.arity == 1:
+            return ((f"__{dunder}__", False),)
+        return ((f"__{dunder}__", False), (f"__r{dunder}__", True))
+
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
 
+_DUNDERS = {("+", 2): "add", ("-", 2): "sub", ("*", 2): "mul", ("/", 2): "truediv",
+            ("**", 2): "pow", ("@", 2): "matmul", ("-", 1): "neg", ("+", 1): "pos"}
+"""Python's special-method name for each operator (``operator`` "-" with 2 inputs: ``__sub__``)."""
+
 OPS: dict[str, Op] = {}
+Watcher = Callable[[Op, bool], None]
+_watchers: list[Watcher] = []
 
 
 def register(op: Op) -> Op:
@@ -92,7 +114,33 @@ def register(op: Op) -> Op:
                            for o in OPS.values()):
         raise ValueError(f"op {op.name!r}: another op already reads as {op.operator!r}")
     OPS[op.name] = op
+    told: list[Watcher] = []
+    try:
+        for watcher in _watchers:
+            watcher(op, True)
+            told.append(watcher)
+    except Exception:  # an engine refused it (its method name is taken): not registered
+        for watcher in told:
+            watcher(op, False)
+        del OPS[op.name]
+        raise
     return op
+
+
+def unregister(name: str) -> Op:
+    """Remove an op (a test's throwaway entry); the engines drop the methods they made for it."""
+    op = OPS.pop(name)
+    for watcher in _watchers:
+        watcher(op, False)
+    return op
+
+
+def watch(watcher: Watcher) -> None:
+    """Call ``watcher(op, True)`` for every op now and every op registered later, and
+    ``watcher(op, False)`` when one is unregistered (how the engines get their methods)."""
+    _watchers.append(watcher)
+    for op in list(OPS.values()):
+        watcher(op, True)
 
 
 def get(name: str) -> Op:

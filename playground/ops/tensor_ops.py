@@ -246,13 +246,15 @@ def _reshape_vjp(g: Any, out: Any, x: Any, shape: tuple[int, ...] = (), needs=No
 
 
 def _transpose_forward(m: Any, x: Any, axes: tuple[int, ...] | None = None) -> Any:
-    return np.transpose(x, axes)
+    # The array's own method: np.transpose is a Python-level wrapper around it (x @ W.T is
+    # how users write a layer, so this runs on every layer of every step).
+    return x.transpose(axes)
 
 
 def _transpose_vjp(g: Any, out: Any, x: Any, axes: tuple[int, ...] | None = None, needs=None):
     if axes is None:
-        return (np.transpose(g),)
-    return (np.transpose(g, np.argsort([a % x.ndim for a in axes])),)
+        return (g.transpose(),)
+    return (g.transpose(np.argsort([a % x.ndim for a in axes])),)
 
 
 def _is_basic_index(index: Any) -> bool:
