@@ -6,8 +6,9 @@ PyTorch-like names: ``Tensor(data, requires_grad=False, dtype=None)``, ``.data``
 How it works (five rooms; ``playground.engine.tensor`` is the face with every public name):
 - ``tensor_core`` (here), the class: every op result is made by one node constructor,
   ``_node``. Element-wise ops evaluate ``op.forward(ARRAY, *arrays)`` with numpy
-  broadcasting; their methods (``x.tanh()``, ``a - b``, ``2 - a``) are made from the op table by ``tensor_methods``, one
-  per element-wise entry, also for entries registered later. Other ops (matmul, reductions,
+  broadcasting; their methods (``x.tanh()``, ``a - b``, ``2 - a``) are made from the op
+  table by ``tensor_methods``, one per element-wise entry, also for entries registered later.
+  Other ops (matmul, reductions,
   reshape, indexing, log-softmax, ...) live in ``playground.ops.tensor_ops`` with a
   vector-Jacobian product.
 - ``tensor_backward``: the backward walk and gradient accumulation. The chain rule through an
