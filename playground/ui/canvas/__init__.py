@@ -1,10 +1,15 @@
 """The node-editor canvas: a ``QGraphicsScene`` that mirrors a ``GraphDocument``, and its view.
 
 Modules: scene (mirroring, selection, evaluation state), view (zoom/pan/keys/drops), items
-(node cards and ports), edges (wires), wiring (the wire-drag gesture), scrub (dragging a
-value's number sideways), overview (batched boxes when zoomed out), overlay (the teaching
-tools' marks), card_data (what a card and a tooltip say about the numbers), legend, search
-(search-to-add popup), style (fonts, colours, numbers), render (PNG/SVG without a window).
+(node cards and ports: ``NodeItem`` put together from card_text (what a card shows: ``Display``,
+cells, tooltip), card_geometry (sizes, ports, where texts go) and card_paint (painting)),
+edges (wires), wiring (the wire-drag gesture), scrub (dragging a value's number sideways;
+scrub_look: its cursor and hint, painted by the card), slot_names (input names by the ports),
+overview (batched boxes when zoomed out), overlay (the teaching tools' marks), card_data
+(what a card and a tooltip say about the numbers), legend, search (search-to-add popup),
+style (fonts, colours, numbers), render (PNG/SVG without a window). No import circle, even
+for the type checker: the tools type their scene against tool_scene's Protocols, the card's
+painting helpers type the card against protocols.PaintedCard.
 
 API (what the window and the tests rely on; keep this docstring true):
 

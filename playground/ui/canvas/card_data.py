@@ -12,7 +12,7 @@ from playground.graph import params as P
 from playground.graph.document import GraphDocument
 from playground.graph.numbers import grad_range, grad_scalar, summary
 from playground.ops import OPS
-from playground.ui.canvas.items import Display
+from playground.ui.canvas.card_text import Display
 
 
 def card_display(doc: GraphDocument, node_id: str, evaluation: Any, grads: Any,

@@ -21,7 +21,7 @@ from playground.ui.canvas.items import NodeItem
 from playground.ui.canvas.style import grad_fill
 
 if TYPE_CHECKING:
-    from playground.ui.canvas.scene import GraphScene
+    from playground.ui.canvas.tool_scene import ShownScene
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _BRUSHES: dict[Any, QBrush] = {}
@@ -33,7 +33,7 @@ _OUTPUT.setCosmetic(True)
 class Overview:
     """The batched box painting of one scene (off until the view zooms far out)."""
 
-    def __init__(self, scene: GraphScene) -> None:
+    def __init__(self, scene: ShownScene) -> None:
         self.scene = scene
         self.enabled = False
         self._groups: dict[Any, dict[str, QRectF]] | None = None

@@ -27,23 +27,17 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (
-    QApplication,
-    QGraphicsSceneEvent,
-    QGraphicsSceneMouseEvent,
-    QGraphicsView,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QGraphicsSceneMouseEvent
 
 from playground.graph import numbers as fmt
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation
-from playground.ui.canvas import style as S
+from playground.ui.canvas.scrub_look import CURSOR, readable
 
 if TYPE_CHECKING:
     from playground.ui.canvas.items import NodeItem
-    from playground.ui.canvas.scene import GraphScene
+    from playground.ui.canvas.tool_scene import ShownScene
 
 SLOP = 3
 """Screen pixels sideways before a press on the number becomes a scrub (less is a click)."""
@@ -51,15 +45,6 @@ SMALLEST_UNIT = 0.1
 """A value nearer 0 than this scrubs like 0.1 (0.001 a pixel), not ever more slowly."""
 FINE, NORMAL, COARSE = 1, 10, 100
 """Steps a pixel is worth, in thousandths of the value's order of magnitude (Shift, -, Ctrl)."""
-MIN_ZOOM = 0.4
-"""Below this zoom the numbers are not drawn (``items.SIMPLE_LOD``): nothing to grab."""
-CURSOR = Qt.CursorShape.SizeHorCursor
-ARROW = "↔"
-"""Drawn left of the number while it is dragged (DejaVu Sans has it)."""
-HINT = S.POSITIVE
-ACTIVE_FILL = QColor("#e3f0fa")
-TOOLTIP = ("Drag the data number left or right to change it (Shift: fine, Ctrl: coarse, "
-           "Esc: cancel); drag the label to move the node.")
 
 
 def magnitude(value: float) -> float:
@@ -141,7 +126,7 @@ class ScrubDrag:
 class ScrubTool:
     """The scrub gesture of one scene: ``press``, ``move``, ``release``; ``cancel`` (Esc)."""
 
-    def __init__(self, scene: GraphScene) -> None:
+    def __init__(self, scene: ShownScene) -> None:
         self.scene = scene
         self.drag: ScrubDrag | None = None
 
@@ -289,38 +274,3 @@ class ScrubTool:
         return change_text(name, d.old, new, out_name=doc.display_name(d.output),
                            out_change=change, grad=d.grad, grads=d.grads)
 
-
-def readable(event: QGraphicsSceneEvent) -> bool:
-    """Whether the view the event came from is zoomed in enough to show the numbers."""
-    widget = event.widget()
-    view = widget.parentWidget() if widget is not None else None
-    return not isinstance(view, QGraphicsView) or view.transform().m11() >= MIN_ZOOM
-
-
-# --- painting (called by NodeItem.paint) ---------------------------------------------------
-
-
-def value_pen(item: NodeItem, normal: QColor) -> QColor:
-    """The data number's colour: blue while it is under the mouse or being dragged."""
-    return HINT if item.scrubbing or item.scrub_hover else normal
-
-
-def paint_hint(painter: QPainter, item: NodeItem, row: QRectF, number: QRectF | None) -> None:
-    """Under the number, a dotted line (the card is hovered: "this can be dragged"); while
-    dragging, the data row tinted and ↔ left of the number."""
-    if item.scrubbing:
-        painter.fillRect(row.adjusted(1, 1, -1, 0), ACTIVE_FILL)
-    if number is None:
-        return
-    painter.setPen(QPen(HINT, 1.2, Qt.PenStyle.DotLine))
-    y = number.bottom() - 4.0
-    painter.drawLine(QPointF(number.left(), y), QPointF(number.right(), y))
-    if item.scrubbing:
-        st = item.style
-        w = st.text_width(ARROW)
-        left = number.left() - w - st.text_width(" ")
-        if left >= item.scrub_zone().left():  # clear of the "data" key
-            painter.setFont(st.font)
-            painter.setPen(HINT)
-            painter.drawText(QRectF(left, number.top(), w + 1, number.height()),
-                             Qt.AlignmentFlag.AlignCenter, ARROW)

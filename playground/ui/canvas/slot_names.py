@@ -12,15 +12,11 @@ Painting only: the item tells which slots are connected; this module never asks 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from playground.ui.canvas import style as S
-
-if TYPE_CHECKING:
-    from playground.ui.canvas.items import NodeItem
+from playground.ui.canvas.protocols import PaintedCard
 
 CHIP = QColor(S.LABEL_FILL)
 CHIP.setAlpha(235)
@@ -28,7 +24,7 @@ GAP = 3.0
 """Between the name and its port."""
 
 
-def visible_slots(item: NodeItem, selected: bool) -> list[int]:
+def visible_slots(item: PaintedCard, selected: bool) -> list[int]:
     """The slots whose names are drawn now (see the module doc)."""
     if not item.show_slot_names:
         return []
@@ -38,7 +34,7 @@ def visible_slots(item: NodeItem, selected: bool) -> list[int]:
             and (everything or p.slot not in item.connected or p.highlight is not None)]
 
 
-def name_rect(item: NodeItem, slot: int) -> QRectF:
+def name_rect(item: PaintedCard, slot: int) -> QRectF:
     """Where slot ``slot``'s name is drawn (item coordinates): right-aligned at its port."""
     st = item.style
     name = item.shown_slot_names[slot]
@@ -48,7 +44,7 @@ def name_rect(item: NodeItem, slot: int) -> QRectF:
     return QRectF(right - width, y - st.fm.height() - 1, width, st.fm.height())
 
 
-def paint(painter: QPainter, item: NodeItem, selected: bool) -> None:
+def paint(painter: QPainter, item: PaintedCard, selected: bool) -> None:
     st = item.style
     painter.setFont(st.font)
     for slot in visible_slots(item, selected):

@@ -10,15 +10,12 @@ nothing is made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF
 
 from playground.ui.canvas.edges import WireItem
 from playground.ui.canvas.items import PortItem
-
-if TYPE_CHECKING:
-    from playground.ui.canvas.scene import GraphScene
+from playground.ui.canvas.tool_scene import WiringScene
 
 CLICK_SLOP = 4.0
 """A press and release closer than this (pixels of scene) is a click, not a wire."""
@@ -42,7 +39,7 @@ class WireDrag:
 class WireTool:
     """The wire gesture of one scene: ``start`` on press, ``move``, ``finish`` on release."""
 
-    def __init__(self, scene: GraphScene) -> None:
+    def __init__(self, scene: WiringScene) -> None:
         self.scene = scene
         self.drag: WireDrag | None = None
 
@@ -53,7 +50,7 @@ class WireTool:
     def start(self, port: PortItem, pos: QPointF) -> None:
         sc = self.scene
         preview = WireItem()
-        node = sc._nodes[port.node_id]
+        node = sc.node_map[port.node_id]
         if port.is_output:
             drag = WireDrag(port, node.output_anchor(), True, preview, source=port.node_id)
         else:
@@ -61,10 +58,10 @@ class WireTool:
             assert slot is not None
             fed = sc.doc.input_of(port.node_id, slot)
             if fed is not None:  # pick up the wire that feeds this input
-                src_item = sc._nodes[fed]
+                src_item = sc.node_map[fed]
                 drag = WireDrag(port, src_item.output_anchor(), True, preview, source=fed,
                                  picked=(fed, port.node_id, slot))
-                edge = sc._edges.get((fed, port.node_id, slot))
+                edge = sc.edge_item(fed, port.node_id, slot)
                 if edge is not None:
                     edge.setVisible(False)
             else:
@@ -181,7 +178,7 @@ class WireTool:
         for p in w.hot:
             p.set_highlight(None)
         if w.picked is not None:
-            edge = sc._edges.get(w.picked)
+            edge = sc.edge_item(*w.picked)
             if edge is not None:
                 edge.setVisible(True)
         if w.preview.scene() is sc:

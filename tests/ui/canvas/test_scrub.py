@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
 from playground.ui import commands as C
-from playground.ui.canvas import scrub
+from playground.ui.canvas import scrub, scrub_look
 from playground.ui.display import DisplayModel
 from tests.ui.canvas_helpers import (
     body_point,
@@ -263,17 +263,17 @@ def test_hovering_the_number_shows_the_affordance(qtbot) -> None:
     item = scene.node_item("a")
     hover(view, body_point(scene, "a"))
     assert item.hovered and not item.scrub_hover
-    assert item.cursor().shape() != scrub.CURSOR
+    assert item.cursor().shape() != scrub_look.CURSOR
     hover(view, number_point(scene, "a"))
     assert item.scrub_hover
-    assert item.cursor().shape() == scrub.CURSOR
-    assert scrub.TOOLTIP in item.tooltip_text()
-    assert scrub.TOOLTIP not in scene.node_item("e").tooltip_text()
+    assert item.cursor().shape() == scrub_look.CURSOR
+    assert scrub_look.TOOLTIP in item.tooltip_text()
+    assert scrub_look.TOOLTIP not in scene.node_item("e").tooltip_text()
     # while dragging, the whole app shows ↔ (the mouse soon leaves the card)
     start = press(view, number_point(scene, "a"))
     end = move_by(view, start, 12)
     assert item.scrubbing
-    assert QApplication.overrideCursor().shape() == scrub.CURSOR
+    assert QApplication.overrideCursor().shape() == scrub_look.CURSOR
     release(view, end)
     assert not item.scrubbing
     assert QApplication.overrideCursor() is None
