@@ -1,6 +1,7 @@
 """The node-editor canvas: a ``QGraphicsScene`` that mirrors a ``GraphDocument``, and its view.
 
-Modules: scene (mirroring, selection, evaluation state), view (zoom/pan/keys/drops), items
+Modules: scene (mirroring, selection, evaluation state; scene_mouse: its hit tests, which
+gesture a press starts, tooltips, context menu), view (zoom/pan/keys/drops), items
 (node cards and ports: ``NodeItem`` put together from card_text (what a card shows: ``Display``,
 cells, tooltip), card_geometry (sizes, ports, where texts go) and card_paint (painting)),
 edges (wires), wiring (the wire-drag gesture), scrub (dragging a value's number sideways;
