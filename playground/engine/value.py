@@ -217,12 +217,22 @@ class Value:
                     a.grad += 0.0 if a.data <= 0 else g
                 elif op.__class__ is not Op:
                     _local_backward(v)
+                elif op.mask is not None:  # where() semantics: the one chain rule
+                    if b is None:
+                        a.grad += contributions(op, (a.data,), v.data, g, S)[0]
+                    else:
+                        da, db = contributions(op, (a.data, b.data), v.data, g, S)
+                        a.grad += da
+                        b.grad += db
+                # Unmasked entries (tanh, exp, sub, ...): contributions' float case written
+                # out, local * grad; the call into it cost ~25% of a tanh/exp chain's
+                # backward. tests/engine/test_hot_paths.py checks they agree bit for bit.
                 elif b is None:
-                    a.grad += contributions(op, (a.data,), v.data, g, S)[0]
+                    a.grad += op.local(S, a.data, v.data)[0] * g
                 else:
-                    da, db = contributions(op, (a.data, b.data), v.data, g, S)
-                    a.grad += da
-                    b.grad += db
+                    da, db = op.local(S, a.data, b.data, v.data)
+                    a.grad += da * g
+                    b.grad += db * g
         make_room_for_graph(len(order))
 
     def zero_grad(self) -> None:

@@ -83,3 +83,26 @@ def test_matrix_transpose_is_the_tables() -> None:
     t.backward(g)
     (want,) = contributions(OPS["transpose"], (x0,), t.data, g, ARRAY, {"axes": None})
     assert _bits(x.grad) == _bits(want)
+
+
+SCALAR_POINTS = [0.5, -1.25, 2.0, 0.0, 3e5, -7.0]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, op in OPS.items() if op.scalar and op.local and op.mask is None)
+)
+def test_values_written_out_chain_rule_agrees_with_the_tables(name) -> None:
+    """Value's backward writes out local * grad for unmasked entries (speed); it must give
+    exactly what ``contributions`` gives."""
+    from playground.engine import Value
+    from playground.ops import SCALAR
+
+    op = OPS[name]
+    for x in SCALAR_POINTS:
+        for y in SCALAR_POINTS[:3]:
+            ins = [Value(x), Value(y)][: op.arity]
+            out = ins[0]._apply(op, *ins[1:])
+            out.backward(1.7)
+            want = contributions(op, [v.data for v in ins], out.data, 1.7, SCALAR)
+            got = [v.grad for v in ins]  # accumulated into 0.0, as every grad is
+            assert [repr(g) for g in got] == [repr(0.0 + float(w)) for w in want], (x, y)
