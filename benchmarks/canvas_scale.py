@@ -173,6 +173,7 @@ def edits_and_scrub(app: QApplication, doc: GraphDocument) -> None:
     ctl = EvaluationController(doc, stack)
     ctl.evaluated.connect(scene.set_evaluation)
     view.show()
+    ctl.reset()  # as the window does when a file is opened: the first forward
     ctl.backward()
     app.processEvents()
     import networkx as nx

@@ -254,3 +254,65 @@ class IncrementalEvaluator:
             scratch.set_value(n, v)
         self.recomputed = len(scratch)
         return evaluate(scratch, backward=False)
+
+
+class NumbersSince:
+    """Whether the document's numbers are back where they were at ``mark()``: the same as
+    ``doc.numbers_key() == key_at_mark``, kept from the events (``note``) in O(what changed)
+    instead of building the key of the whole graph after every edit (38 ms at 10,000 nodes).
+    A Backward's grads are exactly right again when ``same()`` (an edit undone, a value
+    scrubbed there and back)."""
+
+    def __init__(self, doc: GraphDocument) -> None:
+        self.doc = doc
+        self._at: dict[str, str] | None = None
+        """node id -> what its numbers depend on at the mark (None: no mark)."""
+        self._output: str | None = None
+        self._differs: set[str] = set()
+
+    def mark(self) -> None:
+        g = self.doc._g
+        self._at = {n: self._state(n) for n in g._node}
+        self._output = self.doc.marked_output
+        self._differs = set()
+
+    def forget(self) -> None:
+        """No mark: ``same()`` is False until the next ``mark()``."""
+        self._at = None
+
+    def same(self) -> bool:
+        return (self._at is not None and not self._differs
+                and self.doc.marked_output == self._output)
+
+    def note(self, event: Event) -> None:
+        at = self._at
+        if at is None:
+            return
+        kind = event.kind
+        if kind == "node_changed":
+            if event.attr in ("value", "params") and event.node is not None:
+                self._check(event.node)
+        elif kind in ("edge_added", "edge_removed") and event.edge is not None:
+            self._check(event.edge[1])
+        elif kind in ("node_added", "node_removed") and event.node is not None:
+            self._check(event.node)
+        elif kind == "reset":  # a whole new graph (or the old one back): compare it all
+            self._differs = {n for n in at.keys() | self.doc._g._node.keys()
+                             if self._state(n) != at.get(n)}
+
+    def _check(self, n: str) -> None:
+        assert self._at is not None
+        if self._state(n) == self._at.get(n):
+            self._differs.discard(n)
+        else:
+            self._differs.add(n)
+
+    def _state(self, n: str) -> str | None:
+        """As ``numbers_key`` writes a node, with the wires into it."""
+        g = self.doc._g
+        attrs = g._node.get(n)
+        if attrs is None:
+            return None
+        wires = sorted((s, k) for s, keys in g._pred[n].items() for k in keys)
+        return repr((attrs["kind"], attrs["op"], attrs["value"], attrs.get("params") or {},
+                     wires))

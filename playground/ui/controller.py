@@ -29,7 +29,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from playground.graph.document import Event, GraphDocument, GraphError
-from playground.graph.evaluate import Evaluation, evaluate, pending_text
+from playground.graph.evaluate import Evaluation, NodeResult, evaluate, pending_text
+from playground.graph.incremental import IncrementalEvaluator, NumbersSince
 
 NOT_RUN = "Backward did not run: "
 #: Events that cannot change any number.
@@ -54,7 +55,11 @@ class EvaluationController(QObject):
         self.evaluation: Evaluation | None = None
         self.grads_stale = False
         self._grads: dict[str, object] | None = None  # node id -> grad of the last Backward
-        self._grads_key: str | None = None  # doc.numbers_key() when those grads were made
+        # incremental: forward recomputes only downstream of an edit; _since says whether
+        # the numbers are back at the last Backward's (was doc.numbers_key() per edit)
+        self._inc = IncrementalEvaluator(doc)
+        self._since = NumbersSince(doc)
+        self._merged: tuple[object, Evaluation, Evaluation] | None = None  # see _publish
         self._grads_eval: Evaluation | None = None  # and the Backward's whole evaluation
         self._dirty = False
         self._problem: str | None = None  # the last problem message sent, while it lasts
@@ -70,9 +75,13 @@ class EvaluationController(QObject):
     def set_document(self, doc: GraphDocument) -> None:
         self._unsubscribe()
         self._doc = doc
+        self._inc = IncrementalEvaluator(doc)  # incremental
+        self._since = NumbersSince(doc)  # incremental
         self._unsubscribe = doc.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
+        self._inc.note(event)  # incremental
+        self._since.note(event)  # incremental
         if (event.kind, event.attr) in _COSMETIC:
             if event.attr == "label" and self._problem is not None and self.evaluation:
                 # the problem message names nodes: say it again with the new name
@@ -96,7 +105,7 @@ class EvaluationController(QObject):
         self._dirty = False
         self._timer.stop()
         if self.auto_forward:
-            self._publish(evaluate(self._doc, backward=False), quiet=True)
+            self._publish(self._inc.forward(), quiet=True)  # incremental
         else:
             if self.evaluation is not None:
                 self.evaluated.emit(self.evaluation, self.grads_stale or self._grads is not None)
@@ -107,7 +116,7 @@ class EvaluationController(QObject):
     def forward(self) -> Evaluation:
         self._dirty = False
         self._timer.stop()
-        return self._publish(evaluate(self._doc, backward=False), quiet=False)
+        return self._publish(self._inc.forward(), quiet=False)  # incremental
 
     def backward(self) -> Evaluation:
         self._dirty = False
@@ -115,7 +124,8 @@ class EvaluationController(QObject):
         evaluation = evaluate(self._doc, backward=True)
         if evaluation.backward:
             self._grads = {n: r.grad for n, r in evaluation.results.items()}
-            self._grads_key = self._doc.numbers_key()
+            self._since.mark()  # incremental
+            self._merge(self._inc.forward())  # incremental: the next edit reuses this merge
             self._grads_eval = evaluation
             self.grads_stale = False
         self.evaluation = evaluation
@@ -141,7 +151,7 @@ class EvaluationController(QObject):
             )
             results[n] = replace(r, grad=zero)
         self._grads = {n: r.grad for n, r in results.items()}
-        self._grads_key = None  # zeros are nobody's gradient: an edit makes them stale for good
+        self._since.forget()  # zeros are nobody's gradient: an edit makes them stale for good
         self._grads_eval = None
         self.grads_stale = False
         self.evaluation = replace(base, results=results, backward=True, contributions={})
@@ -157,13 +167,13 @@ class EvaluationController(QObject):
     def reset(self) -> None:
         """Forget grads (a new or freshly loaded document)."""
         self._grads = None
-        self._grads_key = None
+        self._since.forget()  # incremental
         self._grads_eval = None
         self.grads_stale = False
         self._dirty = True
         self._timer.stop()
         self._dirty = False
-        self._publish(evaluate(self._doc, backward=False), quiet=True)
+        self._publish(self._inc.forward(), quiet=True)  # incremental
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -173,8 +183,8 @@ class EvaluationController(QObject):
         returned), when they are exactly right again."""
         back = self._grads_eval
         was_stale = self.grads_stale
-        if was_stale and back is not None and self._grads_key is not None:
-            self.grads_stale = self._doc.numbers_key() != self._grads_key
+        if was_stale and back is not None:
+            self.grads_stale = not self._since.same()  # incremental
         shown = fresh
         if back is not None and not self.grads_stale:
             if was_stale:
@@ -183,8 +193,7 @@ class EvaluationController(QObject):
                 back = self._grads_eval = evaluate(self._doc, backward=True)
             shown = back
         elif self._grads is not None:
-            results = {n: replace(r, grad=self._grads.get(n)) for n, r in fresh.results.items()}
-            shown = replace(fresh, results=results, backward=True)
+            shown = self._merge(fresh)  # incremental
         self.evaluation = shown
         self.evaluated.emit(shown, self.grads_stale)
         text = self._problem_text(fresh)
@@ -197,6 +206,23 @@ class EvaluationController(QObject):
         elif self._problem is not None:
             old, self._problem = self._problem, None
             self.problem_resolved.emit(old)
+        return shown
+
+    def _merge(self, fresh: Evaluation) -> Evaluation:
+        """``fresh`` with the last Backward's grads. incremental: results the last merge made
+        from the same forward result, with the same grads, are taken as they are (an edit
+        changes only its downstream's results), so an edit costs no pass over every node."""
+        grads = self._grads
+        assert grads is not None
+        old_fresh: dict = {}
+        old_shown: dict = {}
+        if self._merged is not None and self._merged[0] is grads:
+            old_fresh, old_shown = self._merged[1].results, self._merged[2].results
+        results = {n: old_shown[n] if old_fresh.get(n) is r else NodeResult(
+                       r.data, grads.get(n), r.error, r.warning, r.pending, r.needs, r.waits_for)
+                   for n, r in fresh.results.items()}
+        shown = replace(fresh, results=results, backward=True)
+        self._merged = (grads, fresh, shown)
         return shown
 
     def _graph_problem(self, evaluation: Evaluation) -> str | None:

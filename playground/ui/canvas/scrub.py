@@ -10,8 +10,9 @@ How much: per screen pixel, 1/100 of the value's order of magnitude when the pre
 (2.0 moves by 0.01 a pixel, 37 by 0.1, 0 or 0.05 by 0.001); Shift is 10 times finer, Ctrl
 10 times coarser (switch while dragging). Vertical motion does nothing.
 
-What changes: nothing in the document until release. While dragging, a scratch copy of the
-document with the new value is evaluated and shown on the canvas (the grads turn grey, as
+What changes: nothing in the document until release. While dragging, the graph with the new
+value is evaluated (``IncrementalEvaluator.preview``: only the value's downstream) and shown
+on the canvas (the grads turn grey, as
 after any edit: they belong to the old value), and the status bar compares how much the output
 moved with what the grad predicted: "a: 2.0000 → 2.1000 (Δ +0.1000); L changed by +0.6000 ≈
 grad·Δ = 6.0000 × 0.1000 = +0.6000". Release pushes one ``SetValue`` from the old value to the
@@ -39,7 +40,8 @@ from PySide6.QtWidgets import (
 
 from playground.graph import numbers as fmt
 from playground.graph.document import GraphDocument
-from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.evaluate import Evaluation
+from playground.graph.incremental import IncrementalEvaluator
 from playground.ui import commands as C
 from playground.ui.canvas import style as S
 
@@ -122,7 +124,9 @@ class ScrubDrag:
     started: bool = False
     cancelled: bool = False
     """Esc (or an edit from elsewhere) ended it; the mouse is still down until release."""
-    scratch: GraphDocument | None = None
+    scratch: IncrementalEvaluator | None = None
+    """incremental: previews the dragged value, recomputing only its downstream (any edit
+    to the document during the drag aborts it, so this needs no events)."""
     base: Evaluation | None = None
     """What the canvas showed before (put back by Esc)."""
     base_stale: bool = False
@@ -257,8 +261,8 @@ class ScrubTool:
         d.started = True
         d.unit = magnitude(d.old)
         d.base, d.base_stale = sc.evaluation, sc.grads_stale
-        d.scratch = GraphDocument.from_data(sc.doc.to_data())
-        before = evaluate(d.scratch, backward=False)
+        d.scratch = IncrementalEvaluator(sc.doc)  # incremental
+        before = d.scratch.forward()
         d.output = before.output
         out = before.results.get(d.output) if d.output is not None else None
         d.before = None if out is None or out.error else out.data
@@ -289,8 +293,7 @@ class ScrubTool:
         if new == d.shown or d.scratch is None:
             return
         d.shown = new
-        d.scratch.set_value(d.node_id, new)
-        preview = evaluate(d.scratch, backward=False)
+        preview = d.scratch.preview({d.node_id: new})  # incremental
         d.shown_eval = preview
         self.scene._show_evaluation(preview, True)  # grads belong to the old value: stale
         self.scene.scrub_preview.emit(preview)

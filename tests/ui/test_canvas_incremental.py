@@ -1,0 +1,105 @@
+"""An edit after Backward repaints only the cards downstream of it, and every card's grad turns
+grey, also the ones out of view (their cached pictures are dropped, not repainted now)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor
+
+from playground.graph.document import GraphDocument
+from playground.ui import commands as C
+from playground.ui.canvas import style as S
+from playground.ui.canvas.items import NodeItem
+from playground.ui.controller import EvaluationController
+from tests.ui.canvas_helpers import make_canvas
+
+
+def wide_doc() -> GraphDocument:
+    """Two chains far apart: a -> ... -> y on the left, k feeding the last op, and z -> ... -> w
+    3,000 units to the right, all summed into L (so Backward reaches every node)."""
+    doc = GraphDocument()
+    doc.add_node("value", label="a", value=0.5, pos=(0, 0), node_id="a")
+    prev = "a"
+    for i in range(4):
+        doc.add_node("op", op="tanh", label=f"t{i}", pos=(180 * (i + 1), 0), node_id=f"t{i}")
+        doc.connect(prev, f"t{i}", 0)
+        prev = f"t{i}"
+    doc.add_node("value", label="k", value=2.0, pos=(720, 120), node_id="k")
+    doc.add_node("op", op="mul", label="y", pos=(900, 0), node_id="y")
+    doc.connect(prev, "y", 0)
+    doc.connect("k", "y", 1)
+    doc.add_node("value", label="z", value=-1.5, pos=(3000, 0), node_id="z")
+    doc.add_node("op", op="exp", label="w", pos=(3180, 0), node_id="w")
+    doc.connect("z", "w", 0)
+    doc.add_node("op", op="add", label="L", pos=(1100, 60), node_id="L")
+    doc.connect("y", "L", 0)
+    doc.connect("w", "L", 1)
+    doc.set_output("L")
+    return doc
+
+
+def grad_row_colour(view, item: NodeItem) -> QColor:
+    """The most common colour along the card's grad row, as the viewport shows it."""
+    image = view.viewport().grab().toImage()
+    top = item.style.row_h + (item.body.height() - item.style.row_h) * 0.5
+    y = top + (item.body.height() - top) * 0.5
+    colours = Counter()
+    for x in range(4, int(item.body.width()) - 4, 2):
+        p = view.mapFromScene(item.mapToScene(QPointF(x, y)))
+        colours[image.pixelColor(p).name()] += 1
+    return QColor(colours.most_common(1)[0][0])
+
+
+def test_an_edit_after_backward_repaints_the_downstream_cards_and_greys_all(qtbot, monkeypatch):
+    doc = wide_doc()
+    scene, view, stack = make_canvas(qtbot, doc)
+    ctl = EvaluationController(doc, stack)
+    ctl.evaluated.connect(scene.set_evaluation)
+    ctl.backward()
+    view.centerOn(scene.node_item("w"))  # the right-hand chain is painted (and cached) ...
+    qtbot.wait(20)
+    w = scene.node_item("w")
+    assert grad_row_colour(view, w) != S.STALE_FILL
+    view.centerOn(scene.node_item("k"))  # ... then out of view
+    qtbot.wait(20)
+    stack.push(C.SetValue(doc, "k", 3.0))  # the first edit: every grad turns stale
+    qtbot.wait(20)
+    assert scene.grad_state() == "stale"
+    assert grad_row_colour(view, scene.node_item("t1")) == S.STALE_FILL  # in view, upstream
+    assert scene.node_item("L").display_lines()[-2] == f"data {doc_L(doc)}"
+    view.centerOn(w)
+    qtbot.wait(20)
+    assert grad_row_colour(view, w) == S.STALE_FILL  # not the picture cached before the edit
+    view.centerOn(scene.node_item("k"))
+    qtbot.wait(20)
+
+    refreshed: list[str] = []
+    original = NodeItem.refresh
+    monkeypatch.setattr(NodeItem, "refresh",
+                        lambda self: (refreshed.append(self.node_id), original(self))[1])
+    stack.push(C.SetValue(doc, "k", 4.0))  # grads already stale: only the numbers change
+    assert sorted(refreshed) == ["L", "k", "y"]
+    assert scene.evaluation.results["y"].data == 4.0 * scene.evaluation.results["t3"].data
+    assert scene.node_item("y").display().grad_state == "stale"
+    refreshed.clear()
+    stack.undo()
+    assert sorted(refreshed) == ["L", "k", "y"]
+    refreshed.clear()
+    stack.undo()  # back at the numbers of the Backward: its grads are right again, in colour
+    assert scene.grad_state() == "fresh"
+    qtbot.wait(20)
+    assert grad_row_colour(view, scene.node_item("t1")) != S.STALE_FILL
+    view.centerOn(w)
+    qtbot.wait(20)
+    assert grad_row_colour(view, w) != S.STALE_FILL
+
+
+def doc_L(doc: GraphDocument) -> str:
+    import math
+
+    x = 0.5
+    for _ in range(4):
+        x = math.tanh(x)
+    return f"{x * 3.0 + math.exp(-1.5):.4f}"
