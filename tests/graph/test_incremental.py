@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, evaluate
-from playground.graph.incremental import IncrementalEvaluator
+from playground.graph.incremental import IncrementalEvaluator, NumbersSince
 from tests.graph.helpers import lecture as lecture_doc
 
 # Scalar ops with nan/inf cases (log, div, pow), and tensor ops (some with params).
@@ -237,3 +237,26 @@ def test_a_tensor_value_moves_the_graph_to_the_tensor_engine_and_back() -> None:
     ev = inc.forward()
     assert ev.engine == "scalar" and ev.results["L"].data == -8.0
     assert math.isclose(inc.preview({"f": 1.0}).results["L"].data, 4.0)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_numbers_since_agrees_with_the_numbers_key(data) -> None:
+    """Back at the marked numbers exactly when ``numbers_key`` says so (edits undone by hand,
+    a reset to a copy of the marked graph included)."""
+    doc = start_doc(data)
+    since = NumbersSince(doc)
+    doc.subscribe(since.note)
+    assert not since.same()  # no mark yet
+    since.mark()
+    key, marked = doc.numbers_key(), doc.to_data()
+    for _ in range(data.draw(st.integers(1, 15))):
+        step = data.draw(st.sampled_from(["edit", "edit", "edit", "back", "mark"]))
+        if step == "edit":
+            edit(doc, data)
+        elif step == "back":  # the marked graph again, as undoing everything gives it
+            doc.replace_with(GraphDocument.from_data(marked))
+        else:
+            since.mark()
+            key, marked = doc.numbers_key(), doc.to_data()
+        assert since.same() == (doc.numbers_key() == key)
