@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 import struct
 
+import networkx as nx
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.graph.document import GraphDocument, GraphError
-from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.evaluate import Evaluation, evaluate, topological_order
 from playground.graph.incremental import IncrementalEvaluator, NumbersSince
 from tests.graph.helpers import lecture as lecture_doc
 
@@ -260,3 +261,12 @@ def test_numbers_since_agrees_with_the_numbers_key(data) -> None:
             since.mark()
             key, marked = doc.numbers_key(), doc.to_data()
         assert since.same() == (doc.numbers_key() == key)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_topological_order_is_networkx_dfs_postorder_over_the_inputs(data) -> None:
+    doc = start_doc(data)
+    for _ in range(data.draw(st.integers(0, 20))):
+        edit(doc, data)
+    assert topological_order(doc._g) == list(nx.dfs_postorder_nodes(nx.reverse_view(doc._g)))
