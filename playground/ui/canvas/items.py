@@ -344,6 +344,11 @@ class NodeItem(QGraphicsRectItem):
         self._simple = None
         self.update()
 
+    def forget_painting(self) -> None:
+        """What the node shows may have changed, but it is not in view: drop the colours
+        kept for zoomed-out painting (the scene drops the cached pixmaps), paint nothing."""
+        self._simple = None
+
     # --- geometry ------------------------------------------------------------------------
 
     def set_info(self, *, symbol: str, label: str, hint: str | None = None) -> None:

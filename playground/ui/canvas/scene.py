@@ -46,6 +46,7 @@ from playground.ui.canvas.editing import Editing
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem, PortItem
 from playground.ui.canvas.overlay import CanvasOverlay
 from playground.ui.canvas.overview import Overview
+from playground.ui.canvas.refresh import changed_nodes, refresh_cards
 from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.style import CanvasStyle
 from playground.ui.canvas.wiring import WireTool
@@ -227,16 +228,23 @@ class GraphScene(QGraphicsScene):
         return self._grads
 
     def _paint_numbers(self, evaluation: Any, grads: Any, grads_stale: bool) -> None:
+        old, old_grads, old_state = self.evaluation, self._grads, self.grad_state()
         self.evaluation = evaluation
         self.grads_stale = bool(grads_stale)
         self._grads = grads
-        self.max_abs_grad = max_abs_grad(grads)
+        # Only the cards whose numbers changed repaint (refresh.py): after an edit, those
+        # downstream of it; every card when the grad colours or their greyness change.
+        changed, same_grads = changed_nodes(old, evaluation, old_grads, grads)
+        old_max = self.max_abs_grad
+        if not same_grads:
+            self.max_abs_grad = max_abs_grad(grads)
+        if self.max_abs_grad != old_max or self.grad_state() != old_state:
+            changed = None
         self._refresh_output()
         if self._overview.enabled:
             self._overview.invalidate()
             self.update()
-        for item in self._nodes.values():  # also drops their cached pixmaps
-            item.refresh()
+        refresh_cards(self, changed, self._overview.enabled)
         self.evaluation_changed.emit()
 
     def grad_state(self) -> str:
