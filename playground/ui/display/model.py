@@ -383,4 +383,3 @@ class DisplayModel(QObject):
         """Send ``message`` to the status bar, remembering it while it names a problem."""
         self._problem = message if problem else None
         self.message.emit(message, False)
-
