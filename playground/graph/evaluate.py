@@ -107,6 +107,43 @@ def evaluate(doc: GraphDocument, backward: bool = False) -> Evaluation:
         )
 
 
+def topological_order(g: nx.MultiDiGraph) -> list[str]:
+    """Depth-first post-order over the inputs: each node right after everything it needs (a
+    valid topological order of a DAG, 4x cheaper than nx.topological_sort on a multigraph).
+    Exactly ``list(nx.dfs_postorder_nodes(nx.reverse_view(g)))``, written out: 2x cheaper
+    again. The document never holds a cycle; ``_Run._forward`` notices one anyway."""
+    pred = g._pred
+    seen: set[str] = set()
+    order: list[str] = []
+    add, append = seen.add, order.append
+    for start in g._node:
+        if start in seen:
+            continue
+        add(start)
+        stack = [(start, iter(pred[start]))]
+        push = stack.append
+        while stack:
+            parent, inputs = stack[-1]
+            for child in inputs:
+                if child not in seen:
+                    add(child)
+                    push((child, iter(pred[child])))
+                    break
+            else:
+                stack.pop()
+                append(parent)
+    return order
+
+
+def needs_tensor(attrs: dict[str, Any]) -> bool:
+    """Whether this node alone puts the graph on the tensor engine (a tensor literal, or an
+    op the scalar engine does not have)."""
+    if attrs.get("kind") == "value":
+        return isinstance(attrs.get("value"), list | tuple)
+    op = OPS.get(attrs.get("op"))  # type: ignore[arg-type]
+    return op is not None and not op.scalar
+
+
 def _ids(doc: GraphDocument) -> list[str]:
     try:
         return doc.node_ids()
@@ -130,16 +167,14 @@ class _Run:
         self.waiting: dict[str, str] = {}  # pending node id -> the node that lacks an input
         self.needs: dict[str, tuple[str, ...]] = {}  # that node -> its open slot names
         self.inputs: dict[str, list[str]] = {}  # op node id -> its sources, by slot
+        self.order: list[str] = []
 
     # --- driver ------------------------------------------------------------------------
 
     def run(self) -> Evaluation:
         if len(self.g) == 0:
             return Evaluation({}, [], None, ["the graph is empty: add a node first"], False)
-        # Depth-first post-order over the inputs: each node right after everything it needs
-        # (a valid topological order of a DAG, 4x cheaper than nx.topological_sort on a
-        # multigraph). The document never holds a cycle; ``_forward`` notices one anyway.
-        order = list(nx.dfs_postorder_nodes(nx.reverse_view(self.g)))
+        order = self.order = topological_order(self.g)
         self.tensor = self._needs_tensor()
         self.engine = "tensor" if self.tensor else "scalar"
         if not self._forward(order):
@@ -185,15 +220,7 @@ class _Run:
         return Evaluation(results, [], None, [msg], False)
 
     def _needs_tensor(self) -> bool:
-        for attrs in self.nodes.values():
-            if attrs.get("kind") == "value":
-                if isinstance(attrs.get("value"), list | tuple):
-                    return True
-            else:
-                op = OPS.get(attrs.get("op"))  # type: ignore[arg-type]
-                if op is not None and not op.scalar:
-                    return True
-        return False
+        return any(map(needs_tensor, self.nodes.values()))
 
     def _name(self, node_id: str) -> str:
         try:

@@ -204,7 +204,8 @@ class NodeItem(CardPainting, QGraphicsRectItem):
         self.update()
 
     def forget_painting(self) -> None:
-        """Drop what was cached for painting (the zoomed-out box's colours)."""
+        """What the node shows may have changed, but it is not in view: drop the colours
+        kept for zoomed-out painting (the scene drops the cached pixmaps), paint nothing."""
         self._simple = None
 
     # --- geometry ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem
 from playground.ui.canvas.mirror import SCENE_MARGIN, DocumentMirror
 from playground.ui.canvas.overlay import CanvasOverlay
 from playground.ui.canvas.overview import Overview
+from playground.ui.canvas.refresh import changed_nodes, refresh_cards
 from playground.ui.canvas.scene_mouse import SceneMouse
 from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.style import CanvasStyle
@@ -214,16 +215,23 @@ class GraphScene(DocumentMirror, SceneMouse):
         return self._grads
 
     def _paint_numbers(self, evaluation: Any, grads: Any, grads_stale: bool) -> None:
+        old, old_grads, old_state = self.evaluation, self._grads, self.grad_state()
         self.evaluation = evaluation
         self.grads_stale = bool(grads_stale)
         self._grads = grads
-        self.max_abs_grad = max_abs_grad(grads)
+        # Only the cards whose numbers changed repaint (refresh.py): after an edit, those
+        # downstream of it; every card when the grad colours or their greyness change.
+        changed, same_grads = changed_nodes(old, evaluation, old_grads, grads)
+        old_max = self.max_abs_grad
+        if not same_grads:
+            self.max_abs_grad = max_abs_grad(grads)
+        if self.max_abs_grad != old_max or self.grad_state() != old_state:
+            changed = None
         self._refresh_output()
         if self._overview.enabled:
             self._overview.invalidate()
             self.update()
-        for item in self._nodes.values():  # also drops their cached pixmaps
-            item.refresh()
+        refresh_cards(self, changed, self._overview.enabled)
         self.evaluation_changed.emit()
 
     def grad_state(self) -> str:

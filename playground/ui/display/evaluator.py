@@ -1,10 +1,11 @@
-"""The display model's one way to compute numbers (the seam for incremental evaluation).
+"""The display model's one way to compute numbers.
 
-``PlainEvaluator`` has the shape of ``playground.graph.incremental.IncrementalEvaluator``
-(``note``, ``forward``, ``backward``, ``preview``) but evaluates the whole graph each time; the
-display model computes the document's numbers only through it (``DisplayModel._evaluator``,
-made by ``make_evaluator``), so a faster evaluator drops in with one line. ``evaluate_copy``
-is the tools' what-if (a nudged value, forward and backward), not shown.
+The display model computes the document's numbers only through the evaluator
+``make_evaluator`` gives (``DisplayModel._evaluator``): an
+``playground.graph.incremental.IncrementalEvaluator`` (``note`` every event; ``forward``
+recomputes only downstream of the noted edits; ``backward``; ``preview`` of replaced values,
+recomputing only their downstream). ``evaluate_copy`` is the tools' what-if (a nudged value,
+forward and backward), not shown.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from playground.graph.document import Event, GraphDocument
+from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.incremental import IncrementalEvaluator
 
 
 def copy_with(doc: GraphDocument, values: Mapping[str, Any] | None = None) -> GraphDocument:
@@ -24,41 +26,10 @@ def copy_with(doc: GraphDocument, values: Mapping[str, Any] | None = None) -> Gr
     return copy
 
 
-class PlainEvaluator:
-    def __init__(self, doc: GraphDocument) -> None:
-        self.doc = doc
-        self._scratch: GraphDocument | None = None
-        """A copy of the document for previews, kept while the document does not change."""
-        self._replaced: set[str] = set()
-
-    def note(self, event: Event) -> None:
-        if (event.kind, event.attr) not in (("node_changed", "pos"), ("node_changed", "label")):
-            self._scratch = None
-
-    def forward(self) -> Evaluation:
-        return evaluate(self.doc, backward=False)
-
-    def backward(self) -> Evaluation:
-        return evaluate(self.doc, backward=True)
-
-    def preview(self, values: Mapping[str, Any]) -> Evaluation:
-        """Forward with ``values`` (node id -> value) replaced; the document is untouched.
-        One scratch copy serves a whole drag: each call only sets the values."""
-        scratch = self._scratch
-        if scratch is None:
-            scratch = self._scratch = copy_with(self.doc)
-            self._replaced = set()
-        for node in self._replaced - set(values):
-            scratch.set_value(node, self.doc.value(node))
-        for node, value in values.items():
-            scratch.set_value(node, value)
-        self._replaced = set(values)
-        return evaluate(scratch, backward=False)
-
-
-def make_evaluator(doc: GraphDocument) -> PlainEvaluator:
-    """The evaluator the display model uses for ``doc`` (the one line to change)."""
-    return PlainEvaluator(doc)
+def make_evaluator(doc: GraphDocument) -> IncrementalEvaluator:
+    """The evaluator the display model uses for ``doc``: an edit recomputes only its
+    downstream, a preview only the previewed values' downstream."""
+    return IncrementalEvaluator(doc)
 
 
 def evaluate_copy(doc: GraphDocument, values: Mapping[str, Any] | None,
