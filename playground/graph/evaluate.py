@@ -42,8 +42,21 @@ import numpy as np
 
 from playground.engine.tensor import Tensor
 from playground.engine.value import Value, paused_gc
-from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.evaluate_tensor import (
+    NodeProblem,
+    engine_message,
+    params_for,
+    tensor_apply,
+    tensor_backward,
+)
+from playground.graph.evaluate_text import (
+    missing_text,
+    nonfinite_kind,
+    nonfinite_reason,
+    slots_text,
+    waiting_text,
+)
 from playground.graph.validate import literal_problem
 from playground.ops import ARRAY, OPS, SCALAR, Op, chain
 
@@ -247,18 +260,18 @@ class _Run:
                     continue
                 op = ops.get(attrs["op"])
                 if op is None:
-                    raise _NodeProblem(f"unknown op {attrs['op']!r}")
+                    raise NodeProblem(f"unknown op {attrs['op']!r}")
                 arity = op.arity
                 fed: list[Any] = [None] * arity
                 for source, keys in pred[n].items():
                     for slot in keys:
                         if slot.__class__ is not int or not 0 <= slot < arity:
-                            raise _NodeProblem(f"{op.symbol} has no input {slot!r}")
+                            raise NodeProblem(f"{op.symbol} has no input {slot!r}")
                         fed[slot] = source
                 if None in fed:
                     self.waiting[n] = n
                     self.needs[n] = tuple(op.slots[i] for i, s in enumerate(fed) if s is None)
-                    raise _NodeProblem(_missing(op, fed))
+                    raise NodeProblem(missing_text(op, fed))
                 args = []
                 blocked = None  # the input with a problem (a real one before a pending one)
                 for s in fed:
@@ -274,23 +287,23 @@ class _Run:
                 if blocked is not None:
                     root = self.waiting.get(blocked)
                     if root is None:
-                        raise _NodeProblem(
+                        raise NodeProblem(
                             f"depends on {self._name(blocked)}, which has a problem")
                     self.waiting[n] = root
-                    needs = _slots_text(self.needs[root])
-                    raise _NodeProblem(f"waits for {self._name(root)}, which needs {needs}")
+                    needs = slots_text(self.needs[root])
+                    raise NodeProblem(f"waits for {self._name(root)}, which needs {needs}")
                 inputs[n] = fed
                 if scalar and op.scalar:
                     a = args[0]
                     values[n] = a._apply(op) if arity == 1 else a._apply(op, args[1])
                 elif op.params:
-                    values[n] = _tensor_apply(op, args, _params_for(op, attrs, args))
+                    values[n] = tensor_apply(op, args, params_for(op, attrs, args))
                 else:
                     values[n] = self._apply(op, args)
-            except _NodeProblem as exc:
+            except NodeProblem as exc:
                 errors[n] = str(exc)
             except Exception as exc:  # shape mismatch and the like, from the engine
-                errors[n] = _engine_message(exc, attrs)
+                errors[n] = engine_message(exc, attrs)
         return True
 
     def _waiting_text(self, n: str) -> str:
@@ -303,14 +316,14 @@ class _Run:
         label = attrs.get("label") or ""
         problem = literal_problem(value)
         if problem:
-            raise _NodeProblem(problem)
+            raise NodeProblem(problem)
         if self.engine == "tensor":
             return Tensor(np.array(value, dtype=np.float64), requires_grad=True)
         return Value(float(value), label=label)
 
     def _apply(self, op: Op, args: list[Any]) -> Any:
         if self.engine == "tensor":
-            return _tensor_apply(op, args)
+            return tensor_apply(op, args)
         a = args[0]
         return a._apply(op) if op.arity == 1 else a._apply(op, args[1])
 
@@ -326,7 +339,7 @@ class _Run:
                 upstream.update(inputs.get(t, ()))
         root = self.values[output]
         if self.engine == "tensor":
-            _tensor_backward(root)
+            tensor_backward(root)
         else:
             root.backward()
         values = self.values
@@ -397,7 +410,7 @@ class _Run:
                             contributions: dict[tuple[str, str, int], Data] | None) -> str:
         """Where a nan/inf gradient (of a finite node) came from: the first wire that brought
         one, and whether it came down from above or from that op's own local derivative."""
-        what = f"gradient is {_kind(grad)}"
+        what = f"gradient is {nonfinite_kind(grad)}"
         flows = contributions or {}
         for _, t, slot in self.g.out_edges(n, keys=True):  # n's own wires, not every wire
             c = flows.get((n, t, slot))
@@ -416,53 +429,15 @@ class _Run:
         return what
 
     def _why_nonfinite(self, n: str, data: Any) -> str:
-        what = f"result is {_kind(data)}"
+        what = f"result is {nonfinite_kind(data)}"
         attrs = self.nodes[n]
         if attrs["kind"] == "value":
-            return f"value is {_kind(data)}"
+            return f"value is {nonfinite_kind(data)}"
         ins = [_data_of(self.values[s]) for s in self.inputs.get(n, [])]
         if any(not np.all(np.isfinite(x)) for x in ins):
             return f"{what}: an input is nan or inf"
-        reason = _reason(attrs["op"], ins)
+        reason = nonfinite_reason(attrs["op"], ins)
         return f"{what}: {reason}" if reason else what
-
-
-class _NodeProblem(Exception):
-    """A per-node problem with a message for the user."""
-
-
-def _slots_text(slots: tuple[str, ...]) -> str:
-    """"its 'right' input", "its 'left' and 'right' inputs"."""
-    names = [f"'{s}'" for s in slots]
-    if len(names) == 1:
-        return f"its {names[0]} input"
-    return f"its {', '.join(names[:-1])} and {names[-1]} inputs"
-
-
-def waiting_text(name: str, root: str | None, needs: tuple[str, ...]) -> str:
-    """Why a pending node has no number, with the names given: "e needs its 'right' input",
-    or (``root`` upstream lacks the input) "L waits for e, which needs its 'right' input"."""
-    if root is None:
-        return f"{name} needs {_slots_text(needs)}"
-    return f"{name} waits for {root}, which needs {_slots_text(needs)}"
-
-
-def pending_text(results: dict[str, NodeResult], node: str, name: Any) -> str | None:
-    """``waiting_text`` for ``node`` from an evaluation's results, names made by
-    ``name(node_id)``; None when ``node`` is not pending."""
-    r = results.get(node)
-    if r is None or not r.pending or r.waits_for is None:
-        return None
-    root = r.waits_for
-    needs = r.needs if root == node else getattr(results.get(root), "needs", ())
-    return waiting_text(name(node), None if root == node else name(root), needs)
-
-
-def _missing(op: Op, fed: list[Any]) -> str:
-    missing = [f"'{op.slots[i]}'" for i, s in enumerate(fed) if s is None]
-    if len(missing) == 1:
-        return f"input {missing[0]} is not connected"
-    return f"inputs {' and '.join(missing)} are not connected"
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -485,80 +460,3 @@ def _plain_array(x: Any) -> Data:
     return float(arr) if arr.ndim == 0 else arr
 
 
-def _kind(x: Any) -> str:
-    arr = np.asarray(x)
-    if np.any(np.isnan(arr)):
-        return "nan"
-    return "inf" if np.all(np.isinf(arr) | np.isfinite(arr)) else "nan"
-
-
-def _reason(op: str, ins: list[Any]) -> str | None:
-    """Why an op with finite inputs gave nan or inf: the op table's classic case
-    (``Op.nonfinite``), else an overflow."""
-    nonfinite = OPS[op].nonfinite if op in OPS else None
-    if nonfinite is not None:
-        with np.errstate(all="ignore"):
-            reason = nonfinite(*(np.asarray(x, dtype=np.float64) for x in ins))
-        if reason:
-            return reason
-    return "the number is too large for a float"
-
-
-def _engine_message(exc: Exception, attrs: dict[str, Any]) -> str:
-    text = str(exc) or type(exc).__name__
-    op = OPS.get(attrs.get("op"))  # type: ignore[arg-type]
-    if isinstance(exc, ValueError) and "broadcast" in text and op is not None:
-        return f"shapes do not match for {op.symbol}: {text}"
-    return text
-
-
-# --- tensor engine adapters ---------------------------------------------------------------
-
-
-def _params_for(op: Op, attrs: dict[str, Any], args: list[Any]) -> dict[str, Any]:
-    """The node's parameters as engine keywords, after checking they fit the inputs."""
-    stored = attrs.get("params")
-    try:
-        stored = P.normalize(op.name, stored)  # the document holds them normalized already
-        kwargs = P.engine_params(op.name, stored)
-    except (P.ParamError, P.IndexTextError) as exc:
-        text = exc.for_user(op.name) if isinstance(exc, P.ParamError) else str(exc)
-        raise _NodeProblem(f"bad parameter: {text}") from None
-    problem = P.shape_problem(op.name, stored, [a.data.shape for a in args])
-    if problem:
-        raise _NodeProblem(problem)
-    return kwargs
-
-
-def _tensor_apply(op: Op, args: list[Any], params: dict[str, Any] | None = None) -> Any:
-    shapes = [a.data.shape for a in args]
-    if op.elementwise and len(args) == 2:
-        try:
-            np.broadcast_shapes(*shapes)
-        except ValueError:
-            raise _NodeProblem(_shape_mismatch(op, shapes)) from None
-    try:
-        return args[0].apply(op, *args[1:], **(params or {}))
-    except (ValueError, IndexError, TypeError) as exc:
-        text = str(exc)
-        if len(args) == 2 and any(w in text for w in ("mismatch", "broadcast", "align", "shape")):
-            raise _NodeProblem(_shape_mismatch(op, shapes)) from None
-        if len(args) == 1:
-            text = f"{op.symbol} cannot take shape {_shape_text(shapes[0])}: {text}"
-        raise _NodeProblem(text) from None
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "() (a number)" if not shape else str(shape)
-
-
-def _shape_mismatch(op: Op, shapes: list[tuple[int, ...]]) -> str:
-    listed = " and ".join(_shape_text(s) for s in shapes)
-    return f"shapes {listed} do not match for {op.symbol}"
-
-
-def _tensor_backward(root: Any) -> None:
-    if root.data.size == 1:
-        root.backward()
-    else:  # seeded with ones: the gradient of the sum of the output's elements
-        root.backward(np.ones_like(root.data))

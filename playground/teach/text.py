@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from playground.graph.document import GraphDocument
-from playground.graph.evaluate import Evaluation, pending_text
+from playground.graph.evaluate import Evaluation
+from playground.graph.evaluate_text import pending_text
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")

@@ -6,7 +6,8 @@ Headless (no Qt): functions of the document and an evaluation, with today's node
 from __future__ import annotations
 
 from playground.graph.document import GraphDocument, GraphError
-from playground.graph.evaluate import Evaluation, pending_text
+from playground.graph.evaluate import Evaluation
+from playground.graph.evaluate_text import pending_text
 
 NOT_RUN = "Backward did not run: "
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import Event, GraphDocument
-from playground.graph.evaluate import pending_text
+from playground.graph.evaluate_text import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
 from playground.graph.numbers import signed
 from playground.ops import OPS
