@@ -142,3 +142,22 @@ def test_no_one_reads_what_the_scene_shows_from_its_private_state() -> None:
     readers = [name for name, text in _ui_sources().items()
                if re.search(r"\b(sc|scene)\._(grad_eval|grads|show_evaluation)\b", text)]
     assert readers == []
+
+
+def test_every_undo_command_lives_in_commands_py() -> None:
+    elsewhere = []
+    for name, text in _ui_sources().items():
+        if name == "playground.ui.commands":
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and any(
+                "QUndoCommand" in ast.unparse(base) for base in node.bases
+            ):
+                elsewhere.append(f"{name}.{node.name}")
+    assert elsewhere == []
+
+
+def test_the_training_ui_reads_its_choices_from_the_training_layer() -> None:
+    reaching = {m: sorted(d for d in deps if d.startswith("playground.engine"))
+                for m, deps in _imports_from("playground.ui.training").items()}
+    assert {m: d for m, d in reaching.items() if d} == {}
