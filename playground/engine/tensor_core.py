@@ -59,6 +59,7 @@ _FLOAT64 = np.dtype(np.float64)
 _asarray = np.asarray
 _empty = np.empty
 _add_reduce = np.add.reduce
+_dot = np.dot
 _new = object.__new__
 _next_id = itertools.count().__next__
 _quiet_set = _tb.quiet_set
@@ -269,6 +270,16 @@ class Tensor:
     def __matmul__(self, other: Any) -> Tensor:
         if other.__class__ is not Tensor:
             other = _lift(other, self.data.dtype)
+        a = self.data
+        b = other.data
+        if a.ndim == 2 and b.ndim == 2:  # matrices: the table's forward (np.dot), inlined
+            tok = _quiet_set(_IGNORE)
+            try:
+                out = _dot(a, b)
+            finally:
+                _quiet_reset(tok)
+            return _node(out, MATMUL, (self, other), None,
+                         self.requires_grad or other.requires_grad)
         return _apply(MATMUL, (self, other), None)
 
     def __rmatmul__(self, other: Any) -> Tensor:
