@@ -20,11 +20,13 @@ import numpy as np
 from playground.ops.chain import contributions
 from playground.ops.mathlib import ARRAY
 from playground.ops.table import ADD, MUL, RELU
-from playground.ops.tensor_ops import sum_to_shape
+from playground.ops.tensor_ops import MATMUL, SUM, TRANSPOSE, sum_to_shape
 
 _A = ARRAY
 _ndarray = np.ndarray
 _asarray = np.asarray
+_empty = np.empty
+_dot = np.dot
 _where = np.where
 _NEEDS_ONE = (True,)
 _creation_id = attrgetter("_id")
@@ -135,6 +137,22 @@ def backward(root: Any, seed: np.ndarray) -> None:
                 # step(x) * g is g itself. As torch's threshold_backward; tests check it
                 # agrees with the table.
                 accumulate(inputs[0], _where(v.data, g, 0.0), g)
+            elif op is MATMUL and inputs[0].data.ndim == 2 and inputs[1].data.ndim == 2:
+                # matrices: the table's vjp (g @ b.T, a.T @ g as np.dot), inlined
+                a, b = inputs
+                if a.requires_grad:
+                    accumulate(a, _dot(g, b.data.T), g)
+                if b.requires_grad:
+                    accumulate(b, _dot(a.data.T, g), g)
+            elif op is TRANSPOSE and v._params is None:  # W.T: the table's vjp, inlined
+                accumulate(inputs[0], g.transpose(), g)
+            elif op is SUM and v._params is None:
+                # sum over all elements: the table's vjp (g broadcast to x's shape, a new
+                # array), inlined; most often the L2 penalty's (p*p).sum()
+                x = inputs[0]
+                c = _empty(x.data.shape, g.dtype)
+                c[...] = g
+                accumulate(x, c, g)
             elif len(inputs) == 1:  # a recorded node's only input requires grad
                 x = inputs[0]
                 (c,) = contributions(op, (x.data,), v.data, g, _A, v._params, _NEEDS_ONE)
