@@ -7,7 +7,7 @@
 - Start-up itself fails (Qt cannot load, the window cannot be built): ``startup_failed`` says so
   in one clear message (a dialog when Qt is up, else stderr), logs the details to the error log
   and the exit code is 1. Once the window exists, the error handler
-  (``playground.ui.window.errors``) takes every exception, the ones while opening the start
+  (``playground.ui.errors``) takes every exception, the ones while opening the start
   file included, and the app goes on.
 - ``self_test`` ("" or an output path): the real window offscreen, the neuron example, forward
   and backward checked against the lecture's numbers, a font check, a screenshot, a one-line
@@ -71,8 +71,8 @@ def start_app(file: str | None = None) -> tuple[Any, Any]:
     file, the recovery offer) goes to the error handler and the window stays usable.
     """
     app = make_app()
+    from playground.ui.errors import install_error_handler
     from playground.ui.window.autosave import install_autosave
-    from playground.ui.window.errors import install_error_handler
     from playground.ui.window.main_window import MainWindow
 
     # Installed before the window exists, so an exception Qt hands to sys.excepthook while
@@ -92,7 +92,7 @@ def _keep_going(step: Callable[[], object]) -> None:
     try:
         step()
     except Exception as exc:
-        from playground.ui.window.errors import report
+        from playground.ui.errors import report
 
         report(exc)
 
@@ -105,7 +105,7 @@ def startup_failed(exc: BaseException) -> int:
     stderr, if Qt itself is what failed to load).
     """
     try:
-        from playground.ui.window.errors import report_startup_failure
+        from playground.ui.errors import report_startup_failure
     except Exception:  # Qt (or our UI package) cannot even be imported
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         summary = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

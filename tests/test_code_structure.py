@@ -161,3 +161,12 @@ def test_the_training_ui_reads_its_choices_from_the_training_layer() -> None:
     reaching = {m: sorted(d for d in deps if d.startswith("playground.engine"))
                 for m, deps in _imports_from("playground.ui.training").items()}
     assert {m: d for m, d in reaching.items() if d} == {}
+
+
+@pytest.mark.parametrize("room", ["playground.ui.teaching", "playground.ui.training",
+                                  "playground.ui.canvas", "playground.ui.display",
+                                  "playground.ui.inspector", "playground.ui.widgets"])
+def test_the_window_installs_the_rooms_and_no_room_reaches_back_into_it(room) -> None:
+    back = {m: sorted(d for d in deps if d.startswith("playground.ui.window"))
+            for m, deps in _imports_from(room).items()}
+    assert {m: d for m, d in back.items() if d} == {}

@@ -169,7 +169,7 @@ def error() -> None:
         raise RuntimeError("raised in a timer slot by crash_driver")
 
     def check() -> None:
-        from playground.ui.window.errors import current_handler
+        from playground.ui.errors import current_handler
 
         handler = current_handler()
         notice = handler.notice if handler is not None else None

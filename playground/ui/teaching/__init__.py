@@ -30,7 +30,7 @@ from playground.ui.teaching.expression_panel import ExpressionPanel
 from playground.ui.teaching.lesson_card import LessonCard
 from playground.ui.teaching.steps_panel import StepPanel
 from playground.ui.teaching.wiggle_panel import WigglePanel
-from playground.ui.window.actions import make_action
+from playground.ui.widgets.actions import make_action
 
 __all__ = ["Teaching", "TeachingUI", "install"]
 

@@ -26,8 +26,8 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signa
 
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import StepMetrics, Trainer, TrainingStopped
+from playground.ui.errors import report
 from playground.ui.training.speed import Pacer
-from playground.ui.window.errors import report
 
 __all__ = [
     "FLUSH_INTERVAL", "GRID_SIZE", "Grid", "Progress", "TrainWorker", "TrainingRun",

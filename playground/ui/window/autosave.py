@@ -7,7 +7,7 @@ first document) first offers to recover what a crashed session left behind, then
 The ``Autosaver`` writes the window's document every ``interval_ms`` (30 s; the environment
 variable ``BACKPROP_PLAYGROUND_AUTOSAVE_MS`` changes it) when it has changes that are not saved
 (the undo stack is not clean) and it changed since the last autosave. It writes to the
-``autosave`` folder of the app-data folder (``playground.ui.window.appdata``) with the same atomic
+``autosave`` folder of the app-data folder (``playground.ui.appdata``) with the same atomic
 writer as File ▸ Save (``playground.graph.io``), so a crash mid-autosave leaves the previous
 autosave whole. Per session (one running window) there are three files:
 
@@ -59,7 +59,7 @@ META_VERSION = 1
 
 
 def autosave_dir() -> Path:
-    from playground.ui.window.appdata import data_dir
+    from playground.ui.appdata import data_dir
 
     folder = data_dir() / FOLDER_NAME
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,8 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton
 
 from playground import __version__
+from playground.ui.widgets.actions import make_action
 from playground.ui.window import icons
-from playground.ui.window.actions import make_action
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSize

@@ -15,8 +15,8 @@ from PySide6.QtCore import QPointF
 from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.ui import commands as cmd
+from playground.ui.appdata import DATA_DIR_ENV
 from playground.ui.window import autosave
-from playground.ui.window.appdata import DATA_DIR_ENV
 from playground.ui.window.autosave import Autosaver, find_orphans, install_autosave, offer_recovery
 from tests.ui.window_helpers import install_dialogs, new_window
 

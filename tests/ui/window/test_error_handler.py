@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QGraphicsRectItem, QMessageBox
 
-from playground.ui.window import errors
-from playground.ui.window.appdata import DATA_DIR_ENV
-from playground.ui.window.errors import ErrorNotice, install_error_handler
+from playground.ui import errors
+from playground.ui.appdata import DATA_DIR_ENV
+from playground.ui.errors import ErrorNotice, install_error_handler
 from tests.ui.reliability_helpers import discarding_window
 
 pytestmark = pytest.mark.qt_no_exception_capture

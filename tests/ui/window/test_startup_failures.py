@@ -15,8 +15,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from playground import app as app_module
-from playground.ui.window import errors, menus
-from playground.ui.window.appdata import DATA_DIR_ENV
+from playground.ui import errors
+from playground.ui.appdata import DATA_DIR_ENV
+from playground.ui.window import menus
 from playground.ui.window.autosave import Autosaver
 from tests.ui.window_helpers import install_dialogs
 
@@ -155,7 +156,7 @@ def test_run_app_reports_a_failing_window_and_returns_1(
 
 def test_without_qt_the_message_goes_to_stderr(monkeypatch, capsys):
     """If the UI package cannot even be imported, there is no dialog: one line on stderr."""
-    monkeypatch.setitem(sys.modules, "playground.ui.window.errors", None)  # import fails
+    monkeypatch.setitem(sys.modules, "playground.ui.errors", None)  # import fails
     code = app_module.startup_failed(ImportError("libEGL.so.1: cannot open shared object file"))
     assert code == 1
     err = capsys.readouterr().err

@@ -6,7 +6,7 @@ a timer, an event handler or paint code to ``sys.excepthook`` and carries on, so
 here; so do exceptions in worker threads. Each one is
 
 - logged in full to stderr and to ``errors.log`` in the app-data folder
-  (``playground.ui.window.appdata``). A repeat of the same error (same type, same place) is counted,
+  (``playground.ui.appdata``). A repeat of the same error (same type, same place) is counted,
   not logged again in full: an error in paint code, raised at every repaint, cannot fill the
   disk or the terminal;
 - shown without blocking: a status-bar message, and one small non-modal notice in the
@@ -299,7 +299,7 @@ def default_log_path() -> Path:
     """``errors.log`` in the app-data folder; in the temp folder if that cannot be made (a
     read-only home must not stop the app from starting)."""
     try:
-        from playground.ui.window.appdata import data_dir
+        from playground.ui.appdata import data_dir
 
         return data_dir() / LOG_NAME
     except OSError:
