@@ -19,7 +19,7 @@ from playground.engine.tensor_core import (
     _quiet_reset,
     _quiet_set,
 )
-from playground.ops.table import Op, watch
+from playground.ops.table import Op, install_methods
 
 
 def _method(op: Op, reflected: bool) -> Callable[..., Tensor]:
@@ -64,23 +64,7 @@ def _method(op: Op, reflected: bool) -> Callable[..., Tensor]:
     return method
 
 
-def _install(op: Op, present: bool) -> None:
-    """Give Tensor (or take back) the methods of one element-wise op-table entry."""
-    for name, reflected in op.methods:
-        current = Tensor.__dict__.get(name)
-        made = getattr(current, "_op", None)
-        if not present:
-            if made is op:
-                delattr(Tensor, name)
-        elif current is None or made is not None:
-            method = _method(op, reflected)
-            method.__name__ = method.__qualname__ = name
-            setattr(Tensor, name, method)
-        elif name not in _WRITTEN_OUT:
-            raise ValueError(f"op {op.name!r}: Tensor already has a {name!r}")
-
-
 _WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
-watch(_install)
+install_methods(Tensor, _method, _WRITTEN_OUT)
 
 

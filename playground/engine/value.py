@@ -21,7 +21,7 @@ from typing import Any, TypeAlias
 
 from playground.ops import SCALAR
 from playground.ops.chain import contributions
-from playground.ops.table import ADD, MUL, RELU, Op, watch
+from playground.ops.table import ADD, MUL, RELU, Op, install_methods
 
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -298,26 +298,8 @@ def _method(op: Op, reflected: bool) -> Callable[..., Value]:
     return method
 
 
-def _install(op: Op, present: bool) -> None:
-    """Give Value (or take back) the methods of one element-wise scalar op-table entry."""
-    if not op.scalar:
-        return
-    for name, reflected in op.methods:
-        current = Value.__dict__.get(name)
-        made = getattr(current, "_op", None)
-        if not present:
-            if made is op:
-                delattr(Value, name)
-        elif current is None or made is not None:
-            method = _method(op, reflected)
-            method.__name__ = method.__qualname__ = name
-            setattr(Value, name, method)
-        elif name not in _WRITTEN_OUT:
-            raise ValueError(f"op {op.name!r}: Value already has a {name!r}")
-
-
 _WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
-watch(_install)
+install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar)
 
 
 class _Custom:

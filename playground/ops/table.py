@@ -143,6 +143,37 @@ def watch(watcher: Watcher) -> None:
         watcher(op, True)
 
 
+def install_methods(
+    cls: type,
+    make: Callable[[Op, bool], Fn],
+    written_out: frozenset[str],
+    accept: Callable[[Op], bool] = lambda op: True,
+) -> None:
+    """Keep ``cls`` (an engine's Value or Tensor) given one method per element-wise entry it
+    ``accept``s, made by ``make(op, reflected)``: ``x.tanh()``, or ``__sub__``/``__rsub__``
+    for an entry whose ``operator`` is "-"; now, for entries registered later, and taken back
+    by ``unregister``. Names in ``written_out`` are the class's own hot paths and stay; any
+    other name the class already has is refused (the entry is then not registered)."""
+
+    def install(op: Op, present: bool) -> None:
+        if not accept(op):
+            return
+        for name, reflected in op.methods:
+            current = cls.__dict__.get(name)
+            made = getattr(current, "_op", None)
+            if not present:
+                if made is op:
+                    delattr(cls, name)
+            elif current is None or made is not None:
+                method = make(op, reflected)
+                method.__name__ = method.__qualname__ = name
+                setattr(cls, name, method)
+            elif name not in written_out:
+                raise ValueError(f"op {op.name!r}: {cls.__name__} already has a {name!r}")
+
+    watch(install)
+
+
 def get(name: str) -> Op:
     try:
         return OPS[name]

@@ -8,14 +8,14 @@ stack and re-raised for the error handler. (Orange canvas's ``SchemeEditWidget``
 part: the scene and the tools ask it; they never touch the stack.)
 
 The canvas calls the verbs below (``add_node``, ``connect``, ``move_nodes``, ...) through the
-``playground.ui.canvas.Editing`` protocol, so it needs neither the commands nor this module.
+``playground.ui.canvas.editing.Editing`` protocol, so it needs neither the commands nor this
+module.
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -103,15 +103,6 @@ class Editor(QObject):
         self.last_refusal = str(exc)
         self.refused.emit(self.last_refusal)
 
-    @contextmanager
-    def macro(self, text: str) -> Iterator[None]:
-        """Several pushes as one undo step named ``text``."""
-        self.stack.beginMacro(text)
-        try:
-            yield
-        finally:
-            self.stack.endMacro()
-
     # --- history --------------------------------------------------------------------------
 
     def forget_history(self) -> None:
@@ -133,9 +124,10 @@ class Editor(QObject):
         self, kind: str, op: str | None, *, label: str = "", pos: Pos = (0.0, 0.0),
         value: Any = None,
     ) -> str | None:
-        """Add a node; its id, or None if it was refused."""
-        command = cmd.AddNode(self.doc, kind, op, label=label, pos=pos, value=value)
-        return command.node_id if self.push(command) else None
+        """Add a node; its id, or None if it was refused (an unknown op, ...)."""
+        command = self.build(
+            lambda: cmd.AddNode(self.doc, kind, op, label=label, pos=pos, value=value))
+        return command.node_id if command is not None and self.push(command) else None
 
     def delete(self, nodes: Iterable[str], edges: Iterable[tuple[str, str, int]] = ()) -> bool:
         nodes, edges = list(nodes), list(edges)
@@ -153,7 +145,7 @@ class Editor(QObject):
 
     def move_nodes(self, moves: Mapping[str, tuple[Pos, Pos]]) -> bool:
         """``moves``: node id -> (old position, new position); the items are already there."""
-        return self.push(cmd.MoveNodes(self.doc, dict(moves)))
+        return self.push(lambda: cmd.MoveNodes(self.doc, dict(moves)))
 
     def set_value(self, node: str, value: Any) -> bool:
         return self.push(lambda: cmd.SetValue(self.doc, node, value))
@@ -185,4 +177,4 @@ class Editor(QObject):
 
     def replace_document(self, new: GraphDocument, text: str, *, recovery: bool = False) -> bool:
         """Swap the whole graph for ``new`` as one undo step (Undo brings the old one back)."""
-        return self.push(cmd.ReplaceDocument(self.doc, new, text, recovery=recovery))
+        return self.push(lambda: cmd.ReplaceDocument(self.doc, new, text, recovery=recovery))

@@ -14,9 +14,11 @@ painting helpers type the card against protocols.PaintedCard.
 
 API (what the window and the tests rely on; keep this docstring true):
 
-``GraphScene(doc: GraphDocument, undo_stack: QUndoStack, parent=None)``  (scene.py)
-    Subscribes to ``doc`` events and adds/moves/removes items; never edits ``doc`` itself:
-    every user edit is pushed on ``undo_stack`` as a command from ``playground.ui.commands``.
+``GraphScene(doc: GraphDocument, editor: Editing | None, parent=None)``  (scene.py)
+    Subscribes to ``doc`` events and adds/moves/removes items (mirror.py); never edits
+    ``doc`` itself: every user edit is a request to ``editor`` (``editing.Editing``: the
+    window's ``playground.ui.editor.Editor``, which pushes the undo command). A scene without
+    an editor (``render``) is read-only.
     - ``connect_display(display)``: paint what the display model (``playground.ui.display``)
       shows, following its ``changed(Shown)`` (``show_numbers(shown)``); scrubbing asks it for
       previews. Without one (rendering a file, benchmarks): ``set_evaluation(evaluation |
@@ -39,8 +41,8 @@ API (what the window and the tests rely on; keep this docstring true):
       ``SetValue`` at release; ``scrubbing`` is True meanwhile; ``cancel_scrub() -> bool``
       (Esc) puts the old numbers back. A click there still selects; the header and grad row
       still move the node.
-    - ``add_node(kind, op, scene_pos, label=None) -> id``: pushes AddNode (a value gets a
-      fresh letter label a, b, c, ...); centred on ``scene_pos``.
+    - ``add_node(kind, op, scene_pos, label=None) -> id``: asks the editor to add it (a
+      value gets a fresh letter label a, b, c, ...); centred on ``scene_pos``.
     - signals ``status_message(str)`` (refusals and errors, for the status bar) and
       ``node_activated(str)`` (double-click on a node: e.g. focus the inspector).
     - ``detach()``: unsubscribe from the document (before dropping the scene).
@@ -80,12 +82,9 @@ which a sideways drag changes). ``PortItem`` is geometry only (painted by its no
     white background, with the grad legend when there are grads. Needs a QApplication
     (creates one if there is none).
 
-Commands (``playground.ui.commands``): ``AddNode``, ``DeleteItems`` (nodes + wires, one step),
-``Connect`` (replaces a filled slot in one step), ``Disconnect``, ``MoveNodes``, ``SetValue``,
-``SetParams`` ("Set axis of sum to 0"), ``SetLabel``, ``SetOutput``, ``PasteNodes`` (also
-Duplicate), ``AutoLayout``; helpers
-``copy_nodes(doc, ids) -> dict`` (plain data, JSON-able; ``CLIPBOARD_MIME`` for the clipboard)
-and ``PasteNodes(doc, data, offset=(40, 40), verb="Paste")`` whose ``new_ids`` lists what it made.
+The canvas makes no commands: ``editing.Editing`` lists what it asks of its editor
+(``add_node``, ``delete``, ``connect``, ``disconnect``, ``move_wire``, ``move_nodes``,
+``set_value``, ``set_output``). The clipboard format is ``playground.graph.clipboard``.
 """
 
 from playground.ui.canvas.edges import EdgeItem

@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.ops import OPS
@@ -311,10 +311,3 @@ class GraphScene(DocumentMirror, SceneMouse):
                     if self._overview.enabled:
                         self.update(item.sceneBoundingRect())
             self._output = out
-
-
-def item_for(scene: GraphScene, item: QGraphicsItem | None) -> NodeItem | None:
-    """The node an item belongs to (a node, or one of its ports)."""
-    while item is not None and not isinstance(item, NodeItem):
-        item = item.parentItem()
-    return item

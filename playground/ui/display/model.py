@@ -2,11 +2,11 @@
 
 It holds the document's current evaluation, the last Backward's evaluation (and a
 ``NumbersSince`` marked there, which tells when the numbers are back at it), whether grads are
-stale, a preview (a scrubbed value), and which tool owns the canvas (a step-through, the
-gradient check, the bug demo, a wiggle). Everything that shows numbers (the canvas, the
-inspector, the status bar's state label, the teaching tools) follows its one
-``changed(Shown)`` signal; ``message(text, resolved)`` carries the status bar's words. Nothing
-else evaluates the graph for display.
+stale, a preview (a scrubbed value), and which tool owns the canvas (a step-through, the bug
+demo, a wiggle; the gradient check shows the document's own numbers). Everything that
+shows numbers (the canvas, the inspector, the status bar's state label, the teaching tools)
+follows its one ``changed(Shown)`` signal; ``message(text, resolved)`` carries the status
+bar's words. Nothing else evaluates the graph for display.
 
 The document's numbers. After every change that can alter a number (values, wires, nodes, the
 output mark) it re-runs forward when auto-forward is on, recomputing only what lies downstream
@@ -158,8 +158,9 @@ class DisplayModel(QObject):
 
     def evaluate_copy(self, values: Mapping[str, Any] | None = None,
                       backward: bool = False) -> Evaluation:
-        """The document's numbers (with ``values`` replaced, if given), freshly computed and not
-        shown: a tool's raw material."""
+        """The document's numbers (with ``values`` replaced, if given), not shown: a tool's raw
+        material. Without values or backward it is the evaluator's own forward evaluation,
+        shared: read it, never change it."""
         if not values and not backward:  # the evaluator's own, kept up to date incrementally
             return self._evaluator.forward()
         return evaluate_copy(self._doc, values, backward)
@@ -169,14 +170,6 @@ class DisplayModel(QObject):
         return self.evaluate_copy(backward=True)
 
     # --- the document -----------------------------------------------------------------------
-
-    def set_document(self, doc: GraphDocument) -> None:
-        self._unsubscribe()
-        self._doc = doc
-        self._evaluator = make_evaluator(doc)
-        self._since = NumbersSince(doc)
-        self._merged = None
-        self._unsubscribe = doc.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
         self._evaluator.note(event)
@@ -231,12 +224,14 @@ class DisplayModel(QObject):
             self._grads_eval = evaluation
             self._merge(self._evaluator.forward(), self._grads)  # the next edit reuses it
             self.grads_stale = False
-        self.evaluation = evaluation
-        self._show_document(evaluation, self.grads_stale)
-        if evaluation.backward:
+            self.evaluation = evaluation
+            self._show_document(evaluation, self.grads_stale)
             problem = W.problem_text(self._doc, evaluation)
             self._say(problem or W.backward_done(self._doc, evaluation), problem=bool(problem))
         else:
+            # Refused: the last Backward's grads stay on show, grey, on the canvas and in
+            # the inspector alike (as after any edit), not on the canvas alone.
+            self._publish(evaluation, quiet=True)
             self._say(NOT_RUN + self.not_run_reason(evaluation), problem=True)
         return evaluation
 
@@ -269,6 +264,8 @@ class DisplayModel(QObject):
         self._grads = None
         self._since.forget()
         self._grads_eval = None
+        self._merged = None  # nothing of the old graph's evaluations stays alive
+        self._tool_grads = None
         self.grads_stale = False
         self._dirty = False
         self._timer.stop()

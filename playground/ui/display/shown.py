@@ -12,11 +12,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-OWNERS = ("none", "step-through", "bug demo", "wiggle")
-"""Who owns the canvas: the document's numbers ("none"), or a tool showing its own (its
-``display_kind``). The gradient check and the training tab's network show the document's own
-numbers (the network is installed as the document), so they own nothing."""
-
 
 @dataclass(frozen=True)
 class Shown:
@@ -26,6 +21,8 @@ class Shown:
     grads: Any = None
     """The evaluation whose grads are drawn (None: "—", press Backward)."""
     owner: str = "none"
+    """Who owns the canvas: the document's numbers ("none"), or a tool showing its own (its
+    ``display_kind``: "step-through", "bug demo", "wiggle")."""
     notes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """node id -> a few words on its grad (a tool's: "not reached yet"), for the inspector."""
     state: str | None = None

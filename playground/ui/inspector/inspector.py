@@ -192,12 +192,6 @@ class Inspector(QDockWidget):
     def node(self) -> str | None:
         return self._node
 
-    def set_document(self, doc: GraphDocument) -> None:
-        self._unsubscribe()
-        self._doc = doc
-        self._unsubscribe = doc.subscribe(self._on_event)
-        self.set_node(None)
-
     def set_about(self, title: str = "", description: str = "") -> None:
         """What the open graph is (a file's title and description), shown while no node is
         selected."""

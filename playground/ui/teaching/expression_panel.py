@@ -91,9 +91,11 @@ class ExpressionPanel(QWidget):
         lesson = getattr(card, "lesson", None) if card is not None and not card.isHidden() else None
         if lesson is not None and lesson.tab == "expression":
             with self.teaching.keep_card():  # building is what this lesson asks for
-                window.editor.replace_document(doc, f"Build {first[:40]}")
+                built = window.editor.replace_document(doc, f"Build {first[:40]}")
         else:
-            window.editor.replace_document(doc, f"Build {first[:40]}")
+            built = window.editor.replace_document(doc, f"Build {first[:40]}")
+        if not built:  # refused: the status bar says why, the old graph stays
+            return False
         window.display.reset()  # the old grads belong to the old graph
         window.view.fit_readable()
         ev = window.display.evaluation

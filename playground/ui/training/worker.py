@@ -6,7 +6,7 @@ and sends what happened as plain data (``Progress``: the new ``StepMetrics``, a
 ``FLUSH_INTERVAL`` seconds, so a fast run does not flood the window's event loop; it never
 touches a widget. The window steers it with thread-safe calls that only flip flags under a
 lock: ``pause()``, ``resume()``, ``step_once()`` (one step, then paused), ``stop()`` and
-``set_rate()``: a running loop takes at most ``rate`` steps a second (``training_speed.Pacer``;
+``set_rate()``: a running loop takes at most ``rate`` steps a second (``speed.Pacer``;
 None: as fast as it can), so a learner can watch the tensor backend learn.
 
 Signals are delivered to the receiver's thread (queued), so connect them to methods of

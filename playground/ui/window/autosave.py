@@ -338,7 +338,9 @@ def recover(window: MainWindow, orphan: Orphan) -> bool:
                 base = loaded.doc
                 extras = {"title": loaded.title, "description": loaded.description}
     files.install(base, path, name, extras)
-    window.editor.replace_document(recovered, "Recover autosaved changes", recovery=True)
+    if not window.editor.replace_document(recovered, "Recover autosaved changes",
+                                          recovery=True):
+        return False  # refused: the status bar says why; the file is open as it was saved
     window.view.fit_all()
     files.update_title()
     when = orphan.saved_at.strftime("%H:%M")

@@ -1,9 +1,10 @@
 """The main window: canvas in the middle, palette and inspector docks, menus, toolbar, status bar.
 
 The window owns one ``GraphDocument`` for its whole life (loading a file replaces its content
-with ``replace_with``), one ``QUndoStack`` (its clean state drives the modified mark) and one
-``EvaluationController`` (forward after edits, Backward on demand, stale grads). File and
-export actions live in ``playground.ui.window.file_actions``; this module wires everything together.
+with ``replace_with``), one ``Editor`` (every edit, on one ``QUndoStack`` whose clean state
+drives the modified mark) and one ``DisplayModel`` (what every view shows: forward after
+edits, Backward on demand, stale grads). Menus and the toolbar are ``menus.py``, editing
+actions ``edit_actions.py``, files and exports ``file_actions.py``; this module wires them.
 """
 
 from __future__ import annotations

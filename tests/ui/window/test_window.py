@@ -498,3 +498,21 @@ def test_dragging_a_palette_entry_with_the_mouse_starts_a_copy_drag(window, monk
     drop_on_canvas(window, b"op:sigmoid", at)
     (new,) = set(window.doc.node_ids()) - before
     assert window.doc.op_name(new) == "sigmoid"
+
+
+def test_a_refused_backward_leaves_the_same_stale_grad_on_the_card_and_in_the_inspector(
+    window, qtbot
+):
+    ids = by_label(window)
+    x1 = ids["x1"]
+    before = shown(window, x1, "grad")  # the start example is back-propagated: do/dx1
+    window.select([ids["n"]])
+    window.edits.delete()  # o now waits for its input: Backward cannot run
+    window.select([x1])
+    QTest.keyClick(window.view, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert "Backward did not run" in window.statusBar().currentMessage()
+    assert shown(window, x1, "grad") == before  # the card keeps the old grad, grey
+    assert window.scene.grads_stale is True
+    assert window.inspector.grad_label.text().startswith(before)  # and so does the inspector
+    assert "stale" in window.inspector.grad_label.text()
+    assert not window.inspector.grad_label.isEnabled()
