@@ -219,30 +219,6 @@ class NodeItem(CardPainting, QGraphicsRectItem):
         else:
             self.update()
 
-    @staticmethod
-    def measure(
-        st: CanvasStyle,
-        kind: str,
-        symbol: str,
-        label: str,
-        slot_names: tuple[str, ...],
-        hint: str = "",
-    ) -> tuple[float, float]:
-        """(width, height) of such a node's body: a header row over a data row and a grad row."""
-        return measure(st, kind, symbol, label, slot_names, hint)
-
-    @classmethod
-    def size_for(
-        cls,
-        st: CanvasStyle,
-        kind: str,
-        symbol: str,
-        label: str,
-        slot_names: tuple[str, ...],
-        hint: str = "",
-    ) -> tuple[float, float]:
-        return measure(st, kind, symbol, label, slot_names, hint)
-
     def _layout(self) -> None:
         geo = self._geo = geometry(
             self.style, self.kind, self.symbol, self.label, self.slot_names, self.hint

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from playground.graph.document import GraphDocument, GraphError
 from playground.ops import OPS
 from playground.ui.canvas.card_data import card_display, max_abs_grad, param_hint
+from playground.ui.canvas.card_geometry import measure
 from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.editing import Editing
 from playground.ui.canvas.items import NO_CACHE, NODE_CACHE, Display, NodeItem
@@ -262,7 +263,7 @@ class GraphScene(DocumentMirror, SceneMouse):
         else:
             self.status_message.emit(f"unknown op {op!r}")
             return None
-        w, h = NodeItem.size_for(self.style, kind, symbol, label, slots)
+        w, h = measure(self.style, kind, symbol, label, slots)
         pos = (round(scene_pos.x() - w / 2), round(scene_pos.y() - h / 2))
         node = self.editor.add_node(kind, op, label=label, pos=pos) if self.editor else None
         if node is not None:
