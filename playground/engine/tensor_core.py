@@ -38,6 +38,7 @@ import numpy as np
 
 from playground.engine import tensor_backward as _tb
 from playground.ops import ARRAY, get
+from playground.ops.loss_ops import SUMSQ
 from playground.ops.table import ADD, MUL, RELU, Op
 from playground.ops.tensor_ops import (
     CONCAT,
@@ -47,7 +48,6 @@ from playground.ops.tensor_ops import (
     MEAN,
     RESHAPE,
     SUM,
-    SUMSQ,
     TRANSPOSE,
 )
 

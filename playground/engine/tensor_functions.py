@@ -24,7 +24,8 @@ from playground.engine.tensor_core import (
     _quiet_set,
 )
 from playground.ops import ARRAY
-from playground.ops.tensor_ops import CONCAT, CROSS_ENTROPY, HINGE, LINEAR, LOG_SOFTMAX, SUMSQ
+from playground.ops.loss_ops import CROSS_ENTROPY, HINGE, LOG_SOFTMAX, SUMSQ
+from playground.ops.tensor_ops import CONCAT, LINEAR
 
 _linear_forward = LINEAR.forward
 
