@@ -63,8 +63,14 @@ from playground.ops import ARRAY, OPS, SCALAR, Op, chain
 Data = float | np.ndarray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NodeResult:
+    """One node's numbers and problems. Never change one: evaluations share results that did
+    not change (the canvas repaints a card when its result is a new object), so a changed
+    result is a new one (``dataclasses.replace``). Not ``frozen``: an edit at the inputs of
+    a 10,000-node graph builds thousands of these, and a frozen dataclass takes four times
+    as long to build (1.8 µs against 0.4)."""
+
     data: Data | None
     """None when it could not be computed."""
     grad: Data | None
