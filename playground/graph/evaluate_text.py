@@ -47,6 +47,8 @@ def missing_text(op: Op, fed: list[Any]) -> str:
 
 
 def nonfinite_kind(x: Any) -> str:
+    if x.__class__ is float:  # most nodes of a scalar graph: no numpy call
+        return "nan" if x != x else "inf"
     arr = np.asarray(x)
     if np.any(np.isnan(arr)):
         return "nan"

@@ -61,6 +61,8 @@ class IncrementalEvaluator:
         """The nodes that put the graph on the tensor engine (as ``needs_tensor``)."""
         self._index: dict[str, int] | None = None
         self._index_order: list[str] | None = None
+        self._part: tuple[list[str], frozenset[str], set[str], list[str]] | None = None
+        """The last ``_downstream``: (order, starts, affected, part)."""
         self.recomputed = 0
         """How many nodes the last ``forward()`` or ``preview()`` recomputed (for tests)."""
 
@@ -177,7 +179,7 @@ class IncrementalEvaluator:
         return evaluation
 
     def _forget(self) -> None:
-        self._run = self._last = self._index = None
+        self._run = self._last = self._index = self._part = None
         self._dirty, self._removed = set(), set()
         self._structure = self._output = False
 
@@ -212,25 +214,22 @@ class IncrementalEvaluator:
                    output: str | None) -> Evaluation | None:
         """Recompute ``starts`` and their downstream in ``run``; the evaluation that gives,
         the other nodes' results taken from ``last``. None on a cycle."""
-        succ = run.g._succ
-        affected: set[str] = set()
-        stack = list(starts)
-        while stack:
-            n = stack.pop()
-            if n not in affected:
-                affected.add(n)
-                stack.extend(succ[n])
-        if len(affected) * 4 > len(order):
-            part = [n for n in order if n in affected]
-        else:
-            index = self._order_index(order)
-            part = sorted(affected, key=index.__getitem__)
         starts = set(starts)
+        affected, part = self._downstream(run, starts, order)
+        same_wires = order is last.order
         for name in _STATE:
             state = getattr(run, name)
-            # The sources recorded for a node outside ``starts`` are still its wires: kept,
-            # they let ``_forward_part`` skip the per-node checks.
-            for n in starts if name == "inputs" else affected if state else ():
+            if not state:
+                continue
+            if name == "inputs":
+                # A node outside ``starts`` still has the wires recorded for it: kept, they
+                # let ``_forward_part`` skip the per-node checks.
+                keys: Iterable[str] = starts
+            elif name == "values" and same_wires:
+                keys = starts  # the rest is overwritten, or dropped on a problem
+            else:
+                keys = affected
+            for n in keys:
                 state.pop(n, None)
         if not _forward_part(run, part, starts):
             return None  # an input comes later: a cycle
@@ -244,6 +243,31 @@ class IncrementalEvaluator:
             results = {n: get(n) or old[n] for n in order}
         self.recomputed = len(part)
         return Evaluation(results, order, output, [], False, {}, run.engine)
+
+    def _downstream(self, run: _Run, starts: set[str], order: list[str]
+                    ) -> tuple[set[str], list[str]]:
+        """``starts`` and everything downstream of them, as a set and in ``order``. Kept
+        while the order stays the same list (no wire or node changed): editing or scrubbing
+        one value asks for the same part again and again."""
+        key = frozenset(starts)
+        cached = self._part
+        if cached is not None and cached[0] is order and cached[1] == key:
+            return cached[2], cached[3]
+        succ = run.g._succ
+        affected: set[str] = set()
+        stack = list(starts)
+        while stack:
+            n = stack.pop()
+            if n not in affected:
+                affected.add(n)
+                stack.extend(succ[n])
+        if len(affected) * 4 > len(order):
+            part = [n for n in order if n in affected]
+        else:
+            index = self._order_index(order)
+            part = sorted(affected, key=index.__getitem__)
+        self._part = (order, key, affected, part)
+        return affected, part
 
     def _order_index(self, order: list[str]) -> dict[str, int]:
         """node id -> place in ``order`` (kept while the order stays the same list)."""
@@ -269,9 +293,11 @@ def _forward_part(run: _Run, part: list[str], starts: set[str]) -> bool:
     a 10,000-node graph recomputes most of it. A node in ``starts``, one that had a problem,
     or one whose input now has one goes through ``_forward`` itself, which words it.
     False on a cycle, as ``_forward``."""
-    if run.engine != "scalar":
-        return run._forward(part)
     values, inputs, nodes, ops = run.values, run.inputs, run.nodes, OPS
+    if run.engine != "scalar":
+        for n in part:
+            values.pop(n, None)
+        return run._forward(part)
     for n in part:
         fed = None if n in starts else inputs.get(n)
         if fed is not None:
@@ -286,6 +312,7 @@ def _forward_part(run: _Run, part: list[str], starts: set[str]) -> bool:
                     values[n] = a + b if op is ADD else a * b if op is MUL else a._apply(op, b)
                     continue
         inputs.pop(n, None)
+        values.pop(n, None)
         if not run._forward([n]):
             return False
     return True
