@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.quoting import brief
 from playground.ops import OPS
 
 CLIPBOARD_MIME = "application/x-backprop-playground-graph"
@@ -53,7 +54,7 @@ def clipboard_problem(data: Any) -> str | None:
         if not isinstance(n, dict) or not isinstance(n.get("id"), str):
             return "the clipboard data is damaged"
         if n.get("kind") == "op" and n.get("op") not in OPS:
-            return f"unknown op {n.get('op')!r} on the clipboard"
+            return f"unknown op {brief(n.get('op'))} on the clipboard"
         if n.get("kind") not in ("value", "op"):
             return "the clipboard data is damaged"
         ids.add(n["id"])
