@@ -161,3 +161,16 @@ def test_the_cli_line_for_a_10_mb_op_name_is_short(tmp_path, capsys) -> None:
     assert out == "" and err.count("\n") == 1
     assert len(err) < 200 + len(str(path)), len(err)
     assert err.endswith("… (10,000,000 characters)\n")
+
+
+def test_a_paste_of_text_that_cannot_be_saved_is_refused() -> None:
+    from playground.graph.clipboard import clipboard_problem, copy_nodes
+
+    doc = GraphDocument()
+    doc.add_node("value", value=1.0, label="a", node_id="a")
+    data = json.loads(json.dumps(copy_nodes(doc, ["a"])).replace('"label": "a"',
+                                                                 '"label": "\\ud800"'))
+    assert clipboard_problem(data) == (
+        "the clipboard's nodes[0].label: the text has a character that cannot be saved as "
+        "UTF-8 (U+D800, an unpaired surrogate, character 1)")
+    assert clipboard_problem(copy_nodes(doc, ["a"])) is None
