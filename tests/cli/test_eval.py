@@ -34,7 +34,7 @@ def test_json_output_subprocess():
     assert data["output"] == "o" and data["problems"] == []
     nodes = {n["id"]: n for n in data["nodes"]}
     for n in data["nodes"]:
-        assert set(n) == {"id", "label", "op", "data", "grad", "error"}
+        assert set(n) == {"id", "label", "op", "data", "grad", "error", "warnings"}
     assert nodes["x1"]["op"] is None and nodes["o"]["op"] == "tanh"
     assert nodes["o"]["data"] == pytest.approx(0.7071, abs=1e-4)
     assert nodes["x1"]["grad"] == pytest.approx(-1.5) and nodes["w2"]["grad"] == 0.0
