@@ -154,7 +154,8 @@ def test_op_parameters_in_json_and_table(tmp_path, capsys):
     assert nodes["col"]["params"] == {"shape": [3, 1]}
     assert nodes["L"]["params"] == {"axis": None, "keepdims": False}
     assert "params" not in nodes["X"] and "params" not in nodes["t"]
-    assert list(nodes["cols"]) == ["id", "label", "op", "params", "data", "grad", "error"]
+    assert list(nodes["cols"]) == ["id", "label", "op", "params", "data", "grad", "error",
+                                  "warnings"]
     assert nodes["cols"]["data"] == [5.0, 7.0, 9.0]  # the parameters are the ones used
     assert nodes["col"]["data"] == [[5.0], [7.0], [9.0]]
 
