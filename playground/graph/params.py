@@ -121,6 +121,10 @@ def _int_list(x: Any) -> list[int] | None:
 def _normalize_value(op_name: str, key: str, value: Any) -> Any:
     kind = kind_of(op_name, key)
     bad = ParamError(key, EXPECTED.get(kind, "a plain value"), value)
+    for v in value if isinstance(value, list | tuple) else [value]:
+        if _is_int(v) and not INDEX_MIN <= int(v) <= INDEX_MAX:  # numpy could not take it,
+            # and a message quoting all its digits would be as long as the number
+            raise ParamError(key, "", sentence=f"{describe(v)} is too large for {key}")
     if kind == "axis_or_none":
         if value is None:
             return None

@@ -113,7 +113,8 @@ junk = st.recursive(
     | st.integers(min_value=-(10**400), max_value=10**400)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=8)
-    | st.sampled_from(["tanhh", "value", "op", "nan", "inf", "-inf", "n1", "mul", "", "x" * 500]),
+    | st.sampled_from(["tanhh", "value", "op", "nan", "inf", "-inf", "n1", "mul", "", "x" * 500,
+                       "\ud800", "a\udfffb", "x" * 5_000]),  # unsavable text, long quotes
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(st.text(max_size=6), children, max_size=4),
     max_leaves=8,
@@ -230,6 +231,8 @@ _HEAD = b'{"format": "backprop-playground", "version": 1, '
         _HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": ' + b"9" * 5_000 + b"}]}",
         _HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": 1}], "edges": '
         b'[{"source": "' + b"s" * 1_000_000 + b'", "target": "a", "slot": 1e999}]}',
+        _HEAD + b'"nodes": [{"id": "r", "kind": "op", "op": "reshape", "params": {"shape": ['
+        + b"4" * 4_000 + b"]}}]}",
     ],
 )
 @EXAMPLE_LIMIT

@@ -122,6 +122,12 @@ BIG = 10_000_000
          "not JSON we can read: line 1 column 97: a 5,000-digit number is too long"),
         ('{"format": "backprop-playground", "version": ' + "7" * 4_000 + ', "nodes": []}',
          "version a 4,000-digit number is newer"),
+        (HEAD + '"nodes": [' + node() + ', {"id": "s", "kind": "op", "op": "sum", '
+         '"params": {"axis": ' + "3" * 4_000 + "}}]}",
+         "nodes[1].params.axis: a 4,000-digit number is too large for axis"),
+        (HEAD + '"nodes": [' + node() + ', {"id": "m", "kind": "op", "op": "neg"}], '
+         '"edges": [{"source": "a", "target": "m", "slot": ' + "5" * 4_000 + "}]}",
+         "edges[0].slot: 'm' (neg) has no input a 4,000-digit number"),
         (HEAD + '"nodes": [' + node(id='"' + "i" * BIG + '"') + "], "
          '"output": "' + "o" * BIG + '"}', "output: there is no node 'ooo"),
     ],
