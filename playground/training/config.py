@@ -380,6 +380,11 @@ def prepare(config: TrainConfig) -> Prepared:
     out.dataset = ds
     if not ds.regression and ds.n_classes < 2:
         out.data_problems.append(Problem(source, f"dataset '{ds.name}' has fewer than 2 classes"))
+    if ds.regression and not np.isfinite(ds.y).all():  # huge noise on the targets
+        out.data_problems.append(Problem(
+            "noise" if config.dataset != "csv" else source,
+            f"dataset '{ds.name}' has targets that are not finite numbers (inf or nan): "
+            f"lower the noise"))
     if not np.isfinite(ds.X).all():  # huge noise: every loss would be NaN from step 0
         out.data_problems.append(Problem(
             "noise" if config.dataset in DATASETS else source,

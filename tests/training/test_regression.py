@@ -173,3 +173,25 @@ def test_the_sine_preset_is_a_1_16_16_1_tanh_net_on_sin_3x():
     trainer = Trainer(config)
     assert trainer.model.nin == 1 and list(trainer.model.nouts) == [16, 16, 1]
     assert trainer.task == "regression" and trainer.model.output_activation == "linear"
+
+
+def test_noise_that_makes_the_targets_infinite_is_a_noise_problem():
+    problems = prepare(TrainConfig(dataset="function", loss="mse", noise=1e308)).problems
+    assert [p.field for p in problems] == ["noise"] and "lower the noise" in problems[0]
+
+
+def test_the_scalar_backend_fits_numbers_too_and_the_network_graph_takes_a_number_target():
+    from dataclasses import replace
+
+    from playground.training.network import network_for_sample
+    from playground.training.snapshot import ModelSnapshot
+
+    config = TrainConfig.preset("sine", n_samples=12, test_fraction=0.0, hidden=(3,), steps=3)
+    scalar, tensor = Trainer(replace(config, backend="scalar")), Trainer(config)
+    scalar.run()
+    tensor.run()
+    assert [m.loss for m in scalar.history] == pytest.approx([m.loss for m in tensor.history])
+    X, y = tensor.train_set.X, tensor.train_set.y
+    shown = network_for_sample(ModelSnapshot.of(tensor), X, y, "mse", 2)
+    out = tensor.model.predict(X[2:3])[0, 0]
+    assert shown.graph.root.data == pytest.approx((out - y[2]) ** 2)  # the number, not ±1

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
@@ -46,7 +47,7 @@ DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs
                  "function": 100, "function_classes": 200, "plane": 200, "gaussians": 200}
 DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "xor": 0.05, "spiral": 0.2, "blobs": 0.5,
                  "function": 0.05, "function_classes": 0.0, "plane": 0.05, "gaussians": 0.05}
-TASK_CHOICES = (("auto", "classes"), ("regression", "numbers to fit (regression)"))
+TASK_CHOICES = (("auto", "classes"), ("regression", "numbers to fit"))
 CLASS_QCOLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -131,6 +132,10 @@ class DataSection:
         box, form = rows.page("data_section")
         self.page = box
         self.dataset = combo(DATASET_CHOICES)
+        # its longest item ("Function y = f(x) (regression)") must not widen the settings column
+        self.dataset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.dataset.setMinimumContentsLength(10)
         rows.row(form, "dataset", "Dataset", self.dataset,
                  "Which points to classify or fit; CSV: numeric feature columns plus a label "
                  "column")
@@ -163,7 +168,7 @@ class DataSection:
                  "The label column: a header name or a 0-based index (empty: the last one)")
         self._csv_rows.append(form.rowCount() - 2)
         self.task = combo(TASK_CHOICES)
-        rows.row(form, "task", "Label column holds", self.task,
+        rows.row(form, "task", "Labels are", self.task,
                  "classes: train a classifier; numbers: fit them (regression, MSE loss)")
         self._csv_rows.append(form.rowCount() - 2)
         for name in ("csv_path", "csv_label", "task"):  # their problems show only with a CSV

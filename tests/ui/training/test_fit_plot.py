@@ -103,3 +103,25 @@ def test_a_2d_regression_shows_its_output_as_a_heatmap(qtbot, panel):
                                      float(panel.run.trainer.dataset.y.max()))
     if os.path.isdir(SHOTS):
         panel.grab().save(f"{SHOTS}/c19_gaussians.png")
+
+
+def test_a_csv_label_column_of_numbers_trains_as_regression_once_chosen(qtbot, panel, tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_text("size,price\n" + "".join(f"{s},{2.5 * s + 1}\n" for s in range(1, 21)))
+    form = panel.form
+    pick_by_typing(qtbot, form.dataset, "CSV")
+    assert form.dataset.currentData() == "csv"
+    type_into(qtbot, form.csv_path, str(path))
+    assert form.loss.currentData() == "svm"  # read as classes: 20 prices, 20 classes
+    assert form.data.task.isVisible() and not form.data.function.isVisible()
+    pick_by_typing(qtbot, form.data.task, "numbers")
+    assert form.data.task.currentData() == "regression"
+    assert form.loss.currentData() == "mse"  # choosing numbers brings a regression's defaults
+    c = panel.config()
+    assert c.task == "regression" and c.regression
+    assert panel.state.dataset.regression and panel.train_button.isEnabled()
+    set_spin(qtbot, form.steps, 5)
+    qtbot.mouseClick(panel.train_button, LEFT)
+    qtbot.waitUntil(lambda: finished(panel), timeout=20_000)
+    qtbot.waitUntil(lambda: panel.plots.fit.curve_values is not None)
+    assert panel.run.trainer.task == "regression" and panel.plots.fit.active
