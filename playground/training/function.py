@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -75,6 +76,7 @@ def parse_function(text: str) -> Function:
     """``f`` with ``f(xs)`` = the text evaluated at each x of the array ``xs``; raises
     ``FunctionError``. Nothing is run while parsing: the tree is checked, then walked."""
     source = text.strip()
+    lead = len(text) - len(text.lstrip())  # columns count in the text as typed
     if not source:
         raise FunctionError("type a function of x, e.g. sin(3*x)")
     if len(source) > MAX_TEXT:
@@ -82,16 +84,21 @@ def parse_function(text: str) -> Function:
     if "\n" in source:
         raise FunctionError("write the function on one line")
     try:
-        tree = ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "1if x" warns before it fails: the error says it
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         # an unfinished formula ("x +") has no offset: it ends too soon, at the end
-        raise FunctionError(f"not a formula: {exc.msg}", exc.offset or len(source) + 1) from None
+        column = (exc.offset or len(source) + 1) + lead
+        raise FunctionError(f"not a formula: {exc.msg}", column) from None
     except (RecursionError, MemoryError, ValueError):
         raise FunctionError("the function is nested too deeply") from None
     try:
         _check(tree.body)
     except RecursionError:
         raise FunctionError("the function is nested too deeply") from None
+    except FunctionError as exc:  # ast counts UTF-8 bytes; people count characters
+        raise FunctionError(exc.message, _characters(source, exc.column) + lead) from None
     body = tree.body
 
     def f(xs: np.ndarray) -> np.ndarray:
@@ -103,6 +110,13 @@ def parse_function(text: str) -> Function:
     return f
 
 
+def _characters(source: str, column: int) -> int:
+    """A 1-based column counted in UTF-8 bytes, counted in characters."""
+    if column <= 0:
+        return column
+    return len(source.encode("utf-8")[: column - 1].decode("utf-8", "replace")) + 1
+
+
 def _col(node: ast.AST) -> int:
     return getattr(node, "col_offset", -1) + 1
 
@@ -112,6 +126,8 @@ def _check(node: ast.expr) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FunctionError(f"{node.value!r} is not a number", _col(node))
+        if isinstance(node.value, int) and abs(node.value) > 1e300:
+            raise FunctionError("a number too big to compute with", _col(node))
     elif isinstance(node, ast.Name):
         if node.id != "x" and node.id not in CONSTANTS:
             raise FunctionError(f"unknown name '{node.id}': the function may use x (and pi, e)",

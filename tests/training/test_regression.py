@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playground.engine.data import DatasetError, gaussians, load_csv, plane
 from playground.training.config import TrainConfig, prepare
@@ -43,12 +45,36 @@ def test_a_typed_function_is_evaluated_on_every_x(text, expected):
     ("sin(x, x)", 1, "sin takes one value"),
     ("x if x else 1", 1, "not understood"),
     ("'a' * x", 1, "is not a number"),
+    ("x + " + "9" * 400, 5, "too big"),
 ])
 def test_bad_text_is_refused_with_its_column(text, column, words):
     with pytest.raises(FunctionError) as info:
         parse_function(text)
     assert info.value.column == column
     assert words in str(info.value) and f"column {column}" in str(info.value)
+
+
+def test_columns_count_characters_as_typed():
+    with pytest.raises(FunctionError) as info:
+        parse_function("  x + ü")  # two spaces before, a two-byte letter
+    assert info.value.column == 7
+    with pytest.raises(FunctionError) as info:
+        parse_function("π + y")
+    assert info.value.column == 1  # π is not a name it knows (pi is)
+    with pytest.raises(FunctionError) as info:
+        parse_function("ü + y")
+    assert info.value.column == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="x()+-*/%<>=.! 0123456789esintaboqrpcl_,'[]{}:", max_size=30))
+def test_any_text_is_a_function_or_a_function_error_never_a_crash(text):
+    try:
+        f = parse_function(text)
+    except FunctionError:
+        return
+    out = f(XS)
+    assert out.shape == XS.shape and out.dtype == np.float64
 
 
 def test_a_function_dataset_samples_the_range_with_seeded_noise():
