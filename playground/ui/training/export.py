@@ -83,6 +83,9 @@ class ExportBox(QWidget):
         """Why Export is off ("" when it is on)."""
         if self.snapshot is None:
             return "Train a model first: Export writes its weights"
+        if self._train is not None and self._train.regression:
+            # the scripts report classes and an accuracy; a fit would need its own report
+            return "Export writes classifiers for now: this run fits numbers (a regression)"
         what = "the run diverged" if self._diverged else self._not_finite(self.snapshot)
         if what:
             return (f"Export is off: {what}, so these weights are not a model worth keeping. "
