@@ -14,6 +14,7 @@ those problems next to the fields they name, the ``train`` command prints them, 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -290,7 +291,12 @@ def parse_hidden(text: str) -> tuple[tuple[int, ...] | None, str]:
 
     Sizes are separated by commas, semicolons or spaces (the panel's field and ``--hidden``
     alike). How many neurons are too many is ``validate()``'s to say (``MAX_NEURONS``)."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    if not text.strip():
+        return (), ""
+    # One separator between sizes: "16,,16" is a typo, not 16,16 (issue 18 §3).
+    parts = re.split(r"\s*[,;]\s*|\s+", text.strip())
+    if "" in parts:
+        return None, "hidden layers: an empty size between separators (write e.g. 16, 16)"
     sizes = []
     for p in parts:
         try:
