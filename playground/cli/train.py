@@ -11,7 +11,8 @@ final metrics say ``task: "regression"`` with the train and test MSE and R².
 
 stdout gets the final metrics (one JSON object with ``--json``), stderr the progress bar and
 errors. Exit status: 0 trained, 1 training stopped (NaN/inf) or the plot could not be written,
-2 bad options or bad data.
+2 bad options or bad data, or a run over the limits (``budget.py``: at most 100,000 steps, and
+1 GiB of memory a step, estimated before anything is built), with a line naming what to lower.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from playground.training.budget import STEP_BYTES, size_text
 from playground.training.choices import (
     ACTIVATIONS,
     BACKENDS,
@@ -32,7 +34,14 @@ from playground.training.choices import (
     PRESETS,
     SCHEDULES,
 )
-from playground.training.config import FUNCTION_DATASETS, TASKS, TrainConfig, parse_hidden, prepare
+from playground.training.config import (
+    FUNCTION_DATASETS,
+    MAX_STEPS,
+    TASKS,
+    TrainConfig,
+    parse_hidden,
+    prepare,
+)
 from playground.training.trainer import ConfigError, StepMetrics, Trainer
 
 PROG = "backprop-playground train"
@@ -89,7 +98,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.description = (
         "Train an MLP without the window. Defaults: micrograd's moons demo.\n"
-        "Explicit options override --preset."
+        "Explicit options override --preset.\n"
+        f"A run whose step would take more than {size_text(STEP_BYTES)} of memory (the "
+        "layers, the samples and the backend decide) is refused with what to lower."
     )
     p.add_argument("--preset", choices=PRESETS, default="demo",
                    help="starting point: demo (micrograd's moons, the default), lecture "
@@ -135,7 +146,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--schedule", choices=SCHEDULES,
                    help="learning-rate schedule (default linear: lr*(1 - 0.9*k/steps))")
     g.add_argument("--batch-size", type=_nonneg(int), metavar="N", help="0 = full batch (default)")
-    g.add_argument("--steps", type=_nonneg(int), metavar="N", help="training steps (default 100)")
+    g.add_argument("--steps", type=_nonneg(int), metavar="N",
+                   help=f"training steps (default 100, at most {MAX_STEPS:,})")
     g.add_argument("--seed", type=_nonneg(int), help="seed for data, weights and batches")
     g = p.add_argument_group("output")
     g.add_argument("--json", action="store_true",

@@ -6,7 +6,8 @@ lr 1.0 -> 0.1 linear).
 
 ``validate()`` finds what is wrong with the settings alone; ``prepare(config)`` also builds the
 dataset and its train/test split and adds what only the data can tell (a CSV file that does not
-load, a two-class loss on three classes, a split that leaves a side empty). The panel shows
+load, a two-class loss on three classes, a split that leaves a side empty, a step that would
+take more memory than ``budget.STEP_BYTES`` allows). The panel shows
 those problems next to the fields they name, the ``train`` command prints them, and
 ``Trainer`` trains on what ``prepare`` made (or refuses with the same problems).
 """
@@ -32,6 +33,8 @@ from playground.engine.data import (
 from playground.engine.losses import LOSSES
 from playground.engine.nn import ACTIVATIONS
 from playground.engine.optim import OPTIMIZERS, SCHEDULES
+from playground.training import budget
+from playground.training.budget import MAX_STEPS
 from playground.training.function import FunctionError, function_classes, function_dataset
 from playground.training.function import parse_function as _parse_function
 
@@ -51,6 +54,7 @@ MAX_SAMPLES = 20_000
 """The most points a generated dataset may have (the panel's spin box and the CLI alike)."""
 MAX_NEURONS = 4096
 """The most neurons one hidden layer may have (the panel and the CLI alike)."""
+# MAX_STEPS (100,000) lives with the memory budget of a step, in ``budget.py``.
 
 
 class Problem(str):
@@ -238,6 +242,9 @@ class TrainConfig:
             bad("batch_size", "batch size must be a whole number >= 0 (0 = full batch)")
         if not (_is_int(self.steps) and self.steps >= 1):
             bad("steps", "number of steps must be a whole number of at least 1")
+        elif self.steps > MAX_STEPS:
+            bad("steps", f"number of steps: {self.steps:,} is more than this playground runs "
+                         f"({MAX_STEPS:,})")
         if not (_is_int(self.seed) and 0 <= self.seed < 2**32):
             bad("seed", "seed must be a whole number from 0 to 4294967295")
         if self.backend not in BACKENDS:
@@ -405,7 +412,30 @@ def prepare(config: TrainConfig) -> Prepared:
             out.train, out.test = ds.split(config.test_fraction, config.seed)
         except DatasetError as exc:
             out.data_problems.append(Problem("test_fraction", str(exc)))
+    out.config_problems.extend(step_budget_problems(config, out))
     return out
+
+
+BUDGET_FIELDS = frozenset({"hidden", "loss", "backend", "batch_size", "optimizer", "momentum"})
+"""The fields the step's size is worked out from: while one has a problem there is no estimate."""
+
+
+def step_budget_problems(config: TrainConfig, data: Prepared) -> list[Problem]:
+    """The run refused when one step would take more memory than ``budget.STEP_BYTES`` (issue
+    18 §3), before any weight is drawn: a settings problem (the panel shows it at the field to
+    lower, the CLI names the flag), worked out from the data's size."""
+    if data.train is None or any(p.field in BUDGET_FIELDS for p in data.config_problems):
+        return []
+    ds = data.train
+    outputs = data.dataset.n_classes if data.dataset and LOSSES[config.loss].multiclass else 1
+    samples = budget.samples_at_once(len(ds), len(data.test) if data.test else 0,
+                                     config.batch_size)
+    estimate = budget.estimate_step(config.backend, [ds.n_features, *config.hidden, outputs],
+                                    samples, config.optimizer, config.momentum)
+    lever = ("csv_path" if config.dataset == "csv" else None if config.dataset == "lecture"
+             else "n_samples")
+    found = budget.refusal(estimate, lever)
+    return [Problem(*found)] if found else []
 
 
 def _is_int(x: Any) -> bool:

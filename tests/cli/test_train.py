@@ -144,15 +144,16 @@ def test_real_entry_point_without_traceback(tmp_path):
 
 
 def test_a_run_too_big_for_memory_is_one_line_not_a_traceback(capsys, monkeypatch):
-    """A run within the limits (``config.MAX_*``) can still be too big for this machine's
-    memory: numpy raises MemoryError. (Beyond the limits it is refused before, by validate.)"""
+    """A run within the limits (``config.MAX_*``, ``budget.STEP_BYTES``) can still be too big
+    for a machine short of memory: numpy raises MemoryError. (Beyond the limits it is refused
+    before, by prepare.)"""
     import playground.cli.train as cli_train
 
     def too_big(*_a, **_k):
         raise MemoryError("Unable to allocate 373. GiB")
 
     monkeypatch.setattr(cli_train, "Trainer", too_big)
-    code, out, err = _run(capsys, "--samples", "20000", "--hidden", "4096,4096")
+    code, out, err = _run(capsys, "--samples", "1000", "--hidden", "1024,1024")
     assert code == 2 and out == ""
     assert err == f"backprop-playground train: error: {cli_train.TOO_BIG}\n"
     monkeypatch.undo()

@@ -36,6 +36,7 @@ from playground.training.choices import (
     Dataset,
 )
 from playground.training.config import (
+    MAX_STEPS,
     Prepared,
     Problem,
     TrainConfig,
@@ -182,8 +183,9 @@ class TrainingForm(QWidget):
         self.batch_size.setSpecialValueText("full batch")
         self.rows.row(form, "batch_size", "Batch size", self.batch_size,
                       "Samples per step (full batch: all of them, as micrograd's demo)")
-        self.steps = spin(1, 1_000_000, 100)
-        self.rows.row(form, "steps", "Steps", self.steps, "How many training steps")
+        self.steps = spin(1, MAX_STEPS, 100)
+        self.rows.row(form, "steps", "Steps", self.steps,
+                      f"How many training steps (at most {MAX_STEPS:,})")
         self.seed = spin(0, 2**31 - 1, 1337)
         self.seed.setGroupSeparatorShown(False)
         self.rows.row(form, "seed", "Seed", self.seed,
