@@ -143,7 +143,7 @@ def refusal(estimate: StepEstimate, lever: str | None,
     what = (f"the scalar backend would build ~{count_text(e.nodes)} nodes a step"
             if e.backend == "scalar" else
             f"the tensor backend would hold ~{count_text(e.elements)} numbers a step")
-    head = f"{what} (~{size_text(e.bytes)}; a step may take {size_text(budget)})"
+    head = f"{what} (~{size_text(e.bytes)}, over the {size_text(budget)} limit)"
     fit = e.max_samples(budget)
     if fit < MIN_SAMPLES_TO_ADVISE or lever is None:
         field, lower = "hidden", [f"fewer or smaller hidden layers "
