@@ -11,6 +11,7 @@
 3. 1,000 open/close cycles of a document in one window (File > Open, then File > New), and 30
    main windows opened and closed: resident memory along the way.
 4. Bad input files (``bad_input.py``): eval's one line and the "Cannot open" dialog's time.
+5. Training runs over the limits (``train_budget.py``): `train`'s exit, time and one line.
 
 Memory is the resident set size from ``/proc/self/statm`` (``resource`` elsewhere: the peak),
 measured after ``gc.collect()``. "Growth" compares the end with the state after a warm-up, so
@@ -265,6 +266,9 @@ def main() -> int:
         from bad_input import bad_inputs  # beside this script: issue 18's bad files
 
         bad_inputs(tmp, 1_000_000 if quick else 10_000_000)
+    from train_budget import train_budget  # issue 18 §3's runaway training runs
+
+    train_budget(quick)
     return 0
 
 
