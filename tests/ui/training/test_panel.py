@@ -104,7 +104,7 @@ def test_a_run_set_up_through_the_widgets(qtbot, panel):
 
 
 def test_pause_pauses_step_takes_one_step_reset_clears(qtbot, panel):
-    set_spin(qtbot, panel.form.steps, 1_000_000)
+    set_spin(qtbot, panel.form.steps, 100_000)  # MAX_STEPS: a run that outlasts the test
     click(qtbot, panel.train_button)
     plots = panel.plots
     qtbot.waitUntil(lambda: plots.point_count() >= 5, timeout=DONE_MS)
@@ -350,7 +350,7 @@ def test_follow_training_refreshes_every_n_steps(qtbot, panel, every, expected):
 
 
 def test_follow_training_while_running_waits_n_steps_between_refreshes(qtbot, panel):
-    set_spin(qtbot, panel.form.steps, 1_000_000)
+    set_spin(qtbot, panel.form.steps, 100_000)  # MAX_STEPS: a run that outlasts the test
     refreshes = follow(qtbot, panel, 40)
     click(qtbot, panel.train_button)  # steps arrive in batches, every 50 ms
     qtbot.waitUntil(lambda: len(refreshes) >= 3, timeout=DONE_MS)
