@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import secrets
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         if args.json:
-            print(_json(ev.output, ev.problems, rows))
+            _write_json(sys.stdout, ev.output, ev.problems, rows)
         else:
             print(_table(rows, ev.problems, ev.output, args.backward))
         sys.stdout.flush()
@@ -98,20 +99,66 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def _json(output: str | None, problems: list[str], rows: list[dict[str, Any]]) -> str:
-    nodes = []
+_CHUNK = 1 << 16
+
+
+def _write_json(out: Any, output: str | None, problems: list[str],
+                rows: list[dict[str, Any]]) -> None:
+    """``_json``'s object, written piece by piece: each array goes out in rows of at most
+    ``_CHUNK`` numbers, so printing a result of 256 MiB (the limit for one node) never holds
+    it as Python floats and text at once (32 bytes a float as a list, ~20 as text)."""
+    arrays: list[np.ndarray] = []
+    token = secrets.token_hex(8)  # a placeholder no text in the file can spell
+
+    def mark(x: Any) -> Any:
+        if isinstance(x, np.ndarray) and x.size > _CHUNK:
+            arrays.append(x)
+            return f"{token}:{len(arrays) - 1}"
+        return _plain(x)
+
+    nodes = [{**n, "data": mark(r["data"]), "grad": mark(r["grad"])}
+             for n, r in zip(_node_heads(rows), rows, strict=True)]
+    text = json.dumps({"output": output, "problems": problems, "nodes": nodes},
+                      ensure_ascii=False, allow_nan=False)
+    parts = text.split(f'"{token}:')
+    out.write(parts[0])
+    for part in parts[1:]:
+        index, rest = part.split('"', 1)
+        _write_array(out, arrays[int(index)])
+        out.write(rest)
+    out.write("\n")
+
+
+def _write_array(out: Any, x: np.ndarray) -> None:
+    if x.ndim == 0:
+        out.write(json.dumps(_plain(x)))
+        return
+    if x.ndim > 1:
+        out.write("[")
+        for i in range(x.shape[0]):
+            if i:
+                out.write(", ")
+            _write_array(out, x[i])
+        out.write("]")
+        return
+    out.write("[")
+    for start in range(0, x.shape[0], _CHUNK):
+        if start:
+            out.write(", ")
+        out.write(json.dumps(_plain(x[start:start + _CHUNK]), allow_nan=False)[1:-1])
+    out.write("]")
+
+
+def _node_heads(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    heads = []
     for r in rows:
         node = {"id": r["id"], "label": r["label"], "op": r["op"]}
         if r["params"] is not None:
             node["params"] = r["params"]
-        node.update(data=_plain(r["data"]), grad=_plain(r["grad"]), error=r["error"],
+        node.update(data=None, grad=None, error=r["error"],
                     warnings=[r["warning"]] if r["warning"] else [])
-        nodes.append(node)
-    return json.dumps(
-        {"output": output, "problems": problems, "nodes": nodes},
-        ensure_ascii=False,
-        allow_nan=False,
-    )
+        heads.append(node)
+    return heads
 
 
 def _num(x: Any) -> str:

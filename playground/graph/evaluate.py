@@ -57,8 +57,9 @@ from playground.graph.evaluate_text import (
     slots_text,
     waiting_text,
 )
+from playground.graph.limits import Budget, BudgetError
 from playground.graph.validate import literal_problem
-from playground.ops import ARRAY, OPS, SCALAR, Op, chain
+from playground.ops import ARRAY, OPS, SCALAR, chain
 
 Data = float | np.ndarray
 
@@ -186,6 +187,8 @@ class _Run:
         self.waiting: dict[str, str] = {}  # pending node id -> the node that lacks an input
         self.needs: dict[str, tuple[str, ...]] = {}  # that node -> its open slot names
         self.inputs: dict[str, list[str]] = {}  # op node id -> its sources, by slot
+        self.sizes: dict[str, int] = {}  # tensor engine: bytes each node holds (limits.py)
+        self.upstream: frozenset[str] = frozenset()  # what backward will reach (tensors)
         self.order: list[str] = []
 
     # --- driver ------------------------------------------------------------------------
@@ -196,6 +199,8 @@ class _Run:
         order = self.order = topological_order(self.g)
         self.tensor = self._needs_tensor()
         self.engine = "tensor" if self.tensor else "scalar"
+        if self.tensor and self.want_backward:
+            self.upstream = self._backward_reach()
         if not self._forward(order):
             return self._cycle()
 
@@ -238,6 +243,15 @@ class _Run:
         results = {n: cyclic for n in self.nodes}
         return Evaluation(results, [], None, [msg], False)
 
+    def _backward_reach(self) -> frozenset[str]:
+        """The nodes backward will reach (their gradients count against the memory budget),
+        found before forward: the output and everything it depends on."""
+        try:
+            output = self.doc.output_node()
+        except GraphError:
+            return frozenset()  # no backward: the graph-level problem says why
+        return frozenset(nx.ancestors(self.g, output) | {output})
+
     def _needs_tensor(self) -> bool:
         return any(map(needs_tensor, self.nodes.values()))
 
@@ -258,11 +272,15 @@ class _Run:
         inputs = self.inputs
         ops = OPS
         scalar = self.engine == "scalar"
+        budget = None if scalar else self._budget(order)
+        upstream = self.upstream
         for n in order:
             attrs = nodes[n]
             try:
                 if attrs["kind"] == "value":
                     values[n] = self._leaf(attrs)
+                    if budget is not None:
+                        self.sizes[n] = budget.leaf(values[n].data.shape, n in upstream)
                     continue
                 op = ops.get(attrs["op"])
                 if op is None:
@@ -302,15 +320,25 @@ class _Run:
                 if scalar and op.scalar:
                     a = args[0]
                     values[n] = a._apply(op) if arity == 1 else a._apply(op, args[1])
-                elif op.params:
-                    values[n] = tensor_apply(op, args, params_for(op, attrs, args))
-                else:
-                    values[n] = self._apply(op, args)
-            except NodeProblem as exc:
+                else:  # the tensor engine: refused before computing if it would be too large
+                    kwargs = params_for(op, attrs, args) if op.params else None
+                    if budget is not None:
+                        self.sizes[n] = budget.check(
+                            op, [a.data.shape for a in args], kwargs, n in upstream)
+                    values[n] = tensor_apply(op, args, kwargs)
+            except (NodeProblem, BudgetError) as exc:
                 errors[n] = str(exc)
             except Exception as exc:  # shape mismatch and the like, from the engine
                 errors[n] = engine_message(exc, attrs)
         return True
+
+    def _budget(self, order: list[str]) -> Budget:
+        """The memory budget for computing ``order``: what the other nodes hold already
+        counts (an incremental forward recomputes a part of the graph)."""
+        sizes = self.sizes
+        for n in order:
+            sizes.pop(n, None)
+        return Budget(sum(sizes.values()))
 
     def _waiting_text(self, n: str) -> str:
         root = self.waiting[n]
@@ -326,12 +354,6 @@ class _Run:
         if self.engine == "tensor":
             return Tensor(np.array(value, dtype=np.float64), requires_grad=True)
         return Value(float(value), label=label)
-
-    def _apply(self, op: Op, args: list[Any]) -> Any:
-        if self.engine == "tensor":
-            return tensor_apply(op, args)
-        a = args[0]
-        return a._apply(op) if op.arity == 1 else a._apply(op, args[1])
 
     # --- backward ----------------------------------------------------------------------
 
@@ -462,12 +484,15 @@ def _grad_of(v: Any) -> Any:
     g = v.grad
     if g is None:  # a tensor the engine did not reach
         return np.zeros_like(v.data) if isinstance(v.data, np.ndarray) else 0.0
-    return g if g.__class__ is float else np.array(g, dtype=np.float64)
+    return g if g.__class__ is float else np.asarray(g, dtype=np.float64)
 
 
 def _plain_array(x: Any) -> Data:
-    """Numbers as floats, arrays as float64 copies (0-d arrays become floats)."""
-    arr = np.array(x, dtype=np.float64)
+    """Numbers as floats, arrays as float64 arrays (0-d arrays become floats). The engine's
+    own array when it is one already, not a copy: a copy of every result and gradient
+    doubled what a big tensor graph holds (limits.py counts each once). Results are never
+    changed (see ``NodeResult``), and the engine's arrays are not touched after its pass."""
+    arr = np.asarray(x, dtype=np.float64)
     return float(arr) if arr.ndim == 0 else arr
 
 

@@ -69,5 +69,6 @@ def shape_mismatch(op: Op, shapes: list[tuple[int, ...]]) -> str:
 def tensor_backward(root: Any) -> None:
     if root.data.size == 1:
         root.backward()
-    else:  # seeded with ones: the gradient of the sum of the output's elements
-        root.backward(np.ones_like(root.data))
+    else:  # seeded with ones: the gradient of the sum of the output's elements (a 0-d
+        # one, broadcast into the seed backward makes: no second output-sized array)
+        root.backward(np.ones((), dtype=root.data.dtype))

@@ -39,7 +39,7 @@ from playground.ops import OPS
 from playground.ops.table import ADD, MUL
 
 #: The per-node state of ``_Run`` that forward fills in, by node id.
-_STATE = ("values", "errors", "waiting", "needs", "inputs")
+_STATE = ("values", "errors", "waiting", "needs", "inputs", "sizes")
 
 
 class IncrementalEvaluator:

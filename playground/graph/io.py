@@ -20,8 +20,8 @@ nan and inf literals: JSON has no such numbers, so they are written as the strin
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -53,6 +53,7 @@ from playground.graph.io_write import (
     write_atomic,
 )
 from playground.graph.layout import graph_layout
+from playground.graph.limits import MAX_FILE_BYTES, size_text
 from playground.graph.quoting import brief, cut
 
 
@@ -78,15 +79,50 @@ def load(path: str | os.PathLike[str]) -> GraphDocument:
 
 
 def load_file(path: str | os.PathLike[str]) -> GraphFile:
+    return loads(read_graph_bytes(path))
+
+
+def read_graph_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a graph file, or ``LoadError``: only a regular file of at most
+    ``MAX_FILE_BYTES`` is read. It is looked at (``stat``) before it is opened, since opening
+    a FIFO for reading blocks until a writer comes; it is opened non-blocking all the same and
+    looked at again (``fstat``), in case it was swapped in between."""
     try:
-        raw = Path(path).read_bytes()
+        _check_kind(os.stat(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            _check_kind(os.fstat(fd))
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise LoadError("no such file") from None
     except IsADirectoryError:
         raise LoadError("is a folder, not a file") from None
     except OSError as exc:
         raise LoadError(exc.strerror or str(exc)) from None
-    return loads(raw)
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the stat
+        raise LoadError(_too_large(len(raw)))
+    return raw
+
+
+def _check_kind(st: os.stat_result) -> None:
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise LoadError("is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        what = ("a pipe (FIFO)" if stat.S_ISFIFO(mode) else
+                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise LoadError(f"is {what}, not a regular file: only a file can be a graph")
+    if st.st_size > MAX_FILE_BYTES:
+        raise LoadError(_too_large(st.st_size))
+
+
+def _too_large(nbytes: int) -> str:
+    return (f"the file is {size_text(nbytes)}: over the {size_text(MAX_FILE_BYTES)} limit "
+            "for a graph file")
 
 
 def loads(text: str | bytes) -> GraphFile:
@@ -172,6 +208,7 @@ __all__ = [
     "load",
     "load_file",
     "loads",
+    "read_graph_bytes",
     "remove_stale_temps",
     "save",
     "to_file_data",

@@ -21,6 +21,7 @@ from playground.graph.io_text import (
     find_unencodable,
     make_pairs_hook,
 )
+from playground.graph.limits import MAX_LITERAL_ELEMENTS
 from playground.graph.params import ParamError, normalize
 from playground.graph.quoting import brief, cut, found
 from playground.graph.quoting import kind as json_type
@@ -192,6 +193,10 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if "value" not in n:
                 raise LoadError(f"{at}.value: missing (a value node needs a number)")
             value = _literal(n["value"], f"{at}.value")
+            if isinstance(value, list) and math.prod(_shape(value)) > MAX_LITERAL_ELEMENTS:
+                raise LoadError(
+                    f"{at}.value: a tensor of {math.prod(_shape(value)):,} numbers: over the "
+                    f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
         label = n.get("label", "")
         if label is None:
             label = ""

@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.limits import MAX_LITERAL_ELEMENTS
 from playground.ops import OPS
 
 MAX_TENSOR_DIMS = 32
@@ -37,6 +38,9 @@ def literal_problem(value: Any) -> str | None:
         return f"bad literal: {exc}"
     if 0 in shape:
         return "bad literal: a tensor needs at least one number"
+    if math.prod(shape) > MAX_LITERAL_ELEMENTS:
+        return (f"bad literal: {math.prod(shape):,} numbers: over the "
+                f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
     return None
 
 

@@ -72,6 +72,12 @@ class Op:
     nonfinite: Fn | None = None
     """nonfinite(*inputs) -> why finite inputs gave nan or inf (a classic case), else None.
     The inputs are float64 arrays, with numpy's warnings off."""
+    shape: Fn | None = None
+    """shape(*input_shapes, **params) -> the result's shape, from the shapes alone (no
+    numbers), so evaluation can refuse a result too large before computing it
+    (``graph/limits.py``). Element-wise ops need none (numpy broadcasting). Any other op
+    whose result can hold more numbers than its inputs together (matmul, linear, indexing
+    with integer arrays) must give one; without it that total is the estimate."""
 
     @property
     def elementwise(self) -> bool:

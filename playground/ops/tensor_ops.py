@@ -116,6 +116,23 @@ def _matmul_vjp(g: Any, out: Any, a: Any, b: Any, needs: tuple[bool, ...] = (Tru
     return da, db
 
 
+def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """numpy's rule for ``a @ b``'s shape: a 1-D operand is promoted to a matrix (and its axis
+    dropped again), stacked axes broadcast. ValueError when the shapes do not fit."""
+    if not a or not b:
+        raise ValueError("matmul needs at least one axis on each side")
+    a2 = (1, *a) if len(a) == 1 else a
+    b2 = (*b, 1) if len(b) == 1 else b
+    if a2[-1] != b2[-2]:
+        raise ValueError(f"matmul: inner sizes {a2[-1]} and {b2[-2]} differ")
+    out = (*np.broadcast_shapes(a2[:-2], b2[:-2]), a2[-2], b2[-1])
+    if len(b) == 1:
+        out = out[:-1]
+    if len(a) == 1:
+        out = (*out[:-2], out[-1]) if len(b) > 1 else out[:-1]
+    return out
+
+
 def _matmul_forward(m: Any, a: Any, b: Any) -> Any:
     if a.ndim == 2 and b.ndim == 2:
         return _dot(a, b)  # the same product as a @ b, at a lower cost per call
@@ -129,7 +146,7 @@ MATMUL = register(Op(
     local_text=("g @ rightᵀ", "leftᵀ @ g"),
     description="Matrix product left @ right (vectors and stacks of matrices as in numpy).",
     py="({0} @ {1})", torch="({0} @ {1})",
-    vjp=_matmul_vjp, scalar=False, operator="@",
+    vjp=_matmul_vjp, scalar=False, operator="@", shape=_matmul_shape,
 ))
 
 
@@ -166,6 +183,8 @@ LINEAR = register(Op(
     "it too: addmm). The bias must fit x @ W's shape.",
     py="linear({0}, {1}, {2})", torch="({0} @ {1} + {2})",
     vjp=_linear_vjp, scalar=False,
+    # x @ W's shape: the forward refuses a bias that would change it
+    shape=lambda x, w, b: _matmul_shape(x, w),
 ))
 
 
@@ -273,6 +292,34 @@ def _getitem_vjp(g: Any, out: Any, x: Any, index: Any = None, needs=None):
     return (dx,)
 
 
+_NO_BYTES = np.dtype([])  # a structured dtype with no fields: 0 bytes an element
+
+
+def _getitem_shape(x: tuple[int, ...], index: Any = ()) -> tuple[int, ...]:
+    """``x[index]``'s shape by numpy's rules, without making the result. Basic indexing is a
+    view, so numpy's own indexing of an array of 0-byte elements gives it at no cost. With
+    integer lists, they and any plain ints broadcast into one block of axes, in place when
+    they are next to each other, else first; numpy would walk every picked element even at
+    0 bytes, so the block is worked out here and only the rest is probed."""
+    items = index if isinstance(index, tuple) else (index,)
+    arrays = [i.shape for i in items if isinstance(i, np.ndarray)]
+    if not arrays:
+        return np.empty(x, dtype=_NO_BYTES)[index].shape
+    block = tuple(np.broadcast_shapes(*arrays))
+    picks = [k for k, i in enumerate(items)
+             if isinstance(i, np.ndarray | int | np.integer) and not isinstance(i, bool)]
+    rest = np.empty(x, dtype=_NO_BYTES)[
+        tuple(0 if isinstance(i, np.ndarray) else i for i in items)].shape
+    if picks != list(range(picks[0], picks[-1] + 1)):
+        return (*block, *rest)  # separated by a slice, None or ...: the block goes first
+    before = items[: picks[0]]
+    at = sum(1 for i in before if i is None or isinstance(i, slice))
+    if any(i is Ellipsis for i in before):
+        used = sum(1 for i in items if i is not None and i is not Ellipsis)
+        at += len(x) - used
+    return (*rest[:at], *block, *rest[at:])
+
+
 RESHAPE = register(Op(
     "reshape", 1, "reshape", CATEGORY, ("x",),
     forward=lambda m, x, shape=(): np.reshape(x, shape),
@@ -298,7 +345,7 @@ GETITEM = register(Op(
     local_text=("g scattered back to the selected positions (repeats add up)",),
     description="Indexing and slicing: x[index], integer arrays included.",
     py="{0}[{index}]", torch="{0}[{index}]",
-    vjp=_getitem_vjp, params={"index": ()}, scalar=False,
+    vjp=_getitem_vjp, params={"index": ()}, scalar=False, shape=_getitem_shape,
 ))
 
 

@@ -21,6 +21,7 @@ a folder; no permission; a newer version) and the loader's exact words under it 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path, list_examples
 from playground.graph.layout import layered_layout
+from playground.graph.limits import MAX_FILE_BYTES, size_text
 from playground.ui import commands as cmd
 
 if TYPE_CHECKING:
@@ -452,6 +454,12 @@ def _plain_reason(path: Path, detail: str) -> str:
             return "This is a folder, not a graph file."
         if not os.access(path, os.R_OK):
             return "You do not have permission to read this file."
+        st = os.stat(path)  # never opened here: a FIFO would block
+        if not stat.S_ISREG(st.st_mode):
+            return "This is not a file but a pipe or a device: only a file can hold a graph."
+        if st.st_size > MAX_FILE_BYTES:
+            limit = size_text(MAX_FILE_BYTES)
+            return f"The file is too large to be a graph file (the limit is {limit})."
     except OSError:
         return "The file could not be read."
     if detail.startswith("version") and "newer" in detail:

@@ -1,0 +1,75 @@
+"""Issue 18 §1: no input file exhausts memory or blocks (graph/limits.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playground.graph import io
+from playground.graph.evaluate import evaluate
+
+
+def _outer(tmp_path: Path, n: int, op: str) -> Path:
+    doc = {"format": "backprop-playground", "version": 1, "nodes": [
+        {"id": "a", "kind": "value", "value": [[1.0]] * n},
+        {"id": "b", "kind": "value", "value": [[1.0] * n]},
+        {"id": "c", "kind": "op", "op": op}],
+        "edges": [{"source": "a", "target": "c", "slot": 0},
+                  {"source": "b", "target": "c", "slot": 1}]}
+    path = tmp_path / f"{op}.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize("op", ["matmul", "add"])
+def test_outer_product_reproducer_is_refused_within_1_gb(tmp_path: Path, op: str) -> None:
+    path = _outer(tmp_path, 10000, op)
+    limit = 1_500_000_000
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    run = subprocess.run([sys.executable, "-m", "playground", "eval", "--backward", "--json",
+                          str(path)], capture_output=True, text=True, timeout=120,
+                         preexec_fn=cap, env=env)
+    assert run.returncode == 1, run.stderr
+    node = json.loads(run.stdout)["nodes"][-1]
+    assert node["error"] == ("result would be 10000×10000 float64 = 763 MiB: over the "
+                             "256 MiB limit for one node")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kb < 1_000_000
+
+
+def test_backward_too_large_is_a_node_error_forward_still_computes(tmp_path: Path) -> None:
+    doc = io.load(_outer(tmp_path, 4000, "add"))
+    assert evaluate(doc).results["c"].data.shape == (4000, 4000)
+    ev = evaluate(doc, backward=True)
+    assert "backward would make 366 MiB" in ev.results["c"].error
+
+
+def test_fifo_device_and_folder_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for path, words in ((fifo, "pipe"), (Path("/dev/zero"), "device"), (tmp_path, "folder")):
+        run = subprocess.run([sys.executable, "-m", "playground", "eval", str(path)],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2 and words in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_file_over_64_mib_and_literal_over_a_million_numbers_are_refused(tmp_path) -> None:
+    big = tmp_path / "big.json"
+    with open(big, "wb") as f:
+        f.truncate(64 * 2**20 + 1)
+    with pytest.raises(io.LoadError, match="over the 64 MiB limit"):
+        io.load(big)
+    doc = {"format": "backprop-playground", "version": 1,
+           "nodes": [{"id": "a", "kind": "value", "value": [0] * 1_000_001}]}
+    with pytest.raises(io.LoadError, match=r"nodes\[0\].value: .*1,000,000 limit"):
+        io.loads(json.dumps(doc))
