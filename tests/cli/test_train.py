@@ -120,13 +120,13 @@ def test_bad_csv_is_one_line_exit_2(capsys, tmp_path):
     assert code == 2 and "no such file" in err
 
 
-def test_nan_stops_with_exit_1_and_the_reason(capsys):
+def test_divergence_stops_with_exit_1_and_the_reason(capsys):
     code, out, err = _run(capsys, "--lr", "1000", "--loss", "mse", "--schedule", "constant",
                           "--json", "-q")
     assert code == 1
     final = json.loads(out)  # still valid JSON: non-finite numbers become null
-    assert "try a lower learning rate" in final["stopped_reason"]
-    assert "stopped: loss became" in err
+    assert final["stopped_reason"].startswith("diverged at step 1")
+    assert "stopped: diverged at step 1" in err
 
 
 def test_real_entry_point_without_traceback(tmp_path):
