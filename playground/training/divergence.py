@@ -28,6 +28,9 @@ PROBE_SECONDS = 1.0
 """The probe's time budget; it returns the best rate found so far when it runs out."""
 SMALLEST = 1e-6
 """The smallest learning rate the probe tries."""
+LARGEST = 100.0
+"""The largest it tries: no model here trains above it, and starting at 1e79 for a rate of
+1e80 would spend the probe's time on hopeless rates."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,14 @@ class Explanation:
 
 
 def candidates(lr: float) -> list[float]:
-    """Powers of ten below ``lr``, the largest first, down to ``SMALLEST``: 1000 -> 100, 10,
-    1, 0.1, ...; 3 -> 1, 0.1, ..."""
+    """Powers of ten below ``lr`` (and at most ``LARGEST``), the largest first, down to
+    ``SMALLEST``: 1000 -> 100, 10, 1, 0.1, ...; 3 -> 1, 0.1, ...; 1e80 -> 100, 10, ..."""
     if not (math.isfinite(lr) and lr > 0):
         return []
     top = math.floor(math.log10(lr))
     if 10.0 ** top >= lr:  # lr is itself a power of ten
         top -= 1
+    top = min(top, round(math.log10(LARGEST)))
     bottom = round(math.log10(SMALLEST))
     return [float(f"1e{e}") for e in range(top, bottom - 1, -1)]
 

@@ -171,6 +171,19 @@ class RunHistory:
     def last(self) -> RunRecord | None:
         return self.records[-1] if self.records else None
 
+    @property
+    def next_number(self) -> int:
+        """The number the next recorded run gets (a run under way shows it as its own)."""
+        return self._next
+
+    def label_for(self, config: TrainConfig) -> tuple[tuple[str, ...], str]:
+        """(changes, label) a run of ``config`` recorded now would get."""
+        previous = self.last
+        if previous is None:
+            return (), describe(config)
+        changes = tuple(config_changes(previous.config, config))
+        return changes, _label(changes)
+
     def add(
         self, config: TrainConfig, history: Sequence[StepMetrics], *, elapsed: float,
         outcome: str = "done", stopped_reason: str | None = None, final: Final | None = None,
@@ -179,13 +192,7 @@ class RunHistory:
         """Record a run; its label compares ``config`` with the last recorded run's."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r} (choose from {', '.join(OUTCOMES)})")
-        previous = self.last
-        if previous is None:
-            changes: tuple[str, ...] = ()
-            label = describe(config)
-        else:
-            changes = tuple(config_changes(previous.config, config))
-            label = _label(changes)
+        changes, label = self.label_for(config)
         record = RunRecord(
             number=self._next, config=config, label=label, changes=changes, outcome=outcome,
             steps=len(history), elapsed=elapsed,

@@ -24,6 +24,7 @@ def test_candidates_are_powers_of_ten_below_the_rate():
     assert candidates(3.0)[:2] == [1.0, 0.1]
     assert candidates(1.0)[0] == 0.1 and candidates(1.0)[-1] == 1e-6
     assert candidates(0.0) == [] and candidates(float("nan")) == []
+    assert candidates(1e80)[0] == 100.0 and len(candidates(1e80)) == 9
 
 
 @pytest.mark.parametrize(("preset", "lr"), [("demo", 1000.0), ("demo", 10.0),

@@ -10,7 +10,11 @@ responsive while training.
 Run states: no run (``run is None``), running, paused, finished. Train starts a run (or resumes
 a paused one), Pause pauses, Step takes exactly one step and stays paused (starting a paused
 run if there is none), Reset stops the run and clears its curves. Settings are locked while a
-run is under way. A finished run's curves stay, faded, when the next run starts. Speed paces a
+run is under way. Every run that took a step is recorded (``runs``, a ``RunHistory``) when it
+ends, is reset, or gives way to the next: the plots draw each run in its own colour with a
+label saying what it changed, the table of runs under them (``run_table``) lists them with
+their final numbers, hides or shows each, and loads a run's settings back into the form. A
+diverged run is explained with the learning rate to try (``training.divergence``). Speed paces a
 run ("Watch": 30 steps a second, so the loss curve and the boundary visibly move; see
 ``speed``) and can change while it goes. Export is off while the weights are not finite
 numbers or the run diverged. Nothing under the run buttons (``controls``) changes height, so
@@ -36,6 +40,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBox
 from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
+from playground.training.runs import Final, RunHistory
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer, scalar_step_seconds
 from playground.ui.training import plot_feed
@@ -44,6 +49,7 @@ from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
 from playground.ui.training.message import TrainingMessage
 from playground.ui.training.network_view import GraphSource, NetworkView
+from playground.ui.training.run_table import RunTable
 from playground.ui.training.worker import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]
@@ -77,6 +83,14 @@ class TrainingPanel(QWidget):
         self._run_train: Dataset | None = None
         self._run_test: Dataset | None = None
         self._run_grid: Grid | None = None
+        self.runs = RunHistory()
+        """Every run that took a step, in order (see the module docstring)."""
+        self.hidden_runs: set[int] = set()
+        """Numbers of the runs whose curves are hidden (the legend and the table toggle)."""
+        self._run_number = 0
+        """The number the run on show has (or will have) in ``runs``."""
+        self._recorded = True
+        """Whether the run on show is in ``runs`` already (a run is recorded once)."""
         self._plot_data_timer = QTimer(self)
         self._plot_data_timer.setSingleShot(True)
         self._plot_data_timer.setInterval(120)
@@ -140,11 +154,24 @@ class TrainingPanel(QWidget):
         self._plot_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._plot_layout.addWidget(self._plot_placeholder)
 
+        self.run_table = RunTable()
+        self.run_table.visibility_changed.connect(self._set_run_shown)
+        self.run_table.load_requested.connect(self.load_run)
+        self.plot_split = QSplitter(Qt.Orientation.Vertical)
+        self.plot_split.setObjectName("plot_split")
+        self.plot_split.addWidget(self.plot_holder)
+        self.plot_split.addWidget(self.run_table)
+        self.plot_split.setStretchFactor(0, 1)
+        self.plot_split.setStretchFactor(1, 0)
+        self.plot_split.setChildrenCollapsible(False)
+        self.run_table.setMinimumHeight(4 * self.run_table.fontMetrics().height() + 24)
+        self.plot_split.setSizes([500, 7 * self.run_table.fontMetrics().height() + 24])
+
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 6, 6, 6)
         rv.setSpacing(6)
-        rv.addWidget(self.plot_holder, 1)
+        rv.addWidget(self.plot_split, 1)
         rv.addWidget(self._message_area())
         rv.addWidget(self.network)
 
@@ -186,6 +213,8 @@ class TrainingPanel(QWidget):
             from playground.ui.training.plots import TrainingPlots
 
             self.plots = TrainingPlots(self.plot_holder)
+            self.plots.run_toggled.connect(self._toggle_run)
+            self.plots.clear_requested.connect(self.clear_runs)
             self._plot_layout.removeWidget(self._plot_placeholder)
             self._plot_placeholder.deleteLater()
             self._plot_layout.addWidget(self.plots)
@@ -270,6 +299,7 @@ class TrainingPanel(QWidget):
         if locked != self._locked:
             self._locked = locked
             self.form.set_locked(locked)
+        self.run_table.set_locked(locked)
         self.demo_button.setEnabled(state in ("idle", "finished"))
         self.lecture_button.setEnabled(state in ("idle", "finished"))
         diverged = run is not None and run.result is not None and run.result[0] == "diverged"
@@ -326,12 +356,15 @@ class TrainingPanel(QWidget):
         self._update_controls()
 
     def reset(self) -> None:
-        """Stop the run and clear its curves (the data and the settings stay)."""
+        """Stop the run and clear its live curves (the data and the settings stay; the run is
+        recorded and its curves stay as one of the compared runs)."""
         if self.run is not None:
+            self._record("stopped")
             self._drop_run()
         self.snapshot = None
         if self.plots is not None:
             self.plots.reset_current()
+        self._show_runs()
         self.controls.clear_progress()
         self._set_status(READY)
         self.messages.clear()
@@ -352,6 +385,7 @@ class TrainingPanel(QWidget):
         if s is None or not s.ok:
             return False
         if self.run is not None:
+            self._record("stopped")
             self._drop_run()
         try:
             trainer = Trainer(s.config, s.prepared)
@@ -368,9 +402,13 @@ class TrainingPanel(QWidget):
         self.network.restart()
         self.snapshot = None
         plots = self.ensure_plots()
-        plots.start_run(s.config.steps)
+        self._run_number, self._recorded = self.runs.next_number, False
+        self.hidden_runs.discard(self._run_number)
+        plots.start_run(s.config.steps, self._run_number, self.runs.label_for(s.config)[1])
+        self._show_runs()
         self.run = TrainingRun(trainer, grid, paused=paused, gui_idle=plots.canvas.idle,
-                               parent=self, rate=self.speed.currentData())
+                               parent=self, rate=self.speed.currentData(),
+                               prepared=s.prepared)
         self.run.progress.connect(self._on_progress)
         self.run.finished.connect(self._on_finished)
         self._plot_data_timer.stop()
@@ -411,13 +449,16 @@ class TrainingPanel(QWidget):
         run = self.run
         if self.plots is not None:
             self.plots.finish_run(diverged=how == "diverged")
+        advice = run.worker.advice if run is not None else None
+        if run is not None:
+            self._record(how, advice.text if advice is not None else None)
         if how == "diverged":
-            lr = self._run_config.lr if self._run_config else 0.0
-            suggestion = min(lr / 10, 1.0)  # 10x smaller, and no more than micrograd's 1.0
-            self.messages.set_outcome(
-                f"Training stopped: {message}. The learning rate was {lr:g}: try {suggestion:g} "
-                f"or lower (in Training ▸ Learning rate), or the adam optimizer. The curve shows "
-                f"the steps up to there.", "error")
+            if advice is not None:
+                text = (f"Training stopped: {advice.text}. Set it in Training ▸ Learning "
+                        f"rate; the curve shows the steps up to there.")
+            else:
+                text = f"Training stopped: {message}."
+            self.messages.set_outcome(text, "error")
         elif how == "done" and run is not None:
             h = run.trainer.history
             if h:
@@ -430,8 +471,66 @@ class TrainingPanel(QWidget):
                     "info")
         if run is not None:
             self.controls.end_progress()
+        self._show_runs()
         self._update_controls()
         self.run_finished.emit(how, message)
+
+    # --- the runs compared (``runs``, the plots' legend, ``run_table``) -------------------
+
+    def _record(self, how: str, reason: str | None = None) -> None:
+        """Record the run on show (once), if it took a step."""
+        run = self.run
+        if run is None or self._recorded:
+            return
+        trainer = run.trainer
+        history = list(trainer.history)  # the worker may still append: take what is there
+        if not history:
+            return
+        self._recorded = True
+        final = run.worker.final if run.state == "finished" else None
+        outcome = how if how in ("done", "diverged") else "stopped"
+        stopped = reason or trainer.stopped_reason
+        if outcome == "stopped":
+            stopped = f"stopped by you after {len(history)} of {trainer.config.steps} steps"
+        self.runs.add(trainer.config, history, elapsed=trainer.elapsed, outcome=outcome,
+                      stopped_reason=stopped,
+                      final=final if final is not None else Final.from_last_step(history),
+                      task=trainer.task)
+
+    def _show_runs(self) -> None:
+        self.hidden_runs &= {r.number for r in self.runs}
+        if self.plots is not None:
+            self.plots.set_runs(self.runs.records, self.hidden_runs)
+        self.run_table.show_runs(self.runs.records, self.hidden_runs)
+
+    @Slot(int, bool)
+    def _set_run_shown(self, number: int, shown: bool) -> None:
+        if shown:
+            self.hidden_runs.discard(number)
+        else:
+            self.hidden_runs.add(number)
+        self._show_runs()
+
+    @Slot(int)
+    def _toggle_run(self, number: int) -> None:
+        self._set_run_shown(number, number in self.hidden_runs)
+
+    def clear_runs(self) -> None:
+        """Forget the earlier runs; the run on show (if any) stays."""
+        on_show = self.plots.current_number if self.plots is not None else 0
+        for record in list(self.runs):
+            if record.number != on_show:
+                self.runs.remove(record.number)
+        self._show_runs()
+
+    def load_run(self, number: int) -> None:
+        """Put run ``number``'s settings back into the form (not while a run is under way)."""
+        record = self.runs.get(number)
+        if record is None or (self.run is not None and self.run.state != "finished"):
+            return
+        self.form.set_config(record.config)
+        self._set_message(f"Loaded the settings of run #{number} ({record.label}): press Train "
+                          f"to run them again.", "info", key="loaded")
 
     # --- network graph and export (``network_view``, ``export``) ---------------------------
 
