@@ -35,20 +35,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
-from playground.training.runs import Final, RunHistory
+from playground.training.runs import RunRecord
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer, scalar_step_seconds
 from playground.ui.training import plot_feed
 from playground.ui.training.controls import TRAIN_TIP, RunControls, make_button
 from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
-from playground.ui.training.message import TrainingMessage
+from playground.ui.training.message import TrainingMessage, outcome_words
 from playground.ui.training.network_view import GraphSource, NetworkView
+from playground.ui.training.run_compare import RunCompare
 from playground.ui.training.run_table import RunTable
 from playground.ui.training.worker import Grid, Progress, TrainingRun
 
@@ -83,14 +84,6 @@ class TrainingPanel(QWidget):
         self._run_train: Dataset | None = None
         self._run_test: Dataset | None = None
         self._run_grid: Grid | None = None
-        self.runs = RunHistory()
-        """Every run that took a step, in order (see the module docstring)."""
-        self.hidden_runs: set[int] = set()
-        """Numbers of the runs whose curves are hidden (the legend and the table toggle)."""
-        self._run_number = 0
-        """The number the run on show has (or will have) in ``runs``."""
-        self._recorded = True
-        """Whether the run on show is in ``runs`` already (a run is recorded once)."""
         self._plot_data_timer = QTimer(self)
         self._plot_data_timer.setSingleShot(True)
         self._plot_data_timer.setInterval(120)
@@ -155,24 +148,17 @@ class TrainingPanel(QWidget):
         self._plot_layout.addWidget(self._plot_placeholder)
 
         self.run_table = RunTable()
-        self.run_table.visibility_changed.connect(self._set_run_shown)
-        self.run_table.load_requested.connect(self.load_run)
-        self.plot_split = QSplitter(Qt.Orientation.Vertical)
-        self.plot_split.setObjectName("plot_split")
-        self.plot_split.addWidget(self.plot_holder)
-        self.plot_split.addWidget(self.run_table)
-        self.plot_split.setStretchFactor(0, 1)
-        self.plot_split.setStretchFactor(1, 0)
-        self.plot_split.setChildrenCollapsible(False)
-        self.run_table.setMinimumHeight(4 * self.run_table.fontMetrics().height() + 24)
-        self.plot_split.setSizes([500, 7 * self.run_table.fontMetrics().height() + 24])
+        self.compare = RunCompare(self.run_table, self._load_record)
+        self.runs = self.compare.runs
+        """Every run that took a step, in order (see the module docstring)."""
+        self.plot_split = self.run_table.under(self.plot_holder)
 
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 6, 6, 6)
         rv.setSpacing(6)
         rv.addWidget(self.plot_split, 1)
-        rv.addWidget(self._message_area())
+        rv.addWidget(self.messages.area())
         rv.addWidget(self.network)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -187,20 +173,6 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def _message_area(self) -> QWidget:
-        """The message's place under the plots, as tall with a message as without: a "Done"
-        line appearing at the end of a run made the plots jump up (they shrank by its height).
-        Four lines fit the longest message (why a run diverged) at the plots' width."""
-        area = QWidget()
-        area.setObjectName("training_message_area")
-        box = QVBoxLayout(area)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.message, 0, Qt.AlignmentFlag.AlignTop)
-        box.addStretch(1)
-        area.setFixedHeight(4 * self.message.fontMetrics().lineSpacing() + 14)
-        area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        return area
-
     # --- lazily made plots ------------------------------------------------------------------
 
     def showEvent(self, event) -> None:
@@ -213,8 +185,7 @@ class TrainingPanel(QWidget):
             from playground.ui.training.plots import TrainingPlots
 
             self.plots = TrainingPlots(self.plot_holder)
-            self.plots.run_toggled.connect(self._toggle_run)
-            self.plots.clear_requested.connect(self.clear_runs)
+            self.compare.attach_plots(self.plots)
             self._plot_layout.removeWidget(self._plot_placeholder)
             self._plot_placeholder.deleteLater()
             self._plot_layout.addWidget(self.plots)
@@ -359,12 +330,12 @@ class TrainingPanel(QWidget):
         """Stop the run and clear its live curves (the data and the settings stay; the run is
         recorded and its curves stay as one of the compared runs)."""
         if self.run is not None:
-            self._record("stopped")
+            self.compare.record(self.run, "stopped")
             self._drop_run()
         self.snapshot = None
         if self.plots is not None:
             self.plots.reset_current()
-        self._show_runs()
+        self.compare.show()
         self.controls.clear_progress()
         self._set_status(READY)
         self.messages.clear()
@@ -385,7 +356,7 @@ class TrainingPanel(QWidget):
         if s is None or not s.ok:
             return False
         if self.run is not None:
-            self._record("stopped")
+            self.compare.record(self.run, "stopped")
             self._drop_run()
         try:
             trainer = Trainer(s.config, s.prepared)
@@ -402,10 +373,8 @@ class TrainingPanel(QWidget):
         self.network.restart()
         self.snapshot = None
         plots = self.ensure_plots()
-        self._run_number, self._recorded = self.runs.next_number, False
-        self.hidden_runs.discard(self._run_number)
-        plots.start_run(s.config.steps, self._run_number, self.runs.label_for(s.config)[1])
-        self._show_runs()
+        plots.start_run(s.config.steps, *self.compare.begin(s.config))
+        self.compare.show()
         self.run = TrainingRun(trainer, grid, paused=paused, gui_idle=plots.canvas.idle,
                                parent=self, rate=self.speed.currentData(),
                                prepared=s.prepared)
@@ -451,86 +420,28 @@ class TrainingPanel(QWidget):
             self.plots.finish_run(diverged=how == "diverged")
         advice = run.worker.advice if run is not None else None
         if run is not None:
-            self._record(how, advice.text if advice is not None else None)
-        if how == "diverged":
-            if advice is not None:
-                text = (f"Training stopped: {advice.text}. Set it in Training ▸ Learning "
-                        f"rate; the curve shows the steps up to there.")
-            else:
-                text = f"Training stopped: {message}."
-            self.messages.set_outcome(text, "error")
-        elif how == "done" and run is not None:
-            h = run.trainer.history
-            if h:
-                rate = run.worker.rate
-                paced = f", shown at {rate:g} steps/s (Speed)" if rate else ""
-                self.messages.set_outcome(
-                    f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of computing{paced}; "
-                    f"final loss {h[-1].loss:.4g}, "
-                    f"{plot_feed.score_words(h[-1].accuracy, run.trainer.task == 'regression')}.",
-                    "info")
+            self.compare.record(run, how, advice.text if advice is not None else None)
+        ending = outcome_words(how, message, run)
+        if ending is not None:
+            self.messages.set_outcome(*ending)
         if run is not None:
             self.controls.end_progress()
-        self._show_runs()
+        self.compare.show()
         self._update_controls()
         self.run_finished.emit(how, message)
 
-    # --- the runs compared (``runs``, the plots' legend, ``run_table``) -------------------
-
-    def _record(self, how: str, reason: str | None = None) -> None:
-        """Record the run on show (once), if it took a step."""
-        run = self.run
-        if run is None or self._recorded:
-            return
-        trainer = run.trainer
-        history = list(trainer.history)  # the worker may still append: take what is there
-        if not history:
-            return
-        self._recorded = True
-        final = run.worker.final if run.state == "finished" else None
-        outcome = how if how in ("done", "diverged") else "stopped"
-        stopped = reason or trainer.stopped_reason
-        if outcome == "stopped":
-            stopped = f"stopped by you after {len(history)} of {trainer.config.steps} steps"
-        self.runs.add(trainer.config, history, elapsed=trainer.elapsed, outcome=outcome,
-                      stopped_reason=stopped,
-                      final=final if final is not None else Final.from_last_step(history),
-                      task=trainer.task)
-
-    def _show_runs(self) -> None:
-        self.hidden_runs &= {r.number for r in self.runs}
-        if self.plots is not None:
-            self.plots.set_runs(self.runs.records, self.hidden_runs)
-        self.run_table.show_runs(self.runs.records, self.hidden_runs)
-
-    @Slot(int, bool)
-    def _set_run_shown(self, number: int, shown: bool) -> None:
-        if shown:
-            self.hidden_runs.discard(number)
-        else:
-            self.hidden_runs.add(number)
-        self._show_runs()
-
-    @Slot(int)
-    def _toggle_run(self, number: int) -> None:
-        self._set_run_shown(number, number in self.hidden_runs)
-
-    def clear_runs(self) -> None:
-        """Forget the earlier runs; the run on show (if any) stays."""
-        on_show = self.plots.current_number if self.plots is not None else 0
-        for record in list(self.runs):
-            if record.number != on_show:
-                self.runs.remove(record.number)
-        self._show_runs()
+    # --- the runs compared (``run_compare``: the plots' legend, ``run_table``) ----------
 
     def load_run(self, number: int) -> None:
-        """Put run ``number``'s settings back into the form (not while a run is under way)."""
-        record = self.runs.get(number)
-        if record is None or (self.run is not None and self.run.state != "finished"):
-            return
+        """Put run ``number``'s settings back into the form."""
+        self.compare.load(number)
+
+    def _load_record(self, record: RunRecord) -> None:
+        if self.run is not None and self.run.state != "finished":
+            return  # the form is locked while a run is under way
         self.form.set_config(record.config)
-        self._set_message(f"Loaded the settings of run #{number} ({record.label}): press Train "
-                          f"to run them again.", "info", key="loaded")
+        self._set_message(f"Loaded the settings of run #{record.number} ({record.label}): "
+                          f"press Train to run them again.", "info", key="loaded")
 
     # --- network graph and export (``network_view``, ``export``) ---------------------------
 

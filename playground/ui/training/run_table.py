@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -92,6 +93,21 @@ class RunTable(QWidget):
         layout.addWidget(self.table, 1)
         self._numbers: list[int] = []
         self._locked = False
+
+    def under(self, above: QWidget) -> QSplitter:
+        """A vertical splitter with ``above`` (the plots) over this table: the table starts
+        about six rows high, the plots take the rest, and the learner can drag the line."""
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("plot_split")
+        split.addWidget(above)
+        split.addWidget(self)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setChildrenCollapsible(False)
+        row = self.fontMetrics().height()
+        self.setMinimumHeight(4 * row + 24)
+        split.setSizes([500, 7 * row + 24])
+        return split
 
     # --- what the panel says -------------------------------------------------------------
 
