@@ -49,6 +49,28 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+    except BrokenPipeError:
+        return quiet_broken_pipe()
+    return code
+
+
+def quiet_broken_pipe() -> int:
+    """The reader of stdout went away (``... | head``): say nothing, exit 1 as Python does.
+
+    stdout is pointed at the null device first, so the interpreter's flush at exit cannot
+    print "Exception ignored ... BrokenPipeError" either (the Python docs' recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (a test's capture)
+        pass
+    return 1
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         module_name, help_ = SUBCOMMANDS[args[0]]

@@ -161,14 +161,26 @@ def _node_heads(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return heads
 
 
+SHOWN_ELEMENTS = 24
+"""An array with more elements than this shows its corners ("...") and its shape."""
+
+
 def _num(x: Any) -> str:
+    """A number or an array as the table shows it; data and grads alike (an array's values,
+    4 significant digits each, not "array of shape (2, 3)")."""
     if x is None:
         return "-"
     if isinstance(x, np.ndarray):
-        text = np.array2string(x, precision=4, separator=", ", suppress_small=True)
+        with np.printoptions(threshold=SHOWN_ELEMENTS, edgeitems=2):
+            text = np.array2string(x, separator=", ",
+                                   formatter={"float_kind": _element, "int_kind": str})
         text = " ".join(text.split())
-        return text if len(text) <= 40 else f"array of shape {x.shape}"
+        return text if x.size <= SHOWN_ELEMENTS else f"{text} (shape {x.shape})"
     return f"{x:.6g}"
+
+
+def _element(v: float) -> str:
+    return f"{v:.4g}"
 
 
 def _table(rows: list[dict[str, Any]], problems: list[str], output: str | None, bwd: bool) -> str:

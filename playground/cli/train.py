@@ -10,9 +10,12 @@ with ``--task regression``) defaults to the mean squared error and a linear outp
 final metrics say ``task: "regression"`` with the train and test MSE and R².
 
 stdout gets the final metrics (one JSON object with ``--json``), stderr the progress bar and
-errors. Exit status: 0 trained, 1 training stopped (NaN/inf) or the plot could not be written,
-2 bad options or bad data, or a run over the limits (``budget.py``: at most 100,000 steps, and
-1 GiB of memory a step, estimated before anything is built), with a line naming what to lower.
+errors. Exit status: 0 trained, 1 training stopped (it diverged: ``stopped_reason`` says at
+which step and which learning rate to try, ``suggested_lr`` is that rate, from a quick probe;
+see ``playground.training.divergence``) or the plot could not be written, or stdout was closed
+early (``... | head``: quietly), 2 bad options or bad data, or a run over the limits
+(``budget.py``: at most 100,000 steps, and 1 GiB of memory a step, estimated before anything
+is built), with a line naming what to lower.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from playground.training.config import (
     parse_hidden,
     prepare,
 )
+from playground.training.divergence import explain
 from playground.training.trainer import ConfigError, StepMetrics, Trainer
 
 PROG = "backprop-playground train"
@@ -235,13 +239,17 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
 
     final = summary(trainer)
+    advice = explain(trainer, prepared)
+    if advice is not None:  # say what to change, not only what went wrong
+        final["stopped_reason"] = advice.text
+    final["suggested_lr"] = advice.suggested_lr if advice is not None else None
     if args.json:
         print(json.dumps(_json_safe(final), allow_nan=False))
     else:
         print(_human(final))
     status = 0
-    if trainer.stopped_reason:
-        print(f"{PROG}: stopped: {trainer.stopped_reason}", file=sys.stderr)
+    if final["stopped_reason"]:
+        print(f"{PROG}: stopped: {final['stopped_reason']}", file=sys.stderr)
         status = 1
     if args.plot:
         try:
@@ -261,6 +269,7 @@ def summary(trainer: Trainer) -> dict[str, Any]:
     final["elapsed"] = trainer.elapsed
     final["ms_per_step"] = 1000 * trainer.elapsed / trainer.step_count if last else None
     final["stopped_reason"] = trainer.stopped_reason
+    final["diverged_at"] = trainer.diverged_at
     final["parameters"] = sum(getattr(p, "size", 1) for p in trainer.params)
     final["task"] = trainer.task
     final["config"] = trainer.config.to_dict()

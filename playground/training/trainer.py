@@ -14,6 +14,16 @@ Bad numbers: when the loss or the gradient is NaN or infinite, the step applies 
 lower learning rate") and ``step()`` raises ``TrainingStopped`` with that message, now and on
 every later call. ``run()`` catches it and returns the history.
 
+Divergence before the numbers run out: a step whose loss is more than ``DIVERGED_LOSS_FACTOR``
+(10⁴) times the first step's loss (or 1, when that was below 1), or whose weights have grown to
+more than ``DIVERGED_WEIGHT_FACTOR`` (10³) times their starting norm (or 1), has diverged: a
+learning rate small enough to train does neither (micrograd's demo peaks at 2× its
+first loss; a tanh net whose units saturate at lr 1000 keeps a bounded loss while its weights
+explode). That step's metrics are returned and recorded (the curve shows the blow-up), no
+update is applied, ``diverged_at`` is its index and ``stopped_reason`` says what grew; the run
+is ``done`` and a further ``step()`` raises ``TrainingStopped``. ``playground.training
+.divergence`` turns this into advice (which learning rate to try).
+
 Determinism: the same config gives the same metrics bit for bit (except ``elapsed``): the seed
 fixes the data, the split, the initial weights and the batches, and nothing reads a clock or a
 global random state.
@@ -61,6 +71,12 @@ class ConfigError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+DIVERGED_LOSS_FACTOR = 1e4
+"""A loss above this many times max(first loss, 1) means the run diverged (module docstring)."""
+DIVERGED_WEIGHT_FACTOR = 1e3
+"""Weights whose norm is above this many times max(starting norm, 1) have diverged."""
 
 
 class TrainingStopped(RuntimeError):
@@ -131,6 +147,11 @@ class Trainer:
         )
         self.history: list[StepMetrics] = []
         self.stopped_reason: str | None = None
+        self.diverged_at: int | None = None
+        """The step at which the loss, the gradient or the weights blew up (None: they did
+        not)."""
+        self._loss_bound: float | None = None  # set by the first step's loss
+        self._weight_bound = DIVERGED_WEIGHT_FACTOR * max(_param_norm(self.params), 1.0)
         self.step_count = 0
         self.elapsed = 0.0
 
@@ -173,7 +194,9 @@ class Trainer:
         test_loss = test_acc = None
         if self._test is not None:
             test_loss, test_acc = self._evaluate(self._test)
-        self.optimizer.step()
+        blew_up = self._blow_up(k, loss_value)
+        if blew_up is None:
+            self.optimizer.step()
 
         self.step_count = k + 1
         self.elapsed += time.perf_counter() - t0
@@ -183,7 +206,26 @@ class Trainer:
             test_loss=test_loss, test_accuracy=test_acc,
         )
         self.history.append(metrics)
+        if blew_up is not None:  # shown on the curve, then the run is over
+            self.stopped_reason = blew_up
+            self.diverged_at = k
+            self.optimizer.zero_grad()
         return metrics
+
+    def _blow_up(self, k: int, loss: float) -> str | None:
+        """Why step ``k`` (loss ``loss``, weights not yet updated) diverged, or None."""
+        if self._loss_bound is None:
+            self._loss_bound = DIVERGED_LOSS_FACTOR * max(abs(loss), 1.0)
+        if loss > self._loss_bound:
+            first = self.history[0].loss if self.history else loss
+            return (f"diverged at step {k}: the loss grew to {loss:.3g}, more than "
+                    f"{DIVERGED_LOSS_FACTOR:,.0f} × its start ({first:.3g})")
+        norm = _param_norm(self.params)
+        if not norm <= self._weight_bound:  # nan included
+            start = self._weight_bound / DIVERGED_WEIGHT_FACTOR
+            return (f"diverged at step {k}: the weights grew to a norm of {norm:.3g}, more "
+                    f"than {DIVERGED_WEIGHT_FACTOR:,.0f} × their start ({start:.3g})")
+        return None
 
     def run(self, steps: int | None = None, callback: Any = None) -> list[StepMetrics]:
         """Step until ``done`` (or ``steps`` more steps); ``callback(metrics)`` after each.
@@ -202,6 +244,7 @@ class Trainer:
 
     def _stop(self, reason: str) -> NoReturn:
         self.stopped_reason = reason
+        self.diverged_at = self.step_count
         self.optimizer.zero_grad()
         raise TrainingStopped(reason)
 
@@ -376,6 +419,17 @@ def _grad_norm(params: list[Any]) -> float:
             return biggest
         total = sum(float(np.sum(np.square(a / biggest))) for a in arrays)
     return biggest * math.sqrt(total)
+
+
+def _param_norm(params: list[Any]) -> float:
+    """Euclidean norm of all parameters (inf or nan when one is); one pass, no overflow
+    worry: it is compared with a bound far below float's range."""
+    total = 0.0
+    with np.errstate(all="ignore"):
+        for p in params:
+            d = p.data
+            total += d * d if isinstance(p, Value) else float(np.vdot(d, d))
+    return math.sqrt(total) if total >= 0 else total
 
 
 def _classes(outputs: np.ndarray) -> np.ndarray:

@@ -174,3 +174,36 @@ def test_example_with_parameters_subprocess():
     nodes = {n["id"]: n for n in json.loads(proc.stdout)["nodes"]}
     assert nodes["r"]["params"] == {"axis": 1, "keepdims": False}
     assert [n for n in nodes if "params" in nodes[n]] == ["r", "s"]
+
+
+def _table_cells(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(label + " "))
+
+
+def test_tensor_grads_show_their_values_like_the_data(capsys):
+    path = str(example_path("tensor_layer"))
+    assert main(["eval", path, "--json", "--backward"]) == 0
+    nodes = {n["id"]: n for n in json.loads(capsys.readouterr().out)["nodes"]}
+    assert main(["eval", path, "--backward"]) == 0
+    table = capsys.readouterr().out
+    assert "array of shape" not in table
+    for name in ("X", "W"):
+        row = _table_cells(table, name)
+        for rows in (nodes[name]["data"], nodes[name]["grad"]):
+            shown = "[" + ", ".join("[" + ", ".join(f"{v:.4g}" for v in r) + "]"
+                                    for r in rows) + "]"
+            assert shown in row  # the same four-digit values as the JSON's numbers
+
+
+def test_a_big_tensor_shows_its_corners_and_shape(tmp_path, capsys):
+    from playground.graph.document import GraphDocument
+
+    doc = GraphDocument()
+    values(doc, big=[[float(i * 10 + j) for j in range(10)] for i in range(10)])
+    op(doc, "t", "sum", "big")
+    io.save(doc, tmp_path / "big.json")
+    assert main(["eval", str(tmp_path / "big.json"), "--backward"]) == 0
+    row = _table_cells(capsys.readouterr().out, "big")
+    assert ("[[0, 1, ..., 8, 9], [10, 11, ..., 18, 19], ..., [80, 81, ..., 88, 89], "
+            "[90, 91, ..., 98, 99]] (shape (10, 10))") in row
+    assert row.count("(shape (10, 10))") == 2  # data and grad alike

@@ -4,6 +4,7 @@ the plot, and errors that are one line with exit status 2."""
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 
@@ -120,13 +121,60 @@ def test_bad_csv_is_one_line_exit_2(capsys, tmp_path):
     assert code == 2 and "no such file" in err
 
 
-def test_nan_stops_with_exit_1_and_the_reason(capsys):
+def test_divergence_stops_with_exit_1_and_the_reason(capsys):
     code, out, err = _run(capsys, "--lr", "1000", "--loss", "mse", "--schedule", "constant",
                           "--json", "-q")
     assert code == 1
     final = json.loads(out)  # still valid JSON: non-finite numbers become null
-    assert "try a lower learning rate" in final["stopped_reason"]
-    assert "stopped: loss became" in err
+    assert final["stopped_reason"].startswith("diverged at step 1")
+    assert "stopped: diverged at step 1" in err
+
+
+def test_the_demo_at_lr_1000_exits_1_saying_which_rate_to_try(capsys):
+    code, out, err = _run(capsys, "--lr", "1000", "--json")
+    assert code == 1
+    final = json.loads(out)
+    assert final["diverged_at"] == 1 and final["steps"] == 2
+    reason = final["stopped_reason"]
+    assert reason.startswith("diverged at step 1 (the loss grew to ")
+    assert "a learning rate of 1000 is too big for this model; try ≤ 1 " in reason
+    assert final["suggested_lr"] == 1.0
+    # the suggestion is real: the demo at that rate trains
+    code, out, _ = _run(capsys, "--lr", str(final["suggested_lr"]), "--json", "-q")
+    assert code == 0 and json.loads(out)["accuracy"] >= 0.99
+    assert f"stopped: {reason}" in err
+
+
+def test_a_run_that_trains_has_no_reason_and_no_suggestion(capsys):
+    code, out, _ = _run(capsys, "--steps", "5", "--json", "-q")
+    final = json.loads(out)
+    assert code == 0 and final["stopped_reason"] is None
+    assert final["suggested_lr"] is None and final["diverged_at"] is None
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    (["train", "--json"], 1), (["train"], 1),
+    (["train", "--help"], 0), (["eval", "--help"], 0),  # argparse itself ignores the error
+])
+def test_a_reader_that_went_away_gets_no_traceback(args, status):
+    # the reader closes its end before anything is written (the child takes 100+ ms to start),
+    # so every write to stdout meets a broken pipe, as the tail of `... | head -c 100` does
+    proc = subprocess.Popen([sys.executable, "-m", "playground", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    assert "Exception ignored" not in err
+    assert code == status  # 1: Python's own status for a broken pipe
+
+
+def test_head_c_100_reads_the_start_of_the_json_quietly():
+    proc = subprocess.run(f"{shlex.quote(sys.executable)} -m playground train --json -q "
+                          f"| head -c 100", shell=True, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.stdout.startswith('{"steps": 100, ') and len(proc.stdout) == 100
+    assert proc.stderr == ""
 
 
 def test_real_entry_point_without_traceback(tmp_path):

@@ -18,6 +18,7 @@ from playground.training import (
     Trainer,
     TrainingStopped,
 )
+from playground.training.trainer import DIVERGED_LOSS_FACTOR
 
 # micrograd's demo.ipynb output (np.random.seed(1337); random.seed(1337); sklearn make_moons)
 DEMO_LOSSES = {0: 0.8958441028683222, 1: 1.723590533697202, 2: 0.7429006313851131,
@@ -118,21 +119,48 @@ def test_nan_loss_stops_with_a_clear_reason():
     with pytest.raises(TrainingStopped, match="loss became NaN at step 1: try a lower learning"):
         t.step()
     assert t.stopped_reason == "loss became NaN at step 1: try a lower learning rate"
-    assert t.done and t.step_count == 1 and len(t.history) == 1
+    assert t.done and t.step_count == 1 and len(t.history) == 1 and t.diverged_at == 1
     for p, old in zip(t.params, before, strict=True):  # no update was applied
         np.testing.assert_array_equal(p.data, old)
     with pytest.raises(TrainingStopped):
         t.step()  # and it stays stopped
 
 
-def test_divergence_to_inf_stops_run_and_keeps_the_history():
+def test_a_loss_past_the_bound_stops_the_run_and_is_recorded():
     t = Trainer(TrainConfig(lr=1000.0, loss="mse", schedule="constant", steps=50))
     history = t.run()
-    assert 0 < len(history) < 50
-    assert t.stopped_reason is not None
-    assert "infinite" in t.stopped_reason or "NaN" in t.stopped_reason
-    assert f"at step {len(history)}: try a lower learning rate" in t.stopped_reason
-    assert all(math.isfinite(m.loss) for m in history)
+    assert len(history) == 2 and t.diverged_at == 1 and t.done
+    first, last = history[0].loss, history[-1].loss
+    assert last > DIVERGED_LOSS_FACTOR * max(first, 1.0) and math.isfinite(last)
+    assert t.stopped_reason.startswith("diverged at step 1: the loss grew to ")
+    assert f"{last:.3g}" in t.stopped_reason and f"({first:.3g})" in t.stopped_reason
+    before = [p.data.copy() for p in t.params]
+    with pytest.raises(TrainingStopped, match="diverged at step 1"):
+        t.step()  # it stays stopped, and the blown-up step applied no update
+    for p, old in zip(t.params, before, strict=True):
+        np.testing.assert_array_equal(p.data, old)
+
+
+def test_exploding_weights_stop_a_run_whose_loss_stays_bounded():
+    # the lecture's tanh net at lr 1000: the units saturate, the loss stays near 8, but the
+    # weights jump a thousandfold in one step
+    t = Trainer(TrainConfig.preset("lecture", lr=1000.0))
+    t.run()
+    assert t.diverged_at == 1 and len(t.history) == 2
+    assert max(m.loss for m in t.history) < 20
+    assert "the weights grew to a norm of" in t.stopped_reason
+    assert "1,000 × their start" in t.stopped_reason
+
+
+@pytest.mark.parametrize(("preset", "lr"), [("demo", 1.0), ("demo", 3.0), ("lecture", 0.1),
+                                            ("lecture", 10.0), ("sine", 0.05), ("sine", 10.0)])
+def test_runs_that_wobble_or_stall_are_not_called_diverged(preset, lr):
+    # demo lr 3 peaks at 43x its first loss; sine lr 10 at 760x; lecture lr 10 stalls at 8
+    config = TrainConfig.preset(preset, lr=lr, steps=min(300, TrainConfig.preset(preset).steps))
+    t = Trainer(config)
+    t.run()
+    assert t.stopped_reason is None and t.diverged_at is None
+    assert len(t.history) == config.steps
 
 
 def test_predict_grid_for_decision_boundaries():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -74,50 +74,82 @@ class ScatterPreview(QWidget):
         return (len(self._train) if self._train is not None else 0) + (
             len(self._test) if self._test is not None else 0)
 
-    def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        p.fillRect(rect, QColor("#fbfbfb"))
-        p.setPen(QPen(QColor("#d0d0d0"), 1))
-        p.drawRect(rect)
+    def caption_rect(self) -> QRectF:
+        """Where the caption goes: the top line of the frame (empty without a caption)."""
+        rect = self._frame()
+        if not self._note:
+            return QRectF(rect.left(), rect.top(), 0, 0)
+        return QRectF(rect.left() + 4, rect.top() + 2, rect.width() - 8,
+                      self._caption_metrics().height())
+
+    def point_positions(self) -> list[tuple[QPointF, float, bool, int]]:
+        """Each point as painted: (centre, radius, ring?, class), train first. The points fill
+        the frame below the caption, so none is drawn over it (the lecture's 4 points did)."""
         sets = [d for d in (self._train, self._test) if d is not None and len(d)]
         if not sets:
-            p.setPen(QColor("#777777"))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._note or "no data")
-            p.end()
-            return
+            return []
         allx = np.vstack([d.X for d in sets])
         if allx.shape[1] == 1:
             allx = np.c_[allx, np.zeros(len(allx))]
         lo, hi = allx[:, :2].min(axis=0), allx[:, :2].max(axis=0)
         span = np.maximum(hi - lo, 1e-9)
-        inner = rect.adjusted(8, 8, -8, -8)
-        side = min(inner.width(), inner.height())
+        radius = 3.2 if len(allx) <= 300 else 2.2
+        caption = self.caption_rect()
+        top = caption.bottom() + 2 if self._note else self._frame().top()
+        frame = self._frame()
+        inner = QRectF(frame.left() + 8, top + radius + 2, frame.width() - 16,
+                       frame.bottom() - 8 - (top + radius + 2))
+        side = max(min(inner.width(), inner.height()), 1.0)
         scale = side / float(max(span))
         cx, cy = inner.center().x(), inner.center().y()
         mid = (lo + hi) / 2
-        radius = 3.2 if len(allx) <= 300 else 2.2
+        out = []
         for ds, ring in ((self._train, False), (self._test, True)):
             if ds is None or not len(ds):
                 continue
             X = ds.X if ds.X.shape[1] > 1 else np.c_[ds.X, np.zeros(len(ds))]
             for (x0, x1), c in zip(X[:, :2], ds.y, strict=True):
-                color = QColor(CLASS_QCOLORS[int(c) % len(CLASS_QCOLORS)])
                 pt = QPointF(cx + (x0 - mid[0]) * scale, cy - (x1 - mid[1]) * scale)
-                if ring:
-                    p.setPen(QPen(color, 1.6))
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                else:
-                    p.setPen(QPen(QColor("white"), 0.8))
-                    p.setBrush(color)
-                p.drawEllipse(pt, radius, radius)
+                out.append((pt, radius, ring, int(c)))
+        return out
+
+    def _frame(self) -> QRectF:
+        return QRectF(self.rect()).adjusted(1, 1, -1, -1)
+
+    def _caption_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
+        return font
+
+    def _caption_metrics(self) -> QFontMetricsF:
+        return QFontMetricsF(self._caption_font())
+
+    def paintEvent(self, _event: object) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = self._frame()
+        p.fillRect(rect, QColor("#fbfbfb"))
+        p.setPen(QPen(QColor("#d0d0d0"), 1))
+        p.drawRect(rect)
+        points = self.point_positions()
+        if not points:
+            p.setPen(QColor("#777777"))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._note or "no data")
+            p.end()
+            return
+        for pt, radius, ring, c in points:
+            color = QColor(CLASS_QCOLORS[c % len(CLASS_QCOLORS)])
+            if ring:
+                p.setPen(QPen(color, 1.6))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+            else:
+                p.setPen(QPen(QColor("white"), 0.8))
+                p.setBrush(color)
+            p.drawEllipse(pt, radius, radius)
         if self._note:
-            font = p.font()
-            font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
-            p.setFont(font)
+            p.setFont(self._caption_font())
             p.setPen(QColor("#666666"))
-            box = rect.adjusted(4, 2, -4, -2)
+            box = self.caption_rect()
             text = p.fontMetrics().elidedText(self._note, Qt.TextElideMode.ElideRight,
                                               int(box.width()))
             p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)

@@ -14,10 +14,14 @@ at "loss 4e+230". A run that ended well gives way to a notice.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from typing import Any
 
-__all__ = ["MESSAGE_STYLE", "TrainingMessage"]
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from playground.ui.training.plot_feed import score_words
+
+__all__ = ["MESSAGE_STYLE", "TrainingMessage", "outcome_words"]
 
 MESSAGE_STYLE = {
     "error": "QLabel { background: #fdecea; color: #8a1c13; border: 1px solid #f5c2bd;"
@@ -56,6 +60,20 @@ class TrainingMessage:
         self.notice_key = ""
         self._render()
 
+    def area(self) -> QWidget:
+        """The message's place under the plots, as tall with a message as without: a "Done"
+        line appearing at the end of a run made the plots jump up (they shrank by its height).
+        Four lines fit the longest message (why a run diverged) at the plots' width."""
+        area = QWidget()
+        area.setObjectName("training_message_area")
+        box = QVBoxLayout(area)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.label, 0, Qt.AlignmentFlag.AlignTop)
+        box.addStretch(1)
+        area.setFixedHeight(4 * self.label.fontMetrics().lineSpacing() + 14)
+        area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        return area
+
     @property
     def outcome(self) -> str:
         return self._outcome[0]
@@ -71,3 +89,22 @@ class TrainingMessage:
         self.label.setText("\n".join(t for t, _k in parts))
         self.label.setStyleSheet(MESSAGE_STYLE[kind] if parts else "")
         self.label.setVisible(bool(parts))
+
+
+def outcome_words(how: str, message: str, run: Any) -> tuple[str, str] | None:
+    """(text, kind) of how ``run`` (a ``TrainingRun``) ended: why it diverged and which
+    learning rate to try (the worker's ``advice``), or what it reached; None to say nothing."""
+    if how == "diverged":
+        advice = run.worker.advice if run is not None else None
+        if advice is None:
+            return f"Training stopped: {message}.", "error"
+        return (f"Training stopped: {advice.text}. Set it in Training ▸ Learning rate; the "
+                f"curve shows the steps up to there.", "error")
+    if how != "done" or run is None or not run.trainer.history:
+        return None
+    h = run.trainer.history
+    rate = run.worker.rate
+    paced = f", shown at {rate:g} steps/s (Speed)" if rate else ""
+    score = score_words(h[-1].accuracy, run.trainer.task == "regression")
+    return (f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of computing{paced}; final "
+            f"loss {h[-1].loss:.4g}, {score}.", "info")

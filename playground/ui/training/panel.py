@@ -10,7 +10,11 @@ responsive while training.
 Run states: no run (``run is None``), running, paused, finished. Train starts a run (or resumes
 a paused one), Pause pauses, Step takes exactly one step and stays paused (starting a paused
 run if there is none), Reset stops the run and clears its curves. Settings are locked while a
-run is under way. A finished run's curves stay, faded, when the next run starts. Speed paces a
+run is under way. Every run that took a step is recorded (``runs``, a ``RunHistory``) when it
+ends, is reset, or gives way to the next: the plots draw each run in its own colour with a
+label saying what it changed, the table of runs under them (``run_table``) lists them with
+their final numbers, hides or shows each, and loads a run's settings back into the form. A
+diverged run is explained with the learning rate to try (``training.divergence``). Speed paces a
 run ("Watch": 30 steps a second, so the loss curve and the boundary visibly move; see
 ``speed``) and can change while it goes. Export is off while the weights are not finite
 numbers or the run diverged. Nothing under the run buttons (``controls``) changes height, so
@@ -31,19 +35,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
+from playground.training.runs import RunRecord
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer, scalar_step_seconds
 from playground.ui.training import plot_feed
 from playground.ui.training.controls import TRAIN_TIP, RunControls, make_button
 from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
-from playground.ui.training.message import TrainingMessage
+from playground.ui.training.message import TrainingMessage, outcome_words
 from playground.ui.training.network_view import GraphSource, NetworkView
+from playground.ui.training.run_compare import RunCompare
+from playground.ui.training.run_table import RunTable
 from playground.ui.training.worker import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]
@@ -140,12 +147,18 @@ class TrainingPanel(QWidget):
         self._plot_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._plot_layout.addWidget(self._plot_placeholder)
 
+        self.run_table = RunTable()
+        self.compare = RunCompare(self.run_table, self._load_record)
+        self.runs = self.compare.runs
+        """Every run that took a step, in order (see the module docstring)."""
+        self.plot_split = self.run_table.under(self.plot_holder)
+
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 6, 6, 6)
         rv.setSpacing(6)
-        rv.addWidget(self.plot_holder, 1)
-        rv.addWidget(self._message_area())
+        rv.addWidget(self.plot_split, 1)
+        rv.addWidget(self.messages.area())
         rv.addWidget(self.network)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -160,20 +173,6 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def _message_area(self) -> QWidget:
-        """The message's place under the plots, as tall with a message as without: a "Done"
-        line appearing at the end of a run made the plots jump up (they shrank by its height).
-        Four lines fit the longest message (why a run diverged) at the plots' width."""
-        area = QWidget()
-        area.setObjectName("training_message_area")
-        box = QVBoxLayout(area)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.message, 0, Qt.AlignmentFlag.AlignTop)
-        box.addStretch(1)
-        area.setFixedHeight(4 * self.message.fontMetrics().lineSpacing() + 14)
-        area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        return area
-
     # --- lazily made plots ------------------------------------------------------------------
 
     def showEvent(self, event) -> None:
@@ -186,6 +185,7 @@ class TrainingPanel(QWidget):
             from playground.ui.training.plots import TrainingPlots
 
             self.plots = TrainingPlots(self.plot_holder)
+            self.compare.attach_plots(self.plots)
             self._plot_layout.removeWidget(self._plot_placeholder)
             self._plot_placeholder.deleteLater()
             self._plot_layout.addWidget(self.plots)
@@ -270,6 +270,7 @@ class TrainingPanel(QWidget):
         if locked != self._locked:
             self._locked = locked
             self.form.set_locked(locked)
+        self.run_table.set_locked(locked)
         self.demo_button.setEnabled(state in ("idle", "finished"))
         self.lecture_button.setEnabled(state in ("idle", "finished"))
         diverged = run is not None and run.result is not None and run.result[0] == "diverged"
@@ -326,12 +327,15 @@ class TrainingPanel(QWidget):
         self._update_controls()
 
     def reset(self) -> None:
-        """Stop the run and clear its curves (the data and the settings stay)."""
+        """Stop the run and clear its live curves (the data and the settings stay; the run is
+        recorded and its curves stay as one of the compared runs)."""
         if self.run is not None:
+            self.compare.record(self.run, "stopped")
             self._drop_run()
         self.snapshot = None
         if self.plots is not None:
             self.plots.reset_current()
+        self.compare.show()
         self.controls.clear_progress()
         self._set_status(READY)
         self.messages.clear()
@@ -352,6 +356,7 @@ class TrainingPanel(QWidget):
         if s is None or not s.ok:
             return False
         if self.run is not None:
+            self.compare.record(self.run, "stopped")
             self._drop_run()
         try:
             trainer = Trainer(s.config, s.prepared)
@@ -368,9 +373,11 @@ class TrainingPanel(QWidget):
         self.network.restart()
         self.snapshot = None
         plots = self.ensure_plots()
-        plots.start_run(s.config.steps)
+        plots.start_run(s.config.steps, *self.compare.begin(s.config))
+        self.compare.show()
         self.run = TrainingRun(trainer, grid, paused=paused, gui_idle=plots.canvas.idle,
-                               parent=self, rate=self.speed.currentData())
+                               parent=self, rate=self.speed.currentData(),
+                               prepared=s.prepared)
         self.run.progress.connect(self._on_progress)
         self.run.finished.connect(self._on_finished)
         self._plot_data_timer.stop()
@@ -411,27 +418,30 @@ class TrainingPanel(QWidget):
         run = self.run
         if self.plots is not None:
             self.plots.finish_run(diverged=how == "diverged")
-        if how == "diverged":
-            lr = self._run_config.lr if self._run_config else 0.0
-            suggestion = min(lr / 10, 1.0)  # 10x smaller, and no more than micrograd's 1.0
-            self.messages.set_outcome(
-                f"Training stopped: {message}. The learning rate was {lr:g}: try {suggestion:g} "
-                f"or lower (in Training ▸ Learning rate), or the adam optimizer. The curve shows "
-                f"the steps up to there.", "error")
-        elif how == "done" and run is not None:
-            h = run.trainer.history
-            if h:
-                rate = run.worker.rate
-                paced = f", shown at {rate:g} steps/s (Speed)" if rate else ""
-                self.messages.set_outcome(
-                    f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of computing{paced}; "
-                    f"final loss {h[-1].loss:.4g}, "
-                    f"{plot_feed.score_words(h[-1].accuracy, run.trainer.task == 'regression')}.",
-                    "info")
+        advice = run.worker.advice if run is not None else None
+        if run is not None:
+            self.compare.record(run, how, advice.text if advice is not None else None)
+        ending = outcome_words(how, message, run)
+        if ending is not None:
+            self.messages.set_outcome(*ending)
         if run is not None:
             self.controls.end_progress()
+        self.compare.show()
         self._update_controls()
         self.run_finished.emit(how, message)
+
+    # --- the runs compared (``run_compare``: the plots' legend, ``run_table``) ----------
+
+    def load_run(self, number: int) -> None:
+        """Put run ``number``'s settings back into the form."""
+        self.compare.load(number)
+
+    def _load_record(self, record: RunRecord) -> None:
+        if self.run is not None and self.run.state != "finished":
+            return  # the form is locked while a run is under way
+        self.form.set_config(record.config)
+        self._set_message(f"Loaded the settings of run #{record.number} ({record.label}): "
+                          f"press Train to run them again.", "info", key="loaded")
 
     # --- network graph and export (``network_view``, ``export``) ---------------------------
 

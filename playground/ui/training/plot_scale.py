@@ -15,12 +15,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["CAP", "FLOOR", "loss_range", "nice_ceiling", "shown"]
+__all__ = ["CAP", "FLOOR", "LOG_SPAN", "loss_range", "nice_ceiling", "shown", "wants_log"]
 
 CAP = 1e100
 """The largest magnitude drawn: a bigger loss is drawn at the cap (it diverged anyway)."""
 FLOOR = 1e-100
 """The smallest positive loss a log axis reaches down to."""
+LOG_SPAN = 1e3
+"""Losses whose largest is more than this many times their smallest get a log axis: on a
+linear one everything below a thousandth of the top is a flat line on the floor."""
+
+
+def wants_log(values: Sequence[float] | np.ndarray) -> bool:
+    """Whether these losses span more than ``LOG_SPAN`` (their positive, finite ones)."""
+    v = shown(values)
+    v = v[np.isfinite(v) & (v > 0)]
+    return len(v) >= 2 and float(v.max()) > LOG_SPAN * float(v.min())
 
 
 def shown(values: Sequence[float] | np.ndarray) -> np.ndarray:

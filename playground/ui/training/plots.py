@@ -21,11 +21,20 @@ the right the decision boundary of 2-D data (a heatmap of the model's output wit
 points as dots and the test points as rings) or, for other data, each sample's output next to
 its target (``decision_map``). A regression (``set_regression``) shows R² where accuracy was,
 its 2-D output as a heatmap of values, and for 1-D data the points and the network's curve
-(``fit_plot``: ``set_fit_data``, ``set_fit_curve``). Finished runs stay as faded curves until
-``clear_history()``; the axes and the log scale follow the current run, never the faded ones
-(a diverged run's 1e230 would flatten the next run's curve onto the floor). Every number drawn
-goes through ``plot_scale`` first: finite, and in a range matplotlib's tick code survives. The
-navigation toolbar zooms, pans and saves (the saved image includes the animated artists).
+(``fit_plot``: ``set_fit_data``, ``set_fit_curve``).
+
+Runs compared: the run under way is drawn in its own colour (``start_run(steps, number,
+label)``: the colour of its number, ``run_curves.run_color``); the earlier recorded runs
+(``set_runs(records, hidden)``) keep theirs (``run_curves``). The legend names each run; a click
+on a run's entry asks to hide or show it (``run_toggled(number)``: the panel owns which runs are
+hidden and tells both the plots and the table of runs). The step axis follows the run under way;
+the loss axis fits the runs on show that did not diverge (a diverged run's 1e8 would flatten the
+others onto the floor; alone, it gets an axis of its own), and turns logarithmic by itself when
+those losses span more than ``plot_scale.LOG_SPAN`` (10³), until the learner ticks or unticks
+Log-scale (then their choice stays). The loss ticks carry their own exponent ("1e+08"), never an
+offset text above the axis, which overprinted the title. Every number drawn goes through
+``plot_scale`` first: finite, and in a range matplotlib's tick code survives. The navigation
+toolbar zooms, pans and saves (the saved image includes the animated artists).
 """
 
 from __future__ import annotations
@@ -36,7 +45,6 @@ import numpy as np
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -45,16 +53,15 @@ from playground.training.trainer import StepMetrics
 from playground.ui.training.blit_canvas import BlitCanvas
 from playground.ui.training.decision_map import CLASS_COLORS, DecisionMap
 from playground.ui.training.fit_plot import FitPlot, RegressionPlotting
-from playground.ui.training.plot_scale import loss_range, shown
+from playground.ui.training.plot_scale import loss_range, shown, wants_log
+from playground.ui.training.run_colors import run_color
+from playground.ui.training.run_curves import RunCurves, RunPlotting
 
 __all__ = ["CLASS_COLORS", "REDRAW_MS", "TrainingPlots"]
 
 REDRAW_MS = 50
 """Redraw timer period while a run is going: up to 20 frames a second."""
 
-TRAIN_COLOR = "#1f4e79"
-TEST_COLOR = "#e8710a"
-HISTORY_ALPHA = 0.28
 
 
 class _Run:
@@ -82,11 +89,15 @@ class _Run:
         return len(self.steps)
 
 
-class TrainingPlots(RegressionPlotting, QWidget):
+class TrainingPlots(RunPlotting, RegressionPlotting, QWidget):
     """Loss, accuracy and decision-boundary plots with matplotlib's toolbar (see module doc)."""
 
     redrawn = Signal()
     """After each frame (full draw or blit)."""
+    run_toggled = Signal(int)
+    """A click on run n's legend entry: hide it if shown, show it if hidden."""
+    clear_requested = Signal()
+    """"Clear runs" was pressed (the panel owns the runs)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,10 +118,11 @@ class TrainingPlots(RegressionPlotting, QWidget):
         self.log_scale.setObjectName("log_scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis (small losses show)")
         self.log_scale.toggled.connect(self._on_log_scale)
-        self.clear_button = QPushButton("Clear history")
+        self.clear_button = QPushButton("Clear runs")
         self.clear_button.setObjectName("clear_history")
-        self.clear_button.setToolTip("Forget the faded curves of earlier runs")
-        self.clear_button.clicked.connect(self.clear_history)
+        self.clear_button.setToolTip("Forget the earlier runs: their curves and their rows in the "
+                                     "table of runs (the run on show stays)")
+        self.clear_button.clicked.connect(self.clear_requested)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -124,8 +136,11 @@ class TrainingPlots(RegressionPlotting, QWidget):
         layout.addWidget(self.canvas, 1)
 
         self.current = _Run()
-        self.history: list[_Run] = []
-        self._history_artists: list = []
+        self.current_number = 0
+        """The number the run under way has (or will have) in the runs; 0 before any."""
+        self.current_label = ""
+        self.current_diverged = False
+        self.hidden: set[int] = set()
         self._planned_steps = 1
         self._dirty = False
         self._full_due = True
@@ -135,10 +150,10 @@ class TrainingPlots(RegressionPlotting, QWidget):
         self._background = None
         self._auto_limits: dict = {}
         self._running = False
-        self._auto_log = False
-        """The log scale was switched on by a diverged run (not by the user): the next run
-        switches it off again."""
+        self._user_log: bool | None = None
+        """The learner's own choice of scale (None: the plots choose, ``wants_log``)."""
         self._setting_log = False
+        self._legend_runs: dict = {}  # legend artist -> run number
         self.draw_count = 0
         """Full draws so far."""
         self.frame_count = 0
@@ -146,6 +161,7 @@ class TrainingPlots(RegressionPlotting, QWidget):
         self._setup_axes()
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("resize_event", self._on_resize)
+        self.canvas.mpl_connect("pick_event", self._on_pick)
 
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
@@ -168,7 +184,7 @@ class TrainingPlots(RegressionPlotting, QWidget):
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             ax.grid(True, color="#e6e6e6", linewidth=0.6)
             ax.set_axisbelow(True)
-        self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
+        self._loss_ticks()
         self.ax_acc.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
         self.ax_acc.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         self._title(self.ax_loss, "loss")
@@ -180,13 +196,14 @@ class TrainingPlots(RegressionPlotting, QWidget):
         self.ax_loss.set_ylim(0, 1)
         for ax in (self.ax_loss, self.ax_acc):
             ax.set_xlim(0, 1)
-        (self.loss_line,) = self.ax_loss.plot([], [], color=TRAIN_COLOR, lw=1.6, label="train")
-        (self.test_loss_line,) = self.ax_loss.plot(
-            [], [], color=TEST_COLOR, lw=1.4, ls="--", label="test")
-        (self.acc_line,) = self.ax_acc.plot([], [], color=TRAIN_COLOR, lw=1.6, label="train")
-        (self.test_acc_line,) = self.ax_acc.plot(
-            [], [], color=TEST_COLOR, lw=1.4, ls="--", label="test")
-        self._legend_key: tuple[bool, bool] | None = None
+        color = run_color(1)
+        (self.loss_line,) = self.ax_loss.plot([], [], color=color, lw=1.8, zorder=3)
+        (self.test_loss_line,) = self.ax_loss.plot([], [], color=color, lw=1.5, ls="--",
+                                                   zorder=3)
+        (self.acc_line,) = self.ax_acc.plot([], [], color=color, lw=1.8, zorder=3)
+        (self.test_acc_line,) = self.ax_acc.plot([], [], color=color, lw=1.5, ls="--", zorder=3)
+        self.runs = RunCurves(self.ax_loss, self.ax_acc)
+        self._legend_key: tuple | None = None
         self._legend()
 
         self.map = DecisionMap(self.ax_map, self._title, self._animate, self._unanimate)
@@ -215,32 +232,19 @@ class TrainingPlots(RegressionPlotting, QWidget):
         return ax.text(0.0, 1.015, text, transform=ax.transAxes, ha="left", va="bottom",
                        fontsize=9, fontweight="bold", color="#333333")
 
-    def _legend(self) -> None:
-        key = (self.current.has_test, bool(self.history))
-        if key == self._legend_key:
-            return
-        self._legend_key = key
-        handles = [Line2D([], [], color=TRAIN_COLOR, lw=1.6, label="train")]
-        if key[0]:
-            handles.append(Line2D([], [], color=TEST_COLOR, lw=1.4, ls="--", label="test"))
-        if key[1]:
-            handles.append(Line2D([], [], color=TRAIN_COLOR, alpha=HISTORY_ALPHA, lw=1.6,
-                                  label="earlier runs"))
-        self.ax_loss.legend(handles=handles, fontsize=7.5, loc="upper right", frameon=False,
-                            handlelength=1.6, borderaxespad=0.2)
-        self._full_due = True
-
     # --- feeding it ----------------------------------------------------------------------
 
-    def start_run(self, planned_steps: int) -> None:
-        """A new run: the current curves (if any) fade into the history first."""
-        self.archive_current()
+    def start_run(self, planned_steps: int, number: int = 1, label: str = "") -> None:
+        """A new run, numbered ``number`` (its colour) with ``label``; the previous run's
+        curves go (the panel shows it again as a recorded run: ``set_runs``)."""
+        self._clear_current()
+        self.current_number, self.current_label = number, label
+        for line in (self.loss_line, self.test_loss_line, self.acc_line, self.test_acc_line):
+            line.set_color(run_color(number))
+            line.set_visible(True)
         self._planned_steps = max(1, planned_steps)
         self._running = True
         self._auto_limits.clear()  # a new run sets its own limits
-        if self._auto_log and self.log_scale.isChecked():
-            self._set_log_scale(False)  # it was for the diverged run, not this one
-        self._auto_log = False
         self.map.forget_outputs()
         self.fit.curve_values = None
         self._decision_dirty = True
@@ -291,32 +295,16 @@ class TrainingPlots(RegressionPlotting, QWidget):
         """The run ended: draw what is left, mark a divergence, stop the timer."""
         self._dirty = True
         self._running = False
+        self.current_diverged = diverged
         if diverged and len(self.current):
-            last = self.current.loss[-1]
-            at = (self.current.steps[-1], float(shown([last])[0]))
-            self._diverged_marker = self.ax_loss.plot(
-                [at[0]], [at[1]], marker="X", ms=9, color="#d62728", ls="none", zorder=5,
-            )[0]
-            # the axis stops at plot_scale.CAP: say the real number next to the mark
-            left = at[0] > self._planned_steps / 2  # keep the words inside the axes
-            self._diverged_note = self.ax_loss.annotate(
-                f"diverged: loss {last:.3g}", at, xytext=(-8 if left else 8, -2),
-                textcoords="offset points", ha="right" if left else "left", va="top",
-                fontsize=7.5, color="#d62728", zorder=5, annotation_clip=False)
-            self._diverged_note.set_in_layout(False)
-            self._full_due = True
-            values = shown(self.current.loss)
-            values = values[np.isfinite(values) & (values > 0)]
-            if len(values) and values.max() > 1e4 * values.min() and not (
-                    self.log_scale.isChecked()):
-                self._set_log_scale(True)  # a linear axis would show a flat line
-                self._auto_log = True
+            self._mark_divergence()
         self.flush()
         self.timer.stop()
 
     def reset_current(self) -> None:
-        """Forget the current run (it fades into the history); the data stays."""
-        self.archive_current()
+        """The run under way is over (Reset): its live curves go; the data stays. The panel
+        shows it again as a recorded run (``set_runs``)."""
+        self._clear_current()
         self._running = False
         self.map.forget_outputs()
         self.fit.curve_values = None
@@ -325,38 +313,16 @@ class TrainingPlots(RegressionPlotting, QWidget):
         self.flush()
         self.timer.stop()
 
-    def archive_current(self) -> None:
-        """Move the current run's curves (if it has two points or more) to the faded history."""
-        run = self.current
+    def _clear_current(self) -> None:
         self.current = _Run()
+        self.current_number, self.current_label = 0, ""
+        self.current_diverged = False
         if self._diverged_marker is not None:
             self._diverged_marker.remove()
             self._diverged_note.remove()
             self._diverged_marker = self._diverged_note = None
-        if len(run) >= 2:
-            self.history.append(run)
-            kw = {"alpha": HISTORY_ALPHA, "lw": 1.3, "zorder": 1}
-            self._history_artists += [
-                self.ax_loss.plot(run.steps, shown(run.loss), color=TRAIN_COLOR, **kw)[0],
-                self.ax_acc.plot(run.steps, run.acc, color=TRAIN_COLOR, **kw)[0],
-            ]
-            if run.has_test:
-                self._history_artists += [
-                    self.ax_loss.plot(run.steps, shown(run.test_loss), color=TEST_COLOR,
-                                      ls="--", **kw)[0],
-                    self.ax_acc.plot(run.steps, run.test_acc, color=TEST_COLOR, ls="--", **kw)[0],
-                ]
         self._dirty = True
         self._full_due = True
-
-    def clear_history(self) -> None:
-        for artist in self._history_artists:
-            artist.remove()
-        self._history_artists = []
-        self.history = []
-        self._dirty = True
-        self._full_due = True
-        self.flush()
 
     # --- reading it (tests) --------------------------------------------------------------
 
@@ -443,17 +409,23 @@ class TrainingPlots(RegressionPlotting, QWidget):
         self.test_acc_line.set_data(run.steps if has_test else [],
                                     run.test_acc if has_test else [])
         self._legend()
-        # The axes follow the run being shown: the current one, or with none going (after
-        # Reset) the latest faded one. Never the longest or highest earlier run.
-        source = run
-        if not len(run) and not self._running and self.history:
-            source = self.history[-1]
-        planned = self._planned_steps if source is run else 1
+        # The step axis follows the run under way (or, after Reset, the latest run), never a
+        # longer earlier one; the loss axis fits the runs on show that did not diverge.
+        latest = self.runs.records[-1].curves if self.runs.records else None
+        if len(run) or self._running or latest is None:
+            x_end = max(1, self._planned_steps - 1, len(run) - 1)
+        else:
+            x_end = max(1, len(latest) - 1)
         for ax in (self.ax_loss, self.ax_acc):
-            self._set_limits(ax, "x", 0, max(1, planned - 1, len(source) - 1))
-        lo, hi = loss_range([*source.loss, *source.test_loss],
-                            log=self.ax_loss.get_yscale() == "log")
+            self._set_limits(ax, "x", 0, x_end)
+        values = self._scaled_losses(x_end)
+        if self._user_log is None and wants_log(values) != (
+                self.ax_loss.get_yscale() == "log"):
+            self._set_log_scale(wants_log(values))  # redraws; limits are set again there
+            return
+        lo, hi = loss_range(values, log=self.ax_loss.get_yscale() == "log")
         self._set_limits(self.ax_loss, "y", lo, hi)
+        self._place_divergence()
 
     # --- events --------------------------------------------------------------------------
 
@@ -467,8 +439,9 @@ class TrainingPlots(RegressionPlotting, QWidget):
 
     def _on_log_scale(self, on: bool) -> None:
         if not self._setting_log:
-            self._auto_log = False  # the user's choice: keep it for the next runs
+            self._user_log = on  # the learner's choice: it stays for the next runs
         self.ax_loss.set_yscale("log" if on else "linear")
+        self._loss_ticks()
         self._auto_limits.pop((id(self.ax_loss), "y"), None)
         self._dirty = True
         self._layout_due = True

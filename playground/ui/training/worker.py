@@ -9,6 +9,11 @@ lock: ``pause()``, ``resume()``, ``step_once()`` (one step, then paused), ``stop
 ``set_rate()``: a running loop takes at most ``rate`` steps a second (``speed.Pacer``;
 None: as fast as it can), so a learner can watch the tensor backend learn.
 
+When the loop ends the worker, still on its thread, evaluates the final weights on the whole
+train/test split (``final``: ``runs.Final``, for the table of runs) and, after a divergence,
+asks ``training.divergence.explain`` which learning rate to try (``advice``; a probe of at most
+``PROBE_SECONDS``); both are set before ``finished`` is emitted.
+
 Signals are delivered to the receiver's thread (queued), so connect them to methods of
 objects that live in the GUI thread, not to lambdas.
 """
@@ -24,6 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
 
+from playground.training.config import Prepared
+from playground.training.divergence import Explanation, explain
+from playground.training.runs import Final
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import StepMetrics, Trainer, TrainingStopped
 from playground.ui.errors import report
@@ -52,6 +60,9 @@ machine its spinning threads made one 6,400-point grid take 4x longer (13 ms vs 
 
 GRID_SIZE = 80
 """Points per side of the decision-boundary grid."""
+
+PROBE_SECONDS = 0.5
+"""The learning-rate probe's budget after a divergence (its runs are tiny: ~20 ms here)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,9 +108,16 @@ class TrainWorker(QObject):
     def __init__(
         self, trainer: Trainer, grid: Grid | None, paused: bool = False,
         gui_idle: threading.Event | None = None, rate: float | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         super().__init__()
         self.trainer = trainer
+        self.prepared = prepared
+        """What the run was made from (its data), for the learning-rate probe."""
+        self.final: Final | None = None
+        """The final weights' numbers on the whole splits, set when the loop has ended."""
+        self.advice: Explanation | None = None
+        """Why the run diverged and what to try; set when the loop has ended."""
         self.gui_idle = gui_idle
         """Set while the window is not busy drawing; the loop waits for it before each step
         (threads share the GIL, and stepping during a draw slows the draw down tenfold)."""
@@ -194,6 +212,9 @@ class TrainWorker(QObject):
             except Exception as exc:  # a bug must end the run, not hang it
                 how, message = "diverged", f"training failed: {type(exc).__name__}: {exc}"
                 break
+            if trainer.diverged_at is not None:  # the blown-up step is recorded, then stops
+                how, message = "diverged", trainer.stopped_reason or "diverged"
+                break
             self._rate_steps += 1
             with self._cond:  # set_rate() changes the pacer from the window's thread
                 self._pacer.stepped()
@@ -202,7 +223,19 @@ class TrainWorker(QObject):
                 self._flush()
                 last_flush = now
         self._flush()
+        self._conclude(how)
         self.finished.emit(how, message)
+
+    def _conclude(self, how: str) -> None:
+        """``final`` and ``advice``, on this thread (an evaluation and maybe a probe)."""
+        try:
+            with np.errstate(all="ignore"):
+                if self.trainer.history:
+                    self.final = Final.from_evaluation(self.trainer.evaluate())
+                if how == "diverged":
+                    self.advice = explain(self.trainer, self.prepared, seconds=PROBE_SECONDS)
+        except Exception as exc:  # the run's own numbers stand; the table shows those
+            report(exc)
 
     def _flush(self) -> None:
         now = time.perf_counter()
@@ -252,7 +285,7 @@ class TrainingRun(QObject):
     def __init__(
         self, trainer: Trainer, grid: Grid | None, paused: bool = False,
         gui_idle: threading.Event | None = None, parent: QObject | None = None,
-        rate: float | None = None,
+        rate: float | None = None, prepared: Prepared | None = None,
     ) -> None:
         super().__init__(parent)
         self.trainer = trainer
@@ -263,7 +296,7 @@ class TrainingRun(QObject):
         self._retired = False
         self.thread = QThread()
         self.thread.setObjectName("training")
-        self.worker = TrainWorker(trainer, grid, paused, gui_idle, rate)
+        self.worker = TrainWorker(trainer, grid, paused, gui_idle, rate, prepared)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._on_progress)

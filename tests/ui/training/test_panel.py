@@ -134,9 +134,14 @@ def test_pause_pauses_step_takes_one_step_reset_clears(qtbot, panel):
     assert plots.point_count() == 0
     assert panel.progress_bar.value() == 0
     assert panel.form.lr.isEnabled() and panel.train_button.text() == "Train"
-    assert len(plots.history) == 1  # the stopped run stays as a faded curve
+    # the stopped run is recorded and its curves stay, in its colour
+    assert [r.outcome for r in panel.runs] == ["stopped"]
+    assert [r.number for r in plots.runs.records] == [1]
+    assert panel.run_table.numbers() == [1]
+    assert "stopped by you after" in panel.runs.last.stopped_reason
     click(qtbot, plots.clear_button)
-    assert plots.history == []
+    assert plots.runs.records == [] and len(panel.runs) == 0
+    assert panel.run_table.numbers() == []
 
 
 def test_step_from_idle_starts_a_paused_run_of_one_step(qtbot, panel):
@@ -148,19 +153,22 @@ def test_step_from_idle_starts_a_paused_run_of_one_step(qtbot, panel):
     assert len(panel.run.trainer.history) == 2
 
 
-def test_finished_runs_stay_as_faded_curves(qtbot, panel):
+def test_finished_runs_stay_in_their_own_colours(qtbot, panel):
     set_spin(qtbot, panel.form.steps, 30)
     train_to_end(qtbot, panel)
+    first_color = panel.plots.loss_line.get_color()
     type_into(qtbot, panel.form.lr, "0.3")
     train_to_end(qtbot, panel)
     plots = panel.plots
-    assert len(plots.history) == 1 and plots.point_count() == 30
-    faded = plots._history_artists[0]
-    assert faded.get_alpha() < 0.5 and len(faded.get_xdata()) == 30
+    assert [r.number for r in plots.runs.records] == [1] and plots.point_count() == 30
+    earlier = plots.runs.lines(1)[0]
+    assert earlier.get_color() == first_color != plots.loss_line.get_color()
+    assert len(earlier.get_xdata()) == 30
     plots.log_scale.setChecked(True)
     assert plots.ax_loss.get_yscale() == "log"
     click(qtbot, plots.clear_button)
-    assert plots.history == [] and plots.point_count() == 30
+    assert plots.runs.records == [] and plots.point_count() == 30
+    assert [r.number for r in panel.runs] == [2]  # the run on show stays
 
 
 # --- problems ------------------------------------------------------------------------------
@@ -170,13 +178,16 @@ def test_divergence_stops_with_advice_and_keeps_the_curve(qtbot, panel):
     type_into(qtbot, panel.form.lr, "1e6")
     train_to_end(qtbot, panel)
     how, reason = panel.run.result
-    assert how == "diverged" and "lower learning rate" in reason
+    assert how == "diverged" and reason.startswith("diverged at step 1: the loss grew to")
     message = panel.message_text()
-    assert "Training stopped" in message and "try 1 or lower" in message
-    assert panel.plots.log_scale.isChecked()  # the explosion spans 200 decades
+    assert message.startswith("Training stopped: diverged at step 1 (the loss grew to ")
+    assert "a learning rate of 1e+06 is too big for this model; try ≤ 1 " in message
+    assert panel.plots.log_scale.isChecked()  # 0.9 to 1e17: more than 10³ apart
     kept = len(panel.run.trainer.history)
-    assert 0 < kept < 100 and panel.plots.point_count() == kept
+    assert kept == 2 and panel.plots.point_count() == kept
     assert panel.plots._diverged_marker is not None
+    record = panel.runs.last
+    assert record.diverged and record.stopped_reason in message
 
 
 def test_invalid_hidden_layers_disable_train_with_the_reason(qtbot, panel):
