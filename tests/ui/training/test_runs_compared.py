@@ -115,7 +115,7 @@ def test_a_run_loads_back_into_the_form(qtbot, panel):
 
 def test_nothing_loads_while_a_run_is_under_way(qtbot, panel):
     three_runs(qtbot, panel)
-    set_spin(qtbot, panel.form.steps, 1_000_000)
+    set_spin(qtbot, panel.form.steps, 100_000)  # MAX_STEPS: a run that outlasts the test
     click(qtbot, panel.train_button)
     qtbot.waitUntil(lambda: panel.plots.point_count() > 2)
     assert not panel.run_table.load_button.isEnabled()
