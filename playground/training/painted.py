@@ -115,10 +115,14 @@ def csv_text(points: Sequence[Point]) -> str:
 
 def write_csv(points: Sequence[Point], path: str | Path) -> Path:
     """Write ``csv_text`` to ``path`` (through a temporary file, so a failure leaves no half
-    file); checks first that the loader reads it back to the same data."""
+    file); checks first that the loader reads it back (``PaintError`` if it would not: no
+    points, or a single class, which the loader refuses)."""
     path = Path(path)
     text = csv_text(points)
-    parse_csv(text, source=str(path))  # DatasetError (e.g. one class) before anything is written
+    try:
+        parse_csv(text, source="the painted points")
+    except DatasetError as exc:  # before anything is written
+        raise PaintError(str(exc).removeprefix("the painted points: ")) from None
     tmp = path.with_name(path.name + ".tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -137,15 +141,17 @@ def erase_near(points: Sequence[Point], centre: tuple[float, float],
 
 
 def view_extent(points: Sequence[Point], pad: float = 0.1) -> tuple[float, float, float, float]:
-    """Where to show painted points (x0, x1, y0, y1): ``PAINT_BOX``, grown to hold every
-    point with a margin, and square (both axes have one scale, so a circle stays round)."""
+    """Where to show painted points (x0, x1, y0, y1): ``PAINT_BOX`` while every point is in it
+    (a click inside never moves the view), else grown to hold them all with a margin; square
+    (both axes have one scale, so a circle stays round)."""
     x0, x1, y0, y1 = PAINT_BOX
-    if points:
-        xs = [p[0] for p in points]
-        ys = [p[1] for p in points]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) * pad
-        x0, x1 = min(x0, min(xs) - span), max(x1, max(xs) + span)
-        y0, y1 = min(y0, min(ys) - span), max(y1, max(ys) + span)
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    if points and not (x0 <= min(xs) and max(xs) <= x1 and y0 <= min(ys) and max(ys) <= y1):
+        x0, x1 = min(x0, min(xs)), max(x1, max(xs))
+        y0, y1 = min(y0, min(ys)), max(y1, max(ys))
+        margin = max(x1 - x0, y1 - y0) * pad
+        x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
     half = max(x1 - x0, y1 - y0) / 2
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     return (cx - half, cx + half, cy - half, cy + half)

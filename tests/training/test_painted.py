@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.engine.data import DatasetError, load_csv, moons
+from playground.engine.data import load_csv, moons
 from playground.training import TrainConfig, Trainer, prepare
 from playground.training.painted import (
     PAINT_BOX,
@@ -64,7 +64,7 @@ def test_csv_export_round_trips_through_the_loader_and_trains_to_the_same_number
 
 
 def test_csv_export_of_one_class_is_refused_and_writes_nothing(tmp_path):
-    with pytest.raises(DatasetError, match="only one class"):
+    with pytest.raises(PaintError, match="only one class"):
         write_csv(((0.0, 0.0, 1), (1.0, 0.0, 1)), tmp_path / "one.csv")
     assert list(tmp_path.iterdir()) == []
 
