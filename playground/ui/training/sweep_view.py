@@ -5,10 +5,13 @@ rates it will try (``training.sweep.sweep_rates``), and trains them in the backg
 panel's own runs: a ``SweepWorker`` in a ``QThread`` steps a ``training.sweep.Sweep`` (every
 rate one step in turn) and sends the new losses by signal at most every ``FLUSH_INTERVAL``;
 it never touches a widget. The window draws one small loss plot per rate, all on one log
-scale (``training.sweep.loss_range``: a run that blows up leaves through the top), redrawn on
-a timer, and when the runs end it titles each plot with its verdict ("slow", "best",
-"blew up"...). Stop ends the runs; closing the window or the app stops them too (the run
-joins the panel's ``worker.live_runs`` so quitting waits for its thread).
+scale (``training.sweep.loss_range`` widened to whole decades: a run that blows up leaves
+through the top), redrawn on a timer. A full draw of five log-scale axes costs 60-250 ms here
+(constrained layout alone doubled it), so the figure has a fixed layout, no minor ticks, and
+the curves are blitted over a saved background: a full draw happens only when the scale moves
+by a decade or the titles change. When the runs end each plot is titled with its verdict
+("slow", "best", "blew up"...). Stop ends the runs; closing the window or the app stops them
+too (the run joins the panel's ``worker.live_runs`` so quitting waits for its thread).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Callable
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullLocator
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -40,9 +44,8 @@ from playground.ui.training.worker import FLUSH_INTERVAL, SWITCH_INTERVAL
 
 __all__ = ["REDRAW_MS", "SweepWindow", "SweepWorker"]
 
-REDRAW_MS = 200
-"""The plots redraw at most this often while the runs go (five axes on a log scale: a full
-draw costs tens of milliseconds, and the window must stay responsive)."""
+REDRAW_MS = 100
+"""The curves redraw at most this often while the runs go."""
 LINE_COLOR = "#1f4e79"
 BAD_COLOR = "#d62728"
 
@@ -125,19 +128,48 @@ class _SweepRun(QObject):
 
 
 class _Canvas(FigureCanvasQTAgg):
-    """Clears ``idle`` while it draws (the worker waits for it before each step)."""
+    """Clears ``idle`` while it draws (the worker waits for it before each step) and keeps
+    the picture without the curves (``background``) to blit them over."""
 
     def __init__(self, figure: Figure) -> None:
         super().__init__(figure)
         self.idle = threading.Event()
         self.idle.set()
+        self.background = None
+        self.curves: list = []
+        self.full_draws = 0
 
     def draw(self) -> None:
         self.idle.clear()
         try:
-            super().draw()
+            super().draw()  # the curves are animated: not in this picture
+            self.background = self.copy_from_bbox(self.figure.bbox)
+            self.full_draws += 1
+            for line in self.curves:  # into the picture about to be shown (no blit: this
+                self.figure.draw_artist(line)  # may run inside a paint event)
         finally:
             self.idle.set()
+
+    def blit_curves(self) -> None:
+        if self.background is None:
+            return
+        self.idle.clear()
+        try:
+            self.restore_region(self.background)
+            for line in self.curves:
+                self.figure.draw_artist(line)
+            self.blit(self.figure.bbox)
+        finally:
+            self.idle.set()
+
+    def print_figure(self, *args, **kwargs):  # savefig skips animated artists: un-animate
+        for a in self.curves:
+            a.set_animated(False)
+        try:
+            return super().print_figure(*args, **kwargs)
+        finally:
+            for a in self.curves:
+                a.set_animated(True)
 
 
 class SweepWindow(QWidget):
@@ -189,17 +221,22 @@ class SweepWindow(QWidget):
         self.status.setObjectName("sweep_status")
         self.status.setWordWrap(True)
 
-        self.figure = Figure(figsize=(10, 3.4), dpi=96, layout="constrained")
+        self.figure = Figure(figsize=(10, 3.4), dpi=96)
+        self.figure.subplots_adjust(left=0.065, right=0.99, bottom=0.15, top=0.84, wspace=0.1)
         self.canvas = _Canvas(self.figure)
         self.canvas.setObjectName("sweep_canvas")
         self.axes = list(self.figure.subplots(1, SWEEP_SIZE, sharey=True))
         self.lines = []
+        self._shown_range: tuple[float, float] | None = None
         for ax in self.axes:
             ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(numticks=6))
+            ax.yaxis.set_minor_locator(NullLocator())
             ax.tick_params(labelsize=7.5, length=2.5, pad=2)
             ax.grid(True, color="#e6e6e6", linewidth=0.6)
             ax.set_xlabel("step", fontsize=8)
-            self.lines.append(ax.plot([], [], color=LINE_COLOR, lw=1.5)[0])
+            self.lines.append(ax.plot([], [], color=LINE_COLOR, lw=1.5, animated=True)[0])
+        self.canvas.curves = self.lines
         self.axes[0].set_ylabel("loss", fontsize=8)
 
         layout = QVBoxLayout(self)
@@ -254,6 +291,8 @@ class SweepWindow(QWidget):
         for ax, lr in zip(self.axes, rates, strict=True):
             ax.set_title(f"lr {lr:g}", fontsize=9)
             ax.set_xlim(0, max(1, config.steps - 1))
+        self._shown_range = None
+        self.canvas.draw_idle()
         self.run = _SweepRun(self.sweep, self.canvas.idle)
         self.run.worker.progress.connect(self._progress)
         self.run.worker.finished.connect(self._finished)
@@ -300,6 +339,7 @@ class SweepWindow(QWidget):
             self._say(f"The sweep stopped: {how}", error=True)
         self._dirty = True
         self._redraw()
+        self.canvas.draw_idle()  # the titles changed
         self.timer.stop()
         self.stop_button.setEnabled(False)
         self._range_changed()
@@ -318,11 +358,16 @@ class SweepWindow(QWidget):
         self._dirty = False
         result = self.result()
         lo, hi = loss_range(result)
+        lo, hi = 10 ** math.floor(math.log10(lo)), 10 ** math.ceil(math.log10(hi))
         for line, (_lr, losses) in zip(self.lines, result, strict=False):
             ys = [min(v, hi * 10) if math.isfinite(v) else hi * 10 for v in losses]
             line.set_data(range(len(ys)), ys)
-        self.axes[0].set_ylim(lo, hi)
-        self.canvas.draw_idle()
+        if (lo, hi) != self._shown_range:  # the scale moved a decade: draw it all
+            self._shown_range = (lo, hi)
+            self.axes[0].set_ylim(lo, hi)
+            self.canvas.draw_idle()
+        else:
+            self.canvas.blit_curves()
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)

@@ -22,7 +22,7 @@ Adds, with one call from the window:
 - the panel's settings, painted points included, are the app's session: saved in the window's
   settings (``SESSION_KEY``, the config as JSON) when the window closes, and put back in the
   form when the panel is next made. A value that does not read back (an old or hand-edited
-  one) is dropped with a word in the status bar; the defaults stay.
+  one) is dropped with a word on the panel; the defaults stay.
 
 A ``QTabWidget`` is as big as its biggest page, hidden ones included: once the Training tab
 existed, the window could no longer be narrower than the panel plus the graph's docks (1125 px),
@@ -259,8 +259,9 @@ class TrainingTab(QObject):
             self.panel.form.set_config(TrainConfig.from_dict(json.loads(str(text))))
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:
             self.panel.form.set_config(TrainConfig())
-            self.window.show_status(f"The saved training settings could not be read ({exc}): "
-                                    "the defaults are shown.")
+            self.panel.messages.set_notice(  # on the tab, where the learner looks
+                f"The saved training settings could not be read ({exc}): the defaults are "
+                f"shown.", "error", "session")
 
     # --- the network on the canvas ------------------------------------------------------
 
