@@ -4,8 +4,9 @@ A ``QTimer`` asks to fire every ``TICK_MS``; how late each tick comes is how lon
 was busy (drawing plots, handling the worker's signals, waiting for the GIL). Measured with the
 real ``TrainingPanel`` offscreen, Train pressed through its button, for: idle (no training), the
 tensor backend (fast steps, the plots redraw all the time; on moons and on the sine preset,
-whose fit plot redraws the network's curve), and the scalar backend (slow steps in pure Python:
-the worker holds the GIL most of the time).
+whose fit plot redraws the network's curve), the scalar backend (slow steps in pure Python:
+the worker holds the GIL most of the time), and a learning-rate sweep (five runs in the sweep
+window's worker, five loss plots redrawn; "steps/s" counts the steps of all five).
 
 Run: python benchmarks/ui_latency.py [--seconds 4]
 Frames are drawn only when something new arrived: with the scalar backend on the 2-16-16-1
@@ -92,6 +93,52 @@ def measure(panel, seconds: float, train: bool) -> dict:
     }
 
 
+def measure_sweep(panel, seconds: float) -> dict:
+    """The same lateness while the sweep window trains five runs of the panel's settings."""
+    late: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        late.append(max(0.0, (now - last[0]) / 1e6 - TICK_MS))
+        last[0] = now
+
+    from playground.ui.training.sweep_view import REDRAW_MS
+
+    window = panel.painting.open_sweep()
+    window.resize(1000, 420)
+    wait(300)
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    draws0 = window.canvas.full_draws
+    window.start_button.click()
+    timer.start()
+    t0 = time.perf_counter()
+    cpu0 = time.thread_time()
+    wait(int(seconds * 1000))
+    elapsed = time.perf_counter() - t0
+    gui_cpu = (time.thread_time() - cpu0) / elapsed
+    timer.stop()
+    steps = sum(len(ls) for ls in window.losses)
+    window.stop()
+    while window.state == "running":
+        wait(50)
+    window.close()
+    late.sort()
+    return {
+        "median": statistics.median(late) if late else 0.0,
+        "p95": late[int(0.95 * (len(late) - 1))] if late else 0.0,
+        "max": late[-1] if late else 0.0,
+        "fps": 1000 / REDRAW_MS,  # the curves' timer (blits; full draws when the scale moves)
+        "full_draws_per_s": (window.canvas.full_draws - draws0) / elapsed,
+        "steps_per_s": steps / elapsed,
+        "gui_cpu": gui_cpu,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=4.0)
@@ -117,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         ("scalar backend, moons 2-16-16-1", {"steps": 1_000_000, "backend": "scalar"}, True),
         ("scalar backend, lecture 3-4-4-1", {"preset": "lecture", "steps": 1_000_000,
                                              "backend": "scalar"}, True),
+        ("lr sweep, 5 x moons 2-16-16-1", {"steps": 1_000_000}, "sweep"),
     ]
     print(f"{'scenario':34} {'late median':>11} {'p95':>7} {'max':>7} {'frames/s':>9} "
           f"{'full/s':>7} {'steps/s':>8} {'GUI CPU':>8}")
@@ -128,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
 
         panel.form.set_config(replace(base, **overrides))
         wait(100)
-        r = measure(panel, args.seconds, train)
+        r = (measure_sweep(panel, args.seconds) if train == "sweep"
+             else measure(panel, args.seconds, bool(train)))
         if train:
             worst = max(worst, r["p95"])
         print(f"{name:34} {r['median']:9.1f}ms {r['p95']:5.1f}ms {r['max']:5.1f}ms "

@@ -46,6 +46,14 @@ from playground.training.config import (
     prepare,
 )
 from playground.training.divergence import explain
+from playground.training.sweep import (
+    SWEEP_SIZE,
+    Sweep,
+    loss_range,
+    parse_range,
+    sweep_rates,
+    verdicts,
+)
 from playground.training.trainer import ConfigError, StepMetrics, Trainer
 
 PROG = "backprop-playground train"
@@ -84,6 +92,13 @@ def _nonneg(kind: type) -> Any:
 
     parse.__name__ = kind.__name__
     return parse
+
+
+def _lr_range(text: str) -> tuple[float, float]:
+    try:
+        return parse_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _x_range(text: str) -> tuple[float, float]:
@@ -153,6 +168,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--steps", type=_nonneg(int), metavar="N",
                    help=f"training steps (default 100, at most {MAX_STEPS:,})")
     g.add_argument("--seed", type=_nonneg(int), help="seed for data, weights and batches")
+    g.add_argument("--forget-zero-grad", action="store_true", default=None,
+                   help="the lecture's bug on purpose: never zero the grads, so each step's "
+                        "grads add up over all the steps before it")
+    g.add_argument("--sweep-lr", type=_lr_range, metavar="LOW:HIGH",
+                   help=f"train {SWEEP_SIZE} runs at learning rates spaced evenly on a log "
+                        f"scale from LOW to HIGH (e.g. 1e-3:1) and compare their losses")
     g = p.add_argument_group("output")
     g.add_argument("--json", action="store_true",
                    help="print the final metrics as one JSON object on stdout")
@@ -167,6 +188,7 @@ _FLAG_TO_FIELD = {
     "l2": "l2", "optimizer": "optimizer", "lr": "lr", "momentum": "momentum",
     "weight_decay": "weight_decay", "schedule": "schedule", "batch_size": "batch_size",
     "steps": "steps", "seed": "seed", "function": "function", "task": "task",
+    "forget_zero_grad": "forget_zero_grad",
 }
 _FIELD_TO_FLAG = {v: "--" + k.replace("_", "-") for k, v in _FLAG_TO_FIELD.items()}
 _FIELD_TO_FLAG.update({"csv_path": "--csv", "csv_label": "--label", "x_range": "--x-range"})
@@ -219,6 +241,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in prepared.data_problems:
             _error(problem)
         return 2
+    if args.sweep_lr is not None:
+        return run_sweep(args, config)
     try:
         trainer = Trainer(config, prepared)
     except ConfigError as exc:
@@ -260,6 +284,68 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+def run_sweep(args: argparse.Namespace, config: TrainConfig) -> int:
+    """``--sweep-lr``: the same run at each rate; a table (or JSON) of how each one went.
+    Exit 0 when at least one rate learned, else 1."""
+    rates = sweep_rates(*args.sweep_lr)
+    try:
+        sweep = Sweep(config, rates)
+    except ConfigError as exc:
+        return _error(str(exc))
+    except MemoryError:
+        return _error(TOO_BIG)
+    bar = None if args.quiet else ProgressBar(config.steps, sys.stderr, regression=False)
+    last = [0]
+
+    def progress(taken: list) -> None:
+        if bar is not None and taken and taken[0][1].step + 1 > last[0]:
+            last[0] = taken[0][1].step + 1
+            bar.update(taken[0][1])
+
+    try:
+        result = sweep.run(callback=progress)
+    except MemoryError:
+        print(f"{PROG}: stopped: {TOO_BIG}", file=sys.stderr)
+        return 1
+    if bar:
+        bar.close()
+    reasons = sweep.stopped_reasons()
+    words = verdicts(result, config.steps, [r is not None for r in reasons])
+    rows = []
+    for (lr, losses), word, reason, t in zip(result, words, reasons, sweep.trainers,
+                                             strict=True):
+        final = t.evaluate() if t.history and reason is None else None
+        rows.append({"lr": lr, "steps": len(losses), "losses": losses,
+                     "final_loss": losses[-1] if losses else None,
+                     "accuracy": final["accuracy"] if final else None,
+                     "verdict": word, "stopped_reason": reason})
+    if args.json:
+        print(json.dumps(_json_safe({"sweep": rows, "config": _config_dict(config)}),
+                         allow_nan=False))
+    else:
+        score = "R²" if sweep.trainers[0].task == "regression" else "accuracy"
+        print(f"{'lr':>10}  {'steps':>5}  {'final loss':>12}  {score:>8}  verdict")
+        for row in rows:
+            acc = row["accuracy"]
+            acc_text = "-" if acc is None else (f"{acc:.3f}" if score == "R²" else f"{acc:.0%}")
+            loss = row["final_loss"]
+            print(f"{row['lr']:>10g}  {row['steps']:>5}  "
+                  f"{'-' if loss is None else f'{loss:.4g}':>12}  {acc_text:>8}  {row['verdict']}")
+    if args.plot:
+        try:
+            write_sweep_plot(result, words, args.plot)
+        except Exception as exc:  # matplotlib raises many kinds; the user needs one line
+            print(f"{PROG}: error: cannot write {args.plot}: {exc}", file=sys.stderr)
+            return 1
+    return 0 if any(w.startswith(("best", "learns")) for w in words) else 1
+
+
+def _config_dict(config: TrainConfig) -> dict[str, Any]:
+    d = config.to_dict()
+    del d["extra"]
+    return d
+
+
 def summary(trainer: Trainer) -> dict[str, Any]:
     """Final metrics: the trained parameters evaluated on the whole train (and test) split."""
     last = trainer.history[-1] if trainer.history else None
@@ -272,8 +358,7 @@ def summary(trainer: Trainer) -> dict[str, Any]:
     final["diverged_at"] = trainer.diverged_at
     final["parameters"] = sum(getattr(p, "size", 1) for p in trainer.params)
     final["task"] = trainer.task
-    final["config"] = trainer.config.to_dict()
-    del final["config"]["extra"]
+    final["config"] = _config_dict(trainer.config)
     return final
 
 
@@ -389,6 +474,28 @@ def write_plot(trainer: Trainer, path: str) -> None:
     ax_acc.set_ylim(0, 1.01 * scale)
     ax_acc.grid(True, alpha=0.3)
     ax_acc.legend()
+    fig.savefig(path)
+
+
+def write_sweep_plot(result: list[tuple[float, list[float]]], words: list[str],
+                     path: str) -> None:
+    """The sweep's loss curves side by side, one panel per learning rate, on one log scale."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3 * len(result), 3.2), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(result), sharey=True, squeeze=False)[0]
+    lo, hi = loss_range(result)
+    for ax, (lr, losses), word in zip(axes, result, words, strict=True):
+        finite = [v if math.isfinite(v) and v > 0 else float("nan") for v in losses]
+        ax.plot(range(len(finite)), finite)
+        ax.set_yscale("log")
+        ax.set_ylim(lo, hi)
+        ax.set_title(f"lr {lr:g}\n{word}", fontsize=9)
+        ax.set_xlabel("step")
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel("loss")
     fig.savefig(path)
 
 

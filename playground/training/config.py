@@ -37,6 +37,7 @@ from playground.training import budget
 from playground.training.budget import MAX_STEPS
 from playground.training.function import FunctionError, function_classes, function_dataset
 from playground.training.function import parse_function as _parse_function
+from playground.training.painted import PaintError, normalise, to_dataset
 
 BACKENDS: tuple[str, ...] = ("tensor", "scalar")
 MULTICLASS_DATASETS = ("spiral", "blobs")
@@ -88,6 +89,8 @@ class TrainConfig:
     """"auto": what the dataset is; "regression" reads a CSV's label column as numbers to fit
     (the generated sets are what they are: asking otherwise is a problem)."""
     csv_path: str = ""
+    painted: tuple[tuple[float, float, int], ...] = ()
+    """The points of ``dataset="painted"``, (x, y, class) each (``training.painted``)."""
     csv_label: str = ""
     """Label column of the CSV: a header name or an index; "" is the last column."""
     test_fraction: float = 0.0
@@ -113,6 +116,8 @@ class TrainConfig:
     seed: int = 1337
     """Seeds the data, the split, the initial weights and the batches."""
     backend: str = "tensor"
+    forget_zero_grad: bool = False
+    """The lecture's bug on purpose: grads are not zeroed between steps, so they accumulate."""
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Free-form data a front end wants to keep with the config (ignored by training)."""
 
@@ -153,6 +158,7 @@ class TrainConfig:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["hidden"] = list(self.hidden)
+        d["painted"] = [list(p) for p in self.painted]
         return d
 
     @classmethod
@@ -164,6 +170,8 @@ class TrainConfig:
         d = dict(data)
         if "hidden" in d:
             d["hidden"] = tuple(d["hidden"])
+        if "painted" in d:
+            d["painted"] = normalise(d["painted"])
         return cls(**d)
 
     @property
@@ -181,9 +189,9 @@ class TrainConfig:
         def bad(name: str, message: str) -> None:
             out.append(Problem(name, message))
 
-        if self.dataset not in (*DATASETS, *FUNCTION_DATASETS, "csv"):
+        if self.dataset not in (*DATASETS, *FUNCTION_DATASETS, "csv", "painted"):
             bad("dataset", f"unknown dataset '{self.dataset}' (choose from "
-                           f"{', '.join((*DATASETS, *FUNCTION_DATASETS, 'csv'))})")
+                           f"{', '.join((*DATASETS, *FUNCTION_DATASETS, 'csv', 'painted'))})")
         out.extend(task_problems(self))
         if self.dataset == "csv" and not self.csv_path.strip():
             bad("csv_path", "choose a CSV file")
@@ -356,6 +364,11 @@ def build_dataset(config: TrainConfig) -> Dataset:
         if isinstance(label, str) and label.lstrip("-").isdigit():
             label = int(label)
         return load_csv(config.csv_path, label_column=label, regression=config.regression)
+    if config.dataset == "painted":
+        try:
+            return to_dataset(normalise(config.painted))
+        except PaintError as exc:
+            raise DatasetError(str(exc)) from None
     if config.dataset in FUNCTION_DATASETS:
         n, noise = FUNCTION_DEFAULTS[config.dataset]
         make = function_dataset if config.dataset == "function" else function_classes

@@ -182,7 +182,10 @@ class Trainer:
             what = "NaN" if math.isnan(loss_value) else "infinite"
             return self._stop(f"loss became {what} at step {k}: try a lower learning rate")
 
-        self.optimizer.zero_grad()
+        if not self.config.forget_zero_grad:
+            self.optimizer.zero_grad()
+        # forget_zero_grad (the lecture's bug, on purpose): backward adds this step's grads to
+        # every earlier step's, as leaves accumulate, so the update uses their running sum
         total.backward()
         grad_norm = _grad_norm(self.params)
         if not math.isfinite(grad_norm):

@@ -10,6 +10,9 @@ part: the scene and the tools ask it; they never touch the stack.)
 The canvas calls the verbs below (``add_node``, ``connect``, ``move_nodes``, ...) through the
 ``playground.ui.canvas.editing.Editing`` protocol, so it needs neither the commands nor this
 module.
+
+``PaintEditor`` is the same guard for the training tab's painted data, on that tab's own undo
+stack.
 """
 
 from __future__ import annotations
@@ -22,21 +25,23 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from playground.graph.document import GraphDocument, GraphError
+from playground.training.painted import PaintedSet, PaintError
 from playground.ui import commands as cmd
 
 Builder = Callable[[], QUndoCommand]
 Pos = tuple[float, float]
 
 
-class Editor(QObject):
+class Guard(QObject):
+    """Pushes undo commands onto one stack behind the refusal guard (see the module
+    docstring); ``refusals``: the exceptions that mean "refused" rather than "a bug"."""
+
     refused = Signal(str)
     """A refusal in words (a cycle, a bad parameter, ...): nothing changed."""
+    refusals: tuple[type[Exception], ...] = (GraphError,)
 
-    def __init__(
-        self, doc: GraphDocument, stack: QUndoStack | None = None, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, stack: QUndoStack | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.doc = doc
         self.stack = stack if stack is not None else QUndoStack(self)
         self.last_refusal: str | None = None
         """The message of the last refused edit (None: the last edit went through)."""
@@ -80,7 +85,7 @@ class Editor(QObject):
         if stack.index() > 0 and stack.command(stack.index() - 1) is command:
             command.setObsolete(True)
             stack.undo()
-        if not isinstance(failure[0], GraphError):
+        if not isinstance(failure[0], self.refusals):
             raise failure[0]
         self.refuse(failure[0])
         return False
@@ -94,11 +99,11 @@ class Editor(QObject):
         """
         try:
             return make()
-        except GraphError as exc:
+        except self.refusals as exc:
             self.refuse(exc)
             return None
 
-    def refuse(self, exc: GraphError | str) -> None:
+    def refuse(self, exc: Exception | str) -> None:
         """Say why an edit did not happen (also for refusals found before any command)."""
         self.last_refusal = str(exc)
         self.refused.emit(self.last_refusal)
@@ -117,6 +122,17 @@ class Editor(QObject):
         """The command the next Undo would undo (None if there is none)."""
         index = self.stack.index()
         return self.stack.command(index - 1) if index > 0 else None
+
+
+
+class Editor(Guard):
+    """The graph's edits: the verbs the canvas and the tools ask for."""
+
+    def __init__(
+        self, doc: GraphDocument, stack: QUndoStack | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(stack, parent)
+        self.doc = doc
 
     # --- verbs (what the canvas and the tools ask for) ---------------------------------------
 
@@ -178,3 +194,19 @@ class Editor(QObject):
     def replace_document(self, new: GraphDocument, text: str, *, recovery: bool = False) -> bool:
         """Swap the whole graph for ``new`` as one undo step (Undo brings the old one back)."""
         return self.push(lambda: cmd.ReplaceDocument(self.doc, new, text, recovery=recovery))
+
+
+class PaintEditor(Guard):
+    """The training tab's painted data: its edits on the tab's own undo stack (the graph's
+    stack is the canvas's: Ctrl+Z on the Training tab must not undo a graph edit the learner
+    cannot see, nor painting mark the graph as changed)."""
+
+    refusals = (PaintError,)
+
+    def set_points(self, painted: PaintedSet, points: tuple, text: str,
+                   merge_key: str = "") -> bool:
+        """Replace the painted points as one undo step named ``text`` (steps with the same
+        ``merge_key``, an eraser drag's, merge into one)."""
+        if tuple(points) == painted.points:
+            return False
+        return self.push(lambda: cmd.SetPaintedPoints(painted, tuple(points), text, merge_key))

@@ -4,15 +4,14 @@
 that apply to the chosen dataset (a CSV file's path and label column, the number of classes of
 spiral and blobs; a function dataset's y = f(x) and x range; what a CSV's label column holds)
 and fills in each generated dataset's default size and noise.
-``ScatterPreview`` paints the data's first two features: train points as dots, test points as
-rings.
+``ScatterPreview`` (``preview``) paints the data's first two features: train points as dots,
+test points as rings. With "Paint your own" chosen, the painting tools (``paint.PaintTools``,
+handed in by the form) show under the preview, which becomes a painting surface.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -26,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from playground.training.choices import MULTICLASS_DATASETS, Dataset
 from playground.training.config import FUNCTION_DATASETS, MAX_SAMPLES
+from playground.training.painted import view_extent
 from playground.ui.training.fields import FieldRows, combo, spin
+from playground.ui.training.preview import ScatterPreview
 
 __all__ = ["DEFAULT_NOISE", "DEFAULT_SIZES", "DataSection", "ScatterPreview"]
 
@@ -42,124 +43,19 @@ DATASET_CHOICES = (
     ("plane", "Plane (regression)"),
     ("gaussians", "Sum of Gaussians (regression)"),
     ("csv", "CSV file…"),
+    ("painted", "Paint your own (click the preview)"),
 )
 DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs": 200,
                  "function": 100, "function_classes": 200, "plane": 200, "gaussians": 200}
 DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "xor": 0.05, "spiral": 0.2, "blobs": 0.5,
                  "function": 0.05, "function_classes": 0.0, "plane": 0.05, "gaussians": 0.05}
 TASK_CHOICES = (("auto", "classes"), ("regression", "numbers to fit"))
-CLASS_QCOLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                 "#7f7f7f", "#bcbd22", "#17becf")
-
-class ScatterPreview(QWidget):
-    """A small QPainter scatter of the data (first two features): train dots, test rings."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("data_preview")
-        self.setAccessibleName("Data preview")
-        self.setMinimumHeight(120)
-        self._train: Dataset | None = None
-        self._test: Dataset | None = None
-        self._note = ""
-
-    def sizeHint(self) -> QSize:
-        return QSize(240, 150)
-
-    def set_data(self, train: Dataset | None, test: Dataset | None, note: str = "") -> None:
-        self._train, self._test, self._note = train, test, note
-        self.update()
-
-    def point_count(self) -> int:
-        return (len(self._train) if self._train is not None else 0) + (
-            len(self._test) if self._test is not None else 0)
-
-    def caption_rect(self) -> QRectF:
-        """Where the caption goes: the top line of the frame (empty without a caption)."""
-        rect = self._frame()
-        if not self._note:
-            return QRectF(rect.left(), rect.top(), 0, 0)
-        return QRectF(rect.left() + 4, rect.top() + 2, rect.width() - 8,
-                      self._caption_metrics().height())
-
-    def point_positions(self) -> list[tuple[QPointF, float, bool, int]]:
-        """Each point as painted: (centre, radius, ring?, class), train first. The points fill
-        the frame below the caption, so none is drawn over it (the lecture's 4 points did)."""
-        sets = [d for d in (self._train, self._test) if d is not None and len(d)]
-        if not sets:
-            return []
-        allx = np.vstack([d.X for d in sets])
-        if allx.shape[1] == 1:
-            allx = np.c_[allx, np.zeros(len(allx))]
-        lo, hi = allx[:, :2].min(axis=0), allx[:, :2].max(axis=0)
-        span = np.maximum(hi - lo, 1e-9)
-        radius = 3.2 if len(allx) <= 300 else 2.2
-        caption = self.caption_rect()
-        top = caption.bottom() + 2 if self._note else self._frame().top()
-        frame = self._frame()
-        inner = QRectF(frame.left() + 8, top + radius + 2, frame.width() - 16,
-                       frame.bottom() - 8 - (top + radius + 2))
-        side = max(min(inner.width(), inner.height()), 1.0)
-        scale = side / float(max(span))
-        cx, cy = inner.center().x(), inner.center().y()
-        mid = (lo + hi) / 2
-        out = []
-        for ds, ring in ((self._train, False), (self._test, True)):
-            if ds is None or not len(ds):
-                continue
-            X = ds.X if ds.X.shape[1] > 1 else np.c_[ds.X, np.zeros(len(ds))]
-            for (x0, x1), c in zip(X[:, :2], ds.y, strict=True):
-                pt = QPointF(cx + (x0 - mid[0]) * scale, cy - (x1 - mid[1]) * scale)
-                out.append((pt, radius, ring, int(c)))
-        return out
-
-    def _frame(self) -> QRectF:
-        return QRectF(self.rect()).adjusted(1, 1, -1, -1)
-
-    def _caption_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.85))
-        return font
-
-    def _caption_metrics(self) -> QFontMetricsF:
-        return QFontMetricsF(self._caption_font())
-
-    def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = self._frame()
-        p.fillRect(rect, QColor("#fbfbfb"))
-        p.setPen(QPen(QColor("#d0d0d0"), 1))
-        p.drawRect(rect)
-        points = self.point_positions()
-        if not points:
-            p.setPen(QColor("#777777"))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._note or "no data")
-            p.end()
-            return
-        for pt, radius, ring, c in points:
-            color = QColor(CLASS_QCOLORS[c % len(CLASS_QCOLORS)])
-            if ring:
-                p.setPen(QPen(color, 1.6))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-            else:
-                p.setPen(QPen(QColor("white"), 0.8))
-                p.setBrush(color)
-            p.drawEllipse(pt, radius, radius)
-        if self._note:
-            p.setFont(self._caption_font())
-            p.setPen(QColor("#666666"))
-            box = self.caption_rect()
-            text = p.fontMetrics().elidedText(self._note, Qt.TextElideMode.ElideRight,
-                                              int(box.width()))
-            p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
-        p.end()
-
 
 class DataSection:
     """The Data tab's widgets (see the module docstring); ``page`` is the tab's page."""
 
-    def __init__(self, rows: FieldRows, on_edit, dialog_parent: QWidget) -> None:
+    def __init__(self, rows: FieldRows, on_edit, dialog_parent: QWidget,
+                 paint_tools: QWidget) -> None:
         self._dialog_parent = dialog_parent
         box, form = rows.page("data_section")
         self.page = box
@@ -224,6 +120,9 @@ class DataSection:
 
         self.preview = ScatterPreview()
         form.addRow(self.preview)
+        self.paint_tools = paint_tools
+        form.addRow(paint_tools)
+        self._paint_row = form.rowCount() - 1
 
     def _function_fields(self, rows: FieldRows, form, on_edit) -> list[int]:
         """The function datasets' y = f(x) and x range; returns their rows."""
@@ -265,6 +164,8 @@ class DataSection:
         for row in self._function_rows:
             form.setRowVisible(row, name in FUNCTION_DATASETS)
         form.setRowVisible(self._classes_row, name in MULTICLASS_DATASETS)
+        form.setRowVisible(self._paint_row, name == "painted")
+        self.preview.set_paintable(name == "painted")
         generated = name in DEFAULT_SIZES
         self.n_samples.setEnabled(generated)
         self.noise.setEnabled(generated)
@@ -279,6 +180,8 @@ class DataSection:
     def show_data(self, dataset: Dataset | None, train: Dataset | None,
                   test: Dataset | None) -> None:
         """The preview of the data (``dataset`` the whole of it, before the split)."""
+        if self.dataset.currentData() == "painted":
+            return  # ``show_painted`` draws the points as painted, whether they train yet or not
         if dataset is None:
             self.preview.set_data(None, None, "no data")
             return
@@ -292,6 +195,30 @@ class DataSection:
         if dataset.n_features > 2:
             note += f" · inputs 1-2 of {dataset.n_features} shown"
         self.preview.set_data(train, test, note)
+
+    def show_painted(self, points: tuple, test: Dataset | None, problem: str = "") -> None:
+        """The painted points in their painted colours, in the painting square; ``test``: the
+        held-out ones (rings), ``problem``: why they do not train yet."""
+        if not points:
+            note = "Click to add points: left click the chosen class, right click class 1"
+        else:
+            classes = len({p[2] for p in points})
+            note = f"{len(points)} points · {classes} class{'es' * (classes != 1)}"
+            if test is not None:
+                note += f" · {len(test)} test (rings)"
+            elif problem:
+                note += " · add another class" if classes < 2 else " · add points"
+        X = np.array([[p[0], p[1]] for p in points], dtype=np.float64).reshape(-1, 2)
+        y = np.array([p[2] for p in points], dtype=np.int64)
+        shown = Dataset(X, y, "painted") if len(points) else None
+        if shown is not None and test is not None:  # the test points as rings
+            held = {(float(a), float(b)) for a, b in test.X}
+            ring = np.array([(a, b) in held for a, b in X])
+            train_part = Dataset(X[~ring], y[~ring], "painted") if (~ring).any() else None
+            test_part = Dataset(X[ring], y[ring], "painted") if ring.any() else None
+            self.preview.set_data(train_part, test_part, note, view_extent(points))
+            return
+        self.preview.set_data(shown, None, note, view_extent(points))
 
     def _browse_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFrame,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -44,8 +46,11 @@ from playground.training.config import (
     prepare,
     regression_defaults,
 )
+from playground.training.painted import PaintedSet
+from playground.ui.editor import PaintEditor
 from playground.ui.training.data_section import DEFAULT_NOISE, DEFAULT_SIZES, DataSection
 from playground.ui.training.fields import NOTE_STYLE, FieldRows, combo, spin
+from playground.ui.training.paint import Painter, PaintTools
 
 __all__ = ["FormState", "TrainingForm"]
 
@@ -102,11 +107,22 @@ class TrainingForm(QWidget):
     """Data and model settings with per-field problems and a data preview."""
 
     changed = Signal()
+    sweep_requested = Signal()
+    """The learner asked for a learning-rate sweep of these settings."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("training_form")
         self._loading = False
+        self._locked = False
+        # the painted points: a plain model edited by undoable commands on the form's own
+        # stack (``PaintEditor``), read into the config like any other setting
+        self.painted = PaintedSet()
+        self.paint_editor = PaintEditor(parent=self)
+        self.paint_tools = PaintTools(self.paint_editor)
+        self.painter = Painter(self.painted, self.paint_editor, self.paint_tools,
+                               self._paint_allowed, self)
+        self.painted.subscribe(self._painted_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("training_tabs")
         self.tabs.setDocumentMode(True)
@@ -129,7 +145,11 @@ class TrainingForm(QWidget):
     # --- building -------------------------------------------------------------------------
 
     def _data_box(self) -> QWidget:
-        self.data = d = DataSection(self.rows, self._emit, self)
+        self.data = d = DataSection(self.rows, self._emit, self, self.paint_tools)
+        p = self.painter
+        d.preview.pressed.connect(p.press)
+        d.preview.dragged.connect(p.drag)
+        d.preview.released.connect(p.release)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         d.task.currentIndexChanged.connect(self._task_changed)
         self._regression = False
@@ -204,6 +224,17 @@ class TrainingForm(QWidget):
         form.addRow(self.backend_note)
         self._backend_note_row = (form, form.rowCount() - 1)
         form.setRowVisible(form.rowCount() - 1, False)
+        self.forget_zero_grad = QCheckBox("forget it (the lecture's bug)")
+        self.rows.row(form, "forget_zero_grad", "zero_grad", self.forget_zero_grad,
+                      "Never zero the grads between steps: backward adds each step's grads to "
+                      "all the ones before, so the steps grow and training goes wrong")
+        self.forget_zero_grad.toggled.connect(self._emit)
+        self.sweep_button = QPushButton("Sweep 5 learning rates…")
+        self.sweep_button.setObjectName("sweep_lr")
+        self.sweep_button.setToolTip("Train these settings at five learning rates side by side: "
+                                     "too small is slow, too big is unstable")
+        self.sweep_button.clicked.connect(self.sweep_requested)
+        form.addRow("Compare", self.sweep_button)
         self.optimizer.currentIndexChanged.connect(self._optimizer_changed)
         return box
 
@@ -275,6 +306,10 @@ class TrainingForm(QWidget):
             self.steps.setValue(c.steps)
             self.seed.setValue(c.seed)
             self._select(self.backend, c.backend)
+            self.forget_zero_grad.setChecked(c.forget_zero_grad)
+            if c.dataset == "painted":  # a preset keeps the points painted so far
+                self.painted.set_points(c.painted)
+                self.paint_editor.forget_history()
         finally:
             self._loading = False
         self.data.update_visibility()
@@ -319,6 +354,8 @@ class TrainingForm(QWidget):
             steps=self.steps.value(),
             seed=self.seed.value(),
             backend=self.backend.currentData(),
+            painted=self.painted.points,
+            forget_zero_grad=self.forget_zero_grad.isChecked(),
         )
         prepared = prepare(config)
         seen = {p.field for p in problems}  # a field's text problem says more than its fallback's
@@ -344,13 +381,26 @@ class TrainingForm(QWidget):
         return self.rows.error_text(name)
 
     def set_locked(self, locked: bool) -> None:
-        """Settings cannot change while a run is under way."""
+        """Settings cannot change while a run is under way (the painted points neither)."""
+        self._locked = locked
+        self.paint_tools.setEnabled(not locked)
         for widget in self.fields.values():
             widget.setEnabled(not locked)
         self.data.browse.setEnabled(not locked)
         if not locked:
             self.data.update_visibility()
             self._optimizer_changed()
+
+    def _paint_allowed(self) -> str:
+        if self.dataset.currentData() != "painted":
+            return "Choose Dataset ▸ Paint your own to paint points."
+        if self._locked:
+            return ("The data is locked while a run is under way: Reset (or let it finish) to "
+                    "paint.")
+        return ""
+
+    def _painted_changed(self, _points: tuple) -> None:
+        self._emit()
 
     def with_overrides(self, **kw: object) -> TrainConfig:
         return replace(self.state().config, **kw)

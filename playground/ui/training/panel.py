@@ -49,6 +49,7 @@ from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
 from playground.ui.training.message import TrainingMessage, outcome_words
 from playground.ui.training.network_view import GraphSource, NetworkView
+from playground.ui.training.paint_binding import PaintBinding
 from playground.ui.training.run_compare import RunCompare
 from playground.ui.training.run_table import RunTable
 from playground.ui.training.worker import Grid, Progress, TrainingRun
@@ -90,6 +91,7 @@ class TrainingPanel(QWidget):
         self._plot_data_timer.timeout.connect(self._show_data_on_plots)
         self._build()
         self.form.changed.connect(self._settings_changed)
+        self.painting = PaintBinding(self)  # painted data: the map's clicks, undo, the sweep
         self._settings_changed()
 
     # --- building --------------------------------------------------------------------------
@@ -189,6 +191,7 @@ class TrainingPanel(QWidget):
             self._plot_layout.removeWidget(self._plot_placeholder)
             self._plot_placeholder.deleteLater()
             self._plot_layout.addWidget(self.plots)
+            self.painting.attach(self.plots)
             self._show_data_on_plots()
         return self.plots
 
@@ -237,6 +240,8 @@ class TrainingPanel(QWidget):
 
     def _show_data_preview(self) -> None:
         s = self.state
+        if self.painting.show_preview(s):
+            return
         if s is None or s.dataset is None:
             self.form.data.show_data(None, None, None)
             return
@@ -254,6 +259,8 @@ class TrainingPanel(QWidget):
             return
         if self.run is not None and self._run_train is not None:
             plot_feed.show_data(self.plots, self._run_train, self._run_test, self._run_grid)
+        elif self.painting.show_on_plots(self.state):
+            pass
         elif self.state is not None and self.state.dataset is not None:
             plot_feed.show_data(self.plots, self.state.train, self.state.test, None)
         else:
@@ -369,6 +376,8 @@ class TrainingPanel(QWidget):
         self._run_config = s.config
         self._run_train, self._run_test = trainer.train_set, trainer.test_set
         grid = Grid.around(trainer.dataset.X) if trainer.dataset.n_features == 2 else None
+        if s.config.dataset == "painted":
+            grid = self.painting.grid()  # the square the points were painted in
         self._run_grid = grid
         self.network.restart()
         self.snapshot = None
@@ -395,6 +404,8 @@ class TrainingPanel(QWidget):
     @Slot(object)
     def _on_progress(self, p: Progress) -> None:
         self.snapshot = p.snapshot
+        if p.decision is not None:
+            self.painting.last_decision = p.decision
         plots = self.plots
         if plots is not None:
             plots.add_metrics(p.metrics)
@@ -492,6 +503,7 @@ class TrainingPanel(QWidget):
         """Ask any run to stop, without waiting for its current step (call when closing)."""
         if self.run is not None:
             self._drop_run()
+        self.painting.shutdown()
         if self.plots is not None:
             self.plots.timer.stop()
 

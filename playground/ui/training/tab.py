@@ -18,7 +18,11 @@ Adds, with one call from the window:
   (asking first if the open graph has unsaved changes), runs Backward and switches to the
   Graph tab, so every node shows its data and grad; while following training, a newer graph
   of the same network replaces the shown one in place, as long as the user has not edited it;
-- a run still going is stopped when the window closes or the application quits.
+- a run still going is stopped when the window closes or the application quits;
+- the panel's settings, painted points included, are the app's session: saved in the window's
+  settings (``SESSION_KEY``, the config as JSON) when the window closes, and put back in the
+  form when the panel is next made. A value that does not read back (an old or hand-edited
+  one) is dropped with a word on the panel; the defaults stay.
 
 A ``QTabWidget`` is as big as its biggest page, hidden ones included: once the Training tab
 existed, the window could no longer be narrower than the panel plus the graph's docks (1125 px),
@@ -29,6 +33,7 @@ a hidden page never sets the window's size.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -45,8 +50,12 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import GraphDocument
+from playground.training.config import TrainConfig
 
-__all__ = ["GRAPH_TAB", "TRAINING_TAB", "TrainingTab", "install"]
+__all__ = ["GRAPH_TAB", "SESSION_KEY", "TRAINING_TAB", "TrainingTab", "install"]
+
+SESSION_KEY = "training/config"
+"""Where the window's settings keep the training panel's config (JSON)."""
 
 GRAPH_TAB = "Graph"
 TRAINING_TAB = "Training"
@@ -227,9 +236,32 @@ class TrainingTab(QObject):
             from playground.ui.training.panel import TrainingPanel
 
             self.panel = TrainingPanel()
+            self._restore_session()
             self.panel.show_graph_requested.connect(self.show_graph)
             self.panel.refresh_graph_requested.connect(self.refresh_graph)
         return self.panel
+
+    # --- the session ----------------------------------------------------------------------
+
+    def save_session(self) -> None:
+        """The panel's settings (painted points included) into the window's settings."""
+        if self.panel is None:
+            return  # not opened this time: what an earlier session saved stays
+        config = self.panel.config().to_dict()
+        config.pop("extra", None)
+        self.window.settings.setValue(SESSION_KEY, json.dumps(config))
+
+    def _restore_session(self) -> None:
+        text = self.window.settings.value(SESSION_KEY)
+        if not text:
+            return
+        try:
+            self.panel.form.set_config(TrainConfig.from_dict(json.loads(str(text))))
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            self.panel.form.set_config(TrainConfig())
+            self.panel.messages.set_notice(  # on the tab, where the learner looks
+                f"The saved training settings could not be read ({exc}): the defaults are "
+                f"shown.", "error", "session")
 
     # --- the network on the canvas ------------------------------------------------------
 
@@ -274,6 +306,7 @@ class TrainingTab(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.window and event.type() == QEvent.Type.Close:
+            self.save_session()  # before the window syncs its settings
             # back to the graph (and its docks) before the window saves its layout
             self.show_canvas()
             # the window may still refuse to close (unsaved changes): decide after it has
