@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from playground.training.choices import Dataset
@@ -78,8 +78,9 @@ class ScatterPreview(QWidget):
         anything to show."""
         rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
         # the caption's line stays clear of the points (the lecture's 4 points drew one on it)
-        top = 8 + (self._caption_font().pointSizeF() * 1.6 if self._note else 0)
-        inner = rect.adjusted(8, top, -8, -8)
+        margin = self._radius() + 2
+        top = (self.caption_rect().bottom() + 2 if self._note else rect.top()) + margin
+        inner = QRectF(rect.left() + 8, top, rect.width() - 16, rect.bottom() - 8 - top)
         if self._extent is not None:
             x0, x1, y0, y1 = self._extent
             lo, hi = np.array([x0, y0]), np.array([x1, y1])
@@ -92,6 +93,30 @@ class ScatterPreview(QWidget):
         span = np.maximum(hi - lo, 1e-9)
         side = min(inner.width(), inner.height())
         return inner.center().x(), inner.center().y(), (lo + hi) / 2, side / float(max(span))
+
+    def _radius(self) -> float:
+        return 3.2 if self.point_count() <= 300 else 2.2
+
+    def caption_rect(self) -> QRectF:
+        """Where the caption goes: the frame's top line (empty without a caption)."""
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        if not self._note:
+            return QRectF(rect.left(), rect.top(), 0, 0)
+        return QRectF(rect.left() + 4, rect.top() + 2, rect.width() - 8,
+                      QFontMetricsF(self._caption_font()).height())
+
+    def point_positions(self) -> list[tuple[QPointF, float, bool, int]]:
+        """Each point as painted: (centre, radius, ring?, class), train first."""
+        if self._frame() is None:
+            return []
+        radius = self._radius()
+        out = []
+        for ds, ring in ((self._train, False), (self._test, True)):
+            if ds is None or not len(ds):
+                continue
+            for (x0, x1), c in zip(_two_d(ds.X), ds.y, strict=True):
+                out.append((self.to_pixel(x0, x1), radius, ring, int(c)))
+        return out
 
     def _caption_font(self):
         font = self.font()
@@ -175,24 +200,19 @@ class ScatterPreview(QWidget):
                        self._note or "no data")
             p.end()
             return
-        radius = 3.2 if self.point_count() <= 300 else 2.2
-        for ds, ring in ((self._train, False), (self._test, True)):
-            if ds is None or not len(ds):
-                continue
-            for (x0, x1), c in zip(_two_d(ds.X), ds.y, strict=True):
-                color = QColor(CLASS_QCOLORS[int(c) % len(CLASS_QCOLORS)])
-                pt = self.to_pixel(x0, x1)
-                if ring:
-                    p.setPen(QPen(color, 1.6))
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                else:
-                    p.setPen(QPen(QColor("white"), 0.8))
-                    p.setBrush(color)
-                p.drawEllipse(pt, radius, radius)
+        for pt, radius, ring, c in self.point_positions():
+            color = QColor(CLASS_QCOLORS[c % len(CLASS_QCOLORS)])
+            if ring:
+                p.setPen(QPen(color, 1.6))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+            else:
+                p.setPen(QPen(QColor("white"), 0.8))
+                p.setBrush(color)
+            p.drawEllipse(pt, radius, radius)
         if self._note:
             p.setFont(self._caption_font())
             p.setPen(QColor("#666666"))
-            box = rect.adjusted(4, 2, -4, -2)
+            box = self.caption_rect()
             text = p.fontMetrics().elidedText(self._note, Qt.TextElideMode.ElideRight,
                                               int(box.width()))
             p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)

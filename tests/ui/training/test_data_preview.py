@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
-from playground.ui.training.data_section import CLASS_QCOLORS
+from playground.ui.training.preview import CLASS_QCOLORS
 
 
 def show_data_tab(qtbot, panel) -> None:

@@ -42,7 +42,9 @@ def test_a_sweep_trains_five_rates_side_by_side_and_says_which_is_too_small_or_t
     expected = Sweep(TrainConfig(steps=60), sweep_rates(1e-3, 10)).run()
     assert window.result() == expected
     for line, (_lr, losses) in zip(window.lines, expected, strict=True):
-        assert len(line.get_xdata()) == len(losses) == 60
+        assert len(line.get_xdata()) == len(losses)
+    assert [len(losses) for _lr, losses in expected[:-1]] == [60] * 4
+    assert len(expected[-1][1]) < 60  # lr 10 diverges, and a diverged run stops (issue 16 §1)
     titles = [ax.get_title() for ax in window.axes]
     assert titles[0].startswith("lr 0.001\nslow")
     assert titles[-1].startswith("lr 10\nblew up")
