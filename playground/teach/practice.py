@@ -198,9 +198,7 @@ class PracticeSession:
                 self.first_try.add(q.node)
             self.answered.append(q.node)
             self.index += 1
-            after = f" {self.summary()}" if self.done else ""
-            return Verdict("right", f"Right: {q.prompt} = {summary(q.expected)}.{after}",
-                           value=value)
+            return Verdict("right", f"Right: {q.prompt} = {summary(q.expected)}.", value=value)
         if _close(value, q.expected):
             return Verdict(
                 "close",

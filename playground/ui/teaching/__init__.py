@@ -240,7 +240,6 @@ class TeachingUI(Teaching):
                               "each one and hints at the chain rule"),
         }
         s.bind(self.actions)
-        self.practice.bind(self.actions["practice"])
         toggle = self.dock.toggleViewAction()
         toggle.setObjectName("show_learn")
         toggle.setText("Show &Learn Panel")

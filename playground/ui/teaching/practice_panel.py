@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +57,7 @@ INTRO = (
     "ops, its depth, and whether a node is used twice (its grad is then a sum).</p>"
 )
 HIDDEN = "hidden while you practise: type it in the Practice tab"
+ASK = "a number, then Enter"
 
 
 class PracticePanel(QWidget):
@@ -75,11 +75,13 @@ class PracticePanel(QWidget):
         self._left_at: str | None = None  # the numbers key when the tab was left mid-way
 
         row = FlowLayout()
-        self.start_button = QToolButton(self)
+        self.start_button = QPushButton("Practise this graph (F9)", self)
         self.start_button.setObjectName("practice_start")
-        self.start_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.start_button.setToolTip("Hide the grads of the graph on the canvas and type them "
+                                     "yourself, output first")
+        self.start_button.clicked.connect(self.start)
         row.addWidget(self.start_button)
-        self.new_button = QPushButton("&New expression", self)
+        self.new_button = QPushButton("New expression (Alt+N)", self)
         self.new_button.setObjectName("practice_new")
         self.new_button.setToolTip("Replace the graph with a random one and practise on it "
                                    "(Undo brings the old graph back)")
@@ -90,15 +92,15 @@ class PracticePanel(QWidget):
         self.ops.setAccessibleName("Ops of a new expression")
         self.ops.addItems(list(OP_SETS))
         self.ops.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        row.addWidget(_labelled("&Ops", self.ops, self))
+        row.addWidget(_labelled("Ops", self.ops, self))
         self.depth = QSpinBox(self)
         self.depth.setObjectName("practice_depth")
         self.depth.setAccessibleName("Depth of a new expression")
         self.depth.setRange(1, MAX_DEPTH)
         self.depth.setValue(2)
         self.depth.setToolTip("The most ops on a path from a leaf to the output")
-        row.addWidget(_labelled("&Depth", self.depth, self))
-        self.reuse = QCheckBox("&Reuse a node", self)
+        row.addWidget(_labelled("Depth", self.depth, self))
+        self.reuse = QCheckBox("Reuse a node", self)
         self.reuse.setObjectName("practice_reuse")
         self.reuse.setToolTip("A node feeds two wires (as a in b = a + a): its grad is a sum")
         row.addWidget(self.reuse)
@@ -119,8 +121,7 @@ class PracticePanel(QWidget):
         self.answer.setObjectName("practice_answer")
         self.answer.setAccessibleName("Your grad")
         self.answer.setFont(prompt_font)
-        self.answer.setPlaceholderText("type the grad, then Enter")
-        self.answer.setMaximumWidth(220)
+        self.answer.setMaximumWidth(260)
         self.answer.returnPressed.connect(self.check)
         self.prompt.setBuddy(self.answer)
         self.score = QLabel(self)
@@ -142,14 +143,23 @@ class PracticePanel(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(answer_row)
         layout.addWidget(self.feedback, 1)
-        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        leave.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        leave.activated.connect(self.stop)
+        # Keys of their own rather than mnemonics (&New): some platforms (macOS, Qt's
+        # offscreen) turn mnemonics off, and a mnemonic next to the same key would be
+        # ambiguous where they are on. They work while the focus is in this tab.
+        self.ops.setToolTip("Which ops a new expression uses (Alt+O)")
+        self.reuse.setToolTip(self.reuse.toolTip() + " (Alt+R)")
+        self.depth.setToolTip(self.depth.toolTip() + " (Alt+D)")
+        for key, slot in (
+            ("Esc", self.stop),
+            ("Alt+N", self.new_expression),
+            ("Alt+O", self.ops.setFocus),
+            ("Alt+D", self.depth.setFocus),
+            ("Alt+R", self.reuse.toggle),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         self._idle(INTRO)
-
-    def bind(self, action) -> None:
-        """The start button is the window's Practice action (same text, shortcut, state)."""
-        self.start_button.setDefaultAction(action)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -178,10 +188,13 @@ class PracticePanel(QWidget):
             self._idle(f"<p style='color:{bad_colour(self)}'>Cannot practise on this graph: "
                        f"{esc(str(exc))}.</p>" + INTRO)
             self.teaching.window.show_status(f"Cannot practise: {exc}")
+            self.new_button.setFocus()  # the keyboard is in the tab: Alt+N, or Tab to the ops
             return False
         self.session, self._full, self.verdict = session, full, None
         self._show()
         self.answer.setEnabled(True)
+        self.answer.setReadOnly(False)
+        self.answer.setPlaceholderText(ASK)
         self.answer.clear()
         self.answer.setFocus()
         q = session.current
@@ -221,7 +234,8 @@ class PracticePanel(QWidget):
         else:
             self.answer.selectAll()  # typing replaces the wrong answer
         self._show()
-        self.teaching.window.show_status(verdict.message)
+        done = f" {session.summary()}" if session.done else ""
+        self.teaching.window.show_status(verdict.message + done)
 
     def stop(self) -> None:
         """Esc: stop practising; the canvas shows the document's numbers again."""
@@ -323,12 +337,12 @@ class PracticePanel(QWidget):
         session = self.session
         assert session is not None
         q = session.current
-        self.score.setText(f"Score {session.score} / {session.total}")
+        self.score.setText(f"Score {session.score} / {session.total} (right first time)")
         muted = muted_colour(self)
         family = mono().family()
         parts: list[str] = []
         v = self.verdict
-        if v is not None:
+        if v is not None and v.kind != "done":  # done: the summary below says it
             colour = {"right": good_colour(self), "done": good_colour(self),
                       "close": muted}.get(v.kind, bad_colour(self))
             parts.append(f"<p style='color:{colour}; font-weight:600'>{esc(v.message)}</p>")
@@ -340,7 +354,9 @@ class PracticePanel(QWidget):
         if q is None:
             self.title.setText("Practice: done")
             self.prompt.setText("")
-            self.answer.setEnabled(False)
+            # read-only, not disabled: the cursor stays in the tab, so Esc and Alt+N work
+            self.answer.setReadOnly(True)
+            self.answer.setPlaceholderText("done")
             parts.append(f"<p>{esc(session.summary())}</p><p style='color:{muted}'>Esc brings "
                          "the canvas's own numbers back; F9 practises again; Alt+N makes a new "
                          "expression.</p>")
@@ -363,7 +379,7 @@ class PracticePanel(QWidget):
 
 
 def _labelled(text: str, field: QWidget, parent: QWidget) -> QWidget:
-    """``field`` with a label before it whose mnemonic (Alt+letter) focuses it."""
+    """``field`` with a label before it (its buddy: screen readers name the field by it)."""
     box = QWidget(parent)
     label = QLabel(text, box)
     label.setBuddy(field)
