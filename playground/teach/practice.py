@@ -221,13 +221,15 @@ class PracticeSession:
         doc = self.doc
         out = self.questions[0].name
         cs = q.contributions
+        unknown = " + ".join(f"{summary(c.upstream)} · ?" for c in cs)
         if len(cs) == 1 and name(doc, cs[0].consumer) == out:
             # dL/dL = 1 times the local derivative: "dL/dd = dL/dL · dL/dd" would read as
             # circular, so the hint asks for the local derivative straight away
             lines = [f"{q.prompt} = ?"]
+        elif any(name(doc, c.consumer) == out for c in cs):
+            lines = [f"{q.prompt} = {unknown}"]  # (L = d*d): no circular dL/dd on the right
         else:
             terms = [_term(doc, out, c, cs) for c in cs]
-            unknown = " + ".join(f"{summary(c.upstream)} · ?" for c in cs)
             lines = [f"{q.prompt} = {' + '.join(terms)} = {unknown}"]
         if len(cs) > 1:
             lines.append(f"{q.name} feeds {len(cs)} wires: what flows back along each one "
@@ -264,10 +266,9 @@ def _close(answer: float, expected: float) -> bool:
 
 
 def _term(doc: GraphDocument, out: str, c: Contribution, all_: tuple[Contribution, ...]) -> str:
-    """``dL/de · de/da`` for one wire (the first factor dropped when it is dL/dL = 1)."""
+    """``dL/de · de/da`` for one wire (``e`` is not the output: see ``hint``)."""
     me, t = name(doc, c.source), name(doc, c.consumer)
-    local = d(t, me) + _which(doc, c, all_)
-    return local if t == out else f"{d(out, t)} · {local}"
+    return f"{d(out, t)} · {d(t, me)}{_which(doc, c, all_)}"
 
 
 def _which(doc: GraphDocument, c: Contribution, all_: tuple[Contribution, ...]) -> str:

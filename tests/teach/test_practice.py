@@ -104,6 +104,15 @@ def test_b_equals_a_plus_a_names_both_inputs():
     assert s.answer("16").kind == "right"
 
 
+def test_a_node_used_twice_by_the_output_has_no_circular_hint():
+    s = PracticeSession(expression("a = 3.0\nd = a + 1\nL = d*d\n"))
+    assert s.answer("1").kind == "right"
+    v = s.answer("4")
+    assert v.hint[0] == "dL/dd = 1.0000 · ? + 1.0000 · ?"
+    assert v.hint[2] == "? is dL/dd (left input): how L = d * d moves when d moves."
+    assert s.answer("8").kind == "right"
+
+
 def test_text_that_is_not_a_number_gets_a_hint_and_costs_nothing():
     s = PracticeSession(example("lecture"))
     for text in ("one", "", "   ", "1..2", "2x", "1/0", "=1", "x" * 500, "1e", "--1"):

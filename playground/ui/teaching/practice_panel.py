@@ -347,7 +347,7 @@ class PracticePanel(QWidget):
                       "close": muted}.get(v.kind, bad_colour(self))
             parts.append(f"<p style='color:{colour}; font-weight:600'>{esc(v.message)}</p>")
             if v.kind == "wrong" and v.hint:
-                parts.append(f"<div style='font-family:\"{family}\"; font-size:13pt; "
+                parts.append(f"<div style='font-family:\"{family}\"; font-size:12pt; "
                              f"font-weight:600'>{esc(v.hint[0])}</div>")
                 for line in v.hint[1:]:
                     parts.append(f"<p style='margin:4px 0'>{esc(line)}</p>")
