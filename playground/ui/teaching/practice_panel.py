@@ -253,13 +253,14 @@ class PracticePanel(QWidget):
     # --- the display model's tool protocol, and the tab coming and going --------------------
 
     def interrupted(self) -> None:
-        """The graph or its numbers changed: the answers no longer hold."""
+        """The graph or its numbers changed, or another tool showed its numbers (F7): the
+        round ends."""
         if self.session is None:
             return
         self.session, self._full, self.verdict = None, None, None
         self._left_at = None
-        self._idle("<p><b>The graph changed: practice stopped.</b> Press <b>F9</b> to "
-                   "practise on it as it is now.</p>")
+        self._idle("<p><b>Practice stopped:</b> the graph changed, or another tool took the "
+                   "canvas. Press <b>F9</b> to practise on the graph as it is now.</p>")
 
     def tab_left(self) -> None:
         """Another Learn tab came up: the canvas gets its numbers back; the round is kept."""

@@ -175,7 +175,20 @@ def test_an_edit_stops_practice(qtbot, window):
     w.editor.set_value(node, 3.0)
     w.display.flush()
     assert panel(w).session is None
-    assert "The graph changed" in feedback(w)
+    assert "Practice stopped: the graph changed" in feedback(w)
+
+
+def test_step_backward_takes_the_canvas_and_the_practice_tab_resumes_after(qtbot, window):
+    w = window
+    start_on_lecture(qtbot, w)
+    type_answer(qtbot, w, "1")
+    press(w, Qt.Key.Key_F7)  # the Step-through tab comes up: practice pauses
+    assert w.display.owner is w.teaching.steps
+    assert w.teaching.overlay.highlight_nodes == ["L"]  # the step's, not practice's
+    press(w, Qt.Key.Key_F9)
+    assert w.display.owner is panel(w)
+    assert panel(w).prompt.text() == "dL/df ="
+    assert shown(w, "f", "grad") == "—"
 
 
 def test_new_expression_from_the_keyboard_makes_a_graph_to_practise(qtbot, window):
