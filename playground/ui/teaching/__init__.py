@@ -3,10 +3,12 @@
 Adds, without changing the window's own code beyond one call:
 - a **Learn** dock (objectName ``learn_dock``, hidden until used) with a lesson card and tabs:
   Step through (``step_panel``), Gradient check (``gradient_check``), Wiggle (``wiggle``),
-  Accumulation bug (``accumulation_bug``), Expression (``expression_entry``);
+  Accumulation bug (``accumulation_bug``), Expression (``expression_entry``), Practice
+  (``practice_panel``);
 - a **Learn** menu (``menu_learn``) before Help, with the actions ``step_forward`` (F6),
   ``step_backward`` (F7), ``step_play`` (F8), ``step_reset``, ``topo_order`` (checkable),
-  ``show_check``, ``show_wiggle``, ``show_bug``, ``show_expression``, ``show_learn``;
+  ``show_check``, ``show_wiggle``, ``show_bug``, ``show_expression``, ``practice`` (F9),
+  ``show_learn``;
 - **Help ▸ Lessons** (QMenu ``lessons``, actions ``lesson_<key>``);
 - Step Backward and Step Forward on the toolbar.
 The actions are registered in ``window.actions_by_name`` so ``window.action(name)`` finds them.
@@ -28,6 +30,7 @@ from playground.ui.teaching.check_panel import GradientCheckPanel
 from playground.ui.teaching.coordinator import Teaching
 from playground.ui.teaching.expression_panel import ExpressionPanel
 from playground.ui.teaching.lesson_card import LessonCard
+from playground.ui.teaching.practice_panel import PracticePanel
 from playground.ui.teaching.steps_panel import StepPanel
 from playground.ui.teaching.wiggle_panel import WigglePanel
 from playground.ui.widgets.actions import make_action
@@ -53,6 +56,7 @@ TABS = (
     ("wiggle", "Wiggle"),
     ("bug", "Accumulation bug"),
     ("expression", "Expression"),
+    ("practice", "Practice"),
 )
 
 
@@ -67,6 +71,7 @@ class TeachingUI(Teaching):
             "wiggle": WigglePanel(self),
             "bug": BugPanel(self),
             "expression": ExpressionPanel(self),
+            "practice": PracticePanel(self),
         }
         self.card = LessonCard()
         self.card.next_requested.connect(self.open_lesson)
@@ -100,6 +105,16 @@ class TeachingUI(Teaching):
     def steps(self) -> StepPanel:
         return self.panels["steps"]  # type: ignore[return-value]
 
+    @property
+    def practice(self) -> PracticePanel:
+        return self.panels["practice"]  # type: ignore[return-value]
+
+    def _tab_tools(self) -> tuple:
+        """The panels whose numbers on the canvas belong to their tab (a step-through's
+        partial grads, practice's hidden ones): another tab, or the dock closed, gets the
+        real numbers; coming back brings theirs back."""
+        return (self.steps, self.practice)
+
     def show_tab(self, key: str) -> None:
         if self.dock.isHidden():
             self.dock.show()
@@ -112,21 +127,24 @@ class TeachingUI(Teaching):
     def _tab_changed(self, _index: int) -> None:
         # The step-through's highlights and partial grads belong to its tab: another tab
         # gets the real numbers (the step waits for the learner to come back).
-        if self.tabs.currentWidget() is self.steps:
-            self.steps.tab_back()
-        else:
-            self.steps.tab_left()
+        current = self.tabs.currentWidget()
+        for panel in self._tab_tools():
+            if panel is not current:
+                panel.tab_left()
+        if current in self._tab_tools():
+            current.tab_back()
 
     def _dock_visibility(self, visible: bool) -> None:
         # Closing the dock mid-way is leaving the Step-through tab too: the canvas gets its
         # real numbers back; opening it again on that tab shows the same step (or starts
         # over if the graph changed meanwhile).
-        if self.tabs.currentWidget() is not self.steps:
+        current = self.tabs.currentWidget()
+        if current not in self._tab_tools():
             return  # another tab is up: the steps already left the canvas
         if visible:
-            self.steps.tab_back()
+            current.tab_back()
         else:
-            self.steps.tab_left()
+            current.tab_left()
 
     def _on_doc_event(self, event) -> None:
         if event.kind == "reset" or event.attr not in ("pos", "label"):
@@ -217,6 +235,9 @@ class TeachingUI(Teaching):
             "show_expression": a("show_expression", "&Expression…",
                                  lambda: self.show_tab("expression"), shortcut="Ctrl+E",
                                  tip="Type an expression like L = (a*b + c) * f to build it"),
+            "practice": a("practice", "&Practice", self.practice.practise, shortcut="F9",
+                          tip="Type every node's grad yourself, output first: the app checks "
+                              "each one and hints at the chain rule"),
         }
         s.bind(self.actions)
         toggle = self.dock.toggleViewAction()
@@ -234,7 +255,7 @@ class TeachingUI(Teaching):
         learn.setObjectName("menu_learn")
         for name in ("step_forward", "step_backward", "step_play", "step_reset", None,
                      "topo_order", None, "show_check", "show_wiggle", "show_bug",
-                     "show_expression", None, "show_learn"):
+                     "show_expression", "practice", None, "show_learn"):
             learn.addSeparator() if name is None else learn.addAction(self.actions[name])
         self.lessons_menu = QMenu("&Lessons", w)
         self.lessons_menu.setObjectName("lessons")

@@ -1,0 +1,304 @@
+"""Practice: the learner types every node's grad, output first, and the app checks each one.
+
+``PracticeSession(doc)`` asks for the grads in reversed topological order (the order Backward
+finishes them, ``backward_steps``), so the grads a node's chain rule needs are always answered
+before it is asked. ``answer(text)`` returns a ``Verdict``:
+
+- right: the answer agrees with the grad to 4 decimals (the digits the canvas shows); the
+  session moves on to the next node;
+- close: off in the 4th decimal only (worked from the canvas's rounded numbers): no penalty,
+  the learner is told to use more digits;
+- wrong: a hint that grows with each wrong try on the same node: first the chain rule with the
+  known grads filled in (``dL/da = dL/de · de/da = -2.0000 · ?``), then the local derivative
+  (``de/da = b = -3.0000``), then the answer;
+- not a number: what to type instead (never an exception).
+
+The score counts the nodes answered right at the first try. Constants of an expression (the 2
+of ``2*a``, labelled by their value) are not asked: nothing learns them, and a learner expects
+to practise the graph's named nodes. Names are the canvas's (``teach.text.name``), numbers are
+written as the canvas writes them (``graph.numbers.summary``). Headless: no Qt.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from playground.graph.document import GraphDocument
+from playground.graph.evaluate import Evaluation
+from playground.graph.expr import constant_label
+from playground.graph.numbers import summary
+from playground.ops import OPS
+from playground.teach.steps import Contribution, TeachError, backward_steps
+from playground.teach.text import d, input_name, name
+
+TOLERANCE = 0.5e-4
+"""Right to 4 decimals: within half a unit of the 4th decimal of the grad, widened by what the
+rounding of the numbers the canvas shows can move a chain worked from them
+(``Question.tolerance``): 0.4200 · 2 = 0.8400 is right for a grad of 0.83995."""
+CLOSE = 1e-3
+"""Off by less than this (or this share of the grad), an answer is close, not wrong: the
+canvas shows 4 decimals, and a chain worked from rounded numbers drifts in the last one."""
+MAX_TEXT = 60
+"""Longer text is not a number anyone typed on purpose."""
+
+Kind = Literal["right", "close", "wrong", "not a number", "done"]
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_WORDS = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One node whose grad the learner types."""
+
+    node: str
+    name: str
+    """The node as the canvas names it."""
+    prompt: str
+    """``dL/da``."""
+    expected: float
+    output: bool
+    """The output itself (its grad is 1: where backward starts)."""
+    contributions: tuple[Contribution, ...]
+    """The wires its grad flows back along, with the numbers (``backward_steps``'s)."""
+
+    @property
+    def tolerance(self) -> float:
+        """How far a right answer may be from the grad: half a unit of the 4th decimal, plus
+        what the upstream grads and local derivatives, each rounded to 4 decimals on the
+        canvas, can move their products (|u·l − u'·l'| <= (|u| + |l|)·0.5e-4, to first
+        order)."""
+        spread = sum(abs(c.upstream) + abs(c.local or 0.0) for c in self.contributions
+                     if _finite(c.upstream) and _finite(c.local or 0.0))
+        return TOLERANCE * (1.0 + spread)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: Kind
+    message: str
+    """One sentence for the learner."""
+    hint: tuple[str, ...] = ()
+    """Lines of the hint (the main equation first), empty when none is due."""
+    value: float | None = None
+    """The number read from the answer, if any."""
+
+
+def parse_answer(text: str) -> float | str:
+    """The number in ``text`` (``-2``, ``−2.5``, ``0,5``, ``1e-3``, ``3/4``), or why it is
+    not one, in words."""
+    raw = text.strip()
+    if not raw:
+        return "Type a number first, then press Enter."
+    if len(raw) > MAX_TEXT:
+        return "That is not a number: type the grad alone, like -2 or 0.5."
+    t = raw.replace("−", "-").replace("–", "-").replace(" ", "")
+    if "," in t and "." not in t and t.count(",") == 1:
+        t = t.replace(",", ".")  # a decimal comma
+    if t.lower() in _WORDS:
+        return _WORDS[t.lower()]
+    if "/" in t and t.count("/") == 1:
+        top, bottom = t.split("/")
+        if _NUMBER.match(top) and _NUMBER.match(bottom):
+            if float(bottom) == 0:
+                return f"{raw} divides by zero: type a number, like -2 or 0.5."
+            return float(top) / float(bottom)
+    if _NUMBER.match(t):
+        return float(t)
+    return f"“{raw}” is not a number: type the grad as a number, like -2, 0.5 or 3/4."
+
+
+def agrees(answer: float, expected: float, tolerance: float = TOLERANCE) -> bool:
+    """Right to 4 decimals, within ``tolerance`` (or, for a number the canvas writes in
+    scientific notation, to its 4 significant digits); nan and inf must match exactly."""
+    if not math.isfinite(expected) or not math.isfinite(answer):
+        return (math.isnan(expected) and math.isnan(answer)) or answer == expected
+    if abs(answer - expected) <= tolerance + 1e-12:
+        return True
+    return summary(answer) == summary(expected)
+
+
+def is_constant(doc: GraphDocument, node: str) -> bool:
+    """A constant of an expression: a value node labelled by its own value (the 2 of 2*a)."""
+    if doc.kind(node) != "value":
+        return False
+    value = doc.value(node)
+    return not isinstance(value, list) and doc.label(node) == constant_label(value)
+
+
+@dataclass
+class PracticeSession:
+    """See the module docstring. ``evaluation``: the document's backward evaluation, if the
+    caller has it (else it is computed)."""
+
+    doc: GraphDocument
+    evaluation: Evaluation | None = None
+    questions: list[Question] = field(init=False)
+    index: int = field(init=False, default=0)
+    tries: dict[str, int] = field(init=False, default_factory=dict)
+    """node -> wrong answers so far."""
+    first_try: set[str] = field(init=False, default_factory=set)
+    """Nodes answered right at the first try (close answers do not count as tries)."""
+    answered: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        steps = backward_steps(self.doc, self.evaluation)  # raises TeachError, in words
+        if steps and not all(isinstance(s.value, float | int) for s in steps):
+            raise TeachError("practice works on graphs of numbers, and this one has tensors")
+        out = name(self.doc, steps[0].node) if steps else ""
+        self.questions = [
+            Question(s.node, name(self.doc, s.node), d(out, name(self.doc, s.node)),
+                     float(s.value), i == 0, s.contributions)
+            for i, s in enumerate(steps) if i == 0 or not is_constant(self.doc, s.node)
+        ]
+        if not self.questions:
+            raise TeachError("there is no grad to practise on this graph")
+
+    # --- where we are ---------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def score(self) -> int:
+        return len(self.first_try)
+
+    @property
+    def done(self) -> bool:
+        return self.index >= len(self.questions)
+
+    @property
+    def current(self) -> Question | None:
+        return None if self.done else self.questions[self.index]
+
+    def known(self) -> set[str]:
+        """The nodes whose grads may be shown: answered, or every one once all are."""
+        if self.done:
+            return {s for s in self.doc.node_ids()}
+        return set(self.answered)
+
+    def missed(self) -> list[str]:
+        """Names of the nodes that took more than one try, in the order asked."""
+        return [q.name for q in self.questions[: self.index] if q.node not in self.first_try]
+
+    # --- answering ------------------------------------------------------------------------
+
+    def answer(self, text: str) -> Verdict:
+        q = self.current
+        if q is None:
+            return Verdict("done", self.summary())
+        value = parse_answer(text)
+        if isinstance(value, str):
+            return Verdict("not a number", value, (f"{q.prompt} = ?",))
+        if agrees(value, q.expected, q.tolerance):
+            if self.tries.get(q.node, 0) == 0:
+                self.first_try.add(q.node)
+            self.answered.append(q.node)
+            self.index += 1
+            return Verdict("right", f"Right: {q.prompt} = {summary(q.expected)}.", value=value)
+        if _close(value, q.expected):
+            return Verdict(
+                "close",
+                f"Close: {summary(value)} is off in the 4th decimal. Work with more digits "
+                "(select a node: the inspector shows its numbers in full).",
+                value=value,
+            )
+        tries = self.tries[q.node] = self.tries.get(q.node, 0) + 1
+        return Verdict("wrong", f"Not {summary(value)}. Try again:", self.hint(q, tries), value)
+
+    def hint(self, q: Question, level: int) -> tuple[str, ...]:
+        """The chain rule for ``q`` with the known numbers filled in; ``level`` 2 adds the
+        local derivatives, 3 and up the answer."""
+        if q.output:
+            lines = [f"{q.prompt} = ?",
+                     f"{q.name} is the output: nudge it by h and it moves by h."]
+            if level >= 2:
+                lines.append(f"So {q.prompt} = 1.")
+            return tuple(lines)
+        doc = self.doc
+        out = self.questions[0].name
+        cs = q.contributions
+        unknown = " + ".join(f"{summary(c.upstream)} · ?" for c in cs)
+        if len(cs) == 1 and name(doc, cs[0].consumer) == out:
+            # dL/dL = 1 times the local derivative: "dL/dd = dL/dL · dL/dd" would read as
+            # circular, so the hint asks for the local derivative straight away
+            lines = [f"{q.prompt} = ?"]
+        elif any(name(doc, c.consumer) == out for c in cs):
+            lines = [f"{q.prompt} = {unknown}"]  # (L = d*d): no circular dL/dd on the right
+        else:
+            terms = [_term(doc, out, c, cs) for c in cs]
+            lines = [f"{q.prompt} = {' + '.join(terms)} = {unknown}"]
+        if len(cs) > 1:
+            lines.append(f"{q.name} feeds {len(cs)} wires: what flows back along each one "
+                         "adds up.")
+        for c in cs:
+            lines.append(_local_line(doc, q.name, c, reveal=level >= 2))
+        if level >= 3 and len(cs) == 1 and name(doc, cs[0].consumer) == out:
+            lines.append(f"So {q.prompt} = {summary(q.expected)}.")
+        elif level >= 3:
+            products = " + ".join(
+                f"{summary(c.upstream)} · {summary(c.local)}" for c in cs if c.local is not None)
+            lines.append(f"So {q.prompt} = {products} = {summary(q.expected)}.")
+        return tuple(lines)
+
+    def summary(self) -> str:
+        """The score in words."""
+        text = f"Score: {self.score} of {self.total} right at the first try"
+        missed = self.missed()
+        if self.done and not missed:
+            return text + ". Every grad right: well done!"
+        if missed:
+            text += f"; {', '.join(missed)} needed more than one"
+        return text + "."
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, float | int) and math.isfinite(x)
+
+
+def _close(answer: float, expected: float) -> bool:
+    if not (math.isfinite(answer) and math.isfinite(expected)):
+        return False
+    return abs(answer - expected) <= max(CLOSE, CLOSE * abs(expected))
+
+
+def _term(doc: GraphDocument, out: str, c: Contribution, all_: tuple[Contribution, ...]) -> str:
+    """``dL/de · de/da`` for one wire (``e`` is not the output: see ``hint``)."""
+    me, t = name(doc, c.source), name(doc, c.consumer)
+    return f"{d(out, t)} · {d(t, me)}{_which(doc, c, all_)}"
+
+
+def _which(doc: GraphDocument, c: Contribution, all_: tuple[Contribution, ...]) -> str:
+    """`` (left input)`` when the same consumer takes the node twice (``b = a + a``)."""
+    if sum(1 for o in all_ if o.consumer == c.consumer) < 2:
+        return ""
+    return f" ({input_name(OPS[doc.op_name(c.consumer)].slots[c.slot], c.slot)})"
+
+
+def _local_line(doc: GraphDocument, me: str, c: Contribution, reveal: bool) -> str:
+    """What ``?`` stands for: the local derivative, its formula and number when revealed."""
+    t = c.consumer
+    op = OPS[doc.op_name(t)]
+    ins = [name(doc, s) for s in doc.inputs(t) if s is not None]
+    expr = f"{ins[0]} {op.symbol} {ins[1]}" if op.arity == 2 else f"{op.symbol}({ins[0]})"
+    local = d(name(doc, t), me) + _which(doc, c, (c, c) if _twice(doc, c) else (c,))
+    if not reveal or c.local is None:
+        return f"? is {local}: how {name(doc, t)} = {expr} moves when {me} moves."
+    value = "" if _plain(c.local_formula) else f" = {summary(c.local)}"
+    why = f" ({op.hint})" if op.hint else ""
+    return f"{local} = {c.local_formula}{value}, as {name(doc, t)} = {expr}{why}."
+
+
+def _twice(doc: GraphDocument, c: Contribution) -> bool:
+    return sum(1 for s in doc.inputs(c.consumer) if s == c.source) > 1
+
+
+def _plain(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
