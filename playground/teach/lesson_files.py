@@ -2,7 +2,7 @@
 
 Adding a lesson is adding a file. A file holds:
 
-    {"key": "chain", "title": "10. The chain rule", "card": "text, paragraphs split by a blank line",
+    {"key": "chain", "title": "10. The chain rule", "card": "paragraphs split by a blank line",
      "expression": "a = 2.0\\n..."  or  "example": "lecture",
      "tab": "steps", "focus": "a",
      "task": {"kind": "grad", "node": "a", "text": "Predict dL/da, then press Backward."},
