@@ -187,6 +187,7 @@ class TeachingUI(Teaching):
         if item.tab == "expression":
             self.panels["expression"].set_text(item.expression)  # type: ignore[attr-defined]
         self.show_tab(item.tab)
+        QTimer.singleShot(0, self._widen_card)
         if item.tab == "check" and focus is not None:
             check = self.panels["check"]
             check.set_h(1e-3)  # type: ignore[attr-defined]
@@ -195,6 +196,14 @@ class TeachingUI(Teaching):
             self.panels["wiggle"].set_leaf(focus)  # type: ignore[attr-defined]
         w.show_status(f"Lesson: {item.title}")
         return True
+
+    def _widen_card(self) -> None:
+        # A card with a task needs more than its 300 px minimum; in a wide dock give it a
+        # third, so the explanation reads without much scrolling (narrow docks keep 300).
+        total = self.splitter.width()
+        card = max(300, min(460, total // 3))
+        if self.card.isVisible() and self.splitter.sizes()[0] < card < total - 400:
+            self.splitter.setSizes([card, total - card])
 
     def check_task(self, text: str) -> bool:
         """Check the open lesson's task on the canvas's graph; the card shows the verdict."""

@@ -6,7 +6,7 @@ The card only shows and asks: the task's answer is checked by ``playground.teach
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from playground.teach import Lesson
@@ -50,20 +51,30 @@ class LessonCard(QFrame):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.text)
+        # The text, the task and the verdict scroll together: in a short dock a fixed task
+        # label was cut off mid-sentence. The answer box and the buttons stay in view.
+        row = self._task_row()
+        content = QWidget(self)
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 4, 0)
+        inner.addWidget(self.text)
+        inner.addWidget(self.task)
+        inner.addWidget(self.verdict)
+        inner.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.title)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(self._task_row())
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(row)
         layout.addLayout(self._buttons())
         self.setMinimumWidth(300)
         self.hide()
 
-    def _task_row(self) -> QVBoxLayout:
+    def _task_row(self) -> QHBoxLayout:
         self.task = QLabel(self)
         self.task.setObjectName("lesson_task")
         self.task.setWordWrap(True)
@@ -87,11 +98,7 @@ class LessonCard(QFrame):
         row.addWidget(self.answer, 1)
         row.addWidget(self.check_button)
         row.addWidget(self.training_button)
-        box = QVBoxLayout()
-        box.addWidget(self.task)
-        box.addLayout(row)
-        box.addWidget(self.verdict)
-        return box
+        return row
 
     def _buttons(self) -> QHBoxLayout:
         self.next_button = QPushButton("Next lesson ▶", self)
@@ -122,6 +129,7 @@ class LessonCard(QFrame):
         self.training_button.setVisible(bool(lesson.training))
         self.verdict.clear()
         self.verdict.hide()
+        self.scroll.verticalScrollBar().setValue(0)
         i = self.keys.index(lesson.key) if lesson.key in self.keys else -1
         self.next_button.setEnabled(0 <= i < len(self.keys) - 1)
         self.show()
@@ -132,6 +140,7 @@ class LessonCard(QFrame):
         self.verdict.setText(f"<span style='color:{colour}'><b>{mark}</b> "
                              f"{esc(verdict.message)}</span>")
         self.verdict.show()
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.verdict))
 
     def passed(self) -> bool:
         return self.verdict.isVisible() and "✓" in self.verdict.text()
