@@ -28,12 +28,11 @@ from playground.graph.evaluate import evaluate
 from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
 from playground.teach.bug import assign_backward
-from playground.teach.lesson_files import Task
+from playground.teach.lesson_files import KINDS, Task
 from playground.teach.numeric import Replay, h_sweep
 from playground.teach.steps import TeachError
 
-KINDS = ("grad", "data", "best_h", "wrong_order_grad", "bug_grad", "pileup_grad",
-         "increase_output")
+__all__ = ["KINDS", "Verdict", "answer", "check", "inputs_first_backward", "read_number"]
 DECIMALS = 4
 """Answers are checked to this many decimals, as the card and canvas show them."""
 
