@@ -3,7 +3,7 @@ numbers, and element by element of tensors), wiggle, the accumulation bug and th
 The Qt panels live in ``playground.ui.teaching``."""
 
 from playground.teach.bug import BugReport, BugRow, accumulation_bug, assign_backward
-from playground.teach.lessons import LESSONS, Lesson, lesson
+from playground.teach.lessons import LESSON_PROBLEMS, LESSONS, Lesson, Task, lesson
 from playground.teach.numeric import (
     GradCheckReport,
     LeafCheck,
@@ -24,6 +24,7 @@ from playground.teach.tensor_check import (
 
 __all__ = [
     "LESSONS",
+    "LESSON_PROBLEMS",
     "BugReport",
     "BugRow",
     "ElementCheck",
@@ -32,6 +33,7 @@ __all__ = [
     "Lesson",
     "Replay",
     "Step",
+    "Task",
     "TeachError",
     "TensorCheckReport",
     "TensorLeafCheck",

@@ -1,8 +1,20 @@
 """Lessons as data files: one JSON file per lesson under ``resources/lessons/``.
 
-Adding a lesson is adding a file. A file that does not load (bad JSON, a missing field, an
-expression the parser refuses) becomes a one-line message for the lesson list; the other
-files still load. Found through ``resource_path`` so the wheel and the bundle carry them.
+Adding a lesson is adding a file. A file holds:
+
+    {"key": "chain", "title": "10. The chain rule", "card": "paragraphs split by a blank line",
+     "expression": "a = 2.0\\n..."  or  "example": "lecture",
+     "tab": "steps", "focus": "a",
+     "task": {"kind": "grad", "node": "a", "text": "Predict dL/da, then press Backward."},
+     "expected": {"data:L": -8.0, "grad:a": 6.0},
+     "training": {"preset": "lecture", "lr": 0.1, "steps": 20}}      (optional)
+
+``expected`` lists the numbers the card states; the tests recompute every one of them with the
+engine (tests/teach/test_lesson_files.py). The task is checked by ``lesson_tasks.check``.
+
+A file that does not load (bad JSON, a missing field, an expression the parser refuses, a task
+about a node the graph lacks) becomes a one-line message for the lesson list; the other files
+still load. Found through ``resource_path`` so the wheel and the bundle carry them.
 """
 
 from __future__ import annotations
@@ -12,27 +24,89 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playground.graph.examples import resource_path
-from playground.teach.lessons import Lesson
+from playground.graph import io
+from playground.graph.document import GraphDocument
+from playground.graph.examples import example_path, resource_path
+from playground.graph.expr import parse
 
 REQUIRED = ("key", "title", "card", "task")
 MAX_BYTES = 200_000  # a lesson is a few sentences; anything larger is not a lesson
+TABS = ("steps", "check", "wiggle", "bug", "expression")
+KINDS = ("grad", "data", "best_h", "wrong_order_grad", "bug_grad", "pileup_grad",
+         "increase_output")
+"""The task kinds ``lesson_tasks.check`` knows (listed here so this module imports no checker)."""
 
 
 @dataclass(frozen=True)
-class FileLesson:
-    lesson: Lesson
-    task: dict[str, Any]
-    """What the app checks, e.g. {"kind": "predict_grad", "node": "a"}."""
-    expected: dict[str, float] = field(default_factory=dict)
-    """Numbers the card states, keyed "data:L" / "grad:a"; the tests recompute them."""
+class Task:
+    """What the learner is asked to do, and what the app checks (``lesson_tasks``)."""
+
+    kind: str
+    text: str
+    node: str = ""
+    """The label of the node the task is about."""
+    hs: tuple[float, ...] = ()
+    """For ``best_h``: the step sizes the learner chooses from."""
+
+    @property
+    def needs_answer(self) -> bool:
+        """The learner types a number (every kind but ``increase_output``)."""
+        return self.kind != "increase_output"
+
+    @property
+    def hides_grads(self) -> bool:
+        """A prediction is only one before Backward has shown the answer."""
+        return self.kind == "grad"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str
+    title: str
+    card: str
+    """The explanation card (plain text, paragraphs split by a blank line)."""
+    example: str = ""
+    """A bundled example's name ("lecture"), or empty when ``expression`` is given."""
+    expression: str = ""
+    """Text for the expression entry ("a = 2.0 ... L = d*f")."""
+    tab: str = "steps"
+    """Which teaching tool the card refers to: steps, check, wiggle, bug, expression."""
+    focus: str = ""
+    """The label of the node the card is about (selected when the lesson opens)."""
+    task: Task | None = None
+    expected: dict[str, float] = field(default_factory=dict, compare=False)
+    """Numbers the card states, keyed "data:L", "grad:a", "after_step:L", "train:0.1"."""
+    training: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Settings for the Training tab ({"preset": "lecture", "lr": 0.1}), empty when none."""
+    file: str = ""
+
+    def document(self) -> GraphDocument:
+        """A fresh document with the lesson's graph."""
+        if self.expression:
+            return parse(self.expression)
+        return io.load(example_path(self.example))
 
 
 def lessons_folder() -> Path:
     return resource_path("lessons")
 
 
-def _one(path: Path) -> FileLesson:
+def _task(raw: Any) -> Task:
+    if not isinstance(raw, dict):
+        raise ValueError("task is not an object")
+    kind = str(raw.get("kind", ""))
+    if kind not in KINDS:
+        raise ValueError(f"unknown task kind {kind!r} (one of {', '.join(KINDS)})")
+    if not raw.get("text"):
+        raise ValueError("the task has no text")
+    hs = tuple(float(h) for h in raw.get("hs", ()))
+    if kind == "best_h" and (len(hs) < 2 or min(hs) <= 0):
+        raise ValueError("a best_h task needs two or more positive hs")
+    return Task(kind, str(raw["text"]), str(raw.get("node", "")), hs)
+
+
+def read_lesson(path: Path) -> Lesson:
+    """One lesson file; ``ValueError`` (or a JSON/parse error) says why it is not one."""
     if path.stat().st_size > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES} bytes")
     raw = json.loads(path.read_text(encoding="utf-8"))
@@ -43,22 +117,39 @@ def _one(path: Path) -> FileLesson:
         raise ValueError(f"missing field {', '.join(missing)}")
     if not raw.get("expression") and not raw.get("example"):
         raise ValueError("needs an expression or an example")
+    tab = str(raw.get("tab", "expression"))
+    if tab not in TABS:
+        raise ValueError(f"unknown tab {tab!r}")
+    training = raw.get("training", {})
+    if not isinstance(training, dict):
+        raise ValueError("training is not an object")
     item = Lesson(str(raw["key"]), str(raw["title"]), str(raw["card"]),
                   example=str(raw.get("example", "")), expression=str(raw.get("expression", "")),
-                  tab=str(raw.get("tab", "expression")), focus=str(raw.get("focus", "")))
-    item.document()  # refuse now, in the list, not when the learner opens it
-    expected = {str(k): float(v) for k, v in dict(raw.get("expected", {})).items()}
-    return FileLesson(item, dict(raw["task"]), expected)
+                  tab=tab, focus=str(raw.get("focus", "")), task=_task(raw["task"]),
+                  expected={str(k): float(v) for k, v in dict(raw.get("expected", {})).items()},
+                  training=dict(training), file=path.name)
+    doc = item.document()  # refuse now, in the list, not when the learner opens it
+    labels = {doc.label(n) for n in doc.node_ids()}
+    for what, label in (("focus", item.focus), ("task node", item.task.node if item.task else "")):
+        if label and label not in labels:
+            raise ValueError(f"the {what} {label!r} is not a node of the graph")
+    return item
 
 
-def load_lessons(folder: Path | None = None) -> tuple[list[FileLesson], list[str]]:
+def load_lessons(folder: Path | None = None) -> tuple[list[Lesson], list[str]]:
     """Every lesson file in ``folder`` (sorted by name), and a message per file that failed."""
     folder = folder or lessons_folder()
-    found: list[FileLesson] = []
+    found: list[Lesson] = []
     problems: list[str] = []
+    keys: set[str] = set()
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            found.append(_one(path))
+            item = read_lesson(path)
+            if item.key in keys:
+                raise ValueError(f"another lesson already has the key {item.key!r}")
         except Exception as exc:  # any bad file is one message, never a crash
             problems.append(f"{path.name}: could not load this lesson ({exc})")
+            continue
+        keys.add(item.key)
+        found.append(item)
     return found, problems

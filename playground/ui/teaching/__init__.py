@@ -9,7 +9,10 @@ Adds, without changing the window's own code beyond one call:
   ``step_backward`` (F7), ``step_play`` (F8), ``step_reset``, ``topo_order`` (checkable),
   ``show_check``, ``show_wiggle``, ``show_bug``, ``show_expression``, ``practice`` (F9),
   ``show_learn``;
-- **Help ▸ Lessons** (QMenu ``lessons``, actions ``lesson_<key>``);
+- **Help ▸ Lessons** (QMenu ``lessons``, actions ``lesson_<key>``, read from the lesson files
+  when the window is made; a file that did not load is a disabled ``lesson_problem`` entry
+  saying why), each lesson's card with its task: the card's Check asks
+  ``playground.teach.lesson_tasks.check`` and shows the verdict;
 - Step Backward and Step Forward on the toolbar.
 The actions are registered in ``window.actions_by_name`` so ``window.action(name)`` finds them.
 """
@@ -23,7 +26,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter, QTabWidget
 
 from playground.graph.document import GraphDocument
-from playground.teach import LESSONS, lesson
+from playground.teach import Lesson, lesson
+from playground.teach.lesson_files import load_lessons
+from playground.teach.lesson_tasks import check, output_value
 from playground.ui.teaching.bug_banner import BugBanner
 from playground.ui.teaching.bug_panel import BugPanel
 from playground.ui.teaching.check_panel import GradientCheckPanel
@@ -73,8 +78,15 @@ class TeachingUI(Teaching):
             "expression": ExpressionPanel(self),
             "practice": PracticePanel(self),
         }
+        # Read the lesson files now, not at import: a file added or broken since shows here.
+        self.lessons: list[Lesson]
+        self.lessons, self.lesson_problems = load_lessons()
+        self.lesson_start: float | None = None
+        """The output's value when the lesson opened (an increase_output task compares)."""
         self.card = LessonCard()
         self.card.next_requested.connect(self.open_lesson)
+        self.card.check_requested.connect(self.check_task)
+        self.card.training_requested.connect(self.open_lesson_training)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("learn_tabs")
         self.tabs.setDocumentMode(True)
@@ -172,7 +184,7 @@ class TeachingUI(Teaching):
     # --- lessons --------------------------------------------------------------------------
 
     def open_lesson(self, key: str) -> bool:
-        item = lesson(key)
+        item = lesson(key, self.lessons)
         w = self.window
         with self.keep_card():
             if item.example:
@@ -183,14 +195,17 @@ class TeachingUI(Teaching):
                     return False
                 doc: GraphDocument = item.document()
                 w.files.install(doc, None, f"{item.title} (lesson)")
-        w.display.backward()
-        self.card.show_lesson(item)
+        if item.task is None or not item.task.hides_grads:
+            w.display.backward()  # a prediction task leaves Backward to the learner
+        self.lesson_start = output_value(w.doc)
+        self.card.show_lesson(item, [x.key for x in self.lessons])
         focus = next((n for n in w.doc.node_ids() if w.doc.label(n) == item.focus), None)
         if focus is not None:
             w.scene.select_nodes([focus])
         if item.tab == "expression":
             self.panels["expression"].set_text(item.expression)  # type: ignore[attr-defined]
         self.show_tab(item.tab)
+        QTimer.singleShot(0, self._widen_card)
         if item.tab == "check" and focus is not None:
             check = self.panels["check"]
             check.set_h(1e-3)  # type: ignore[attr-defined]
@@ -199,6 +214,41 @@ class TeachingUI(Teaching):
             self.panels["wiggle"].set_leaf(focus)  # type: ignore[attr-defined]
         w.show_status(f"Lesson: {item.title}")
         return True
+
+    def _widen_card(self) -> None:
+        # A card with a task needs more than its 300 px minimum; in a wide dock give it a
+        # third, so the explanation reads without much scrolling (narrow docks keep 300).
+        total = self.splitter.width()
+        card = max(300, min(460, total // 3))
+        if self.card.isVisible() and self.splitter.sizes()[0] < card < total - 400:
+            self.splitter.setSizes([card, total - card])
+
+    def check_task(self, text: str) -> bool:
+        """Check the open lesson's task on the canvas's graph; the card shows the verdict."""
+        item = self.card.lesson
+        if item is None or item.task is None:
+            return False
+        verdict = check(item.task, self.window.doc, text, self.lesson_start)
+        self.card.show_verdict(verdict)
+        self.window.show_status(("Task passed: " if verdict.passed else "Task: ")
+                                + verdict.message)
+        return verdict.passed
+
+    def open_lesson_training(self) -> None:
+        """The Training tab with the open lesson's settings filled in."""
+        from playground.training import TrainConfig
+
+        item = self.card.lesson
+        if item is None or not item.training:
+            return
+        settings = dict(item.training)
+        try:
+            config = TrainConfig.preset(str(settings.pop("preset", "lecture")), **settings)
+        except (TypeError, ValueError) as exc:  # a lesson file's bad settings: say so
+            self.window.show_status(f"This lesson's training settings do not work: {exc}")
+            return
+        self.window.training.show().apply_config(config)
+        self.window.show_status(f"Training: {item.title}'s settings are filled in; press Train.")
 
     # --- actions and menus ----------------------------------------------------------------
 
@@ -259,11 +309,20 @@ class TeachingUI(Teaching):
             learn.addSeparator() if name is None else learn.addAction(self.actions[name])
         self.lessons_menu = QMenu("&Lessons", w)
         self.lessons_menu.setObjectName("lessons")
-        for item in LESSONS:
+        for item in self.lessons:
             action = self.lessons_menu.addAction(item.title)
             action.setObjectName(f"lesson_{item.key}")
             action.setStatusTip(item.card.split(". ")[0])
             action.triggered.connect(lambda _c=False, k=item.key: self.open_lesson(k))
+        if self.lesson_problems:
+            self.lessons_menu.addSeparator()
+        for problem in self.lesson_problems:  # a broken file: say which and why, open nothing
+            short = problem if len(problem) <= 90 else problem[:89] + "…"
+            action = self.lessons_menu.addAction(f"⚠ {short}")
+            action.setObjectName("lesson_problem")
+            action.setToolTip(problem)
+            action.setStatusTip(problem)
+            action.setEnabled(False)
         learn.addSeparator()
         learn.addMenu(self.lessons_menu)
         if help_menu is not None:

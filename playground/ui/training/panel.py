@@ -203,6 +203,10 @@ class TrainingPanel(QWidget):
     def apply_lecture_preset(self) -> None:
         self._apply_preset(LECTURE_PRESET)
 
+    def apply_config(self, config: TrainConfig) -> None:
+        """Fill the form with ``config`` (a lesson's settings), stopping a running run."""
+        self._apply_preset(config)
+
     def _apply_preset(self, config: TrainConfig) -> None:
         if self.run is not None and self.run.state != "finished":
             self.reset()

@@ -35,14 +35,19 @@ def test_help_lessons_menu_opens_every_lesson_with_its_card(window):
         assert w.teaching.tabs.currentWidget().objectName() == tabs[lesson.tab]
         ids = by_label(w)
         assert w.scene.selected_node_ids() == [ids[lesson.focus]]
-        assert shown(w, w.display.evaluation.output, "grad") == "1.0000"  # Backward ran
+        if lesson.task.hides_grads:  # predict first: Backward is the learner's to press
+            assert w.display.evaluation.output is not None
+        else:
+            assert shown(w, w.display.evaluation.output, "grad") == "1.0000"  # Backward ran
 
 
 def test_chain_lesson_card_and_numbers(window):
     w = window
-    w.findChild(QMenu, "lessons").actions()[2].trigger()
+    next(a for a in w.findChild(QMenu, "lessons").actions()
+         if a.objectName() == "lesson_chain").trigger()
     card = w.teaching.card.card_text()
     assert "2 × 4 = 8" in card and "walking man" in card
+    w.action("backward").trigger()  # the task asked for a prediction first
     ids = by_label(w)
     assert shown(w, ids["L"], "data") == "-8.0000"
     assert shown(w, ids["a"], "grad") == "6.0000" and shown(w, ids["b"], "grad") == "-4.0000"
