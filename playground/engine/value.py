@@ -21,7 +21,7 @@ from typing import Any, TypeAlias
 
 from playground.ops import SCALAR
 from playground.ops.chain import contributions
-from playground.ops.table import ADD, MUL, RELU, Op, install_methods
+from playground.ops.table import ADD, MUL, POW, POWC, RELU, Op, install_methods
 
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -93,7 +93,15 @@ class Value:
     def op(self) -> Op | None:
         """The op-table entry that produced this value (None for leaves)."""
         op = self._opdef
+        if isinstance(op, _PowBy):
+            return POWC
         return op if isinstance(op, Op) else None
+
+    @property
+    def _params(self) -> dict[str, Any] | None:
+        """The op's parameters (``x**2``'s exponent), as the table's keywords; else None."""
+        op = self._opdef
+        return {"exponent": op.exponent} if isinstance(op, _PowBy) else None
 
     @property
     def _backward(self) -> Callable[[], None]:
@@ -177,7 +185,14 @@ class Value:
         v._opdef = RELU
         return v
 
-    def apply(self, name: str, *others: Operand) -> Value:
+    def __pow__(self, other: Operand) -> Value:
+        """``x**2`` as micrograd has it: a number exponent is a parameter of a one-input node
+        (``_op`` "**2", no grad for the 2); ``x**y`` with a Value exponent is binary pow."""
+        if isinstance(other, Value):
+            return _node(POW.forward(_S, self.data, other.data), self, other, POW)
+        return _pow_by(self, other)
+
+    def apply(self, name: str, *others: Operand, **params: Any) -> Value:
         """Apply any scalar op of the table by name: ``a.apply("mul", b)``."""
         from playground.ops import get
 
@@ -186,6 +201,10 @@ class Value:
             raise ValueError(f"op {name!r} works on tensors only")
         if op.arity != 1 + len(others):
             raise TypeError(f"op {name!r} takes {op.arity} operands, got {1 + len(others)}")
+        if op is POWC:
+            return _pow_by(self, params.get("exponent", POWC.params["exponent"]))
+        if params:
+            raise TypeError(f"op {name!r} takes no parameters")
         return self._apply(op, *others)
 
     # --- autograd ----------------------------------------------------------------------
@@ -298,8 +317,28 @@ def _method(op: Op, reflected: bool) -> Callable[..., Value]:
     return method
 
 
-_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
-install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar)
+_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu", "__pow__"})
+# An op with a parameter (powc) has no method of its own: ``x**2`` makes it.
+install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar and not op.params)
+
+
+class _PowBy:
+    """The op of a ``x**n`` node with a number n: powc, bound to its exponent. Its ``symbol``
+    is micrograd's ``_op`` for it (``"**2"``, ``"**-1"``, ``"**0.5"``)."""
+
+    __slots__ = ("exponent", "symbol")
+
+    def __init__(self, exponent: float, symbol: str) -> None:
+        self.exponent = exponent
+        self.symbol = symbol
+
+
+def _pow_by(base: Value, exponent: Any) -> Value:
+    if isinstance(exponent, bool) or not isinstance(exponent, int | float):
+        raise TypeError(f"a Value's power is a number or a Value, not {type(exponent).__name__}")
+    n = float(exponent)
+    return _node(POWC.forward(_S, base.data, n), base, None,
+                 _PowBy(n, f"**{exponent}"))  # type: ignore[arg-type]
 
 
 class _Custom:
@@ -317,6 +356,10 @@ def _local_backward(v: Value) -> None:
     op = v._opdef
     if isinstance(op, _Custom):
         op.backward()
+        return
+    if isinstance(op, _PowBy):
+        a = v._a
+        a.grad += contributions(POWC, (a.data,), v.data, v.grad, _S, {"exponent": op.exponent})[0]
         return
     if not isinstance(op, Op):
         return  # a micrograd-style string op with no backward: treated as a constant
