@@ -1,7 +1,8 @@
 """Op parameters on document nodes: plain data in, engine keywords out, learner-sized errors.
 
 The op table gives each non-element-wise op (and powc, ``x**n``) its keyword defaults
-(``sum``: ``axis=None, keepdims=False``; ``reshape``: ``shape=()``; ...). A document op node may override them with a
+(``sum``: ``axis=None, keepdims=False``; ``reshape``: ``shape=()``; ...). A document op node
+may override them with a
 ``params`` dict of JSON-able values:
 
 =============  ======================================  =========================================
