@@ -318,8 +318,7 @@ def _method(op: Op, reflected: bool) -> Callable[..., Value]:
 
 
 _WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu", "__pow__"})
-# An op with a parameter (powc) has no method of its own: ``x**2`` makes it.
-install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar and not op.params)
+install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar)
 
 
 class _PowBy:
@@ -328,7 +327,7 @@ class _PowBy:
 
     __slots__ = ("exponent", "symbol")
 
-    def __init__(self, exponent: float, symbol: str) -> None:
+    def __init__(self, exponent: int | float, symbol: str) -> None:
         self.exponent = exponent
         self.symbol = symbol
 
@@ -336,9 +335,9 @@ class _PowBy:
 def _pow_by(base: Value, exponent: Any) -> Value:
     if isinstance(exponent, bool) or not isinstance(exponent, int | float):
         raise TypeError(f"a Value's power is a number or a Value, not {type(exponent).__name__}")
-    n = float(exponent)
-    return _node(POWC.forward(_S, base.data, n), base, None,
-                 _PowBy(n, f"**{exponent}"))  # type: ignore[arg-type]
+    # the number as given (2 stays 2: a document made from it reads **2, as micrograd's _op)
+    return _node(POWC.forward(_S, base.data, float(exponent)), base, None,
+                 _PowBy(exponent, f"**{exponent}"))  # type: ignore[arg-type]
 
 
 class _Custom:

@@ -80,8 +80,9 @@ class Op:
     @property
     def methods(self) -> tuple[tuple[str, bool], ...]:
         """The methods an element-wise op gives Value and Tensor, each with whether it is the
-        reflected form (``__rsub__``: ``2 - a``): ``operator``'s, or one named after the op."""
-        if self.local is None:
+        reflected form (``__rsub__``: ``2 - a``): ``operator``'s, or one named after the op.
+        An element-wise op with a parameter (powc) has none: ``x**2`` makes it."""
+        if self.local is None or self.params:
             return ()
         if not self.operator:
             return ((self.name, False),)
