@@ -271,7 +271,7 @@ def _powc_nonfinite(base: Any, exponent: float = 2.0) -> str | None:
 POWC = register(Op(
     # micrograd's ``x**2``: the exponent is a plain number, a parameter, not an input, so it
     # has no grad (binary pow's exponent grad out·ln(base) is nan for a negative base).
-    "powc", 1, "**", "Arithmetic", ("base",),
+    "powc", 1, "**n", "Arithmetic", ("base",),
     forward=lambda m, x, exponent=2.0: m.pow(x, exponent),
     # PyTorch's pow_backward for a number exponent: zero when it is 0 (mask), else n·x^(n−1).
     local=lambda m, x, out, exponent=2.0: (exponent * m.pow(x, exponent - 1.0),),
@@ -279,7 +279,7 @@ POWC = register(Op(
     local_text=("n·base^(n−1)",),
     description="Power by a constant, base ** n: the exponent n is a number, not an input.",
     py="({0} ** {exponent})", torch="({0} ** {exponent})",
-    params={"exponent": 2.0},
+    params={"exponent": 2},
     hint="x**n's slope is n·x^(n−1)", nonfinite=_powc_nonfinite,
 ))
 NEG = register(Op(
