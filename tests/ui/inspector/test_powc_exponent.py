@@ -52,6 +52,7 @@ def test_the_exponent_field_edits_the_power_and_undo_restores_it(window):
     assert window.doc.params(node) == {"exponent": 3}
     assert window.undo_stack.undoText() == "Set exponent of powc to 3"
     assert window.scene.node_item(node).symbol == "**3"
+    assert "**3  (powc)" in window.inspector.title.text()  # the title names it as the card
     assert result(window, "f").data == 74.0
 
     type_into(edit, "0.5")
