@@ -235,7 +235,11 @@ class Value:
                     # the table's mask: nothing passes the dead side, not even inf or nan
                     a.grad += 0.0 if a.data <= 0 else g
                 elif op.__class__ is not Op:
-                    _local_backward(v)
+                    if op.__class__ is _PowBy:  # x**n: powc's n·x^(n−1), 0 for n = 0 (mask)
+                        n = op.exponent
+                        a.grad += 0.0 if n == 0 else n * S.pow(a.data, op.less) * g
+                    else:
+                        _local_backward(v)
                 elif op.mask is not None:  # where() semantics: the one chain rule
                     if b is None:
                         a.grad += contributions(op, (a.data,), v.data, g, S)[0]
@@ -323,21 +327,37 @@ install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar)
 
 class _PowBy:
     """The op of a ``x**n`` node with a number n: powc, bound to its exponent. Its ``symbol``
-    is micrograd's ``_op`` for it (``"**2"``, ``"**-1"``, ``"**0.5"``)."""
+    is micrograd's ``_op`` for it (``"**2"``, ``"**-1"``, ``"**0.5"``). Immutable, so nodes
+    with the same exponent share one (``_POW_BY``)."""
 
-    __slots__ = ("exponent", "symbol")
+    __slots__ = ("exponent", "less", "power", "symbol")
 
-    def __init__(self, exponent: int | float, symbol: str) -> None:
+    def __init__(self, exponent: int | float) -> None:
+        # the number as given (2 stays 2: a document made from it reads **2, as micrograd's _op)
         self.exponent = exponent
-        self.symbol = symbol
+        self.power = float(exponent)
+        self.less = exponent - 1.0  # powc's local n·x^(n−1), as the table computes it
+        self.symbol = f"**{exponent}"
+
+
+_POW_BY: dict[tuple[type, int | float], _PowBy] = {}
+"""Shared ``_PowBy`` per exponent (int 2 and float 2.0 apart: their ``_op`` differ)."""
 
 
 def _pow_by(base: Value, exponent: Any) -> Value:
-    if isinstance(exponent, bool) or not isinstance(exponent, int | float):
+    cls = exponent.__class__
+    if cls is int or cls is float:  # the usual x**2: one dict look-up, no allocation
+        op = _POW_BY.get((cls, exponent))
+        if op is None:
+            op = _PowBy(exponent)
+            if len(_POW_BY) < 256:  # a nan never finds itself: do not let them pile up
+                _POW_BY[(cls, exponent)] = op
+    elif isinstance(exponent, bool) or not isinstance(exponent, int | float):
         raise TypeError(f"a Value's power is a number or a Value, not {type(exponent).__name__}")
-    # the number as given (2 stays 2: a document made from it reads **2, as micrograd's _op)
-    return _node(POWC.forward(_S, base.data, float(exponent)), base, None,
-                 _PowBy(exponent, f"**{exponent}"))  # type: ignore[arg-type]
+    else:  # an int or float subclass (numpy.float64): as the number it is
+        op = _PowBy(exponent)
+    # POWC.forward is m.pow(x, exponent), called directly here
+    return _node(_S.pow(base.data, op.power), base, None, op)  # type: ignore[arg-type]
 
 
 class _Custom:
