@@ -1,7 +1,7 @@
 """The ``backprop-playground`` command: the GUI by default, headless subcommands by name.
 
     backprop-playground [FILE.json] [--self-test [OUT.png]]   open the app
-    backprop-playground train|eval|render ...                 headless tools
+    backprop-playground train|eval|render|export ...          headless tools
 
 Each subcommand lives in its own module of this package with ``add_arguments(parser)`` and
 ``run(args) -> int``; register it in ``SUBCOMMANDS``. Modules load only when used, so
@@ -21,6 +21,8 @@ from playground import __version__
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("playground.cli.eval", "evaluate a graph file: data (and grads) of every node"),
+    "export": ("playground.cli.export",
+               "write what File > Export writes: .py (--pytorch), .dot, .png or .svg"),
     "render": ("playground.cli.render", "draw a graph file as PNG or SVG, with data and grads"),
     "train": ("playground.cli.train", "train an MLP headlessly (defaults: micrograd's moons demo)"),
 }

@@ -184,14 +184,14 @@ def _element(v: float) -> str:
 
 
 def _table(rows: list[dict[str, Any]], problems: list[str], output: str | None, bwd: bool) -> str:
-    from playground.ops import OPS
+    from playground.graph import params as P
 
     header = ("label", "op", "data", "grad", "")
     body = []
     for r in rows:
         label = r["label"] or f"({r['id']})"
-        op = OPS[r["op"]].symbol if r["op"] else ""
-        if r["own_params"]:  # the defaults go without saying here (the JSON has them all)
+        op = P.symbol(r["op"], r["own_params"]) if r["op"] else ""  # powc: **2, as on the card
+        if r["own_params"] and r["op"] != "powc":  # the defaults go without saying here
             op += " " + _params_text(r["own_params"])
         note = f"error: {r['error']}" if r["error"] else (r["warning"] or "")
         if r["id"] == output:

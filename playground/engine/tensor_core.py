@@ -334,7 +334,7 @@ class Tensor:
             raise TypeError(f"op {op.name!r} takes {op.arity} operands, got {1 + len(others)}")
         dtype = self.data.dtype
         inputs = (self, *(o if isinstance(o, Tensor) else _lift(o, dtype) for o in others))
-        if op.elementwise and params:
+        if op.elementwise and params and not op.params:
             raise TypeError(f"element-wise op {op.name!r} takes no parameters")
         return _apply(op, inputs, {**op.params, **params} or None)
 

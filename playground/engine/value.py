@@ -21,7 +21,7 @@ from typing import Any, TypeAlias
 
 from playground.ops import SCALAR
 from playground.ops.chain import contributions
-from playground.ops.table import ADD, MUL, RELU, Op, install_methods
+from playground.ops.table import ADD, MUL, POW, POWC, RELU, Op, install_methods
 
 Number: TypeAlias = int | float
 Operand: TypeAlias = "Value | int | float"
@@ -93,7 +93,15 @@ class Value:
     def op(self) -> Op | None:
         """The op-table entry that produced this value (None for leaves)."""
         op = self._opdef
+        if isinstance(op, _PowBy):
+            return POWC
         return op if isinstance(op, Op) else None
+
+    @property
+    def _params(self) -> dict[str, Any] | None:
+        """The op's parameters (``x**2``'s exponent), as the table's keywords; else None."""
+        op = self._opdef
+        return {"exponent": op.exponent} if isinstance(op, _PowBy) else None
 
     @property
     def _backward(self) -> Callable[[], None]:
@@ -177,7 +185,14 @@ class Value:
         v._opdef = RELU
         return v
 
-    def apply(self, name: str, *others: Operand) -> Value:
+    def __pow__(self, other: Operand) -> Value:
+        """``x**2`` as micrograd has it: a number exponent is a parameter of a one-input node
+        (``_op`` "**2", no grad for the 2); ``x**y`` with a Value exponent is binary pow."""
+        if isinstance(other, Value):
+            return _node(POW.forward(_S, self.data, other.data), self, other, POW)
+        return _pow_by(self, other)
+
+    def apply(self, name: str, *others: Operand, **params: Any) -> Value:
         """Apply any scalar op of the table by name: ``a.apply("mul", b)``."""
         from playground.ops import get
 
@@ -186,6 +201,10 @@ class Value:
             raise ValueError(f"op {name!r} works on tensors only")
         if op.arity != 1 + len(others):
             raise TypeError(f"op {name!r} takes {op.arity} operands, got {1 + len(others)}")
+        if op is POWC:
+            return _pow_by(self, params.get("exponent", POWC.params["exponent"]))
+        if params:
+            raise TypeError(f"op {name!r} takes no parameters")
         return self._apply(op, *others)
 
     # --- autograd ----------------------------------------------------------------------
@@ -216,7 +235,11 @@ class Value:
                     # the table's mask: nothing passes the dead side, not even inf or nan
                     a.grad += 0.0 if a.data <= 0 else g
                 elif op.__class__ is not Op:
-                    _local_backward(v)
+                    if op.__class__ is _PowBy:  # x**n: powc's n·x^(n−1), 0 for n = 0 (mask)
+                        n = op.exponent
+                        a.grad += 0.0 if n == 0 else n * S.pow(a.data, op.less) * g
+                    else:
+                        _local_backward(v)
                 elif op.mask is not None:  # where() semantics: the one chain rule
                     if b is None:
                         a.grad += contributions(op, (a.data,), v.data, g, S)[0]
@@ -298,8 +321,43 @@ def _method(op: Op, reflected: bool) -> Callable[..., Value]:
     return method
 
 
-_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu"})
+_WRITTEN_OUT = frozenset({"__add__", "__radd__", "__mul__", "__rmul__", "relu", "__pow__"})
 install_methods(Value, _method, _WRITTEN_OUT, accept=lambda op: op.scalar)
+
+
+class _PowBy:
+    """The op of a ``x**n`` node with a number n: powc, bound to its exponent. Its ``symbol``
+    is micrograd's ``_op`` for it (``"**2"``, ``"**-1"``, ``"**0.5"``). Immutable, so nodes
+    with the same exponent share one (``_POW_BY``)."""
+
+    __slots__ = ("exponent", "less", "power", "symbol")
+
+    def __init__(self, exponent: int | float) -> None:
+        # the number as given (2 stays 2: a document made from it reads **2, as micrograd's _op)
+        self.exponent = exponent
+        self.power = float(exponent)
+        self.less = exponent - 1.0  # powc's local n·x^(n−1), as the table computes it
+        self.symbol = f"**{exponent}"
+
+
+_POW_BY: dict[tuple[type, int | float], _PowBy] = {}
+"""Shared ``_PowBy`` per exponent (int 2 and float 2.0 apart: their ``_op`` differ)."""
+
+
+def _pow_by(base: Value, exponent: Any) -> Value:
+    cls = exponent.__class__
+    if cls is int or cls is float:  # the usual x**2: one dict look-up, no allocation
+        op = _POW_BY.get((cls, exponent))
+        if op is None:
+            op = _PowBy(exponent)
+            if len(_POW_BY) < 256:  # a nan never finds itself: do not let them pile up
+                _POW_BY[(cls, exponent)] = op
+    elif isinstance(exponent, bool) or not isinstance(exponent, int | float):
+        raise TypeError(f"a Value's power is a number or a Value, not {type(exponent).__name__}")
+    else:  # an int or float subclass (numpy.float64): as the number it is
+        op = _PowBy(exponent)
+    # POWC.forward is m.pow(x, exponent), called directly here
+    return _node(_S.pow(base.data, op.power), base, None, op)  # type: ignore[arg-type]
 
 
 class _Custom:
@@ -317,6 +375,10 @@ def _local_backward(v: Value) -> None:
     op = v._opdef
     if isinstance(op, _Custom):
         op.backward()
+        return
+    if isinstance(op, _PowBy):
+        a = v._a
+        a.grad += contributions(POWC, (a.data,), v.data, v.grad, _S, {"exponent": op.exponent})[0]
         return
     if not isinstance(op, Op):
         return  # a micrograd-style string op with no backward: treated as a constant

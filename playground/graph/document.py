@@ -130,7 +130,7 @@ class GraphDocument:
         if attrs["label"]:
             return attrs["label"]
         if attrs["op"]:
-            return OPS[attrs["op"]].symbol
+            return P.symbol(attrs["op"], attrs.get("params"))
         return node_id
 
     def n_slots(self, node_id: str) -> int:

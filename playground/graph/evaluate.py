@@ -47,6 +47,7 @@ from playground.graph.evaluate_tensor import (
     NodeProblem,
     engine_message,
     params_for,
+    scalar_params,
     tensor_apply,
     tensor_backward,
 )
@@ -319,7 +320,10 @@ class _Run:
                 inputs[n] = fed
                 if scalar and op.scalar:
                     a = args[0]
-                    values[n] = a._apply(op) if arity == 1 else a._apply(op, args[1])
+                    if op.params:  # powc: x**n, the exponent a parameter
+                        values[n] = a.apply(op.name, **scalar_params(op, attrs))
+                    else:
+                        values[n] = a._apply(op) if arity == 1 else a._apply(op, args[1])
                 else:  # the tensor engine: refused before computing if it would be too large
                     kwargs = params_for(op, attrs, args) if op.params else None
                     if budget is not None:
@@ -387,7 +391,7 @@ class _Run:
                 if not sources:
                     continue
                 op = OPS[nodes[t]["op"]]
-                params = (getattr(vt, "_params", None) or op.params) if tensor else None
+                params = getattr(vt, "_params", None) or (op.params if tensor else None)
                 flows = flow(op, [values[s].data for s in sources], vt.data, g, m, params)
                 for slot, s in enumerate(sources):
                     c = flows[slot]

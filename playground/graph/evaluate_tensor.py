@@ -39,6 +39,14 @@ def params_for(op: Op, attrs: dict[str, Any], args: list[Any]) -> dict[str, Any]
     return kwargs
 
 
+def scalar_params(op: Op, attrs: dict[str, Any]) -> dict[str, Any]:
+    """A scalar op's parameters (powc's exponent) as engine keywords."""
+    try:
+        return P.engine_params(op.name, P.normalize(op.name, attrs.get("params")))
+    except P.ParamError as exc:
+        raise NodeProblem(f"bad parameter: {exc.for_user(op.name)}") from None
+
+
 def tensor_apply(op: Op, args: list[Any], params: dict[str, Any] | None = None) -> Any:
     shapes = [a.data.shape for a in args]
     if op.elementwise and len(args) == 2:

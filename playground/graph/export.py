@@ -3,9 +3,12 @@
 - ``to_dot(doc, evaluation=None)``: records like micrograd's ``draw_dot``
   (``label | data 2.0000 | grad -1.5000``, numbers written as on the canvas), each op as its
   own small node feeding the record of its result. Plain text: graphviz is not needed to produce it.
-- ``to_python(doc)``: a script that rebuilds the graph with ``playground.engine.Value`` (or
-  ``Tensor`` when the graph holds tensors), calls ``backward()`` and prints every node's data
-  and grad. Running it reproduces ``evaluate(doc, backward=True)``.
+- ``to_python(doc)``: a script that rebuilds the graph with ``Value`` (or ``Tensor`` when the
+  graph holds tensors), calls ``backward()`` and prints every node's data and grad. Running it
+  reproduces ``evaluate(doc, backward=True)``. A graph of micrograd's own ops only
+  (``MICROGRAD_OPS``) imports micrograd's ``Value`` when it is there, else the playground's,
+  and sets labels after construction (micrograd's ``Value`` takes no ``label=``); any other
+  script says on its first line that it needs the playground.
 - ``to_torch(doc)``: the same with float64 torch tensors (interior nodes ``retain_grad()``).
 
 The op table's ``py`` and ``torch`` templates write each op's expression, with each node's own
@@ -31,6 +34,10 @@ from playground.graph.export_names import variable_names
 from playground.ops import OPS
 
 HEADER = "Rebuilt from a Backprop Playground graph. Run: python this_file.py"
+
+MICROGRAD_OPS = frozenset({"add", "sub", "mul", "div", "powc", "neg", "relu"})
+"""The ops micrograd's own ``Value`` has (+ − * / **number, unary −, relu): a script of a graph
+using only these runs with ``pip install micrograd`` and no playground."""
 
 
 class ExportError(ValueError):
@@ -59,7 +66,8 @@ def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: st
         op = doc.op_name(n)
         if op:
             hint = P.hint(op, doc.params(n))
-            symbol = f"{OPS[op].symbol} {hint}" if hint else OPS[op].symbol
+            symbol = P.symbol(op, doc.params(n))  # powc: "**2", as draw_dot shows _op
+            symbol = f"{symbol} {hint}" if hint else symbol
             lines.append(f"  {_q(n + '·op')} [label={_q(symbol)}, shape=ellipse];")
             lines.append(f"  {_q(n + '·op')} -> {_q(n)};")
     for e in sorted(doc.edges(), key=lambda e: (e.target, e.slot)):
@@ -129,7 +137,12 @@ class _Script:
     def render(self) -> str:
         torch = self.flavour == "torch"
         doc, names = self.doc, self.names
-        out: list[str] = [
+        out: list[str] = []
+        extra = self.beyond_micrograd()
+        if not torch and extra:  # said first, before anything fails to import
+            out.append(f"# Needs Backprop Playground (pip install backprop-playground): "
+                       f"micrograd's Value has no {', '.join(extra)}.")
+        out += [
             '"""Rebuilt from a Backprop Playground graph. Run: python this_file.py"""',
             "",
         ]
@@ -141,14 +154,24 @@ class _Script:
             if functions:
                 out.append(f"from playground.engine.tensor import {', '.join(functions)}")
             out.append("")
-        else:
+        elif extra:
             out += ["from playground.engine import Value", ""]
+        else:  # micrograd's own ops only: runs with either package
+            out += [
+                "try:",
+                "    from micrograd.engine import Value  # pip install micrograd",
+                "except ImportError:",
+                "    from playground.engine import Value",
+                "",
+            ]
         out += [""]
         for n in self.order:
             var = names[n]
             label = doc.label(n)
             if doc.kind(n) == "value":
-                out.append(f"{var} = {self.leaf(doc.value(n), label)}")
+                out.append(f"{var} = {self.leaf(doc.value(n))}")
+                if label and not (torch or self.tensor):  # micrograd's Value(label=) fails
+                    out.append(f"{var}.label = {label!r}")
                 continue
             op = OPS[doc.op_name(n)]  # type: ignore[index]
             template = op.torch if torch else op.py
@@ -209,13 +232,21 @@ class _Script:
                     used.add(m[1])
         return used
 
-    def leaf(self, value: Any, label: str) -> str:
+    def beyond_micrograd(self) -> list[str]:
+        """The ops of this graph that micrograd's ``Value`` lacks, as the table writes them."""
+        if self.tensor:
+            return ["tensors"]
+        used = {self.doc.op_name(n) for n in self.order} - {None}
+        return sorted(OPS[o].symbol if o != "pow" else "value ** value"  # type: ignore[index]
+                      for o in used - MICROGRAD_OPS)
+
+    def leaf(self, value: Any) -> str:
         lit = _literal_code(value)
         if self.flavour == "torch":
             return f"torch.tensor({lit}, dtype=torch.float64, requires_grad=True)"
         if self.tensor:
             return f"Tensor({lit}, requires_grad=True)"
-        return f"Value({lit}, label={label!r})" if label else f"Value({lit})"
+        return f"Value({lit})"
 
 
 def _params(op: str, params: dict[str, Any], ndim: int) -> dict[str, str]:

@@ -9,7 +9,9 @@ What is understood:
 - ``name = number`` (or a nested list of numbers: a tensor) makes a value node labelled
   ``name``; ``name = expression`` makes the expression's nodes, the last one labelled ``name``;
   ``name += expression`` (and ``-= *= /=``) as in Python. ``name = other`` is an alias.
-- ``+ - * / **`` (and ``@`` when the tensor ops are there), unary ``-`` and ``+``;
+- ``+ - * / **`` (and ``@`` when the tensor ops are there), unary ``-`` and ``+``; ``x ** 2``
+  with a plain number (``-1``, ``0.5``) is powc, micrograd's one-input power whose exponent is
+  a parameter (no grad, no node); ``x ** y`` with anything else is pow, value ** value;
 - method calls ``x.tanh() .exp() .log() .relu() .sigmoid()`` and function calls ``tanh(x)``
   (any one-input op of the op table, by name); an op with parameters takes them as keywords
   of plain values: ``h.sum(axis=1)``, ``x.reshape(shape=(3, 2))``, ``x.max(axis=0,
@@ -23,6 +25,7 @@ line. Anything else is an ``ExprError`` with the line and column (both counted f
 from __future__ import annotations
 
 import ast
+import math
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -159,8 +162,13 @@ class _Builder:
                 op = _operator_op(stmt.op, 2)
                 if op is None:
                     raise self.error(stmt, f"this operator is not supported (use {supported()})")
-                right = self.expr(stmt.value)
-                node = self.op(op, [self.names[target.id], right], target.id)
+                exponent = self.exponent(op, stmt.value)
+                if exponent is not None:
+                    node = self.op("powc", [self.names[target.id]], target.id,
+                                   {"exponent": exponent})
+                else:
+                    right = self.expr(stmt.value)
+                    node = self.op(op, [self.names[target.id], right], target.id)
                 self.doc.set_label(node, target.id)
                 self.names[target.id] = node
                 last = node
@@ -224,6 +232,16 @@ class _Builder:
             return items
         return None
 
+    def exponent(self, op: str, right: ast.expr) -> int | float | None:
+        """The number of ``x ** 2`` (``-1``, ``0.5``): powc's exponent; None when ``op`` is not
+        pow or its right side is not a plain number (``x ** y`` stays value ** value)."""
+        if op != "pow":
+            return None
+        literal = self.literal(right)
+        if not isinstance(literal, float) or not math.isfinite(literal):
+            return None
+        return int(literal) if literal.is_integer() and abs(literal) < 1e15 else literal
+
     def expr(self, node: ast.expr, name: str | None = None) -> str:
         """The node computing ``node``; ``name``: the variable it is assigned to (its id)."""
         literal = self.literal(node)
@@ -242,6 +260,9 @@ class _Builder:
                     symbol = "@ (it needs the tensor ops)"
                 raise self.error(node, f"'{symbol}' is not supported (use {supported()})")
             left = self.expr(node.left)
+            exponent = self.exponent(op, node.right)
+            if exponent is not None:  # x**2: micrograd's power by a number, one input
+                return self.op("powc", [left], name, {"exponent": exponent})
             right = self.expr(node.right)
             return self.op(op, [left, right], name)
         if isinstance(node, ast.UnaryOp):

@@ -1,7 +1,8 @@
 """Op parameters on document nodes: plain data in, engine keywords out, learner-sized errors.
 
-The op table gives each non-element-wise op its keyword defaults (``sum``: ``axis=None,
-keepdims=False``; ``reshape``: ``shape=()``; ...). A document op node may override them with a
+The op table gives each non-element-wise op (and powc, ``x**n``) its keyword defaults
+(``sum``: ``axis=None, keepdims=False``; ``reshape``: ``shape=()``; ...). A document op node
+may override them with a
 ``params`` dict of JSON-able values:
 
 =============  ======================================  =========================================
@@ -14,6 +15,7 @@ key            in the document / file                  to the engine
 ``index``      index text as in ``x[...]``: ``"0"``,   the parsed index (ints, slices, None,
                ``"1:3"``, ``":, 0"``, ``"[0, 2]"``     ``...``, integer arrays); ``""`` = ``()``
 ``reduction``  ``"mean"``, ``"sum"`` or ``"none"``      ``str``
+``exponent``   a finite number (powc: ``x**2``)        ``float``
 =============  ======================================  =========================================
 
 ``normalize(op, params)`` checks the *kinds* of values (and raises ``ParamError``, which the
@@ -94,6 +96,8 @@ def kind_of(op_name: str, key: str) -> str:
         return "bool"
     if key in ("shape", "axes", "index", "reduction"):
         return key
+    if key == "exponent":
+        return "number"
     return "any"  # pragma: no cover - a new op's parameter: add its kind here
 
 
@@ -105,6 +109,7 @@ EXPECTED = {
     "axes": "null or a list of whole numbers, like [1, 0]",
     "index": 'index text, like "0", "1:3", ":, 0" or "[0, 2]"',
     "reduction": '"mean", "sum" or "none"',
+    "number": "a finite number, like 2, -1 or 0.5",
 }
 
 
@@ -170,6 +175,12 @@ def _normalize_value(op_name: str, key: str, value: Any) -> Any:
         if value in REDUCTIONS:
             return value
         raise bad
+    if kind == "number":  # powc's exponent: an int stays an int, so its card reads **2
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+            raise bad
+        if not math.isfinite(value):
+            raise bad
+        return int(value) if _is_int(value) else float(value)
     return value  # pragma: no cover
 
 
@@ -230,6 +241,8 @@ def engine_params(op_name: str, params: dict[str, Any] | None) -> dict[str, Any]
             out[key] = tuple(value)
         elif kind == "index":
             out[key] = parse_index(value)
+        elif kind == "number":
+            out[key] = float(value)
         else:
             out[key] = value
     return out
@@ -401,11 +414,27 @@ def shape_problem(op_name: str, params: dict[str, Any] | None,
 # --- short text for the canvas ------------------------------------------------------------
 
 
+def number_text(x: float) -> str:
+    """An exponent as Python writes it, whole numbers without ".0": ``2``, ``-1``, ``0.5``."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)
+
+
+def symbol(op_name: str | None, params: dict[str, Any] | None) -> str:
+    """What an op node's card shows as its symbol: the table's (``*``, ``tanh``), and for
+    powc the exponent with it, ``**2``, as micrograd's draw_dot shows ``_op``."""
+    if not op_name or op_name not in OPS:
+        return op_name or ""
+    if op_name == "powc":
+        return "**" + number_text(effective(op_name, params)["exponent"])
+    return OPS[op_name].symbol
+
+
 def hint(op_name: str | None, params: dict[str, Any] | None) -> str:
     """A few characters for the node's title: the parameters that differ from the defaults
     (``axis=0``, ``keepdims``); a reshape always shows its shape. ``""`` when nothing to say."""
-    if not op_name or op_name not in OPS or not OPS[op_name].params:
-        return ""
+    if not op_name or op_name not in OPS or not OPS[op_name].params or op_name == "powc":
+        return ""  # powc's exponent is in its symbol
     d = defaults(op_name)
     p = effective(op_name, params)
     parts: list[str] = []

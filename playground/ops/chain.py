@@ -16,6 +16,7 @@ Numeric faults are results (inf/nan): array callers silence numpy's warnings aro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -40,8 +41,8 @@ def contributions(
     """d loss / d input_i for each input of one ``op`` node, given ``grad`` = d loss / d out.
 
     ``inputs`` and ``out`` are the node's numbers (floats or arrays), ``params`` its keyword
-    parameters (vjp ops only). ``needs`` (one flag per input, default all) lets an op skip
-    work for inputs that take no gradient; those get None, as do inputs that are not
+    parameters (vjp ops, and powc's exponent). ``needs`` (one flag per input, default all)
+    lets an op skip work for inputs that take no gradient; those get None, as do inputs that are not
     differentiable at all (cross-entropy's class labels).
     """
     local = op.local
@@ -51,6 +52,8 @@ def contributions(
         if params:
             return op.vjp(grad, out, *inputs, needs=needs, **params)  # type: ignore[misc]
         return op.vjp(grad, out, *inputs, needs=needs)  # type: ignore[misc]
+    if params:  # an element-wise op with a parameter (powc's exponent)
+        local = partial(local, **params)
     if m is SCALAR and op.mask is None and needs is None:  # floats, nothing blocked: most ops
         d = local(m, *inputs, out)
         if len(d) == 1:
@@ -58,7 +61,12 @@ def contributions(
         return tuple([di * grad for di in d])
     local = local(m, *inputs, out)
     array = m is ARRAY
-    blocked = op.mask(m, *inputs, out) if op.mask is not None else None
+    if op.mask is None:
+        blocked = None
+    elif params:
+        blocked = op.mask(m, *inputs, out, **params)
+    else:
+        blocked = op.mask(m, *inputs, out)
     result = []
     for i, x in enumerate(inputs):
         if needs is not None and not needs[i]:

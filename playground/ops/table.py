@@ -86,8 +86,9 @@ class Op:
     @property
     def methods(self) -> tuple[tuple[str, bool], ...]:
         """The methods an element-wise op gives Value and Tensor, each with whether it is the
-        reflected form (``__rsub__``: ``2 - a``): ``operator``'s, or one named after the op."""
-        if self.local is None:
+        reflected form (``__rsub__``: ``2 - a``): ``operator``'s, or one named after the op.
+        An element-wise op with a parameter (powc) has none: ``x**2`` makes it."""
+        if self.local is None or self.params:
             return ()
         if not self.operator:
             return ((self.name, False),)
@@ -268,6 +269,24 @@ POW = register(Op(
     description="Power base ** exponent.",
     py="({0} ** {1})", torch="({0} ** {1})",
     operator="**", listed=5, nonfinite=_pow_nonfinite,
+))
+def _powc_nonfinite(base: Any, exponent: float = 2.0) -> str | None:
+    return _pow_nonfinite(base, base * 0 + exponent)
+
+
+POWC = register(Op(
+    # micrograd's ``x**2``: the exponent is a plain number, a parameter, not an input, so it
+    # has no grad (binary pow's exponent grad out·ln(base) is nan for a negative base).
+    "powc", 1, "**n", "Arithmetic", ("base",),
+    forward=lambda m, x, exponent=2.0: m.pow(x, exponent),
+    # PyTorch's pow_backward for a number exponent: zero when it is 0 (mask), else n·x^(n−1).
+    local=lambda m, x, out, exponent=2.0: (exponent * m.pow(x, exponent - 1.0),),
+    mask=lambda m, x, out, exponent=2.0: (exponent == 0,),
+    local_text=("n·base^(n−1)",),
+    description="Power by a constant, base ** n: the exponent n is a number, not an input.",
+    py="({0} ** {exponent})", torch="({0} ** {exponent})",
+    params={"exponent": 2},
+    hint="x**n's slope is n·x^(n−1)", nonfinite=_powc_nonfinite,
 ))
 NEG = register(Op(
     "neg", 1, "neg", "Arithmetic", ("x",),

@@ -22,11 +22,12 @@ from typing import Any
 
 import networkx as nx
 
+from playground.graph import params as P
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
-from playground.teach.text import d, input_name, name, substitute, wrap
+from playground.teach.text import d, expression, input_name, name, substitute, wrap
 
 EdgeKey = tuple[str, str, int]
 
@@ -107,16 +108,11 @@ def forward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Step
                 f"{me} is a value you set: a leaf of the graph, nothing to compute.",
             )
         else:
-            op = OPS[doc.op_name(n)]
             ins = doc.inputs(n)
             edges = tuple((s, n, k) for k, s in enumerate(ins) if s is not None)
             names = [wrap(name(doc, s)) for s in ins if s is not None]
             nums = [summary(ev.results[s].data) for s in ins if s is not None]
-            if op.arity == 2:
-                symbolic = f"{names[0]} {op.symbol} {names[1]}"
-                numeric = f"{nums[0]} {op.symbol} {nums[1]}"
-            else:
-                symbolic, numeric = f"{op.symbol}({names[0]})", f"{op.symbol}({nums[0]})"
+            symbolic, numeric = expression(doc, n, names), expression(doc, n, nums)
             ready = " and ".join(dict.fromkeys(names))
             head = f"{me} = {symbolic}" if doc.label(n) else symbolic
             lines = (
@@ -180,11 +176,15 @@ def _contributions(
         ins = doc.inputs(t)
         words = {slot: wrap(name(doc, s)) for slot, s in zip(op.slots, ins, strict=True) if s}
         words["out"] = wrap(name(doc, t))
+        # an element-wise op with a parameter (powc's exponent) needs it for its local derivative
+        params = doc.effective_params(t) if op.params and op.local is not None else {}
+        if "exponent" in params:  # powc's n·base^(n−1) with its number: 2·x^(2−1)
+            words["n"] = P.number_text(params["exponent"])
         formula = substitute(op.local_text[e.slot], words) if op.local_text else "vjp"
         local = None
         if scalar and op.local is not None:
             data = [ev.results[s].data for s in ins]
-            local = op.local(SCALAR, *data, ev.results[t].data)[e.slot]
+            local = op.local(SCALAR, *data, ev.results[t].data, **params)[e.slot]
         found.append(
             Contribution(t, e.slot, ev.results[t].grad, local, ev.contributions[key], formula,
                          source=n)
@@ -210,8 +210,7 @@ def _backward_lines(
         op = OPS[doc.op_name(t)]
         ins = doc.inputs(t)
         names = [wrap(name(doc, s)) for s in ins if s is not None]
-        expr = (f"{names[0]} {op.symbol} {names[1]}" if op.arity == 2
-                else f"{op.symbol}({names[0]})")
+        expr = expression(doc, t, names)
         hint = op.hint  # why the local derivative is what it is, from the op table
         why = f"because {name(doc, t)} = {expr}" + (f" ({hint})" if hint else "")
         if c.local is None:

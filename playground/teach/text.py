@@ -34,12 +34,26 @@ def name(doc: GraphDocument, node_id: str) -> str:
     ins = doc.inputs(node_id)
     if any(s is None or not (doc.label(s) or doc.kind(s) == "value") for s in ins):
         return node_id
+    parts = [wrap(doc.label(s) or s) for s in ins if s is not None]
+    expr = expression(doc, node_id, parts, spaced=False)
+    return expr if len(expr) <= NAME_MAX else node_id
+
+
+def expression(doc: GraphDocument, node_id: str, operands: list[str], spaced: bool = True) -> str:
+    """An op node applied to ``operands`` (names or numbers) as the lecture writes it: ``a * b``,
+    ``tanh(n)``, and a power by a constant with its number, ``x ** 2`` (powc's exponent is a
+    parameter, not an input). ``spaced=False`` gives the compact form of a name, ``a*b``."""
+    from playground.graph import params as P
     from playground.ops import OPS
 
     op = OPS[doc.op_name(node_id)]
-    parts = [wrap(doc.label(s) or s) for s in ins if s is not None]
-    expr = f"{parts[0]}{op.symbol}{parts[1]}" if len(parts) == 2 else f"{op.symbol}({parts[0]})"
-    return expr if len(expr) <= NAME_MAX else node_id
+    gap = " " if spaced else ""
+    if op.name == "powc":
+        exponent = P.number_text(doc.effective_params(node_id)["exponent"])
+        return f"{operands[0]}{gap}**{gap}{exponent}"
+    if len(operands) == 2:
+        return f"{operands[0]}{gap}{op.symbol}{gap}{operands[1]}"
+    return f"{op.symbol}({operands[0]})"
 
 
 def wrap(label: str) -> str:

@@ -325,8 +325,8 @@ def _term_pattern(loss: str, outputs: list[Value], target: float | int) -> _Step
         return _Step("relu", "hinge", (
             _Step("add", "1-y·out", (_const("1"), _Step("mul", "-y·out", (_const("-y"), o)))),
         ))
-    if loss in ("mse", "sse"):  # (out - y) ** 2
-        return _Step("pow", "(out-y)²", (_Step("sub", "out-y", (o, _const("y"))), _const("2")))
+    if loss in ("mse", "sse"):  # (out - y) ** 2: powc, the 2 a parameter (no node, no grad)
+        return _Step("powc", "(out-y)²", (_Step("sub", "out-y", (o, _const("y"))),))
     if loss == "bce":  # out*p + log(1 + exp(out*(1 - 2p))) - out*y, p = [out >= 0]
         e = _Step("exp", "e^-|out|", (_Step("mul", "-|out|", (o, _const("-sgn(out)"))),))
         softplus = _Step("add", "softplus", (

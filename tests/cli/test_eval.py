@@ -12,6 +12,7 @@ import pytest
 from playground.cli import main
 from playground.graph import io
 from playground.graph.examples import example_path
+from playground.graph.expr import parse
 from tests.graph.helpers import lecture, op, values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,3 +208,15 @@ def test_a_big_tensor_shows_its_corners_and_shape(tmp_path, capsys):
     assert ("[[0, 1, ..., 8, 9], [10, 11, ..., 18, 19], ..., [80, 81, ..., 88, 89], "
             "[90, 91, ..., 98, 99]] (shape (10, 10))") in row
     assert row.count("(shape (10, 10))") == 2  # data and grad alike
+
+
+def test_a_power_by_a_constant_reads_as_on_its_card(tmp_path, capsys):
+    # x**2 and x**-1 are powc: the table's op column is **2 / **-1 (not powc's palette **n)
+    path = tmp_path / "powc.json"
+    io.save(parse("x = -3.0\ny = x**2 + x**-1"), path)
+    assert main(["eval", str(path), "--backward"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    ops = {row[1]: row[2:4] for row in rows if row[1].startswith("**")}
+    assert ops == {"**2": ["9", "1"], "**-1": ["-0.333333", "1"]}
+    (x,) = [row for row in rows if row[0] == "x"]
+    assert x[1:] == ["-3", "-6.11111"]  # a value has no op column; 2·(−3) − 1/9

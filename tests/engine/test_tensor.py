@@ -92,8 +92,8 @@ def test_tensor_ops_are_in_the_table() -> None:
         assert op.symbol and op.description and op.py and op.torch
         assert len(op.slots) == op.arity
     # the scalar entries come first, in their original order
-    assert list(OPS)[:11] == ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "tanh",
-                              "relu", "sigmoid"]
+    assert list(OPS)[:12] == ["add", "sub", "mul", "div", "pow", "powc", "neg", "exp", "log",
+                              "tanh", "relu", "sigmoid"]
 
 
 def test_inlined_add_and_mul_derivatives_agree_with_the_table() -> None:

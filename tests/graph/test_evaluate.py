@@ -275,8 +275,10 @@ def test_evaluation_does_not_touch_the_document():
 # --- against the engine and the reference cases -------------------------------------------
 
 
-def _build_case(case: dict) -> tuple[GraphDocument, dict[str, str]]:
-    """A document from one gradcases.json case; returns it and leaf name -> node id."""
+def _build_case(case: dict, powc: bool = False) -> tuple[GraphDocument, dict[str, str]]:
+    """A document from one gradcases.json case; returns it and leaf name -> node id.
+    ``powc``: ``["pow", expr, number]`` becomes powc with the number as its exponent (as
+    micrograd's ``x**2``), else binary pow fed a value node (as files before powc did)."""
     doc = GraphDocument()
     names: dict[str, str] = {}
     for leaf, v in case["leaves"].items():
@@ -288,6 +290,10 @@ def _build_case(case: dict) -> tuple[GraphDocument, dict[str, str]]:
             return names[e]
         if isinstance(e, int | float):
             return doc.add_node("value", value=e)
+        if powc and e[0] == "pow" and isinstance(e[2], int | float):
+            nid = doc.add_node("op", op="powc", params={"exponent": e[2]})
+            doc.connect(build(e[1]), nid, 0)
+            return nid
         nid = doc.add_node("op", op=e[0])
         for slot, sub in enumerate(e[1:]):
             doc.connect(build(sub), nid, slot)
@@ -301,22 +307,43 @@ def _build_case(case: dict) -> tuple[GraphDocument, dict[str, str]]:
     return doc, leaves
 
 
+def _uses_constant_power(e) -> bool:
+    return isinstance(e, list) and (
+        (e[0] == "pow" and isinstance(e[2], int | float))
+        or any(_uses_constant_power(sub) for sub in e[1:]))
+
+
+def test_reference_gradcases_with_powc(gradcases):
+    # every case with x ** number, the power built as powc: the same out and leaf grads
+    cases = [c for c in gradcases if any(
+        _uses_constant_power(e) for e in [c["expr"], *(d for _, d in c.get("defs", []))])]
+    assert len(cases) >= 10
+    for case in cases:
+        doc, leaves = _build_case(case, powc=True)
+        assert "pow" not in {doc.op_name(n) for n in doc.node_ids()}, case["id"]
+        _check_case(doc, leaves, case)
+
+
+def _check_case(doc: GraphDocument, leaves: dict[str, str], case: dict) -> None:
+    ev = evaluate(doc, backward=True)
+    assert not ev.problems, case["id"]
+    out = ev.results[ev.output].data
+    assert math.isclose(out, case["out"], **CLOSE) or (
+        math.isnan(out) and math.isnan(case["out"])
+    ), case["id"]
+    for leaf, ref in case["grads"].items():
+        got = ev.results[leaves[leaf]].grad
+        got = 0.0 if got is None else got  # a leaf the output ignores
+        if math.isnan(ref):
+            assert math.isnan(got), (case["id"], leaf)
+        else:
+            assert math.isclose(got, ref, **CLOSE), (case["id"], leaf, got, ref)
+
+
 def test_reference_gradcases(gradcases):
     for case in gradcases:
         doc, leaves = _build_case(case)
-        ev = evaluate(doc, backward=True)
-        assert not ev.problems, case["id"]
-        out = ev.results[ev.output].data
-        assert math.isclose(out, case["out"], **CLOSE) or (
-            math.isnan(out) and math.isnan(case["out"])
-        ), case["id"]
-        for leaf, ref in case["grads"].items():
-            got = ev.results[leaves[leaf]].grad
-            got = 0.0 if got is None else got  # a leaf the output ignores
-            if math.isnan(ref):
-                assert math.isnan(got), (case["id"], leaf)
-            else:
-                assert math.isclose(got, ref, **CLOSE), (case["id"], leaf, got, ref)
+        _check_case(doc, leaves, case)
 
 
 def test_same_numbers_as_building_values_by_hand():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from playground.graph import params as P
 from playground.graph.evaluate import evaluate
 from playground.teach import LESSONS, gradient_check, h_sweep, lesson
 from tests.teach.helpers import ids
@@ -44,8 +45,11 @@ def test_derivative_lesson_shows_its_constants_as_numbers():
     # f(x) = 3x² − 4x + 5: the learner sees 3, 2, 4 and 5, not const1, const2, ...
     doc = lesson("derivative").document()
     report = gradient_check(doc, 1e-3)
-    assert sorted(r.name for r in report.rows) == ["2", "3", "4", "5", "x"]
+    # x² is powc, its 2 a number on the card (**2), not a node with a grad to check
+    assert sorted(r.name for r in report.rows) == ["3", "4", "5", "x"]
     assert {r.name: r.data for r in report.rows}["4"] == 4.0
+    (square,) = [n for n in doc.node_ids() if doc.op_name(n) == "powc"]
+    assert P.symbol("powc", doc.params(square)) == "**2"  # what the card shows
 
 
 def test_partial_card():

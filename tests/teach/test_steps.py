@@ -147,9 +147,21 @@ def test_constants_read_as_numbers_in_the_steps():
     doc = example("polynomial")  # f = 3x² − 4x + 5, its constants labelled 3, 2, 4, 5
     forward = {s.node: s for s in forward_steps(doc)}
     assert forward["mul6"].equation == "4 * x = 4.0000 * 3.0000 = 12.0000"
-    assert forward["pow3"].equation == "x ** 2 = 3.0000 ** 2.0000 = 9.0000"
+    # x**2's 2 is powc's exponent, a number in the text (not a node, not "**n(x)")
+    assert forward["pow3"].equation == "x ** 2 = 3.0000 ** 2 = 9.0000"
     back = by_node(backward_steps(doc))
     # a derivative by a constant keeps its parentheses: df/d4 would read as a name "d4"
     assert back["const5"].equation == (
         "df/d(4) = df/d(4*x) · d(4*x)/d(4) = -1.0000 · 3.0000 = -3.0000"
     )
+
+
+def test_a_power_by_a_constant_steps_with_its_own_exponent():
+    # y = x**3 at x = 2: the local derivative is 3·x², 12, not the default exponent's 2·x = 4
+    doc = expression("x = 2.0\ny = x**3 + 1.0")
+    back = by_node(backward_steps(doc))
+    (x,) = [n for n in doc.node_ids() if doc.label(n) == "x"]
+    assert back[x].equation.endswith("· 12.0000 = 12.0000")
+    assert "= 3·x^(3−1) = 12.0000, because x**3 = x ** 3" in back[x].text
+    forward = by_node(forward_steps(doc))
+    assert any(s.equation == "x ** 3 = 2.0000 ** 3 = 8.0000" for s in forward.values())

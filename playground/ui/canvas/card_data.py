@@ -20,7 +20,7 @@ def card_display(doc: GraphDocument, node_id: str, evaluation: Any, grads: Any,
     """What ``node_id``'s card shows (data from ``evaluation``, the grad from ``grads``)."""
     kind = doc.kind(node_id)
     op = doc.op_name(node_id)
-    symbol = OPS[op].symbol if op in OPS else (op or "")
+    symbol = P.symbol(op, doc.params(node_id)) if op in OPS else (op or "")
     r = evaluation.results.get(node_id) if evaluation is not None else None
     grad, state = None, "none"
     if grads is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF
 
+from playground.graph import params as P
 from playground.graph.document import Event
 from playground.ops import OPS
 from playground.ui.canvas.edges import EdgeItem, wire_path
@@ -60,7 +61,8 @@ class DocumentMirror:
                 self._overview.moved(n, old)
             elif event.attr in ("label", "params"):
                 op = self.doc.op_name(n)
-                item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n),
+                item.set_info(symbol=P.symbol(op, self.doc.params(n)) if op in OPS else "",
+                              label=self.doc.label(n),
                               hint=self._hint(n, op))
                 self._update_edges_of(n)
             else:
@@ -102,7 +104,7 @@ class DocumentMirror:
             self.style,
             self._display,
             kind=doc.kind(node_id),
-            symbol=entry.symbol if entry else (op or ""),
+            symbol=P.symbol(op, doc.params(node_id)) if entry else (op or ""),
             label=doc.label(node_id),
             slot_names=entry.slots if entry else (),
             cache=self._caching,

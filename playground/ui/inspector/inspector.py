@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate_text import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
@@ -264,8 +265,9 @@ class Inspector(QDockWidget):
             return
         is_value = doc.kind(node) == "value"
         op = OPS[doc.op_name(node)] if not is_value else None
+        symbol = P.symbol(op.name, doc.params(node)) if op else ""  # powc: **2, as the card
         what = "Value" if is_value else (
-            op.name if op.symbol == op.name else f"{op.symbol}  ({op.name})")
+            op.name if symbol == op.name else f"{symbol}  ({op.name})")
         self.title.setText(f"<b>{_esc(doc.display_name(node))}</b> &nbsp;·&nbsp; {_esc(what)}")
         if not self.label_edit.hasFocus() or self.label_edit.text() == doc.label(node):
             self.label_edit.setText(doc.label(node))

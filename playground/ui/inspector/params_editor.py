@@ -12,11 +12,14 @@ document: a finished edit emits ``edited(node id, params)`` with the node's whol
   ``playground.graph.params.parse_index`` (``0``, ``1:3``, ``:, 0``, ``[0, 2]``); nothing is
   evaluated. Bad text shows an inline error and changes nothing.
 - ``reduction``: a drop-down (mean, sum, none).
+- ``exponent`` (powc, ``x**2``): text, Enter applies; a plain number like ``2``, ``-1`` or
+  ``0.5``, read with ``float`` (a whole number stays whole, so the card reads ``**2``).
 """
 
 from __future__ import annotations
 
 import ast
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -55,6 +58,8 @@ TIPS = {
     "index": "What to pick, as inside x[...]: 0, 1:3, :, 0, ..., -1 or a list like [0, 2]. "
              "Enter applies.",
     "reduction": "How the per-sample losses are combined",
+    "exponent": "The constant power n in x**n, e.g. 2, -1 or 0.5: a number, not an input, "
+                "so it has no gradient. Enter applies.",
 }
 
 
@@ -63,10 +68,12 @@ class ParamTextError(ValueError):
 
 
 def parse_param_text(kind: str, text: str) -> Any:
-    """The document value for text typed in a shape, axes or index field."""
+    """The document value for text typed in a shape, axes, index or exponent field."""
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise ParamTextError(f"too long (more than {MAX_TEXT} characters)")
+    if kind == "number":
+        return _number(text)
     if kind == "index":
         try:
             P.parse_index(text)
@@ -95,8 +102,25 @@ def parse_param_text(kind: str, text: str) -> Any:
     return list(value)
 
 
+def _number(text: str) -> int | float:
+    """An exponent typed as text: ``2`` stays an int (the card reads ``**2``), ``0.5`` a float."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        raise ParamTextError("write a number, like 2, -1 or 0.5") from None
+    if not math.isfinite(value):
+        raise ParamTextError("write a finite number, like 2, -1 or 0.5")
+    return int(value) if value.is_integer() and abs(value) < 1e16 else value
+
+
 def param_text(kind: str, value: Any) -> str:
-    """How a shape/axes/index value is written in its field."""
+    """How a shape/axes/index/exponent value is written in its field."""
+    if kind == "number":
+        return P.number_text(value)
     if kind == "index":
         return str(value or "")
     if value is None:
@@ -215,7 +239,8 @@ class ParamsEditor(QWidget):
         edit.setObjectName(f"param_{key}")
         edit.setAccessibleName(key)
         edit.setToolTip(tip)
-        edit.setPlaceholderText({"axes": "reverse all", "index": "everything"}.get(kind, ""))
+        edit.setPlaceholderText(
+            {"axes": "reverse all", "index": "everything", "number": "2"}.get(kind, ""))
         edit.returnPressed.connect(lambda k=key, kd=kind, e=edit: self._commit_text(k, kd, e))
         edit.textEdited.connect(lambda _t: self.show_error(None))
         self.fields[key] = edit

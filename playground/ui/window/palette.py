@@ -7,6 +7,8 @@ filter box) to ask for it at the view centre through ``add_requested``.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QDrag, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -26,6 +28,8 @@ NODE_MIME = "application/x-backprop-playground-node"
 
 PAYLOAD_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""An entry's description as plain text, for the filter (the tool tip is HTML)."""
 VALUE_PAYLOAD = "value"
 VALUE_TOOLTIP = (
     "A number you set (or a tensor literal like [[1, 2], [3, 4]]): a leaf of the graph, "
@@ -151,6 +155,7 @@ class Palette(QDockWidget):
                 leaf = QTreeWidgetItem(branch, [text])
                 leaf.setData(0, PAYLOAD_ROLE, payload)
                 leaf.setData(0, NAME_ROLE, f"{symbol} {name}")
+                leaf.setData(0, TEXT_ROLE, tooltip)
                 leaf.setToolTip(0, f"<b>{_esc(name)}</b> {_esc(symbol)}<br>{_esc(tooltip)}")
                 leaf.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
@@ -192,15 +197,17 @@ class Palette(QDockWidget):
 
     def apply_filter(self, text: str) -> None:
         needle = text.strip().lower()
+        # The name, symbol and category match anywhere; the description only at a word's start,
+        # so "tan" finds tanh (and Enter adds it), not powc's "a constant".
+        in_words = re.compile(r"(?<![a-z0-9])" + re.escape(needle))
         for i in range(self.tree.topLevelItemCount()):
             branch = self.tree.topLevelItem(i)
             any_shown = False
             for j in range(branch.childCount()):
                 leaf = branch.child(j)
-                haystack = " ".join(
-                    [leaf.data(0, NAME_ROLE), leaf.toolTip(0), branch.text(0)]
-                ).lower()
-                shown = not needle or needle in haystack
+                names = f"{leaf.data(0, NAME_ROLE)} {branch.text(0)}".lower()
+                shown = (not needle or needle in names
+                         or in_words.search(leaf.data(0, TEXT_ROLE).lower()) is not None)
                 leaf.setHidden(not shown)
                 any_shown |= shown
             branch.setHidden(not any_shown)

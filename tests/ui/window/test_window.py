@@ -152,11 +152,15 @@ def test_palette_lists_every_op_and_filters(window, qtbot):
     palette.filter.setFocus()
     QTest.keyClicks(palette.filter, "tan")
     assert palette.visible_payloads() == ["op:tanh"]
-    before = len(window.doc)
+    before = set(window.doc.node_ids())
     QTest.keyClick(palette.filter, Qt.Key.Key_Return)
-    assert len(window.doc) == before + 1
+    (added,) = set(window.doc.node_ids()) - before
+    assert window.doc.op_name(added) == "tanh"
     palette.filter.clear()
     assert len(palette.visible_payloads()) == len(OPS) + 1
+    # a description matches at a word's start: "power" finds pow and powc, by what they do
+    QTest.keyClicks(palette.filter, "power")
+    assert palette.visible_payloads() == ["op:pow", "op:powc"]
 
 
 # --- inspector, Backward, stale grads, undo --------------------------------------------------
