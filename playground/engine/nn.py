@@ -108,19 +108,36 @@ def init_weights(
 ) -> Weights:
     """The initial weights both MLPs use, drawn in micrograd's order (see module docstring)."""
     rng = _rng(seed)
-    uniform = rng.uniform
     sizes = [nin, *nouts]
     out: Weights = []
+    per_neuron_bias = bias_init == "uniform"
     for fan_in, fan_out in pairwise(sizes):
-        W = np.empty((fan_in, fan_out))
-        b = np.zeros(fan_out)
-        for j in range(fan_out):
-            for i in range(fan_in):
-                W[i, j] = uniform(-1, 1)
-            if bias_init == "uniform":
-                b[j] = uniform(-1, 1)
+        # neuron by neuron: its fan_in weights, then (uniform biases) its bias
+        width = fan_in + per_neuron_bias
+        draws = _uniform_draws(rng, fan_out * width).reshape(fan_out, width)
+        W = np.ascontiguousarray(draws[:, :fan_in].T)
+        b = draws[:, fan_in].copy() if per_neuron_bias else np.zeros(fan_out)
         out.append((W, b))
     return out
+
+
+def _uniform_draws(rng: Any, n: int) -> np.ndarray:
+    """``[rng.uniform(-1, 1) for _ in range(n)]``, bit for bit, and ``rng`` left where those
+    draws leave it. A 4096-wide layer is 16 M draws: 10 s in a Python loop, under 2 s here.
+    numpy's legacy ``RandomState`` is the same Mersenne Twister with the same 53-bit
+    ``random()``, so the state goes across, numpy draws, and the state comes back."""
+    getstate = getattr(rng, "getstate", None)
+    if n < 64 or getstate is None or isinstance(rng, random.SystemRandom):
+        return np.array([rng.uniform(-1, 1) for _ in range(n)], dtype=float)
+    version, internal, gauss = getstate()
+    twister = np.random.RandomState()
+    twister.set_state(("MT19937", np.array(internal[:-1], dtype=np.uint32), internal[-1], 0, 0.0))
+    r = twister.random_sample(n)
+    _name, key, pos, _has_gauss, _cached = twister.get_state()
+    rng.setstate((version, (*key.tolist(), pos), gauss))
+    r *= 2.0  # uniform(a, b) is a + (b - a) * random(): -1 + 2r, the same float in place
+    r -= 1.0
+    return r
 
 
 # --- scalar -------------------------------------------------------------------------------

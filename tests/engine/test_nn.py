@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import random
 
 import numpy as np
@@ -233,3 +234,56 @@ def test_scalar_forward_pauses_the_garbage_collector():
         gc.callbacks.remove(watch)
     assert unpaused > 50
     assert paused <= 2
+
+
+def _weights_drawn_one_by_one(rng: random.Random, sizes: list[int], uniform_bias: bool):
+    """micrograd's order, one ``rng.uniform(-1, 1)`` at a time: each neuron's weights, then
+    its bias."""
+    out = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        W, b = np.empty((fan_in, fan_out)), np.zeros(fan_out)
+        for j in range(fan_out):
+            for i in range(fan_in):
+                W[i, j] = rng.uniform(-1, 1)
+            if uniform_bias:
+                b[j] = rng.uniform(-1, 1)
+        out.append((W, b))
+    return out
+
+
+@pytest.mark.parametrize("bias_init", ["zero", "uniform"])
+@pytest.mark.parametrize("seed", [0, 1337, 2**40 + 3])
+def test_weights_drawn_in_bulk_equal_python_randoms_one_by_one_bit_for_bit(seed, bias_init):
+    sizes = [3, 16, 70, 5, 1]  # layers under and over the bulk path's 64 draws
+    bulk = random.Random(seed)
+    got = init_weights(sizes[0], sizes[1:], seed=bulk, bias_init=bias_init)
+    one = random.Random(seed)
+    want = _weights_drawn_one_by_one(one, sizes, bias_init == "uniform")
+    for (gw, gb), (ww, wb) in zip(got, want, strict=True):
+        assert gw.tobytes() == ww.tobytes() and gb.tobytes() == wb.tobytes()
+        assert gw.flags.c_contiguous
+    # and the generator is left exactly where the one-by-one draws leave it
+    assert [bulk.random() for _ in range(5)] == [one.random() for _ in range(5)]
+    assert bulk.gauss(0, 1) == one.gauss(0, 1)
+
+
+def test_the_global_generator_still_gives_micrograds_demo_weights():
+    random.seed(1337)
+    got = init_weights(2, [16, 16, 1])
+    after = random.random()
+    want = _weights_drawn_one_by_one(random.Random(1337), [2, 16, 16, 1], False)
+    check = random.Random(1337)
+    for _ in range(2 * 16 + 16 * 16 + 16):
+        check.random()
+    assert all(g.tobytes() == w.tobytes() for (g, _), (w, _) in zip(got, want, strict=True))
+    assert after == check.random()
+
+
+def test_a_4096_wide_network_draws_its_weights_in_seconds_not_tens_of_seconds():
+    import time
+
+    start = time.process_time()
+    weights = init_weights(2, [4096, 4096, 1], seed=1)
+    assert time.process_time() - start < 5.0  # the one-by-one loop took 10 s
+    W = weights[1][0]
+    assert W.shape == (4096, 4096) and -1 <= W.min() < 0 < W.max() <= 1
