@@ -96,6 +96,12 @@ class Final:
                      ("loss", "accuracy", "test_loss", "test_accuracy")))
 
     @classmethod
+    def of(cls, trainer: Trainer) -> Final:
+        """The trainer's current parameters on the whole train and test splits (a full pass:
+        run it off the GUI thread)."""
+        return cls.from_evaluation(trainer.evaluate()) if trainer.history else cls()
+
+    @classmethod
     def from_last_step(cls, history: Sequence[StepMetrics]) -> Final:
         """From the last step's metrics (the weights before that step's update)."""
         if not history:

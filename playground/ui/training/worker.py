@@ -231,7 +231,7 @@ class TrainWorker(QObject):
         try:
             with np.errstate(all="ignore"):
                 if self.trainer.history:
-                    self.final = Final.from_evaluation(self.trainer.evaluate())
+                    self.final = Final.of(self.trainer)
                 if how == "diverged":
                     self.advice = explain(self.trainer, self.prepared, seconds=PROBE_SECONDS)
         except Exception as exc:  # the run's own numbers stand; the table shows those
