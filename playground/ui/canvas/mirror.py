@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, QTimer
 
 from playground.graph.document import Event
 from playground.ops import OPS
@@ -39,6 +39,7 @@ class DocumentMirror:
     _scrub: Any
     _wiring: Any
     _overview: Any
+    _renames: set[tuple[str, bool]]
 
     def _on_event(self, event: Event) -> None:
         kind = event.kind
@@ -60,9 +61,10 @@ class DocumentMirror:
                 self._overview.moved(n, old)
             elif event.attr in ("label", "params"):
                 op = self.doc.op_name(n)
-                item.set_info(symbol=OPS[op].symbol if op in OPS else "", label=self.doc.label(n),
-                              hint=self._hint(n, op))
+                item.set_info(symbol=OPS[op].symbol if op in OPS else "",
+                              label=self.doc.display_name(n), hint=self._hint(n, op))
                 self._update_edges_of(n)
+                self._names_changed_after(n)
             else:
                 item.update()
         elif kind == "node_added" and event.node is not None:
@@ -71,12 +73,40 @@ class DocumentMirror:
             self._remove_node_item(event.node)
         elif kind == "edge_added" and event.edge is not None:
             self._add_edge_item(*event.edge)
+            self._names_changed_after(event.edge[1], itself=True)
         elif kind == "edge_removed" and event.edge is not None:
             self._remove_edge_item(*event.edge)
+            self._names_changed_after(event.edge[1], itself=True)
         elif kind == "output_changed":
             self._refresh_output()
         elif kind == "reset":
             self._rebuild()
+
+    def _names_changed_after(self, node: str, itself: bool = False) -> None:
+        """An unnamed op is named after its inputs (``a*b``): after a rename or a rewiring,
+        the cards downstream of ``node`` show their new names. Gathered and done once the
+        edit is over (a paste of many wires renames each card once)."""
+        if not self._renames:
+            QTimer.singleShot(0, self._rename_cards)
+        self._renames.add((node, itself))
+
+    def _rename_cards(self) -> None:
+        todo = [(n, itself) for n, itself in self._renames if n in self.doc]
+        self._renames.clear()
+        seen: set[str] = set()
+        while todo:
+            n, itself = todo.pop()
+            item = self._nodes.get(n)
+            name = self.doc.display_name(n)
+            if itself and item is not None and item.label != name:
+                item.set_info(symbol=item.symbol, label=name)
+                self._update_edges_of(n)
+            elif itself:
+                continue  # its name did not change: nor do the names made from it
+            for e in self.doc.consumers(n):
+                if e.target not in seen:
+                    seen.add(e.target)
+                    todo.append((e.target, True))
 
     def _rebuild(self) -> None:
         self._wiring.cancel()
@@ -103,7 +133,7 @@ class DocumentMirror:
             self._display,
             kind=doc.kind(node_id),
             symbol=entry.symbol if entry else (op or ""),
-            label=doc.label(node_id),
+            label=doc.display_name(node_id),
             slot_names=entry.slots if entry else (),
             cache=self._caching,
             hint=self._hint(node_id, op),
