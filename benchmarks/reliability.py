@@ -10,6 +10,7 @@
    the training panel (Train, wait until finished): resident memory after each run.
 3. 1,000 open/close cycles of a document in one window (File > Open, then File > New), and 30
    main windows opened and closed: resident memory along the way.
+4. Bad input files (``bad_input.py``): eval's one line and the "Cannot open" dialog's time.
 
 Memory is the resident set size from ``/proc/self/statm`` (``resource`` elsewhere: the peak),
 measured after ``gc.collect()``. "Growth" compares the end with the state after a warm-up, so
@@ -261,6 +262,9 @@ def main() -> int:
         big_graph(tmp, 2_000 if quick else 10_000)
         training_runs(4 if quick else 20)
         open_close(tmp, 100 if quick else 1_000, 5 if quick else 30)
+        from bad_input import bad_inputs  # beside this script: issue 18's bad files
+
+        bad_inputs(tmp, 1_000_000 if quick else 10_000_000)
     return 0
 
 

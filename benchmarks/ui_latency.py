@@ -3,8 +3,9 @@
 A ``QTimer`` asks to fire every ``TICK_MS``; how late each tick comes is how long the event loop
 was busy (drawing plots, handling the worker's signals, waiting for the GIL). Measured with the
 real ``TrainingPanel`` offscreen, Train pressed through its button, for: idle (no training), the
-tensor backend (fast steps, the plots redraw all the time) and the scalar backend (slow steps
-in pure Python: the worker holds the GIL most of the time).
+tensor backend (fast steps, the plots redraw all the time; on moons and on the sine preset,
+whose fit plot redraws the network's curve), and the scalar backend (slow steps in pure Python:
+the worker holds the GIL most of the time).
 
 Run: python benchmarks/ui_latency.py [--seconds 4]
 Frames are drawn only when something new arrived: with the scalar backend on the 2-16-16-1
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [
         ("idle (no training)", {}, False),
         ("tensor backend, moons 2-16-16-1", {"steps": 1_000_000}, True),
+        ("tensor backend, sine fit 1-16-16-1", {"preset": "sine", "steps": 1_000_000}, True),
         ("scalar backend, moons 2-16-16-1", {"steps": 1_000_000, "backend": "scalar"}, True),
         ("scalar backend, lecture 3-4-4-1", {"preset": "lecture", "steps": 1_000_000,
                                              "backend": "scalar"}, True),

@@ -2,10 +2,12 @@
 
 Output: a table (label, op with the parameters the node sets, data, grad, and any error or
 warning), or with ``--json`` one object ``{"output": ID, "problems": [...], "nodes": [{"id",
-"label", "op", "data", "grad", "error"}]}`` with nodes in evaluation order, ``op`` null for
-values, ``grad`` null without ``--backward`` (and for nodes the output does not depend on),
+"label", "op", "data", "grad", "error", "warnings"}]}`` with nodes in evaluation order, ``op``
+null for values, ``grad`` null without ``--backward`` (and for nodes the output does not depend on),
 tensors as nested lists, and nan/inf as the strings "nan", "inf", "-inf" (as in the file
-format). A node whose op takes parameters (sum's ``axis``, reshape's ``shape``, ...) also has
+format). ``warnings`` lists what the table notes about a node that computed (``["value is
+-inf"]``, ``["result is nan: log of a negative number"]``); ``[]`` when there is nothing.
+A node whose op takes parameters (sum's ``axis``, reshape's ``shape``, ...) also has
 ``"params"``: every parameter, the node's own values over the op's defaults, in the file's form
 (``{"axis": 0, "keepdims": false}``); other nodes have no ``params`` key.
 
@@ -102,7 +104,8 @@ def _json(output: str | None, problems: list[str], rows: list[dict[str, Any]]) -
         node = {"id": r["id"], "label": r["label"], "op": r["op"]}
         if r["params"] is not None:
             node["params"] = r["params"]
-        node.update(data=_plain(r["data"]), grad=_plain(r["grad"]), error=r["error"])
+        node.update(data=_plain(r["data"]), grad=_plain(r["grad"]), error=r["error"],
+                    warnings=[r["warning"]] if r["warning"] else [])
         nodes.append(node)
     return json.dumps(
         {"output": output, "problems": problems, "nodes": nodes},

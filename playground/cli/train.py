@@ -2,7 +2,12 @@
 
 The defaults are micrograd's demo (moons, 100 points, noise 0.1, MLP 2-16-16-1, SVM loss +
 1e-4 L2, 100 SGD steps, lr 1.0 -> 0.1 linear). ``--preset lecture`` is the lecture's
-MLP(3, [4, 4, 1]) with tanh, sum of squared errors and lr 0.1. Explicit flags override a preset.
+MLP(3, [4, 4, 1]) with tanh, sum of squared errors and lr 0.1; ``--preset sine`` fits
+sin(3x) on [-2, 2] with a 1-16-16-1 tanh net. Explicit flags override a preset.
+
+Regression (``--dataset function --function "x**3 - x"``, ``plane``, ``gaussians``, or a CSV
+with ``--task regression``) defaults to the mean squared error and a linear output, and the
+final metrics say ``task: "regression"`` with the train and test MSE and R².
 
 stdout gets the final metrics (one JSON object with ``--json``), stderr the progress bar and
 errors. Exit status: 0 trained, 1 training stopped (NaN/inf) or the plot could not be written,
@@ -27,7 +32,7 @@ from playground.training.choices import (
     PRESETS,
     SCHEDULES,
 )
-from playground.training.config import TrainConfig, parse_hidden, prepare
+from playground.training.config import FUNCTION_DATASETS, TASKS, TrainConfig, parse_hidden, prepare
 from playground.training.trainer import ConfigError, StepMetrics, Trainer
 
 PROG = "backprop-playground train"
@@ -68,6 +73,18 @@ def _nonneg(kind: type) -> Any:
     return parse
 
 
+def _x_range(text: str) -> tuple[float, float]:
+    parts = [t for t in text.replace(";", ",").replace(":", ",").split(",") if t.strip()]
+    try:
+        lo, hi = (float(t) for t in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the range as two numbers, "
+                                         f"e.g. -2,2") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise argparse.ArgumentTypeError(f"{text!r}: the start must be below the end")
+    return lo, hi
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.description = (
@@ -75,10 +92,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "Explicit options override --preset."
     )
     p.add_argument("--preset", choices=PRESETS, default="demo",
-                   help="starting point: demo (micrograd's moons, the default) or lecture "
-                        "(MLP(3,[4,4,1]), tanh, squared errors, lr 0.1)")
+                   help="starting point: demo (micrograd's moons, the default), lecture "
+                        "(MLP(3,[4,4,1]), tanh, squared errors, lr 0.1) or sine (fit sin(3*x) "
+                        "with a 1-16-16-1 tanh net)")
     g = p.add_argument_group("data")
-    g.add_argument("--dataset", choices=(*DATASETS, "csv"), help="toy dataset (default moons)")
+    g.add_argument("--dataset", choices=(*DATASETS, *FUNCTION_DATASETS, "csv"),
+                   help="toy dataset (default moons); function: y = f(x) of --function; "
+                        "function_classes: points above/below y = f(x)")
+    g.add_argument("--function", metavar="F(X)",
+                   help="the function of x of the function datasets, e.g. \"sin(3*x)\"")
+    g.add_argument("--x-range", type=_x_range, metavar="LO,HI",
+                   help="x range of the function datasets (default -2,2; write --x-range=-1,1 "
+                        "when it starts with a minus)")
+    g.add_argument("--task", choices=TASKS,
+                   help="regression: fit a CSV's label column as numbers (default auto)")
     g.add_argument("--csv", metavar="FILE", help="train on a CSV file: numeric features + label")
     g.add_argument("--label", metavar="COLUMN",
                    help="CSV label column: a header name or an index (default: the last)")
@@ -123,10 +150,10 @@ _FLAG_TO_FIELD = {
     "output_activation": "output_activation", "backend": "backend", "loss": "loss",
     "l2": "l2", "optimizer": "optimizer", "lr": "lr", "momentum": "momentum",
     "weight_decay": "weight_decay", "schedule": "schedule", "batch_size": "batch_size",
-    "steps": "steps", "seed": "seed",
+    "steps": "steps", "seed": "seed", "function": "function", "task": "task",
 }
 _FIELD_TO_FLAG = {v: "--" + k.replace("_", "-") for k, v in _FLAG_TO_FIELD.items()}
-_FIELD_TO_FLAG.update({"csv_path": "--csv", "csv_label": "--label"})
+_FIELD_TO_FLAG.update({"csv_path": "--csv", "csv_label": "--label", "x_range": "--x-range"})
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -141,6 +168,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         overrides.setdefault("dataset", "csv")
     if args.label is not None:
         overrides["csv_label"] = args.label
+    if getattr(args, "x_range", None) is not None:
+        overrides["x_min"], overrides["x_max"] = args.x_range
     return TrainConfig.preset(args.preset, **overrides)
 
 
@@ -181,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
     except MemoryError:
         return _error(TOO_BIG)
 
-    bar = None if args.quiet else ProgressBar(config.steps, sys.stderr)
+    bar = None if args.quiet else ProgressBar(config.steps, sys.stderr,
+                                              regression=trainer.task == "regression")
     try:
         trainer.run(callback=bar.update if bar else None)
     except MemoryError:
@@ -220,6 +250,7 @@ def summary(trainer: Trainer) -> dict[str, Any]:
     final["ms_per_step"] = 1000 * trainer.elapsed / trainer.step_count if last else None
     final["stopped_reason"] = trainer.stopped_reason
     final["parameters"] = sum(getattr(p, "size", 1) for p in trainer.params)
+    final["task"] = trainer.task
     final["config"] = trainer.config.to_dict()
     del final["config"]["extra"]
     return final
@@ -239,11 +270,16 @@ def _human(final: dict[str, Any]) -> str:
     lines = [
         f"steps          {final['steps']}",
         f"loss           {final['loss']:.6g}   (data {final['data_loss']:.6g})",
-        f"accuracy       {100 * final['accuracy']:.1f}%",
     ]
-    if final["test_loss"] is not None:
-        lines.append(f"test loss      {final['test_loss']:.6g}")
-        lines.append(f"test accuracy  {100 * final['test_accuracy']:.1f}%")
+    if final["task"] == "regression":
+        lines.append(f"MSE            {final['mse']:.6g}   R² {final['r2']:.4f}")
+        if final["test_mse"] is not None:
+            lines.append(f"test MSE       {final['test_mse']:.6g}   R² {final['test_r2']:.4f}")
+    else:
+        lines.append(f"accuracy       {100 * final['accuracy']:.1f}%")
+        if final["test_loss"] is not None:
+            lines.append(f"test loss      {final['test_loss']:.6g}")
+            lines.append(f"test accuracy  {100 * final['test_accuracy']:.1f}%")
     if final["ms_per_step"] is not None:
         lines.append(
             f"time           {final['elapsed']:.3f} s ({final['ms_per_step']:.3f} ms/step)"
@@ -254,8 +290,10 @@ def _human(final: dict[str, Any]) -> str:
 class ProgressBar:
     """A plain-text bar on a stream: redrawn in place on a terminal, a line every 10% otherwise."""
 
-    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
+    def __init__(self, total: int, stream: TextIO, width: int = 30,
+                 regression: bool = False) -> None:
         self.total = max(total, 1)
+        self.regression = regression
         self.stream = stream
         self.width = width
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
@@ -267,7 +305,8 @@ class ProgressBar:
         filled = round(frac * self.width)
         bar = "#" * filled + "." * (self.width - filled)
         text = (f"[{bar}] {done:>{len(str(self.total))}}/{self.total}  "
-                f"loss {m.loss:.4g}  acc {100 * m.accuracy:.1f}%")
+                f"loss {m.loss:.4g}  " + (f"R² {m.accuracy:.3f}" if self.regression
+                                          else f"acc {100 * m.accuracy:.1f}%"))
         if self.tty:
             self.stream.write("\r" + text)
             self.stream.flush()
@@ -320,12 +359,13 @@ def write_plot(trainer: Trainer, path: str) -> None:
                       f"{config.optimizer} lr {config.lr:g} ({config.schedule})")
     ax_loss.legend()
     ax_loss.grid(True, alpha=0.3)
-    ax_acc.plot(steps, [100 * m.accuracy for m in history], label="train")
+    scale = 1 if trainer.task == "regression" else 100  # R² is a fraction, accuracy a percent
+    ax_acc.plot(steps, [scale * m.accuracy for m in history], label="train")
     if trainer.test_set is not None:
-        ax_acc.plot(steps, [100 * (m.test_accuracy or 0.0) for m in history], label="test")
-    ax_acc.set_ylabel("accuracy (%)")
+        ax_acc.plot(steps, [scale * (m.test_accuracy or 0.0) for m in history], label="test")
+    ax_acc.set_ylabel("R²" if scale == 1 else "accuracy (%)")
     ax_acc.set_xlabel("step")
-    ax_acc.set_ylim(0, 101)
+    ax_acc.set_ylim(0, 1.01 * scale)
     ax_acc.grid(True, alpha=0.3)
     ax_acc.legend()
     fig.savefig(path)

@@ -1,4 +1,4 @@
-"""Seeded toy datasets for classification, numpy only, plus a CSV loader.
+"""Seeded toy datasets for classification and regression, numpy only, plus a CSV loader.
 
 Every generator takes a ``seed`` and draws from ``numpy.random.RandomState(seed)``: the legacy
 generator, chosen on purpose because numpy freezes its streams, so a seed gives the same points
@@ -9,6 +9,10 @@ micrograd's demo (``np.random.seed(1337); make_moons(n_samples=100, noise=0.1)``
 Labels are class indices ``0 .. K-1`` (``Dataset.y``). Losses that want ``-1/+1`` targets
 (SVM max-margin, the lecture's squared errors) use ``Dataset.signs()``: class 1 -> +1,
 class 0 -> -1, which is micrograd's ``y*2 - 1``.
+
+Regression sets (``task == "regression"``: ``plane``, ``gaussians``, a CSV whose label column is
+read as numbers) keep their real-valued targets in ``y`` (float64); they have no classes, and
+``signs()`` is the targets themselves, so the squared-error losses train on them unchanged.
 """
 
 from __future__ import annotations
@@ -24,15 +28,18 @@ import numpy as np
 
 __all__ = [
     "DATASETS",
+    "REGRESSION_DATASETS",
     "Dataset",
     "DatasetError",
     "blobs",
     "circles",
+    "gaussians",
     "lecture",
     "load_csv",
     "make_dataset",
     "moons",
     "parse_csv",
+    "plane",
     "spiral",
     "train_test_split",
     "xor",
@@ -45,18 +52,25 @@ class DatasetError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """Features ``X`` (n, d) float64 and class indices ``y`` (n,) int64."""
+    """Features ``X`` (n, d) float64 and class indices ``y`` (n,) int64, or for a regression
+    set (``task == "regression"``) real-valued targets ``y`` (n,) float64."""
 
     X: np.ndarray
     y: np.ndarray
     name: str = ""
     classes: tuple[str, ...] = ()
     """Display name of each class index (CSV labels as written; "0", "1", ... otherwise)."""
+    task: str = "classification"
+    """"classification" or "regression"."""
 
     def __post_init__(self) -> None:
         if self.X.ndim != 2 or self.y.ndim != 1 or len(self.X) != len(self.y):
             raise DatasetError(f"dataset {self.name!r}: X must be (n, d) and y (n,)")
-        if not self.classes:
+        if self.task not in ("classification", "regression"):
+            raise DatasetError(f"dataset {self.name!r}: unknown task {self.task!r}")
+        if self.task == "regression":
+            object.__setattr__(self, "classes", ())
+        elif not self.classes:
             k = int(self.y.max()) + 1 if len(self.y) else 0
             object.__setattr__(self, "classes", tuple(str(i) for i in range(k)))
 
@@ -75,12 +89,19 @@ class Dataset:
     def n_classes(self) -> int:
         return len(self.classes)
 
+    @property
+    def regression(self) -> bool:
+        return self.task == "regression"
+
     def signs(self) -> np.ndarray:
-        """Targets as -1.0/+1.0 (class 0 -> -1, class 1 -> +1), for two-class losses."""
+        """Targets as -1.0/+1.0 (class 0 -> -1, class 1 -> +1), for two-class losses; a
+        regression set's targets as they are."""
+        if self.regression:
+            return self.y.astype(np.float64)
         return self.y * 2.0 - 1.0
 
     def subset(self, index: np.ndarray, name: str | None = None) -> Dataset:
-        return Dataset(self.X[index], self.y[index], name or self.name, self.classes)
+        return Dataset(self.X[index], self.y[index], name or self.name, self.classes, self.task)
 
     def split(self, test_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
         return train_test_split(self, test_fraction, seed)
@@ -193,6 +214,37 @@ def blobs(n_samples: int = 200, noise: float = 0.5, seed: int = 0, n_classes: in
     return Dataset(X, y, "blobs")
 
 
+def plane(n_samples: int = 200, noise: float = 0.05, seed: int = 0) -> Dataset:
+    """Regression: points uniform in [-1, 1]², target (x₁ + x₂) / 2 plus Gaussian noise
+    (TensorFlow Playground's "plane")."""
+    _check(n_samples, noise)
+    rs = np.random.RandomState(seed)
+    X = rs.uniform(-1.0, 1.0, size=(n_samples, 2))
+    y = (X[:, 0] + X[:, 1]) / 2
+    if noise:
+        y = y + rs.normal(scale=noise, size=n_samples)
+    return Dataset(X, y, "plane", task="regression")
+
+
+GAUSSIAN_BUMPS = ((-0.5, 0.5, 1.0), (0.5, 0.5, -1.0), (-0.5, -0.5, -1.0), (0.5, -0.5, 1.0),
+                  (0.0, 0.0, 0.5))
+"""(centre x, centre y, height) of the bumps that ``gaussians`` adds up."""
+
+
+def gaussians(n_samples: int = 200, noise: float = 0.05, seed: int = 0) -> Dataset:
+    """Regression: points uniform in [-1, 1]², target a sum of Gaussian bumps (width 0.3), some
+    up, some down, plus noise (TensorFlow Playground's "multi Gaussian")."""
+    _check(n_samples, noise)
+    rs = np.random.RandomState(seed)
+    X = rs.uniform(-1.0, 1.0, size=(n_samples, 2))
+    y = np.zeros(n_samples)
+    for cx, cy, h in GAUSSIAN_BUMPS:
+        y += h * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 0.3**2))
+    if noise:
+        y = y + rs.normal(scale=noise, size=n_samples)
+    return Dataset(X, y, "gaussians", task="regression")
+
+
 # name -> (factory, takes n_classes, default n_samples, default noise)
 _GENERATORS = {
     "moons": (moons, False, 100, 0.1),
@@ -200,7 +252,11 @@ _GENERATORS = {
     "xor": (xor, False, 200, 0.05),
     "spiral": (spiral, True, 200, 0.2),
     "blobs": (blobs, True, 200, 0.5),
+    "plane": (plane, False, 200, 0.05),
+    "gaussians": (gaussians, False, 200, 0.05),
 }
+REGRESSION_DATASETS: tuple[str, ...] = ("plane", "gaussians")
+"""Generated sets whose targets are numbers, not classes."""
 DATASETS: tuple[str, ...] = ("lecture", *_GENERATORS)
 """Names ``make_dataset`` knows (CSV files go through ``load_csv``)."""
 
@@ -252,7 +308,8 @@ def train_test_split(ds: Dataset, test_fraction: float, seed: int = 0) -> tuple[
 
 
 def load_csv(
-    path: str | Path, label_column: int | str = -1, header: bool | None = None
+    path: str | Path, label_column: int | str = -1, header: bool | None = None,
+    regression: bool = False,
 ) -> Dataset:
     """Read numeric feature columns plus one label column (last by default).
 
@@ -260,7 +317,8 @@ def load_csv(
     None detects it: the first row is a header when none of its cells is a number. Labels may be
     numbers or words; classes are sorted (numerically when all labels are numbers). Blank lines
     and lines starting with ``#`` are skipped. Every problem raises ``DatasetError`` with a
-    message naming the file and the line.
+    message naming the file and the line. ``regression``: the label column holds numbers to fit
+    (a regression set), not classes.
     """
     path = Path(path)
     try:
@@ -272,7 +330,7 @@ def load_csv(
     except OSError as exc:
         raise DatasetError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return parse_csv(text, source=str(path), label_column=label_column, header=header,
-                     name=path.stem)
+                     name=path.stem, regression=regression)
 
 
 def _number(cell: str) -> float | None:
@@ -288,6 +346,7 @@ def parse_csv(
     label_column: int | str = -1,
     header: bool | None = None,
     name: str = "csv",
+    regression: bool = False,
 ) -> Dataset:
     """``load_csv`` on a string (``source`` names it in messages)."""
     rows: list[tuple[int, list[str]]] = []
@@ -342,6 +401,8 @@ def parse_csv(
         features.append(row)
         labels.append(text_label)
 
+    if regression:
+        return _regression_csv(features, labels, data_rows, source, names[label], label, name)
     classes, y = _encode_labels(labels)
     if len(classes) < 2:
         raise DatasetError(
@@ -349,6 +410,27 @@ def parse_csv(
             f"'{names[label]}': a classifier needs at least 2"
         )
     return Dataset(np.array(features, dtype=np.float64), y, name, classes)
+
+
+def _regression_csv(
+    features: list[list[float]], labels: list[str], rows: list[tuple[int, list[str]]],
+    source: str, column: str, label: int, name: str,
+) -> Dataset:
+    """The CSV's label column as numbers to fit: each must be a finite number, not all equal."""
+    targets = []
+    for text, (lineno, _cells) in zip(labels, rows, strict=True):
+        value = _number(text)
+        if value is None or not math.isfinite(value):
+            raise DatasetError(
+                f"{source}, line {lineno}, column {label + 1} ({column}): {text!r} is not a "
+                f"finite number: regression needs a number in the label column"
+            )
+        targets.append(value)
+    y = np.array(targets, dtype=np.float64)
+    if np.ptp(y) == 0:
+        raise DatasetError(f"{source}: every value in the label column '{column}' is "
+                           f"{targets[0]:g}: nothing to learn")
+    return Dataset(np.array(features, dtype=np.float64), y, name, task="regression")
 
 
 def _csv_rows(text: str, source: str) -> list[tuple[int, list[str]]]:

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.io_text import find_unencodable
 from playground.graph.names import free_letter, free_variant, is_constant_label
+from playground.graph.quoting import brief
 from playground.ops import OPS
 
 CLIPBOARD_MIME = "application/x-backprop-playground-graph"
@@ -54,7 +56,7 @@ def clipboard_problem(data: Any) -> str | None:
         if not isinstance(n, dict) or not isinstance(n.get("id"), str):
             return "the clipboard data is damaged"
         if n.get("kind") == "op" and n.get("op") not in OPS:
-            return f"unknown op {n.get('op')!r} on the clipboard"
+            return f"unknown op {brief(n.get('op'))} on the clipboard"
         if n.get("kind") not in ("value", "op"):
             return "the clipboard data is damaged"
         ids.add(n["id"])
@@ -66,6 +68,9 @@ def clipboard_problem(data: Any) -> str | None:
         if key in seen or not isinstance(e.get("slot"), int):
             return "the clipboard data is damaged"
         seen.add(key)
+    unsavable = find_unencodable(data)
+    if unsavable is not None:  # JSON's "\ud800": it could be pasted but never saved
+        return f"the clipboard's {unsavable[0]}: {unsavable[1]}"
     # Text pasted from elsewhere can still be refused by the document (a bad literal, an edge
     # into a value, a cycle): try it on a scratch document, so a paste cannot fail halfway.
     scratch = GraphDocument()

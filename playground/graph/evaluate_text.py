@@ -46,11 +46,24 @@ def missing_text(op: Op, fed: list[Any]) -> str:
     return f"inputs {' and '.join(missing)} are not connected"
 
 
+_NEG_INF = float("-inf")
+
+
 def nonfinite_kind(x: Any) -> str:
-    arr = np.asarray(x)
+    """``nan``, ``inf``, ``-inf`` or ``inf and -inf``: what is not finite in ``x``."""
+    if x.__class__ is float:  # most nodes of a scalar graph: no numpy call
+        if x != x:
+            return "nan"
+        return "-inf" if x == _NEG_INF else "inf"
+    arr = np.atleast_1d(np.asarray(x))
     if np.any(np.isnan(arr)):
         return "nan"
-    return "inf" if np.all(np.isinf(arr) | np.isfinite(arr)) else "nan"
+    infinite = arr[np.isinf(arr)]
+    if infinite.size == 0:
+        return "inf"  # as before for a finite x (callers only ask about non-finite ones)
+    if np.all(infinite < 0):
+        return "-inf"
+    return "inf" if np.all(infinite > 0) else "inf and -inf"
 
 
 def nonfinite_reason(op: str, ins: list[Any]) -> str | None:

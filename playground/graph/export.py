@@ -16,7 +16,6 @@ bad literal, an axis the input does not have) raises ``ExportError`` naming the 
 
 from __future__ import annotations
 
-import keyword
 import math
 import re
 from typing import Any
@@ -28,10 +27,10 @@ from playground.graph import numbers
 from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, evaluate
+from playground.graph.export_names import variable_names
 from playground.ops import OPS
 
 HEADER = "Rebuilt from a Backprop Playground graph. Run: python this_file.py"
-RESERVED = {"Value", "Tensor", "torch", "np", "show", "nodes", "gradient"}
 
 
 class ExportError(ValueError):
@@ -125,7 +124,7 @@ class _Script:
             self.output: str | None = doc.output_node()
         except GraphError:
             self.output = None
-        self.names = _variable_names(doc, self.order)
+        self.names = variable_names(self.order)
 
     def render(self) -> str:
         torch = self.flavour == "torch"
@@ -268,22 +267,3 @@ def _literal_code(x: Any) -> str:
     if math.isinf(x):
         return 'float("inf")' if x > 0 else 'float("-inf")'
     return repr(float(x))
-
-
-def _variable_names(doc: GraphDocument, order: list[str]) -> dict[str, str]:
-    """A distinct Python identifier per node, from its id (or label when the id is generic)."""
-    taken = set(RESERVED)
-    names: dict[str, str] = {}
-    for n in order:
-        base = re.sub(r"\W", "_", n, flags=re.ASCII).strip("_") or "v"
-        if base[0].isdigit():
-            base = f"v_{base}"
-        if keyword.iskeyword(base) or base in RESERVED:
-            base = f"{base}_"
-        name, i = base, 2
-        while name in taken:
-            name = f"{base}_{i}"
-            i += 1
-        taken.add(name)
-        names[n] = name
-    return names

@@ -23,11 +23,13 @@ line. Anything else is an ``ExprError`` with the line and column (both counted f
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from playground.graph import params as P
 from playground.graph.document import GraphDocument
+from playground.graph.io_text import why_unencodable
 from playground.graph.layout import layered_layout
 from playground.ops import OPS
 
@@ -51,6 +53,8 @@ PYTHON_OPERATORS: dict[type, str] = {
     ast.Invert: "~",
     ast.Not: "not",
 }
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+"""Python reads whole numbers of up to this many digits (4,300 unless changed)."""
 MAX_TEXT = 200_000
 
 
@@ -101,9 +105,16 @@ def parse(text: str, *, layout: bool = True) -> GraphDocument:
     try:
         tree = ast.parse(text, mode="exec")
     except SyntaxError as exc:
+        if "int_max_str_digits" in exc.msg:  # Python's own words name a sys function: ours
+            raise ExprError(
+                f"number too long: a whole number may have up to {_MAX_DIGITS:,} digits",
+                exc.lineno or 0, exc.offset or 0,
+            ) from None
         raise ExprError(f"not valid Python: {exc.msg}", exc.lineno or 0, exc.offset or 0) from None
     except (RecursionError, MemoryError, ValueError) as exc:
         msg = "nested too deeply" if not isinstance(exc, ValueError) else str(exc)
+        if isinstance(exc, UnicodeEncodeError):
+            msg = f"the text {why_unencodable(text, exc.start)}"
         raise ExprError(f"cannot read the text: {msg}") from None
     try:
         return _Builder(text, layout).build(tree)

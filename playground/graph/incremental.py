@@ -35,6 +35,8 @@ from typing import Any
 from playground.engine.value import paused_gc
 from playground.graph.document import Event, GraphDocument, GraphError, _plain_literal
 from playground.graph.evaluate import Evaluation, _Run, evaluate, needs_tensor, topological_order
+from playground.ops import OPS
+from playground.ops.table import ADD, MUL
 
 #: The per-node state of ``_Run`` that forward fills in, by node id.
 _STATE = ("values", "errors", "waiting", "needs", "inputs")
@@ -59,6 +61,8 @@ class IncrementalEvaluator:
         """The nodes that put the graph on the tensor engine (as ``needs_tensor``)."""
         self._index: dict[str, int] | None = None
         self._index_order: list[str] | None = None
+        self._part: tuple[list[str], frozenset[str], set[str], list[str]] | None = None
+        """The last ``_downstream``: (order, starts, affected, part)."""
         self.recomputed = 0
         """How many nodes the last ``forward()`` or ``preview()`` recomputed (for tests)."""
 
@@ -175,7 +179,7 @@ class IncrementalEvaluator:
         return evaluation
 
     def _forget(self) -> None:
-        self._run = self._last = self._index = None
+        self._run = self._last = self._index = self._part = None
         self._dirty, self._removed = set(), set()
         self._structure = self._output = False
 
@@ -210,6 +214,45 @@ class IncrementalEvaluator:
                    output: str | None) -> Evaluation | None:
         """Recompute ``starts`` and their downstream in ``run``; the evaluation that gives,
         the other nodes' results taken from ``last``. None on a cycle."""
+        starts = set(starts)
+        affected, part = self._downstream(run, starts, order)
+        same_wires = order is last.order
+        for name in _STATE:
+            state = getattr(run, name)
+            if not state:
+                continue
+            if name == "inputs":
+                # A node outside ``starts`` still has the wires recorded for it: kept, they
+                # let ``_forward_part`` skip the per-node checks.
+                keys: Iterable[str] = starts
+            elif name == "values" and same_wires:
+                keys = starts  # the rest is overwritten, or dropped on a problem
+            else:
+                keys = affected
+            for n in keys:
+                state.pop(n, None)
+        if not _forward_part(run, part, starts):
+            return None  # an input comes later: a cycle
+        fresh = run._results(part, None)
+        old = last.results
+        if order is last.order:  # same nodes, same order: the old results, some replaced
+            results = dict(old)
+            results.update(fresh)
+        else:
+            get = fresh.get
+            results = {n: get(n) or old[n] for n in order}
+        self.recomputed = len(part)
+        return Evaluation(results, order, output, [], False, {}, run.engine)
+
+    def _downstream(self, run: _Run, starts: set[str], order: list[str]
+                    ) -> tuple[set[str], list[str]]:
+        """``starts`` and everything downstream of them, as a set and in ``order``. Kept
+        while the order stays the same list (no wire or node changed): editing or scrubbing
+        one value asks for the same part again and again."""
+        key = frozenset(starts)
+        cached = self._part
+        if cached is not None and cached[0] is order and cached[1] == key:
+            return cached[2], cached[3]
         succ = run.g._succ
         affected: set[str] = set()
         stack = list(starts)
@@ -223,22 +266,8 @@ class IncrementalEvaluator:
         else:
             index = self._order_index(order)
             part = sorted(affected, key=index.__getitem__)
-        for name in _STATE:
-            state = getattr(run, name)
-            for n in affected:
-                state.pop(n, None)
-        if not run._forward(part):
-            return None  # an input comes later: a cycle
-        fresh = run._results(part, None)
-        old = last.results
-        if order is last.order:  # same nodes, same order: the old results, some replaced
-            results = dict(old)
-            results.update(fresh)
-        else:
-            get = fresh.get
-            results = {n: get(n) or old[n] for n in order}
-        self.recomputed = len(part)
-        return Evaluation(results, order, output, [], False, {}, run.engine)
+        self._part = (order, key, affected, part)
+        return affected, part
 
     def _order_index(self, order: list[str]) -> dict[str, int]:
         """node id -> place in ``order`` (kept while the order stays the same list)."""
@@ -254,6 +283,39 @@ class IncrementalEvaluator:
             scratch.set_value(n, v)
         self.recomputed = len(scratch)
         return evaluate(scratch, backward=False)
+
+
+def _forward_part(run: _Run, part: list[str], starts: set[str]) -> bool:
+    """``run._forward(part)``, where every node of ``part`` outside ``starts`` has the op and
+    the wires it had at the last forward (only numbers upstream of it changed). On the scalar
+    engine such a node reuses the sources recorded then (``run.inputs``) and skips the
+    checks ``_forward`` makes of a node it sees for the first time: an edit at the inputs of
+    a 10,000-node graph recomputes most of it. A node in ``starts``, one that had a problem,
+    or one whose input now has one goes through ``_forward`` itself, which words it.
+    False on a cycle, as ``_forward``."""
+    values, inputs, nodes, ops = run.values, run.inputs, run.nodes, OPS
+    if run.engine != "scalar":
+        for n in part:
+            values.pop(n, None)
+        return run._forward(part)
+    for n in part:
+        fed = None if n in starts else inputs.get(n)
+        if fed is not None:
+            op = ops.get(nodes[n]["op"])
+            a = values.get(fed[0])
+            if op is not None and op.scalar and a is not None:
+                if len(fed) == 1:
+                    values[n] = a._apply(op)
+                    continue
+                b = values.get(fed[1])
+                if b is not None:
+                    values[n] = a + b if op is ADD else a * b if op is MUL else a._apply(op, b)
+                    continue
+        inputs.pop(n, None)
+        values.pop(n, None)
+        if not run._forward([n]):
+            return False
+    return True
 
 
 class NumbersSince:

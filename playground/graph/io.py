@@ -40,10 +40,12 @@ from playground.graph.io_check import (
     json_type,
     parse_json,
 )
+from playground.graph.io_text import UnsavableText, encode_text
 from playground.graph.io_write import (
     STALE_TEMP_SECONDS,
     TEMP_SUFFIX,
     dumps,
+    encode_for_file,
     is_save_temp,
     remove_stale_temps,
     save,
@@ -51,6 +53,7 @@ from playground.graph.io_write import (
     write_atomic,
 )
 from playground.graph.layout import graph_layout
+from playground.graph.quoting import brief, cut
 
 
 @dataclass
@@ -95,7 +98,9 @@ def loads(text: str | bytes) -> GraphFile:
     except RecursionError:
         raise LoadError("nested too deeply to be a graph file") from None
     except Exception as exc:  # a validator bug must still not crash the app
-        raise LoadError(f"cannot read this file: {type(exc).__name__}: {exc}") from None
+        raise LoadError(
+            f"cannot read this file: {type(exc).__name__}: {cut(str(exc))}"
+        ) from None
 
 
 def _loads(content: str | bytes) -> GraphFile:
@@ -110,7 +115,7 @@ def _loads(content: str | bytes) -> GraphFile:
     edges = check_edges(data, nodes)
     output = data.get("output")
     if output is not None and (not isinstance(output, str) or output not in nodes):
-        raise LoadError(f"output: there is no node {output!r}")
+        raise LoadError(f"output: there is no node {brief(output)}")
     view = data.get("view", {})
     if not isinstance(view, dict):
         raise LoadError(f"view: expected an object, found {json_type(view)}")
@@ -159,7 +164,10 @@ __all__ = [
     "VERSION",
     "GraphFile",
     "LoadError",
+    "UnsavableText",
     "dumps",
+    "encode_for_file",
+    "encode_text",
     "is_save_temp",
     "load",
     "load_file",

@@ -14,7 +14,16 @@ from typing import Any
 
 import networkx as nx
 
+from playground.graph.io_text import (
+    SURROGATE_ESCAPE,
+    bad_character,
+    find_duplicate,
+    find_unencodable,
+    make_pairs_hook,
+)
 from playground.graph.params import ParamError, normalize
+from playground.graph.quoting import brief, cut, found
+from playground.graph.quoting import kind as json_type
 from playground.graph.validate import MAX_TENSOR_DIMS
 from playground.ops import OPS
 
@@ -63,18 +72,25 @@ def _parse_constant(name: str) -> Any:
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)')
 
 
+_LONG_INT = re.compile(r"-?[0-9]{4301,}")
+
+
 def parse_json(text: str) -> Any:
+    """The JSON data of ``text``, or a LoadError: not JSON, a bare NaN, a number of more than
+    4,300 digits, a key given twice in one object, text that cannot be saved as UTF-8."""
+    hook, duplicate = make_pairs_hook()
     try:
-        return json.loads(text, parse_float=_parse_float, parse_constant=_parse_constant)
+        data = json.loads(
+            text, parse_float=_parse_float, parse_constant=_parse_constant,
+            object_pairs_hook=hook,
+        )
     except json.JSONDecodeError as exc:
         raise LoadError(f"not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except _BareConstant as exc:
         where = ""
         for m in _TOKEN.finditer(text):
             if m.group(1):
-                line = text.count("\n", 0, m.start()) + 1
-                col = m.start() - text.rfind("\n", 0, m.start())
-                where = f"line {line} column {col}: "
+                where = _line_column(text, m.start()) + ": "
                 break
         raise LoadError(
             f"not JSON: {where}{exc.args[0]} is not a JSON number "
@@ -82,24 +98,28 @@ def parse_json(text: str) -> Any:
         ) from None
     except RecursionError:
         raise LoadError("not JSON we can read: nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer with more than 4,300 digits
-        raise LoadError(f"not JSON we can read: {exc}") from None
+    except ValueError as exc:  # an integer with more than 4,300 digits (Python's limit)
+        m = _LONG_INT.search(text)
+        if m is None:
+            raise LoadError(f"not JSON we can read: {cut(str(exc))}") from None
+        digits = len(m[0].lstrip("-"))
+        raise LoadError(
+            f"not JSON we can read: {_line_column(text, m.start())}: a {digits:,}-digit "
+            "number is too long (numbers may have up to 4,300 digits)"
+        ) from None
+    if duplicate[0]:
+        raise LoadError(find_duplicate(data) or "a key appears more than once in an object")
+    if SURROGATE_ESCAPE.search(text) or (not text.isascii() and bad_character(text) is not None):
+        found = find_unencodable(data)
+        if found is not None:
+            raise LoadError(f"{found[0]}: {found[1]}")
+    return data
 
 
-def json_type(x: Any) -> str:
-    if x is None:
-        return "null"
-    if isinstance(x, bool):
-        return "a boolean"
-    if isinstance(x, int | float | _Huge):
-        return "a number"
-    if isinstance(x, str):
-        return "a string"
-    if isinstance(x, list):
-        return "a list"
-    if isinstance(x, dict):
-        return "an object"
-    return type(x).__name__
+def _line_column(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    col = index - text.rfind("\n", 0, index)
+    return f"line {line} column {col}"
 
 
 def check_header(data: dict[str, Any]) -> None:
@@ -107,19 +127,19 @@ def check_header(data: dict[str, Any]) -> None:
     if fmt is None:
         raise LoadError(f'not a graph file: no "format": "{FORMAT}" key')
     if fmt != FORMAT:
-        raise LoadError(f"format: expected {FORMAT!r}, found {fmt!r}")
+        raise LoadError(f"format: expected {FORMAT!r}, found {brief(fmt)}")
     version = data.get("version")
     if version is None:
         raise LoadError("version: missing")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise LoadError(f"version: expected a whole number, found {json_type(version)}")
+        raise LoadError(f"version: expected a whole number, found {found(version)}")
     if version > VERSION:
         raise LoadError(
-            f"version {version} is newer than this program understands "
+            f"version {brief(version)} is newer than this program understands "
             f"(it reads up to version {VERSION}): update Backprop Playground"
         )
     if version < 1:
-        raise LoadError(f"version: {version} is not a valid version")
+        raise LoadError(f"version: {brief(version)} is not a valid version")
 
 
 def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -141,10 +161,12 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if not isinstance(node_id, str) or not node_id:
             raise LoadError(f"{at}.id: expected a non-empty string, found {json_type(node_id)}")
         if node_id in nodes:
-            raise LoadError(f"{at}.id: duplicate id {node_id!r} (also nodes[{where_id[node_id]}])")
+            raise LoadError(
+                f"{at}.id: duplicate id {brief(node_id)} (also nodes[{where_id[node_id]}])"
+            )
         kind = n.get("kind")
         if kind not in ("value", "op"):
-            found = "missing" if kind is None else f"found {kind!r}"
+            found = "missing" if kind is None else f"found {brief(kind)}"
             raise LoadError(f'{at}.kind: expected "value" or "op", {found}')
         op = n.get("op")
         value: Any = None
@@ -155,9 +177,10 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if not isinstance(op, str):
                 raise LoadError(f"{at}.op: expected an op name, found {json_type(op)}")
             if op not in OPS:
-                hint = difflib.get_close_matches(op, list(OPS), n=1)
+                # a long name resembles no op, and comparing it would take seconds
+                hint = difflib.get_close_matches(op, list(OPS), n=1) if len(op) <= 40 else []
                 suggest = f" (did you mean {hint[0]!r}?)" if hint else ""
-                raise LoadError(f"{at}.op: unknown op {op!r}{suggest}")
+                raise LoadError(f"{at}.op: unknown op {brief(op)}{suggest}")
             if n.get("value") is not None:
                 raise LoadError(f"{at}.value: an op node has no value")
             params = _params(op, n.get("params"), f"{at}.params")
@@ -200,19 +223,18 @@ def _literal(x: Any, at: str, depth: int = 0) -> Any:
     if isinstance(x, bool):
         raise LoadError(f"{at}: expected a number, found a boolean")
     if isinstance(x, _Huge):
-        raise LoadError(f"{at}: {x.text} is too large for a float")
+        raise LoadError(f"{at}: {brief(x)} is too large for a float")
     if isinstance(x, int):
         try:
             return float(x)
         except OverflowError:
-            digits = len(str(abs(x)))
-            raise LoadError(f"{at}: a {digits}-digit number is too large for a float") from None
+            raise LoadError(f"{at}: {brief(x, 0)} is too large for a float") from None
     if isinstance(x, float):
         return x
     if isinstance(x, str):
         special = SPECIAL_FLOATS.get(x.strip().lower())
         if special is None:
-            raise LoadError(f"{at}: expected a number, found the string {x!r}")
+            raise LoadError(f"{at}: expected a number, found the string {brief(x)}")
         return special
     if isinstance(x, list):
         if depth >= MAX_TENSOR_DIMS:
@@ -284,32 +306,36 @@ def check_edges(
             if not isinstance(end, str):
                 raise LoadError(f"{at}.{key}: expected a node id, found {json_type(end)}")
             if end not in nodes:
-                raise LoadError(f"{at}.{key}: there is no node {end!r}")
+                raise LoadError(f"{at}.{key}: there is no node {brief(end)}")
         source, target = e["source"], e["target"]
         slot = e.get("slot")
         if slot is None:
             raise LoadError(f"{at}.slot: missing")
         if not isinstance(slot, int) or isinstance(slot, bool):
-            raise LoadError(f"{at}.slot: expected a whole number, found {json_type(slot)}")
+            raise LoadError(f"{at}.slot: expected a whole number, found {found(slot)}")
         t = nodes[target]
         if t["kind"] == "value":
-            raise LoadError(f"{at}.target: {target!r} is a value: it has no inputs")
+            raise LoadError(f"{at}.target: {brief(target)} is a value: it has no inputs")
         arity = OPS[t["op"]].arity
         if not 0 <= slot < arity:
             raise LoadError(
-                f"{at}.slot: {target!r} ({t['op']}) has no input {slot} (it takes {arity})"
+                f"{at}.slot: {brief(target)} ({t['op']}) has no input {brief(slot)} "
+                f"(it takes {arity})"
             )
         if source == target:
-            raise LoadError(f"{at}: {source!r} cannot feed itself")
+            raise LoadError(f"{at}: {brief(source)} cannot feed itself")
         if (target, slot) in fed:
             other = fed[target, slot]
-            raise LoadError(f"{at}: slot {slot} of {target!r} is already fed by {other!r}")
+            raise LoadError(
+                f"{at}: slot {slot} of {brief(target)} is already fed by {brief(other)}"
+            )
         fed[target, slot] = source
         edges.append((source, target, slot))
         g.add_edge(source, target, key=slot, index=i)
     if not nx.is_directed_acyclic_graph(g):
         cycle = nx.find_cycle(g)
         last = max(g.edges[s, t, k]["index"] for s, t, k, *_ in cycle)
-        path = " -> ".join(repr(s) for s, *_ in cycle) + f" -> {cycle[0][0]!r}"
+        path = " -> ".join(brief(s, 20) for s, *_ in cycle[:8])
+        path += " -> ..." if len(cycle) > 8 else f" -> {brief(cycle[0][0], 20)}"
         raise LoadError(f"edges[{last}]: makes a cycle ({path}): a value cannot depend on itself")
     return edges

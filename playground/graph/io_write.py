@@ -19,6 +19,7 @@ from typing import Any
 
 from playground.graph.document import GraphDocument
 from playground.graph.io_check import FORMAT, VERSION
+from playground.graph.io_text import UnsavableText, encode_text, find_unencodable, place_in_file
 
 STALE_TEMP_SECONDS = 60.0
 """A save's temp file older than this is a leftover of a save that was killed: no save takes
@@ -99,11 +100,30 @@ def _compact(x: Any) -> str:
 def save(doc: GraphDocument, path: str | os.PathLike[str], **extras: Any) -> None:
     """Write ``doc`` to ``path`` atomically: temp file in the same folder, fsync, rename.
 
-    ``extras``: ``description``, ``title``, ``view``. Raises OSError when the disk says no;
-    the old file is then untouched.
+    ``extras``: ``description``, ``title``, ``view``. Raises OSError when the disk says no,
+    or ``UnsavableText`` (an OSError) for text UTF-8 cannot hold; the old file is then
+    untouched.
     """
     text = dumps(doc, **extras)
-    write_atomic(Path(path), text.encode("utf-8"))
+    write_atomic(Path(path), encode_for_file(text, doc, **extras))
+
+
+def encode_for_file(text: str, doc: GraphDocument, **extras: Any) -> bytes:
+    """``text`` (the file, or an export of ``doc``) as UTF-8 bytes. A text that UTF-8 cannot
+    hold (an unpaired surrogate in a label set by code or pasted) is an ``UnsavableText`` (an
+    OSError) that names the node, never a crash."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = to_file_data(doc, **extras)
+        found = find_unencodable(data)
+        if found is None:  # pragma: no cover - the text came from this data
+            return encode_text(text)
+        where, reason = found
+        raise UnsavableText(
+            f"{place_in_file(data, where)} {reason.removeprefix('the text ')}: "
+            "change it, then save again"
+        ) from None
 
 
 def write_atomic(path: Path, content: bytes) -> None:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.graph.quoting import brief
 from playground.ops import OPS
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -68,7 +69,11 @@ def describe(x: Any) -> str:
     """A value as it would appear in JSON, shortened (``"x"``, ``1.5``, ``true``, ``null``)."""
     huge = getattr(x, "text", None)  # io's placeholder for a number too large for a float
     if isinstance(huge, str):
-        return huge
+        return brief(x, 40)
+    if isinstance(x, str) and len(x) > 40:  # not the whole of a 10 MB string, only to cut it
+        return json.dumps(x[:37]) + f"… ({len(x):,} characters)"
+    if isinstance(x, int) and not isinstance(x, bool):
+        return brief(x, 40)  # str() of an int past 4,300 digits raises
     try:
         text = json.dumps(x, allow_nan=True, default=lambda o: repr(o))
     except (TypeError, ValueError, RecursionError):
@@ -116,6 +121,10 @@ def _int_list(x: Any) -> list[int] | None:
 def _normalize_value(op_name: str, key: str, value: Any) -> Any:
     kind = kind_of(op_name, key)
     bad = ParamError(key, EXPECTED.get(kind, "a plain value"), value)
+    for v in value if isinstance(value, list | tuple) else [value]:
+        if _is_int(v) and not INDEX_MIN <= int(v) <= INDEX_MAX:  # numpy could not take it,
+            # and a message quoting all its digits would be as long as the number
+            raise ParamError(key, "", sentence=f"{describe(v)} is too large for {key}")
     if kind == "axis_or_none":
         if value is None:
             return None
@@ -271,7 +280,7 @@ def _whole(node: ast.AST) -> int:
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.Constant) and _is_int(node.value):
         return int(node.value)
-    raise IndexTextError(f"{_source(node)!r} is not a whole number")
+    raise IndexTextError(f"{brief(_source(node))} is not a whole number")
 
 
 def _position(node: ast.AST) -> int:

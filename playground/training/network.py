@@ -87,7 +87,9 @@ def estimate_nodes(snapshot: ModelSnapshot) -> int:
     return total
 
 
-def _target(loss: str, label: int) -> float | int:
+def _target(loss: str, label: int | float) -> float | int:
+    if isinstance(label, float):  # a regression's target: the number itself
+        return label
     kind = LOSSES[loss].targets
     if kind == "signs":
         return 1.0 if label == 1 else -1.0
@@ -112,7 +114,7 @@ def zero_loss_samples(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray,
 def network_graph(
     snapshot: ModelSnapshot,
     x: Sequence[float],
-    label: int,
+    label: int | float,
     loss: str,
     scope: str = "auto",
     limit: int = NODE_LIMIT,
@@ -163,7 +165,7 @@ def network_graph(
         inputs = outs
 
     fn = LOSSES[loss].fn
-    target = _target(loss, int(label))
+    target = _target(loss, label)
     root = fn([inputs], [target]) if len(inputs) > 1 else fn([inputs[0]], [target])
     root.label = "loss"
     _name_loss(root, inputs, loss, target)
@@ -236,7 +238,8 @@ def network_for_sample(
     if zero[i] and not chosen and not zero.all():
         later = np.flatnonzero(~zero)
         i = int(later[later > i][0] if (later > i).any() else later[0])
-    graph = network_graph(snapshot, X[i], int(y[i]), loss, scope=scope, limit=limit)
+    label = float(y[i]) if np.issubdtype(np.asarray(y).dtype, np.floating) else int(y[i])
+    graph = network_graph(snapshot, X[i], label, loss, scope=scope, limit=limit)
     graph.root.backward()
     skipped = (f" (sample {first}'s loss is exactly 0, so every grad there would be 0: "
                f"this is the next sample with a loss)" if i != first else "")

@@ -5,6 +5,9 @@ gradients, backward, one optimizer step at the scheduled learning rate. The metr
 describe the parameters *before* that update (like the demo's ``step k loss ..., accuracy``):
 train loss and accuracy on the batch, test loss and accuracy on the held-out split (when
 ``test_fraction > 0``), the gradient norm, the learning rate used, and the training time so far.
+On a regression set (``task == "regression"``) the score in ``accuracy`` is R², the share of
+the targets' variance the network explains (1 is a perfect fit, 0 no better than their mean;
+``metrics.r_squared``), and the output is linear unless the config names one.
 
 Bad numbers: when the loss or the gradient is NaN or infinite, the step applies no update,
 ``trainer.stopped_reason`` says what happened (for instance "loss became NaN at step 12: try a
@@ -38,6 +41,7 @@ from playground.engine.optim import Schedule, make_optimizer
 from playground.engine.tensor import no_grad
 from playground.engine.value import Value, paused_gc
 from playground.training.config import Prepared, Problem, TrainConfig, build_dataset, prepare
+from playground.training.metrics import r_squared
 
 __all__ = [
     "ConfigError",
@@ -71,6 +75,7 @@ class StepMetrics:
     """The minimised objective on the batch: data loss + L2 term."""
     data_loss: float
     accuracy: float
+    """The share of the batch classified right; R² on a regression set (``Trainer.task``)."""
     grad_norm: float
     """Euclidean norm of the gradient of ``loss`` over all parameters."""
     lr: float
@@ -101,13 +106,17 @@ class Trainer:
         self.loss_info = LOSSES[config.loss]
         self.train_set: Dataset = data.train
         self.test_set: Dataset | None = data.test
+        self.task = ds.task
+        """"classification" or "regression" (then ``accuracy`` is R²)."""
         self.n_outputs = ds.n_classes if self.loss_info.multiclass else 1
 
         sizes = [*config.hidden, self.n_outputs]
         model_cls = MLP if config.backend == "scalar" else TensorMLP
+        output = config.output_activation
+        if output is None and ds.regression:
+            output = "linear"  # a tanh output could not reach targets beyond ±1
         self.model: MLP | TensorMLP = model_cls(
-            ds.n_features, sizes, config.activation,
-            output_activation=config.output_activation, seed=config.seed,
+            ds.n_features, sizes, config.activation, output_activation=output, seed=config.seed,
         )
         self.params = self.model.parameters()
         self.optimizer = make_optimizer(
@@ -160,7 +169,7 @@ class Trainer:
                 f"gradient became {'NaN' if math.isnan(grad_norm) else 'infinite'} at step "
                 f"{k}: try a lower learning rate"
             )
-        accuracy = _accuracy(outputs, batch.y)
+        accuracy = self._score(outputs, batch.y)
         test_loss = test_acc = None
         if self._test is not None:
             test_loss, test_acc = self._evaluate(self._test)
@@ -230,7 +239,13 @@ class Trainer:
 
     def _evaluate(self, prepared: _Prepared) -> tuple[float, float]:
         _, data_loss, outputs = self._objective(prepared.batch(None), with_l2=False, grad=False)
-        return _item(data_loss), _accuracy(outputs, prepared.dataset.y)
+        return _item(data_loss), self._score(outputs, prepared.dataset.y)
+
+    def _score(self, outputs: np.ndarray, y: np.ndarray) -> float:
+        """Accuracy, or R² on a regression set."""
+        if self.task == "regression":
+            return r_squared(outputs[:, 0], y)
+        return _accuracy(outputs, y)
 
     def evaluate(self) -> dict[str, float | None]:
         """Loss (with L2), data loss and accuracy of the current parameters on the whole train
@@ -241,12 +256,20 @@ class Trainer:
         result: dict[str, float | None] = {
             "loss": _item(total),
             "data_loss": _item(data_loss),
-            "accuracy": _accuracy(outputs, self.train_set.y),
+            "accuracy": self._score(outputs, self.train_set.y),
             "test_loss": None,
             "test_accuracy": None,
         }
         if self._test is not None:
             result["test_loss"], result["test_accuracy"] = self._evaluate(self._test)
+        if self.task == "regression":  # the fit's own numbers, whatever the loss
+            result["mse"] = _mse(outputs, self.train_set.y)
+            result["r2"] = result["accuracy"]
+            result["test_mse"] = result["test_r2"] = None
+            if self.test_set is not None:
+                test_out = self.model.predict(self.test_set.X)
+                result["test_mse"] = _mse(test_out, self.test_set.y)
+                result["test_r2"] = result["test_accuracy"]
         return result
 
     # --- predictions ---------------------------------------------------------------------
@@ -359,6 +382,11 @@ def _classes(outputs: np.ndarray) -> np.ndarray:
     if outputs.shape[1] == 1:
         return (outputs[:, 0] > 0).astype(np.int64)
     return np.argmax(outputs, axis=1)
+
+
+def _mse(outputs: np.ndarray, y: np.ndarray) -> float:
+    with np.errstate(all="ignore"):
+        return float(np.mean((np.asarray(outputs)[:, 0] - y) ** 2))
 
 
 def _accuracy(outputs: np.ndarray, y: np.ndarray) -> float:

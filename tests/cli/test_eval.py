@@ -34,7 +34,7 @@ def test_json_output_subprocess():
     assert data["output"] == "o" and data["problems"] == []
     nodes = {n["id"]: n for n in data["nodes"]}
     for n in data["nodes"]:
-        assert set(n) == {"id", "label", "op", "data", "grad", "error"}
+        assert set(n) == {"id", "label", "op", "data", "grad", "error", "warnings"}
     assert nodes["x1"]["op"] is None and nodes["o"]["op"] == "tanh"
     assert nodes["o"]["data"] == pytest.approx(0.7071, abs=1e-4)
     assert nodes["x1"]["grad"] == pytest.approx(-1.5) and nodes["w2"]["grad"] == 0.0
@@ -154,7 +154,8 @@ def test_op_parameters_in_json_and_table(tmp_path, capsys):
     assert nodes["col"]["params"] == {"shape": [3, 1]}
     assert nodes["L"]["params"] == {"axis": None, "keepdims": False}
     assert "params" not in nodes["X"] and "params" not in nodes["t"]
-    assert list(nodes["cols"]) == ["id", "label", "op", "params", "data", "grad", "error"]
+    assert list(nodes["cols"]) == ["id", "label", "op", "params", "data", "grad", "error",
+                                  "warnings"]
     assert nodes["cols"]["data"] == [5.0, 7.0, 9.0]  # the parameters are the ones used
     assert nodes["col"]["data"] == [[5.0], [7.0], [9.0]]
 

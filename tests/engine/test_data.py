@@ -59,11 +59,15 @@ def test_generators_are_seeded_sized_and_labelled(name):
     a = make_dataset(name, n_samples=61, seed=5)
     b = make_dataset(name, n_samples=61, seed=5)
     c = make_dataset(name, n_samples=61, seed=6)
-    assert a.X.shape == (61, 2) and a.X.dtype == np.float64 and a.y.dtype == np.int64
+    assert a.X.shape == (61, 2) and a.X.dtype == np.float64
+    assert a.y.dtype == (np.float64 if a.regression else np.int64)  # targets, or class indices
     np.testing.assert_array_equal(a.X, b.X)
     np.testing.assert_array_equal(a.y, b.y)
     assert not np.array_equal(a.X, c.X)
-    assert set(a.y.tolist()) == set(range(a.n_classes))
+    if a.regression:
+        assert a.classes == () and np.isfinite(a.y).all() and np.ptp(a.y) > 0
+    else:
+        assert set(a.y.tolist()) == set(range(a.n_classes))
     assert np.isfinite(a.X).all()
 
 

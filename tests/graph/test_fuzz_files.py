@@ -91,6 +91,8 @@ def check_loads(content: bytes | str, *, cli: bool = True) -> None:
     except LoadError as exc:
         message = str(exc)
         assert message and "\n" not in message, repr(message)
+        assert len(message) < 1_000, f"a long message: {message[:200]!r}..."  # issue 18 §4
+        message.encode("utf-8")  # printable: no unpaired surrogate quoted (issue 18 §2)
         assert "Traceback" not in message
         assert not message.startswith(INTERNAL_LOAD), f"a loader bug, caught: {message}"
         if cli:
@@ -111,7 +113,8 @@ junk = st.recursive(
     | st.integers(min_value=-(10**400), max_value=10**400)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=8)
-    | st.sampled_from(["tanhh", "value", "op", "nan", "inf", "-inf", "n1", "mul", "", "x" * 500]),
+    | st.sampled_from(["tanhh", "value", "op", "nan", "inf", "-inf", "n1", "mul", "", "x" * 500,
+                       "\ud800", "a\udfffb", "x" * 5_000]),  # unsavable text, long quotes
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(st.text(max_size=6), children, max_size=4),
     max_leaves=8,
@@ -200,6 +203,9 @@ def test_structural_mutations(seed: bytes, data: st.DataObject) -> None:
     check_loads(json.dumps(doc, allow_nan=True))
 
 
+_HEAD = b'{"format": "backprop-playground", "version": 1, '
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -214,6 +220,19 @@ def test_structural_mutations(seed: bytes, data: st.DataObject) -> None:
         b'{"format": "backprop-playground", "version": 1, "nodes": [], "edges": []}',
         b'{"format": "backprop-playground", "version": 1, "nodes": [{"id": "a", "kind":'
         b' "value", "value": 1e999999}], "edges": []}',
+        # issue 18: text that cannot be saved, keys given twice, huge quoted values
+        _HEAD + b'"nodes": [{"id": "a", "kind": "value", "label": "\\ud800", "value": 1.0}]}',
+        _HEAD + b'"title": "\\udfff", "nodes": []}',
+        b'{"format": "backprop-playground", "version": 99, "version": 1, "nodes": []}',
+        _HEAD + b'"nodes": [{"id": "a", "id": "b", "kind": "value", "value": 1}]}',
+        _HEAD + b'"nodes": [{"id": "a", "kind": "op", "op": "' + b"x" * 1_000_000 + b'"}]}',
+        _HEAD + b'"nodes": [{"id": "a", "kind": "' + b"k" * 1_000_000 + b'"}]}',
+        b'{"format": "' + b"f" * 1_000_000 + b'", "version": 1, "nodes": []}',
+        _HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": ' + b"9" * 5_000 + b"}]}",
+        _HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": 1}], "edges": '
+        b'[{"source": "' + b"s" * 1_000_000 + b'", "target": "a", "slot": 1e999}]}',
+        _HEAD + b'"nodes": [{"id": "r", "kind": "op", "op": "reshape", "params": {"shape": ['
+        + b"4" * 4_000 + b"]}}]}",
     ],
 )
 @EXAMPLE_LIMIT

@@ -164,7 +164,7 @@ ERRORS = [
     ('{"version": 1}', 'not a graph file: no "format": "backprop-playground" key'),
     (file_text(format="other"), "format: expected 'backprop-playground', found 'other'"),
     (file_text(version=7), "version 7 is newer than this program understands"),
-    (file_text(version="1"), "version: expected a whole number, found a string"),
+    (file_text(version="1"), "version: expected a whole number, found the string '1'"),
     (file_text(version=True), "version: expected a whole number, found a boolean"),
     (file_text(version=0), "version: 0 is not a valid version"),
     (file_text(version=None), "version: missing"),
@@ -240,7 +240,7 @@ ERRORS = [
     (file_text(edges=[{"source": "a", "target": "m"}]), "edges[0].slot: missing"),
     (
         file_text(edges=[{"source": "a", "target": "m", "slot": "0"}]),
-        "edges[0].slot: expected a whole number, found a string",
+        "edges[0].slot: expected a whole number, found the string '0'",
     ),
     (
         file_text(edges=[{"source": "a", "target": "m", "slot": True}]),

@@ -2,7 +2,8 @@
 
 ``DataSection`` builds the tab's fields (through the form's ``FieldRows``), shows only the rows
 that apply to the chosen dataset (a CSV file's path and label column, the number of classes of
-spiral and blobs) and fills in each generated dataset's default size and noise.
+spiral and blobs; a function dataset's y = f(x) and x range; what a CSV's label column holds)
+and fills in each generated dataset's default size and noise.
 ``ScatterPreview`` paints the data's first two features: train points as dots, test points as
 rings.
 """
@@ -13,16 +14,18 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QToolButton,
     QWidget,
 )
 
 from playground.training.choices import MULTICLASS_DATASETS, Dataset
-from playground.training.config import MAX_SAMPLES
+from playground.training.config import FUNCTION_DATASETS, MAX_SAMPLES
 from playground.ui.training.fields import FieldRows, combo, spin
 
 __all__ = ["DEFAULT_NOISE", "DEFAULT_SIZES", "DataSection", "ScatterPreview"]
@@ -34,10 +37,17 @@ DATASET_CHOICES = (
     ("xor", "XOR"),
     ("spiral", "Spiral"),
     ("blobs", "Gaussian blobs"),
+    ("function", "Function y = f(x) (regression)"),
+    ("function_classes", "Above / below y = f(x)"),
+    ("plane", "Plane (regression)"),
+    ("gaussians", "Sum of Gaussians (regression)"),
     ("csv", "CSV file…"),
 )
-DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs": 200}
-DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "xor": 0.05, "spiral": 0.2, "blobs": 0.5}
+DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs": 200,
+                 "function": 100, "function_classes": 200, "plane": 200, "gaussians": 200}
+DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "xor": 0.05, "spiral": 0.2, "blobs": 0.5,
+                 "function": 0.05, "function_classes": 0.0, "plane": 0.05, "gaussians": 0.05}
+TASK_CHOICES = (("auto", "classes"), ("regression", "numbers to fit"))
 CLASS_QCOLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -122,8 +132,14 @@ class DataSection:
         box, form = rows.page("data_section")
         self.page = box
         self.dataset = combo(DATASET_CHOICES)
+        # its longest item ("Function y = f(x) (regression)") must not widen the settings column
+        self.dataset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.dataset.setMinimumContentsLength(10)
         rows.row(form, "dataset", "Dataset", self.dataset,
-                 "Which points to classify; CSV: numeric feature columns plus a label column")
+                 "Which points to classify or fit; CSV: numeric feature columns plus a label "
+                 "column")
+        self._function_rows = self._function_fields(rows, form, on_edit)
 
         self.csv_path = QLineEdit()
         self.csv_path.setPlaceholderText("path/to/data.csv")
@@ -151,7 +167,11 @@ class DataSection:
         rows.row(form, "csv_label", "Label column", self.csv_label,
                  "The label column: a header name or a 0-based index (empty: the last one)")
         self._csv_rows.append(form.rowCount() - 2)
-        for name in ("csv_path", "csv_label"):  # their problems show only with a CSV chosen
+        self.task = combo(TASK_CHOICES)
+        rows.row(form, "task", "Labels are", self.task,
+                 "classes: train a classifier; numbers: fit them (regression, MSE loss)")
+        self._csv_rows.append(form.rowCount() - 2)
+        for name in ("csv_path", "csv_label", "task"):  # their problems show only with a CSV
             rows.only_when[name] = lambda: self.dataset.currentData() == "csv"
 
         self.n_samples = spin(2, MAX_SAMPLES, 100)
@@ -173,12 +193,45 @@ class DataSection:
         self.preview = ScatterPreview()
         form.addRow(self.preview)
 
+    def _function_fields(self, rows: FieldRows, form, on_edit) -> list[int]:
+        """The function datasets' y = f(x) and x range; returns their rows."""
+        self.function = QLineEdit()
+        self.function.setPlaceholderText("e.g. sin(3*x), x**3 - x, abs(x), x > 0")
+        rows.row(form, "function", "y = f(x)", self.function,
+                 "A function of x: + - * / ** and sin cos tan tanh exp log sqrt abs sign relu "
+                 "sigmoid; x > 0 is 1 where true, else 0")
+        self.x_min, self.x_max = (QDoubleSpinBox(), QDoubleSpinBox())
+        holder = QWidget()
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        for box, name, value in ((self.x_min, "x_min", -2.0), (self.x_max, "x_max", 2.0)):
+            box.setObjectName(name)
+            box.setRange(-1000.0, 1000.0)
+            box.setDecimals(2)
+            box.setSingleStep(0.5)
+            box.setValue(value)
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(on_edit)
+            line.addWidget(box, 1)
+        self.x_min.setAccessibleName("x from")
+        self.x_max.setAccessibleName("x to")
+        line.insertWidget(1, QLabel("to"))
+        holder.setToolTip("The x range the points are drawn from (and the curve spans)")
+        rows.register("x_range", holder)
+        form.addRow("x range", holder)
+        rows.error_row(form, "x_range")
+        for name in ("function", "x_range"):
+            rows.only_when[name] = lambda: self.dataset.currentData() in FUNCTION_DATASETS
+        return [form.rowCount() - 4, form.rowCount() - 2]
+
     def update_visibility(self) -> None:
         """Only the rows that apply to the chosen dataset."""
         name = self.dataset.currentData()
         form = self._form
         for row in self._csv_rows:
             form.setRowVisible(row, name == "csv")
+        for row in self._function_rows:
+            form.setRowVisible(row, name in FUNCTION_DATASETS)
         form.setRowVisible(self._classes_row, name in MULTICLASS_DATASETS)
         generated = name in DEFAULT_SIZES
         self.n_samples.setEnabled(generated)
@@ -197,7 +250,11 @@ class DataSection:
         if dataset is None:
             self.preview.set_data(None, None, "no data")
             return
-        note = f"{len(dataset)} samples · {dataset.n_classes} classes"
+        if dataset.regression:  # the preview paints classes: show the targets as two of them
+            note = f"{len(dataset)} samples · numbers to fit (y)"
+            train, test = _as_classes(train), _as_classes(test)
+        else:
+            note = f"{len(dataset)} samples · {dataset.n_classes} classes"
         if test is not None:
             note += f" · {len(test)} test (rings)"
         if dataset.n_features > 2:
@@ -211,3 +268,16 @@ class DataSection:
         )
         if path:
             self.csv_path.setText(path)
+
+
+def _as_classes(ds: Dataset | None) -> Dataset | None:
+    """A regression set as the preview can paint it: 1-D as the points (x, y) in one colour,
+    otherwise blue above the targets' middle and orange below."""
+    if ds is None:
+        return None
+    if ds.n_features == 1:  # y scaled to x's span: the preview keeps one scale for both axes
+        span_x, span_y = np.ptp(ds.X[:, 0]) or 1.0, np.ptp(ds.y) or 1.0
+        y = (ds.y - ds.y.min()) * (span_x / span_y) * 0.8
+        return Dataset(np.c_[ds.X, y], np.ones(len(ds), dtype=np.int64), ds.name)
+    mid = (float(ds.y.min()) + float(ds.y.max())) / 2 if len(ds) else 0.0
+    return Dataset(ds.X, (ds.y > mid).astype(np.int64), ds.name, ("low", "high"))

@@ -4,7 +4,9 @@ output next to its target for other data.
 ``DecisionMap`` owns the right axes of ``TrainingPlots``'s figure. For 2-D data it shows a
 heatmap of the model's output on a grid (two classes: the output's tanh from orange to blue;
 more: the winning class's colour, paler where it barely wins), the train points as dots and the
-test points as rings. For other data with up to ``MAX_BAR_SAMPLES`` samples, a bar per sample
+test points as rings; a regression's (``value_range`` set) from orange (its lowest target) to
+blue (its highest), points coloured by their targets. For other data with up to
+``MAX_BAR_SAMPLES`` samples, a bar per sample
 (its output) and a red tick (its target). ``TrainingPlots`` decides when to draw; this only
 sets the artists (the heatmap, the points and the bars are animated: blitted every frame).
 """
@@ -45,6 +47,8 @@ class DecisionMap:
         self.sample_outputs: np.ndarray | None = None
         """Each sample's raw output(s) (other data)."""
         self.extent: tuple[float, float, float, float] | None = None
+        self.value_range: tuple[float, float] | None = None
+        """A regression's lowest and highest target (None: classes)."""
         self.mode = ""
         """"points", "bars" or "message": what the axes show."""
         self.title = title(ax, "decision boundary")
@@ -94,15 +98,16 @@ class DecisionMap:
         ax = self.ax
         if X is not None and X.ndim == 2 and X.shape[1] == 2:
             self.note.set_text("")
-            self.title.set_text("decision boundary")
+            self.title.set_text("output: orange low, blue high" if self.value_range
+                                else "decision boundary")
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_aspect("equal", adjustable="box")
             self.train_points.set_offsets(X)
-            self.train_points.set_facecolors(_colors(y))
+            self.train_points.set_facecolors(self._colors(y))
             if X_test is not None and len(X_test):
                 self.test_points.set_offsets(X_test)
-                self.test_points.set_edgecolors(_colors(y_test))
+                self.test_points.set_edgecolors(self._colors(y_test))
             else:
                 self.test_points.set_offsets(np.empty((0, 2)))
             x0, x1, y0, y1 = extent or _bounds(X)
@@ -169,7 +174,9 @@ class DecisionMap:
         if d is None or self.extent is None:
             self.image.set_visible(False)
             return
-        if d.ndim == 2:  # one output: its sign is the class
+        if self.value_range is not None:  # a regression: the value, lowest to highest target
+            self.image.set_data(np.nan_to_num(self._scaled(d), nan=0.0))  # pastel, as classes
+        elif d.ndim == 2:  # one output: its sign is the class
             self.image.set_data(np.nan_to_num(np.tanh(d), nan=0.0))  # nan: undecided, white
         else:  # one output per class: the winner's colour, paler where it barely wins
             z = d - d.max(axis=-1, keepdims=True)
@@ -184,6 +191,18 @@ class DecisionMap:
             self.image.set_data(np.clip(np.nan_to_num(rgb, nan=1.0), 0, 1))
         self.image.set_extent(self.extent)
         self.image.set_visible(True)
+
+    def _scaled(self, values: np.ndarray) -> np.ndarray:
+        """A regression's values on -1 (lowest target) .. 1 (highest), clipped."""
+        lo, hi = self.value_range or (-1.0, 1.0)
+        half = max((hi - lo) / 2, 1e-12)
+        with np.errstate(all="ignore"):
+            return np.clip((np.asarray(values, dtype=float) - (lo + hi) / 2) / half, -1, 1)
+
+    def _colors(self, y: np.ndarray | None) -> list:
+        if y is not None and self.value_range is not None:
+            return list(_BINARY_CMAP((self._scaled(y) + 1) / 2))
+        return _colors(y)
 
 
 def _colors(y: np.ndarray | None) -> list:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from playground.graph.io_text import encode_text
 from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
 from playground.training.export import ExportData, engine_script, torch_script
@@ -82,6 +83,9 @@ class ExportBox(QWidget):
         """Why Export is off ("" when it is on)."""
         if self.snapshot is None:
             return "Train a model first: Export writes its weights"
+        if self._train is not None and self._train.regression:
+            # the scripts report classes and an accuracy; a fit would need its own report
+            return "Export writes classifiers for now: this run fits numbers (a regression)"
         what = "the run diverged" if self._diverged else self._not_finite(self.snapshot)
         if what:
             return (f"Export is off: {what}, so these weights are not a model worth keeping. "
@@ -124,7 +128,8 @@ class ExportBox(QWidget):
 
     def write_script(self, kind: str, path: str | Path) -> Path:
         path = Path(path)
-        path.write_text(self.script_text(kind), encoding="utf-8")
+        # a CSV path that is not UTF-8 is OSError's "cannot save", not a crash
+        path.write_bytes(encode_text(self.script_text(kind), "the script"))
         return path
 
     def export_dialog(self, kind: str) -> Path | None:

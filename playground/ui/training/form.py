@@ -41,6 +41,7 @@ from playground.training.config import (
     TrainConfig,
     parse_hidden,
     prepare,
+    regression_defaults,
 )
 from playground.ui.training.data_section import DEFAULT_NOISE, DEFAULT_SIZES, DataSection
 from playground.ui.training.fields import NOTE_STYLE, FieldRows, combo, spin
@@ -129,6 +130,8 @@ class TrainingForm(QWidget):
     def _data_box(self) -> QWidget:
         self.data = d = DataSection(self.rows, self._emit, self)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
+        d.task.currentIndexChanged.connect(self._task_changed)
+        self._regression = False
         return d.page
 
     # the Data tab's fields by their names (the panel and the tests use them)
@@ -217,6 +220,20 @@ class TrainingForm(QWidget):
             self.data.use_defaults()
         finally:
             self._loading = False
+        self._task_changed()
+
+    def _task_changed(self) -> None:
+        """Turning to a regression brings its defaults (MSE, no L2, lr 0.05): the classes'
+        SVM cannot fit numbers, and micrograd's lr 1.0 blows squared errors up."""
+        task = self.data.task.currentData() if self.dataset.currentData() == "csv" else "auto"
+        regression = TrainConfig(dataset=self.dataset.currentData(), task=task).regression
+        turned = regression and not self._regression
+        self._regression = regression
+        if turned and not self._loading:
+            c = regression_defaults(self.state().config)
+            self._select(self.loss, c.loss)
+            self.l2.setText(f"{c.l2:g}")
+            self.lr.setText(f"{c.lr:g}")
 
     def _optimizer_changed(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "sgd")
@@ -238,6 +255,11 @@ class TrainingForm(QWidget):
                 c.n_samples if c.n_samples is not None else DEFAULT_SIZES.get(c.dataset, 100))
             self.noise.setValue(c.noise if c.noise is not None else DEFAULT_NOISE.get(c.dataset, 0))
             self.n_classes.setValue(c.n_classes)
+            self.data.function.setText(c.function)
+            self.data.x_min.setValue(c.x_min)
+            self.data.x_max.setValue(c.x_max)
+            self._select(self.data.task, "regression" if c.task == "regression" else "auto")
+            self._regression = c.regression
             self.test_percent.setValue(round(c.test_fraction * 100))
             self.hidden.setText(", ".join(str(h) for h in c.hidden))
             self._select(self.activation, c.activation)
@@ -278,6 +300,10 @@ class TrainingForm(QWidget):
             n_classes=self.n_classes.value() if name in MULTICLASS_DATASETS else 2,
             csv_path=self.csv_path.text().strip(),
             csv_label=self.csv_label.text().strip(),
+            function=self.data.function.text(),
+            x_min=self.data.x_min.value(),
+            x_max=self.data.x_max.value(),
+            task=self.data.task.currentData() if name == "csv" else "auto",
             test_fraction=self.test_percent.value() / 100.0,
             hidden=hidden if hidden is not None else (16,),
             activation=self.activation.currentData(),

@@ -124,7 +124,9 @@ class NetworkView(QWidget):
             return
         x = ", ".join(f"{v:.2f}" for v in train.X[i][:4])
         more = ", …" if train.n_features > 4 else ""
-        self.sample_text.setText(f"x = ({x}{more}), class {train.classes[int(train.y[i])]}")
+        what = (f"y = {train.y[i]:.3g}" if train.regression
+                else f"class {train.classes[int(train.y[i])]}")
+        self.sample_text.setText(f"x = ({x}{more}), {what}")
 
     def _on_sample_changed(self, _value: int) -> None:
         self._sample_chosen = True

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
@@ -39,6 +38,7 @@ from playground.training.choices import Dataset
 from playground.training.config import TrainConfig
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer, scalar_step_seconds
+from playground.ui.training import plot_feed
 from playground.ui.training.controls import TRAIN_TIP, RunControls, make_button
 from playground.ui.training.export import ExportBox
 from playground.ui.training.form import FormState, TrainingForm
@@ -253,32 +253,11 @@ class TrainingPanel(QWidget):
         if self.plots is None:
             return
         if self.run is not None and self._run_train is not None:
-            train, test = self._run_train, self._run_test
+            plot_feed.show_data(self.plots, self._run_train, self._run_test, self._run_grid)
         elif self.state is not None and self.state.dataset is not None:
-            train, test = self.state.train, self.state.test
+            plot_feed.show_data(self.plots, self.state.train, self.state.test, None)
         else:
-            self.plots.set_data(None, None, message="no data")
-            return
-        if train is None:
-            self.plots.set_data(None, None, message="no data")
-            return
-        full = np.vstack([train.X] + ([test.X] if test is not None else []))
-        if train.n_features == 2:
-            grid = self._run_grid if self.run is not None else Grid.around(full)
-            self.plots.set_data(
-                train.X, train.y, test.X if test is not None else None,
-                test.y if test is not None else None, n_classes=train.n_classes,
-                extent=grid.extent if grid else None,
-            )
-        else:
-            targets = None
-            if train.n_classes == 2 and len(train) <= 60:
-                targets = train.signs()
-            self.plots.set_data(
-                None, None, n_classes=train.n_classes, targets=targets,
-                message=f"A decision boundary needs 2 input features; this data has "
-                        f"{train.n_features}.",
-            )
+            plot_feed.show_data(self.plots, None, None, None)
 
     # --- run controls ---------------------------------------------------------------------
 
@@ -412,17 +391,17 @@ class TrainingPanel(QWidget):
         plots = self.plots
         if plots is not None:
             plots.add_metrics(p.metrics)
-            if self._run_grid is not None:
-                if p.decision is not None:
-                    plots.set_decision(p.decision)
-            elif self._run_train is not None and len(self._run_train) <= 60:
-                plots.set_sample_outputs(p.snapshot.outputs(self._run_train.X))
+            plot_feed.show_outputs(plots, p.snapshot, self._run_train, p.decision,
+                                   has_grid=self._run_grid is not None)
         if p.metrics:
             m = p.metrics[-1]
             self.controls.show_progress(m.step + 1, p.steps_per_second)
-            text = f"step {m.step + 1} · loss {m.loss:.4g} · accuracy {m.accuracy:.0%}"
+            fit = self._run_train is not None and self._run_train.regression
+            score = plot_feed.score_words(m.accuracy, fit)
+            text = f"step {m.step + 1} · loss {m.loss:.4g} · {score}"
             if m.test_loss is not None:  # its own line: the status is two lines high
-                text += f"\ntest loss {m.test_loss:.4g} · test accuracy {m.test_accuracy:.0%}"
+                text += (f"\ntest loss {m.test_loss:.4g} · test "
+                         f"{plot_feed.score_words(m.test_accuracy, fit)}")
             self._set_status(text)
             self.network.follow_step(p.snapshot.step)
         self._update_controls()
@@ -446,7 +425,9 @@ class TrainingPanel(QWidget):
                 paced = f", shown at {rate:g} steps/s (Speed)" if rate else ""
                 self.messages.set_outcome(
                     f"Done: {len(h)} steps in {run.trainer.elapsed:.2f} s of computing{paced}; "
-                    f"final loss {h[-1].loss:.4g}, accuracy {h[-1].accuracy:.0%}.", "info")
+                    f"final loss {h[-1].loss:.4g}, "
+                    f"{plot_feed.score_words(h[-1].accuracy, run.trainer.task == 'regression')}.",
+                    "info")
         if run is not None:
             self.controls.end_progress()
         self._update_controls()

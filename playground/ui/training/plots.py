@@ -19,11 +19,13 @@ while drawing and the worker waits for it before each step.
 Layout: loss (top left, train and test, optional log scale) and accuracy (bottom left), and on
 the right the decision boundary of 2-D data (a heatmap of the model's output with the train
 points as dots and the test points as rings) or, for other data, each sample's output next to
-its target (``decision_map``). Finished runs stay as faded curves until ``clear_history()``;
-the axes and the log scale follow the current run, never the faded ones (a diverged run's
-1e230 would flatten the next run's curve onto the floor). Every number drawn goes through
-``plot_scale`` first: finite, and in a range matplotlib's tick code survives. The navigation
-toolbar zooms, pans and saves (the saved image includes the animated artists).
+its target (``decision_map``). A regression (``set_regression``) shows R² where accuracy was,
+its 2-D output as a heatmap of values, and for 1-D data the points and the network's curve
+(``fit_plot``: ``set_fit_data``, ``set_fit_curve``). Finished runs stay as faded curves until
+``clear_history()``; the axes and the log scale follow the current run, never the faded ones
+(a diverged run's 1e230 would flatten the next run's curve onto the floor). Every number drawn
+goes through ``plot_scale`` first: finite, and in a range matplotlib's tick code survives. The
+navigation toolbar zooms, pans and saves (the saved image includes the animated artists).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 from playground.training.trainer import StepMetrics
 from playground.ui.training.blit_canvas import BlitCanvas
 from playground.ui.training.decision_map import CLASS_COLORS, DecisionMap
+from playground.ui.training.fit_plot import FitPlot, RegressionPlotting
 from playground.ui.training.plot_scale import loss_range, shown
 
 __all__ = ["CLASS_COLORS", "REDRAW_MS", "TrainingPlots"]
@@ -79,7 +82,7 @@ class _Run:
         return len(self.steps)
 
 
-class TrainingPlots(QWidget):
+class TrainingPlots(RegressionPlotting, QWidget):
     """Loss, accuracy and decision-boundary plots with matplotlib's toolbar (see module doc)."""
 
     redrawn = Signal()
@@ -169,7 +172,7 @@ class TrainingPlots(QWidget):
         self.ax_acc.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
         self.ax_acc.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         self._title(self.ax_loss, "loss")
-        self._title(self.ax_acc, "accuracy")
+        self._acc_title = self._title(self.ax_acc, "accuracy")
         self.ax_acc.text(1.0, -0.1, "step", transform=self.ax_acc.transAxes, ha="right",
                          va="top", fontsize=7.5, color="#555555")
         self.ax_acc.set_ylim(-0.03, 1.05)
@@ -187,6 +190,7 @@ class TrainingPlots(QWidget):
         self._legend()
 
         self.map = DecisionMap(self.ax_map, self._title, self._animate, self._unanimate)
+        self.fit = FitPlot(self.ax_map, self._animate)
         self.image = self.map.image
         self._animate([self.loss_line, self.test_loss_line, self.acc_line, self.test_acc_line,
                        *self.map.animated()])
@@ -238,6 +242,7 @@ class TrainingPlots(QWidget):
             self._set_log_scale(False)  # it was for the diverged run, not this one
         self._auto_log = False
         self.map.forget_outputs()
+        self.fit.curve_values = None
         self._decision_dirty = True
         self._dirty = True
         self._layout_due = True
@@ -272,6 +277,9 @@ class TrainingPlots(QWidget):
     ) -> None:
         """The data to show on the right: points of 2-D data (and the ``extent`` of the
         decision grid), or per-sample ``targets`` otherwise; ``message`` when there is none."""
+        if self.fit.active:
+            self.fit.show(False)
+            self._layout_due = True
         if self.map.set_data(X, y, X_test, y_test, extent, targets, message):
             self._layout_due = True
         self._dirty = True
@@ -311,6 +319,7 @@ class TrainingPlots(QWidget):
         self.archive_current()
         self._running = False
         self.map.forget_outputs()
+        self.fit.curve_values = None
         self._decision_dirty = True
         self._dirty = True
         self.flush()
@@ -367,6 +376,8 @@ class TrainingPlots(QWidget):
         if self._decision_dirty:
             self._decision_dirty = False
             self.map.update()
+            if self.fit.active:
+                self.fit.update()
             changed.append(self.ax_map)
         if changed or self._full_due or self._layout_due:
             self._frame(changed)

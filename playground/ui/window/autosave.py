@@ -327,6 +327,7 @@ def recover(window: MainWindow, orphan: Orphan) -> bool:
     source = orphan.source
     base, path, name = GraphDocument(), None, orphan.name
     extras = dict(orphan.meta.get("extras") or {})
+    view: dict[str, Any] = {}
     if source is not None:
         path, name = source, source.name
         if source.is_file():
@@ -337,7 +338,8 @@ def recover(window: MainWindow, orphan: Orphan) -> bool:
             else:
                 base = loaded.doc
                 extras = {"title": loaded.title, "description": loaded.description}
-    files.install(base, path, name, extras)
+                view = loaded.view
+    files.install(base, path, name, extras, view=view)
     if not window.editor.replace_document(recovered, "Recover autosaved changes",
                                           recovery=True):
         return False  # refused: the status bar says why; the file is open as it was saved

@@ -66,6 +66,9 @@ class FileActions:
         self.path: Path | None = None
         self.name = "untitled"
         self.extras: dict[str, str] = {}
+        self.view: dict[str, Any] = {}
+        """The file's ``view`` object: the app does not use it, and Save writes it back as it
+        was (docs/file-format.md: "kept as it is")."""
         self.last_error: str | None = None
         """The loader's message for the last file that failed to open."""
         self._about_graphs: set[Any] = set()
@@ -99,7 +102,8 @@ class FileActions:
     # --- opening -----------------------------------------------------------------------
 
     def install(self, doc: GraphDocument, path: Path | None, name: str,
-                extras: dict[str, str] | None = None, *, from_file: bool = False) -> bool:
+                extras: dict[str, str] | None = None, *, from_file: bool = False,
+                view: dict[str, Any] | None = None) -> bool:
         """Show ``doc`` (already loaded) in the window, with a fresh undo history.
 
         Nodes that overlap are arranged (``tidy_overlaps``); True if they were. For a file the
@@ -110,6 +114,7 @@ class FileActions:
         w = self.w
         w.inspector.set_node(None)
         self.extras = dict(extras or {})
+        self.view = dict(view or {})
         self._installing = True
         try:
             w.doc.replace_with(doc)
@@ -238,7 +243,7 @@ class FileActions:
             return False
         tidied = self.install(loaded.doc, path, path.name,
                               {"title": loaded.title, "description": loaded.description},
-                              from_file=True)
+                              from_file=True, view=loaded.view)
         self.add_recent(path)
         io.remove_stale_temps(path)  # what a save of this file that was killed left behind
         self.w.show_status(f"Opened {path}. {TIDIED}" if tidied else f"Opened {path}")
@@ -332,7 +337,7 @@ class FileActions:
         self.settle_about()
         extras = {k: v for k, v in self.extras.items() if v} if self.about_applies() else {}
         try:
-            io.save(self.w.doc, path, **extras)
+            io.save(self.w.doc, path, **extras, view=self.view)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self.w.show_status(f"Could not save {path.name}: {reason}")
@@ -395,7 +400,7 @@ class FileActions:
             text = export.to_python(w.doc)
         else:
             text = export.to_torch(w.doc)
-        io.write_atomic(path, text.encode("utf-8"))
+        io.write_atomic(path, io.encode_for_file(text, w.doc))
 
 
 def compact_layout(window: WindowParts, gap: float = 56.0) -> dict[str, tuple[float, float]]:
