@@ -156,9 +156,9 @@ class Differences:
     - rounding: a run of f is exact only to about u·(ops)·(largest number it meets), and n + h
       is not exactly h away from n (off by u·|n|); dividing by h magnifies both.
     A difference agrees when it is within SAFETY times that band, and the band is no wider
-    than LOOSEST of the grad (ATOL for a grad near zero). So the lecture's h = 0.001 confirms the neuron's grads (the
-    forward difference of x1 is 0.2% off, all of it the bend of tanh), and h = 0.1 or 1e-15
-    cannot confirm anything that curves.
+    than LOOSEST of the grad (ATOL for a grad near zero). So the lecture's h = 0.001 confirms
+    the neuron's grads (the forward difference of x1 is 0.2% off, all of it the bend of tanh),
+    and h = 0.1 or 1e-15 cannot confirm anything that curves.
     """
 
     h: float

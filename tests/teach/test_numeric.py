@@ -113,7 +113,7 @@ def test_the_band_grows_with_h_and_with_rounding_and_never_passes_a_coarse_h():
 
 
 def test_a_wrong_grad_is_caught_where_the_band_is_narrow():
-    from playground.teach.numeric import differences, Replay
+    from playground.teach.numeric import Replay, differences
 
     replay = Replay(example("neuron"))
     base = replay.values()
