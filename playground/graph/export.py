@@ -50,7 +50,7 @@ def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: st
     ]
     for n in doc.node_ids():
         r = ev.results.get(n)
-        label = _record_escape(doc.label(n) or "")
+        label = _record_escape(doc.display_name(n))  # as the card shows it
         if r is None or r.error:
             body = f"{label} | {_record_escape(r.error if r else 'not evaluated')}"
         else:

@@ -109,7 +109,8 @@ def test_two_missing_inputs():
     ev = evaluate(doc, backward=True)
     assert ev.results["q"].error == "inputs 'left' and 'right' are not connected"
     assert ev.results["q"].pending and ev.results["q"].needs == ("left", "right")
-    assert ev.problems == ["cannot run backward: '/' needs its 'left' and 'right' inputs"]
+    # named as its card names it: a divide with nothing wired in yet
+    assert ev.problems == ["cannot run backward: '?/?' needs its 'left' and 'right' inputs"]
 
 
 def test_a_real_error_upstream_wins_over_a_pending_one():
