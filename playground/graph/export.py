@@ -5,7 +5,8 @@
   own small node feeding the record of its result. Plain text: graphviz is not needed to produce it.
 - ``to_python(doc)``: a script that rebuilds the graph with ``playground.engine.Value`` (or
   ``Tensor`` when the graph holds tensors), calls ``backward()`` and prints every node's data
-  and grad. Running it reproduces ``evaluate(doc, backward=True)``.
+  and grad under the name its card shows (``doc.display_name``: ``a*b``, never ``mul4``).
+  Running it reproduces ``evaluate(doc, backward=True)``.
 - ``to_torch(doc)``: the same with float64 torch tensors (interior nodes ``retain_grad()``).
 
 The op table's ``py`` and ``torch`` templates write each op's expression, with each node's own
@@ -194,8 +195,8 @@ class _Script:
         else:
             out += ["    data, grad = v.data, v.grad"]
         out += ['    print(f"{name:<16} data {data!r:<28} grad {grad!r}")', "", ""]
-        for n in self.order:
-            out.append(f"show({n!r}, {names[n]})")
+        for n in self.order:  # printed under the name its card shows, never its internal id
+            out.append(f"show({doc.display_name(n)!r}, {names[n]})")
         return "\n".join(out) + "\n"
 
     def functions(self) -> set[str]:

@@ -122,7 +122,10 @@ def _computed(op: Op, parts: list[tuple[str, float]], params: dict | None) -> tu
     shows), then the text is cut."""
     text, strength = expression(op, parts, params)
     while len(text) > NAME_MAX and any(a != ELLIPSIS for a, _ in parts):
-        longest = max(range(len(parts)), key=lambda i: len(parts[i][0]))
+        # among the inputs still written out: an input named by one letter is as long as
+        # "…", and picking it again would loop for ever (cross_entropy(z, t))
+        longest = max((i for i, (a, _) in enumerate(parts) if a != ELLIPSIS),
+                      key=lambda i: len(parts[i][0]))
         parts = [(ELLIPSIS, ATOM) if i == longest else x for i, x in enumerate(parts)]
         text, strength = expression(op, parts, params)
     return shorten(text), strength

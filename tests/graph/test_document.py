@@ -193,6 +193,19 @@ def test_display_name_names_an_unnamed_op_after_its_inputs_and_a_value_by_a_free
     assert doc.display_name("m") == "x*x"
 
 
+def test_a_long_name_over_one_letter_inputs_is_shortened_and_ends() -> None:
+    # cross_entropy(z, t) is longer than a name may be, and both inputs are one letter
+    # long, as long as "…": shortening must still finish (it once looped for ever)
+    doc = GraphDocument()
+    for n in ("z", "t"):
+        doc.add_node("value", value=[1.0, 0.0], label=n, node_id=n)
+    doc.add_node("op", op="cross_entropy", params={"reduction": "sum"}, node_id="ce")
+    doc.connect("z", "ce", 0)
+    doc.connect("t", "ce", 1)
+    name = doc.display_name("ce")
+    assert name.startswith("cross_entro") and len(name) <= 12
+
+
 def test_output_node_rules():
     doc = GraphDocument()
     with pytest.raises(GraphError, match="empty"):
