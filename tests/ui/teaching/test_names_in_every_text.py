@@ -3,11 +3,13 @@
 Opens every bundled example and every lesson, steps through forward and backward with the
 step buttons, runs the gradient check and a wiggle, selects each node for the inspector, and
 collects what the window says (step titles and text, status bar, inspector, check table and
-summary, wiggle list and readout, card labels). An internal id (``sub7``, ``mul4``) may appear
+summary, wiggle list and readout, card labels) and the names the exports show (DOT records,
+the names the Python and PyTorch scripts print). An internal id (``sub7``, ``mul4``) may appear
 in none of it as a word, unless it is also some node's displayed name."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -16,6 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from playground.graph.examples import list_examples
+from playground.graph.export import to_dot, to_python, to_torch
 from playground.teach import LESSONS
 from tests.ui.teach_helpers import click, open_example, teach_window
 
@@ -55,6 +58,16 @@ def _texts_of_a_walk(w) -> list[str]:
         texts += [wiggle.leaf.itemText(i), wiggle.readout.text()]
         click(wiggle.reset_button)
     texts.append(w.statusBar().currentMessage())
+    return texts + _export_texts(doc)
+
+
+def _export_texts(doc) -> list[str]:
+    """The names the exports show a reader: the DOT records' labels and the names the
+    Python and PyTorch scripts print (their variables and graphviz's node ids are code)."""
+    texts = re.findall(r'label="\{ (.*?) \|', to_dot(doc))
+    for code in (to_python(doc), to_torch(doc)):
+        texts += [ast.literal_eval(m) for m in re.findall(r"^show\((.+), \w+\)$", code, re.M)]
+    assert len(texts) == 3 * len(doc)
     return texts
 
 
