@@ -128,6 +128,8 @@ def _computed(op: Op, parts: list[tuple[str, float]], params: dict | None) -> tu
                       key=lambda i: len(parts[i][0]))
         parts = [(ELLIPSIS, ATOM) if i == longest else x for i, x in enumerate(parts)]
         text, strength = expression(op, parts, params)
+    if len(text) > NAME_MAX and not op.operator:  # "linear(…)", not "linear(…, ……"
+        text = f"{op.name}({ELLIPSIS})"
     return shorten(text), strength
 
 

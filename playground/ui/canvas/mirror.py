@@ -69,8 +69,10 @@ class DocumentMirror:
                 item.update()
         elif kind == "node_added" and event.node is not None:
             self._add_node_item(event.node)
+            self._names_changed_after(event.node)
         elif kind == "node_removed" and event.node is not None:
             self._remove_node_item(event.node)
+            self._names_changed_after(event.node)
         elif kind == "edge_added" and event.edge is not None:
             self._add_edge_item(*event.edge)
             self._names_changed_after(event.edge[1], itself=True)
@@ -83,30 +85,25 @@ class DocumentMirror:
             self._rebuild()
 
     def _names_changed_after(self, node: str, itself: bool = False) -> None:
-        """An unnamed op is named after its inputs (``a*b``): after a rename or a rewiring,
-        the cards downstream of ``node`` show their new names. Gathered and done once the
+        """An unnamed op is named after its inputs (``a*b``): after a rename, a rewiring, an
+        added or removed node, the cards show their new names. Gathered and done once the
         edit is over (a paste of many wires renames each card once)."""
         if not self._renames:
             QTimer.singleShot(0, self._rename_cards)
         self._renames.add((node, itself))
 
     def _rename_cards(self) -> None:
-        todo = [(n, itself) for n, itself in self._renames if n in self.doc]
+        """Every card whose name changed shows its new one. All cards are compared, not only
+        those downstream: a name also depends on the others (a new node takes a free letter,
+        a repeated label gets its prime in graph order), and the names are computed at once."""
         self._renames.clear()
-        seen: set[str] = set()
-        while todo:
-            n, itself = todo.pop()
-            item = self._nodes.get(n)
+        for n, item in self._nodes.items():
+            if n not in self.doc:
+                continue
             name = self.doc.display_name(n)
-            if itself and item is not None and item.label != name:
+            if item.label != name:
                 item.set_info(symbol=item.symbol, label=name)
                 self._update_edges_of(n)
-            elif itself:
-                continue  # its name did not change: nor do the names made from it
-            for e in self.doc.consumers(n):
-                if e.target not in seen:
-                    seen.add(e.target)
-                    todo.append((e.target, True))
 
     def _rebuild(self) -> None:
         self._wiring.cancel()
