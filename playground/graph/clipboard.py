@@ -17,6 +17,7 @@ from typing import Any
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.io_text import find_unencodable
+from playground.graph.names import free_letter, free_variant, is_constant_label
 from playground.graph.quoting import brief
 from playground.ops import OPS
 
@@ -97,14 +98,16 @@ def paste_nodes(
     (a redo makes the same nodes again), filling in any missing."""
     new_ids = {} if new_ids is None else new_ids
     dx, dy = offset
+    taken = {doc.display_name(n) for n in doc.node_ids()}
     for n in data["nodes"]:
         new = new_ids.get(n["id"]) or doc.new_id()
         new_ids[n["id"]] = new
         x, y = n.get("pos", (0.0, 0.0))
+        label = _copy_name(n.get("label", ""), n["kind"], taken)
         doc.add_node(
             n["kind"],
             op=n.get("op"),
-            label=n.get("label", ""),
+            label=label,
             value=n.get("value"),
             pos=(float(x) + dx, float(y) + dy),
             node_id=new,
@@ -113,3 +116,18 @@ def paste_nodes(
     for e in data["edges"]:
         doc.connect(new_ids[e["source"]], new_ids[e["target"]], e["slot"])
     return new_ids
+
+
+def _copy_name(label: str, kind: str, taken: set[str]) -> str:
+    """A pasted copy's name: its own if no node has it (cut and paste keeps a's name), else a
+    value takes the next free letter and a named op its name numbered (``L`` -> ``L2``). A
+    constant keeps its number; an unnamed op stays unnamed (named after its inputs)."""
+    if not label or is_constant_label(label) or label not in taken:
+        new = label
+    elif kind == "value":
+        new = free_letter(taken)
+    else:
+        new = free_variant(label, taken)
+    if new:
+        taken.add(new)
+    return new

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
+from playground.graph import names
 from playground.graph import params as P
 from playground.ops import OPS
 
@@ -67,6 +68,8 @@ class GraphDocument:
         self._output: str | None = None
         self._listeners: list[Listener] = []
         self._ids = itertools.count(1)
+        self._names: dict[str, str] | None = None
+        """Every node's visible name (``graph.names``), until the next event."""
 
     # --- events ------------------------------------------------------------------------
 
@@ -76,6 +79,7 @@ class GraphDocument:
         return lambda: self._listeners.remove(listener)
 
     def _emit(self, event: Event) -> None:
+        self._names = None
         for listener in list(self._listeners):
             listener(event)
 
@@ -125,13 +129,27 @@ class GraphDocument:
         return P.effective(op, self._g.nodes[node_id].get("params")) if op else {}
 
     def display_name(self, node_id: str) -> str:
-        """The label, else the op symbol, else the id: how messages name a node."""
-        attrs = self._g.nodes[node_id]
-        if attrs["label"]:
-            return attrs["label"]
-        if attrs["op"]:
-            return P.symbol(attrs["op"], attrs.get("params"))
-        return node_id
+        """The node's one visible name, as its card shows it and every text says it: the
+        label, else an op's expression from its inputs' names (``a*b``), else a free letter
+        (``playground.graph.names``). An id that is not in the graph is returned as is."""
+        if self._names is None:
+            self._names = names.names(self)
+        return self._names.get(node_id, node_id)
+
+    def free_name(self) -> str:
+        """The name a new value takes: the first of a, b, c, ... no node's name uses."""
+        return names.free_letter({self.display_name(n) for n in self._g.nodes} | {
+            self.label(n) for n in self._g.nodes})
+
+    def name_clash(self, node_id: str, label: str) -> str | None:
+        """Why ``node_id`` cannot be named ``label`` (another node has that name), or None.
+        A number may repeat: it is a constant's name."""
+        if not label or names.is_constant_label(label):
+            return None
+        for n in self._g.nodes:
+            if n != node_id and label in (self._g.nodes[n]["label"], self.display_name(n)):
+                return f"{label} is already the name of another node: pick another name"
+        return None
 
     def n_slots(self, node_id: str) -> int:
         """How many inputs a node takes (0 for values)."""

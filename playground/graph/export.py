@@ -4,11 +4,12 @@
   (``label | data 2.0000 | grad -1.5000``, numbers written as on the canvas), each op as its
   own small node feeding the record of its result. Plain text: graphviz is not needed to produce it.
 - ``to_python(doc)``: a script that rebuilds the graph with ``Value`` (or ``Tensor`` when the
-  graph holds tensors), calls ``backward()`` and prints every node's data and grad. Running it
-  reproduces ``evaluate(doc, backward=True)``. A graph of micrograd's own ops only
-  (``MICROGRAD_OPS``) imports micrograd's ``Value`` when it is there, else the playground's,
-  and sets labels after construction (micrograd's ``Value`` takes no ``label=``); any other
-  script says on its first line that it needs the playground.
+  graph holds tensors), calls ``backward()`` and prints every node's data and grad under the
+  name its card shows (``doc.display_name``: ``a*b``, never ``mul4``). Running it reproduces
+  ``evaluate(doc, backward=True)``. A graph of micrograd's own ops only (``MICROGRAD_OPS``)
+  imports micrograd's ``Value`` when it is there, else the playground's, and sets labels after
+  construction (micrograd's ``Value`` takes no ``label=``); any other script says on its first
+  line that it needs the playground.
 - ``to_torch(doc)``: the same with float64 torch tensors (interior nodes ``retain_grad()``).
 
 The op table's ``py`` and ``torch`` templates write each op's expression, with each node's own
@@ -57,7 +58,7 @@ def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: st
     ]
     for n in doc.node_ids():
         r = ev.results.get(n)
-        label = _record_escape(doc.label(n) or "")
+        label = _record_escape(doc.display_name(n))  # as the card shows it
         if r is None or r.error:
             body = f"{label} | {_record_escape(r.error if r else 'not evaluated')}"
         else:
@@ -217,8 +218,8 @@ class _Script:
         else:
             out += ["    data, grad = v.data, v.grad"]
         out += ['    print(f"{name:<16} data {data!r:<28} grad {grad!r}")', "", ""]
-        for n in self.order:
-            out.append(f"show({n!r}, {names[n]})")
+        for n in self.order:  # printed under the name its card shows, never its internal id
+            out.append(f"show({doc.display_name(n)!r}, {names[n]})")
         return "\n".join(out) + "\n"
 
     def functions(self) -> set[str]:

@@ -5,8 +5,8 @@ A node's id is what the user typed, and it may be a name the script itself needs
 own ``print`` call fails), or a name the script imports or defines (``Value``, ``torch``,
 ``np``, ``show``, an engine function an op's template calls, such as ``concat``). Such a name
 gets a ``_`` after it (``print_``); other characters become ``_``; a clash with another node's
-name gets a number (``x_2``). The node's id and label stay as they were: they are written as
-strings (``show('print', print_)``), never as code.
+name gets a number (``x_2``). The node's label and display name stay as they were: they are
+written as strings (``show('print', print_)``), never as code.
 """
 
 from __future__ import annotations

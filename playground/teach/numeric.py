@@ -1,27 +1,29 @@
-"""Numbers you can check by hand: finite differences per leaf, and wiggling one value.
+"""Numbers you can check by hand: finite differences per node, and wiggling one node.
 
-A ``Replay`` rebuilds a document's scalar graph from ``Value`` leaves, so the engine's own
-``numerical_grads`` (``playground.engine.gradcheck``) can nudge a leaf and re-run it.
+A ``Replay`` rebuilds a document's scalar graph from engine ``Value``s. As in the lecture
+(``d.data += h``, then recompute L), any node can be nudged, a leaf or an interior node: its
+output moves by h and only what lies downstream of it is recomputed (``Replay.nudged``).
 
-- ``gradient_check(doc, h)``: for every leaf the output depends on, the grad backward gives next
-  to the forward difference ``(f(x+h) - f(x)) / h`` (the lecture's formula) and the central one
-  ``(f(x+h) - f(x-h)) / 2h``, each with an agree mark.
-- ``h_sweep(doc, leaf)``: the same for one leaf and many h. A large h measures the slope of a
+- ``gradient_check(doc, h)``: for every node the output depends on, the grad backward gives
+  next to the forward difference ``(f(n+h) - f(n)) / h`` (the lecture's formula) and the
+  central one ``(f(n+h) - f(n-h)) / 2h``, each with a verdict that fits its h
+  (``Differences``).
+- ``h_sweep(doc, node)``: the same for one node and many h. A large h measures the slope of a
   chord, not of the curve (off by about f''·h/2); a tiny h loses the digits to rounding (f is
   known to ~1e-16 relative, and dividing by h magnifies that). Somewhere between they agree.
-- ``wiggle(doc, leaf, dx)``: nudge one value, re-run forward and compare how much the output
-  actually moved with what the grad predicted, ``dL ≈ grad · dx``.
+- ``wiggle(doc, node, dx)``: nudge one node, re-run what is downstream of it and compare how
+  much the output actually moved with what the grad predicted, ``dL ≈ grad · dx``.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
-from playground.engine.gradcheck import numerical_grads
 from playground.engine.value import Value
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.numbers import precise, signed, summary
@@ -30,9 +32,17 @@ from playground.teach.steps import TeachError
 from playground.teach.text import d, name
 
 RTOL = 1e-3
-"""Relative tolerance of the agree mark (0.1%)."""
+"""Relative tolerance of ``agree`` (0.1%): the wiggle's verdict and the tensor check's."""
 ATOL = 1e-6
 SWEEP = (1.0, 0.1, 0.01, 1e-3, 1e-5, 1e-8, 1e-11, 1e-13, 1e-15)
+
+UNIT_ROUNDOFF = sys.float_info.epsilon / 2
+"""u = 2⁻⁵³: one float64 operation is exact to within a relative u."""
+SAFETY = 2.0
+"""The error estimates of ``Differences`` are first order: allow twice what they predict."""
+LOOSEST = 0.01
+"""A verdict is never looser than 1% of the grad: an h whose error may be larger (a chord too
+wide, or rounding at a tiny h) cannot confirm a grad, whatever the numbers happen to be."""
 
 
 def agree(analytic: float, numerical: float, rtol: float = RTOL, atol: float = ATOL) -> bool:
@@ -44,7 +54,7 @@ def agree(analytic: float, numerical: float, rtol: float = RTOL, atol: float = A
 
 
 class Replay:
-    """A scalar document as engine ``Value``s, re-runnable after its leaves change."""
+    """A scalar document as engine ``Value``s, re-runnable with one node nudged."""
 
     def __init__(self, doc: GraphDocument) -> None:
         try:
@@ -72,51 +82,190 @@ class Replay:
             if None in fed:
                 raise TeachError(f"{name(doc, n)} has an input that is not connected")
             self.inputs[n] = fed  # type: ignore[assignment]
+        self._place = {n: i for i, n in enumerate(self.order)}
+        self._parts: dict[str, list[str]] = {}
+
+    @property
+    def nodes(self) -> list[str]:
+        """Every node the output depends on, the output included, inputs first."""
+        return self.order
+
+    def values(self) -> dict[str, Value]:
+        """Forward from the current leaf data: every node's ``Value``."""
+        values: dict[str, Value] = dict(self.leaves)
+        for n in self.order:
+            if n in self.inputs:
+                values[n] = self._apply(n, values)
+        return values
+
+    def _apply(self, n: str, values: dict[str, Value]) -> Value:
+        op = OPS[self.doc.op_name(n)]
+        ins = self.inputs[n]
+        a = values[ins[0]]
+        return a._apply(op) if op.arity == 1 else a._apply(op, values[ins[1]])
 
     def run(self) -> Value:
         """Forward from the current leaf data; returns the output ``Value``."""
-        values: dict[str, Value] = dict(self.leaves)
-        for n in self.order:
-            ins = self.inputs.get(n)
-            if ins is None:
-                continue
-            op = OPS[self.doc.op_name(n)]
-            a = values[ins[0]]
-            values[n] = a._apply(op) if op.arity == 1 else a._apply(op, values[ins[1]])
-        return values[self.output]
+        return self.values()[self.output]
 
     def grads(self) -> dict[str, float]:
-        """d output / d leaf, by the engine's backward."""
-        out = self.run()
-        for leaf in self.leaves.values():
-            leaf.grad = 0.0
-        out.backward()
-        return {n: v.grad for n, v in self.leaves.items()}
+        """d output / d node for every node (leaves and interior), by the engine's backward."""
+        values = self.values()
+        for v in values.values():
+            v.grad = 0.0
+        values[self.output].backward()
+        return {n: v.grad for n, v in values.items()}
+
+    def downstream(self, node: str) -> list[str]:
+        """The nodes that depend on ``node``, in order: what a nudge of it recomputes."""
+        part = self._parts.get(node)
+        if part is None:
+            below = nx.descendants(self.doc.graph, node) & self._place.keys()
+            part = self._parts[node] = sorted(below, key=self._place.__getitem__)
+        return part
+
+    def nudged(self, base: dict[str, Value], node: str, delta: float) -> float:
+        """The output's data with ``node``'s output moved by ``delta`` (``n.data += h``, as
+        the lecture does it), recomputing only ``downstream(node)``; the rest is ``base``."""
+        changed = _Overlay(base)
+        changed[node] = Value(base[node].data + delta)
+        for n in self.downstream(node):
+            changed[n] = self._apply(n, changed)
+        return changed[self.output].data
+
+
+class _Overlay(dict):
+    """New values over ``base`` without copying it: a nudge costs its downstream part only."""
+
+    def __init__(self, base: dict[str, Value]) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, key: str) -> Value:
+        return self.base[key]
+
+
+@dataclass(frozen=True)
+class Differences:
+    """A node's output nudged by ±h and ±2h, and what that says about dL/dn.
+
+    The verdict fits h. By Taylor, f(n+h) = f + f'·h + f''·h²/2 + f'''·h³/6 + ..., so
+    - the forward difference is off by about |f''|·h/2 (the slope of a chord), the central one
+      by about |f'''|·h²/6. f'' and f''' are estimated from these same nudges (second and
+      third differences): a curve that bends a lot gets a wider band, a straight line none;
+    - rounding: a run of f is exact only to about u·(ops)·(largest number it meets), and n + h
+      is not exactly h away from n (off by u·|n|); dividing by h magnifies both.
+    A difference agrees when it is within SAFETY times that band, and the band is no wider
+    than LOOSEST of the grad (ATOL for a grad near zero). So the lecture's h = 0.001 confirms
+    the neuron's grads (the forward difference of x1 is 0.2% off, all of it the bend of tanh),
+    and h = 0.1 or 1e-15 cannot confirm anything that curves.
+    """
+
+    h: float
+    x: float
+    analytic: float
+    f0: float
+    up: float
+    down: float
+    up2: float
+    down2: float
+    noise: float
+    """One run's rounding error of the output: u · (ops recomputed + 1) · largest |number|."""
+
+    @property
+    def forward(self) -> float:
+        return (self.up - self.f0) / self.h
+
+    @property
+    def central(self) -> float:
+        return (self.up - self.down) / (2 * self.h)
+
+    def _rounding(self) -> float:
+        step = abs(self.analytic) * UNIT_ROUNDOFF * abs(self.x)
+        return (2 * self.noise + step) / self.h
+
+    @property
+    def forward_band(self) -> float:
+        """How far the forward difference may be from the true slope at this h."""
+        bend = abs(self.up - 2 * self.f0 + self.down) / (2 * self.h)  # |f''|·h/2
+        return SAFETY * (bend + self._rounding())
+
+    @property
+    def central_band(self) -> float:
+        """How far the central difference may be from the true slope at this h."""
+        # |f'''|·h²/6, with f''' ≈ (f(n+2h) − 2f(n+h) + 2f(n−h) − f(n−2h)) / 2h³
+        bend = abs(self.up2 - 2 * self.up + 2 * self.down - self.down2) / (12 * self.h)
+        return SAFETY * (bend + self._rounding() / 2)
+
+    def _ok(self, numerical: float, band: float) -> bool:
+        a = self.analytic
+        if math.isnan(a) or math.isnan(numerical) or math.isnan(band):
+            return False
+        if math.isinf(a) or math.isinf(numerical):
+            return a == numerical
+        err = abs(a - numerical)
+        if err <= 1e-12 * max(abs(a), abs(numerical)):  # the same number, to rounding
+            return True
+        # never looser than 1% of the grad; a grad near zero is judged to ATOL, as before
+        return err <= band <= max(LOOSEST * max(abs(a), abs(numerical)), ATOL)
+
+    @property
+    def forward_ok(self) -> bool:
+        return self._ok(self.forward, self.forward_band)
+
+    @property
+    def central_ok(self) -> bool:
+        return self._ok(self.central, self.central_band)
+
+
+def differences(replay: Replay, base: dict[str, Value], analytic: float, node: str,
+                h: float) -> Differences:
+    """Nudge ``node`` by h, −h, 2h and −2h (downstream only) and keep the outputs."""
+    up, down, up2, down2 = (replay.nudged(base, node, k * h) for k in (1.0, -1.0, 2.0, -2.0))
+    part = replay.downstream(node)
+    biggest = max(abs(base[n].data) for n in (node, *part))
+    noise = UNIT_ROUNDOFF * (len(part) + 1) * (biggest if math.isfinite(biggest) else 0.0)
+    return Differences(h, base[node].data, analytic, base[replay.output].data, up, down, up2,
+                       down2, noise)
 
 
 @dataclass(frozen=True)
 class LeafCheck:
+    """One node's check: a leaf, or an interior node nudged as the lecture nudges d."""
+
     node: str
     name: str
     data: float
     analytic: float
-    forward: float
-    central: float
+    diff: Differences
+    leaf: bool = True
+
+    @property
+    def forward(self) -> float:
+        return self.diff.forward
+
+    @property
+    def central(self) -> float:
+        return self.diff.central
 
     @property
     def forward_ok(self) -> bool:
-        return agree(self.analytic, self.forward)
+        return self.diff.forward_ok
 
     @property
     def central_ok(self) -> bool:
-        return agree(self.analytic, self.central)
+        return self.diff.central_ok
 
     @property
     def mark(self) -> str:
-        """"✓" both agree, "~" only the central difference does, "✗" neither."""
+        """"✓" both agree, "~" only one of them does, "✗" neither."""
         if self.forward_ok and self.central_ok:
             return "✓"
         return "~" if self.central_ok or self.forward_ok else "✗"
+
+
+NodeCheck = LeafCheck
+"""The same row: every node is checkable, not only the leaves."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +275,7 @@ class GradCheckReport:
     h: float
     rows: list[LeafCheck]
     total_leaves: int = 0
-    """How many leaves the output depends on (``rows`` may hold fewer: ``max_leaves``)."""
+    """How many nodes the output depends on (``rows`` may hold fewer: ``max_leaves``)."""
 
     @property
     def all_ok(self) -> bool:
@@ -142,11 +291,12 @@ class GradCheckReport:
         bad = [r.name for r in self.rows if not (r.forward_ok and r.central_ok)]
         some = ""
         if self.total_leaves > len(self.rows):
-            some = (f" (checked {len(self.rows)} of {self.total_leaves} leaves: each one "
-                    "re-runs the whole graph)")
+            some = (f" (checked {len(self.rows)} of {self.total_leaves} nodes: each one "
+                    "re-runs what lies downstream of it)")
         if not bad:
-            return (f"h = {precise(self.h)}: backward and both finite differences agree "
-                    f"(within {RTOL:.1%}) for every leaf{some}.")
+            return (f"h = {precise(self.h)}: backward and both finite differences agree for "
+                    "every node, within what this h allows (the curve's bend over h, and "
+                    f"rounding){some}.")
         return (f"h = {precise(self.h)}: the finite differences miss for {', '.join(bad)}"
                 f"{some}. Too large an h measures a chord, too small an h loses digits to "
                 "rounding.")
@@ -155,25 +305,26 @@ class GradCheckReport:
 def gradient_check(
     doc: GraphDocument, h: float = 1e-3, max_leaves: int | None = None
 ) -> GradCheckReport:
-    """Backward against forward and central differences, for every leaf (see module doc).
+    """Backward against forward and central differences, for every node (see module doc).
 
-    ``max_leaves`` caps the work on big graphs (labelled leaves first): each leaf costs three
-    forward runs of the whole graph.
+    ``max_leaves`` caps the work on big graphs (named nodes first, leaves before interior
+    ones): each node costs four runs of what lies downstream of it.
     """
     if not 0 < h < math.inf:
         raise TeachError(f"h must be a positive number, got {h!r}")
     replay = Replay(doc)
     analytic = replay.grads()
-    ids = list(replay.leaves)
+    base = replay.values()
+    ids = list(replay.nodes)
     total = len(ids)
     if max_leaves is not None and total > max_leaves:
-        ids = sorted(ids, key=lambda n: not doc.label(n))[: max(1, max_leaves)]
-    leaves = [replay.leaves[n] for n in ids]
-    fwd = numerical_grads(replay.run, leaves, h=h, method="forward")
-    cen = numerical_grads(replay.run, leaves, h=h, method="central")
+        ranked = sorted(ids, key=lambda n: (not doc.label(n), n not in replay.leaves))
+        chosen = set(ranked[: max(1, max_leaves)])
+        ids = [n for n in ids if n in chosen]
     rows = [
-        LeafCheck(n, name(doc, n), replay.leaves[n].data, analytic[n], f, c)
-        for n, f, c in zip(ids, fwd, cen, strict=True)
+        LeafCheck(n, name(doc, n), base[n].data, analytic[n],
+                  differences(replay, base, analytic[n], n, h), n in replay.leaves)
+        for n in ids
     ]
     return GradCheckReport(replay.output, name(doc, replay.output), h, rows, total)
 
@@ -181,9 +332,19 @@ def gradient_check(
 @dataclass(frozen=True)
 class SweepRow:
     h: float
-    forward: float
-    central: float
-    analytic: float
+    diff: Differences
+
+    @property
+    def forward(self) -> float:
+        return self.diff.forward
+
+    @property
+    def central(self) -> float:
+        return self.diff.central
+
+    @property
+    def analytic(self) -> float:
+        return self.diff.analytic
 
     @property
     def forward_error(self) -> float:
@@ -195,22 +356,21 @@ class SweepRow:
 
     @property
     def forward_ok(self) -> bool:
-        return agree(self.analytic, self.forward)
+        return self.diff.forward_ok
+
+    @property
+    def central_ok(self) -> bool:
+        return self.diff.central_ok
 
 
-def h_sweep(doc: GraphDocument, leaf: str, hs: Sequence[float] = SWEEP) -> list[SweepRow]:
-    """Forward and central differences of one leaf for each h (see module doc)."""
+def h_sweep(doc: GraphDocument, node: str, hs: Sequence[float] = SWEEP) -> list[SweepRow]:
+    """Forward and central differences of one node for each h (see module doc)."""
     replay = Replay(doc)
-    if leaf not in replay.leaves:
-        raise TeachError(f"{name(doc, leaf)} is not a value the output depends on")
-    g = replay.grads()[leaf]
-    v = [replay.leaves[leaf]]
-    rows = []
-    for h in hs:
-        f = numerical_grads(replay.run, v, h=h, method="forward")[0]
-        c = numerical_grads(replay.run, v, h=h, method="central")[0]
-        rows.append(SweepRow(h, f, c, g))
-    return rows
+    if node not in replay.nodes:
+        raise TeachError(f"{name(doc, node)} is not a node the output depends on")
+    g = replay.grads()[node]
+    base = replay.values()
+    return [SweepRow(h, differences(replay, base, g, node, h)) for h in hs]
 
 
 @dataclass(frozen=True)
@@ -223,6 +383,8 @@ class Wiggle:
     out_before: float
     out_after: float
     grad: float
+    leaf: bool = True
+    """False: an op's output nudged (its inputs stay; only its downstream moves)."""
 
     @property
     def actual(self) -> float:
@@ -254,18 +416,15 @@ class Wiggle:
                 "bends away from it; the smaller dx, the better the prediction.")
 
 
-def wiggle(doc: GraphDocument, leaf: str, dx: float) -> Wiggle:
-    """Nudge value ``leaf`` by ``dx``: the output's actual change and ``grad · dx``."""
+def wiggle(doc: GraphDocument, node: str, dx: float) -> Wiggle:
+    """Nudge ``node``'s output by ``dx`` (a value, or an op as the lecture nudges d): the
+    output's actual change, recomputed downstream of it, and ``grad · dx``."""
     replay = Replay(doc)
-    if leaf not in replay.leaves:
-        raise TeachError(f"{name(doc, leaf)} is not a value the output depends on")
-    grad = replay.grads()[leaf]
-    v = replay.leaves[leaf]
-    x = v.data
-    before = replay.run().data
-    try:
-        v.data = x + dx
-        after = replay.run().data
-    finally:
-        v.data = x
-    return Wiggle(leaf, name(doc, leaf), name(doc, replay.output), x, dx, before, after, grad)
+    if node not in replay.nodes:
+        raise TeachError(f"{name(doc, node)} is not a node the output depends on")
+    grad = replay.grads()[node]
+    base = replay.values()
+    before = base[replay.output].data
+    after = replay.nudged(base, node, dx) if dx else before
+    return Wiggle(node, name(doc, node), name(doc, replay.output), base[node].data, dx, before,
+                  after, grad, node in replay.leaves)

@@ -1,8 +1,8 @@
 """How the teaching tools write names and derivatives.
 
-Names are what the canvas shows: a node's label, else its id. Numbers are written by
-``playground.graph.numbers`` (4 decimals like micrograd's ``draw_dot``), as on the canvas, so
-the text and the nodes show the same digits.
+Names are what the canvas shows: ``GraphDocument.display_name`` (``playground.graph.names``).
+Numbers are written by ``playground.graph.numbers`` (4 decimals like micrograd's
+``draw_dot``), as on the canvas, so the text and the nodes show the same digits.
 """
 
 from __future__ import annotations
@@ -18,25 +18,10 @@ _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 """A constant's label (``3``, ``0.5``, ``1e-07``): needs no parentheses in an expression."""
 
 
-NAME_MAX = 20
-"""An unlabelled op is named by its expression (``e*f``) up to this length, else by its id."""
-
-
 def name(doc: GraphDocument, node_id: str) -> str:
-    """How the text names a node: its label; an unlabelled op fed by named nodes by its short
-    expression (``e*f``: the canvas shows it as ``*`` wired to e and f); else its id (what the
-    canvas shows on an unlabelled value)."""
-    if node_id not in doc:
-        return node_id
-    label = doc.label(node_id)
-    if label or doc.kind(node_id) != "op":
-        return label or node_id
-    ins = doc.inputs(node_id)
-    if any(s is None or not (doc.label(s) or doc.kind(s) == "value") for s in ins):
-        return node_id
-    parts = [wrap(doc.label(s) or s) for s in ins if s is not None]
-    expr = expression(doc, node_id, parts, spaced=False)
-    return expr if len(expr) <= NAME_MAX else node_id
+    """How the text names a node: as its card shows it (``doc.display_name``: the label, an
+    unnamed op's expression ``e*f``, ...); an id no longer in the graph as is."""
+    return doc.display_name(node_id) if node_id in doc else node_id
 
 
 def expression(doc: GraphDocument, node_id: str, operands: list[str], spaced: bool = True) -> str:

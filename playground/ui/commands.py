@@ -304,6 +304,9 @@ class SetLabel(QUndoCommand):
 
     def __init__(self, doc: GraphDocument, node_id: str, label: str) -> None:
         old_name = doc.display_name(node_id)
+        clash = doc.name_clash(node_id, str(label))
+        if clash:
+            raise GraphError(clash)
         super().__init__(f"Rename {old_name} to {label}" if label else f"Clear label of {old_name}")
         self.doc = doc
         self.node_id = node_id

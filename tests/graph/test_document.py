@@ -182,11 +182,28 @@ def test_set_value_label_move_emit_attr_events():
         doc.set_label("q", "x")
 
 
-def test_display_name_falls_back_to_symbol_then_id():
+def test_display_name_names_an_unnamed_op_after_its_inputs_and_a_value_by_a_free_letter():
     doc = GraphDocument()
     doc.add_node("op", op="mul", node_id="m")
     doc.add_node("value", node_id="v")
-    assert doc.display_name("m") == "*" and doc.display_name("v") == "v"
+    assert doc.display_name("m") == "?*?" and doc.display_name("v") == "a"
+    doc.set_label("v", "x")
+    doc.connect("v", "m", 0)
+    doc.connect("v", "m", 1)
+    assert doc.display_name("m") == "x*x"
+
+
+def test_a_long_name_over_one_letter_inputs_is_shortened_and_ends() -> None:
+    # cross_entropy(z, t) is longer than a name may be, and both inputs are one letter
+    # long, as long as "…": shortening must still finish (it once looped for ever)
+    doc = GraphDocument()
+    for n in ("z", "t"):
+        doc.add_node("value", value=[1.0, 0.0], label=n, node_id=n)
+    doc.add_node("op", op="cross_entropy", params={"reduction": "sum"}, node_id="ce")
+    doc.connect("z", "ce", 0)
+    doc.connect("t", "ce", 1)
+    name = doc.display_name("ce")
+    assert name.startswith("cross_entro") and len(name) <= 12
 
 
 def test_output_node_rules():

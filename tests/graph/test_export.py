@@ -23,12 +23,25 @@ HAS_TORCH = importlib.util.find_spec("torch") is not None
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_script(code: str, tmp_path: Path) -> dict[str, tuple]:
-    """Run an exported script; node id -> (data, grad) parsed from its output."""
+class Printed(dict):
+    """What an exported script printed: printed name -> (data, grad), and ``rows``, every
+    line as (name, data, grad) in order (constants show their value, so two may share one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, object, object]] = []
+
+    def add(self, name: str, data: object, grad: object) -> None:
+        self.rows.append((name, data, grad))
+        self[name] = (data, grad)
+
+
+def run_script(code: str, tmp_path: Path) -> Printed:
+    """Run an exported script; what it printed under each node's display name."""
     return run_scripts({"script": code}, tmp_path)["script"]
 
 
-def run_scripts(codes: dict[str, str], tmp_path: Path) -> dict[str, dict[str, tuple]]:
+def run_scripts(codes: dict[str, str], tmp_path: Path) -> dict[str, Printed]:
     """Run several scripts in one fresh interpreter (torch takes seconds to import)."""
     paths = {}
     for name, code in codes.items():
@@ -44,16 +57,16 @@ def run_scripts(codes: dict[str, str], tmp_path: Path) -> dict[str, dict[str, tu
         cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
-    out: dict[str, dict[str, tuple]] = {}
-    current: dict[str, tuple] = {}
+    out: dict[str, Printed] = {}
+    current = Printed()
     names = {str(p): n for n, p in paths.items()}
     for line in proc.stdout.splitlines():
         if line.startswith("=== "):
-            current = out.setdefault(names[line[4:]], {})
+            current = out.setdefault(names[line[4:]], Printed())
             continue
         m = re.match(r"^(.+?)\s+data (.*) grad (.*)$", line)
         assert m, line
-        current[m[1]] = (_parse(m[2]), _parse(m[3]))
+        current.add(m[1], _parse(m[2]), _parse(m[3]))
     return out
 
 
@@ -71,11 +84,13 @@ def _floats(v):
     return v
 
 
-def assert_matches(doc: GraphDocument, got: dict[str, tuple], rtol: float = 1e-12) -> None:
+def assert_matches(doc: GraphDocument, got: Printed, rtol: float = 1e-12) -> None:
+    """The script printed every node, in evaluation order, under the name its card shows,
+    with evaluate()'s data and grad."""
     ev = evaluate(doc, backward=True)
-    assert set(got) == set(doc.node_ids())
-    for n, r in ev.results.items():
-        data, grad = got[n]
+    assert [name for name, _, _ in got.rows] == [doc.display_name(n) for n in ev.order]
+    for n, (_, data, grad) in zip(ev.order, got.rows, strict=True):
+        r = ev.results[n]
         np.testing.assert_allclose(np.asarray(data, dtype=float), r.data, rtol=rtol, atol=1e-12)
         if r.grad is None:  # not upstream of the output: the engines say 0 or None
             assert grad is None or np.all(np.asarray(grad) == 0), n

@@ -100,3 +100,10 @@ def test_from_value_makes_powc_from_ours_and_from_micrograds_own_value() -> None
     out = doc.output_node()
     assert doc.op_name(out) == "powc" and ev.results[out].data == g.data
     assert all(r.warning is None for r in ev.results.values())
+
+
+def test_an_unnamed_power_by_a_constant_is_named_as_the_lecture_writes_it():
+    doc = parse("x = -3.0\ny = x**2 + x**-1\nz = (x*x)**0.5 + (-x)**3")
+    names = {doc.display_name(n) for n in doc.node_ids()}
+    assert {"x**2", "x**-1", "(x*x)**0.5", "(-x)**3"} <= names
+    assert not any("powc" in name for name in names)

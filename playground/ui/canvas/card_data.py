@@ -34,7 +34,7 @@ def card_display(doc: GraphDocument, node_id: str, evaluation: Any, grads: Any,
     return Display(
         kind=kind,
         symbol=symbol,
-        label=doc.label(node_id),
+        label=doc.display_name(node_id),
         data=None if r is None else r.data,
         grad=grad,
         grad_state=state,

@@ -167,7 +167,9 @@ def tooltip_lines(d: Display, node_id: str, hint: str) -> list[str]:
         parts.append(f"{ERROR_MARK} {name}: {d.error}")
     elif d.warning:
         parts.append(f"{WARNING_MARK} {name}: {d.warning}")
-    head = f"{name} = {d.symbol}(…)" if d.kind == "op" and d.label else name
+    # an op's own name ("n") says its op; a name made from its inputs ("x1*w1") already does
+    head = (f"{name} = {d.symbol}(…)" if d.kind == "op" and d.label and d.symbol not in name
+            else name)
     if d.kind == "op" and hint:
         head += f"   [{hint}]"
     if not d.error:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, QTimer
 
 from playground.graph import params as P
 from playground.graph.document import Event
@@ -40,6 +40,7 @@ class DocumentMirror:
     _scrub: Any
     _wiring: Any
     _overview: Any
+    _renames: set[tuple[str, bool]]
 
     def _on_event(self, event: Event) -> None:
         kind = event.kind
@@ -62,23 +63,49 @@ class DocumentMirror:
             elif event.attr in ("label", "params"):
                 op = self.doc.op_name(n)
                 item.set_info(symbol=P.symbol(op, self.doc.params(n)) if op in OPS else "",
-                              label=self.doc.label(n),
+                              label=self.doc.display_name(n),
                               hint=self._hint(n, op))
                 self._update_edges_of(n)
+                self._names_changed_after(n)
             else:
                 item.update()
         elif kind == "node_added" and event.node is not None:
             self._add_node_item(event.node)
+            self._names_changed_after(event.node)
         elif kind == "node_removed" and event.node is not None:
             self._remove_node_item(event.node)
+            self._names_changed_after(event.node)
         elif kind == "edge_added" and event.edge is not None:
             self._add_edge_item(*event.edge)
+            self._names_changed_after(event.edge[1], itself=True)
         elif kind == "edge_removed" and event.edge is not None:
             self._remove_edge_item(*event.edge)
+            self._names_changed_after(event.edge[1], itself=True)
         elif kind == "output_changed":
             self._refresh_output()
         elif kind == "reset":
             self._rebuild()
+
+    def _names_changed_after(self, node: str, itself: bool = False) -> None:
+        """An unnamed op is named after its inputs (``a*b``): after a rename, a rewiring, an
+        added or removed node, the cards show their new names. Gathered and done once the
+        edit is over (a paste of many wires renames each card once)."""
+        if not self._renames:
+            QTimer.singleShot(0, self._rename_cards)
+        self._renames.add((node, itself))
+
+    def _rename_cards(self) -> None:
+        """Every card whose name changed shows its new one. All cards are compared, not only
+        those downstream: a name also depends on the others (a new node takes a free letter,
+        a repeated label gets its prime in graph order), and the names are computed at once."""
+        self._renames.clear()
+        for n, item in self._nodes.items():
+            if n not in self.doc:
+                continue
+            name = self.doc.display_name(n)
+            if item.label != name:
+                item.set_info(symbol=item.symbol, label=name)
+                self._update_edges_of(n)
 
     def _rebuild(self) -> None:
         self._wiring.cancel()
@@ -105,7 +132,7 @@ class DocumentMirror:
             self._display,
             kind=doc.kind(node_id),
             symbol=P.symbol(op, doc.params(node_id)) if entry else (op or ""),
-            label=doc.label(node_id),
+            label=doc.display_name(node_id),
             slot_names=entry.slots if entry else (),
             cache=self._caching,
             hint=self._hint(node_id, op),

@@ -78,6 +78,7 @@ class GraphScene(DocumentMirror, SceneMouse):
         self._scrub = ScrubTool(self)
         self._selected_edges: set[tuple[str, str, int]] = set()
         self._caching = True
+        self._renames: set[tuple[str, bool]] = set()
         self._overview = Overview(self)
         self._teaching_overlay: CanvasOverlay | None = None
         self.selectionChanged.connect(self._overview.selection_changed)
@@ -271,13 +272,8 @@ class GraphScene(DocumentMirror, SceneMouse):
         return node
 
     def fresh_value_label(self) -> str:
-        """a, b, c, ... the first letter no node uses; then a1, b1, ..."""
-        used = {self.doc.label(n) for n in self.doc.node_ids()}
-        for suffix in ("", *map(str, range(1, 1000))):
-            for letter in "abcdefghijklmnopqrstuvwxyz":
-                if letter + suffix not in used:
-                    return letter + suffix
-        return ""
+        """a, b, c, ... the first letter no node's name uses; then a1, b1, ..."""
+        return self.doc.free_name()
 
     def nodes_rect(self) -> QRectF:
         """The bounding rectangle of every node (empty if there are none)."""

@@ -51,7 +51,7 @@ from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate import Evaluation, NodeResult
 from playground.graph.incremental import NumbersSince
 from playground.ui.display import wording as W
-from playground.ui.display.evaluator import evaluate_copy, make_evaluator
+from playground.ui.display.evaluator import evaluate_copy, evaluate_nudged, make_evaluator
 from playground.ui.display.shown import Shown, grads_after, shown_of
 
 NOT_RUN = W.NOT_RUN
@@ -164,6 +164,11 @@ class DisplayModel(QObject):
         if not values and not backward:  # the evaluator's own, kept up to date incrementally
             return self._evaluator.forward()
         return evaluate_copy(self._doc, values, backward)
+
+    def evaluate_nudged(self, node: str, dx: float) -> Evaluation:
+        """Numbers and grads with ``node``'s output moved by ``dx`` (any node, an op too: its
+        downstream moves, its inputs stay), not shown: the Wiggle tab's what-if."""
+        return evaluate_nudged(self._doc, node, dx, backward=True)
 
     def backward_evaluation(self) -> Evaluation:
         """The document's numbers and grads now (computed, not shown)."""

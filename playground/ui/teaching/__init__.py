@@ -163,6 +163,7 @@ class TeachingUI(Teaching):
             self._graph_dirty = True
         elif event.attr == "label":
             self.panels["check"].relabel()  # type: ignore[attr-defined]
+            self.panels["wiggle"].relabel()  # type: ignore[attr-defined]
         if event.kind == "reset":
             self.panels["bug"].document_replaced()  # type: ignore[attr-defined]
             if not self.keeping_card:

@@ -1,8 +1,11 @@
-"""The Gradient check tab: backward's grad of every leaf next to two finite differences.
+"""The Gradient check tab: backward's grad of every node next to two finite differences.
 
-The forward difference ``(f(x+h) - f(x)) / h`` is the lecture's; the central one
-``(f(x+h) - f(x-h)) / 2h`` is what a careful check uses. h is editable, and for the selected
-leaf a second table tries many h: too large measures a chord, too small loses the digits.
+Every node the output depends on is checked, the leaves and the interior nodes, nudged as the
+lecture nudges d (``d.data += h``, then only its downstream is recomputed). The forward
+difference ``(f(x+h) - f(x)) / h`` is the lecture's; the central one ``(f(x+h) - f(x-h)) / 2h``
+is what a careful check uses; each verdict allows for the error its h makes
+(``playground.teach.numeric.Differences``). h is editable, and for the selected node a second
+table tries many h: too large measures a chord, too small loses the digits.
 
 A graph with tensors is checked element by element with the central difference
 (``playground.teach.tensor_check``): one row per leaf with its largest errors and worst element,
@@ -37,7 +40,7 @@ from playground.teach import (
     h_sweep,
     tensor_gradient_check,
 )
-from playground.teach.numeric import RTOL
+from playground.teach.numeric import LOOSEST
 from playground.teach.tensor_check import MAX_ELEMENTS
 from playground.teach.text import name
 from playground.ui.teaching.common import (
@@ -50,13 +53,13 @@ from playground.ui.teaching.common import (
 )
 from playground.ui.teaching.tensor_tables import fill_elements, fill_leaves, set_columns
 
-COLUMNS = ("leaf", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x−h)) / 2h",
+COLUMNS = ("node", "grad (backward)", "(f(x+h) − f(x)) / h", "(f(x+h) − f(x−h)) / 2h",
            "agree?")
 SWEEP_COLUMNS = ("h", "forward diff", "off by", "central diff")
-MARKS = {"✓": "✓ both", "~": "~ central only", "✗": "✗ neither"}
+MARKS = {"✓": "✓ both", "~": "~ one of two", "✗": "✗ neither"}
 MAX_WORK = 1_000_000
-"""Leaves × nodes: re-check on every edit only below this; Check itself checks at most
-MAX_WORK / nodes leaves (each re-runs the whole graph three times)."""
+"""Nodes × nodes: re-check on every edit only below this; Check itself checks at most
+MAX_WORK / nodes nodes (each re-runs at most the whole graph four times)."""
 TENSOR_WORK = 20_000
 """Elements × nodes × 2 for a tensor graph: Check nudges at most TENSOR_WORK / (2 · nodes)
 elements (and never more than ``MAX_ELEMENTS``), so a re-check after an edit stays quick."""
@@ -129,7 +132,8 @@ class GradientCheckPanel(QWidget):
         h = self.h()
         if h is None:
             self._say(f"<span style='color:{bad_colour(self)}'>h must be a positive number, "
-                      f"like 0.001 or 1e-8</span> (agree = within {RTOL:.1%})")
+                      f"like 0.001 or 1e-8</span> (agree = within the error that h makes, at most "
+                      f"{LOOSEST:.0%})")
             return False
         self.teaching.display.flush()
         self._dirty = False
@@ -217,8 +221,7 @@ class GradientCheckPanel(QWidget):
             self._dirty = False
             self._clear("The graph is empty: build one, then Check compares its grads.")
             return
-        leaves = sum(1 for n in doc.node_ids() if doc.kind(n) == "value")
-        if leaves * len(doc) <= MAX_WORK:
+        if len(doc) * len(doc) <= MAX_WORK:  # every node is checked, each re-runs its downstream
             self.run()
         else:
             self._clear("The graph changed: press <b>Check</b> to compare its grads with "
@@ -245,6 +248,13 @@ class GradientCheckPanel(QWidget):
                 if j == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.node)
                 ok = {2: r.forward_ok, 3: r.central_ok, 4: r.mark == "✓"}.get(j)
+                if j == 2:
+                    item.setToolTip(_band_tip(r.forward, r.analytic, r.diff.forward_band))
+                elif j == 3:
+                    item.setToolTip(_band_tip(r.central, r.analytic, r.diff.central_band))
+                elif j == 0 and not r.leaf:
+                    item.setToolTip(f"{r.name} is computed: the check moves its output by h "
+                                    "and recomputes only what lies downstream of it")
                 if ok is not None:
                     item.setBackground(good_fill(self) if ok else bad_fill(self))
                 t.setItem(i, j, item)
@@ -278,7 +288,7 @@ class GradientCheckPanel(QWidget):
         node = self.selected_leaf()
         if node is None or self.report is None:
             self.sweep.setRowCount(0)
-            self.sweep_title.setText("Select a leaf to see how the choice of h matters."
+            self.sweep_title.setText("Select a node to see how the choice of h matters."
                                      if not isinstance(self.report, TensorCheckReport) else
                                      "Select a leaf to see it element by element.")
             return
@@ -309,6 +319,13 @@ class GradientCheckPanel(QWidget):
 
     def _say(self, html: str) -> None:
         self.summary.setText(html)
+
+
+def _band_tip(numerical: float, analytic: float, band: float) -> str:
+    """Why the cell is green or red: how far off it is, and how far off this h may be."""
+    return (f"off by {abs(numerical - analytic):.2g}; at this h a difference may be off by "
+            f"{band:.2g} (the curve's bend over h, and rounding), and a match counts only "
+            f"within {LOOSEST:.0%}")
 
 
 def _table(parent: QWidget, name: str, columns: tuple[str, ...]) -> QTableWidget:

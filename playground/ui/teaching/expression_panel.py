@@ -100,7 +100,7 @@ class ExpressionPanel(QWidget):
         window.view.fit_readable()
         ev = window.display.evaluation
         value = ev.results[out].data if ev is not None and out in ev.results else None
-        name = doc.label(out) or out
+        name = doc.display_name(out)
         done = (f"Built {len(doc)} nodes: {name} = {summary(value)}. "
                 "Press Backward (Ctrl+B) for grads.")
         self.message.setText(esc(done))

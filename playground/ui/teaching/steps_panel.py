@@ -312,7 +312,7 @@ class StepPanel(QWidget):
 
     def teaching_name(self, node: str) -> str:
         doc = self.teaching.doc
-        return (doc.label(node) or node) if node in doc else node
+        return doc.display_name(node) if node in doc else node
 
     def _show_intro(self) -> None:
         self.title.setText("Step through the chain rule")

@@ -1,8 +1,11 @@
-"""The Wiggle tab: nudge one value with a slider and watch the output move.
+"""The Wiggle tab: nudge one node with a slider and watch the output move.
 
-The canvas shows the nudged graph live (data and grads at the nudged point); the panel puts
-how much the output actually moved next to what the grad predicted, ``dL ≈ grad · dx``.
-Nothing is changed until Apply (one undoable "Edit value" step); Reset puts the slider back.
+Any node the output depends on can be nudged, a value or an op (as the lecture nudges d:
+``d.data += h``, then only what lies downstream moves). The canvas shows the nudged graph live
+(data and grads at the nudged point); the panel puts how much the output actually moved next
+to what the grad predicted, ``dL ≈ grad · dx``. Nothing is changed until Apply (one undoable
+"Edit value" step, for a value only: an op's output is computed from its inputs); Reset puts
+the slider back.
 A graph with tensors has no number to slide: the panel says so and points at the Gradient check,
 which nudges every element of a tensor.
 """
@@ -27,8 +30,10 @@ from playground.ui.teaching.common import bad_colour, esc, good_colour, mono
 TENSORS = ("Wiggle nudges one number, and this graph has tensors. The Gradient check tab "
            "nudges each element of every tensor by ±h instead and compares the output's move "
            "with backward's grad.")
-NO_LEAF = ("Pick a value to wiggle: the output must depend on it, and the graph must be made of "
+NO_LEAF = ("Pick a node to wiggle: the output must depend on it, and the graph must be made of "
            "numbers (no tensors).")
+OP_APPLY = ("An op's output is computed from its inputs: wiggle a value to change the graph. "
+            "This nudge only shows what would move.")
 RANGES = (1.0, 0.1, 0.01)
 TICKS = 100
 """The slider runs from -TICKS to TICKS: dx = value / TICKS * range."""
@@ -43,7 +48,7 @@ class WigglePanel(QWidget):
         self._why_none = NO_LEAF
         self.leaf = QComboBox(self)
         self.leaf.setObjectName("wiggle_leaf")
-        self.leaf.setAccessibleName("Value to wiggle")
+        self.leaf.setAccessibleName("Node to wiggle")
         self.leaf.setMinimumContentsLength(8)
         self.leaf.currentIndexChanged.connect(lambda _i: self.reset())
         self.range = QComboBox(self)
@@ -92,12 +97,14 @@ class WigglePanel(QWidget):
     # --- leaves --------------------------------------------------------------------------
 
     def refill(self) -> None:
-        """List the values the output depends on (keeps the current one if it is still there)."""
+        """List every node the output depends on, values first, by the names the canvas
+        shows (keeps the current one if it is still there)."""
         doc = self.teaching.doc
         keep = self.current_leaf()
         self._why_none = NO_LEAF
         try:
-            leaves = list(Replay(doc).leaves)
+            replay = Replay(doc)
+            leaves = list(replay.leaves) + [n for n in replay.nodes if n not in replay.leaves]
         except TeachError:  # not a graph of numbers, no output, an input unconnected: no leaves
             leaves = []
             ev = self.teaching.display.evaluation
@@ -106,10 +113,20 @@ class WigglePanel(QWidget):
         self.leaf.blockSignals(True)
         self.leaf.clear()
         for n in leaves:
-            self.leaf.addItem(doc.label(n) or n, n)
+            self.leaf.addItem(doc.display_name(n), n)
         if keep in leaves:
             self.leaf.setCurrentIndex(leaves.index(keep))
         self.leaf.blockSignals(False)
+        self._changed()
+
+    def relabel(self) -> None:
+        """A node was renamed: the list says the names the canvas shows now (an unnamed op's
+        name follows its inputs' names)."""
+        doc = self.teaching.doc
+        for i in range(self.leaf.count()):
+            n = self.leaf.itemData(i)
+            if n in doc:
+                self.leaf.setItemText(i, doc.display_name(n))
         self._changed()
 
     def current_leaf(self) -> str | None:
@@ -141,7 +158,7 @@ class WigglePanel(QWidget):
 
     def apply(self) -> None:
         node, dx = self.current_leaf(), self.dx()
-        if node is None or dx == 0:
+        if node is None or dx == 0 or self.teaching.doc.kind(node) != "value":
             return
         doc = self.teaching.doc
         value = float(doc.value(node)) + dx
@@ -190,7 +207,9 @@ class WigglePanel(QWidget):
         except TeachError as exc:
             self.readout.setText(f"<span style='color:{bad_colour(self)}'>{esc(str(exc))}</span>")
             return
-        self.apply_button.setEnabled(dx != 0)
+        self.apply_button.setEnabled(dx != 0 and w.leaf)
+        self.apply_button.setToolTip("Keep the nudged value (one undo step)" if w.leaf
+                                     else OP_APPLY)
         lines = w.lines()
         good = dx != 0 and abs(w.actual - w.predicted) <= 1e-9 + 1e-6 * abs(w.actual)
         colour = good_colour(self) if good else bad_colour(self)
@@ -200,12 +219,14 @@ class WigglePanel(QWidget):
             for t in lines[:3]
         )
         verdict = lines[3] if dx == 0 else f"<span style='color:{colour}'>{esc(lines[3])}</span>"
-        self.readout.setText(f"{rows}<p>{verdict}</p>")
+        note = "" if w.leaf else f"<p><i>{esc(OP_APPLY)}</i></p>"
+        self.readout.setText(f"{rows}<p>{verdict}</p>{note}")
         if dx == 0:
             self.teaching.restore(self)
             return
         display = self.teaching.display
-        nudged = display.evaluate_copy({node: w.x + dx}, backward=True)
+        nudged = (display.evaluate_copy({node: w.x + dx}, backward=True) if w.leaf
+                  else display.evaluate_nudged(node, dx))
         self.teaching.show_evaluation(nudged, self)
         out = display.evaluation.output if display.evaluation else None
         tags = {node: f"dx {signed(dx)}"}

@@ -200,10 +200,10 @@ def test_param_hint_in_the_title_follows_the_document(qtbot):
     scene, _view, stack = make_canvas(qtbot, doc)
     scene.set_evaluation(evaluate(doc))
     s, r = scene.node_item("s"), scene.node_item("r")
-    assert s.display_lines()[:2] == ["Σ", "data 21.0000"]
+    assert s.display_lines()[:3] == ["Σ", "sum(x)", "data 21.0000"]  # named after its input
     assert r.display_lines()[:3] == ["Σ", "r", "axis=1"]
     stack.push(C.SetParams(doc, "s", {"axis": 0, "keepdims": True}))
-    assert s.display_lines()[1] == "axis=0 keepdims"
+    assert s.display_lines()[2] == "axis=0 keepdims"
     assert "[axis=0 keepdims]" in s.tooltip_text()
     wide = s.body.width()
     stack.push(C.SetParams(doc, "s", {"axis": -1, "keepdims": True}))
@@ -215,7 +215,7 @@ def test_param_hint_in_the_title_follows_the_document(qtbot):
     assert_inside(s)
     stack.undo()
     stack.undo()
-    assert s.display_lines()[1] == "data 21.0000"
+    assert s.display_lines()[1:3] == ["sum(x)", "data 21.0000"]
 
 
 # --- the inspector, with real key and mouse events -------------------------------------------
@@ -337,7 +337,7 @@ def test_inspector_shape_text_with_inline_errors(window, qtbot):
     assert edit.text() == "(3, 2)"
     type_into(edit, "-1")
     assert window.display.evaluation.results[node].data.shape == (6,)
-    assert window.scene.node_item(node).display_lines()[1] == "→ (-1,)"
+    assert window.scene.node_item(node).display_lines()[1:3] == ["reshape(X)", "→ (-1,)"]
 
 
 def test_inspector_index_and_axes_text(window, qtbot):

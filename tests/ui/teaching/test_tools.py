@@ -61,7 +61,9 @@ def test_numerical_check_with_h_0001_on_the_lecture(window):
     assert b[1] == "-4.0"  # backward
     assert b[2].startswith("-3.99999")  # (f(x+h) - f(x)) / h, as in the lecture
     assert b[4] == "✓ both"
-    assert [r[0].split(" = ")[0] for r in rows] == ["a", "b", "c", "f"]
+    # every node, as the lecture checks them: the leaves, then e, d and L
+    assert [r[0].split(" = ")[0] for r in rows] == ["a", "b", "c", "f", "e", "d", "L"]
+    assert row_of(rows, "d")[1] == "-2.0" and row_of(rows, "d")[4] == "✓ both"
     assert "agree" in check.summary.text()
 
 
@@ -74,7 +76,7 @@ def test_too_large_an_h_shows_up_on_a_curve(window):
     assert x[1] == "14.0" and x[2].startswith("14.003")
     type_into(check.h_edit, "0.1")
     x = row_of(table(check.table), "x")
-    assert x[2].startswith("14.3") and x[3].startswith("14.0") and x[4] == "~ central only"
+    assert x[2].startswith("14.3") and x[3].startswith("14.0") and x[4] == "~ one of two"
     assert "miss" in check.summary.text()
     sweep = {r[0]: r for r in table(check.sweep)}
     assert sweep["0.1"][1].startswith("14.3") and sweep["1e-15"][1] != "14"

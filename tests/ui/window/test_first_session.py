@@ -85,7 +85,7 @@ def test_build_wire_edit_backward_then_undo_and_redo_everything(window, qtbot):
     names = [window.undo_stack.text(i) for i in range(window.undo_stack.count())]
     assert names[:3] == ["Add value a", "Add value b", "Add * (mul)"]
     assert names[3].startswith("Connect a → ") and names[4].startswith("Connect b → ")
-    assert names[5:] == ["Edit value of a", "Edit value of b", "Rename * to L"]
+    assert names[5:] == ["Edit value of a", "Edit value of b", "Rename a*b to L"]
 
     while window.undo_stack.canUndo():
         window.action("undo").trigger()

@@ -450,7 +450,8 @@ def check_mirror(window: Any) -> None:
         assert (item.pos().x(), item.pos().y()) == (x, y), (
             f"{n} is drawn at ({item.pos().x()}, {item.pos().y()}), the document says ({x}, {y})"
         )
-        assert item.label == doc.label(n), f"{n} is drawn as {item.label!r}, not {doc.label(n)!r}"
+        shown = doc.display_name(n)  # the label, else the op's expression, else a letter
+        assert item.label == shown, f"{n} is drawn as {item.label!r}, not {shown!r}"
         fed = {k for k, s in enumerate(doc.inputs(n)) if s is not None}
         assert item.connected == fed, f"{n} marks inputs {item.connected} fed, really {fed}"
         assert item.scene() is scene and item.isVisible(), f"{n}'s item is not shown"

@@ -145,7 +145,8 @@ def test_backward_asks_which_node_and_enter_takes_the_likeliest(window, qtbot):
     press(window, Qt.Key.Key_B, CTRL)
     choice = window.output_choice
     assert choice.isVisible() and choice.candidates == [ids["L"], ids["tanh"]]
-    assert [b.text() for b in choice.buttons] == ["Run backward from L", "Run backward from tanh"]
+    assert [b.text() for b in choice.buttons] == ["Run backward from L",
+                                                  "Run backward from tanh(a)"]
     assert QApplication.focusWidget() is choice.buttons[0]  # keyboard-ready
     # it sits over the canvas, clear of the toolbar and the docks
     assert window.view.geometry().contains(
@@ -219,7 +220,7 @@ def test_a_fixed_problem_leaves_the_status_bar(window, qtbot):
     assert "needs" not in window.statusBar().currentMessage()
     assert "not connected" not in window.statusBar().currentMessage()
     window.action("forward").trigger()
-    assert "tanh needs its 'x' input" in window.statusBar().currentMessage()
+    assert "tanh(?) needs its 'x' input" in window.statusBar().currentMessage()
 
 
 # --- 4. 1024x700: docks, canvas, toolbar, colour key -------------------------------------------

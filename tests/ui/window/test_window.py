@@ -284,7 +284,7 @@ def test_problems_go_to_the_status_bar_not_dialogs(window, dialogs):
     assert window.output_choice.isVisible()  # a notice over the canvas, not a dialog
     tanh = window.edits.add_at_centre("op:tanh")
     window.action("forward").trigger()
-    assert "tanh needs its 'x' input" in window.statusBar().currentMessage()
+    assert "tanh(?) needs its 'x' input" in window.statusBar().currentMessage()
     assert window.scene.node_item(tanh) is not None
     assert [k for k in dialogs.kinds() if k != "question"] == []
 

@@ -1,0 +1,183 @@
+"""One visible name per node: what the card shows and every text says.
+
+A node's name is, in this order:
+- its label (a value's letter, ``L``, a constant's number ``3``);
+- for an op nobody named, its expression from its inputs' names, written with the op table's
+  own operators (``a*b``, ``e + c``, ``tanh(n)``, ``-x``; ``?`` for an input not wired yet),
+  shortened past ``NAME_MAX`` characters. It is computed, not stored, so it stays true when a
+  wire or an input's name changes;
+- for a value nobody named (an old file, ``from_value``), the next letter no node uses.
+
+Two nodes never share a name: a computed name that is taken gets a prime (``a*b′``). The one
+exception is a constant, whose label is its number: two 2s are both "2", as on paper.
+``names(doc)`` computes every name in one pass (linear in the graph); ``GraphDocument``
+caches it until its next event, so ``doc.display_name(n)`` is the one function every text
+uses (step-through, status bar, inspector, messages, exports).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+
+from playground.ops import OPS, Op
+
+NAME_MAX = 12
+"""A computed name longer than this is cut, ending in "…"."""
+ELLIPSIS = "…"
+PRIME = "′"
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+
+def is_constant_label(label: str) -> bool:
+    """A label that is a number (an expression's constant): it may repeat."""
+    return bool(_NUMBER.match(label))
+
+
+def letters() -> Iterator[str]:
+    """a, b, ..., z, then a1, b1, ..., z1, a2, ..."""
+    suffix = 0
+    while True:
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            yield letter + (str(suffix) if suffix else "")
+        suffix += 1
+
+
+def free_letter(taken: set[str]) -> str:
+    """The first of ``letters()`` not in ``taken``."""
+    return next(n for n in letters() if n not in taken)
+
+
+def free_variant(label: str, taken: set[str]) -> str:
+    """``label`` if free, else ``label2``, ``label3``, ... (a pasted ``L`` becomes ``L2``)."""
+    if label not in taken:
+        return label
+    k = 2
+    while f"{label}{k}" in taken:
+        k += 1
+    return f"{label}{k}"
+
+
+def wrap(name: str) -> str:
+    """A name fit inside any expression: ``x1`` and ``3`` stay, ``a*b`` gets parentheses."""
+    plain = _IDENT.match(name) or (_NUMBER.match(name) and not name.startswith("-"))
+    return name if plain else f"({name})"
+
+
+_PRECEDENCE = {"**": 4, "*": 3, "/": 3, "@": 3, "%": 3, "//": 3, "+": 2, "-": 2}
+"""Python's binding strength of its binary operators (its grammar, not a list of ops): which
+inner expressions need parentheses, so ``3*x**2 − 4*x`` reads as a learner writes it."""
+ATOM = 9
+"""A name with nothing to bind: a label, a call ``tanh(n)``, anything in parentheses."""
+UNARY = 3.5
+"""``-x``: tighter than ``*``, looser than ``**`` (as in Python)."""
+
+
+def _part(name: str, strength: float, need: float) -> str:
+    if name == ELLIPSIS:
+        return name
+    return name if strength >= need and ELLIPSIS not in name else wrap(name)
+
+
+def expression(op: Op, parts: list[tuple[str, float]], params: dict | None = None
+               ) -> tuple[str, float]:
+    """An op applied to its inputs' (name, binding strength), as the op table writes it: a
+    binary operator between them (``+`` and ``−`` spaced, as a sum reads, ``a*b`` tight), a
+    unary operator in front (``-x``) or, with a parameter, behind (``x**2``), else a call
+    (``tanh(n)``). Returns the text and its own binding strength."""
+    if op.name == "powc":  # x**2: the exponent is a parameter, written as the card writes it
+        (a, sa), = parts
+        exponent = (params or {}).get("exponent", op.params["exponent"])
+        return f"{_part(a, sa, _PRECEDENCE['**'] + 0.5)}**{_short(float(exponent))}", 4
+    if op.operator and len(parts) == 2:
+        p = _PRECEDENCE.get(op.operator, 2)
+        sep = f" {op.symbol} " if op.operator in ("+", "-") else op.symbol
+        # a**b**c groups to the right; a-(b-c) and a/(b*c) need their parentheses
+        left = p + 0.5 if op.operator == "**" else p
+        right = p if op.operator in ("+", "*") else p + 0.5
+        (a, sa), (b, sb) = parts
+        return f"{_part(a, sa, left)}{sep}{_part(b, sb, right)}", p
+    if op.operator and len(parts) == 1:
+        (a, sa), = parts
+        if params:
+            value = _short(next(iter(params.values())))
+            return f"{_part(a, sa, ATOM)}{op.operator}{value}", _PRECEDENCE.get(op.operator, 4)
+        return f"{op.operator}{_part(a, sa, UNARY)}", UNARY
+    return f"{op.name}({', '.join(a for a, _ in parts)})", ATOM
+
+
+def _short(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def shorten(text: str, limit: int = NAME_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def _computed(op: Op, parts: list[tuple[str, float]], params: dict | None) -> tuple[str, float]:
+    """The expression; too long, its longest input becomes "…" (``a*b + …``: the op still
+    shows), then the text is cut."""
+    text, strength = expression(op, parts, params)
+    while len(text) > NAME_MAX and any(a != ELLIPSIS for a, _ in parts):
+        # among the inputs still written out: an input named by one letter is as long as
+        # "…", and picking it again would loop for ever (cross_entropy(z, t))
+        longest = max((i for i, (a, _) in enumerate(parts) if a != ELLIPSIS),
+                      key=lambda i: len(parts[i][0]))
+        parts = [(ELLIPSIS, ATOM) if i == longest else x for i, x in enumerate(parts)]
+        text, strength = expression(op, parts, params)
+    if len(text) > NAME_MAX and not op.operator:  # "linear(…)", not "linear(…, ……"
+        text = f"{op.name}({ELLIPSIS})"
+    return shorten(text), strength
+
+
+def names(doc: Any) -> dict[str, str]:
+    """Every node's visible name (see the module's docstring); ``doc`` is a
+    ``GraphDocument`` (not imported: the document imports this module)."""
+    g = doc.graph
+    out: dict[str, str] = {}
+    strength: dict[str, float] = {}
+    labels = {doc.label(n) for n in g.nodes}
+    used: set[str] = set()
+    try:
+        order = list(nx.topological_sort(g))
+    except nx.NetworkXUnfeasible:  # never kept by the document; be safe anyway
+        order = list(g.nodes)
+    for n in order:
+        label = doc.label(n)
+        strength[n] = ATOM
+        if label:
+            text = label
+            if is_constant_label(label):
+                out[n] = label  # constants may repeat: the number is the name
+                continue
+            # a name given twice (micrograd's ``c += 1``): the later node is c′, as on paper
+            text = _primed(text, used)
+        elif doc.kind(n) == "value":
+            text = free_letter(used | labels)
+        else:
+            op = OPS[doc.op_name(n)]
+            parts = [(out[s], strength[s]) if s is not None else ("?", ATOM)
+                     for s in doc.inputs(n)]
+            text, strength[n] = _computed(op, parts, doc.params(n) or None)
+            text = _primed(text, used | labels)
+        out[n] = text
+        used.add(text)
+    return out
+
+
+def _primed(text: str, taken: set[str]) -> str:
+    """``text``, else ``text′``, ``text″``, ``text‴``, then more primes."""
+    for marks in ("", PRIME, "″", "‴"):
+        if text + marks not in taken:
+            return text + marks
+    k = 4
+    while text + PRIME * k in taken:
+        k += 1
+    return text + PRIME * k
