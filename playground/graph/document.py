@@ -79,7 +79,8 @@ class GraphDocument:
         return lambda: self._listeners.remove(listener)
 
     def _emit(self, event: Event) -> None:
-        self._names = None
+        if event.kind != "output_changed" and event.attr not in ("value", "pos"):
+            self._names = None  # names follow labels, ops, params and wires, not data or place
         for listener in list(self._listeners):
             listener(event)
 

@@ -145,6 +145,10 @@ def names(doc: Any) -> dict[str, str]:
     strength: dict[str, float] = {}
     labels = {doc.label(n) for n in g.nodes}
     used: set[str] = set()
+    taken = set(labels)  # used | labels, kept as it grows (a union per node is quadratic)
+    tried: dict[str, int] = {}
+    tried_taken: dict[str, int] = {}
+    fresh = letters()  # taken only grows, so the next free letter is never behind this one
     try:
         order = list(nx.topological_sort(g))
     except nx.NetworkXUnfeasible:  # never kept by the document; be safe anyway
@@ -158,26 +162,32 @@ def names(doc: Any) -> dict[str, str]:
                 out[n] = label  # constants may repeat: the number is the name
                 continue
             # a name given twice (micrograd's ``c += 1``): the later node is c′, as on paper
-            text = _primed(text, used)
+            text = _primed(text, used, tried)
         elif doc.kind(n) == "value":
-            text = free_letter(used | labels)
+            text = next(x for x in fresh if x not in taken)
         else:
             op = OPS[doc.op_name(n)]
             parts = [(out[s], strength[s]) if s is not None else ("?", ATOM)
                      for s in doc.inputs(n)]
             text, strength[n] = _computed(op, parts, doc.params(n) or None)
-            text = _primed(text, used | labels)
+            text = _primed(text, taken, tried_taken)
         out[n] = text
         used.add(text)
+        taken.add(text)
     return out
 
 
-def _primed(text: str, taken: set[str]) -> str:
-    """``text``, else ``text′``, ``text″``, ``text‴``, then more primes."""
-    for marks in ("", PRIME, "″", "‴"):
-        if text + marks not in taken:
-            return text + marks
-    k = 4
-    while text + PRIME * k in taken:
+def _marks(k: int) -> str:
+    """The k-th mark: none, ′, ″, ‴, then ′4, ′5, ... (a row of 40 primes is unreadable)."""
+    return ("", PRIME, "″", "‴")[k] if k < 4 else f"{PRIME}{k}"
+
+
+def _primed(text: str, taken: set[str], tried: dict[str, int]) -> str:
+    """``text``, else ``text′``, ``text″``, ``text‴``, then more primes. ``taken`` only grows
+    during one ``names()`` pass, so the search for ``text`` resumes where it last stopped
+    (``tried``): a graph whose 2,000 names all shorten to the same text stays linear."""
+    k = tried.get(text, 0)
+    while text + _marks(k) in taken:
         k += 1
-    return text + PRIME * k
+    tried[text] = k
+    return text + _marks(k)

@@ -303,3 +303,38 @@ def test_connect_all_is_all_or_none(bad_edges, reason) -> None:
         doc.connect_all(bad_edges)
     assert doc.to_data() == before
     assert events == []
+
+
+def test_names_are_recomputed_after_a_rewire_but_not_after_a_new_number_or_a_move(monkeypatch):
+    from playground.graph import names as names_module
+
+    doc = lecture()
+    calls = []
+    real = names_module.names
+    monkeypatch.setattr(names_module, "names", lambda d: calls.append(1) or real(d))
+    first = {n: doc.display_name(n) for n in doc.node_ids()}
+    assert len(calls) == 1
+    doc.set_value("a", 5.0)
+    doc.move("a", (10.0, 20.0))
+    assert {n: doc.display_name(n) for n in doc.node_ids()} == first
+    assert len(calls) == 1  # data and place do not change a name: an edit stays cheap
+    doc.set_label("a", "q")
+    assert doc.display_name("a") == "q" and len(calls) == 2
+
+
+def test_many_ops_with_one_shortened_name_get_numbered_primes_in_linear_time():
+    import time
+
+    doc = GraphDocument()
+    values(doc, longname_a=1.0, longname_b=2.0)
+    for i in range(3000):  # unnamed: each is named "longname_a*…"-like from its inputs
+        doc.add_node("op", op="mul", label="", node_id=f"m{i}")
+        doc.connect("longname_a", f"m{i}", 0)
+        doc.connect("longname_b", f"m{i}", 1)
+    start = time.process_time()
+    shown = [doc.display_name(f"m{i}") for i in range(3000)]
+    assert time.process_time() - start < 2.0  # the quadratic search took ~1 s at 2,000
+    assert len(set(shown)) == 3000
+    assert shown[:5] == [shown[0], shown[0] + "′", shown[0] + "″", shown[0] + "‴",
+                         shown[0] + "′4"]
+    assert max(len(s) for s in shown) <= len(shown[0]) + 5
