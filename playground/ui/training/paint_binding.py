@@ -6,8 +6,9 @@
   set's fixed view (``training.painted.view_extent``), even before they can train (one class,
   one point); a run on them samples its decision boundary on that same square, so a point
   painted after the run lands on the boundary it is compared with;
-- Undo and Redo (Ctrl+Z, Ctrl+Shift+Z) of the painting live on the panel: the window's own
-  are the graph's and are off while the Training tab shows;
+- Undo and Redo (Ctrl+Z, Ctrl+Shift+Z) of the painting are the panel's own keys; in the main
+  window the keys are Edit ▸ Undo/Redo's, which act on the painting while the Training tab
+  shows (``tab.py``);
 - the painter's words go to the panel's message line, and "Sweep 5 learning rates…" opens the
   sweep window (``sweep_view``).
 """
