@@ -50,6 +50,16 @@ def test_each_run_keeps_its_colour_and_says_what_changed(qtbot, panel):
     assert plots.legend_entries()[0] == (4, "#4 lr 0.5")
 
 
+def test_a_long_label_keeps_its_learning_rate_in_the_legend(qtbot, panel):
+    set_spin(qtbot, panel.form.steps, 10)
+    type_into(qtbot, panel.form.lr, "0.3")
+    train_to_end(qtbot, panel)
+    assert panel.runs.last.label == "moons, relu 16-16, sgd lr 0.3"  # too long for the legend
+    # cut at the front: the learning rate, what runs most often differ in, stays readable
+    assert panel.plots.legend_entries() == [(1, "#1 …relu 16-16, sgd lr 0.3")]
+    assert panel.run_table.cell(1, "changed") == "moons, relu 16-16, sgd lr 0.3"  # all of it
+
+
 def test_the_table_lists_each_run_with_its_final_numbers(qtbot, panel):
     set_spin(qtbot, panel.form.steps, 30)
     panel.form.set_config(panel.config().__class__(steps=30, test_fraction=0.25))
