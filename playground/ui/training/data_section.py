@@ -200,7 +200,8 @@ class DataSection:
         """The painted points in their painted colours, in the painting square; ``test``: the
         held-out ones (rings), ``problem``: why they do not train yet."""
         if not points:
-            note = "Click to add points: left click the chosen class, right click class 1"
+            # no break inside "class 1": wrapped in the square, a lone "1" read as a number
+            note = "Click here to add points: left click the chosen class, right click class\u00a01"
         else:
             classes = len({p[2] for p in points})
             note = f"{len(points)} points · {classes} class{'es' * (classes != 1)}"
