@@ -43,7 +43,7 @@ DATASET_CHOICES = (
     ("plane", "Plane (regression)"),
     ("gaussians", "Sum of Gaussians (regression)"),
     ("csv", "CSV file…"),
-    ("painted", "Paint your own (click the preview)"),
+    ("painted", "Paint your own"),  # the preview says how (a longer name was cut short)
 )
 DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs": 200,
                  "function": 100, "function_classes": 200, "plane": 200, "gaussians": 200}
