@@ -43,7 +43,7 @@ DATASET_CHOICES = (
     ("plane", "Plane (regression)"),
     ("gaussians", "Sum of Gaussians (regression)"),
     ("csv", "CSV file…"),
-    ("painted", "Paint your own (click the preview)"),
+    ("painted", "Paint your own"),  # the preview says how (a longer name was cut short)
 )
 DEFAULT_SIZES = {"moons": 100, "circles": 100, "xor": 200, "spiral": 200, "blobs": 200,
                  "function": 100, "function_classes": 200, "plane": 200, "gaussians": 200}
@@ -200,7 +200,8 @@ class DataSection:
         """The painted points in their painted colours, in the painting square; ``test``: the
         held-out ones (rings), ``problem``: why they do not train yet."""
         if not points:
-            note = "Click to add points: left click the chosen class, right click class 1"
+            # no break inside "class 1": wrapped in the square, a lone "1" read as a number
+            note = "Click here to add points: left click the chosen class, right click class\u00a01"
         else:
             classes = len({p[2] for p in points})
             note = f"{len(points)} points · {classes} class{'es' * (classes != 1)}"

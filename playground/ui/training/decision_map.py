@@ -51,6 +51,9 @@ class DecisionMap:
         """A regression's lowest and highest target (None: classes)."""
         self.mode = ""
         """"points", "bars" or "message": what the axes show."""
+        self.hint = ""
+        """Words after the title while a click on the points edits them ("click to add
+        points": painting; the map is a painting surface nothing else said it was)."""
         self.title = title(ax, "decision boundary")
         ax.set_xticks([])
         ax.set_yticks([])
@@ -98,8 +101,7 @@ class DecisionMap:
         ax = self.ax
         if X is not None and X.ndim == 2 and X.shape[1] == 2:
             self.note.set_text("")
-            self.title.set_text("output: orange low, blue high" if self.value_range
-                                else "decision boundary")
+            self.title.set_text(self._points_title())
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_aspect("equal", adjustable="box")
@@ -131,6 +133,20 @@ class DecisionMap:
         changed = mode != self.mode
         self.mode = mode
         return changed
+
+    def _points_title(self) -> str:
+        base = "output: orange low, blue high" if self.value_range else "decision boundary"
+        return f"{base} · {self.hint}" if self.hint else base
+
+    def set_hint(self, hint: str) -> bool:
+        """``hint`` after the title (see ``hint``); True when the drawn title changed."""
+        if hint == self.hint:
+            return False
+        self.hint = hint
+        if self.mode != "points":
+            return False
+        self.title.set_text(self._points_title())
+        return True
 
     def _clear_bars(self) -> None:
         if self.bars is not None:

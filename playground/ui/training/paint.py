@@ -2,7 +2,8 @@
 
 ``PaintTools`` is a row of widgets: the class a left click adds (a picker of ``MAX_CLASSES``
 colours; a right click adds class 1, or class 0 when class 1 is chosen), Erase (a drag removes
-the points it passes over), Clear, Undo and Redo (Ctrl+Z, Ctrl+Shift+Z on the Training tab)
+the points it passes over), Clear, Undo and Redo (Ctrl+Z, Ctrl+Shift+Z on the Training tab;
+in the main window those keys are Edit ▸ Undo/Redo's, which act on the painting there)
 and Export CSV (the loader's format, ``training.painted.write_csv``).
 
 ``Painter`` turns the gestures of a painting surface (the data preview, the decision-boundary
@@ -83,6 +84,9 @@ class PaintTools(QWidget):
             act.setIconText(act.objectName().removeprefix("paint_").capitalize())
             b.setDefaultAction(act)
             b.setObjectName(f"{act.objectName()}_button")
+        self._keys = {act: act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                      for act in (self.undo, self.redo)}
+        """The keys the tooltips name (they stay the same once the window takes them)."""
         editor.stack.indexChanged.connect(self._undo_tips)
         self._undo_tips()
         self.export = _button("paint_export", "CSV…", "Save the painted points as a CSV file "
@@ -93,10 +97,16 @@ class PaintTools(QWidget):
     def _undo_tips(self, *_args: object) -> None:
         for act, empty in ((self.undo, "Nothing to undo"), (self.redo, "Nothing to redo")):
             try:
-                keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                act.setToolTip(f"{act.text() if act.isEnabled() else empty} ({keys})")
+                act.setToolTip(f"{act.text() if act.isEnabled() else empty} ({self._keys[act]})")
             except RuntimeError:  # the panel is being destroyed: its actions go first
                 return
+
+    def leave_keys_to_window(self) -> None:
+        """In the main window, Edit ▸ Undo/Redo (the same keys) act on the painting while the
+        Training tab shows: the buttons keep working, their own keys go, as Qt runs neither of
+        two enabled actions bound to one key ("ambiguous shortcut")."""
+        for act in (self.undo, self.redo):
+            act.setShortcuts([])
 
     def actions_for_shortcuts(self) -> list:
         """Undo and Redo, for the widget whose visibility scopes their keys (the panel)."""

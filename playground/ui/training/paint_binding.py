@@ -6,8 +6,11 @@
   set's fixed view (``training.painted.view_extent``), even before they can train (one class,
   one point); a run on them samples its decision boundary on that same square, so a point
   painted after the run lands on the boundary it is compared with;
-- Undo and Redo (Ctrl+Z, Ctrl+Shift+Z) of the painting live on the panel: the window's own
-  are the graph's and are off while the Training tab shows;
+- Undo and Redo (Ctrl+Z, Ctrl+Shift+Z) of the painting are the panel's own keys; in the main
+  window the keys are Edit ▸ Undo/Redo's, which act on the painting while the Training tab
+  shows (``tab.py``);
+- while a click can paint (painted data, no run under way) the map's title says so ("decision
+  boundary · click to add points"): nothing else showed that the plot takes clicks;
 - the painter's words go to the panel's message line, and "Sweep 5 learning rates…" opens the
   sweep window (``sweep_view``).
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QEvent, QObject, Slot
 
 from playground.training.painted import view_extent
 from playground.ui.training import plot_feed
@@ -27,6 +30,8 @@ from playground.ui.training.worker import Grid
 __all__ = ["PaintBinding"]
 
 _BUTTONS = {1: "left", 3: "right"}
+MAP_HINT = "click to add points"
+"""After the map's title while a click on it paints."""
 
 
 class PaintBinding(QObject):
@@ -42,6 +47,8 @@ class PaintBinding(QObject):
         self.form.changed.connect(self._form_changed)  # after the panel's own slot
         self.form.sweep_requested.connect(self.open_sweep)
         panel.addActions(self.form.paint_tools.actions_for_shortcuts())
+        # the form locks the tools while a run is under way: the map's hint follows
+        self.form.paint_tools.installEventFilter(self)
 
     @property
     def painting(self) -> bool:
@@ -58,6 +65,18 @@ class PaintBinding(QObject):
         canvas.mpl_connect("button_press_event", self._press)
         canvas.mpl_connect("motion_notify_event", self._motion)
         canvas.mpl_connect("button_release_event", self._release)
+        self.update_hint()
+
+    def update_hint(self) -> None:
+        """The map's title says a click paints when one does (``MAP_HINT``)."""
+        plots = self.panel.plots
+        if plots is not None:
+            plots.set_map_hint(MAP_HINT if not self.form.painter.allowed() else "")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.EnabledChange:
+            self.update_hint()
+        return False
 
     def _map_point(self, event: Any) -> tuple[float, float, float] | None:
         plots = self.panel.plots
@@ -118,6 +137,7 @@ class PaintBinding(QObject):
     @Slot()
     def _form_changed(self) -> None:
         """Points painted after a run: show them over that run's boundary."""
+        self.update_hint()
         panel = self.panel
         run = panel.run
         if run is None or run.state != "finished" or not self.painting or panel.plots is None:

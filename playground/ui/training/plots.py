@@ -291,6 +291,12 @@ class TrainingPlots(RunPlotting, RegressionPlotting, QWidget):
         self._full_due = True
         self.flush()
 
+    def set_map_hint(self, hint: str) -> None:
+        """Words after the decision boundary's title ("click to add points"), drawn now."""
+        if self.map.set_hint(hint):
+            self._full_due = True
+            self.flush()
+
     def finish_run(self, diverged: bool = False) -> None:
         """The run ended: draw what is left, mark a divergence, stop the timer."""
         self._dirty = True

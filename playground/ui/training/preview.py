@@ -105,6 +105,21 @@ class ScatterPreview(QWidget):
         return QRectF(rect.left() + 4, rect.top() + 2, rect.width() - 8,
                       QFontMetricsF(self._caption_font()).height())
 
+    def painting_square(self) -> QRectF | None:
+        """The square a click paints in (None when the preview is not a painting surface)."""
+        if not self._paintable or self._extent is None or self._frame() is None:
+            return None
+        x0, x1, y0, y1 = self._extent
+        return QRectF(self.to_pixel(x0, y1), self.to_pixel(x1, y0))
+
+    def empty_note_rect(self) -> QRectF:
+        """Where the words go when there are no points: inside the painting square (the empty
+        painting's how-to, in the caption's font), else the whole frame."""
+        square = self.painting_square()
+        if square is not None:
+            return square.adjusted(5, 5, -5, -5)
+        return QRectF(self.rect()).adjusted(1, 1, -1, -1)
+
     def point_positions(self) -> list[tuple[QPointF, float, bool, int]]:
         """Each point as painted: (centre, radius, ring?, class), train first."""
         if self._frame() is None:
@@ -187,17 +202,17 @@ class ScatterPreview(QWidget):
         p.setPen(QPen(QColor("#d0d0d0"), 1))
         p.drawRect(rect)
         frame = self._frame()
-        if self._paintable and self._extent is not None and frame is not None:
-            x0, x1, y0, y1 = self._extent  # the square a click paints in
-            square = QRectF(self.to_pixel(x0, y1), self.to_pixel(x1, y0))
+        square = self.painting_square()
+        if square is not None:
             p.fillRect(square, QColor("#ffffff"))
             p.setPen(QPen(QColor("#9ab"), 1, Qt.PenStyle.DashLine))
             p.drawRect(square)
         sets = [d for d in (self._train, self._test) if d is not None and len(d)]
         if not sets or frame is None:
             p.setPen(QColor("#777777"))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       self._note or "no data")
+            if square is not None:  # how to paint, inside the square to click (not across it)
+                p.setFont(self._caption_font())
+            p.drawText(self.empty_note_rect(), EMPTY_NOTE_FLAGS, self._note or "no data")
             p.end()
             return
         for pt, radius, ring, c in self.point_positions():
@@ -217,6 +232,9 @@ class ScatterPreview(QWidget):
                                               int(box.width()))
             p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
         p.end()
+
+
+EMPTY_NOTE_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
 
 def _two_d(X: np.ndarray) -> np.ndarray:

@@ -44,7 +44,14 @@ NEUTRAL = "#666666"
 
 
 def legend_label(record_number: int, label: str) -> str:
+    """``#n label`` in at most ``LEGEND_CHARS``: a long label loses its first parts, not its
+    last: a first run's "moons, relu 16-16, sgd lr 0.3" keeps its learning rate ("#1 …relu
+    16-16, sgd lr 0.3"), which cut at the end read "sgd lr ..." (the table has the whole)."""
     text = f"#{record_number} {label}"
+    parts = label.split(", ")
+    while len(text) > LEGEND_CHARS and len(parts) > 1:
+        parts.pop(0)
+        text = f"#{record_number} …{', '.join(parts)}"
     return text if len(text) <= LEGEND_CHARS else text[:LEGEND_CHARS - 1] + "…"
 
 

@@ -13,7 +13,9 @@ Adds, with one call from the window:
   back to the Graph tab. The tab's close button (a plain "×" whose tooltip says what it does)
   removes it (a run goes on; the status bar says how to get it back). While the Training tab
   is current, the docks that work on the graph (palette, inspector, Learn) are
-  hidden, so the plots get the whole width; the Graph tab brings them back;
+  hidden, so the plots get the whole width; the Graph tab brings them back. Edit ▸ Undo/Redo
+  and the toolbar's act on the painted data while the tab is current (the tab makes the
+  painting's stack the active one of the window's ``undo_group``), on the graph otherwise;
 - the panel's "Show network on canvas" opens the network's graph as the window's document
   (asking first if the open graph has unsaved changes), runs Backward and switches to the
   Graph tab, so every node shows its data and grad; while following training, a newer graph
@@ -193,6 +195,9 @@ class TrainingTab(QObject):
 
     def _tab_changed(self, _index: int) -> None:
         self._size_by_current_page()
+        w = self.window
+        w.undo_group.setActiveStack(self.panel.form.paint_editor.stack if self.is_current()
+                                    else w.undo_stack)
         if self.is_current():
             if not self._hidden_docks:
                 self._hidden_docks = [d for d in self.graph_docks()
@@ -237,6 +242,9 @@ class TrainingTab(QObject):
 
             self.panel = TrainingPanel()
             self._restore_session()
+            # Edit ▸ Undo/Redo (and the toolbar's) undo the painting while this tab shows
+            self.window.undo_group.addStack(self.panel.form.paint_editor.stack)
+            self.panel.form.paint_tools.leave_keys_to_window()
             self.panel.show_graph_requested.connect(self.show_graph)
             self.panel.refresh_graph_requested.connect(self.refresh_graph)
         return self.panel

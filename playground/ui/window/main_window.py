@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QResizeEvent,
+    QUndoGroup,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -78,6 +79,12 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.doc, QUndoStack(self), self)
         self.undo_stack = self.editor.stack
         self.undo_stack.setObjectName("undo_stack")
+        self.undo_group = QUndoGroup(self)
+        """What Edit ▸ Undo/Redo act on: the graph's stack, or the Training tab's painting
+        while that tab shows (the tab adds its stack and switches the active one)."""
+        self.undo_group.setObjectName("undo_group")
+        self.undo_group.addStack(self.undo_stack)
+        self.undo_group.setActiveStack(self.undo_stack)
         self.scene = GraphScene(self.doc, self.editor, self)
         self.view = GraphView(self.scene, self)
         self.view.setAccessibleName("Graph canvas")
@@ -176,7 +183,7 @@ class MainWindow(QMainWindow):
         self.files.settle_about()  # a command just replaced the whole graph, or undid that
         self.update_actions()
 
-    def show_undo_tips(self, _text: str = "") -> None:
+    def show_undo_tips(self, *_args: object) -> None:
         menus.show_undo_tips(self)
 
     def fit_toolbar(self) -> None:

@@ -18,6 +18,7 @@ from playground.ui.window import icons
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSize
+    from PySide6.QtGui import QUndoGroup
     from PySide6.QtWidgets import QMenuBar, QStyle, QWidget
 
     from playground.ui.window.edit_actions import EditActions
@@ -35,11 +36,12 @@ if TYPE_CHECKING:
         toolbar: QToolBar
         toolbar_level: int
         graph_actions: QActionGroup
+        undo_group: QUndoGroup
         palette_dock: QWidget
 
         def action(self, name: str) -> QAction: ...
         def run_backward(self) -> None: ...
-        def show_undo_tips(self, _text: str = "") -> None: ...
+        def show_undo_tips(self, *_args: object) -> None: ...
         def close(self) -> bool: ...
         def style(self) -> QStyle: ...
         def menuBar(self) -> QMenuBar: ...
@@ -53,12 +55,13 @@ if TYPE_CHECKING:
 
 APP_NAME = "Backprop Playground"
 GRAPH_ACTIONS = (
-    "undo", "redo", "cut", "copy", "paste", "duplicate", "delete", "select_all", "fit",
+    "cut", "copy", "paste", "duplicate", "delete", "select_all", "fit",
     "zoom_in", "zoom_out", "zoom_reset", "auto_layout", "forward", "backward", "zero_grad",
     "mark_output", "step_forward", "step_backward", "step_play", "step_reset",
 )
-"""Actions that work on the canvas: off while the Training tab is showing (Delete or Ctrl+Z
-there would change a graph the learner cannot see)."""
+"""Actions that work on the canvas: off while the Training tab is showing (Delete there would
+change a graph the learner cannot see). Undo and Redo are not among them: they act on the
+window's undo group's active stack, the painting's while the Training tab shows."""
 ICON_ONLY_STEPS = (("open", "save", "undo", "redo"), ("zero_grad", "auto_layout", "fit"))
 """Toolbar buttons that drop their words when the window is narrow, in this order (the
 well-known icons first); then Forward and Backward too. Buttons without an icon keep theirs."""
@@ -138,11 +141,14 @@ def build_actions(w: MainWindow) -> None:
     fit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     w.view.addAction(fit)
 
-    undo = w.undo_stack.createUndoAction(w, "&Undo")
+    # Through the undo group: the graph's stack, or the painting's while the Training tab
+    # shows (the tab sets the group's active stack), so Edit ▸ Undo undoes what is on screen.
+    group = w.undo_group
+    undo = group.createUndoAction(w, "&Undo")
     undo.setObjectName("undo")
     undo.setShortcut(QKeySequence(k.Undo))
     undo.setIcon(w.style().standardIcon(w.style().StandardPixmap.SP_ArrowBack))
-    redo = w.undo_stack.createRedoAction(w, "&Redo")
+    redo = group.createRedoAction(w, "&Redo")
     redo.setObjectName("redo")
     # Every platform binding (Ctrl+Y and Ctrl+Shift+Z here): QKeySequence(k.Redo) is
     # only the first, so Ctrl+Shift+Z did nothing.
@@ -155,8 +161,9 @@ def build_actions(w: MainWindow) -> None:
         act.setIconText("Undo" if act is undo else "Redo")
         w.addAction(act)
         w.actions_by_name[act.objectName()] = act
-    w.undo_stack.undoTextChanged.connect(w.show_undo_tips)
-    w.undo_stack.redoTextChanged.connect(w.show_undo_tips)
+    group.undoTextChanged.connect(w.show_undo_tips)
+    group.redoTextChanged.connect(w.show_undo_tips)
+    group.activeStackChanged.connect(w.show_undo_tips)
     show_undo_tips(w)
 
     for name in ("show_palette", "show_inspector"):
@@ -169,9 +176,9 @@ def build_actions(w: MainWindow) -> None:
 
 
 def show_undo_tips(w: MainWindow) -> None:
-    stack = w.undo_stack
-    for name, what, empty in (("undo", stack.undoText(), "Nothing to undo"),
-                              ("redo", stack.redoText(), "Nothing to redo")):
+    group = w.undo_group
+    for name, what, empty in (("undo", group.undoText(), "Nothing to undo"),
+                              ("redo", group.redoText(), "Nothing to redo")):
         act = w.action(name)
         keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         tip = f"{act.iconText()} {what}" if what else empty

@@ -93,6 +93,31 @@ def test_clicks_on_the_decision_boundary_plot_paint_too(qtbot, panel):
                                [p[:2] for p in painted(panel)])
 
 
+def map_title(plots) -> str:
+    return plots.map.title.get_text()
+
+
+def test_the_maps_title_says_a_click_paints_while_one_does(qtbot, panel):
+    plots = panel.ensure_plots()
+    assert map_title(plots) == "decision boundary"  # moons: clicks do nothing there
+    paint_mode(qtbot, panel)
+    qtbot.waitUntil(lambda: plots.map.mode == "points")
+    assert map_title(plots) == "decision boundary · click to add points"
+    for (x, y), button in ((LEFT_SIDE[0], LEFT), (RIGHT_SIDE[0], RIGHT)):
+        qtbot.mouseClick(plots.canvas, button, NONE, map_pixel(plots, x, y))
+    assert len(painted(panel)) == 2  # what it says is what a click does
+    qtbot.mouseClick(panel.step_button, LEFT)  # a paused run: the data is locked
+    qtbot.waitUntil(lambda: panel.run is not None and panel.run.state == "paused")
+    assert map_title(plots) == "decision boundary"
+    qtbot.mouseClick(plots.canvas, LEFT, NONE, map_pixel(plots, *LEFT_SIDE[1]))
+    assert len(painted(panel)) == 2
+    qtbot.mouseClick(panel.reset_button, LEFT)  # unlocked: it says so again
+    qtbot.waitUntil(lambda: map_title(plots) == "decision boundary · click to add points")
+    combo = panel.form.dataset
+    combo.setCurrentIndex(combo.findData("moons"))
+    qtbot.waitUntil(lambda: map_title(plots) == "decision boundary")
+
+
 def test_an_eraser_drag_removes_the_points_it_passes_and_one_undo_brings_them_back(qtbot, panel):
     preview = paint_mode(qtbot, panel)
     click_preview(qtbot, preview, LEFT_SIDE)

@@ -50,6 +50,16 @@ def test_each_run_keeps_its_colour_and_says_what_changed(qtbot, panel):
     assert plots.legend_entries()[0] == (4, "#4 lr 0.5")
 
 
+def test_a_long_label_keeps_its_learning_rate_in_the_legend(qtbot, panel):
+    set_spin(qtbot, panel.form.steps, 10)
+    type_into(qtbot, panel.form.lr, "0.3")
+    train_to_end(qtbot, panel)
+    assert panel.runs.last.label == "moons, relu 16-16, sgd lr 0.3"  # too long for the legend
+    # cut at the front: the learning rate, what runs most often differ in, stays readable
+    assert panel.plots.legend_entries() == [(1, "#1 …relu 16-16, sgd lr 0.3")]
+    assert panel.run_table.cell(1, "changed") == "moons, relu 16-16, sgd lr 0.3"  # all of it
+
+
 def test_the_table_lists_each_run_with_its_final_numbers(qtbot, panel):
     set_spin(qtbot, panel.form.steps, 30)
     panel.form.set_config(panel.config().__class__(steps=30, test_fraction=0.25))
@@ -111,6 +121,31 @@ def test_a_run_loads_back_into_the_form(qtbot, panel):
     train_to_end(qtbot, panel)
     assert np.array_equal(panel.runs.last.curves.loss, panel.runs.get(1).curves.loss)
     assert panel.runs.last.label == "relu 16-16, lr 1"
+
+
+def double_click_row(qtbot, table, number: int, column: int = 1) -> None:
+    """A real double-click on run ``number``'s row, on its ``column``'s cell, as the platform
+    delivers one: a click, then the double-click event (Qt 6's ``mouseDClick`` alone sends only
+    the latter, and an item view ignores a double-click on a cell it never saw pressed)."""
+    rect = table.table.visualItemRect(table.table.item(table.numbers().index(number), column))
+    viewport = table.table.viewport()
+    qtbot.mouseClick(viewport, LEFT, pos=rect.center())
+    qtbot.mouseDClick(viewport, LEFT, pos=rect.center())
+
+
+def test_a_double_click_on_a_run_loads_its_settings_into_the_form(qtbot, panel):
+    three_runs(qtbot, panel)  # the form now says lr 0.1, hidden 8, 8
+    table = panel.run_table
+    assert panel.form.lr.text() == "0.1" and panel.form.hidden.text().replace(" ", "") == "8,8"
+    double_click_row(qtbot, table, 1)
+    assert float(panel.form.lr.text()) == 1.0
+    assert panel.form.hidden.text().replace(" ", "") == "16,16"
+    assert panel.config() == panel.runs.get(1).config
+    assert "Loaded the settings of run #1" in panel.message_text()
+    double_click_row(qtbot, table, 3)  # the newest run's (on the top row) come back too
+    assert float(panel.form.lr.text()) == 0.1
+    assert panel.form.hidden.text().replace(" ", "") == "8,8"
+    assert panel.config() == panel.runs.get(3).config
 
 
 def test_nothing_loads_while_a_run_is_under_way(qtbot, panel):
