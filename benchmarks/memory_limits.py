@@ -1,0 +1,198 @@
+"""Issue 18 §1's input files that ran away: what `eval` and the window do with them now.
+Prints figures; not a timed test.
+
+    python benchmarks/memory_limits.py [--quick]
+
+`eval` runs in a subprocess, under an address-space cap (``CAP``) so that a regression fails
+here with a MemoryError instead of taking the machine; for each file: the exit status, the
+wall time (the interpreter's start included), the child's own peak resident memory
+(``os.wait4``) and its last line on stderr. The reproducers:
+
+- the 130 KB file: a 10000×1 literal @ a 1×10000 literal (matmul), and the broadcasting add
+  of the same shapes, with ``eval --backward --json`` (once: over 10 GB and 4 GB);
+- ``/dev/zero`` (once: 3 GB in 2 s) and a FIFO (once: blocked forever);
+- a literal of 10⁸ numbers (once: 142 s and 6.2 GB; its file is 191 MiB), and one of
+  33,000,000 numbers, the most a file under the 64 MiB cap holds.
+
+Then the window (``MainWindow``, offscreen): File > Open of the matmul file and Backward,
+with the time each takes and the process's peak RSS (VmHWM, reset first where Linux allows).
+``reliability.py`` prints these too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+MiB = 1 << 20
+CAP = 3 << 30
+"""The children's address space (numpy's and OpenBLAS's mappings need room beyond the RSS)."""
+HEAD = '{"format": "backprop-playground", "version": 1, '
+
+
+def outer_file(path: Path, op: str, n: int = 10_000) -> Path:
+    """The reproducer: ``n``×1 and 1×``n`` literals into ``op``."""
+    doc = {"format": "backprop-playground", "version": 1, "nodes": [
+        {"id": "a", "kind": "value", "value": [[1.0]] * n},
+        {"id": "b", "kind": "value", "value": [[1.0] * n]},
+        {"id": "c", "kind": "op", "op": op}],
+        "edges": [{"source": "a", "target": "c", "slot": 0},
+                  {"source": "b", "target": "c", "slot": 1}]}
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def literal_file(path: Path, n: int) -> Path:
+    """One value node holding a literal of ``n`` zeros (2 bytes a number), written in chunks."""
+    chunk = b"0," * 1_000_000
+    with open(path, "wb") as f:
+        f.write((HEAD + '"nodes": [{"id": "a", "kind": "value", "value": [').encode())
+        whole, rest = divmod(n - 1, 1_000_000)
+        for _ in range(whole):
+            f.write(chunk)
+        f.write(b"0," * rest + b"0]}]}")
+    return path
+
+
+def _cap() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+
+
+def run_eval(path: Path, *flags: str, timeout: float = 300) -> tuple[int | None, float, float,
+                                                                     str]:
+    """`eval FILE` in a subprocess: exit status (None: killed at ``timeout``), seconds, the
+    child's own peak RSS in MiB, its last stderr line (or the node's error from --json)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "playground", "eval", *flags, str(path)],
+                                stdout=out, stderr=err, preexec_fn=_cap)
+        deadline, killed = t0 + timeout, False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                killed = True
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+        code = None if killed else proc.returncode
+        out.seek(0)
+        err.seek(0)
+        text, lines = out.read().decode(errors="replace"), err.read().decode(
+            errors="replace").strip().splitlines()
+    line = lines[-1] if lines else ""
+    if not line and text.startswith("{"):
+        errors = [n["error"] for n in json.loads(text)["nodes"] if n.get("error")]
+        line = errors[0] if errors else ""
+    return code, seconds, usage.ru_maxrss / 1024, line
+
+
+def window_figures(path: Path, settings: Path) -> None:
+    """File > Open of ``path`` and Backward in the real window: times and peak RSS."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from playground.app import make_app
+    from playground.ui.window.main_window import MainWindow
+
+    make_app()
+    w = MainWindow(settings=QSettings(str(settings), QSettings.Format.IniFormat))
+    w.resize(1280, 800)
+    w.show()
+    QApplication.processEvents()
+    reset = reset_peak()
+    before = status_kib("VmRSS")
+    t0 = time.perf_counter()
+    opened = w.files.open_path(path)
+    QApplication.processEvents()
+    t1 = time.perf_counter()
+    w.action("backward").trigger()
+    QApplication.processEvents()
+    t2 = time.perf_counter()
+    peak = status_kib("VmHWM") if reset else resource.getrusage(
+        resource.RUSAGE_SELF).ru_maxrss
+    error = w.scene.node_item("c").display().error if opened else w.files.last_error
+    print(f"   window, {path.name}: File > Open {(t1 - t0) * 1000:.0f} ms, Backward "
+          f"{(t2 - t1) * 1000:.0f} ms; RSS {before / 1024:.0f} MiB before, peak "
+          f"{peak / 1024:.0f} MiB{'' if reset else ' (the process peak so far)'}")
+    print(f"      node c: {error}")
+    w.undo_stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+def reset_peak() -> bool:
+    """Reset this process's VmHWM to its current RSS (Linux: ``clear_refs`` 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def status_kib(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def memory_limits(tmp: Path, quick: bool = False) -> None:
+    from playground.graph import limits
+
+    print(f"\n6. input files that ran away (issue 18 §1): files up to "
+          f"{limits.size_text(limits.MAX_FILE_BYTES)}, literals up to "
+          f"{limits.MAX_LITERAL_ELEMENTS:,} numbers, {limits.size_text(limits.NODE_BYTES)} a "
+          f"node, {limits.size_text(limits.GRAPH_BYTES)} a graph")
+    matmul = outer_file(tmp / "outer_matmul.json", "matmul")
+    cases: list[tuple[str, Path, tuple[str, ...]]] = [
+        (f"10000×1 @ 1×10000 ({matmul.stat().st_size / 1024:.0f} KB), --backward --json",
+         matmul, ("--backward", "--json")),
+        ("10000×1 + 1×10000, --backward --json", outer_file(tmp / "outer_add.json", "add"),
+         ("--backward", "--json")),
+        ("/dev/zero", Path("/dev/zero"), ()),
+    ]
+    fifo = tmp / "pipe.json"
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(fifo)
+        cases.append(("a FIFO", fifo, ()))
+    big = [] if quick else [10 ** 8]
+    for n in (*big, 33_000_000):
+        path = literal_file(tmp / f"literal{n}.json", n)
+        cases.append((f"a literal of {n:,} numbers ({path.stat().st_size / MiB:.0f} MiB)",
+                      path, ()))
+    for name, path, flags in cases:
+        code, seconds, peak, line = run_eval(path, *flags, timeout=120)
+        status = "killed after 120 s" if code is None else f"exit {code}"
+        print(f"   eval {name}: {status} in {seconds:.2f} s, peak RSS {peak:.0f} MiB")
+        print(f"      {line[:160]}")
+        if path.parent == tmp and path.suffix == ".json" and path.stat().st_size > MiB:
+            path.unlink()
+    window_figures(matmul, tmp / "limits.ini")
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as folder:
+        memory_limits(Path(folder), "--quick" in sys.argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
