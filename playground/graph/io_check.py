@@ -192,11 +192,16 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 raise LoadError(f"{at}.params: a value node has no parameters")
             if "value" not in n:
                 raise LoadError(f"{at}.value: missing (a value node needs a number)")
-            value = _literal(n["value"], f"{at}.value")
-            if isinstance(value, list) and math.prod(_shape(value)) > MAX_LITERAL_ELEMENTS:
-                raise LoadError(
-                    f"{at}.value: a tensor of {math.prod(_shape(value)):,} numbers: over the "
-                    f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
+            raw = n["value"]
+            if raw.__class__ is list and _numbers_past(raw, MAX_LITERAL_ELEMENTS):
+                # counted before the numbers are checked one by one: a 63 MiB file's
+                # 33,000,000 numbers took 44 s and 1.7 GB to refuse afterwards (issue 18 §1)
+                whole = math.prod(_shape(raw))  # exact for a rectangular literal
+                many = (f"{whole:,}" if whole > MAX_LITERAL_ELEMENTS
+                        else f"more than {MAX_LITERAL_ELEMENTS:,}")
+                raise LoadError(f"{at}.value: a tensor of {many} numbers: over the "
+                                f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
+            value = _literal(raw, f"{at}.value")
         label = n.get("label", "")
         if label is None:
             label = ""
@@ -223,40 +228,98 @@ def _params(op: str, raw: Any, at: str) -> dict[str, Any]:
         raise LoadError(f"{where}: {exc.for_file()}") from None
 
 
-def _literal(x: Any, at: str, depth: int = 0) -> Any:
-    """A number or a rectangular nested list of numbers, with "nan"/"inf" strings decoded."""
+class _Past(Exception):
+    """The count went past its limit."""
+
+
+def _numbers_past(x: list, limit: int) -> bool:
+    """Whether the nested list ``x`` holds more than ``limit`` numbers. The count stops just
+    past ``limit``, and at anything but a number or a non-empty list within
+    ``MAX_TENSOR_DIMS`` (there ``_literal``, walking in the same order, stops with its
+    reason), so it stays short whatever the file holds."""
+    count = 0
+
+    def walk(v: list, depth: int) -> bool:  # False: stopped at something that is no number
+        nonlocal count
+        for c in v:
+            k = c.__class__
+            if k is float or k is int:  # not bool (its own class), not _Huge
+                count += 1
+                if count > limit:
+                    raise _Past
+            elif k is list and c and depth < MAX_TENSOR_DIMS:
+                if not walk(c, depth + 1):
+                    return False
+            else:
+                return False
+        return True
+
+    try:
+        walk(x, 1)
+    except _Past:
+        return True
+    return False
+
+
+_FLOAT_ONLY = {float}
+_PLAIN_NUMBERS = ({float}, {int}, {int, float})
+
+
+def _literal(x: Any, at: Any, depth: int = 0) -> Any:
+    """A number or a rectangular nested list of numbers, with "nan"/"inf" strings decoded.
+    ``at`` is where ``x`` is: a string, or (where its list is, index) for an item, worded
+    (``_where``) only for a message, since a literal may hold a million numbers."""
     if isinstance(x, bool):
-        raise LoadError(f"{at}: expected a number, found a boolean")
+        raise LoadError(f"{_where(at)}: expected a number, found a boolean")
     if isinstance(x, _Huge):
-        raise LoadError(f"{at}: {brief(x)} is too large for a float")
+        raise LoadError(f"{_where(at)}: {brief(x)} is too large for a float")
     if isinstance(x, int):
         try:
             return float(x)
         except OverflowError:
-            raise LoadError(f"{at}: {brief(x, 0)} is too large for a float") from None
+            raise LoadError(f"{_where(at)}: {brief(x, 0)} is too large for a float") from None
     if isinstance(x, float):
         return x
     if isinstance(x, str):
         special = SPECIAL_FLOATS.get(x.strip().lower())
         if special is None:
-            raise LoadError(f"{at}: expected a number, found the string {brief(x)}")
+            raise LoadError(f"{_where(at)}: expected a number, found the string {brief(x)}")
         return special
     if isinstance(x, list):
         if depth >= MAX_TENSOR_DIMS:
-            raise LoadError(f"{at}: a tensor of more than {MAX_TENSOR_DIMS} dimensions")
+            raise LoadError(f"{_where(at)}: a tensor of more than {MAX_TENSOR_DIMS} dimensions")
         if not x:
-            raise LoadError(f"{at}: an empty list is not a tensor")
-        items = [_literal(v, f"{at}[{j}]", depth + 1) for j, v in enumerate(x)]
+            raise LoadError(f"{_where(at)}: an empty list is not a tensor")
+        kinds = set(map(type, x))  # a row of plain numbers (the bulk of any literal): at once
+        if kinds == _FLOAT_ONLY:
+            return list(x)
+        if kinds in _PLAIN_NUMBERS:
+            try:
+                return list(map(float, x))
+            except OverflowError:  # an integer too large: the walk below says which
+                pass
+        items = [_literal(v, (at, j), depth + 1) for j, v in enumerate(x)]
         first = _shape(items[0])
         for j, item in enumerate(items):
             s = _shape(item)
             if s != first:
+                where = _where(at)
                 raise LoadError(
-                    f"{at}[{j}]: ragged tensor: shape {_fmt_shape(s)} where "
-                    f"{at}[0] has shape {_fmt_shape(first)}"
+                    f"{where}[{j}]: ragged tensor: shape {_fmt_shape(s)} where "
+                    f"{where}[0] has shape {_fmt_shape(first)}"
                 )
         return items
-    raise LoadError(f"{at}: expected a number or a list of numbers, found {json_type(x)}")
+    raise LoadError(f"{_where(at)}: expected a number or a list of numbers, found "
+                    f"{json_type(x)}")
+
+
+def _where(at: Any) -> str:
+    """``nodes[0].value[3][1]`` from ``(("nodes[0].value", 3), 1)``."""
+    indices = []
+    while isinstance(at, tuple):
+        at, j = at
+        indices.append(j)
+    return at + "".join(f"[{j}]" for j in reversed(indices))
 
 
 def _shape(x: Any) -> tuple[int, ...]:

@@ -5,7 +5,8 @@ exits 0/1 with its output, or 2 with one `error: FILE: reason` line.
 Issue 18 §1's reproducers are here too: a 130 KB file whose matmul or broadcasting add of a
 10000×1 and a 1×10000 literal once took over 10 GB, outer products of random sizes on either
 side of the per-node budget, and files that are not regular or too large (a FIFO, /dev/zero,
-a literal of 10⁸ numbers): each is refused with its own message, in well under a second.
+a literal of 10⁸ numbers, one of 33,000,000 under the file cap): each is refused with its own
+message, in well under a second (the last: in a few).
 
 Over 10,000 files in all: byte-level damage (truncation, flipped bytes, non-UTF-8, empty),
 JSON-level damage (a random part replaced by junk: wrong types, huge numbers, NaN tokens,
@@ -257,6 +258,9 @@ def _outer(n: int, op: str, m: int | None = None, flip: bool = False) -> bytes:
         # issue 18 §1: 130 KB files whose result once took over 10 GB (matmul) and 4 GB (add)
         _outer(10_000, "matmul"),
         _outer(10_000, "add"),
+        # past the literal cap, ragged: counted, not walked ("more than 1,000,000 numbers")
+        _HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": [[0, 0], ['
+        + b"0," * 1_000_000 + b'0]]}]}',
     ],
 )
 @EXAMPLE_LIMIT
@@ -350,3 +354,48 @@ def test_files_that_are_not_regular_or_too_large_are_refused_at_once(tmp_path, c
                 load(path)
     finally:
         huge.unlink()
+
+
+def _peak_reset() -> bool:
+    try:  # VmHWM := the RSS now (Linux 4.0+), so the peak measured is this test's own
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) / 1024
+
+
+@time_limit(seconds=60, hard=120)
+def test_a_literal_of_33_million_numbers_under_the_file_cap_is_counted_not_walked(
+        tmp_path, capsys) -> None:
+    """63 MiB of ``0,``: under the 64 MiB cap, so the file is read and parsed, but its
+    literal is counted (stopping past 1,000,000) before any number is checked: refused in
+    about 2 s with a few hundred MiB (44 s and 1.7 GB when every number was checked first)."""
+    path = tmp_path / "zeros.json"
+    with open(path, "wb") as f:
+        f.write(_HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": [')
+        for _ in range(33):
+            f.write(b"0," * 1_000_000)
+        f.write(b"0]}]}")
+    assert 0.95 * MAX_FILE_BYTES < path.stat().st_size < MAX_FILE_BYTES
+    measured = _peak_reset()
+    before = _status_mib("VmRSS")
+    try:
+        t0 = time.perf_counter()
+        code = cli_main(["eval", str(path)])
+        took = time.perf_counter() - t0
+    finally:
+        path.unlink()
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (f"error: {path}: nodes[0].value: a tensor of 33,000,001 numbers: over the "
+                   "1,000,000 limit for one literal\n")
+    assert took < 15, f"{took:.1f} s"
+    if measured:  # the bytes, their text and the parsed list: about 400 MiB
+        grew = _status_mib("VmHWM") - before
+        assert grew < 800, f"grew {grew:.0f} MiB"
