@@ -21,7 +21,7 @@ from playground.graph.io_text import (
     find_unencodable,
     make_pairs_hook,
 )
-from playground.graph.limits import MAX_LITERAL_ELEMENTS
+from playground.graph.limits import MAX_FILE_NUMBERS, MAX_LITERAL_ELEMENTS
 from playground.graph.params import ParamError, normalize
 from playground.graph.quoting import brief, cut, found
 from playground.graph.quoting import kind as json_type
@@ -150,6 +150,7 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         raise LoadError("nodes: missing")
     if not isinstance(nodes_raw, list):
         raise LoadError(f"nodes: expected a list, found {json_type(nodes_raw)}")
+    _count_literals(nodes_raw)
     nodes: dict[str, dict[str, Any]] = {}
     where_id: dict[str, int] = {}
     for i, n in enumerate(nodes_raw):
@@ -192,16 +193,7 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 raise LoadError(f"{at}.params: a value node has no parameters")
             if "value" not in n:
                 raise LoadError(f"{at}.value: missing (a value node needs a number)")
-            raw = n["value"]
-            if raw.__class__ is list and _numbers_past(raw, MAX_LITERAL_ELEMENTS):
-                # counted before the numbers are checked one by one: a 63 MiB file's
-                # 33,000,000 numbers took 44 s and 1.7 GB to refuse afterwards (issue 18 §1)
-                whole = math.prod(_shape(raw))  # exact for a rectangular literal
-                many = (f"{whole:,}" if whole > MAX_LITERAL_ELEMENTS
-                        else f"more than {MAX_LITERAL_ELEMENTS:,}")
-                raise LoadError(f"{at}.value: a tensor of {many} numbers: over the "
-                                f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
-            value = _literal(raw, f"{at}.value")
+            value = _literal(n["value"], f"{at}.value")  # counted: _count_literals
         label = n.get("label", "")
         if label is None:
             label = ""
@@ -228,37 +220,60 @@ def _params(op: str, raw: Any, at: str) -> dict[str, Any]:
         raise LoadError(f"{where}: {exc.for_file()}") from None
 
 
-class _Past(Exception):
-    """The count went past its limit."""
+def _count_literals(nodes_raw: list) -> None:
+    """Refuse a literal of more than ``MAX_LITERAL_ELEMENTS`` numbers, or literals of more
+    than ``MAX_FILE_NUMBERS`` together, before any number is checked one by one: a 63 MiB
+    file's literal of 33,000,000 numbers took 44 s and 1.7 GB to refuse after that, and 33
+    literals of 1,000,000 took 52 s and 1.9 GB to load (issue 18 §1)."""
+    total = 0
+    for i, n in enumerate(nodes_raw):
+        if not (n.__class__ is dict and n.get("kind") == "value"):
+            continue
+        raw = n.get("value")
+        if raw.__class__ is not list:
+            total += 1
+            continue
+        count = _count_numbers(raw, MAX_LITERAL_ELEMENTS)
+        if count > MAX_LITERAL_ELEMENTS:
+            whole = math.prod(_shape(raw))  # exact for a rectangular literal
+            many = (f"{whole:,}" if whole > MAX_LITERAL_ELEMENTS
+                    else f"more than {MAX_LITERAL_ELEMENTS:,}")
+            raise LoadError(f"nodes[{i}].value: a tensor of {many} numbers: over the "
+                            f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
+        total += count
+        if total > MAX_FILE_NUMBERS:
+            raise LoadError(f"nodes[{i}].value: the file's literals hold {total:,} numbers "
+                            f"with this one: over the {MAX_FILE_NUMBERS:,} limit for a file")
 
 
-def _numbers_past(x: list, limit: int) -> bool:
-    """Whether the nested list ``x`` holds more than ``limit`` numbers. The count stops just
-    past ``limit``, and at anything but a number or a non-empty list within
+def _count_numbers(x: list, limit: int) -> int:
+    """The numbers in the nested list ``x``, or ``limit + 1`` when there are more. The count
+    stops just past ``limit``, and at anything but a number or a non-empty list within
     ``MAX_TENSOR_DIMS`` (there ``_literal``, walking in the same order, stops with its
     reason), so it stays short whatever the file holds."""
     count = 0
 
-    def walk(v: list, depth: int) -> bool:  # False: stopped at something that is no number
+    def walk(v: list, depth: int) -> bool:  # False: stopped (past the limit, or no number)
         nonlocal count
         for c in v:
             k = c.__class__
             if k is float or k is int:  # not bool (its own class), not _Huge
                 count += 1
                 if count > limit:
-                    raise _Past
+                    return False
             elif k is list and c and depth < MAX_TENSOR_DIMS:
                 if not walk(c, depth + 1):
+                    return False
+            elif k is str and c.strip().lower() in SPECIAL_FLOATS:  # "nan", "inf", "-inf"
+                count += 1
+                if count > limit:
                     return False
             else:
                 return False
         return True
 
-    try:
-        walk(x, 1)
-    except _Past:
-        return True
-    return False
+    walk(x, 1)
+    return count
 
 
 _FLOAT_ONLY = {float}

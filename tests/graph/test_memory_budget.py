@@ -73,3 +73,22 @@ def test_file_over_64_mib_and_literal_over_a_million_numbers_are_refused(tmp_pat
            "nodes": [{"id": "a", "kind": "value", "value": [0] * 1_000_001}]}
     with pytest.raises(io.LoadError, match=r"nodes\[0\].value: .*1,000,000 limit"):
         io.loads(json.dumps(doc))
+
+
+def test_a_files_literals_hold_at_most_four_million_numbers_together(tmp_path) -> None:
+    """33 literals of a million numbers fit a 63 MiB file and took 52 s and 1.9 GB to load:
+    literals are counted, together, before any number is read one by one."""
+    million = "[" + "0," * 999_999 + "0]"
+
+    def text(values: list[str]) -> str:
+        nodes = ", ".join(f'{{"id": "v{i}", "kind": "value", "value": {v}}}'
+                          for i, v in enumerate(values))
+        return f'{{"format": "backprop-playground", "version": 1, "nodes": [{nodes}]}}'
+
+    assert len(io.loads(text([million] * 4)).doc) == 4  # exactly the limit: loads
+    with pytest.raises(io.LoadError) as refused:
+        io.loads(text([million] * 4 + ["[[1.5], [2.5]]"]))
+    assert str(refused.value) == ("nodes[4].value: the file's literals hold 4,000,002 numbers "
+                                  "with this one: over the 4,000,000 limit for a file")
+    with pytest.raises(io.LoadError, match=r"nodes\[4\].value: .* hold 4,000,001 numbers"):
+        io.loads(text(["3"] + [million] * 4))  # a plain number counts too
