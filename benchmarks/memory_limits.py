@@ -5,8 +5,8 @@ Prints figures; not a timed test.
 
 `eval` runs in a subprocess, under an address-space cap (``CAP``) so that a regression fails
 here with a MemoryError instead of taking the machine; for each file: the exit status, the
-wall time (the interpreter's start included), the child's own peak resident memory
-(``os.wait4``) and its last line on stderr. The reproducers:
+wall time (the interpreter's start included), the child's own peak resident memory (through
+a small launcher: see ``LAUNCH``) and its last line on stderr. The reproducers:
 
 - the 130 KB file: a 10000×1 literal @ a 1×10000 literal (matmul), and the broadcasting add
   of the same shapes, with ``eval --backward --json`` (once: over 10 GB and 4 GB);
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -76,41 +77,49 @@ def many_literals_file(path: Path, nodes: int, n: int) -> Path:
     return path
 
 
-def _cap() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+LAUNCH = """
+import resource, subprocess, sys
+cap = int(sys.argv[1])
+code = subprocess.call(sys.argv[3:],
+                       preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap)))
+with open(sys.argv[2], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+"""Runs the command under the cap and writes its peak RSS (KiB). A small process in between,
+because a child's ru_maxrss includes the memory of the process it was forked from (Linux
+counts the forked copy's high-water mark at exec): forked from this benchmark, every eval
+would report this process's size, not its own."""
 
 
 def run_eval(path: Path, *flags: str, timeout: float = 300) -> tuple[int | None, float, float,
                                                                      str]:
-    """`eval FILE` in a subprocess: exit status (None: killed at ``timeout``), seconds, the
-    child's own peak RSS in MiB, its last stderr line (or the node's error from --json)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """`eval FILE` in a subprocess: exit status (None: killed at ``timeout``), seconds (a
+    launcher's start, ~30 ms, included), the child's own peak RSS in MiB, its last stderr line
+    (or the node's error from --json)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out, err, peak = (Path(folder) / name for name in ("out", "err", "peak"))
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "playground", "eval", *flags, str(path)],
-                                stdout=out, stderr=err, preexec_fn=_cap)
-        deadline, killed = t0 + timeout, False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                killed = True
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.01)
+        with open(out, "wb") as fo, open(err, "wb") as fe:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", LAUNCH, str(CAP), str(peak), sys.executable, "-m",
+                 "playground", "eval", *flags, str(path)],
+                stdout=fo, stderr=fe, start_new_session=True)
+            try:
+                code: int | None = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                code = None
         seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
-        code = None if killed else proc.returncode
-        out.seek(0)
-        err.seek(0)
-        text, lines = out.read().decode(errors="replace"), err.read().decode(
-            errors="replace").strip().splitlines()
+        text = out.read_text(errors="replace")
+        lines = err.read_text(errors="replace").strip().splitlines()
+        peak_mib = int(peak.read_text()) / 1024 if peak.exists() else float("nan")
     line = lines[-1] if lines else ""
     if not line and text.startswith("{"):
         errors = [n["error"] for n in json.loads(text)["nodes"] if n.get("error")]
         line = errors[0] if errors else ""
-    return code, seconds, usage.ru_maxrss / 1024, line
+    return code, seconds, peak_mib, line
 
 
 def window_figures(path: Path, settings: Path) -> None:
