@@ -12,6 +12,9 @@
    main windows opened and closed: resident memory along the way.
 4. Bad input files (``bad_input.py``): eval's one line and the "Cannot open" dialog's time.
 5. Training runs over the limits (``train_budget.py``): `train`'s exit, time and one line.
+6. Input files that ran away (``memory_limits.py``, issue 18 §1): `eval`'s exit, time and peak
+   RSS on the 10000×1 @ 1×10000 matmul and the broadcasting add (``--backward --json``),
+   /dev/zero, a FIFO and huge literals; the window's Open and Backward of the matmul file.
 
 Memory is the resident set size from ``/proc/self/statm`` (``resource`` elsewhere: the peak),
 measured after ``gc.collect()``. "Growth" compares the end with the state after a warm-up, so
@@ -269,6 +272,10 @@ def main() -> int:
     from train_budget import train_budget  # issue 18 §3's runaway training runs
 
     train_budget(quick)
+    from memory_limits import memory_limits  # issue 18 §1's runaway input files
+
+    with tempfile.TemporaryDirectory() as folder:
+        memory_limits(Path(folder), quick)
     return 0
 
 

@@ -3,7 +3,9 @@
 Reading a graph file (``io.load_file``): only a regular file is opened (a FIFO would block the
 reader forever, ``/dev/zero`` never ends), and it may hold at most ``MAX_FILE_BYTES``. A
 literal (a value node's tensor) holds at most ``MAX_LITERAL_ELEMENTS`` numbers, in a file
-(``io_check``) and in the document (``validate.literal_problem``).
+(``io_check``) and in the document (``validate.literal_problem``), and a file's literals
+together at most ``MAX_FILE_NUMBERS``; a file's are counted before they are read number by
+number.
 
 Evaluating on the tensor engine (``evaluate._Run``): before a node is computed, its result's
 shape is worked out from its inputs' shapes (``result_shape``: numpy broadcasting for
@@ -37,6 +39,10 @@ MAX_FILE_BYTES = 64 * MiB
 """A graph file larger than this is refused before it is read."""
 MAX_LITERAL_ELEMENTS = 1_000_000
 """Numbers in one literal (a value node's tensor): 7.6 MiB as float64."""
+MAX_FILE_NUMBERS = 4 * MAX_LITERAL_ELEMENTS
+"""Numbers in all of a file's literals together (30.5 MiB as float64). A file under
+``MAX_FILE_BYTES`` can write 33,000,000: loading 33 literals of a million took 52 s and
+1.9 GB, since each number is a Python float on its way into an array."""
 NODE_BYTES = 256 * MiB
 """A node's result, or the arrays its backward step makes."""
 GRAPH_BYTES = 512 * MiB

@@ -150,19 +150,41 @@ MATMUL = register(Op(
 ))
 
 
+def _bias_fits(b: tuple[int, ...], y: tuple[int, ...]) -> bool:
+    """Whether a bias of shape ``b`` broadcasts to ``y`` without widening it."""
+    return len(b) <= len(y) and all(n in (1, k) for n, k in zip(b[::-1], y[::-1], strict=False))
+
+
 def _linear_forward(m: Any, x: Any, w: Any, b: Any) -> Any:
+    # The bias is checked against x @ W's shape before anything is computed: a bias that
+    # widens the result (shape (40, 1, 1) against a 2000×2000 product) made an array 40 times
+    # larger before it was refused, and the shape rule, refusing it too, leaves the memory
+    # budget nothing to check (issue 18 §1). Shapes that do not fit the product: numpy says why.
+    xs, ws, bs = x.shape, w.shape, b.shape
+    if len(xs) == 2 and len(ws) == 2:
+        ys: tuple[int, ...] | None = (xs[0], ws[1]) if xs[1] == ws[0] else None
+    else:
+        try:
+            ys = _matmul_shape(xs, ws)
+        except ValueError:
+            ys = None
+    if ys is not None and bs != ys[len(ys) - len(bs):] and not _bias_fits(bs, ys):
+        raise ValueError(f"linear: a bias of shape {bs} does not fit x @ W of shape {ys}")
     y = _dot(x, w) if x.ndim == 2 and w.ndim == 2 else x @ w
-    if y.__class__ is np.ndarray and b.dtype is y.dtype and b.shape == y.shape[-b.ndim:]:
+    if y.__class__ is np.ndarray and b.dtype is y.dtype and bs == y.shape[-b.ndim:]:
         # The product is a new array of the result's shape and dtype: add the bias in place
         # (same numbers as y + b, one array fewer to allocate and fill, like torch's addmm).
         y += b
         return y
-    out = y + b
-    if out.shape != np.shape(y):
-        raise ValueError(
-            f"linear: a bias of shape {b.shape} does not fit x @ W of shape {np.shape(y)}"
-        )
-    return out
+    return y + b
+
+
+def _linear_shape(x: tuple[int, ...], w: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """x @ W's shape; ValueError (as the forward) for a bias that does not fit it."""
+    y = _matmul_shape(x, w)
+    if not _bias_fits(b, y):
+        raise ValueError(f"linear: a bias of shape {b} does not fit x @ W of shape {y}")
+    return y
 
 
 def _linear_vjp(g: Any, out: Any, x: Any, w: Any, b: Any, needs=None):
@@ -182,9 +204,7 @@ LINEAR = register(Op(
     description="A dense layer before its activation, x @ W + b, in one node (PyTorch fuses "
     "it too: addmm). The bias must fit x @ W's shape.",
     py="linear({0}, {1}, {2})", torch="({0} @ {1} + {2})",
-    vjp=_linear_vjp, scalar=False,
-    # x @ W's shape: the forward refuses a bias that would change it
-    shape=lambda x, w, b: _matmul_shape(x, w),
+    vjp=_linear_vjp, scalar=False, shape=_linear_shape,
 ))
 
 

@@ -2,6 +2,12 @@
 one LoadError line — never another exception — and `backprop-playground eval` on the same file
 exits 0/1 with its output, or 2 with one `error: FILE: reason` line.
 
+Issue 18 §1's reproducers are here too: a 130 KB file whose matmul or broadcasting add of a
+10000×1 and a 1×10000 literal once took over 10 GB, outer products of random sizes on either
+side of the per-node budget, and files that are not regular or too large (a FIFO, /dev/zero,
+a literal of 10⁸ numbers, one of 33,000,000 under the file cap): each is refused with its own
+message, in well under a second (the last: in a few).
+
 Over 10,000 files in all: byte-level damage (truncation, flipped bytes, non-UTF-8, empty),
 JSON-level damage (a random part replaced by junk: wrong types, huge numbers, NaN tokens,
 unknown ops, duplicate ids, dangling edges, cycles, deep nesting). Derandomized, so a CI
@@ -17,7 +23,9 @@ import copy
 import io
 import json
 import math
+import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +36,8 @@ from hypothesis import strategies as st
 from playground.cli import main as cli_main
 from playground.graph.evaluate import evaluate
 from playground.graph.examples import resource_path
-from playground.graph.io import LoadError, loads
+from playground.graph.io import LoadError, load, loads
+from playground.graph.limits import MAX_FILE_BYTES, NODE_BYTES
 from tests.watchdog import real_stderr, time_limit
 
 INTERNAL_LOAD = "cannot read this file:"  # io.loads's net for exceptions that are not LoadError
@@ -206,6 +215,19 @@ def test_structural_mutations(seed: bytes, data: st.DataObject) -> None:
 _HEAD = b'{"format": "backprop-playground", "version": 1, '
 
 
+def _outer(n: int, op: str, m: int | None = None, flip: bool = False) -> bytes:
+    """Issue 18 §1's reproducer: an n×1 and a 1×m literal into ``op`` (swapped with ``flip``)."""
+    m = n if m is None else m
+    column, row = [[1.0]] * n, [[1.0] * m]
+    left, right = (row, column) if flip else (column, row)
+    return json.dumps({"format": "backprop-playground", "version": 1, "nodes": [
+        {"id": "a", "kind": "value", "value": left},
+        {"id": "b", "kind": "value", "value": right},
+        {"id": "c", "kind": "op", "op": op}],
+        "edges": [{"source": "a", "target": "c", "slot": 0},
+                  {"source": "b", "target": "c", "slot": 1}]}).encode()
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -233,6 +255,12 @@ _HEAD = b'{"format": "backprop-playground", "version": 1, '
         b'[{"source": "' + b"s" * 1_000_000 + b'", "target": "a", "slot": 1e999}]}',
         _HEAD + b'"nodes": [{"id": "r", "kind": "op", "op": "reshape", "params": {"shape": ['
         + b"4" * 4_000 + b"]}}]}",
+        # issue 18 §1: 130 KB files whose result once took over 10 GB (matmul) and 4 GB (add)
+        _outer(10_000, "matmul"),
+        _outer(10_000, "add"),
+        # past the literal cap, ragged: counted, not walked ("more than 1,000,000 numbers")
+        _HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": [[0, 0], ['
+        + b"0," * 1_000_000 + b'0]]}]}',
     ],
 )
 @EXAMPLE_LIMIT
@@ -258,3 +286,116 @@ def test_eval_cli_on_corrupt_files(tmp_path, capsys) -> None:
         else:
             assert code in (0, 1)
             json.loads(out)
+
+
+def _refusal(n: int, m: int) -> str:
+    """The per-node refusal of an n×m float64 result, worked out here (not by limits.py)."""
+    mib = n * m * 8 / 2**20
+    size = f"{mib:.1f} MiB" if mib < 10 else f"{round(mib):,} MiB"
+    return f"result would be {n}×{m} float64 = {size}: over the 256 MiB limit for one node"
+
+
+@given(n=st.sampled_from([1, 3, 200, 6_000, 10_000]), m=st.sampled_from([1, 3, 200, 6_000, 10_000]),
+       op=st.sampled_from(["matmul", "add", "sub", "mul", "div", "pow"]), flip=st.booleans())
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@EXAMPLE_LIMIT
+def test_outer_products_are_computed_or_refused_by_their_size(n: int, m: int, op: str,
+                                                              flip: bool) -> None:
+    """An n×1 and a 1×m literal into matmul or a broadcasting op, with backward: an n×m result
+    of at most 256 MiB is computed (the sizes drawn keep those at 16 MB), a larger one is
+    refused with its size before anything is made; matmul's swapped operands (1×m @ n×1) fit
+    only when n == m, and then give 1×1."""
+    content = _outer(n, op, m, flip)
+    check_loads(content, cli=False)  # the fuzzer's contract first: no exception, no net
+    ev = evaluate(loads(content).doc, backward=True)
+    c = ev.results["c"]
+    if op == "matmul" and flip:
+        if n == m:
+            assert c.error is None and c.data.shape == (1, 1) and c.data[0, 0] == n
+        else:
+            assert c.error is not None and "limit" not in c.error, c.error
+        return
+    if n * m * 8 > NODE_BYTES:
+        assert c.error == _refusal(n, m) and c.data is None
+        assert ev.backward is False  # backward refused: the output has a problem
+    else:
+        assert c.error is None, c.error
+        assert c.data.shape == (n, m) and ev.backward
+        assert ev.results["a"].grad.shape == ((1, m) if flip else (n, 1))
+
+
+@EXAMPLE_LIMIT
+def test_files_that_are_not_regular_or_too_large_are_refused_at_once(tmp_path, capsys) -> None:
+    """A FIFO (once: blocked forever), /dev/zero (once: 3 GB in 2 s), a folder and a literal of
+    10⁸ numbers (once: 142 s and 6.2 GB; its file is 191 MiB): `eval` exits 2 with one line,
+    within a second each, reading nothing."""
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as f:  # 10⁸ zeros, 2 bytes each, written as the real thing
+        f.write(_HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": [')
+        for _ in range(100):
+            f.write(b"0," * 1_000_000)
+        f.write(b"0]}]}")
+    assert huge.stat().st_size > MAX_FILE_BYTES
+    cases = {fifo: "is a pipe (FIFO), not a regular file", Path("/dev/zero"): "is a device",
+             tmp_path: "is a folder", huge: "the file is 191 MiB: over the 64 MiB limit"}
+    try:
+        for path, words in cases.items():
+            t0 = time.perf_counter()
+            code = cli_main(["eval", "--backward", "--json", str(path)])
+            took = time.perf_counter() - t0
+            out, err = capsys.readouterr()
+            assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
+            assert err.startswith(f"error: {path}: ") and words in err, err
+            assert took < 1.0, f"{path}: {took:.2f} s"
+            with pytest.raises(LoadError, match=words.replace("(", r"\(").replace(")", r"\)")):
+                load(path)
+    finally:
+        huge.unlink()
+
+
+def _peak_reset() -> bool:
+    try:  # VmHWM := the RSS now (Linux 4.0+), so the peak measured is this test's own
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) / 1024
+
+
+@time_limit(seconds=60, hard=120)
+def test_a_literal_of_33_million_numbers_under_the_file_cap_is_counted_not_walked(
+        tmp_path, capsys) -> None:
+    """63 MiB of ``0,``: under the 64 MiB cap, so the file is read and parsed, but its
+    literal is counted (stopping past 1,000,000) before any number is checked: refused in
+    about 2 s with a few hundred MiB (44 s and 1.7 GB when every number was checked first)."""
+    path = tmp_path / "zeros.json"
+    with open(path, "wb") as f:
+        f.write(_HEAD + b'"nodes": [{"id": "a", "kind": "value", "value": [')
+        for _ in range(33):
+            f.write(b"0," * 1_000_000)
+        f.write(b"0]}]}")
+    assert 0.95 * MAX_FILE_BYTES < path.stat().st_size < MAX_FILE_BYTES
+    measured = _peak_reset()
+    before = _status_mib("VmRSS")
+    try:
+        t0 = time.perf_counter()
+        code = cli_main(["eval", str(path)])
+        took = time.perf_counter() - t0
+    finally:
+        path.unlink()
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (f"error: {path}: nodes[0].value: a tensor of 33,000,001 numbers: over the "
+                   "1,000,000 limit for one literal\n")
+    assert took < 15, f"{took:.1f} s"
+    if measured:  # the bytes, their text and the parsed list: about 400 MiB
+        grew = _status_mib("VmHWM") - before
+        assert grew < 800, f"grew {grew:.0f} MiB"
