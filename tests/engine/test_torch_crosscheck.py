@@ -187,9 +187,11 @@ def _known_divergence(pool: list[Value]) -> str | None:
         # of x**1.5: sqrt(-inf) = nan and rsqrt(-0.0) = -inf where C's pow (and torch.pow
         # with a tensor exponent) give inf and +inf.
         negative_zero = x == 0 and math.copysign(1.0, x) < 0
-        if v.op.name == "pow" and v._prev[1].data in (0.5, -0.5, 1.5) and (
-            x == -math.inf or negative_zero
-        ):
+        name = v.op.name  # x ** number is powc: its exponent is a parameter
+        if name not in ("pow", "powc"):
+            continue
+        exponent = v._prev[1].data if name == "pow" else v._params["exponent"]
+        if exponent in (0.5, -0.5, 1.5) and (x == -math.inf or negative_zero):
             return "torch's sqrt/rsqrt shortcut for exponent ±0.5"
     return None
 
