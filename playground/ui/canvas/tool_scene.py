@@ -32,6 +32,10 @@ class CardScene(Protocol):
         """Refusals and changes, for the status bar: ``status_message.emit(text)``."""
         ...
 
+    def say(self, text: str, at: QPointF | None = None) -> None:
+        """A refusal: in the status bar and in a bubble at ``at`` (scene coords)."""
+        ...
+
     def node_item(self, node_id: str) -> NodeItem | None: ...
 
     @property
