@@ -28,7 +28,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QGraphicsProxyWidget, QLineEdit
 
 from playground.graph import numbers as fmt
-from playground.graph.quoting import brief
+from playground.graph.quoting import brief, cut
 
 if TYPE_CHECKING:
     from playground.ui.canvas.items import NodeItem
@@ -54,7 +54,7 @@ def read_number(text: str) -> float:
     except ValueError:
         raise ValueError(f"{brief(cleaned)} is not a number: {HINT}") from None
     if math.isinf(value) and "inf" not in cleaned.lower():
-        raise ValueError(f"too large: {brief(cleaned)} overflows to inf in float64")
+        raise ValueError(f"too large: {cut(cleaned, 40)} overflows to inf in float64")
     if not math.isfinite(value):
         raise ValueError(f"{cleaned} is not a finite number: the card takes finite numbers "
                          "(the Inspector's Value box takes inf and nan)")
@@ -162,38 +162,42 @@ class CardEdit:
             return True
         self._busy = True  # the editor's signals may move the focus (a refusal's bubble)
         try:
-            reason = self._apply(node, text)
+            reason, said = self._apply(node, text)
         finally:
             self._busy = False
+        anchor = self._anchor(node)
         if reason is None or close_on_refusal:
             self.close()
         else:
             self.line.selectAll()
-        if reason is not None:
+        if reason is not None and said:  # the status bar has it already: the bubble only
+            sc.show_bubble(reason, anchor)
+        elif reason is not None:
             name = sc.doc.display_name(node)
             kept = (f"{name} keeps its name" if self.what == "label"
                     else f"{name} stays {fmt.number(sc.doc.value(node))}")
-            sc.say(f"{reason} ({kept})", self._anchor(node))
+            sc.say(f"{reason} ({kept})", anchor)
         return reason is None or close_on_refusal
 
-    def _apply(self, node: str, text: str) -> str | None:
-        """Ask the editor for the change; why it did not happen, or None."""
+    def _apply(self, node: str, text: str) -> tuple[str | None, bool]:
+        """Ask the editor for the change: (why it did not happen or None, whether the editor
+        said so already)."""
         doc, editor = self.scene.doc, self.scene.editor
         assert editor is not None
         if self.what == "label":
             label = text.strip()
             if label == doc.label(node):
-                return None
+                return None, False
             ok = editor.set_label(node, label)
         else:
             try:
                 value = read_number(text)
             except ValueError as exc:
-                return str(exc)
+                return str(exc), False
             if value == doc.value(node):
-                return None
+                return None, False
             ok = editor.set_value(node, value)
-        return None if ok else (editor.last_refusal or "refused")
+        return (None, False) if ok else (editor.last_refusal or "refused", True)
 
     def _anchor(self, node: str) -> QPointF:
         """Where the bubble points: the middle of the edited row's top edge."""

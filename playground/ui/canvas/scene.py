@@ -54,6 +54,8 @@ class GraphScene(DocumentMirror, SceneMouse):
     status_message = Signal(str)
     node_activated = Signal(str)
     evaluation_changed = Signal()
+    bubble_shown = Signal(str)
+    """A refusal or warning was said in a bubble on the canvas (``show_bubble``)."""
 
     def __init__(self, doc: GraphDocument, editor: Editing | None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -235,6 +237,7 @@ class GraphScene(DocumentMirror, SceneMouse):
         bubble = MessageBubble(text, point if point is not None else QPointF(), self.style.font)
         self.addItem(bubble)
         self._bubble = bubble
+        self.bubble_shown.emit(text)
         return bubble
 
     def say(self, text: str, at: QPointF | None = None) -> None:

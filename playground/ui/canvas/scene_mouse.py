@@ -192,6 +192,8 @@ class SceneMouse(QGraphicsScene):
             what = "" if self._overview.enabled else self._card_edit.editable(
                 node, node.mapFromScene(pos))
             if what and event.button() == Qt.MouseButton.LeftButton:
+                if not node.isSelected():
+                    self.select_nodes([node.node_id])
                 self._card_edit.start(node, what)
             else:
                 self.node_activated.emit(node.node_id)

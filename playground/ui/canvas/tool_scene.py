@@ -36,6 +36,10 @@ class CardScene(Protocol):
         """A refusal: in the status bar and in a bubble at ``at`` (scene coords)."""
         ...
 
+    def show_bubble(self, text: str, at: QPointF | None = None) -> Any:
+        """``text`` in a bubble at ``at`` only (the status bar has it already)."""
+        ...
+
     def node_item(self, node_id: str) -> NodeItem | None: ...
 
     @property
