@@ -35,9 +35,11 @@ def hold_ms(text: str) -> int:
 
 
 class MessageBubble(QGraphicsObject):
-    """``text`` in a rounded box whose pointer tip is at the item's position."""
+    """``text`` in a rounded box whose pointer tip is at the item's position; ``lift``:
+    screen pixels from the tip up to the box (more than ``TAIL`` to clear a card)."""
 
-    def __init__(self, text: str, anchor: QPointF, font: QFont | None = None) -> None:
+    def __init__(self, text: str, anchor: QPointF, font: QFont | None = None,
+                 lift: float = TAIL) -> None:
         super().__init__()
         self.text = text
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
@@ -53,16 +55,17 @@ class MessageBubble(QGraphicsObject):
         w, h = mark_w + box.width() + 2 * PAD, box.height() + 2 * PAD
         # Above the anchor, its pointer a little right of the bubble's left edge, so the
         # bubble covers neither the port nor the text of the card it points at.
-        self._box = QRectF(-22.0, -TAIL - h, w, h)
+        lift = max(TAIL, lift)
+        self._box = QRectF(-22.0, -lift - h, w, h)
         inner = self._box.adjusted(PAD, PAD, -PAD, -PAD)
         self._mark_rect = QRectF(inner.left(), inner.top(), mark_w, inner.height())
         self._text_rect = inner.adjusted(mark_w, 0, 0, 0)
         path = QPainterPath()
         path.addRoundedRect(self._box, 6, 6)
         tail = QPainterPath()
-        tail.moveTo(-6, -TAIL - 1)
+        tail.moveTo(-6, -lift - 1)
         tail.lineTo(0, 0)
-        tail.lineTo(6, -TAIL - 1)
+        tail.lineTo(6, -lift - 1)
         tail.closeSubpath()
         self._path = path.united(tail)
         self._fade = QVariantAnimation(self)
@@ -76,6 +79,10 @@ class MessageBubble(QGraphicsObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fade.start)
         self._timer.start(hold_ms(text))
+
+    def box(self) -> QRectF:
+        """The box holding the text, without its pointer (item coordinates: screen pixels)."""
+        return QRectF(self._box)
 
     @property
     def fading(self) -> bool:

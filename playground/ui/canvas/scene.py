@@ -3,8 +3,10 @@
 The scene never edits the document directly. A drag that moves nodes pushes one ``MoveNodes``
 at release; a wire dragged from a port pushes ``Connect`` (or ``Disconnect``); Delete pushes
 ``DeleteItems``; dragging a value's data number sideways previews the new numbers and pushes
-one ``SetValue`` at release (``scrub.py``). Refusals (a cycle, a value has no inputs, ...) come from
-``doc.connect_refusal`` and go out through ``status_message``; nothing is made.
+one ``SetValue`` at release (``scrub.py``); a double-click on a card's name or number edits it in
+place (``card_edit.py``). Refusals (a cycle, a value has no inputs, ...) come from
+``doc.connect_refusal`` and go out through ``say``: ``status_message`` and a bubble at the port
+(``bubble.py``); nothing is made.
 
 Numbers: the scene paints what the display model shows (``connect_display``: it follows the
 model's ``changed(Shown)``: the data of ``shown.evaluation``, the grads of ``shown.grads``, grey
@@ -234,7 +236,15 @@ class GraphScene(DocumentMirror, SceneMouse):
                     point = box.center()
                 point = QPointF(min(max(point.x(), box.left()), box.right()),
                                 min(max(point.y(), box.top()), box.bottom()))
-        bubble = MessageBubble(text, point if point is not None else QPointF(), self.style.font)
+        point = point if point is not None else QPointF()
+        # On a card (its port, its number, a wire dropped on it): the box sits above the
+        # card, its pointer reaching down to the place, so the card's name stays readable.
+        lift = 0.0
+        card = self.node_at(point)
+        if card is not None and views:
+            top = card.mapToScene(card.body.topLeft()).y()
+            lift = (point.y() - top) * views[0].transform().m11() + 6
+        bubble = MessageBubble(text, point, self.style.font, lift)
         self.addItem(bubble)
         self._bubble = bubble
         self.bubble_shown.emit(text)

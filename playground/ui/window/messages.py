@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QSizeGrip,
     QStatusBar,
     QVBoxLayout,
@@ -30,9 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.widgets.wrap_label import WrapLabel
-
-if TYPE_CHECKING:
-    from playground.ui.window.main_window import MainWindow
 
 KEEP = 200
 """How many messages View ▸ Messages keeps."""
@@ -173,9 +171,10 @@ class MessagesDock(QDockWidget):
 class Messages(QObject):
     """The window's messages: its status bar, log and dock (see the module docstring)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
-        self.window = window
+        # The main window (its view, scene, show_status), not imported: it imports this.
+        self.window: Any = window
         window.setStatusBar(ElidingStatusBar(window))
         self.log = MessageLog(self)
         self.dock = MessagesDock(self.log, window)

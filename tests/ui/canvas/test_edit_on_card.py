@@ -184,6 +184,11 @@ def test_wiring_a_cycle_is_refused_in_a_bubble_at_the_port(qtbot):
     assert stack.count() == 0 and doc.input_of("e", 0) == "a"
     text = bubble_near(scene, view, port)
     assert "would make a cycle" in text and messages[-1] == text
+    # The box sits above e's card, its pointer reaching down: e's name stays readable.
+    b, card = scene.bubble, scene.node_item("e")
+    box = b.deviceTransform(view.viewportTransform()).mapRect(b.box())
+    card_top = view.mapFromScene(card.mapToScene(card.body.topLeft())).y()
+    assert box.bottom() <= card_top
 
 
 def test_a_wire_dropped_on_a_value_says_it_has_no_inputs_there(qtbot):
