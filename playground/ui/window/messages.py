@@ -37,6 +37,8 @@ KEEP = 200
 GAP = 16
 """Pixels between the end of an elided message and the state label."""
 REFUSAL_MARK = "✖"
+DOCK_HEIGHT = 170
+"""View ▸ Messages' height when it first opens under the canvas."""
 
 
 class ElidingStatusBar(QStatusBar):
@@ -180,6 +182,14 @@ class Messages(QObject):
         self.dock = MessagesDock(self.log, window)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
+        self._sized = False
+        self.dock.visibilityChanged.connect(self._first_shown)
+
+    def _first_shown(self, visible: bool) -> None:
+        """A strip under the canvas, not half of it (Qt would split the height evenly)."""
+        if visible and not self._sized and not self.dock.isFloating():
+            self._sized = True
+            self.window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     def said(self, text: str) -> None:
         """The status bar says ``text``: keep it."""
