@@ -103,3 +103,36 @@ def test_a_message_said_again_counts_up_and_the_log_keeps_the_newest():
     assert len(log.entries) == KEEP
     assert log.entries[0].text == f"message {KEEP + 49}"
     assert log.entries[-1].text == "message 50"
+
+
+def test_a_refusal_typed_in_the_inspector_stays_out_of_the_canvas(window, qtbot):
+    """The bubble is for what the learner does on the canvas; the Inspector's own field is
+    where they look when they type there (the status bar and the log still say it)."""
+    ids = by_label(window)
+    window.select([ids["b"]])
+    edit = window.inspector.label_edit
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    QTest.keyClicks(edit, "w1")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    clash = "w1 is already the name of another node: pick another name"
+    assert window.doc.label(ids["b"]) == "b"
+    assert window.statusBar().currentMessage() == clash
+    assert window.scene.bubble is None
+    assert window.messages.log.entries[0].text == clash
+
+
+def test_a_refusal_while_the_canvas_has_the_keys_is_said_at_the_mouse(window, qtbot):
+    scene, view = window.scene, window.view
+    ids = by_label(window)
+    item = scene.node_item(ids["b"])
+    at = item.mapToScene(item.body.center())
+    QTest.mouseClick(view.viewport(), LEFT, NONE, view.mapFromScene(at))  # focus, mouse there
+    assert view.hasFocus()
+    window.editor.set_label(ids["b"], "w1")  # as a canvas action asking the editor would
+    assert scene.bubble is not None
+    assert scene.bubble.text == "w1 is already the name of another node: pick another name"
+    tip = scene.bubble.scenePos()
+    assert abs(tip.x() - at.x()) < 1 and abs(tip.y() - at.y()) < 1
+    assert window.messages.log.entries[0].refusal
