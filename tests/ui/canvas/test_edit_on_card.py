@@ -240,3 +240,27 @@ def test_read_number_says_why():
             assert why in str(exc)
         else:
             raise AssertionError(f"{text!r} was accepted")
+
+
+def test_zoomed_out_a_double_click_brings_the_inspector_instead(qtbot):
+    _doc, scene, view, _stack, _ = canvas(qtbot)
+    view.set_zoom(0.3)  # cards are boxes here: no text to edit on
+    view.centerOn(scene.node_item("a").sceneBoundingRect().center())
+    activated: list[str] = []
+    scene.node_activated.connect(activated.append)
+    double_click(view, number_point(scene, "a"))
+    assert activated == ["a"] and scene.card_editor is None
+
+
+def test_zoomed_in_the_editor_covers_the_number_it_edits(qtbot):
+    doc, scene, view, stack, _ = canvas(qtbot)
+    view.set_zoom(1.5)
+    view.centerOn(scene.node_item("a").sceneBoundingRect().center())
+    double_click(view, number_point(scene, "a"))
+    editor = scene.card_editor
+    assert editor is not None
+    zone = scene.node_item("a").scrub_zone()
+    on_card = editor.graphicsProxyWidget().mapRectToParent(editor.graphicsProxyWidget().rect())
+    assert on_card.contains(zone.center()) and on_card.top() == zone.top()
+    type_in(view, "0.25")
+    assert doc.value("a") == 0.25 and stack.count() == 1
