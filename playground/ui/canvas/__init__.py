@@ -4,7 +4,8 @@ Modules: scene (mirroring, selection, evaluation state; scene_mouse: its hit tes
 gesture a press starts, tooltips, context menu), view (zoom/pan/keys/drops), items
 (node cards and ports: ``NodeItem`` put together from card_text (what a card shows: ``Display``,
 cells, tooltip), card_geometry (sizes, ports, where texts go) and card_paint (painting)),
-edges (wires), wiring (the wire-drag gesture), scrub (dragging a value's number sideways;
+edges (wires), wiring (the wire-drag gesture), card_edit (editing a name or number in
+place), bubble (a refusal said where it happened), scrub (dragging a value's number sideways;
 scrub_look: its cursor and hint, painted by the card), slot_names (input names by the ports),
 overview (batched boxes when zoomed out), overlay (the teaching tools' marks), card_data
 (what a card and a tooltip say about the numbers), legend, search (search-to-add popup),
@@ -41,10 +42,19 @@ API (what the window and the tests rely on; keep this docstring true):
       ``SetValue`` at release; ``scrubbing`` is True meanwhile; ``cancel_scrub() -> bool``
       (Esc) puts the old numbers back. A click there still selects; the header and grad row
       still move the node.
+    - Editing on the card (card_edit.py): a double-click on a card's header edits its label,
+      on a value's data number that number (a line edit over the row; Enter asks the editor
+      for one ``set_label``/``set_value``, Esc cancels, a click elsewhere commits); bad text
+      and refused names keep the old one and say why at the card. ``card_editor`` (the open
+      line edit or None), ``edit_on_card(id, "label" | "value") -> bool``.
+    - Messages where they happened (bubble.py): ``say(text, at=None)`` (status bar and a
+      bubble), ``show_bubble(text, at=None)`` (the bubble only; ``at`` None: where the mouse
+      last was), ``bubble`` (the one on show, None once faded); ``bubble_shown(str)``.
     - ``add_node(kind, op, scene_pos, label=None) -> id``: asks the editor to add it (a
       value gets a fresh letter label a, b, c, ...); centred on ``scene_pos``.
     - signals ``status_message(str)`` (refusals and errors, for the status bar) and
-      ``node_activated(str)`` (double-click on a node: e.g. focus the inspector).
+      ``node_activated(str)`` (double-click on a card away from its name and number, or on
+      a tensor's data: e.g. focus the inspector).
     - ``detach()``: unsubscribe from the document (before dropping the scene).
     - Scale: BSP index over a scene rect sized to the nodes (grows as they move); the view
       switches ``set_overview(True)`` below 40% zoom (node boxes painted in batches) and
@@ -84,7 +94,8 @@ which a sideways drag changes). ``PortItem`` is geometry only (painted by its no
 
 The canvas makes no commands: ``editing.Editing`` lists what it asks of its editor
 (``add_node``, ``delete``, ``connect``, ``disconnect``, ``move_wire``, ``move_nodes``,
-``set_value``, ``set_output``). The clipboard format is ``playground.graph.clipboard``.
+``set_value``, ``set_label``, ``set_output``; ``last_refusal``). The clipboard format is
+``playground.graph.clipboard``.
 """
 
 from playground.ui.canvas.edges import EdgeItem

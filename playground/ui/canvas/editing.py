@@ -16,6 +16,9 @@ EdgeKey = tuple[str, str, int]
 
 
 class Editing(Protocol):
+    last_refusal: str | None
+    """Why the last edit asked for was refused (None: it went through)."""
+
     def add_node(
         self, kind: str, op: str | None, *, label: str = "", pos: Pos = (0.0, 0.0),
         value: Any = None,
@@ -32,5 +35,7 @@ class Editing(Protocol):
     def move_nodes(self, moves: Mapping[str, tuple[Pos, Pos]]) -> bool: ...
 
     def set_value(self, node: str, value: Any) -> bool: ...
+
+    def set_label(self, node: str, label: str) -> bool: ...
 
     def set_output(self, node: str | None) -> bool: ...

@@ -41,6 +41,7 @@ class DocumentMirror:
     _wiring: Any
     _overview: Any
     _renames: set[tuple[str, bool]]
+    _card_edit: Any
 
     def _on_event(self, event: Event) -> None:
         kind = event.kind
@@ -48,6 +49,10 @@ class DocumentMirror:
             ("node_changed", "pos"), ("node_changed", "label")
         ):
             self._scrub.abort()  # e.g. Ctrl+Z mid-drag: the preview no longer fits
+        if self._card_edit.active and (
+            kind == "reset" or (kind == "node_removed" and event.node == self._card_edit.node_id)
+        ):
+            self._card_edit.close()  # the card it edits is going
         if kind == "node_changed":
             n = event.node
             item = self._nodes.get(n) if n is not None else None
@@ -110,6 +115,7 @@ class DocumentMirror:
     def _rebuild(self) -> None:
         self._wiring.cancel()
         self._scrub.abort()
+        self._card_edit.close()
         self._drag_start = None
         for key in list(self._edges):
             self._remove_edge_item(*key)

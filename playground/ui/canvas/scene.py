@@ -3,8 +3,10 @@
 The scene never edits the document directly. A drag that moves nodes pushes one ``MoveNodes``
 at release; a wire dragged from a port pushes ``Connect`` (or ``Disconnect``); Delete pushes
 ``DeleteItems``; dragging a value's data number sideways previews the new numbers and pushes
-one ``SetValue`` at release (``scrub.py``). Refusals (a cycle, a value has no inputs, ...) come from
-``doc.connect_refusal`` and go out through ``status_message``; nothing is made.
+one ``SetValue`` at release (``scrub.py``); a double-click on a card's name or number edits it in
+place (``card_edit.py``). Refusals (a cycle, a value has no inputs, ...) come from
+``doc.connect_refusal`` and go out through ``say``: ``status_message`` and a bubble at the port
+(``bubble.py``); nothing is made.
 
 Numbers: the scene paints what the display model shows (``connect_display``: it follows the
 model's ``changed(Shown)``: the data of ``shown.evaluation``, the grads of ``shown.grads``, grey
@@ -26,7 +28,9 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.ops import OPS
+from playground.ui.canvas.bubble import MessageBubble
 from playground.ui.canvas.card_data import card_display, max_abs_grad, param_hint
+from playground.ui.canvas.card_edit import CardEdit
 from playground.ui.canvas.card_geometry import measure
 from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.editing import Editing
@@ -52,6 +56,8 @@ class GraphScene(DocumentMirror, SceneMouse):
     status_message = Signal(str)
     node_activated = Signal(str)
     evaluation_changed = Signal()
+    bubble_shown = Signal(str)
+    """A refusal or warning was said in a bubble on the canvas (``show_bubble``)."""
 
     def __init__(self, doc: GraphDocument, editor: Editing | None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -76,6 +82,7 @@ class GraphScene(DocumentMirror, SceneMouse):
         self._output: str | None = None
         self._wiring = WireTool(self)
         self._scrub = ScrubTool(self)
+        self._card_edit = CardEdit(self)
         self._selected_edges: set[tuple[str, str, int]] = set()
         self._caching = True
         self._renames: set[tuple[str, bool]] = set()
@@ -83,6 +90,9 @@ class GraphScene(DocumentMirror, SceneMouse):
         self._teaching_overlay: CanvasOverlay | None = None
         self.selectionChanged.connect(self._overview.selection_changed)
         self._drag_start: dict[str, QPointF] | None = None
+        self.mouse_at: QPointF | None = None
+        """Where the mouse last pressed, moved or released on the canvas (scene coords)."""
+        self._bubble: MessageBubble | None = None
         self._unsubscribe = doc.subscribe(self._on_event)
         self._rebuild()
 
@@ -200,6 +210,51 @@ class GraphScene(DocumentMirror, SceneMouse):
             grads = self._grads if grads_stale else None
         self._paint_numbers(evaluation, grads, grads_stale)
 
+    # --- messages where they happened (bubble.py) ------------------------------------------
+
+    @property
+    def bubble(self) -> MessageBubble | None:
+        """The message bubble on show (None once it has faded)."""
+        b = self._bubble
+        return b if b is not None and b.scene() is self else None
+
+    def show_bubble(self, text: str, at: QPointF | None = None) -> MessageBubble:
+        """Say ``text`` in a bubble pointing at ``at`` (scene coords; None: where the mouse
+        last was on the canvas). It fades by itself; a new one replaces it. A point out of
+        view is brought to the view's edge, so the learner sees it."""
+        old = self.bubble
+        if old is not None:
+            old.remove()
+        point = QPointF(at) if at is not None else self.mouse_at
+        views = self.views()
+        if views:
+            view = views[0]
+            seen = view.mapToScene(view.viewport().rect().adjusted(30, 60, -30, -10))
+            box = seen.boundingRect()
+            if point is None or not box.contains(point):
+                if point is None:
+                    point = box.center()
+                point = QPointF(min(max(point.x(), box.left()), box.right()),
+                                min(max(point.y(), box.top()), box.bottom()))
+        point = point if point is not None else QPointF()
+        # On a card (its port, its number, a wire dropped on it): the box sits above the
+        # card, its pointer reaching down to the place, so the card's name stays readable.
+        lift = 0.0
+        card = self.node_at(point)
+        if card is not None and views:
+            top = card.mapToScene(card.body.topLeft()).y()
+            lift = (point.y() - top) * views[0].transform().m11() + 6
+        bubble = MessageBubble(text, point, self.style.font, lift)
+        self.addItem(bubble)
+        self._bubble = bubble
+        self.bubble_shown.emit(text)
+        return bubble
+
+    def say(self, text: str, at: QPointF | None = None) -> None:
+        """A refusal or warning from a gesture: in the status bar and in a bubble at ``at``."""
+        self.status_message.emit(text)
+        self.show_bubble(text, at)
+
     def teaching_overlay(self) -> CanvasOverlay:
         """The teaching tools' marks over the canvas (made on first use)."""
         if self._teaching_overlay is None:
@@ -210,6 +265,23 @@ class GraphScene(DocumentMirror, SceneMouse):
     def scrubbing(self) -> bool:
         """A value's data number is being dragged (the canvas shows a preview)."""
         return self._scrub.scrubbing
+
+    @property
+    def card_editor(self) -> Any:
+        """The line edit open on a card (``card_edit.py``), None when none is."""
+        return self._card_edit.line
+
+    def edit_on_card(self, node_id: str, what: str) -> bool:
+        """Open the in-place editor of ``node_id``'s "label" or "value" (as a double-click
+        there does); False if that cannot be edited on the card."""
+        item = self._nodes.get(node_id)
+        if item is None or self.editor is None:
+            return False
+        if what == "value" and self._card_edit.editable(
+                item, item.scrub_zone().center()) != "value":
+            return False
+        self._card_edit.start(item, what)
+        return True
 
     @property
     def grad_evaluation(self) -> Any:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from playground.graph.document import GraphDocument
 from playground.ui.canvas.card_data import edge_tooltip, port_tooltip
+from playground.ui.canvas.card_edit import CardEdit
 from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.editing import Editing
 from playground.ui.canvas.items import NodeItem, PortItem
@@ -47,8 +48,10 @@ class SceneMouse(QGraphicsScene):
     _selected_edges: set[tuple[str, str, int]]
     _wiring: WireTool
     _scrub: ScrubTool
+    _card_edit: CardEdit
     _overview: Overview
     _drag_start: dict[str, QPointF] | None
+    mouse_at: QPointF | None
     _grads: Any
     node_activated: Any
 
@@ -95,6 +98,12 @@ class SceneMouse(QGraphicsScene):
     # --- mouse: wiring and moving ------------------------------------------------------
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.mouse_at = event.scenePos()
+        if self._card_edit.active:
+            if self._card_edit.contains(event.scenePos()):  # the line edit's own click
+                super().mousePressEvent(event)
+                return
+            self._card_edit.commit(close_on_refusal=True)  # clicking elsewhere commits
         if event.button() == Qt.MouseButton.LeftButton and not self._wiring.active:
             pos = event.scenePos()
             port = self.port_near(pos)
@@ -131,6 +140,7 @@ class SceneMouse(QGraphicsScene):
             }
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.mouse_at = event.scenePos()
         if self._scrub.active:
             self._scrub.move(event)
             event.accept()
@@ -146,6 +156,7 @@ class SceneMouse(QGraphicsScene):
                 self._overview.moved(n)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.mouse_at = event.scenePos()
         if self._scrub.active and event.button() == Qt.MouseButton.LeftButton:
             self._scrub.release(event)
             event.accept()
@@ -170,9 +181,22 @@ class SceneMouse(QGraphicsScene):
                 self.editor.move_nodes(moves)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        node = self.node_at(event.scenePos())
+        pos = event.scenePos()
+        if self._card_edit.contains(pos):  # a double-click in the editor selects a word
+            super().mouseDoubleClickEvent(event)
+            return
+        node = self.node_at(pos)
         if node is not None:
-            self.node_activated.emit(node.node_id)
+            # On the name or a value's number: edit it there (card_edit.py); elsewhere (and
+            # zoomed out, where cards are boxes) bring the Inspector forward.
+            what = "" if self._overview.enabled else self._card_edit.editable(
+                node, node.mapFromScene(pos))
+            if what and event.button() == Qt.MouseButton.LeftButton:
+                if not node.isSelected():
+                    self.select_nodes([node.node_id])
+                self._card_edit.start(node, what)
+            else:
+                self.node_activated.emit(node.node_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

@@ -32,6 +32,14 @@ class CardScene(Protocol):
         """Refusals and changes, for the status bar: ``status_message.emit(text)``."""
         ...
 
+    def say(self, text: str, at: QPointF | None = None) -> None:
+        """A refusal: in the status bar and in a bubble at ``at`` (scene coords)."""
+        ...
+
+    def show_bubble(self, text: str, at: QPointF | None = None) -> Any:
+        """``text`` in a bubble at ``at`` only (the status bar has it already)."""
+        ...
+
     def node_item(self, node_id: str) -> NodeItem | None: ...
 
     @property

@@ -318,7 +318,7 @@ class GraphView(QGraphicsView):
         try:
             kind, op = parse_node_payload(mime.data(MIME_NODE).data())
         except ValueError as exc:
-            self.graph_scene.status_message.emit(str(exc))
+            self.graph_scene.say(str(exc), self.mapToScene(event.position().toPoint()))
             event.ignore()
             return
         self.add_node_at(kind, op, self.mapToScene(event.position().toPoint()))
@@ -329,7 +329,7 @@ class GraphView(QGraphicsView):
 
     def event(self, event: QEvent) -> bool:
         # Tab would move the focus to the next widget; here it opens search-to-add.
-        if event.type() == QEvent.Type.KeyPress:
+        if event.type() == QEvent.Type.KeyPress and self.graph_scene.card_editor is None:
             assert isinstance(event, QKeyEvent)
             if event.key() == Qt.Key.Key_Tab and not (
                 event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -339,6 +339,9 @@ class GraphView(QGraphicsView):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.graph_scene.card_editor is not None:  # typing on a card (card_edit.py)
+            super().keyPressEvent(event)
+            return
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)

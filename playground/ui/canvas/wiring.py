@@ -3,8 +3,8 @@
 Dropping on a port, or on a node's body (its first free input), connects; a filled input is
 replaced in one undo step. Dragging from a fed input picks its wire up: drop it on another
 input to move it, on empty space to unplug it. A refusal (``doc.connect_refusal``) lights the
-target red while dragging and is reported through ``scene.status_message`` on release;
-nothing is made.
+target red while dragging; on release it is said in a bubble at the port (``scene.say``: the
+status bar too); nothing is made.
 """
 
 from __future__ import annotations
@@ -146,19 +146,20 @@ class WireTool:
         w = self.drag
         assert w is not None
         moved = (pos - w.press).manhattanLength() > CLICK_SLOP
-        edge, reason, _port = self.candidate(pos)
+        edge, reason, port = self.candidate(pos)
         self.cancel()
         if not moved:
             return
         doc = sc.doc
+        at = port.scenePos() if port is not None else pos  # the bubble points at the port
         if edge is None:
             if reason:
-                sc.status_message.emit(reason)
+                sc.say(reason, at)
             elif w.picked is not None:  # a picked-up wire dropped on empty space: unplug it
                 sc.editor.disconnect(w.picked[1], w.picked[2])
             return
         if reason:
-            sc.status_message.emit(reason)
+            sc.say(reason, at)
             return
         if w.picked is not None:
             if edge == w.picked:

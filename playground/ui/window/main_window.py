@@ -44,6 +44,7 @@ from playground.ui.training.tab import install as install_training
 from playground.ui.window import menus
 from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
+from playground.ui.window.messages import Messages
 from playground.ui.window.output_choice import OutputChoice, ranked_sinks
 from playground.ui.window.palette import Palette
 
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.view = GraphView(self.scene, self)
         self.view.setAccessibleName("Graph canvas")
         self.setCentralWidget(self.view)
+        self.messages = Messages(self)  # the status bar, View ▸ Messages, refusal bubbles
 
         self.palette_dock = Palette(self)
         self.inspector = Inspector(self.doc, self)
@@ -157,7 +159,8 @@ class MainWindow(QMainWindow):
         self.doc.subscribe(self._doc_event)
         self.output_choice.chosen.connect(self.backward_from)
         self.scene.status_message.connect(self.show_status)
-        self.editor.refused.connect(self.show_status)
+        self.editor.refused.connect(self.messages.refused)
+        self.scene.bubble_shown.connect(self.messages.bubble_shown)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.node_activated.connect(self._focus_inspector)
         self.palette_dock.add_requested.connect(self.edits.add_at_centre)
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+        self.messages.said(message)
 
     def _display_message(self, message: str, resolved: bool) -> None:
         """The display model's words; ``resolved``: the graph problem ``message`` is gone,

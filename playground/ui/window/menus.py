@@ -166,11 +166,12 @@ def build_actions(w: MainWindow) -> None:
     group.activeStackChanged.connect(w.show_undo_tips)
     show_undo_tips(w)
 
-    for name in ("show_palette", "show_inspector"):
-        dock = w.palette_dock if name == "show_palette" else w.inspector
+    for name in ("show_palette", "show_inspector", "show_messages"):
+        dock = {"show_palette": w.palette_dock, "show_inspector": w.inspector,
+                "show_messages": w.messages.dock}[name]
         toggle = dock.toggleViewAction()
         toggle.setObjectName(name)
-        toggle.setText(f"Show {dock.windowTitle()}")
+        toggle.setText(f"Show {dock.windowTitle()}" if name != "show_messages" else "&Messages")
         toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel")
         w.actions_by_name[name] = toggle
 
@@ -233,7 +234,7 @@ def build_menus(w: MainWindow) -> None:
     view = bar.addMenu("&View")
     view.setObjectName("menu_view")
     for name in ("fit", "zoom_in", "zoom_out", "zoom_reset", None, "auto_layout", None,
-                 "show_palette", "show_inspector"):
+                 "show_palette", "show_inspector", "show_messages"):
         view.addSeparator() if name is None else view.addAction(act(name))
 
     graph = bar.addMenu("&Graph")
