@@ -34,6 +34,7 @@ from playground.graph import params as P
 from playground.graph.document import GraphDocument
 from playground.graph.io_text import why_unencodable
 from playground.graph.layout import layered_layout
+from playground.graph.validate import too_large
 from playground.ops import OPS
 
 #: Python's operators as written; the op table's ``Op.operator`` says which op each one is.
@@ -127,6 +128,7 @@ def parse(text: str, *, layout: bool = True) -> GraphDocument:
 
 class _Builder:
     def __init__(self, text: str, layout: bool) -> None:
+        self.text = text
         self.lines = text.splitlines()
         self.layout = layout
         self.doc = GraphDocument()
@@ -217,9 +219,13 @@ class _Builder:
             if isinstance(v, bool) or not isinstance(v, int | float):
                 raise self.error(node, f"{v!r} is not a number")
             try:
-                return float(v)
+                x = float(v)
             except OverflowError:
-                raise self.error(node, "this number is too large for a float") from None
+                x = math.inf
+            if math.isinf(x):  # only an overflowing literal: inf itself is a name, not a number
+                written = ast.get_source_segment(self.text, node) or repr(v)
+                raise self.error(node, too_large(written))
+            return x
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             inner = self.literal(node.operand)
             if isinstance(inner, float):

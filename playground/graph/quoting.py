@@ -50,6 +50,11 @@ def cut(text: str, limit: int = 300) -> str:
     return _cut(text, limit, "characters")
 
 
+def as_written(number: str, limit: int = LIMIT) -> str:
+    """A number quoted as the user wrote it (``1e999``, no quotes), cut like ``brief``."""
+    return _cut(number, limit, "characters")
+
+
 def _cut(text: str, limit: int, unit: str) -> str:
     if len(text) <= limit:
         return text

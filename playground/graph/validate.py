@@ -3,12 +3,16 @@
 ``literal_problem(value)`` says why a value node's literal is unusable (evaluate and the
 inspector use it); ``validate(doc)`` lists every structural problem of a document as
 ``Problem`` records (kind, message, node, edge, slot) for a problems list or highlights.
-Files are checked separately, with locations, by ``io.load``.
+Files are checked separately, with locations, by ``io.load``. ``overflowing_number(text)``
+finds a typed number that float64 cannot hold (``1e999``): the inspector and the expression
+entry refuse it with ``too_large(...)``'s words instead of storing inf.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import tokenize
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +20,7 @@ import networkx as nx
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.limits import MAX_LITERAL_ELEMENTS
+from playground.graph.quoting import as_written
 from playground.ops import OPS
 
 MAX_TENSOR_DIMS = 32
@@ -42,6 +47,38 @@ def literal_problem(value: Any) -> str | None:
         return (f"bad literal: {math.prod(shape):,} numbers: over the "
                 f"{MAX_LITERAL_ELEMENTS:,} limit for one literal")
     return None
+
+
+def too_large(number: str) -> str:
+    """The one message for a typed number past float64 (typing ``inf`` is how to get inf)."""
+    return f"too large: {as_written(number, 20)} overflows to inf in float64"
+
+
+def overflowing_number(text: str) -> str | None:
+    """The first number written in ``text`` (Python syntax: ``1e999``, ``[2, 1e400]``, a
+    400-digit integer) that becomes inf as a float64, or None. Text that does not tokenize
+    is None here: whoever parses it says what is wrong."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.NUMBER and _overflows(tok.string):
+                return tok.string
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return None
+
+
+def _overflows(number: str) -> bool:
+    try:
+        return math.isinf(float(number))  # decimals and exponents: 1e999 -> inf
+    except ValueError:
+        pass
+    try:
+        float(int(number, 0))  # 0x..., 0b...: ints, which float() refuses past ~1.8e308
+    except OverflowError:
+        return True
+    except ValueError:
+        return False  # 2j and the like: not a float at all; the parser says so
+    return False
 
 
 class _Bad(Exception):

@@ -23,8 +23,15 @@ def test_a_5000_digit_number_is_too_long_in_our_words(text: str, line: int) -> N
 def test_a_300_digit_number_is_read_and_a_400_digit_one_is_too_large() -> None:
     doc = parse("x = 1" + "0" * 300)
     assert [doc.value(n) for n in doc.node_ids()] == [1e300]
-    with pytest.raises(ExprError, match="too large for a float"):
+    with pytest.raises(ExprError, match=r"too large: 10+… \(401 characters\) overflows to inf"):
         parse("x = 1" + "0" * 400)
+
+
+@pytest.mark.parametrize("text", ["x = 1e999", "x = -1e999", "x = [2.0, 1e999]",
+                                  "y = 2\nx = y*1e999"])
+def test_a_number_past_float64_is_refused_not_read_as_inf(text: str) -> None:
+    with pytest.raises(ExprError, match="too large: 1e999 overflows to inf in float64"):
+        parse(text)
 
 
 def test_text_with_an_unpaired_surrogate_is_refused_in_words() -> None:

@@ -130,7 +130,7 @@ class CardPainting(CardLayout):
         d = self.display()
         st = self.style
         body = self.body
-        grad_colour = self._grad_colour(d)
+        grad_colour = self._grad_row_colour(d)
         row = float(st.row_h)
         w = body.width()
 
@@ -289,6 +289,15 @@ class CardPainting(CardLayout):
         if d.grad_state == "stale":
             return S.STALE_FILL
         return grad_fill(d.grad_value, d.max_abs)
+
+    def _grad_row_colour(self, d: Display) -> QColor:
+        """The grad row's fill. A tensor's row stays white: its squares are coloured one per
+        element, and one fill for the whole row (its largest element's) said "all negative"
+        for a grad of mixed signs."""
+        colour = self._grad_colour(d)
+        if colour != S.STALE_FILL and isinstance(d.grad, np.ndarray) and d.grad.size > 1:
+            return S.WHITE
+        return colour
 
     def _paint_output_tag(self, painter: QPainter) -> None:
         st = self.style

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground.ops import OPS
 
@@ -73,6 +81,11 @@ class NodeSearchPopup(QFrame):
         self.list.setObjectName("node_search_list")
         self.list.setAccessibleName("Matching nodes")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Descriptions wrap to the popup's width: a learner reads them, never scrolls sideways.
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
@@ -83,8 +96,14 @@ class NodeSearchPopup(QFrame):
         self.edit.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item: self.accept())
         self.list.itemClicked.connect(lambda _item: self.accept())
-        self.resize(380, 260)
+        self.resize(self.WIDTH, self.HEIGHT)
         self.hide()
+
+    WIDTH, HEIGHT = 380, 260  # at most; a small canvas gets a smaller popup
+
+    def fit_into(self, width: int, height: int) -> None:
+        """Never larger than the ``width`` x ``height`` it is shown in (less a margin)."""
+        self.resize(max(120, min(self.WIDTH, width - 8)), max(100, min(self.HEIGHT, height - 8)))
 
     def open(self, text: str = "") -> None:
         self.edit.setText(text)

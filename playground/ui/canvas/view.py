@@ -287,9 +287,12 @@ class GraphView(QGraphicsView):
                 at = vp.rect().center()
         self._search_pos = self.mapToScene(at)
         popup = self.search
-        x = min(max(at.x(), 0), max(0, self.width() - popup.width()))
-        y = min(max(at.y(), 0), max(0, self.height() - popup.height()))
-        popup.move(x, y)
+        # Inside the canvas's visible area (not under its scroll bars), whatever the cursor.
+        area = vp.geometry()
+        popup.fit_into(area.width(), area.height())
+        x = min(max(at.x(), 4), max(4, area.width() - popup.width() - 4))
+        y = min(max(at.y(), 4), max(4, area.height() - popup.height() - 4))
+        popup.move(area.x() + x, area.y() + y)
         popup.open(text)
 
     def _search_chosen(self, kind: str, op: object) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.graph.validate import literal_problem
+from playground.graph.validate import literal_problem, overflowing_number, too_large
 
 HINT = "type a number like -3.5, or a tensor like [[1, 2], [3, 4]]"
 
@@ -26,6 +26,9 @@ def parse_literal(text: str) -> float | list:
     cleaned = text.strip().replace("−", "-")
     if not cleaned:
         raise LiteralError(f"empty: {HINT}")
+    big = overflowing_number(cleaned)
+    if big is not None:  # float() would say inf, and the README says nonsense changes nothing
+        raise LiteralError(too_large(big))
     try:
         return float(cleaned)  # also "1e-3", "inf", "nan"
     except ValueError:

@@ -1,6 +1,7 @@
 """How the inspector writes a number: to ``SIGNIFICANT`` digits (``readout``, like the canvas
-when 4 decimals say it all), the exact value in a tooltip; tensors row by row in a fixed-width
-box (``NumberField``); and the colours of its problem, warning and muted lines."""
+when 4 decimals say it all), the exact value in a tooltip; tensors as a table that scrolls
+both ways, with row and column headers (``NumberField``, ``matrix_view``); and the colours of
+its problem, warning and muted lines."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QPalette
-from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.graph.numbers import NONE, full, number, precise, shape
+from playground.ui.inspector.matrix_view import MatrixView
 from playground.ui.widgets.wrap_label import WrapLabel
 
 
@@ -65,8 +67,8 @@ def rounded_array(a: np.ndarray) -> np.ndarray:
 
 class NumberField(QWidget):
     """A number to ``SIGNIFICANT`` digits (``readout``), the exact value in the tooltip:
-    selectable text for a scalar; for a tensor, its shape and a fixed-width box with one row per
-    line that scrolls instead of wrapping."""
+    selectable text for a scalar; for a tensor, its shape and a table of its elements (row and
+    column headers, scroll bars both ways) so no row or column is cut off."""
 
     MAX_LINES = 8
 
@@ -78,25 +80,23 @@ class NumberField(QWidget):
         self.label = WrapLabel("", self)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.box = QPlainTextEdit(self)
-        self.box.setReadOnly(True)
-        self.box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.box = MatrixView(readout, self, max_rows=self.MAX_LINES)
+        self.box.setObjectName("tensor_table")
         self.box.hide()
         layout.addWidget(self.label)
         layout.addWidget(self.box)
+        layout.addStretch(1)  # spare height goes below the table, not between it and its caption
+        self._rows_text = ""
         self._tip = ""
 
     def set_number(self, x: Any, suffix: str = "") -> None:
-        if isinstance(x, np.ndarray):
+        if isinstance(x, np.ndarray) and x.size == 0:
+            self.setText(f"{shape(x)} tensor, empty{suffix}")
+        elif isinstance(x, np.ndarray):
             self.label.setText(f"{shape(x)} tensor{suffix}")
             self._set_exact(None)
-            text = full(rounded_array(x))
-            self.box.setPlainText(text)
-            lines = min(text.count("\n") + 1, self.MAX_LINES)
-            metrics = self.box.fontMetrics()
-            scrollbar = self.box.horizontalScrollBar().sizeHint().height()
-            self.box.setFixedHeight(lines * metrics.lineSpacing() + scrollbar + 12)
+            self._rows_text = full(rounded_array(x))  # what text() reads, row by row
+            self.box.set_tensor(x)
             self.box.show()
         else:
             self.label.setText(NONE if x is None else readout(x) + suffix)
@@ -111,12 +111,11 @@ class NumberField(QWidget):
     def _set_exact(self, exact: str | None) -> None:
         tip = self._tip if exact is None else f"{self._tip}\nExact: {exact}"
         self.label.setToolTip(tip)
-        self.box.setToolTip(tip)
 
     def text(self) -> str:
         """What is shown: the scalar, or the tensor's caption and rows."""
         if self.box.isVisibleTo(self):
-            return f"{self.label.text()}\n{self.box.toPlainText()}"
+            return f"{self.label.text()}\n{self._rows_text}"
         return self.label.text()
 
     def setToolTip(self, text: str) -> None:

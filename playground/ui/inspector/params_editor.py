@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from playground.graph import params as P
 from playground.graph.document import GraphDocument
 from playground.graph.marks import ERROR_MARK
-from playground.graph.validate import MAX_TENSOR_DIMS
+from playground.graph.validate import MAX_TENSOR_DIMS, overflowing_number, too_large
 from playground.ops import OPS
 
 MAX_TEXT = 200
@@ -104,6 +104,9 @@ def parse_param_text(kind: str, text: str) -> Any:
 
 def _number(text: str) -> int | float:
     """An exponent typed as text: ``2`` stays an int (the card reads ``**2``), ``0.5`` a float."""
+    big = overflowing_number(text)
+    if big is not None:  # the value box's words for the same mistake
+        raise ParamTextError(too_large(big))
     try:
         return int(text)
     except ValueError:

@@ -13,9 +13,11 @@ Adds, with one call from the window:
   back to the Graph tab. The tab's close button (a plain "×" whose tooltip says what it does)
   removes it (a run goes on; the status bar says how to get it back). While the Training tab
   is current, the docks that work on the graph (palette, inspector, Learn) are
-  hidden, so the plots get the whole width; the Graph tab brings them back. Edit ▸ Undo/Redo
-  and the toolbar's act on the painted data while the tab is current (the tab makes the
-  painting's stack the active one of the window's ``undo_group``), on the graph otherwise;
+  hidden, so the plots get the whole width; the Graph tab brings them back. The tab bar does
+  not move with them: while they are hidden it is indented by the width they took, so the
+  next click on a tab lands where the tab was. Edit ▸ Undo/Redo and the toolbar's act on the
+  painted data while the tab is current (the tab makes the painting's stack the active one of
+  the window's ``undo_group``), on the graph otherwise;
 - the panel's "Show network on canvas" opens the network's graph as the window's document
   (asking first if the open graph has unsaved changes), runs Backward and switches to the
   Graph tab, so every node shows its data and grad; while following training, a newer graph
@@ -38,7 +40,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -85,6 +87,23 @@ def central_tabs(window: Any) -> QTabWidget:
     return tabs
 
 
+class _Indent(QWidget):
+    """Empty room left of the tab bar; QTabWidget sizes a corner widget by its size hint."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._width = 0
+        self.hide()
+
+    def set_width(self, width: int) -> None:
+        self._width = width
+        self.setVisible(width > 0)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._width, 1)
+
+
 class TrainingTab(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -95,6 +114,10 @@ class TrainingTab(QObject):
         self._policies: dict[QWidget, QSizePolicy] = {}
         """Each tab page's own size policy, while it is hidden behind another tab."""
         self.tabs = central_tabs(window)
+        self._indent = _Indent(self.tabs)
+        """Left of the tab bar while the Training tab hides the docks: the bar stays put."""
+        self._indent.setObjectName("tab_bar_indent")
+        self.tabs.setCornerWidget(self._indent, Qt.Corner.TopLeftCorner)
         self.tabs.tabCloseRequested.connect(self._close_requested)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._refreshing = False
@@ -202,12 +225,26 @@ class TrainingTab(QObject):
             if not self._hidden_docks:
                 self._hidden_docks = [d for d in self.graph_docks()
                                       if d.isVisible() and not d.isFloating()]
+                before = self.tabs.mapTo(self.window, QPoint(0, 0)).x()
                 for dock in self._hidden_docks:
                     dock.hide()
+                self._keep_tab_bar_at(before)
         else:
+            self._indent.set_width(0)
             hidden, self._hidden_docks = self._hidden_docks, []
             for dock in hidden:
                 dock.show()
+
+    def _keep_tab_bar_at(self, x: int) -> None:
+        """The left docks went away and the tabs moved left with them: indent the tab bar by
+        as much, so the tab just clicked stays under the mouse (the page below still gets the
+        whole width; the indent is only in the tab bar's row)."""
+        layout = self.window.layout()
+        if layout is not None:
+            layout.activate()  # the docks' space is given back now, not on the next event
+        shift = x - self.tabs.mapTo(self.window, QPoint(0, 0)).x()
+        if shift > 0:
+            self._indent.set_width(shift)
 
     def _size_by_current_page(self) -> None:
         """Only the current page's size hints count (see the module docstring)."""

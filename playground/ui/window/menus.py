@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton
 from playground import __version__
 from playground.ui.widgets.actions import make_action
 from playground.ui.window import icons
+from playground.ui.window.shortcuts import show_shortcuts
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSize
@@ -128,6 +129,8 @@ def build_actions(w: MainWindow) -> None:
           checkable=True, tip="Recompute data after every edit"),
         a("mark_output", "&Mark as Output", w.edits.toggle_output, shortcut="Ctrl+M",
           tip="Make the selected node the one Backward starts from"),
+        a("shortcuts", "&Keyboard Shortcuts", lambda: show_shortcuts(w),
+          shortcut=k.HelpContents, tip="Every keyboard shortcut, read from the menus' actions"),
         a("about", "&About Backprop Playground", lambda: about(w), tip="About this program"),
     ]
     w.actions_by_name = {act.objectName(): act for act in acts}
@@ -244,6 +247,7 @@ def build_menus(w: MainWindow) -> None:
 
     help_menu = bar.addMenu("&Help")
     help_menu.setObjectName("menu_help")
+    help_menu.addAction(act("shortcuts"))
     help_menu.addAction(act("about"))
 
 

@@ -73,6 +73,7 @@ def test_the_exponent_field_edits_the_power_and_undo_restores_it(window):
     ("", "write a number"),
     ("__import__('os')", "write a number"),
     ("1" * 30, "is too large for exponent"),
+    ("1e999", "too large: 1e999 overflows to inf in float64"),  # the value box's words
 ])
 def test_text_that_is_not_a_finite_number_is_refused_inline(window, bad, message):
     node = square(window)
