@@ -107,9 +107,13 @@ def test_backward_on_the_10000_by_10000_matmul_is_refused_and_the_window_stays_r
     if not measured:
         pytest.skip("this system cannot reset the peak RSS (/proc/self/clear_refs)")
     peak = status_bytes("VmHWM")
-    assert peak < GB, f"peak RSS {peak / 2**20:.0f} MiB"
-    # nothing near one node's budget was made: the file's literals and their views only
+    # Nothing near one node's budget was made: the file's literals and their views only.
+    # (The peak itself is not checked against 1 GB here: in the whole suite this process
+    # already holds what a few thousand earlier tests left, over 1 GB. A fresh window with
+    # this file peaks at ~134 MiB: benchmarks/memory_limits.py measures it in its own process.)
     assert peak - rss_before < NODE_BYTES, f"grew {(peak - rss_before) / 2**20:.0f} MiB"
+    if rss_before < GB - NODE_BYTES:  # run alone or early: the bound itself holds too
+        assert peak < GB, f"peak RSS {peak / 2**20:.0f} MiB"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
