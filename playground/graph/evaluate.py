@@ -218,7 +218,8 @@ class _Run:
                 why = self._waiting_text(output)
                 self.problems.append(f"cannot run backward: {why}")
             elif output in self.errors:
-                self.problems.append(f"cannot run backward: {self._name(output)} has a problem")
+                self.problems.append(f"cannot run backward: {self._name(output)} has a problem "
+                                     f"({self.errors[output]})")
             else:
                 grads, contributions = self._backward(output, order)
         return Evaluation(

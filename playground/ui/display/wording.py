@@ -26,7 +26,8 @@ def graph_problem(doc: GraphDocument, evaluation: Evaluation) -> str | None:
     if waiting:
         return f"cannot run backward: {waiting}"
     if out in evaluation.errors():
-        return f"cannot run backward: {doc.display_name(out)} has a problem"
+        error = evaluation.results[out].error
+        return f"cannot run backward: {doc.display_name(out)} has a problem ({error})"
     return None
 
 

@@ -102,6 +102,7 @@ def test_backward_on_the_10000_by_10000_matmul_is_refused_and_the_window_stays_r
     assert window.scene.node_item("a").display().error is None  # the literals are fine
     message = window.statusBar().currentMessage()
     assert message.startswith("Backward did not run") and "has a problem" in message, message
+    assert "over the 256 MiB limit" in message  # the reason, not only "@ has a problem"
     assert not [c for c in dialogs.calls if c[0] in ("critical", "warning")]  # no dialog
 
     if not measured:
