@@ -75,6 +75,8 @@ class EdgeItem(QGraphicsPathItem):
         self._shape_of = QPainterPath()
         self.points: list[tuple[float, float]] = []
         """The wire as a polyline (routing.points), for hit tests against cards."""
+        self.end_items: tuple[Any, Any] | None = None
+        """The two cards it joins (set by the scene): their ports light up with the wire."""
         self.around: frozenset[str] = frozenset()
         """The cards its route went around (it is routed again when one of them moves)."""
         self.setAcceptHoverEvents(True)
@@ -101,6 +103,18 @@ class EdgeItem(QGraphicsPathItem):
     def _restyle(self) -> None:
         state = "selected" if self.selected else ("hover" if self.hovered else "normal")
         self.setPen(_wire_pen(state))
+        self._light(None if state == "normal" else state)
+
+    def _light(self, state: str | None) -> None:
+        """Light (or put out) the output port it leaves and the input port it enters."""
+        if self.end_items is not None:
+            source, target = self.end_items
+            source.light_port(None, self.key, state)
+            target.light_port(self.slot, self.key, state)
+
+    def unlight(self) -> None:
+        """The wire is going: its ports stop being lit."""
+        self._light(None)
 
     def shape(self) -> QPainterPath:
         # Kept with the path it was made for: Qt asks for the shape (for the bounding rect)

@@ -176,6 +176,7 @@ class DocumentMirror:
         if s_item is None or t_item is None or key in self._edges:
             return
         edge = EdgeItem(source, target, slot)
+        edge.end_items = (s_item, t_item)
         self._edges[key] = edge
         self._node_edges[source].add(key)
         self._node_edges[target].add(key)
@@ -194,6 +195,7 @@ class DocumentMirror:
         self._node_edges[source].discard(key)
         self._node_edges[target].discard(key)
         self._routes.forget(edge)
+        edge.unlight()
         t_item = self._nodes.get(target)
         if t_item is not None and slot < len(t_item.input_ports):
             t_item.port(slot).set_connected(False)
