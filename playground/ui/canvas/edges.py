@@ -10,7 +10,7 @@ from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from playground.ui.canvas import style as S
-from playground.ui.canvas.routing import Run, bend_handle
+from playground.ui.canvas.routing import Point, Run, bend_handle, curve_points, points
 
 EDGE_Z = 0.0
 WIRE_Z = 3.0
@@ -73,8 +73,8 @@ class EdgeItem(QGraphicsPathItem):
         self.selected = False
         self._shape: QPainterPath | None = None
         self._shape_of = QPainterPath()
-        self.points: list[tuple[float, float]] = []
-        """The wire as a polyline (routing.points), for hit tests against cards."""
+        self._route: tuple[Point, Point, Sequence[Run]] = ((0.0, 0.0), (0.0, 0.0), ())
+        self._points: list[Point] | None = None
         self.end_items: tuple[Any, Any] | None = None
         """The two cards it joins (set by the scene): their ports light up with the wire."""
         self.around: frozenset[str] = frozenset()
@@ -94,6 +94,20 @@ class EdgeItem(QGraphicsPathItem):
     def ends(self) -> tuple[QPointF, QPointF]:
         path = self.path()
         return path.pointAtPercent(0.0), path.pointAtPercent(1.0)
+
+    def set_route(self, p1: Point, p2: Point, runs: Sequence[Run],
+                  points: list[Point] | None = None) -> None:
+        """Where the router put it (``points``: its polyline, if already sampled)."""
+        self._route = (p1, p2, runs)
+        self._points = points
+
+    @property
+    def points(self) -> list[Point]:
+        """The wire as a polyline, for hit tests against cards (sampled when first asked)."""
+        if self._points is None:
+            p1, p2, runs = self._route
+            self._points = points(p1, p2, runs) if runs else curve_points(p1, p2)
+        return self._points
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:

@@ -49,15 +49,20 @@ class WireRoutes:
         p1, p2 = (a.x(), a.y()), (b.x(), b.y())
         runs: list[R.Run] = []
         around: frozenset[str] = frozenset()
-        poly = R.curve_points(p1, p2)
+        poly = None
         if not self.plain and p2[0] - p1[0] > 2 * R.MARGIN:
             ends = (edge.source, edge.target)
-            xs, ys = [p[0] for p in poly], [p[1] for p in poly]
-            near = self._boxes(QRectF(QPointF(min(xs), min(ys)), QPointF(max(xs), max(ys))), ends,
-                               margin=0.0)
+            # The curve lies inside its control points' hull: only cards there can be in the
+            # way, and most wires have none, so most are never sampled.
+            d = R.bend_handle(p1[0], p2[0])
+            hull = QRectF(QPointF(min(p1[0], p2[0] - d), min(p1[1], p2[1])),
+                          QPointF(max(p2[0], p1[0] + d), max(p1[1], p2[1])))
             # The plain curve is kept unless it crosses a card itself: with the margin, every
             # wire leaving a column of cards would graze its neighbours and take a detour.
-            if R.hits(poly, [b for _, b in near]):
+            near = self._boxes(hull, ends, margin=0.0)
+            if near:
+                poly = R.curve_points(p1, p2)
+            if near and R.hits(poly, [b for _, b in near]):
                 for pad in WINDOWS:
                     top, bottom = min(p1[1], p2[1]) - pad, max(p1[1], p2[1]) + pad
                     boxes = self._boxes(QRectF(QPointF(p1[0], top), QPointF(p2[0], bottom)), ends)
@@ -65,10 +70,10 @@ class WireRoutes:
                     if found is not None:
                         runs = found
                         around = frozenset(n for n, _ in boxes)
-                        poly = R.points(p1, p2, runs)
+                        poly = None
                         break
         self._set_around(edge, around)
-        edge.points = poly
+        edge.set_route(p1, p2, runs, poly)
         edge.set_ends(a, b, runs)
 
     def card_placed(self, node_id: str) -> None:
