@@ -144,7 +144,23 @@ def plan(p1: Point, p2: Point, boxes: Sequence[Box], window: tuple[float, float]
             runs[-1] = (runs[-1][0], xb, y)  # level on: one run
         else:
             runs.append((xa, xb, y))
-    return runs
+    return _soften(y1, y2, runs)
+
+
+def _soften(y1: float, y2: float, runs: list[Run]) -> list[Run]:
+    """Let each bend start MARGIN early and end MARGIN late: cards are grown by MARGIN, so
+    the bend still keeps off every card, and two bands with no room between them get a
+    curve instead of a vertical drop."""
+    out = []
+    for i, (xa, xb, y) in enumerate(runs):
+        before = runs[i - 1][2] if i else y1
+        after = runs[i + 1][2] if i + 1 < len(runs) else y2
+        a = xa + (MARGIN if before != y else 0.0)
+        b = xb - (MARGIN if after != y else 0.0)
+        if a > b:
+            a = b = (xa + xb) / 2
+        out.append((a, b, y))
+    return out
 
 
 def _bands(boxes: list[Box], x1: float, x2: float

@@ -116,13 +116,16 @@ def test_after_auto_layout_no_wire_passes_under_a_card(qtbot, name):
 
 
 def test_plan_keeps_to_the_gaps():
-    # two cards stacked with a gap between them, in the way of a level wire at y = 40
-    boxes = [(100.0, 0.0, 200.0, 60.0), (100.0, 90.0, 200.0, 150.0)]
+    # two cards stacked with a gap between them, in the way of a level wire at y = 40; the
+    # router is handed the cards grown by MARGIN, as the scene does
+    cards = [(100.0, 0.0, 200.0, 60.0), (100.0, 90.0, 200.0, 150.0)]
+    m = R.MARGIN
+    boxes = [(a - m, b - m, c + m, d + m) for a, b, c, d in cards]
     runs = R.plan((0.0, 40.0), (300.0, 40.0), boxes, (-200.0, 300.0))
     assert runs is not None
     poly = R.points((0.0, 40.0), (300.0, 40.0), runs)
-    assert not R.hits(poly, boxes)
-    assert all(60.0 <= y <= 90.0 for _, _, y in runs)  # through the gap, not round them
+    assert not R.hits(poly, cards)
+    assert all(60.0 + m <= y <= 90.0 - m for _, _, y in runs)  # through the gap, not round
     # no gap inside the window: ask again with a taller one
     assert R.plan((0.0, 40.0), (300.0, 40.0), [(100.0, -50.0, 200.0, 200.0)], (-40.0, 120.0)) \
         is None
