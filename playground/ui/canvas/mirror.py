@@ -118,6 +118,7 @@ class DocumentMirror:
         self._scrub.abort()
         self._card_edit.close()
         self._drag_start = None
+        self._routes.plain = False
         for key in list(self._edges):
             self._remove_edge_item(*key)
         for n in list(self._nodes):

@@ -129,3 +129,27 @@ def test_plan_keeps_to_the_gaps():
     # no gap inside the window: ask again with a taller one
     assert R.plan((0.0, 40.0), (300.0, 40.0), [(100.0, -50.0, 200.0, 200.0)], (-40.0, 120.0)) \
         is None
+
+
+def test_a_drag_of_many_cards_draws_plain_wires_until_the_release(qtbot, monkeypatch):
+    from playground.ui.canvas import scene_mouse
+
+    monkeypatch.setattr(scene_mouse, "MANY_ROUTED", 1)  # two cards count as many here
+    doc = parse("x = 3.0\ny = x * (x + 1).tanh()")
+    x, plus, tanh, y = in_a_row(doc)
+    doc.move(plus, (230, 260))
+    doc.move(tanh, (460, 260))
+    scene, view, _stack = make_canvas(qtbot, doc)
+    scene.select_nodes([plus, tanh])
+    edge = scene.edge_item(x, y, 0)
+    vp = view.viewport()
+    start = vp_point(view, body_point(scene, tanh))
+    end = vp_point(view, body_point(scene, tanh) + QPointF(0, -260))
+    QTest.mousePress(vp, LEFT, NONE, start)
+    for i in range(1, 6):
+        QTest.mouseMove(vp, start + (end - start) * (i / 5))
+    assert edge.around == frozenset()  # not routed during the drag: the cards sit on it
+    assert cards_under(scene, edge) != []
+    QTest.mouseRelease(vp, LEFT, NONE, end)
+    assert doc.pos(tanh) != (460, 260)
+    assert cards_under(scene, edge) == [] and edge.around >= {plus, tanh}
