@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 
 from playground.graph import GraphDocument
@@ -27,10 +29,12 @@ def test_every_edge_points_right_and_no_overlaps():
     for e in doc.edges():
         assert pos[e.source][0] < pos[e.target][0]
     assert len(set(pos.values())) == len(doc)
-    # columns are centred on the origin's y
+    # the drawing is centred on the origin's y, and cards in a column are a row apart
+    ys = [p[1] for p in pos.values()]
+    assert abs((min(ys) + max(ys)) / 2 - 20) < 1e-9
     for x in {p[0] for p in pos.values()}:
-        ys = [p[1] for p in pos.values() if p[0] == x]
-        assert abs((min(ys) + max(ys)) / 2 - 20) < 1e-9
+        col = sorted(p[1] for p in pos.values() if p[0] == x)
+        assert all(b - a >= 50 - 1e-9 for a, b in itertools.pairwise(col))
 
 
 def test_does_not_touch_the_document():

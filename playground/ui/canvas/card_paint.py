@@ -52,6 +52,9 @@ def _port_pens() -> dict[str, tuple[QPen, QBrush]]:
             "hot": (QPen(S.BORDER, 1.6), QBrush(S.SELECTED)),
             "full": (QPen(S.BORDER, 1.2), QBrush(S.BORDER)),
             "empty": (QPen(S.BORDER, 1.4), QBrush(S.WHITE)),
+            # the two ports of a hovered or selected wire, in the wire's colour
+            "wire-hover": (QPen(S.WIRE.darker(190), 2.0), QBrush(S.WIRE.darker(150))),
+            "wire-selected": (QPen(S.WIRE_SELECTED.darker(150), 2.0), QBrush(S.WIRE_SELECTED)),
         }
     return pens
 
@@ -93,6 +96,7 @@ class CardPainting(CardLayout):
     connected: set[int]
     port_states: dict[int | None, str]
     hot_port: int | None
+    lit_ports: dict[int | None, dict[tuple[str, str, int], str]]
     input_ports: Sequence[Any]
     output_port: Any
     show_slot_names: bool
@@ -264,8 +268,11 @@ class CardPainting(CardLayout):
         for port in (*self.input_ports, self.output_port):
             slot = port.slot
             state = self.port_states.get(slot)
+            lit = self.lit_ports.get(slot)
             if state is not None:
                 key = state
+            elif lit:
+                key = "wire-selected" if "selected" in lit.values() else "wire-hover"
             elif self.hot_port == slot:
                 key = "hot"
             elif slot is None or slot in self.connected:
@@ -275,7 +282,8 @@ class CardPainting(CardLayout):
             pen, brush = pens[key]
             painter.setPen(pen)
             painter.setBrush(brush)
-            rr = r + 1.5 if key in ("hot", "ok", "bad") else r
+            rr = r + 2.5 if lit and state is None else (
+                r + 1.5 if key in ("hot", "ok", "bad") else r)
             painter.drawEllipse(self.port_offset(slot), rr, rr)
 
     def _border_colour(self, d: Display) -> QColor:

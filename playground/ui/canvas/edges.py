@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QPointF, Qt
@@ -9,20 +10,37 @@ from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from playground.ui.canvas import style as S
+from playground.ui.canvas.routing import Point, Run, bend_handle, curve_points, points
 
 EDGE_Z = 0.0
 WIRE_Z = 3.0
 _PENS: dict[str, QPen] = {}
 
 
-def wire_path(p1: QPointF, p2: QPointF) -> QPainterPath:
-    """A smooth S-curve leaving ``p1`` to the right and entering ``p2`` from the left."""
+def wire_path(p1: QPointF, p2: QPointF, runs: Sequence[Run] = ()) -> QPainterPath:
+    """A smooth S-curve leaving ``p1`` to the right and entering ``p2`` from the left; with
+    ``runs`` (routing.plan), level runs around the cards joined by S-bends."""
     x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
-    dx = max(abs(x2 - x1) * 0.5, 40.0)
     path = QPainterPath()
     path.moveTo(x1, y1)
-    path.cubicTo(x1 + dx, y1, x2 - dx, y2, x2, y2)
+    if not runs:
+        dx = bend_handle(x1, x2)
+        path.cubicTo(x1 + dx, y1, x2 - dx, y2, x2, y2)
+        return path
+    for xa, xb, y in runs:
+        _bend_to(path, xa, y)
+        path.lineTo(xb, y)
+    _bend_to(path, x2, y2)
     return path
+
+
+def _bend_to(path: QPainterPath, x: float, y: float) -> None:
+    here = path.currentPosition()
+    if here.y() == y or x - here.x() < 1.0:
+        path.lineTo(x, y)
+    else:
+        d = (x - here.x()) / 2
+        path.cubicTo(here.x() + d, here.y(), x - d, y, x, y)
 
 
 def _wire_pen(state: str) -> QPen:
@@ -54,6 +72,13 @@ class EdgeItem(QGraphicsPathItem):
         self.hovered = False
         self.selected = False
         self._shape: QPainterPath | None = None
+        self._shape_of = QPainterPath()
+        self._route: tuple[Point, Point, Sequence[Run]] = ((0.0, 0.0), (0.0, 0.0), ())
+        self._points: list[Point] | None = None
+        self.end_items: tuple[Any, Any] | None = None
+        """The two cards it joins (set by the scene): their ports light up with the wire."""
+        self.around: frozenset[str] = frozenset()
+        """The cards its route went around (it is routed again when one of them moves)."""
         self.setAcceptHoverEvents(True)
         self.setPen(_PENS.get("wire-normal") or _wire_pen("normal"))
         self.setZValue(EDGE_Z)
@@ -62,13 +87,27 @@ class EdgeItem(QGraphicsPathItem):
     def key(self) -> tuple[str, str, int]:
         return (self.source, self.target, self.slot)
 
-    def set_ends(self, p1: QPointF, p2: QPointF) -> None:
+    def set_ends(self, p1: QPointF, p2: QPointF, runs: Sequence[Run] = ()) -> None:
         self._shape = None
-        self.setPath(wire_path(p1, p2))
+        self.setPath(wire_path(p1, p2, runs))
 
     def ends(self) -> tuple[QPointF, QPointF]:
         path = self.path()
         return path.pointAtPercent(0.0), path.pointAtPercent(1.0)
+
+    def set_route(self, p1: Point, p2: Point, runs: Sequence[Run],
+                  points: list[Point] | None = None) -> None:
+        """Where the router put it (``points``: its polyline, if already sampled)."""
+        self._route = (p1, p2, runs)
+        self._points = points
+
+    @property
+    def points(self) -> list[Point]:
+        """The wire as a polyline, for hit tests against cards (sampled when first asked)."""
+        if self._points is None:
+            p1, p2, runs = self._route
+            self._points = points(p1, p2, runs) if runs else curve_points(p1, p2)
+        return self._points
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
@@ -78,12 +117,29 @@ class EdgeItem(QGraphicsPathItem):
     def _restyle(self) -> None:
         state = "selected" if self.selected else ("hover" if self.hovered else "normal")
         self.setPen(_wire_pen(state))
+        self._light(None if state == "normal" else state)
+
+    def _light(self, state: str | None) -> None:
+        """Light (or put out) the output port it leaves and the input port it enters."""
+        if self.end_items is not None:
+            source, target = self.end_items
+            source.light_port(None, self.key, state)
+            target.light_port(self.slot, self.key, state)
+
+    def unlight(self) -> None:
+        """The wire is going: its ports stop being lit."""
+        self._light(None)
 
     def shape(self) -> QPainterPath:
-        if self._shape is None:
+        # Kept with the path it was made for: Qt asks for the shape (for the bounding rect)
+        # while setPath is under way, before and after the new path is in; a shape cached
+        # then must not outlive its path (a new wire's bounding rect came out empty).
+        path = self.path()
+        if self._shape is None or self._shape_of != path:
             stroker = QPainterPathStroker()
             stroker.setWidth(10.0)
-            self._shape = stroker.createStroke(self.path())
+            self._shape = stroker.createStroke(path)
+            self._shape_of = path
         return self._shape
 
     def hoverEnterEvent(self, event: Any) -> None:

@@ -193,6 +193,8 @@ class NodeItem(CardPainting, QGraphicsRectItem):
         """Ports lit while a wire is dragged: slot (None: output) -> "ok" / "bad"."""
         self.hot_port: int | None = NO_PORT
         """The port under the mouse: a slot, None for the output, NO_PORT for none."""
+        self.lit_ports: dict[int | None, dict[tuple[str, str, int], str]] = {}
+        """Ports lit by a hovered or selected wire: slot -> {wire: "hover" / "selected"}."""
         self.input_ports = [PortItem(self, i) for i in range(len(slot_names))]
         self.output_port = PortItem(self, None)
         self._simple: tuple[QPen, QBrush] | None = None
@@ -261,6 +263,22 @@ class NodeItem(CardPainting, QGraphicsRectItem):
             else:
                 self.port_states[slot] = state
             self.update()
+
+    def light_port(self, slot: int | None, wire: tuple[str, str, int], state: str | None
+                   ) -> None:
+        """Wire ``wire`` is hovered or selected (``state``), or no more (None)."""
+        lit = self.lit_ports.get(slot, {})
+        if lit.get(wire) == state:
+            return
+        if state is None:
+            lit.pop(wire, None)
+        else:
+            lit[wire] = state
+        if lit:
+            self.lit_ports[slot] = lit
+        else:
+            self.lit_ports.pop(slot, None)
+        self.update()
 
     def shape(self) -> QPainterPath:
         return self._geo.shape

@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, QTimer
 from playground.graph import params as P
 from playground.graph.document import Event
 from playground.ops import OPS
-from playground.ui.canvas.edges import EdgeItem, wire_path
+from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.items import NodeItem
 
 SCENE_MARGIN = 3000.0
@@ -42,6 +42,7 @@ class DocumentMirror:
     _overview: Any
     _renames: set[tuple[str, bool]]
     _card_edit: Any
+    _routes: Any
 
     def _on_event(self, event: Event) -> None:
         kind = event.kind
@@ -117,6 +118,7 @@ class DocumentMirror:
         self._scrub.abort()
         self._card_edit.close()
         self._drag_start = None
+        self._routes.plain = False
         for key in list(self._edges):
             self._remove_edge_item(*key)
         for n in list(self._nodes):
@@ -150,6 +152,10 @@ class DocumentMirror:
         if not bulk:  # _rebuild sized the scene rect for all of them
             self._keep_in_scene(x, y)
         self.addItem(item)
+        if bulk:
+            self._routes.card_placed(node_id)
+        else:  # a card put down on wires: they go around it
+            self._routes.node_moved(node_id)
 
     def _remove_node_item(self, node_id: str) -> None:
         item = self._nodes.pop(node_id, None)
@@ -159,6 +165,7 @@ class DocumentMirror:
             self._remove_edge_item(*key)
         if item is not None:
             self.removeItem(item)
+        self._routes.node_removed(node_id)
         if self._drag_start is not None:
             self._drag_start.pop(node_id, None)
         if node_id == self._output:
@@ -170,12 +177,13 @@ class DocumentMirror:
         if s_item is None or t_item is None or key in self._edges:
             return
         edge = EdgeItem(source, target, slot)
-        edge.setPath(wire_path(s_item.output_anchor(), t_item.input_anchor(slot)))
+        edge.end_items = (s_item, t_item)
         self._edges[key] = edge
         self._node_edges[source].add(key)
         self._node_edges[target].add(key)
         t_item.set_slot_connected(slot, True)
         self.addItem(edge)
+        self._routes.route(edge)
 
     def _remove_edge_item(self, source: str, target: str, slot: int) -> None:
         key = (source, target, slot)
@@ -187,6 +195,8 @@ class DocumentMirror:
             self.selectionChanged.emit()
         self._node_edges[source].discard(key)
         self._node_edges[target].discard(key)
+        self._routes.forget(edge)
+        edge.unlight()
         t_item = self._nodes.get(target)
         if t_item is not None and slot < len(t_item.input_ports):
             t_item.port(slot).set_connected(False)
@@ -216,7 +226,5 @@ class DocumentMirror:
         self.setSceneRect(grown)
 
     def _update_edges_of(self, node_id: str) -> None:
-        nodes = self._nodes
-        for key in self._node_edges.get(node_id, ()):
-            s, t, k = key
-            self._edges[key].set_ends(nodes[s].output_anchor(), nodes[t].input_anchor(k))
+        """The card moved or changed size: its wires, and the wires it concerns, re-route."""
+        self._routes.node_moved(node_id)

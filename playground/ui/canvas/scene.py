@@ -39,6 +39,7 @@ from playground.ui.canvas.mirror import SCENE_MARGIN, DocumentMirror
 from playground.ui.canvas.overlay import CanvasOverlay
 from playground.ui.canvas.overview import Overview
 from playground.ui.canvas.refresh import changed_nodes, refresh_cards
+from playground.ui.canvas.routes import WireRoutes
 from playground.ui.canvas.scene_mouse import SceneMouse
 from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.style import CanvasStyle
@@ -87,6 +88,7 @@ class GraphScene(DocumentMirror, SceneMouse):
         self._caching = True
         self._renames: set[tuple[str, bool]] = set()
         self._overview = Overview(self)
+        self._routes = WireRoutes(self)
         self._teaching_overlay: CanvasOverlay | None = None
         self.selectionChanged.connect(self._overview.selection_changed)
         self._drag_start: dict[str, QPointF] | None = None

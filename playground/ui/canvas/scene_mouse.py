@@ -30,6 +30,7 @@ from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.editing import Editing
 from playground.ui.canvas.items import NodeItem, PortItem
 from playground.ui.canvas.overview import Overview
+from playground.ui.canvas.routes import MANY as MANY_ROUTED
 from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.wiring import WireTool
 
@@ -51,6 +52,7 @@ class SceneMouse(QGraphicsScene):
     _card_edit: CardEdit
     _overview: Overview
     _drag_start: dict[str, QPointF] | None
+    _routes: Any
     mouse_at: QPointF | None
     _grads: Any
     node_activated: Any
@@ -151,8 +153,10 @@ class SceneMouse(QGraphicsScene):
             return
         super().mouseMoveEvent(event)
         if self._drag_start:
+            # Many cards dragged at once: plain wires until the release routes them.
+            self._routes.plain = len(self._drag_start) > MANY_ROUTED
+            self._routes.nodes_moved(self._drag_start)
             for n in self._drag_start:
-                self._update_edges_of(n)
                 self._overview.moved(n)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -168,6 +172,7 @@ class SceneMouse(QGraphicsScene):
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and self._drag_start is not None:
             start, self._drag_start = self._drag_start, None
+            self._routes.plain = False
             moves = {}
             for n in start:
                 item = self._nodes.get(n)

@@ -1,0 +1,182 @@
+"""The scene's wire router: every wire avoids the cards, and follows them as they move.
+
+``WireRoutes`` asks ``routing`` for a wire's path with the cards near it as obstacles (found
+through the scene's index, by bounding rect, so no Python ``shape()`` runs). It keeps, per card,
+the wires whose route went around it: when a card moves (a drag step, an undo, Auto layout),
+its own wires, the wires that went around it (a shorter way may be free now) and the wires its
+new place lands on are routed again, and only those: the cost of a drag step does not grow
+with the graph. When more than ``MANY`` cards move at once in a drag, their wires are drawn
+plainly until the release (the document's move then routes them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+
+from playground.ui.canvas import routing as R
+from playground.ui.canvas.edges import EdgeItem
+
+BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
+WINDOWS = (160.0, 600.0, 2400.0)
+"""How far above and below its ends a detour may look for a free gap, tried in turn."""
+MANY = 200
+"""A drag of more cards than this routes their wires at the release, not on every step."""
+CELL = 256.0
+"""The side of the grid's squares that hold the cards' bodies (scene units)."""
+
+
+class WireRoutes:
+    def __init__(self, scene: Any) -> None:
+        self.scene = scene
+        self._around: defaultdict[str, set[tuple[str, str, int]]] = defaultdict(set)
+        # The cards' bodies in a grid of CELL-sized squares: asking the scene's index would
+        # also hand every wire in the rect to Python (twice the cost of building the scene).
+        self._cells: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
+        self._body: dict[str, tuple[R.Box, list[tuple[int, int]]]] = {}
+        self.plain = False
+        """Draw wires as plain curves (a drag of many cards), without looking at the cards."""
+
+    # --- what the scene tells it ------------------------------------------------------------
+
+    def route(self, edge: EdgeItem) -> None:
+        """Put ``edge`` on its best path now."""
+        nodes = self.scene._nodes
+        s, t = nodes[edge.source], nodes[edge.target]
+        a, b = s.output_anchor(), t.input_anchor(edge.slot)
+        p1, p2 = (a.x(), a.y()), (b.x(), b.y())
+        runs: list[R.Run] = []
+        around: frozenset[str] = frozenset()
+        poly = None
+        if not self.plain and p2[0] - p1[0] > 2 * R.MARGIN:
+            ends = (edge.source, edge.target)
+            # The curve lies inside its control points' hull: only cards there can be in the
+            # way, and most wires have none, so most are never sampled.
+            d = R.bend_handle(p1[0], p2[0])
+            hull = QRectF(QPointF(min(p1[0], p2[0] - d), min(p1[1], p2[1])),
+                          QPointF(max(p2[0], p1[0] + d), max(p1[1], p2[1])))
+            # The plain curve is kept unless it crosses a card itself: with the margin, every
+            # wire leaving a column of cards would graze its neighbours and take a detour.
+            near = self._boxes(hull, ends, margin=0.0)
+            if near:
+                poly = R.curve_points(p1, p2)
+            if near and R.hits(poly, [b for _, b in near]):
+                for pad in WINDOWS:
+                    top, bottom = min(p1[1], p2[1]) - pad, max(p1[1], p2[1]) + pad
+                    boxes = self._boxes(QRectF(QPointF(p1[0], top), QPointF(p2[0], bottom)), ends)
+                    found = R.plan(p1, p2, [b for _, b in boxes], (top, bottom))
+                    if found is not None:
+                        runs = found
+                        around = frozenset(n for n, _ in boxes)
+                        poly = None
+                        break
+        self._set_around(edge, around)
+        edge.set_route(p1, p2, runs, poly)
+        edge.set_ends(a, b, runs)
+
+    def card_placed(self, node_id: str) -> None:
+        """The card was added, moved or resized: where its body is now."""
+        self.card_gone(node_id)
+        item = self.scene._nodes.get(node_id)
+        if item is None:
+            return
+        r = item.body.translated(item.pos())
+        box = (r.left(), r.top(), r.right(), r.bottom())
+        cells = [(i, j) for i in range(int(box[0] // CELL), int(box[2] // CELL) + 1)
+                 for j in range(int(box[1] // CELL), int(box[3] // CELL) + 1)]
+        for c in cells:
+            self._cells[c].add(node_id)
+        self._body[node_id] = (box, cells)
+
+    def card_gone(self, node_id: str) -> None:
+        old = self._body.pop(node_id, None)
+        if old is not None:
+            for c in old[1]:
+                ids = self._cells[c]
+                ids.discard(node_id)
+                if not ids:
+                    del self._cells[c]
+
+    def node_moved(self, node_id: str) -> None:
+        """``node_id``'s card moved or changed size: its wires, and those it concerns."""
+        self.nodes_moved((node_id,))
+
+    def nodes_moved(self, node_ids: Any) -> None:
+        sc = self.scene
+        keys: set[tuple[str, str, int]] = set()
+        for n in node_ids:
+            self.card_placed(n)
+            keys |= sc._node_edges.get(n, set())
+            if not self.plain:
+                keys |= self._around.get(n, set())
+                keys |= self._wires_under(n)
+        for key in keys:
+            edge = sc._edges.get(key)
+            if edge is not None:
+                self.route(edge)
+
+    def node_removed(self, node_id: str) -> None:
+        """The card is gone: the wires that went around it may go straight now."""
+        self.card_gone(node_id)
+        for key in list(self._around.pop(node_id, ())):
+            edge = self.scene._edges.get(key)
+            if edge is not None:
+                self.route(edge)
+
+    def forget(self, edge: EdgeItem) -> None:
+        self._set_around(edge, frozenset())
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _set_around(self, edge: EdgeItem, around: frozenset[str]) -> None:
+        if around == edge.around:
+            return
+        key = edge.key
+        for n in edge.around - around:
+            keys = self._around.get(n)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._around[n]
+        for n in around - edge.around:
+            self._around[n].add(key)
+        edge.around = around
+
+    def _boxes(self, rect: QRectF, skip: tuple[str, ...], margin: float = R.MARGIN
+               ) -> list[tuple[str, R.Box]]:
+        """The cards (their bodies grown by ``margin``) near ``rect``, not those in ``skip``."""
+        m = margin
+        left, top, right, bottom = rect.left() - m, rect.top() - m, rect.right() + m, \
+            rect.bottom() + m
+        ids: set[str] = set()
+        cells = self._cells
+        for i in range(int(left // CELL), int(right // CELL) + 1):
+            for j in range(int(top // CELL), int(bottom // CELL) + 1):
+                found = cells.get((i, j))
+                if found:
+                    ids |= found
+        out = []
+        body = self._body
+        for n in ids:
+            if n in skip:
+                continue
+            b = body[n][0]
+            if b[0] - m < right and b[2] + m > left and b[1] - m < bottom and b[3] + m > top:
+                out.append((n, (b[0] - m, b[1] - m, b[2] + m, b[3] + m)))
+        return out
+
+    def _wires_under(self, node_id: str) -> set[tuple[str, str, int]]:
+        """Wires (not its own) that pass through the card's body now."""
+        item = self.scene._nodes.get(node_id)
+        if item is None:
+            return set()
+        r = item.body.translated(item.pos())
+        box = (r.left(), r.top(), r.right(), r.bottom())
+        out = set()
+        for other in self.scene.items(r, BOUNDS):
+            if (isinstance(other, EdgeItem) and node_id not in (other.source, other.target)
+                    and R.hits(other.points, [box])):
+                out.add(other.key)
+        return out
