@@ -312,13 +312,24 @@ class GradLegend(QWidget):
 
     # --- painting ---------------------------------------------------------------------------
 
+    def _key(self) -> tuple:
+        """What the key's picture depends on."""
+        scene = self._scene
+        return (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), self._name(),
+                self.is_expanded())
+
+    def numbers_changed(self) -> None:
+        """The scene shows new numbers: repaint if the key's picture changes. Not otherwise:
+        a repaint of the key repaints the canvas under it too, after every edit."""
+        if self._pixmap is None or self._pixmap[0] != self._key():
+            self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         # Drawn once per state into a pixmap: the legend sits over the canvas and repaints
         # whenever the canvas under it does.
         scene = self._scene
-        name = self._name()
-        expanded = self.is_expanded()
-        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name, expanded)
+        key = self._key()
+        name, expanded = key[3], key[4]
         if not expanded and strip_size(scene.style, name)[0] + 2 > self.width() + 0.5:
             self._fit_size()  # the output's name got longer
         if self._pixmap is None or self._pixmap[0] != key:
