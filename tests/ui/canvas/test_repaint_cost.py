@@ -48,6 +48,10 @@ def test_the_key_repaints_when_grads_turn_stale_not_on_every_edit(qtbot):
     qtbot.wait(20)
     assert paints.count >= 1
     assert legend.grab().toImage() != stale
+    stack.push(C.SetValue(doc, "k", 2.0))  # back to the start's scale ...
+    display.backward()
+    qtbot.wait(20)
+    assert legend.grab().toImage() == fresh  # ... and to its picture (kept, not repainted)
 
 
 def test_the_grid_follows_a_dark_palette(qtbot):
