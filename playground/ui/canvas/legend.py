@@ -228,6 +228,9 @@ class GradLegend(QWidget):
         self._forced = False
         """Unfolded by a click although the canvas is short or nodes lie under it."""
         self._pixmap: tuple[tuple, QPixmap] | None = None
+        self._pictures: dict[tuple, QPixmap] = {}
+        """The last few pictures by key: the first edit after Backward turns the key stale,
+        the next Backward fresh again, often at the same scale (painting one took ~1 ms)."""
         self._fit_size()
 
     # --- state ----------------------------------------------------------------------------
@@ -273,6 +276,7 @@ class GradLegend(QWidget):
         if narrow != self._narrow:
             self._narrow = narrow
             self._pixmap = None
+            self._pictures.clear()
             self._fit_size()
             self.update()
 
@@ -312,15 +316,31 @@ class GradLegend(QWidget):
 
     # --- painting ---------------------------------------------------------------------------
 
+    def _key(self) -> tuple:
+        """What the key's picture depends on."""
+        scene = self._scene
+        return (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), self._name(),
+                self.is_expanded(), self.width(), self.height())
+
+    def numbers_changed(self) -> None:
+        """The scene shows new numbers: repaint if the key's picture changes. Not otherwise:
+        a repaint of the key repaints the canvas under it too, after every edit."""
+        if self._pixmap is None or self._pixmap[0] != self._key():
+            self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         # Drawn once per state into a pixmap: the legend sits over the canvas and repaints
         # whenever the canvas under it does.
         scene = self._scene
-        name = self._name()
-        expanded = self.is_expanded()
-        key = (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), name, expanded)
+        key = self._key()
+        name, expanded = key[3], key[4]
         if not expanded and strip_size(scene.style, name)[0] + 2 > self.width() + 0.5:
             self._fit_size()  # the output's name got longer
+            key = self._key()
+        if self._pixmap is None or self._pixmap[0] != key:
+            kept = self._pictures.get(key)
+            if kept is not None:
+                self._pixmap = (key, kept)
         if self._pixmap is None or self._pixmap[0] != key:
             ratio = self.devicePixelRatioF()
             pixmap = QPixmap(self.size() * ratio)
@@ -334,6 +354,9 @@ class GradLegend(QWidget):
                 paint_strip(p, scene.style, QPointF(0.5, 0.5), key[1], name)
             p.end()
             self._pixmap = (key, pixmap)
+            if len(self._pictures) >= 4:
+                del self._pictures[next(iter(self._pictures))]
+            self._pictures[key] = pixmap
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._pixmap[1])
         painter.end()

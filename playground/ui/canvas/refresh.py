@@ -1,12 +1,13 @@
 """Which cards to repaint when the scene is shown new numbers.
 
 The display model hands over an edit's evaluation with the results of the nodes the edit did
-not reach unchanged, the very same objects (the incremental forward keeps them, and
-``DisplayModel._merge`` keeps the merged results with the last Backward's grads). So the
-scene diffs the new evaluation against the one on show by result identity
-(``changed_nodes``) and refreshes only the changed cards. When every card changes (the grads
-turn stale or fresh, the grad colour scale moves) or many do, only the cards in view repaint
-now; the others forget their painting and paint afresh when scrolled to (``refresh_many``).
+not reach unchanged, the very same objects (the incremental forward keeps them), and the
+stale grads as the last Backward's own evaluation, the same object edit after edit (then the
+grads need no diff). So the scene diffs the new evaluation against the one on show by
+result identity (``changed_nodes``) and refreshes only the changed cards. When every card
+changes (the grads turn stale or fresh, the grad colour scale moves) or many do, only the
+cards in view repaint now; the others forget their painting and paint afresh when scrolled
+to (``refresh_many``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """``Shown``: an immutable snapshot of what the screen shows (the display model's signal).
 
-``evaluation`` gives the data (and, for the inspector, the grads next to it); ``grads`` is the
-evaluation whose grads the canvas draws: a Backward's, kept (greyed, ``grads_stale``) through
-later forward-only evaluations until a forward-only evaluation with fresh grads clears them.
+``evaluation`` gives the data (and its own grads, when it is a Backward's or a tool's with
+grads); ``grads`` is the evaluation whose grads the canvas and the inspector draw: a
+Backward's, kept (greyed, ``grads_stale``) through later forward-only evaluations, which hold
+no grads themselves, until a forward-only evaluation with fresh grads clears them.
 """
 
 from __future__ import annotations

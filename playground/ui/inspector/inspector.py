@@ -76,6 +76,7 @@ class Inspector(QDockWidget):
         self._doc = doc
         self._node: str | None = None
         self._evaluation: Any = None
+        self._grad_source: Any = None  # the evaluation whose results give the grads shown
         self._grads_stale = False
         self._notes: Mapping[str, str] = {}
         self._previewing = False  # a scrub's preview: grads are stale "from before the drag"
@@ -225,7 +226,11 @@ class Inspector(QDockWidget):
         """Show the numbers the display model shows (a ``Shown``). ``shown.notes`` (node id -> a
         few words) is what a teaching tool that shows its own numbers says about a node's grad
         ("not reached yet"); such a grad gets no "if it goes up by h" sentence."""
-        self._evaluation = shown.evaluation
+        ev = self._evaluation = shown.evaluation
+        # Stale grads after an edit are the last Backward's evaluation's (``shown.grads``),
+        # not in the forward evaluation on show; otherwise the evaluation holds its grads.
+        self._grad_source = (ev if shown.grads is None or getattr(ev, "backward", False)
+                             else shown.grads)
         self._grads_stale = shown.grads_stale
         self._notes = dict(shown.notes)
         self._previewing = shown.preview
@@ -322,8 +327,12 @@ class Inspector(QDockWidget):
             return
         self.data_label.set_number(result.data if result.error is None else None)
         note = self._notes.get(node)
-        if result.grad is None:
-            backward_ran = bool(getattr(self._evaluation, "backward", False))
+        grad, source = result.grad, self._grad_source
+        if source is not self._evaluation:
+            from_source = source.results.get(node)
+            grad = None if from_source is None else from_source.grad
+        if grad is None:
+            backward_ran = bool(getattr(source, "backward", False))
             self.grad_label.setText(
                 f"— ({note})" if note
                 else "— (the output does not depend on it)"
@@ -334,19 +343,18 @@ class Inspector(QDockWidget):
             stale = ("" if not self._grads_stale
                      else "  (stale: from before the drag)" if self._previewing
                      else "  (stale: the graph changed, press Backward)")
-            self.grad_label.set_number(result.grad, f"  ({note})" if note else stale)
+            self.grad_label.set_number(grad, f"  ({note})" if note else stale)
         self.grad_label.setEnabled(not self._grads_stale)
-        self._set_meaning(node, result)
+        self._set_meaning(node, grad)
         if result.pending:  # being built, not wrong: said in grey, without a mark
             self._set_waiting(pending_text(self._evaluation.results, node, self._name))
         else:
             self._set_problem(result.error, result.warning)
 
-    def _set_meaning(self, node: str, result: Any) -> None:
+    def _set_meaning(self, node: str, grad: Any) -> None:
         """One sentence that reads the grad: how the output moves when this node moves."""
         ev = self._evaluation
         out = getattr(ev, "output", None)
-        grad = result.grad
         text = ""
         if (
             grad is not None

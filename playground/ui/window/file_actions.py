@@ -391,13 +391,13 @@ class FileActions:
         if kind in ("png", "svg"):
             from playground.ui.canvas.render import write_image
 
-            write_image(w.doc, w.display.evaluation, path,
+            write_image(w.doc, w.display.with_grads(), path,
                         grads_stale=w.display.grads_stale)
             return
         from playground.graph import export
 
         if kind == "dot":
-            text = export.to_dot(w.doc, w.display.evaluation)
+            text = export.to_dot(w.doc, w.display.with_grads())
         elif kind == "python":
             text = export.to_python(w.doc)
         else:

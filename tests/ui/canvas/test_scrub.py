@@ -113,7 +113,7 @@ def test_dragging_the_number_previews_live_and_release_is_one_undo_step(qtbot) -
     assert undo_texts(stack) == ["Edit value of a"]
     assert shown(scene, "L") == pytest.approx(lecture_L(2.4))
     assert scene.grad_state() == "stale"  # as after an inspector edit: press Backward
-    assert scene.evaluation.results["a"].grad == 6.0  # kept, greyed
+    assert scene.node_item("a").display().grad == 6.0  # kept, greyed
     assert scene.selected_node_ids() == ["a"]
     stack.undo()
     assert doc.value("a") == 2.0

@@ -1,6 +1,7 @@
-"""After Backward, an edit or a preview shows the last Backward's grads carried over to the new
-forward: the nodes the change did not reach keep their very result objects (so the canvas
-repaints only the changed cards), and the numbers are what a full evaluation gives."""
+"""After Backward, an edit or a preview shows a plain forward evaluation whose untouched nodes
+keep their very result objects (so the canvas repaints only the changed cards), with the last
+Backward's own evaluation as the stale grads (nothing copies the grads onto every new forward);
+``with_grads`` merges them when asked, and the numbers are what a full evaluation gives."""
 
 from __future__ import annotations
 
@@ -16,26 +17,35 @@ def test_an_edit_after_backward_hands_the_untouched_results_over_unchanged(qapp)
     doc, ids = lecture()
     stack = QUndoStack()
     display = DisplayModel(doc, stack)
-    display.backward()
-    grads = {n: r.grad for n, r in display.evaluation.results.items()}
+    back = display.backward()
+    grads = {n: r.grad for n, r in back.results.items()}
     stack.push(cmd.SetValue(doc, ids["c"], 11.0))  # downstream: c, d, L
     first = display.evaluation
     stack.push(cmd.SetValue(doc, ids["c"], 12.0))
     second = display.evaluation
-    assert display.grads_stale
+    assert display.grads_stale and display.shown.grads_stale
+    assert display.shown.evaluation is second
+    assert display.shown.grads is back  # the Backward's grads, stale, the same object
     untouched = {ids[k] for k in "abef"}
     assert {n for n in second.results if second.results[n] is first.results[n]} == untouched
     full = evaluate(doc, backward=False)
     for n, r in second.results.items():
         assert r.data == full.results[n].data
-        assert r.grad == grads[n]  # the Backward's grads, stale
     assert second.results[ids["L"]].data == (2.0 * -3.0 + 12.0) * -2.0
+    merged = display.with_grads()
+    assert merged.backward
+    for n, r in merged.results.items():
+        assert r.data == full.results[n].data
+        assert r.grad == grads[n]
+    stack.push(cmd.SetValue(doc, ids["c"], 13.0))
+    again = display.with_grads()
+    assert {n for n in again.results if again.results[n] is merged.results[n]} == untouched
 
 
 def test_a_preview_after_backward_shares_the_untouched_results_with_the_document(qapp):
     doc, ids = lecture()
     display = DisplayModel(doc, QUndoStack())
-    display.backward()
+    back = display.backward()
     display.preview({ids["f"]: -3.0})  # downstream: f, L
     one = display.shown.evaluation
     display.preview({ids["f"]: -4.0})
@@ -43,5 +53,6 @@ def test_a_preview_after_backward_shares_the_untouched_results_with_the_document
     assert {n for n in two.results if two.results[n] is one.results[n]} == {
         ids[k] for k in "abcde"}
     assert two.results[ids["L"]].data == 4.0 * -4.0
-    assert two.results[ids["L"]].grad == 1.0 and display.shown.grads_stale
+    assert display.shown.grads is back and display.shown.grads_stale
+    assert display.shown.grads.results[ids["L"]].grad == 1.0
     assert doc.value(ids["f"]) == -2.0

@@ -48,7 +48,8 @@ def test_backward_then_an_edit_makes_grads_stale_but_keeps_them(qapp):
     ev, stale = seen[-1]
     assert stale is True
     assert ev.results[ids["L"]].data == -10.0          # data is fresh
-    assert ev.results[ids["a"]].grad == 6.0            # the old grad, shown greyed
+    assert ev.results[ids["a"]].grad is None           # a forward evaluation: no grads
+    assert ctl.shown.grads.results[ids["a"]].grad == 6.0  # the old grad, shown greyed
     ctl.backward()
     assert seen[-1][1] is False
 
@@ -285,8 +286,8 @@ def test_a_preview_shows_what_if_numbers_and_ending_it_restores_the_picture(qapp
     s = shown[-1]
     assert s.preview and s.grads_stale and s.cause == "preview"
     assert s.evaluation.results[ids["L"]].data == lecture_L(a=3.0)
-    assert s.evaluation.results[ids["a"]].grad == 6.0  # the old grad, stale, in the inspector
-    assert s.grads is back  # and on the canvas
+    assert s.grads is back  # the old grad, stale, on the canvas and in the inspector
+    assert s.grads.results[ids["a"]].grad == 6.0
     assert doc.value(ids["a"]) == 2.0 and ctl.evaluation is back  # the document is untouched
     ctl.preview({ids["b"]: -4.0})  # a's scratch value goes back, b's comes in
     assert shown[-1].evaluation.results[ids["L"]].data == lecture_L(b=-4.0)

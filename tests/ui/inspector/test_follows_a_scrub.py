@@ -60,7 +60,8 @@ def test_inspector_follows_a_scrub_and_esc_puts_it_back(qtbot, tmp_path, dialogs
         assert new != 2.0
         assert w.inspector.node == a
         assert float(w.inspector.data_label.text()) == new  # the canvas's number
-        assert "stale" in w.inspector.grad_label.text()
+        # the Backward's grad dL/da = b, said stale
+        assert w.inspector.grad_label.text() == "-3.0000  (stale: from before the drag)"
         assert not w.inspector.grad_label.isEnabled()  # grey, as on the canvas
         assert w.state_label.text() == "grads stale: press Backward"
         w.grab().save(str(tmp_path / "mid.png"))
@@ -85,8 +86,15 @@ def test_release_keeps_the_dragged_value_in_the_inspector(qtbot, tmp_path, dialo
         value = w.doc.value(a)
         assert value != 2.0
         assert float(w.inspector.data_label.text()) == value
-        assert "the graph changed" in w.inspector.grad_label.text()
+        assert w.inspector.grad_label.text() == (
+            "-3.0000  (stale: the graph changed, press Backward)")
         assert w.state_label.text() == "grads stale: press Backward"
+        extra = w.editor.add_node("value", None, value=1.0, label="x", pos=(0.0, 300.0))
+        w.select([extra])  # added after Backward: no grad of that Backward
+        assert w.inspector.grad_label.text() == "— (the output does not depend on it)"
+        w.select([a])
+        w.undo_stack.undo()  # the node goes, the value stays: still stale
+        assert "the graph changed" in w.inspector.grad_label.text()
     finally:
         w.training.shutdown()
         w.undo_stack.setClean()
