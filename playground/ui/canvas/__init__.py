@@ -73,7 +73,8 @@ which a sideways drag changes). ``PortItem`` is geometry only (painted by its no
 ``EdgeItem``: ``source``, ``target``, ``slot``, ``key``, ``ends()``.
 
 ``GraphView(scene: GraphScene, parent=None)``  (view.py), objectName ``"canvas"``
-    Grid background, wheel zoom / Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
+    Grid background, wheel zoom (about the point under the cursor: ``zoom_at(factor, at)``) /
+    Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
     rubber-band and Ctrl-click selection, Delete/Backspace, Esc (cancels a scrub, else a
     wire drag and the selection), F = ``fit_all()``, Tab or a
     letter key opens the search-to-add popup, a grad legend in the bottom-left corner

@@ -208,8 +208,28 @@ class GraphView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
-            self._zoom_by(1.0015 ** delta)
+            self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
+
+    def zoom_at(self, factor: float, at: QPointF) -> None:
+        """Zoom by ``factor`` keeping the scene point under ``at`` (viewport pixels) there.
+
+        Mapped by hand: Qt's AnchorUnderMouse anchors at the last mouse *move*, which is not
+        where the wheel turned after a pan, a key zoom or a synthetic event, and the inputs
+        slid off the left edge.
+        """
+        self.fit_mode = None  # the learner chose a zoom: a resize keeps it
+        fixed = self.mapToScene(at.toPoint())
+        old = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.set_zoom(self.zoom() * factor)
+        self.setTransformationAnchor(old)
+        # Scroll so that ``fixed`` lands back under ``at``: the scene is a margin larger than
+        # the nodes, so the scroll bars have room for this at any zoom a learner uses.
+        moved = self.mapFromScene(fixed) - at.toPoint()
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + moved.x())
+        v.setValue(v.value() + moved.y())
 
     # --- background ----------------------------------------------------------------------
 
