@@ -81,8 +81,10 @@ which a sideways drag changes). ``PortItem`` is geometry only (painted by its no
     (``legend``: a click folds it into one line, ``toggled(expanded)``; a canvas shorter than
     ``AUTO_FOLD_BELOW`` shows it folded).
     - ``fit_all(readable=False)``, ``fit_readable()`` (automatic fits: a graph that would
-      need a zoom under 0.7 opens at 0.8 on its output end), ``zoom_in()``, ``zoom_out()``,
+      need a zoom under 0.8 opens at 0.8 on its output end), ``zoom_in()``, ``zoom_out()``,
       ``reset_zoom()``, ``zoom() -> float``.
+    - ``minimap`` (minimap.py): the whole graph in the top-right corner while some card is
+      out of view; a click or drag there centres the view on that spot.
     - ``add_node_at(kind: "value" | "op", op: str | None, scene_pos: QPointF) -> id``.
     - ``open_search(text="")``: the search popup at the cursor.
     - Drops: MIME type ``MIME_NODE = "application/x-backprop-playground-node"``, payload

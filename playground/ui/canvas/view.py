@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 from playground.ops import OPS
 from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
 from playground.ui.canvas.legend import GradLegend
+from playground.ui.canvas.minimap import MiniMap
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 
@@ -31,7 +32,7 @@ MIME_NODE = "application/x-backprop-playground-node"
 MIN_ZOOM = 0.03
 MAX_ZOOM = 4.0
 FIT_MAX_ZOOM = 1.25
-SMALLEST_FIT = 0.7
+SMALLEST_FIT = 0.8
 """An automatic fit shows the whole graph down to this zoom (numbers still read)..."""
 READABLE_ZOOM = 0.8
 """... and below it shows part of the graph at this zoom."""
@@ -83,6 +84,9 @@ class GraphView(QGraphicsView):
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
         self._cover_timer.timeout.connect(self.check_legend_cover)
+        self.minimap = MiniMap(self, scene)
+        self.minimap.moved.connect(self._moved_by_learner)
+        self._cover_timer.timeout.connect(self.minimap.refresh)
         scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
         self.legend = GradLegend(self, scene)
@@ -180,6 +184,9 @@ class GraphView(QGraphicsView):
             y = min(max(out.center().y(), rect.top() + seen_h / 2), rect.bottom() - seen_h / 2)
             centre.setY(y)
         self.centerOn(centre + QPointF(0, below / 2 / z))
+
+    def _moved_by_learner(self) -> None:
+        self.fit_mode = None  # the learner chose this view: a resize keeps it
 
     def ensure_node_visible(self, node_id: str, margin: int = 40) -> None:
         """Scroll just enough that ``node_id``'s card (and ``margin`` px round it) is on screen;

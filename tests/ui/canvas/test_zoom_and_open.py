@@ -43,3 +43,78 @@ def test_wheel_zoom_keeps_the_point_under_the_cursor(qtbot, window, where):
         assert (after - before).manhattanLength() * view.zoom() <= 1.0, (delta, view.zoom())
     assert view.zoom() != pytest.approx(start)  # it did zoom
     assert view.fit_mode is None  # a resize now keeps the learner's zoom
+
+
+# --- opening a graph -------------------------------------------------------------------------
+
+
+def open_example_from_menu(qtbot, window, name: str) -> None:
+    """File ▸ Open Example ▸ ``name``, as a click on the menu entry does."""
+    action = next(a for a in window.examples_menu.actions() if a.objectName() == f"example_{name}")
+    action.trigger()
+    settle(qtbot, 60)  # the second fit, once the window has its final size, and the map
+
+
+def card_on_screen(window, node_id: str):
+    view = window.view
+    return view.mapFromScene(window.scene.node_item(node_id).sceneBoundingRect()).boundingRect()
+
+
+@pytest.mark.parametrize("name", ["micrograd_readme", "tensor_layer"])
+def test_a_big_example_opens_readable_on_its_output_with_a_map(qtbot, window, name):
+    open_example_from_menu(qtbot, window, name)
+    view = window.view
+    assert view.zoom() >= 0.8
+    vp = view.viewport().rect()
+    out = card_on_screen(window, window.scene.output_id())
+    assert vp.contains(out)
+    # neither the map nor the colour key hides it
+    assert not out.intersects(view.minimap.geometry())
+    assert not out.intersects(view.legend.geometry())
+    # part of the graph is out of view: the map shows where, and a click there goes there
+    hidden = [n for n in window.doc.node_ids() if not vp.contains(card_on_screen(window, n))]
+    assert hidden and view.minimap.isVisible()
+    far = min(hidden, key=lambda n: window.scene.node_item(n).sceneBoundingRect().left())
+    spot = view.minimap.to_map(window.scene.node_item(far).sceneBoundingRect()).center()
+    qtbot.mouseClick(view.minimap, Qt.MouseButton.LeftButton, pos=spot.toPoint())
+    settle(qtbot)
+    assert vp.contains(card_on_screen(window, far))
+    assert view.zoom() >= 0.8 and view.fit_mode is None  # moved, not shrunk; a resize keeps it
+
+
+@pytest.mark.parametrize("name", ["lecture", "neuron", "xy_plus_z", "shared_nodes"])
+def test_a_small_example_opens_whole_without_a_map(qtbot, window, name):
+    open_example_from_menu(qtbot, window, name)
+    view = window.view
+    assert view.zoom() >= 0.8
+    vp = view.viewport().rect()
+    for n in window.doc.node_ids():
+        assert vp.contains(card_on_screen(window, n)), window.doc.label(n)
+    assert not view.minimap.isVisible()
+
+
+def test_a_file_opens_on_its_output_at_a_readable_zoom(qtbot, window, dialogs, tmp_path):
+    from playground.graph import io
+    from tests.ui.canvas.test_room_for_the_graph import chain
+
+    path = tmp_path / "long.json"
+    doc = chain(30)
+    io.save(doc, path)
+    dialogs.open_files.append(str(path))
+    window.action("open").trigger()  # File ▸ Open; the file dialog answers with the path
+    assert window.current_path == path
+    settle(qtbot, 60)
+    view = window.view
+    assert view.zoom() >= 0.8
+    last = window.doc.label(window.scene.output_id())
+    assert last == "t29"
+    assert view.viewport().rect().contains(card_on_screen(window, window.scene.output_id()))
+    assert view.minimap.isVisible()
+
+
+def test_a_lesson_opens_readable_with_its_output_in_view(qtbot, window):
+    window.teaching.open_lesson("chain")  # the Learn dock takes the bottom of the window
+    settle(qtbot, 60)
+    view = window.view
+    assert view.zoom() >= 0.8
+    assert view.viewport().rect().contains(card_on_screen(window, window.scene.output_id()))
