@@ -56,9 +56,11 @@ API (what the window and the tests rely on; keep this docstring true):
       ``node_activated(str)`` (double-click on a card away from its name and number, or on
       a tensor's data: e.g. focus the inspector).
     - ``detach()``: unsubscribe from the document (before dropping the scene).
-    - Scale: BSP index over a scene rect sized to the nodes (grows as they move); the view
-      switches ``set_overview(True)`` below 40% zoom (node boxes painted in batches) and
-      ``set_item_caching`` (pixmap cache per node) above it.
+    - Scale: BSP index over a scene rect sized to the nodes (grows as they move). Below 50%
+      zoom each card paints its far form (``card_lod.py``: name and data in large type on
+      the grad colour; ``NodeItem.painted_form`` says which form was painted), and the view
+      switches ``set_item_caching`` (pixmap cache per node) off; below 17% (where even that
+      type would not read) ``set_overview(True)`` paints the boxes in batches.
 
 Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item coords),
 ``display()`` (a ``Display``: data, grad, grad_state, error, warning, is_output),

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
+from playground.ui.canvas.card_lod import TEXT_ZOOM
 from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
 from playground.ui.canvas.legend import GradLegend
 from playground.ui.canvas.minimap import MiniMap
@@ -111,11 +112,12 @@ class GraphView(QGraphicsView):
         self._schedule_cover_check()
 
     def _zoom_changed(self) -> None:
-        # Below SIMPLE_LOD nodes are plain boxes: caching them in pixmaps costs more than
-        # painting them.
-        readable = self.zoom() >= SIMPLE_LOD
-        self.graph_scene.set_item_caching(readable)
-        self.graph_scene.set_overview(not readable)
+        # Below SIMPLE_LOD cards take their far form (a filled box, two lines of type):
+        # caching them in pixmaps costs more than painting them. Below TEXT_ZOOM even that
+        # type is unreadable: the scene paints every box in a few batched calls.
+        zoom = self.zoom()
+        self.graph_scene.set_item_caching(zoom >= SIMPLE_LOD)
+        self.graph_scene.set_overview(zoom < TEXT_ZOOM)
 
     def zoom_in(self) -> None:
         self._zoom_by(1.25, anchor=False)

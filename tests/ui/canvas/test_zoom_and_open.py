@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 
@@ -118,3 +118,52 @@ def test_a_lesson_opens_readable_with_its_output_in_view(qtbot, window):
     view = window.view
     assert view.zoom() >= 0.8
     assert view.viewport().rect().contains(card_on_screen(window, window.scene.output_id()))
+
+
+# --- far out ---------------------------------------------------------------------------------
+
+
+def far_card_pixels(window, node_id: str, image):
+    """The grab's pixels inside a card, 2 px in from its outline."""
+    view = window.view
+    item = window.scene.node_item(node_id)
+    rect = view.mapFromScene(item.mapToScene(item.body)).boundingRect().adjusted(2, 2, -2, -2)
+    return [image.pixelColor(x, y) for x in range(rect.left(), rect.right() + 1)
+            for y in range(rect.top(), rect.bottom() + 1)]
+
+
+def test_far_out_a_card_shows_its_name_and_data_on_its_grad_colour(qtbot, window):
+    view, scene = window.view, window.scene
+    view.set_zoom(0.2)
+    view.centerOn(scene.nodes_rect().center())
+    settle(qtbot)
+    image = view.viewport().grab().toImage()
+    assert not scene.overview  # each card paints itself: type still reads here
+    strong = 0
+    for n in window.doc.node_ids():
+        item = scene.node_item(n)
+        assert item.painted_form == "far", window.doc.label(n)
+        pixels = far_card_pixels(window, n, image)
+        rgbs = [p.rgb() for p in pixels]
+        fill = QColor.fromRgb(max(set(rgbs), key=rgbs.count))  # the card's main colour
+        # not an empty outline: the name and number are drawn inside, in a contrasting ink
+        ink = [p for p in pixels if abs(p.lightness() - fill.lightness()) > 60]
+        assert len(ink) >= 8, (window.doc.label(n), len(ink))
+        # the card is filled with its grad colour: blue for +, orange for -
+        d = item.display()
+        if d.grad_value is not None and abs(d.grad_value) > 0.3 * d.max_abs:
+            strong += 1
+            if d.grad_value > 0:
+                assert fill.blue() > fill.red() + 30, window.doc.label(n)
+            else:
+                assert fill.red() > fill.blue() + 30, window.doc.label(n)
+    assert strong >= 2  # the neuron after Backward has strong grads of both signs
+    # further out, the same cards are boxes painted in batches; back in, the full card
+    view.set_zoom(0.1)
+    assert scene.overview
+    view.set_zoom(1.0)
+    view.viewport().grab()
+    assert not scene.overview
+    assert all(scene.node_item(n).painted_form == "card" for n in window.doc.node_ids()
+               if view.viewport().rect().intersects(
+                   view.mapFromScene(scene.node_item(n).sceneBoundingRect()).boundingRect()))
