@@ -8,14 +8,17 @@ frame; a click or drag on the map centres the view there. It reads the scene's i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+import time
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from playground.ui.canvas import style as S
 from playground.ui.canvas.tool_scene import CardScene
 
 SIZE = (200, 120)
+REREAD_MS = 250
 PAD = 6.0
 
 
@@ -39,30 +42,57 @@ class MiniMap(QWidget):
         self._boxes: list[QRectF] = []
         self._output: QRectF | None = None
         self._whole = QRectF()
+        self._mapped: list[QRectF] | None = None
+        """The boxes in map coordinates (kept until the cards are re-read)."""
+        self._dirty = True
+        self._read_at = -1e9
+        self._reread = QTimer(self)
+        self._reread.setSingleShot(True)
+        self._reread.timeout.connect(self.refresh)
         self.hide()
 
     # --- what it shows -----------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read the cards and the view; shown only while some card is out of view."""
+        """Follow the view; shown only while some card is out of view.
+
+        While a mouse button is held (a drag changes the scene on every move, and reading
+        10,000 cards each time would slow it down) the cards are re-read at most every
+        ``REREAD_MS``; otherwise at once."""
+        now = time.monotonic()
+        if self._dirty:
+            wait = REREAD_MS / 1000 - (now - self._read_at)
+            if QApplication.mouseButtons() == Qt.MouseButton.NoButton or wait <= 0:
+                self._read_cards()
+                self._read_at = now
+            elif not self._reread.isActive():
+                self._reread.start(max(1, round(wait * 1000)))
         view = self.view
-        scene = self.scene
-        boxes = [item.body.translated(item.pos()) for item in scene.node_map.values()]
-        whole = QRectF()
-        for box in boxes:
-            whole = whole.united(box)
         seen = view.mapToScene(view.viewport().rect()).boundingRect()
-        self._boxes, self._whole = boxes, whole
-        out_id = scene.output_id()
-        out = scene.node_map.get(out_id) if out_id is not None else None
-        self._output = out.body.translated(out.pos()) if out is not None else None
-        wanted = bool(boxes) and not seen.contains(whole)
+        wanted = bool(self._boxes) and not seen.contains(self._whole)
         if wanted:
             vp = view.viewport().geometry()
             self.move(vp.right() - self.width() - 10, vp.top() + 10)
             self.raise_()
             self.update()
         self.setVisible(wanted)
+
+    def cards_changed(self, *_args: object) -> None:
+        """The scene changed (cards may have moved): re-read them at the next refresh."""
+        self._dirty = True
+
+    def _read_cards(self) -> None:
+        self._dirty = False
+        scene = self.scene
+        boxes = [item.body.translated(item.pos()) for item in scene.node_map.values()]
+        whole = QRectF()
+        for box in boxes:
+            whole = whole.united(box)
+        self._boxes, self._whole = boxes, whole
+        out_id = scene.output_id()
+        out = scene.node_map.get(out_id) if out_id is not None else None
+        self._output = out.body.translated(out.pos()) if out is not None else None
+        self._mapped = None
 
     def _scale(self) -> tuple[float, QPointF]:
         """Scene -> map: the factor and the scene point at the map's top-left."""
@@ -93,7 +123,9 @@ class MiniMap(QWidget):
             return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#9aa0a8"))
-        p.drawRects([self.to_map(b) for b in self._boxes])
+        if self._mapped is None:
+            self._mapped = [self.to_map(b) for b in self._boxes]
+        p.drawRects(self._mapped)
         if self._output is not None:
             p.setBrush(S.OUTPUT)
             p.drawRect(self.to_map(self._output))

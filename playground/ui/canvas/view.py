@@ -88,6 +88,7 @@ class GraphView(QGraphicsView):
         self.minimap = MiniMap(self, scene)
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)
+        scene.changed.connect(self.minimap.cards_changed)
         scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
         self.legend = GradLegend(self, scene)
