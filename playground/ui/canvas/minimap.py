@@ -19,6 +19,7 @@ from playground.ui.canvas.tool_scene import CardScene
 
 SIZE = (200, 120)
 REREAD_MS = 250
+SPACING = 20
 PAD = 6.0
 
 
@@ -46,6 +47,7 @@ class MiniMap(QWidget):
         """The boxes in map coordinates (kept until the cards are re-read)."""
         self._dirty = True
         self._read_at = -1e9
+        self._read_cost = 0.0
         self._reread = QTimer(self)
         self._reread.setSingleShot(True)
         self._reread.timeout.connect(self.refresh)
@@ -56,15 +58,20 @@ class MiniMap(QWidget):
     def refresh(self) -> None:
         """Follow the view; shown only while some card is out of view.
 
-        While a mouse button is held (a drag changes the scene on every move, and reading
-        10,000 cards each time would slow it down) the cards are re-read at most every
-        ``REREAD_MS``; otherwise at once."""
+        Re-reading the cards costs time in proportion to their number (20 ms for 10,000),
+        and an edit or a drag changes the scene each time: the cards are re-read at most
+        every ``SPACING`` times what the last reading cost (at once for a small graph), and
+        while a mouse button is held not more often than every ``REREAD_MS``."""
         now = time.monotonic()
         if self._dirty:
-            wait = REREAD_MS / 1000 - (now - self._read_at)
-            if QApplication.mouseButtons() == Qt.MouseButton.NoButton or wait <= 0:
+            gap = self._read_cost * SPACING
+            if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+                gap = max(gap, REREAD_MS / 1000)
+            wait = gap - (now - self._read_at)
+            if wait <= 0:
                 self._read_cards()
                 self._read_at = now
+                self._read_cost = time.monotonic() - now
             elif not self._reread.isActive():
                 self._reread.start(max(1, round(wait * 1000)))
         view = self.view
@@ -92,7 +99,7 @@ class MiniMap(QWidget):
         out_id = scene.output_id()
         out = scene.node_map.get(out_id) if out_id is not None else None
         self._output = out.body.translated(out.pos()) if out is not None else None
-        self._mapped = None
+        self._mapped = [self.to_map(b) for b in boxes]  # here: part of what a reading costs
 
     def _scale(self) -> tuple[float, QPointF]:
         """Scene -> map: the factor and the scene point at the map's top-left."""
@@ -123,9 +130,7 @@ class MiniMap(QWidget):
             return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#9aa0a8"))
-        if self._mapped is None:
-            self._mapped = [self.to_map(b) for b in self._boxes]
-        p.drawRects(self._mapped)
+        p.drawRects(self._mapped or [])
         if self._output is not None:
             p.setBrush(S.OUTPUT)
             p.drawRect(self.to_map(self._output))
