@@ -40,6 +40,8 @@ class MiniMap(QWidget):
         self.setToolTip("The whole graph: click or drag to move the view there")
         self.resize(*SIZE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # Opaque: a see-through map made Qt repaint the canvas under it with it each time.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._boxes: list[QRectF] = []
         self._output: QRectF | None = None
         self._whole = QRectF()
@@ -48,6 +50,7 @@ class MiniMap(QWidget):
         self._dirty = True
         self._read_at = -1e9
         self._read_cost = 0.0
+        self._seen = QRectF()
         self._reread = QTimer(self)
         self._reread.setSingleShot(True)
         self._reread.timeout.connect(self.refresh)
@@ -63,6 +66,7 @@ class MiniMap(QWidget):
         every ``SPACING`` times what the last reading cost (at once for a small graph), and
         while a mouse button is held not more often than every ``REREAD_MS``."""
         now = time.monotonic()
+        read = False
         if self._dirty:
             gap = self._read_cost * SPACING
             if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
@@ -72,6 +76,7 @@ class MiniMap(QWidget):
                 self._read_cards()
                 self._read_at = now
                 self._read_cost = time.monotonic() - now
+                read = True
             elif not self._reread.isActive():
                 self._reread.start(max(1, round(wait * 1000)))
         view = self.view
@@ -81,7 +86,9 @@ class MiniMap(QWidget):
             vp = view.viewport().geometry()
             self.move(vp.right() - self.width() - 10, vp.top() + 10)
             self.raise_()
-            self.update()
+            if read or seen != self._seen:  # repaint only what moved (10,000 boxes cost)
+                self.update()
+        self._seen = seen
         self.setVisible(wanted)
 
     def cards_changed(self, *_args: object) -> None:
@@ -124,7 +131,7 @@ class MiniMap(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(QPen(QColor("#9aa0a8"), 1))
-        p.setBrush(QColor(255, 255, 255, 225))
+        p.setBrush(QColor(255, 255, 255))
         p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         if self._whole.isEmpty():
             return

@@ -4,7 +4,7 @@ frames the graph at a readable zoom, and far out the cards keep their name and n
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
@@ -167,3 +167,26 @@ def test_far_out_a_card_shows_its_name_and_data_on_its_grad_colour(qtbot, window
     assert all(scene.node_item(n).painted_form == "card" for n in window.doc.node_ids()
                if view.viewport().rect().intersects(
                    view.mapFromScene(scene.node_item(n).sceneBoundingRect()).boundingRect()))
+
+
+def test_the_map_follows_a_card_dragged_out_of_its_old_extent(qtbot, window):
+    from tests.ui.canvas_helpers import body_point, drag
+
+    open_example_from_menu(qtbot, window, "micrograd_readme")
+    view, scene, minimap = window.view, window.scene, window.view.minimap
+    out = scene.output_id()
+    below = scene.nodes_rect().bottom() + 150  # lower than any card was
+    start = body_point(scene, out)
+    drag(view, start, QPointF(start.x(), below))  # real mouse events: one Move step
+    settle(qtbot, 80)
+    assert window.doc.pos(out)[1] > scene.nodes_rect().bottom() - 200
+    # the map was re-read: the graph as it is now (the moved card its lowest) sits centred
+    # in the map, as a map is drawn (it would hang low if the old extent were still used)
+    whole = QRectF()
+    for n in window.doc.node_ids():
+        item = scene.node_item(n)
+        whole = whole.united(item.body.translated(item.pos()))
+    shown = minimap.to_map(whole)
+    assert QRectF(minimap.rect()).adjusted(-1, -1, 1, 1).contains(shown)
+    assert abs(shown.top() - (minimap.height() - shown.bottom())) < 1.0
+    assert abs(shown.left() - (minimap.width() - shown.right())) < 1.0
