@@ -56,9 +56,11 @@ API (what the window and the tests rely on; keep this docstring true):
       ``node_activated(str)`` (double-click on a card away from its name and number, or on
       a tensor's data: e.g. focus the inspector).
     - ``detach()``: unsubscribe from the document (before dropping the scene).
-    - Scale: BSP index over a scene rect sized to the nodes (grows as they move); the view
-      switches ``set_overview(True)`` below 40% zoom (node boxes painted in batches) and
-      ``set_item_caching`` (pixmap cache per node) above it.
+    - Scale: BSP index over a scene rect sized to the nodes (grows as they move). Below 50%
+      zoom each card paints its far form (``card_lod.py``: name and data in large type on
+      the grad colour; ``NodeItem.painted_form`` says which form was painted), and the view
+      switches ``set_item_caching`` (pixmap cache per node) off; below 17% (where even that
+      type would not read) ``set_overview(True)`` paints the boxes in batches.
 
 Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item coords),
 ``display()`` (a ``Display``: data, grad, grad_state, error, warning, is_output),
@@ -73,15 +75,18 @@ which a sideways drag changes). ``PortItem`` is geometry only (painted by its no
 ``EdgeItem``: ``source``, ``target``, ``slot``, ``key``, ``ends()``.
 
 ``GraphView(scene: GraphScene, parent=None)``  (view.py), objectName ``"canvas"``
-    Grid background, wheel zoom / Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
+    Grid background, wheel zoom (about the point under the cursor: ``zoom_at(factor, at)``) /
+    Ctrl +/- / Ctrl 0, pan (middle-drag, space-drag),
     rubber-band and Ctrl-click selection, Delete/Backspace, Esc (cancels a scrub, else a
     wire drag and the selection), F = ``fit_all()``, Tab or a
     letter key opens the search-to-add popup, a grad legend in the bottom-left corner
     (``legend``: a click folds it into one line, ``toggled(expanded)``; a canvas shorter than
     ``AUTO_FOLD_BELOW`` shows it folded).
     - ``fit_all(readable=False)``, ``fit_readable()`` (automatic fits: a graph that would
-      need a zoom under 0.7 opens at 0.8 on its output end), ``zoom_in()``, ``zoom_out()``,
+      need a zoom under 0.8 opens at 0.8 on its output end), ``zoom_in()``, ``zoom_out()``,
       ``reset_zoom()``, ``zoom() -> float``.
+    - ``minimap`` (minimap.py): the whole graph in the top-right corner while some card is
+      out of view; a click or drag there centres the view on that spot.
     - ``add_node_at(kind: "value" | "op", op: str | None, scene_pos: QPointF) -> id``.
     - ``open_search(text="")``: the search popup at the cursor.
     - Drops: MIME type ``MIME_NODE = "application/x-backprop-playground-node"``, payload

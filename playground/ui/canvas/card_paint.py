@@ -1,10 +1,10 @@
 """How a card is painted: ``CardPainting`` is the part of ``NodeItem`` that draws it.
 
-Zoomed out below ``SIMPLE_LOD`` a card is a box in its grad colour (pen and brush cached per
-item until ``forget_painting``/``refresh``). Zoomed in: the header, the data and grad rows
-(texts and grids where ``card_geometry`` puts them), the scrub hint (``scrub_look``), slot
-names (``slot_names``), ports, the output tag and a problem badge. Pens shared by every card
-are made once (``_PENS``).
+Zoomed out below ``SIMPLE_LOD`` a card takes its far form (``card_lod``: filled with its grad
+colour, name and data in large type; cached per item until ``forget_painting``/``refresh``).
+Zoomed in: the header, the data and grad rows (texts and grids where ``card_geometry`` puts
+them), the scrub hint (``scrub_look``), slot names (``slot_names``), ports, the output tag and a
+problem badge. Pens shared by every card are made once (``_PENS``).
 """
 
 from __future__ import annotations
@@ -21,26 +21,20 @@ from playground.ui.canvas import scrub_look
 from playground.ui.canvas import slot_names as slot_labels
 from playground.ui.canvas import style as S
 from playground.ui.canvas.card_geometry import CardLayout, Geometry
+from playground.ui.canvas.card_lod import FarLook, far_look, paint_far
 from playground.ui.canvas.card_text import ELLIPSIS, GRID_MARK, Cell, Display
 from playground.ui.canvas.style import blend, grad_fill, grid_view
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-SIMPLE_LOD = 0.4
-"""Below this zoom, nodes are painted as plain coloured boxes (no text)."""
+SIMPLE_LOD = 0.5
+"""Below this zoom a card is painted in its far form (``card_lod``: name and data in large
+type on the grad colour), as its rows would be too small to read."""
 NO_PEN = QPen(Qt.PenStyle.NoPen)
 _PENS: dict[Any, Any] = {}
 NO_PORT = -1
 SELECTED_STATE = QStyle.StateFlag.State_Selected
-
-
-def _border_pen(colour: QColor) -> QPen:
-    key = ("border", colour.rgba())
-    pen = _PENS.get(key)
-    if pen is None:
-        pen = _PENS[key] = QPen(colour, 1.0)
-    return pen
 
 
 def _port_pens() -> dict[str, tuple[QPen, QBrush]]:
@@ -89,7 +83,8 @@ class CardPainting(CardLayout):
 
     _geo: Geometry
     _body_path: QPainterPath
-    _simple: tuple[QPen, QBrush] | None
+    _simple: FarLook | None
+    painted_form: str
     hovered: bool
     scrubbing: bool
     scrub_hover: bool
@@ -117,19 +112,19 @@ class CardPainting(CardLayout):
         option: QStyleOptionGraphicsItem,
         widget: QWidget | None = None,
     ) -> None:
-        selected = option.state & SELECTED_STATE
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < SIMPLE_LOD:
-            # Zoomed out, text is unreadable anyway: a box in the grad colour, cheaply.
-            simple = self._simple
-            if simple is None:
+        selected = bool(option.state & SELECTED_STATE)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < SIMPLE_LOD:
+            # Zoomed out, the rows are unreadable: the far form (card_lod.py), its name and
+            # data in large type on the grad colour, kept until what the card shows changes.
+            look = self._simple
+            if look is None:
                 d = self.display()
-                simple = self._simple = (
-                    _border_pen(self._border_colour(d)), QBrush(self._grad_colour(d))
-                )
-            painter.setPen(simple[0])
-            painter.setBrush(S.SELECTED if selected else simple[1])
-            painter.drawRect(self.body)
+                look = self._simple = far_look(d, self._border_colour(d), self._grad_colour(d))
+            self.painted_form = "far" if paint_far(painter, self.body, look, lod,
+                                                   selected) else "colour"
             return
+        self.painted_form = "card"
 
         d = self.display()
         st = self.style

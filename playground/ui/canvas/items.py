@@ -16,7 +16,8 @@ the inspector. ``text_rects()`` reports where each text and grid goes.
 
 The card is split at its seams: what it shows (``card_text``: ``Display``, cells, tooltip),
 where things are (``card_geometry``: sizes, ports, text layout) and how it is painted
-(``card_paint``). This module puts them together in ``NodeItem`` (state, hover, ports) and
+(``card_paint``; zoomed out, ``card_lod``'s far form: name and data in large type on the grad
+colour). This module puts them together in ``NodeItem`` (state, hover, ports) and
 keeps exporting the names the rest of the canvas imports from here.
 """
 
@@ -26,7 +27,7 @@ import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QPainterPath, QPen
+from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from playground.ui.canvas import scrub_look
@@ -38,6 +39,7 @@ from playground.ui.canvas.card_geometry import (
     measure,
     short_slot_name,
 )
+from playground.ui.canvas.card_lod import FarLook
 from playground.ui.canvas.card_paint import (
     NO_PEN,
     NO_PORT,
@@ -197,7 +199,11 @@ class NodeItem(CardPainting, QGraphicsRectItem):
         """Ports lit by a hovered or selected wire: slot -> {wire: "hover" / "selected"}."""
         self.input_ports = [PortItem(self, i) for i in range(len(slot_names))]
         self.output_port = PortItem(self, None)
-        self._simple: tuple[QPen, QBrush] | None = None
+        self._simple: FarLook | None = None
+        self.painted_form = ""
+        """How the last paint drew the card: "card" (its rows), "far" (zoomed out: name and
+        data in large type on the grad colour), "colour" (too far for type: the colour only);
+        "" before the first paint."""
         self._layout()
 
     def refresh(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import GraphDocument
+from playground.ui.canvas import scrub_look
 from playground.ui.canvas.card_data import edge_tooltip, port_tooltip
 from playground.ui.canvas.card_edit import CardEdit
 from playground.ui.canvas.edges import EdgeItem
@@ -193,9 +194,10 @@ class SceneMouse(QGraphicsScene):
         node = self.node_at(pos)
         if node is not None:
             # On the name or a value's number: edit it there (card_edit.py); elsewhere (and
-            # zoomed out, where cards are boxes) bring the Inspector forward.
-            what = "" if self._overview.enabled else self._card_edit.editable(
-                node, node.mapFromScene(pos))
+            # zoomed out, where cards show their far form or are boxes) bring the Inspector
+            # forward.
+            what = self._card_edit.editable(node, node.mapFromScene(pos)) if (
+                scrub_look.readable(event)) else ""
             if what and event.button() == Qt.MouseButton.LeftButton:
                 if not node.isSelected():
                     self.select_nodes([node.node_id])

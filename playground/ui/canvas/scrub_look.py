@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QGraphicsSceneEvent, QGraphicsView
 from playground.ui.canvas import style as S
 from playground.ui.canvas.protocols import PaintedCard
 
-MIN_ZOOM = 0.4
-"""Below this zoom the numbers are not drawn (``items.SIMPLE_LOD``): nothing to grab."""
+MIN_ZOOM = 0.5
+"""Below this zoom the card's rows are not drawn (``items.SIMPLE_LOD``: the far form shows a
+short number in their place): nothing to grab or edit on the card."""
 CURSOR = Qt.CursorShape.SizeHorCursor
 ARROW = "↔"
 """Drawn left of the number while it is dragged (DejaVu Sans has it)."""

@@ -22,8 +22,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
+from playground.ui.canvas.card_lod import TEXT_ZOOM
 from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
 from playground.ui.canvas.legend import GradLegend
+from playground.ui.canvas.minimap import MiniMap
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 
@@ -31,7 +33,7 @@ MIME_NODE = "application/x-backprop-playground-node"
 MIN_ZOOM = 0.03
 MAX_ZOOM = 4.0
 FIT_MAX_ZOOM = 1.25
-SMALLEST_FIT = 0.7
+SMALLEST_FIT = 0.8
 """An automatic fit shows the whole graph down to this zoom (numbers still read)..."""
 READABLE_ZOOM = 0.8
 """... and below it shows part of the graph at this zoom."""
@@ -87,6 +89,10 @@ class GraphView(QGraphicsView):
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
         self._cover_timer.timeout.connect(self.check_legend_cover)
+        self.minimap = MiniMap(self, scene)
+        self.minimap.moved.connect(self._moved_by_learner)
+        self._cover_timer.timeout.connect(self.minimap.refresh)
+        scene.changed.connect(self.minimap.cards_changed)
         scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
         self.legend = GradLegend(self, scene)
@@ -111,11 +117,12 @@ class GraphView(QGraphicsView):
         self._schedule_cover_check()
 
     def _zoom_changed(self) -> None:
-        # Below SIMPLE_LOD nodes are plain boxes: caching them in pixmaps costs more than
-        # painting them.
-        readable = self.zoom() >= SIMPLE_LOD
-        self.graph_scene.set_item_caching(readable)
-        self.graph_scene.set_overview(not readable)
+        # Below SIMPLE_LOD cards take their far form (a filled box, two lines of type):
+        # caching them in pixmaps costs more than painting them. Below TEXT_ZOOM even that
+        # type is unreadable: the scene paints every box in a few batched calls.
+        zoom = self.zoom()
+        self.graph_scene.set_item_caching(zoom >= SIMPLE_LOD)
+        self.graph_scene.set_overview(zoom < TEXT_ZOOM)
 
     def zoom_in(self) -> None:
         self._zoom_by(1.25, anchor=False)
@@ -185,6 +192,9 @@ class GraphView(QGraphicsView):
             centre.setY(y)
         self.centerOn(centre + QPointF(0, below / 2 / z))
 
+    def _moved_by_learner(self) -> None:
+        self.fit_mode = None  # the learner chose this view: a resize keeps it
+
     def ensure_node_visible(self, node_id: str, margin: int = 40) -> None:
         """Scroll just enough that ``node_id``'s card (and ``margin`` px round it) is on screen;
         nothing moves when the card already is (a step-through follows its current node)."""
@@ -212,8 +222,28 @@ class GraphView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
-            self._zoom_by(1.0015 ** delta)
+            self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
+
+    def zoom_at(self, factor: float, at: QPointF) -> None:
+        """Zoom by ``factor`` keeping the scene point under ``at`` (viewport pixels) there.
+
+        Mapped by hand: Qt's AnchorUnderMouse anchors at the last mouse *move*, which is not
+        where the wheel turned after a pan, a key zoom or a synthetic event, and the inputs
+        slid off the left edge.
+        """
+        self.fit_mode = None  # the learner chose a zoom: a resize keeps it
+        fixed = self.mapToScene(at.toPoint())
+        old = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.set_zoom(self.zoom() * factor)
+        self.setTransformationAnchor(old)
+        # Scroll so that ``fixed`` lands back under ``at``: the scene is a margin larger than
+        # the nodes, so the scroll bars have room for this at any zoom a learner uses.
+        moved = self.mapFromScene(fixed) - at.toPoint()
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + moved.x())
+        v.setValue(v.value() + moved.y())
 
     # --- background ----------------------------------------------------------------------
 

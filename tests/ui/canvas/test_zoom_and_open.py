@@ -1,0 +1,192 @@
+"""Readable when a graph opens and at every zoom: the wheel zooms about the cursor, opening
+frames the graph at a readable zoom, and far out the cards keep their name and number."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+
+def settle(qtbot, ms: int = 30) -> None:
+    QApplication.processEvents()
+    qtbot.wait(ms)
+    QApplication.processEvents()
+
+
+def turn_wheel(view, at: QPoint, delta: int) -> None:
+    """One notch (delta 120 = one click of a wheel) at ``at`` in viewport pixels."""
+    vp = view.viewport()
+    event = QWheelEvent(QPointF(at), QPointF(vp.mapToGlobal(at)), QPoint(), QPoint(0, delta),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(vp, event)
+
+
+# --- the wheel -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["left edge", "top right", "middle"])
+def test_wheel_zoom_keeps_the_point_under_the_cursor(qtbot, window, where):
+    view = window.view
+    vp = view.viewport().rect()
+    at = {"left edge": QPoint(30, vp.height() // 2),
+          "top right": QPoint(vp.width() - 60, 60),
+          "middle": vp.center() + QPoint(37, -23)}[where]
+    start = view.zoom()
+    for delta in [-120] * 6 + [120] * 12 + [-120] * 4:  # out to ~0.3x, in to ~2.5x, back
+        before = view.mapToScene(at)
+        turn_wheel(view, at, delta)
+        after = view.mapToScene(at)
+        # the same scene point under the cursor, within a pixel on screen
+        assert (after - before).manhattanLength() * view.zoom() <= 1.0, (delta, view.zoom())
+    assert view.zoom() != pytest.approx(start)  # it did zoom
+    assert view.fit_mode is None  # a resize now keeps the learner's zoom
+
+
+# --- opening a graph -------------------------------------------------------------------------
+
+
+def open_example_from_menu(qtbot, window, name: str) -> None:
+    """File ▸ Open Example ▸ ``name``, as a click on the menu entry does."""
+    action = next(a for a in window.examples_menu.actions() if a.objectName() == f"example_{name}")
+    action.trigger()
+    settle(qtbot, 60)  # the second fit, once the window has its final size, and the map
+
+
+def card_on_screen(window, node_id: str):
+    view = window.view
+    return view.mapFromScene(window.scene.node_item(node_id).sceneBoundingRect()).boundingRect()
+
+
+@pytest.mark.parametrize("name", ["micrograd_readme", "tensor_layer"])
+def test_a_big_example_opens_readable_on_its_output_with_a_map(qtbot, window, name):
+    open_example_from_menu(qtbot, window, name)
+    view = window.view
+    assert view.zoom() >= 0.8
+    vp = view.viewport().rect()
+    out = card_on_screen(window, window.scene.output_id())
+    assert vp.contains(out)
+    # neither the map nor the colour key hides it
+    assert not out.intersects(view.minimap.geometry())
+    assert not out.intersects(view.legend.geometry())
+    # part of the graph is out of view: the map shows where, and a click there goes there
+    hidden = [n for n in window.doc.node_ids() if not vp.contains(card_on_screen(window, n))]
+    assert hidden and view.minimap.isVisible()
+    far = min(hidden, key=lambda n: window.scene.node_item(n).sceneBoundingRect().left())
+    spot = view.minimap.to_map(window.scene.node_item(far).sceneBoundingRect()).center()
+    qtbot.mouseClick(view.minimap, Qt.MouseButton.LeftButton, pos=spot.toPoint())
+    settle(qtbot)
+    assert vp.contains(card_on_screen(window, far))
+    assert view.zoom() >= 0.8 and view.fit_mode is None  # moved, not shrunk; a resize keeps it
+
+
+@pytest.mark.parametrize("name", ["lecture", "neuron", "xy_plus_z", "shared_nodes"])
+def test_a_small_example_opens_whole_without_a_map(qtbot, window, name):
+    open_example_from_menu(qtbot, window, name)
+    view = window.view
+    assert view.zoom() >= 0.8
+    vp = view.viewport().rect()
+    for n in window.doc.node_ids():
+        assert vp.contains(card_on_screen(window, n)), window.doc.label(n)
+    assert not view.minimap.isVisible()
+
+
+def test_a_file_opens_on_its_output_at_a_readable_zoom(qtbot, window, dialogs, tmp_path):
+    from playground.graph import io
+    from tests.ui.canvas.test_room_for_the_graph import chain
+
+    path = tmp_path / "long.json"
+    doc = chain(30)
+    io.save(doc, path)
+    dialogs.open_files.append(str(path))
+    window.action("open").trigger()  # File ▸ Open; the file dialog answers with the path
+    assert window.current_path == path
+    settle(qtbot, 60)
+    view = window.view
+    assert view.zoom() >= 0.8
+    last = window.doc.label(window.scene.output_id())
+    assert last == "t29"
+    assert view.viewport().rect().contains(card_on_screen(window, window.scene.output_id()))
+    assert view.minimap.isVisible()
+
+
+def test_a_lesson_opens_readable_with_its_output_in_view(qtbot, window):
+    window.teaching.open_lesson("chain")  # the Learn dock takes the bottom of the window
+    settle(qtbot, 60)
+    view = window.view
+    assert view.zoom() >= 0.8
+    assert view.viewport().rect().contains(card_on_screen(window, window.scene.output_id()))
+
+
+# --- far out ---------------------------------------------------------------------------------
+
+
+def far_card_pixels(window, node_id: str, image):
+    """The grab's pixels inside a card, 2 px in from its outline."""
+    view = window.view
+    item = window.scene.node_item(node_id)
+    rect = view.mapFromScene(item.mapToScene(item.body)).boundingRect().adjusted(2, 2, -2, -2)
+    return [image.pixelColor(x, y) for x in range(rect.left(), rect.right() + 1)
+            for y in range(rect.top(), rect.bottom() + 1)]
+
+
+def test_far_out_a_card_shows_its_name_and_data_on_its_grad_colour(qtbot, window):
+    view, scene = window.view, window.scene
+    view.set_zoom(0.2)
+    view.centerOn(scene.nodes_rect().center())
+    settle(qtbot)
+    image = view.viewport().grab().toImage()
+    assert not scene.overview  # each card paints itself: type still reads here
+    strong = 0
+    for n in window.doc.node_ids():
+        item = scene.node_item(n)
+        assert item.painted_form == "far", window.doc.label(n)
+        pixels = far_card_pixels(window, n, image)
+        rgbs = [p.rgb() for p in pixels]
+        fill = QColor.fromRgb(max(set(rgbs), key=rgbs.count))  # the card's main colour
+        # not an empty outline: the name and number are drawn inside, in a contrasting ink
+        ink = [p for p in pixels if abs(p.lightness() - fill.lightness()) > 60]
+        assert len(ink) >= 8, (window.doc.label(n), len(ink))
+        # the card is filled with its grad colour: blue for +, orange for -
+        d = item.display()
+        if d.grad_value is not None and abs(d.grad_value) > 0.3 * d.max_abs:
+            strong += 1
+            if d.grad_value > 0:
+                assert fill.blue() > fill.red() + 30, window.doc.label(n)
+            else:
+                assert fill.red() > fill.blue() + 30, window.doc.label(n)
+    assert strong >= 2  # the neuron after Backward has strong grads of both signs
+    # further out, the same cards are boxes painted in batches; back in, the full card
+    view.set_zoom(0.1)
+    assert scene.overview
+    view.set_zoom(1.0)
+    view.viewport().grab()
+    assert not scene.overview
+    assert all(scene.node_item(n).painted_form == "card" for n in window.doc.node_ids()
+               if view.viewport().rect().intersects(
+                   view.mapFromScene(scene.node_item(n).sceneBoundingRect()).boundingRect()))
+
+
+def test_the_map_follows_a_card_dragged_out_of_its_old_extent(qtbot, window):
+    from tests.ui.canvas_helpers import body_point, drag
+
+    open_example_from_menu(qtbot, window, "micrograd_readme")
+    view, scene, minimap = window.view, window.scene, window.view.minimap
+    out = scene.output_id()
+    below = scene.nodes_rect().bottom() + 150  # lower than any card was
+    start = body_point(scene, out)
+    drag(view, start, QPointF(start.x(), below))  # real mouse events: one Move step
+    settle(qtbot, 80)
+    assert window.doc.pos(out)[1] > scene.nodes_rect().bottom() - 200
+    # the map was re-read: the graph as it is now (the moved card its lowest) sits centred
+    # in the map, as a map is drawn (it would hang low if the old extent were still used)
+    whole = QRectF()
+    for n in window.doc.node_ids():
+        item = scene.node_item(n)
+        whole = whole.united(item.body.translated(item.pos()))
+    shown = minimap.to_map(whole)
+    assert QRectF(minimap.rect()).adjusted(-1, -1, 1, 1).contains(shown)
+    assert abs(shown.top() - (minimap.height() - shown.bottom())) < 1.0
+    assert abs(shown.left() - (minimap.width() - shown.right())) < 1.0
