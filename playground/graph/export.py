@@ -133,7 +133,13 @@ class _Script:
             self.output: str | None = doc.output_node()
         except GraphError:
             self.output = None
-        self.names = variable_names(self.order)
+        self.names = variable_names(self.order, self._variable_source)
+
+    def _variable_source(self, node_id: str) -> str:
+        """What a node's variable is named after: its card's name (``a*b`` -> ``a_times_b``),
+        or its op where that name is shortened (``sum(…)`` -> ``sum_``)."""
+        shown = self.doc.display_name(node_id)
+        return (self.doc.op_name(node_id) or shown) if "…" in shown else shown
 
     def render(self) -> str:
         torch = self.flavour == "torch"

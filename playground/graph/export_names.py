@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from playground.ops import OPS
 
@@ -48,21 +48,38 @@ def reserved_names() -> set[str]:
     )
 
 
-def variable_names(order: Iterable[str]) -> dict[str, str]:
-    """A distinct, safe Python identifier per node id of ``order``, in that order (the name
-    comes from the id alone, so the same graph always exports the same names)."""
+_SPOKEN = [("**", "_pow_"), ("*", "_times_"), ("/", "_over_"), ("+", "_plus_"),
+           ("−", "_minus_"), ("-", "_minus_"), ("@", "_matmul_"), ("′", ""), ("″", ""),
+           ("‴", ""), ("…", "")]
+"""An unnamed op's card name is its expression (``3*x**2 − 4*x``): its variable spells the
+operators out (``v3_times_x_pow_2_minus_4_times_x``), so no script shows an internal id. A
+shortened name loses its "…", and a repeated name its primes: the variables ``sum_x`` and
+``sum_x_2`` stand for the cards ``sum(x)`` and ``sum(x)′``."""
+
+
+def _identifier(text: str) -> str:
+    for symbol, word in _SPOKEN:
+        text = text.replace(symbol, word)
+    base = re.sub(r"_+", "_", re.sub(r"\W", "_", text, flags=re.ASCII)).strip("_") or "v"
+    return f"v{base}" if base[0].isdigit() else base
+
+
+def variable_names(order: Iterable[str],
+                   shown: Callable[[str], str] | None = None) -> dict[str, str]:
+    """A distinct, safe Python identifier per node of ``order``, in that order, made from the
+    name its card shows (``shown``, e.g. ``doc.display_name``; else the id itself). The same
+    graph always exports the same names."""
     reserved = reserved_names()
     taken = set(reserved)
     names: dict[str, str] = {}
     for n in order:
-        base = re.sub(r"\W", "_", n, flags=re.ASCII).strip("_") or "v"
-        if base[0].isdigit():
-            base = f"v_{base}"
+        base = _identifier(shown(n) if shown is not None else n)
         if base in reserved:
             base = f"{base}_"
         name, i = base, 2
+        sep = "" if base.endswith("_") else "_"  # sum_2, not sum__2
         while name in taken:
-            name = f"{base}_{i}"
+            name = f"{base}{sep}{i}"
             i += 1
         taken.add(name)
         names[n] = name

@@ -65,7 +65,7 @@ def test_no_variable_takes_a_keyword_builtin_or_a_name_the_script_uses() -> None
         assert not keyword.iskeyword(name) and not keyword.issoftkeyword(name), name
         assert not hasattr(builtins, name), name
         assert name not in {"Value", "Tensor", "torch", "np", "show", "concat", "linear"}, name
-    assert names["print"] == "print_" and names["print_"] == "print__2"
+    assert names["print"] == "print_" and names["print_"] == "print_2"
 
 
 def test_names_an_op_template_calls_are_reserved_as_the_table_says() -> None:
@@ -92,3 +92,18 @@ def test_scripts_for_ids_that_are_python_names_run_and_match_evaluate(tmp_path) 
     if HAS_TORCH:
         assert_matches(scalar, got["scalar_torch"])
         assert_matches(tensor, got["tensor_torch"])
+
+
+def test_variables_are_named_after_the_cards_not_the_internal_ids() -> None:
+    from playground.graph.examples import resource_path
+    from playground.graph.io import load
+
+    for path in sorted(resource_path("examples").glob("*.json")):
+        doc = load(path)
+        ids = {n for n in doc.node_ids() if n != doc.display_name(n)}
+        for code in (to_python(doc), to_torch(doc)):
+            assert not assigned_names(code) & ids, (path.name, assigned_names(code) & ids)
+    poly = load(resource_path("examples", "polynomial.json"))
+    code = to_python(poly)
+    assert "x_pow_2 = x ** 2" in code
+    assert "v3_times_x_pow_2_minus_4_times_x = v3_times_x_pow_2 - v4_times_x" in code

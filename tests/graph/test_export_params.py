@@ -50,18 +50,19 @@ def params_graph() -> GraphDocument:
 def test_scripts_show_the_parameters():
     doc = params_graph()
     py, torch = to_python(doc), to_torch(doc)
-    assert "s0 = x.sum(axis=0, keepdims=False)" in py
-    assert "m1 = x.mean(axis=1, keepdims=True)" in py
-    assert "rs = x.reshape((2, -1))" in py
-    assert "tr = x.transpose((1, 0))" in py  # the default, made explicit for the input
-    assert "gi = x[1:, ::2]" in py and "gl = x[[0, 2, 2]]" in py
-    assert "cc = concat([tr, tp], axis=1)" in py and "ls = log_softmax(cc, axis=0)" in py
+    assert "sum_x = x.sum(axis=0, keepdims=False)" in py
+    assert "mean_x = x.mean(axis=1, keepdims=True)" in py
+    assert "reshape_x = x.reshape((2, -1))" in py
+    assert "transpose_x = x.transpose((1, 0))" in py  # the default, made explicit for the input
+    assert "getitem_x = x[1:, ::2]" in py and "getitem_x_2 = x[[0, 2, 2]]" in py
+    assert "concat_ = concat([transpose_x, transpose_x_2], axis=1)" in py
+    assert "log_softmax_ = log_softmax(concat_, axis=0)" in py
     assert "from playground.engine.tensor import concat, log_softmax" in py
-    assert "s0 = x.sum(dim=0, keepdim=False)" in torch
-    assert "mx = torch.amax(x, dim=-1, keepdim=False)" in torch
-    assert "tr = x.permute((1, 0))" in torch
-    assert "cc = torch.cat([tr, tp], dim=1)" in torch
-    assert "ls = torch.log_softmax(cc, dim=0)" in torch
+    assert "sum_x = x.sum(dim=0, keepdim=False)" in torch
+    assert "max_x = torch.amax(x, dim=-1, keepdim=False)" in torch
+    assert "transpose_x = x.permute((1, 0))" in torch
+    assert "concat_ = torch.cat([transpose_x, transpose_x_2], dim=1)" in torch
+    assert "log_softmax_ = torch.log_softmax(concat_, dim=0)" in torch
 
 
 def test_dot_names_the_parameters():
@@ -90,7 +91,7 @@ def test_a_parameter_a_template_cannot_say_becomes_a_keyword():
     doc.add_node("op", op="cross_entropy", params={"reduction": "sum"}, node_id="ce")
     doc.connect("z", "ce", 0)
     doc.connect("t", "ce", 1)
-    assert "ce = cross_entropy(z, t, reduction='sum')" in to_python(doc)
+    assert "cross_entropy_ = cross_entropy(z, t, reduction='sum')" in to_python(doc)
     assert "cross_entropy(z, t, reduction='sum')" in to_torch(doc)
 
 
