@@ -11,6 +11,7 @@ import os
 
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication
 
 from playground.graph import io
 from playground.graph.document import GraphDocument
@@ -317,3 +318,30 @@ def test_recovery_replaces_the_examples_description_and_numbers_in_the_inspector
     second.select([total])
     assert second.inspector.data_label.text() == "2.0000"
     assert second.scene.node_item(total).display().data == 2.0
+
+
+def test_a_recovered_example_is_described_as_itself_not_as_the_example_shown_before(
+        make_window, answers):
+    """The crashed session had micrograd's README example open and edited; the new window
+    shows the start example (One tanh neuron). After the real recovery path the inspector's
+    description is the README's, which the canvas now shows, and no word of the neuron's."""
+    first = make_window(example=False)
+    saver = Autosaver(first, interval_ms=10_000)
+    assert first.files.open_example("micrograd_readme", ask=False)
+    a = next(n for n in first.doc.node_ids() if first.doc.label(n) == "a")
+    assert first.editor.set_value(a, -3.0)
+    assert saver.autosave()
+    saver.abandon()
+    recovered_nodes = {first.doc.label(n) for n in first.doc.node_ids()}
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    second.select([])
+    assert "One tanh neuron" in second.inspector.title.text()
+    install_autosave(second, interval_ms=10_000).finish()
+    QApplication.processEvents()  # the description settles once the undo stack has
+    second.select([])
+    text = second.inspector.title.text()
+    assert {second.doc.label(n) for n in second.doc.node_ids()} == recovered_nodes
+    assert "micrograd" in text and "README" in text
+    assert "tanh neuron" not in text and "Neuron" not in text
+    assert second.doc.value(a) == -3.0
