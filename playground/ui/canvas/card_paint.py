@@ -32,7 +32,7 @@ SIMPLE_LOD = 0.5
 """Below this zoom a card is painted in its far form (``card_lod``: name and data in large
 type on the grad colour), as its rows would be too small to read."""
 NO_PEN = QPen(Qt.PenStyle.NoPen)
-_PENS: dict[Any, Any] = {}
+_PENS: dict[Any, Any] = S.theme_cache()
 NO_PORT = -1
 SELECTED_STATE = QStyle.StateFlag.State_Selected
 

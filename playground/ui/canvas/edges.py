@@ -14,7 +14,7 @@ from playground.ui.canvas.routing import Point, Run, bend_handle, curve_points, 
 
 EDGE_Z = 0.0
 WIRE_Z = 3.0
-_PENS: dict[str, QPen] = {}
+_PENS: dict[str, QPen] = S.theme_cache()
 
 
 def wire_path(p1: QPointF, p2: QPointF, runs: Sequence[Run] = ()) -> QPainterPath:

@@ -69,7 +69,9 @@ def _strip_bar_w(st: CanvasStyle) -> float:
 def _frame(painter: QPainter, rect: QRectF) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(S.CELL_LINE, 1.0))
-    painter.setBrush(QColor(255, 255, 255, 235))
+    fill = QColor(S.WHITE)  # the card colour of the theme, nearly opaque
+    fill.setAlpha(235)
+    painter.setBrush(fill)
     painter.drawRoundedRect(rect, 6, 6)
 
 
@@ -320,7 +322,7 @@ class GradLegend(QWidget):
         """What the key's picture depends on."""
         scene = self._scene
         return (scene.max_abs_grad, scene.grad_state(), self.devicePixelRatioF(), self._name(),
-                self.is_expanded(), self.width(), self.height())
+                self.is_expanded(), self.width(), self.height(), S.dark)
 
     def numbers_changed(self) -> None:
         """The scene shows new numbers: repaint if the key's picture changes. Not otherwise:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from playground.ui.canvas.tool_scene import ShownScene
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
-_BRUSHES: dict[Any, QBrush] = {}
+_BRUSHES: dict[Any, QBrush] = S.theme_cache()
 _BORDER = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
 _OUTPUT = QPen(S.OUTPUT, 3)
 _OUTPUT.setCosmetic(True)

@@ -18,8 +18,6 @@ from PySide6.QtGui import QColor, QPainter
 from playground.ui.canvas import style as S
 from playground.ui.canvas.protocols import PaintedCard
 
-CHIP = QColor(S.LABEL_FILL)
-CHIP.setAlpha(235)
 GAP = 3.0
 """Between the name and its port."""
 
@@ -51,7 +49,9 @@ def paint(painter: QPainter, item: PaintedCard, selected: bool) -> None:
         r = name_rect(item, slot)
         if slot in item.connected:  # wires may cross it now: a chip keeps it readable
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(CHIP)
+            chip = QColor(S.LABEL_FILL)  # the theme's, read when painting
+            chip.setAlpha(235)
+            painter.setBrush(chip)
             painter.drawRoundedRect(r.adjusted(-2, 0, 2, 0), 3, 3)
         painter.setPen(S.KEY_TEXT)
         painter.drawText(r.adjusted(-1, 0, 1, 0),

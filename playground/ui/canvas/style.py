@@ -19,25 +19,60 @@ MIN_POINT_SIZE = 10.0
 # TensorFlow Playground's colours: blue for positive, orange for negative.
 POSITIVE = QColor("#0877bd")
 NEGATIVE = QColor("#e8710a")
-WHITE = QColor("#ffffff")
-STALE_FILL = QColor("#e6e6e6")
-STALE_TEXT = QColor("#8a8a8a")
-TEXT = QColor("#161616")
-KEY_TEXT = QColor("#6b6b6b")
-KEY_ON_FILL = QColor("#2e2e2e")
-BORDER = QColor("#5c5c5c")
-CELL_LINE = QColor("#b4b4b4")
-LABEL_FILL = QColor("#f1f3f5")
-OP_FILL = QColor("#ece6fb")
-OP_TEXT = QColor("#3f2a82")
 SELECTED = QColor("#f6c700")
 ERROR = QColor("#d62828")
 WARNING = QColor("#f2a900")
-WIRE = QColor("#8a8f98")
 WIRE_SELECTED = QColor("#f6c700")
 WIRE_OK = QColor("#2a9d4b")
 WIRE_BAD = QColor("#d62828")
-OUTPUT = QColor("#1f1f1f")
+
+# The colours that follow the light or dark theme (``use_dark``). ``WHITE`` is the card's
+# base, the colour of a zero grad: white on light, a dark grey on dark, so the grad colours
+# still start from the card and the text on them keeps a contrast of 4.5 or more.
+LIGHT = {
+    "WHITE": "#ffffff", "STALE_FILL": "#e6e6e6", "STALE_TEXT": "#8a8a8a", "TEXT": "#161616",
+    "KEY_TEXT": "#6b6b6b", "KEY_ON_FILL": "#2e2e2e", "BORDER": "#5c5c5c",
+    "CELL_LINE": "#b4b4b4", "LABEL_FILL": "#f1f3f5", "OP_FILL": "#ece6fb",
+    "OP_TEXT": "#3f2a82", "WIRE": "#8a8f98", "OUTPUT": "#1f1f1f",
+}
+DARK = {
+    "WHITE": "#2b2e34", "STALE_FILL": "#3b3e44", "STALE_TEXT": "#9a9fa6", "TEXT": "#ededed",
+    "KEY_TEXT": "#b3b9c1", "KEY_ON_FILL": "#f2f2f2", "BORDER": "#9aa0a8",
+    "CELL_LINE": "#5a5f67", "LABEL_FILL": "#353940", "OP_FILL": "#3a3252",
+    "OP_TEXT": "#d4c6ff", "WIRE": "#858b94", "OUTPUT": "#f0f0f0",
+}
+GRAD_SPAN = {False: 0.66, True: 0.46}
+"""How far a grad's fill goes from the card's base towards blue or orange at the largest
+|grad|: less on dark, where the full orange would leave the light text at 3.5:1."""
+dark = False
+WHITE = STALE_FILL = STALE_TEXT = TEXT = KEY_TEXT = KEY_ON_FILL = BORDER = CELL_LINE = QColor()
+LABEL_FILL = OP_FILL = OP_TEXT = WIRE = OUTPUT = QColor()
+_THEME_CACHES: list[dict] = []
+
+
+def theme_cache() -> dict:
+    """A module's cache of pens and brushes made from the colours above: emptied when the
+    theme changes, so they are made again in the new colours."""
+    cache: dict = {}
+    _THEME_CACHES.append(cache)
+    return cache
+
+
+def use_dark(on: bool) -> bool:
+    """Paint the canvas in the dark (or light) colours from now on; True if that changed
+    them. The painters read these module names when they paint, so a repaint follows."""
+    global dark
+    if on == dark and WHITE.isValid():
+        return False
+    dark = on
+    for name, value in (DARK if on else LIGHT).items():
+        globals()[name] = QColor(value)
+    for cache in _THEME_CACHES:
+        cache.clear()
+    return True
+
+
+use_dark(False)
 
 GRID_MAX_ROWS = 4
 
@@ -108,7 +143,7 @@ def grad_fill(g: float | None, max_abs: float) -> QColor:
     if g is None or g == 0 or not math.isfinite(g):
         return WHITE
     t = abs(g) / max_abs if max_abs > 0 and math.isfinite(max_abs) else 1.0
-    return blend(WHITE, POSITIVE if g > 0 else NEGATIVE, 0.14 + 0.66 * min(t, 1.0))
+    return blend(WHITE, POSITIVE if g > 0 else NEGATIVE, 0.14 + GRAD_SPAN[dark] * min(t, 1.0))
 
 
 def canvas_font() -> QFont:

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
+from playground.ui.canvas import style as S
 from playground.ui.canvas.card_lod import TEXT_ZOOM
 from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
 from playground.ui.canvas.legend import GradLegend
@@ -102,6 +103,7 @@ class GraphView(QGraphicsView):
         self.search.closed.connect(lambda: self.setFocus())
         scene.evaluation_changed.connect(self.legend.numbers_changed)
         self._place_legend()
+        self.follow_theme()
 
     # --- zoom and fit ------------------------------------------------------------------
 
@@ -251,7 +253,25 @@ class GraphView(QGraphicsView):
         # Light/dark switch: the cached grid is drawn again in the new colours.
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.resetCachedContent()
+            self.follow_theme()
         super().changeEvent(event)
+
+    def follow_theme(self) -> None:
+        """Cards, wires, the key and the minimap take the light or dark colours of the
+        palette (View ▸ Theme sets the application's): everything painted is painted again."""
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        S.use_dark(dark)  # the colours are the module's: another view may have switched them
+        if dark == getattr(self, "_painted_dark", None):
+            return
+        self._painted_dark = dark
+        scene = self.scene()
+        for item in scene.node_items():
+            item.refresh()
+        for edge in scene.edge_items():
+            edge.update()
+        scene.update()
+        self.legend.update()
+        self.minimap.update()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         base = self.palette().color(QPalette.ColorRole.Base)

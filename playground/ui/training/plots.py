@@ -46,10 +46,11 @@ from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from playground.training.trainer import StepMetrics
+from playground.ui.training import plot_theme
 from playground.ui.training.blit_canvas import BlitCanvas
 from playground.ui.training.decision_map import CLASS_COLORS, DecisionMap
 from playground.ui.training.fit_plot import FitPlot, RegressionPlotting
@@ -159,6 +160,9 @@ class TrainingPlots(RunPlotting, RegressionPlotting, QWidget):
         self.frame_count = 0
         """Frames so far: full draws and blits."""
         self._setup_axes()
+        self._dark = False
+        """Whether the figure has the dark theme's colours (``plot_theme``)."""
+        self._follow_theme()
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("resize_event", self._on_resize)
         self.canvas.mpl_connect("pick_event", self._on_pick)
@@ -452,6 +456,22 @@ class TrainingPlots(RunPlotting, RegressionPlotting, QWidget):
         self._dirty = True
         self._layout_due = True
         self.flush()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # View ▸ Theme changed the palette: the figure's ground, axes and words follow it.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._follow_theme()
+        super().changeEvent(event)
+
+    def _follow_theme(self) -> None:
+        dark = plot_theme.is_dark(self)
+        if dark == self._dark:
+            return
+        self._dark = dark
+        plot_theme.recolour(self.figure, dark)
+        self._background = None
+        self._full_due = True
+        self.canvas.draw_idle()
 
     def _on_resize(self, _event: object) -> None:
         # the canvas draws right after this event: lay out for the new size first

@@ -41,7 +41,7 @@ from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
 from playground.ui.training.tab import install as install_training
-from playground.ui.window import menus
+from playground.ui.window import menus, theme
 from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
 from playground.ui.window.messages import Messages
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self._selection_timer.timeout.connect(self.sync_selection)
         menus.build_actions(self)
         menus.build_menus(self)
+        theme.install(self)  # View ▸ Theme: the saved theme is applied here
         menus.build_toolbar(self)
         self._connect()
         self.teaching = install_teaching(self)  # Learn menu + dock (playground.ui.teaching)

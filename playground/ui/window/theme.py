@@ -1,0 +1,119 @@
+"""View ▸ Theme: System, Light or Dark, remembered in the window's settings.
+
+The one place a theme is applied is the application's palette. Everything else follows the
+palette's change event: the canvas (its background, cards, wires, key and minimap:
+``GraphView.follow_theme``), the inspector and teaching panels (their colours read the
+palette), the toolbar's painted icons, and the training plots (``training/plot_theme.py``).
+"System" puts back the palette the platform gave the application before any theme was chosen.
+A theme is a preference, not an edit of the graph: it is not on the undo stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory
+
+if TYPE_CHECKING:
+    from playground.ui.window.main_window import MainWindow
+
+THEME_KEY = "view/theme"
+THEMES = ("system", "light", "dark")
+_system: QPalette | None = None
+"""The platform's palette, kept before the first theme replaces it."""
+
+_ROLES = QPalette.ColorRole
+# Window and text greys chosen for a contrast of 4.5:1 or more between text and its ground.
+_DARK = {
+    _ROLES.Window: "#2b2d31", _ROLES.WindowText: "#e8e8e8", _ROLES.Base: "#1f2124",
+    _ROLES.AlternateBase: "#292b2f", _ROLES.Text: "#e8e8e8", _ROLES.Button: "#34373c",
+    _ROLES.ButtonText: "#e8e8e8", _ROLES.BrightText: "#ffffff", _ROLES.Highlight: "#3d7fd6",
+    _ROLES.HighlightedText: "#ffffff", _ROLES.ToolTipBase: "#34373c",
+    _ROLES.ToolTipText: "#e8e8e8", _ROLES.PlaceholderText: "#9098a1", _ROLES.Link: "#79b8ff",
+    _ROLES.Light: "#4a4d52", _ROLES.Midlight: "#3c3f44", _ROLES.Mid: "#2f3135",
+    _ROLES.Dark: "#18191b", _ROLES.Shadow: "#000000",
+}
+_LIGHT = {
+    _ROLES.Window: "#efefef", _ROLES.WindowText: "#1a1a1a", _ROLES.Base: "#ffffff",
+    _ROLES.AlternateBase: "#f5f5f5", _ROLES.Text: "#1a1a1a", _ROLES.Button: "#efefef",
+    _ROLES.ButtonText: "#1a1a1a", _ROLES.BrightText: "#ffffff", _ROLES.Highlight: "#2f6fc4",
+    _ROLES.HighlightedText: "#ffffff", _ROLES.ToolTipBase: "#ffffdc",
+    _ROLES.ToolTipText: "#1a1a1a", _ROLES.PlaceholderText: "#6b6b6b", _ROLES.Link: "#0b5cad",
+    _ROLES.Light: "#ffffff", _ROLES.Midlight: "#e3e3e3", _ROLES.Mid: "#b8b8b8",
+    _ROLES.Dark: "#9f9f9f", _ROLES.Shadow: "#767676",
+}
+
+
+def palette(name: str) -> QPalette:
+    """The palette of theme ``name`` ("system": the platform's)."""
+    global _system
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    if _system is None:
+        _system = QPalette(app.palette())
+    if name not in ("light", "dark"):
+        return QPalette(_system)
+    result = QPalette()
+    for role, colour in (_DARK if name == "dark" else _LIGHT).items():
+        result.setColor(role, QColor(colour))
+    # Greyed-out text: readable, clearly quieter than the rest.
+    quiet = QColor("#80858c" if name == "dark" else "#8c8c8c")
+    for role in (_ROLES.WindowText, _ROLES.Text, _ROLES.ButtonText):
+        result.setColor(QPalette.ColorGroup.Disabled, role, quiet)
+    return result
+
+
+def apply(name: str) -> None:
+    """Give the application theme ``name``'s palette."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    chosen = palette(name)
+    # Native styles (Windows, macOS) paint their own colours and ignore a palette: Fusion
+    # draws with it, so a chosen theme shows everywhere.
+    if name != "system" and app.style().name().lower() in ("windowsvista", "windows11",
+                                                               "macos"):
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(fusion)
+    app.setPalette(chosen)
+
+
+def chosen(window: MainWindow) -> str:
+    name = str(window.settings.value(THEME_KEY, "system"))
+    return name if name in THEMES else "system"
+
+
+def install(window: MainWindow) -> QMenu:
+    """View ▸ Theme, checked at the saved choice, which is applied now."""
+    view = window.menuBar().findChild(QMenu, "menu_view")
+    assert view is not None
+    view.addSeparator()
+    menu = view.addMenu("&Theme")
+    menu.setObjectName("menu_theme")
+    group = QActionGroup(menu)
+    group.setExclusive(True)
+    current = chosen(window)
+    for name in THEMES:
+        action = QAction(name.capitalize(), menu)
+        action.setObjectName(f"theme_{name}")
+        action.setCheckable(True)
+        action.setChecked(name == current)
+        action.setStatusTip({
+            "system": "Colours as the system has them (light or dark)",
+            "light": "Light colours: dark text on light cards and plots",
+            "dark": "Dark colours: light text on dark cards and plots",
+        }[name])
+        action.triggered.connect(lambda _=False, n=name: choose(window, n))
+        group.addAction(action)
+        menu.addAction(action)
+    if current != "system":
+        apply(current)
+    return menu
+
+
+def choose(window: MainWindow, name: str) -> None:
+    """The learner chose theme ``name``: apply it and remember it."""
+    window.settings.setValue(THEME_KEY, name)
+    window.settings.sync()
+    apply(name)
