@@ -181,13 +181,13 @@ def paint_strip(
     _frame(painter, QRectF(x0, y0, w, h))
     vc = Qt.AlignmentFlag.AlignVCenter
     painter.setFont(st.bold)
-    painter.setPen(S.NEGATIVE.darker(115))
+    painter.setPen(S.NEG_TEXT)
     minus_w = st.text_width("−", "bold")
     painter.drawText(QRectF(x0 + STRIP_PAD, y0, minus_w + 2, h), vc, "−")
     bar_x = x0 + STRIP_PAD + minus_w + 4
     bar_w = _strip_bar_w(st)
     _bar(painter, QRectF(bar_x, y0 + h * 0.3, bar_w, h * 0.4))
-    painter.setPen(S.POSITIVE)
+    painter.setPen(S.POS_TEXT)
     painter.drawText(QRectF(bar_x + bar_w + 4, y0, 20, h), vc, "+")
     text_x = x0 + _strip_text_x(st)
     has = grad_state in ("fresh", "stale")

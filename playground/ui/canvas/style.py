@@ -34,19 +34,23 @@ LIGHT = {
     "KEY_TEXT": "#6b6b6b", "KEY_ON_FILL": "#2e2e2e", "BORDER": "#5c5c5c",
     "CELL_LINE": "#b4b4b4", "LABEL_FILL": "#f1f3f5", "OP_FILL": "#ece6fb",
     "OP_TEXT": "#3f2a82", "WIRE": "#8a8f98", "OUTPUT": "#1f1f1f",
+    "POS_FILL": "#0877bd", "NEG_FILL": "#e8710a", "POS_TEXT": "#0877bd", "NEG_TEXT": "#ca6209",
 }
 DARK = {
     "WHITE": "#2b2e34", "STALE_FILL": "#3b3e44", "STALE_TEXT": "#9a9fa6", "TEXT": "#ededed",
     "KEY_TEXT": "#b3b9c1", "KEY_ON_FILL": "#f2f2f2", "BORDER": "#9aa0a8",
     "CELL_LINE": "#5a5f67", "LABEL_FILL": "#353940", "OP_FILL": "#3a3252",
     "OP_TEXT": "#d4c6ff", "WIRE": "#858b94", "OUTPUT": "#f0f0f0",
+    # a deeper orange under light text; brighter signs on the dark key
+    "POS_FILL": "#0877bd", "NEG_FILL": "#b45309", "POS_TEXT": "#5cb3f0", "NEG_TEXT": "#f59a4a",
 }
 GRAD_SPAN = {False: 0.66, True: 0.46}
 """How far a grad's fill goes from the card's base towards blue or orange at the largest
-|grad|: less on dark, where the full orange would leave the light text at 3.5:1."""
+|grad|: less on dark, where the light text keeps 6.3:1 on both (the full orange gave 3.5:1)."""
 dark = False
 WHITE = STALE_FILL = STALE_TEXT = TEXT = KEY_TEXT = KEY_ON_FILL = BORDER = CELL_LINE = QColor()
 LABEL_FILL = OP_FILL = OP_TEXT = WIRE = OUTPUT = QColor()
+POS_FILL = NEG_FILL = POS_TEXT = NEG_TEXT = QColor()
 _THEME_CACHES: list[dict] = []
 
 
@@ -143,7 +147,7 @@ def grad_fill(g: float | None, max_abs: float) -> QColor:
     if g is None or g == 0 or not math.isfinite(g):
         return WHITE
     t = abs(g) / max_abs if max_abs > 0 and math.isfinite(max_abs) else 1.0
-    return blend(WHITE, POSITIVE if g > 0 else NEGATIVE, 0.14 + GRAD_SPAN[dark] * min(t, 1.0))
+    return blend(WHITE, POS_FILL if g > 0 else NEG_FILL, 0.14 + GRAD_SPAN[dark] * min(t, 1.0))
 
 
 def canvas_font() -> QFont:
