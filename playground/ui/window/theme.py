@@ -10,13 +10,19 @@ A theme is a preference, not an edit of the graph: it is not on the undo stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyleFactory
 
-if TYPE_CHECKING:
-    from playground.ui.window.main_window import MainWindow
+
+class MainWindow(Protocol):
+    """What the theme needs of the window (the window imports this module)."""
+
+    settings: QSettings
+
+    def menuBar(self) -> QMenuBar: ...
 
 THEME_KEY = "view/theme"
 THEMES = ("system", "light", "dark")
