@@ -182,6 +182,7 @@ class DocumentMirror:
         self._node_edges[source].add(key)
         self._node_edges[target].add(key)
         t_item.set_slot_connected(slot, True)
+        self._overview.wire_added(edge)
         self.addItem(edge)
         self._routes.route(edge)
 
@@ -196,6 +197,7 @@ class DocumentMirror:
         self._node_edges[source].discard(key)
         self._node_edges[target].discard(key)
         self._routes.forget(edge)
+        self._overview.wire_removed(edge)
         edge.unlight()
         t_item = self._nodes.get(target)
         if t_item is not None and slot < len(t_item.input_ports):

@@ -3,7 +3,10 @@
 Below the zoom where text is readable, 10,000 Python ``paint`` calls per frame are what makes
 a big graph slow. The node items stay (selectable, movable, hit-tested) but get
 ``ItemHasNoContents``; the scene's foreground paints every box with one ``drawRects`` per
-colour (grad sign and size, quantised to 12 levels).
+colour (grad sign and size, quantised to 12 levels). The wire items are hidden too and drawn
+as a few joined paths (overview_wires.py). A full repaint of an unchanged picture (same zoom,
+scroll, numbers, places, selection) blits the last one from a pixmap: Qt's walk over the items
+is then all that is left. A partial repaint (a drag step) paints directly, inside its clip.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
 
 from playground.graph.numbers import grad_scalar
 from playground.ui.canvas import style as S
+from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.items import NodeItem
+from playground.ui.canvas.overview_wires import WireBatch
 from playground.ui.canvas.style import grad_fill
 
 if TYPE_CHECKING:
@@ -39,10 +44,34 @@ class Overview:
         self._groups: dict[Any, dict[str, QRectF]] | None = None
         self._key_of: dict[str, Any] = {}
         self._selected: set[str] = set()
+        self._selected_wires: set[tuple[str, str, int]] = set()
+        self._wires = WireBatch()
+        self._picture: tuple[tuple[float, ...], QPixmap] | None = None
 
     def invalidate(self) -> None:
         """Colours or the set of nodes changed: regroup before the next paint."""
         self._groups = None
+        self._picture = None
+
+    def changed(self) -> None:
+        """Something drawn changed (a node moved, the output, the selection): paint afresh."""
+        self._picture = None
+
+    def wire_added(self, edge: EdgeItem) -> None:
+        if self.enabled:
+            edge.setVisible(False)
+
+    def wire_changed(self, edge: EdgeItem) -> None:
+        """``edge`` was routed (added, or a card near it moved)."""
+        if self.enabled:
+            self._wires.changed(edge)
+            self._picture = None
+
+    def wire_removed(self, edge: EdgeItem) -> None:
+        if self.enabled:
+            self._wires.removed(edge)
+            self._picture = None
+            self.scene.update(edge.sceneBoundingRect())
 
     def node_added(self, item: NodeItem) -> None:
         if self.enabled:
@@ -66,7 +95,14 @@ class Overview:
         self.enabled = enabled
         for item in sc.node_map.values():
             item.setFlag(NO_CONTENTS, enabled)
+        # Hidden wire items cost Qt's repaint nothing; the batch draws them instead.
+        self._wires.clear()
+        for edge in sc.edge_items():
+            edge.setVisible(not enabled)
+            if enabled:
+                self._wires.changed(edge)
         self._groups = None
+        self._picture = None
         self._selected = set(sc.selected_node_ids()) if enabled else set()
         sc.update()
 
@@ -133,6 +169,7 @@ class Overview:
         if self._groups is not None:
             key = self._key_of.get(node_id)
             group = self._groups.get(key)
+            self._picture = None
             if group is not None and node_id in group:
                 old = group[node_id]
                 group[node_id] = new
@@ -150,18 +187,56 @@ class Overview:
             now = set(sc.selected_node_ids())
         except RuntimeError:  # the scene is being destroyed (Qt deselects its items first)
             return
+        self._picture = None
+        wires = set(sc.selected_edges())
+        if wires != self._selected_wires:  # their pen changes: the batch draws them
+            for k in wires ^ self._selected_wires:
+                edge = sc.edge_item(*k)
+                if edge is not None:
+                    sc.update(edge.sceneBoundingRect())
+            self._selected_wires = wires
         for n in now ^ self._selected:
             item = sc.node_map.get(n)
             if item is not None:
                 sc.update(item.body.translated(item.pos()).adjusted(-3, -3, 3, 3))
         self._selected = now
 
-    def paint(self, painter: QPainter) -> None:
+    def paint(self, painter: QPainter, exposed: QRectF) -> None:
+        """Paint the wires and boxes in ``exposed`` (scene coords); a full repaint of the same
+        picture as last time blits it."""
         sc = self.scene
         if not self.enabled or not sc.node_map:
             return
+        device = painter.device()
+        t = painter.worldTransform()
+        whole = QRectF(0, 0, device.width(), device.height())
+        if not exposed.contains(t.inverted()[0].mapRect(whole).adjusted(1, 1, -1, -1)):
+            self._paint(painter, exposed)  # a part: paint it, inside the clip
+            return
+        dpr = device.devicePixelRatioF()
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), whole.width(),
+               whole.height(), dpr)
+        if self._picture is None or self._picture[0] != key:
+            pixmap = QPixmap(round(whole.width() * dpr), round(whole.height() * dpr))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            p.setRenderHints(painter.renderHints())
+            p.setWorldTransform(t)
+            self._paint(p, exposed)
+            p.end()
+            self._picture = (key, pixmap)
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, self._picture[1])
+        painter.restore()
+
+    def _paint(self, painter: QPainter, exposed: QRectF) -> None:
+        sc = self.scene
         groups = self.groups()
         painter.save()
+        selected = [sc.edge_item(*k) for k in sc.selected_edges()]
+        self._wires.paint(painter, exposed, [e for e in selected if e is not None])
         tiny = painter.worldTransform().m11() <= 0.12
         painter.setPen(Qt.PenStyle.NoPen if tiny else _BORDER)
         for key, boxes in groups.items():

@@ -75,6 +75,7 @@ class WireRoutes:
         self._set_around(edge, around)
         edge.set_route(p1, p2, runs, poly)
         edge.set_ends(a, b, runs)
+        self.scene._overview.wire_changed(edge)  # zoomed far out, its batch is joined again
 
     def card_placed(self, node_id: str) -> None:
         """The card was added, moved or resized: where its body is now."""

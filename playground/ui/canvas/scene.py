@@ -185,7 +185,7 @@ class GraphScene(DocumentMirror, SceneMouse):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if self._overview.enabled and self._nodes:
-            self._overview.paint(painter)
+            self._overview.paint(painter, rect)
 
     def output_id(self) -> str | None:
         """The node drawn as the output (where Backward starts)."""
@@ -380,5 +380,6 @@ class GraphScene(DocumentMirror, SceneMouse):
                 if item is not None:
                     item.update()
                     if self._overview.enabled:
+                        self._overview.changed()
                         self.update(item.sceneBoundingRect())
             self._output = out

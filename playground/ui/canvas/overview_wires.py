@@ -1,0 +1,72 @@
+"""Zoomed far out, wires are painted in batches: one path per patch of the scene.
+
+20,000 wire items cost Qt ~50 ms a repaint to walk and stroke one by one, at a zoom where a
+wire is a hairline. In the overview (overview.py) the wire items are hidden and their paths are
+joined into one ``QPainterPath`` per patch of the scene (``CELL`` square, by where the wire
+first was). A wire re-routed (a card dragged) marks only its patch for re-joining, so a drag
+step re-joins a few hundred paths, not all of them; a repaint strokes only the patches that
+meet the exposed rectangle. Same pens as the items: the picture does not change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath
+
+from playground.ui.canvas.edges import EdgeItem, _wire_pen
+
+CELL = 4000.0
+
+
+class WireBatch:
+    """The joined paths of one scene's wires (kept while the overview is on)."""
+
+    def __init__(self) -> None:
+        self._cell_of: dict[tuple[str, str, int], tuple[int, int]] = {}
+        self._members: dict[tuple[int, int], dict[tuple[str, str, int], EdgeItem]] = {}
+        self._paths: dict[tuple[int, int], tuple[QPainterPath, QRectF]] = {}
+
+    def clear(self) -> None:
+        self._cell_of.clear()
+        self._members.clear()
+        self._paths.clear()
+
+    def changed(self, edge: EdgeItem) -> None:
+        """``edge`` was added or re-routed: re-join its patch before the next paint."""
+        key = edge.key
+        cell = self._cell_of.get(key)
+        if cell is None:
+            c = edge.path().boundingRect().center()
+            cell = self._cell_of[key] = (int(c.x() // CELL), int(c.y() // CELL))
+            self._members.setdefault(cell, {})[key] = edge
+        self._paths.pop(cell, None)
+
+    def removed(self, edge: EdgeItem) -> None:
+        cell = self._cell_of.pop(edge.key, None)
+        if cell is not None:
+            self._members.get(cell, {}).pop(edge.key, None)
+            self._paths.pop(cell, None)
+
+    def _joined(self, cell: tuple[int, int]) -> tuple[QPainterPath, QRectF]:
+        found = self._paths.get(cell)
+        if found is None:
+            path = QPainterPath()
+            for edge in self._members[cell].values():
+                path.addPath(edge.path())
+            found = self._paths[cell] = (path, path.boundingRect().adjusted(-4, -4, 4, 4))
+        return found
+
+    def paint(self, painter: QPainter, exposed: QRectF, selected: list[Any]) -> None:
+        """Stroke the patches that meet ``exposed``, then the ``selected`` wires on top."""
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(_wire_pen("normal"))
+        for cell in self._members:
+            path, bounds = self._joined(cell)
+            if bounds.intersects(exposed):
+                painter.drawPath(path)
+        if selected:
+            painter.setPen(_wire_pen("selected"))
+            for edge in selected:
+                painter.drawPath(edge.path())
