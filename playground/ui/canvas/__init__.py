@@ -60,7 +60,8 @@ API (what the window and the tests rely on; keep this docstring true):
       zoom each card paints its far form (``card_lod.py``: name and data in large type on
       the grad colour; ``NodeItem.painted_form`` says which form was painted), and the view
       switches ``set_item_caching`` (pixmap cache per node) off; below 17% (where even that
-      type would not read) ``set_overview(True)`` paints the boxes in batches.
+      type would not read) ``set_overview(True)`` paints the boxes and the wires in batches
+      (the wire items are hidden meanwhile: ``EdgeItem.isVisible()`` is False).
 
 Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item coords),
 ``display()`` (a ``Display``: data, grad, grad_state, error, warning, is_output),

@@ -64,7 +64,7 @@ class Overview:
     def wire_changed(self, edge: EdgeItem) -> None:
         """``edge`` was routed (added, or a card near it moved)."""
         if self.enabled:
-            self._wires.changed(edge)
+            self.scene.update(self._wires.changed(edge))
             self._picture = None
 
     def wire_removed(self, edge: EdgeItem) -> None:

@@ -27,23 +27,31 @@ class WireBatch:
         self._cell_of: dict[tuple[str, str, int], tuple[int, int]] = {}
         self._members: dict[tuple[int, int], dict[tuple[str, str, int], EdgeItem]] = {}
         self._paths: dict[tuple[int, int], tuple[QPainterPath, QRectF]] = {}
+        self._drawn: dict[tuple[str, str, int], QRectF] = {}
 
     def clear(self) -> None:
         self._cell_of.clear()
         self._members.clear()
         self._paths.clear()
+        self._drawn.clear()
 
-    def changed(self, edge: EdgeItem) -> None:
-        """``edge`` was added or re-routed: re-join its patch before the next paint."""
+    def changed(self, edge: EdgeItem) -> QRectF:
+        """``edge`` was added or re-routed: re-join its patch before the next paint. Returns
+        the scene rect to repaint: where it was and is (a hidden item repaints nothing)."""
         key = edge.key
+        now = edge.sceneBoundingRect()
+        was = self._drawn.get(key)
+        self._drawn[key] = now
         cell = self._cell_of.get(key)
         if cell is None:
             c = edge.path().boundingRect().center()
             cell = self._cell_of[key] = (int(c.x() // CELL), int(c.y() // CELL))
             self._members.setdefault(cell, {})[key] = edge
         self._paths.pop(cell, None)
+        return now if was is None else now.united(was)
 
     def removed(self, edge: EdgeItem) -> None:
+        self._drawn.pop(edge.key, None)
         cell = self._cell_of.pop(edge.key, None)
         if cell is not None:
             self._members.get(cell, {}).pop(edge.key, None)
