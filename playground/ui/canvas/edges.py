@@ -109,6 +109,11 @@ class EdgeItem(QGraphicsPathItem):
             self._points = points(p1, p2, runs) if runs else curve_points(p1, p2)
         return self._points
 
+    @property
+    def start(self) -> Point:
+        """Where the router starts it (the source's output port, scene coords)."""
+        return self._route[0]
+
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
             self.selected = selected

@@ -61,11 +61,14 @@ class Overview:
         if self.enabled:
             edge.setVisible(False)
 
-    def wire_changed(self, edge: EdgeItem) -> None:
-        """``edge`` was routed (added, or a card near it moved)."""
+    def wire_changed(self, edge: EdgeItem, was: QRectF | None) -> None:
+        """``edge`` was routed (added, or a card near it moved); ``was``: its scene rect
+        before. A hidden item repaints nothing itself: repaint where it was and is."""
         if self.enabled:
-            self.scene.update(self._wires.changed(edge))
+            self._wires.changed(edge)
             self._picture = None
+            now = edge.sceneBoundingRect()
+            self.scene.update(now if was is None else now.united(was))
 
     def wire_removed(self, edge: EdgeItem) -> None:
         if self.enabled:
@@ -96,11 +99,13 @@ class Overview:
         for item in sc.node_map.values():
             item.setFlag(NO_CONTENTS, enabled)
         # Hidden wire items cost Qt's repaint nothing; the batch draws them instead.
-        self._wires.clear()
-        for edge in sc.edge_items():
+        edges = sc.edge_items()
+        for edge in edges:
             edge.setVisible(not enabled)
-            if enabled:
-                self._wires.changed(edge)
+        if enabled:
+            self._wires.fill(edges)
+        else:
+            self._wires.clear()
         self._groups = None
         self._picture = None
         self._selected = set(sc.selected_node_ids()) if enabled else set()

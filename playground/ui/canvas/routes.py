@@ -73,9 +73,11 @@ class WireRoutes:
                         poly = None
                         break
         self._set_around(edge, around)
+        overview = self.scene._overview  # zoomed far out, its batch is joined again
+        was = edge.sceneBoundingRect() if overview.enabled else None
         edge.set_route(p1, p2, runs, poly)
         edge.set_ends(a, b, runs)
-        self.scene._overview.wire_changed(edge)  # zoomed far out, its batch is joined again
+        overview.wire_changed(edge, was)
 
     def card_placed(self, node_id: str) -> None:
         """The card was added, moved or resized: where its body is now."""
