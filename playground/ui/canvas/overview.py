@@ -65,10 +65,11 @@ class Overview:
         """``edge`` was routed (added, or a card near it moved); ``was``: its scene rect
         before. A hidden item repaints nothing itself: repaint where it was and is."""
         if self.enabled:
-            self._wires.changed(edge)
-            self._picture = None
             now = edge.sceneBoundingRect()
-            self.scene.update(now if was is None else now.united(was))
+            where = now if was is None else now.united(was)
+            self._wires.changed(edge, where)
+            self._picture = None
+            self.scene.update(where)
 
     def wire_removed(self, edge: EdgeItem) -> None:
         if self.enabled:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QPainter, QPainterPath
 
 from playground.ui.canvas.edges import EdgeItem, _wire_pen
 
-CELL = 4000.0
+CELL = 2000.0
 
 
 class WireBatch:
@@ -28,12 +28,16 @@ class WireBatch:
     def __init__(self) -> None:
         self._cell_of: dict[tuple[str, str, int], tuple[int, int]] = {}
         self._members: dict[tuple[int, int], dict[tuple[str, str, int], EdgeItem]] = {}
-        self._paths: dict[tuple[int, int], tuple[QPainterPath, QRectF]] = {}
+        self._paths: dict[tuple[int, int], QPainterPath] = {}
+        self._bounds: dict[tuple[int, int], QRectF] = {}
+        """Where each patch's wires are (kept, and grown, while its path waits to be joined
+        again: a patch away from the repainted part is not joined for it)."""
 
     def clear(self) -> None:
         self._cell_of.clear()
         self._members.clear()
         self._paths.clear()
+        self._bounds.clear()
 
     def fill(self, edges: Iterable[EdgeItem]) -> None:
         """All of them, as the overview turns on (pure Python: 20,000 wires in ~20 ms)."""
@@ -48,8 +52,9 @@ class WireBatch:
                 group = members[cell] = {}
             group[key] = edge
 
-    def changed(self, edge: EdgeItem) -> None:
-        """``edge`` was added or re-routed: re-join its patch before the next paint."""
+    def changed(self, edge: EdgeItem, where: QRectF) -> None:
+        """``edge`` was added or re-routed (``where``: its scene rect before and now): re-join
+        its patch before it is next painted."""
         key = edge.key
         cell = self._cell_of.get(key)
         if cell is None:
@@ -57,6 +62,9 @@ class WireBatch:
             cell = self._cell_of[key] = (int(x // CELL), int(y // CELL))
             self._members.setdefault(cell, {})[key] = edge
         self._paths.pop(cell, None)
+        bounds = self._bounds.get(cell)
+        if bounds is not None:
+            self._bounds[cell] = bounds.united(where)
 
     def removed(self, edge: EdgeItem) -> None:
         cell = self._cell_of.pop(edge.key, None)
@@ -64,23 +72,25 @@ class WireBatch:
             self._members.get(cell, {}).pop(edge.key, None)
             self._paths.pop(cell, None)
 
-    def _joined(self, cell: tuple[int, int]) -> tuple[QPainterPath, QRectF]:
-        found = self._paths.get(cell)
-        if found is None:
-            path = QPainterPath()
+    def _joined(self, cell: tuple[int, int]) -> QPainterPath:
+        path = self._paths.get(cell)
+        if path is None:
+            path = self._paths[cell] = QPainterPath()
             for edge in self._members[cell].values():
                 path.addPath(edge.path())
-            found = self._paths[cell] = (path, path.boundingRect().adjusted(-4, -4, 4, 4))
-        return found
+            self._bounds[cell] = path.boundingRect().adjusted(-4, -4, 4, 4)
+        return path
 
     def paint(self, painter: QPainter, exposed: QRectF, selected: list[Any]) -> None:
         """Stroke the patches that meet ``exposed``, then the ``selected`` wires on top."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(_wire_pen("normal"))
         for cell in self._members:
-            path, bounds = self._joined(cell)
-            if bounds.intersects(exposed):
-                painter.drawPath(path)
+            bounds = self._bounds.get(cell)
+            if bounds is None or bounds.intersects(exposed):
+                path = self._joined(cell)
+                if self._bounds[cell].intersects(exposed):
+                    painter.drawPath(path)
         if selected:
             painter.setPen(_wire_pen("selected"))
             for edge in selected:
