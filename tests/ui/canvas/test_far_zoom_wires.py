@@ -124,3 +124,16 @@ def test_far_out_each_drag_step_repaints_where_the_wire_was_and_is(qtbot) -> Non
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        start + QPoint(0, -150))
     assert undo_texts(stack) == ["Move y"]
+
+
+def test_far_out_a_selected_wire_is_drawn_in_its_selected_colour(qtbot) -> None:
+    scene, view, _stack = far_canvas(qtbot)
+    mid = middle_of_wire(scene, view)
+    plain = wire_ink(view.viewport().grab().toImage(), mid)
+    scene.select_edges([("x", "y", 0)])
+    QApplication.processEvents()
+    image = view.viewport().grab().toImage()
+    selected_ink = wire_ink(image, mid)
+    assert selected_ink > plain * 1.5  # the selected pen is twice as wide
+    colours = [image.pixelColor(mid + QPoint(dx, dy)) for dx in range(-4, 5) for dy in range(-4, 5)]
+    assert any(c.red() > c.blue() + 20 and c.green() > c.blue() + 10 for c in colours)  # yellow
