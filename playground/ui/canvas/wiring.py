@@ -180,7 +180,7 @@ class WireTool:
             p.set_highlight(None)
         if w.picked is not None:
             edge = sc.edge_item(*w.picked)
-            if edge is not None:
-                edge.setVisible(True)
+            if edge is not None:  # zoomed far out, the overview draws it instead
+                edge.setVisible(not sc.overview)
         if w.preview.scene() is sc:
             sc.removeItem(w.preview)
