@@ -473,7 +473,10 @@ def check_mirror(window: Any) -> None:
             f"wire {wire.key} runs {p1.toTuple()} -> {p2.toTuple()}, "
             f"its ports are at {want1.toTuple()} -> {want2.toTuple()}"
         )
-        assert wire.isVisible(), f"wire {wire.key} is hidden"
+        # zoomed far out the overview draws every wire in batches, its item hidden
+        assert wire.isVisible() != scene.overview, (
+            f"wire {wire.key} is {'shown' if wire.isVisible() else 'hidden'}, "
+            f"overview {'on' if scene.overview else 'off'}")
     assert set(scene.selected_edges()) <= set(edges), "a deleted wire is still selected"
     assert window.isWindowModified() == (not window.undo_stack.isClean()), (
         "the modified mark does not follow the undo stack's clean state"
