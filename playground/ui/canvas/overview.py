@@ -221,7 +221,7 @@ class Overview:
             return
         dpr = device.devicePixelRatioF()
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), whole.width(),
-               whole.height(), dpr)
+               whole.height(), dpr, S.dark)  # a light/dark switch paints afresh
         if self._picture is None or self._picture[0] != key:
             pixmap = QPixmap(round(whole.width() * dpr), round(whole.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)

@@ -137,3 +137,21 @@ def test_far_out_a_selected_wire_is_drawn_in_its_selected_colour(qtbot) -> None:
     assert selected_ink > plain * 1.5  # the selected pen is twice as wide
     colours = [image.pixelColor(mid + QPoint(dx, dy)) for dx in range(-4, 5) for dy in range(-4, 5)]
     assert any(c.red() > c.blue() + 20 and c.green() > c.blue() + 10 for c in colours)  # yellow
+
+
+def test_far_out_a_light_dark_switch_paints_the_boxes_afresh(qtbot) -> None:
+    """The unchanged far picture is blitted from a pixmap: a theme switch must not reuse it."""
+    from playground.ui.window import theme
+
+    scene, view, _stack = far_canvas(qtbot)
+    x = scene.node_item("x")
+    at = view.mapFromScene(x.mapToScene(x.body.center()))
+    light = view.viewport().grab().toImage().pixelColor(at)
+    try:
+        theme.apply("dark")
+        QApplication.processEvents()
+        dark = view.viewport().grab().toImage().pixelColor(at)
+    finally:
+        theme.apply("system")
+        QApplication.processEvents()
+    assert dark.lightness() < light.lightness() - 30, (light.name(), dark.name())
