@@ -109,7 +109,9 @@ class SceneMouse(QGraphicsScene):
             self._card_edit.commit(close_on_refusal=True)  # clicking elsewhere commits
         if event.button() == Qt.MouseButton.LeftButton and not self._wiring.active:
             pos = event.scenePos()
-            port = self.port_near(pos)
+            # Far out the ports are under a pixel and not drawn: a press moves the box, it
+            # never picks up a wire (which rewired a 10,000-node graph by accident).
+            port = None if self.overview else self.port_near(pos)
             if port is not None:
                 self._wiring.start(port, pos)
                 event.accept()

@@ -155,3 +155,20 @@ def test_far_out_a_light_dark_switch_paints_the_boxes_afresh(qtbot) -> None:
         theme.apply("system")
         QApplication.processEvents()
     assert dark.lightness() < light.lightness() - 30, (light.name(), dark.name())
+
+
+def test_far_out_a_press_on_a_port_moves_the_box_and_never_picks_up_its_wire(qtbot) -> None:
+    # Far out a port is under a pixel and not drawn: a press there, as on the rest of the box,
+    # moves the box. It once picked up the wire and dropped it off the port: a Disconnect (on
+    # a 10,000-node graph, seconds of renaming) where the learner meant to move a box.
+    scene, view, stack = far_canvas(qtbot)
+    port = scene.node_item("y").input_ports[0].scenePos()
+    drag(view, port, port + QPointF(0, -1600))
+    QApplication.processEvents()
+    assert undo_texts(stack) == ["Move y"]
+    assert scene.doc.inputs("y") == ["x"]  # still wired
+    view.set_zoom(1.0)  # near, the same press picks up the wire, as it should
+    view.centerOn(port)
+    QApplication.processEvents()
+    assert not scene.overview
+    assert scene.port_near(scene.node_item("y").input_ports[0].scenePos()) is not None
