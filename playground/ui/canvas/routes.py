@@ -5,8 +5,9 @@ through the scene's index, by bounding rect, so no Python ``shape()`` runs). It 
 the wires whose route went around it: when a card moves (a drag step, an undo, Auto layout),
 its own wires, the wires that went around it (a shorter way may be free now) and the wires its
 new place lands on are routed again, and only those: the cost of a drag step does not grow
-with the graph. When more than ``MANY`` cards move at once in a drag, their wires are drawn
-plainly until the release (the document's move then routes them).
+with the graph. When more than ``MANY`` cards move at once in a drag, or a card is dragged in
+the far-out overview (a detour is under a pixel there), their wires are drawn plainly until
+the release (the document's move then routes them).
 """
 
 from __future__ import annotations

@@ -156,8 +156,9 @@ class SceneMouse(QGraphicsScene):
             return
         super().mouseMoveEvent(event)
         if self._drag_start:
-            # Many cards dragged at once: plain wires until the release routes them.
-            self._routes.plain = len(self._drag_start) > MANY_ROUTED
+            # Many cards dragged at once, or far out (where a detour is under a pixel): plain
+            # wires until the release routes them.
+            self._routes.plain = self.overview or len(self._drag_start) > MANY_ROUTED
             self._routes.nodes_moved(self._drag_start)
             for n in self._drag_start:
                 self._overview.moved(n)
