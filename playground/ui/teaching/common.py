@@ -1,9 +1,12 @@
 """Small helpers shared by the teaching panels: colours that read on light and dark palettes,
-HTML escaping, a fixed-width font."""
+HTML escaping, a fixed-width font, and ``TabPause`` (a tool's place kept while another Learn
+tab shows)."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
@@ -50,3 +53,32 @@ def table_item(text: str, mono_font: bool = False) -> QTableWidgetItem:
         item.setFont(mono())
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
+
+
+class TabPause:
+    """A Learn tool's place, kept while another Learn tab shows: ``leave`` gives the canvas its
+    real numbers back; ``back`` shows the tool again, unless the graph's numbers changed
+    meanwhile (then the tool is ``interrupted()``). ``tool`` has ``teaching`` and
+    ``interrupted``."""
+
+    def __init__(self, tool: Any) -> None:
+        self.tool = tool
+        self.left_at: str | None = None
+        """The document's numbers key when the tab was left mid-way (None: nothing kept)."""
+
+    def leave(self) -> None:
+        teaching = self.tool.teaching
+        self.left_at = teaching.doc.numbers_key()
+        teaching.restore(self.tool)
+
+    def back(self, active: bool, show: Callable[[], None]) -> None:
+        """The tab shows again; ``active``: the tool still has a run (steps, a round)."""
+        left_at, self.left_at = self.left_at, None
+        teaching = self.tool.teaching
+        if not active or left_at is None or teaching.owner is self.tool:
+            return
+        teaching.display.flush()
+        if left_at != teaching.doc.numbers_key():
+            self.tool.interrupted()
+            return
+        show()

@@ -45,7 +45,7 @@ from playground.teach.random_expr import (
     DifficultyError,
     random_document,
 )
-from playground.ui.teaching.common import bad_colour, esc, good_colour, mono, muted_colour
+from playground.ui.teaching.common import TabPause, bad_colour, esc, good_colour, mono, muted_colour
 from playground.ui.teaching.steps_panel import StepEvaluation, full_scale
 from playground.ui.widgets.flow_layout import FlowLayout
 
@@ -72,7 +72,7 @@ class PracticePanel(QWidget):
         self.next_seed = random.SystemRandom().randrange(1, 1_000_000)
         """The seed of the next New expression (one after another: each graph is new)."""
         self._full: Evaluation | None = None
-        self._left_at: str | None = None  # the numbers key when the tab was left mid-way
+        self._pause = TabPause(self)
 
         row = FlowLayout()
         self.start_button = QPushButton("Practise this graph (F9)", self)
@@ -258,7 +258,7 @@ class PracticePanel(QWidget):
         if self.session is None:
             return
         self.session, self._full, self.verdict = None, None, None
-        self._left_at = None
+        self._pause.left_at = None
         self._idle("<p><b>Practice stopped:</b> the graph changed, or another tool took the "
                    "canvas. Press <b>F9</b> to practise on the graph as it is now.</p>")
 
@@ -266,19 +266,11 @@ class PracticePanel(QWidget):
         """Another Learn tab came up: the canvas gets its numbers back; the round is kept."""
         if self.session is None or self.teaching.owner is not self:
             return
-        self._left_at = self.teaching.doc.numbers_key()
-        self.teaching.restore(self)
+        self._pause.leave()
 
     def tab_back(self) -> None:
         """The tab is shown again: the round comes back, unless the graph changed."""
-        left_at, self._left_at = self._left_at, None
-        if self.session is None or left_at is None or self.teaching.owner is self:
-            return
-        self.teaching.display.flush()
-        if left_at != self.teaching.doc.numbers_key():
-            self.interrupted()
-            return
-        self._show()
+        self._pause.back(self.session is not None, self._show)
 
     # --- showing ---------------------------------------------------------------------------
 

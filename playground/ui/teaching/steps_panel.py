@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from playground.graph.evaluate import Evaluation
 from playground.graph.numbers import grad_range, summary
 from playground.teach import Step, TeachError, backward_steps, forward_steps
-from playground.ui.teaching.common import esc, mono, muted_colour
+from playground.ui.teaching.common import TabPause, esc, mono, muted_colour
 from playground.ui.widgets.flow_layout import FlowLayout
 
 INTRO = (
@@ -64,7 +64,7 @@ class StepPanel(QWidget):
         self.mode: str | None = None
         self.steps: list[Step] = []
         self.index = -1
-        self._left_at: str | None = None
+        self._pause = TabPause(self)
         """The graph's numbers key when the learner left the tab mid-way (see ``tab_left``)."""
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._tick)
@@ -161,19 +161,11 @@ class StepPanel(QWidget):
             return
         self.timer.stop()
         self._update_play()
-        self._left_at = self.teaching.doc.numbers_key()
-        self.teaching.restore(self)
+        self._pause.leave()
 
     def tab_back(self) -> None:
         """The tab is shown again: the paused step comes back, unless the graph changed."""
-        left_at, self._left_at = self._left_at, None
-        if self.mode is None or left_at is None or self.teaching.owner is self:
-            return
-        self.teaching.display.flush()
-        if left_at != self.teaching.doc.numbers_key():
-            self.interrupted()
-            return
-        self._show()
+        self._pause.back(self.mode is not None, self._show)
 
     def interrupted(self) -> None:
         """The graph or its numbers changed: the steps no longer hold."""
