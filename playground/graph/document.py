@@ -4,7 +4,8 @@ A node is ``{"kind": "value" | "op", "op": name | None, "label": str, "value": l
 "pos": (x, y)}``; a literal is a number or nested lists of numbers (a tensor). An op node whose
 op has parameters (``sum``'s axis, ``reshape``'s shape, ...) may also hold ``"params"``: a plain
 dict overriding the op table's defaults (see ``playground.graph.params``); the key is absent
-when nothing is overridden. An edge feeds an
+when nothing is overridden. A node inside a group also holds ``"group"``: the group's id
+(``playground.graph.groups``: groups only change what is shown, never a number). An edge feeds an
 input *slot* of an op node. ``b = a + a`` feeds both slots of ``+`` from one node, so the
 graph is a networkx ``MultiDiGraph`` whose edge key is the slot.
 
@@ -25,29 +26,13 @@ import networkx as nx
 
 from playground.graph import names
 from playground.graph import params as P
+from playground.graph.events import Event, GraphError
+from playground.graph.groups import GROUP_ATTR, Groups
 from playground.ops import OPS
 
 NodeKind = Literal["value", "op"]
 Literal_ = float | int | list
 Pos = tuple[float, float]
-
-
-class GraphError(ValueError):
-    """An edit the document refuses; the message is meant for the user."""
-
-
-@dataclass(frozen=True)
-class Event:
-    """What changed. ``kind`` is one of:
-
-    node_added, node_removed, node_changed (``attr`` says which: label, value, pos, params),
-    edge_added, edge_removed (``edge`` is (source, target, slot)), output_changed, reset.
-    """
-
-    kind: str
-    node: str | None = None
-    edge: tuple[str, str, int] | None = None
-    attr: str | None = None
 
 
 Listener = Callable[[Event], None]
@@ -60,12 +45,14 @@ class Edge:
     slot: int
 
 
-class GraphDocument:
+class GraphDocument(Groups):
     """The single source of truth for one expression graph."""
 
     def __init__(self) -> None:
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
         self._output: str | None = None
+        self._groups: dict[str, dict[str, Any]] = {}
+        """Group id -> label, pos, parent (``playground.graph.groups``)."""
         self._listeners: list[Listener] = []
         self._ids = itertools.count(1)
         self._names: dict[str, str] | None = None
@@ -79,7 +66,8 @@ class GraphDocument:
         return lambda: self._listeners.remove(listener)
 
     def _emit(self, event: Event) -> None:
-        if event.kind != "output_changed" and event.attr not in ("value", "pos"):
+        if event.kind not in ("output_changed", "group_added", "group_removed",
+                              "group_changed") and event.attr not in ("value", "pos"):
             self._names = None  # names follow labels, ops, params and wires, not data or place
         for listener in list(self._listeners):
             listener(event)
@@ -133,6 +121,8 @@ class GraphDocument:
         """The node's one visible name, as its card shows it and every text says it: the
         label, else an op's expression from its inputs' names (``a*b``), else a free letter
         (``playground.graph.names``). An id that is not in the graph is returned as is."""
+        if node_id in self._groups:
+            return self._groups[node_id]["label"] or "group"
         if self._names is None:
             self._names = names.names(self)
         return self._names.get(node_id, node_id)
@@ -219,7 +209,7 @@ class GraphDocument:
     def new_id(self, prefix: str = "n") -> str:
         while True:
             candidate = f"{prefix}{next(self._ids)}"
-            if candidate not in self._g:
+            if candidate not in self._g and candidate not in self._groups:
                 return candidate
 
     def add_node(
@@ -232,9 +222,11 @@ class GraphDocument:
         pos: Iterable[float] = (0.0, 0.0),
         node_id: str | None = None,
         params: dict[str, Any] | None = None,
+        group: str | None = None,
     ) -> str:
         """Add a node and return its id. Value nodes take a literal, op nodes an op name (and
-        optionally ``params`` overriding the op's parameter defaults)."""
+        optionally ``params`` overriding the op's parameter defaults); ``group``: the group it
+        sits in (None: the top)."""
         if kind == "value":
             if op is not None:
                 raise GraphError("a value node has no op")
@@ -253,13 +245,17 @@ class GraphDocument:
             node_id = self.new_id()
         elif not isinstance(node_id, str) or not node_id:
             raise GraphError("a node id must be a non-empty string")
-        elif node_id in self._g:
+        elif node_id in self._g or node_id in self._groups:
             raise GraphError(f"there is already a node with id {node_id!r}")
+        if group is not None and group not in self._groups:
+            raise GraphError(f"there is no group {group!r}")
         self._g.add_node(
             node_id, kind=kind, op=op, label=str(label), value=value, pos=_plain_pos(pos)
         )
         if params:
             self._g.nodes[node_id]["params"] = params
+        if group is not None:
+            self._g.nodes[node_id][GROUP_ATTR] = group
         self._emit(Event("node_added", node=node_id))
         return node_id
 
@@ -407,12 +403,14 @@ class GraphDocument:
 
     def clear(self) -> None:
         self._g.clear()
+        self._groups.clear()
         self._output = None
         self._emit(Event("reset"))
 
     def replace_with(self, other: GraphDocument) -> None:
         """Take over ``other``'s content (used on load); listeners stay, one ``reset`` event."""
         self._g = other._g.copy()
+        self._groups = copy.deepcopy(other._groups)
         self._output = other._output
         self._emit(Event("reset"))
 
@@ -427,7 +425,10 @@ class GraphDocument:
             ({"source": s, "target": t, "slot": k} for s, t, k in self._g.edges(keys=True)),
             key=lambda e: (e["target"], e["slot"]),
         )
-        return {"nodes": nodes, "edges": edges, "output": self._output}
+        data: dict[str, Any] = {"nodes": nodes, "edges": edges, "output": self._output}
+        if self._groups:
+            data["groups"] = self.groups_data()
+        return data
 
     def numbers_key(self) -> str:
         """Everything the numbers depend on (nodes' kinds, values, ops and parameters, the
@@ -443,6 +444,7 @@ class GraphDocument:
     def from_data(cls, data: dict[str, Any]) -> GraphDocument:
         """Rebuild a document from ``to_data()`` output (trusted input; files go through io)."""
         doc = cls()
+        doc._restore_groups(data.get("groups", ()))
         for n in data["nodes"]:
             attrs = {k: v for k, v in n.items() if k != "id"}
             doc.add_node(node_id=n["id"], **attrs)

@@ -98,6 +98,8 @@ class IncrementalEvaluator:
             self._structure = True
         elif kind == "output_changed":
             self._output = True
+        elif kind.startswith("group_"):
+            pass  # grouping changes what is shown, not a number
         else:  # reset (a file loaded, the graph cleared) or an event this does not know
             self._run = None
 

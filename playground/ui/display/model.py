@@ -61,6 +61,8 @@ from playground.ui.display.shown import Shown, grads_after, shown_of
 NOT_RUN = W.NOT_RUN
 #: Events that cannot change any number.
 _COSMETIC = {("node_changed", "pos"), ("node_changed", "label")}
+GROUP_EVENTS = ("group_added", "group_removed", "group_changed")
+"""Grouping changes what the canvas shows, never a number (``graph.groups``)."""
 
 
 class Tool(Protocol):
@@ -192,7 +194,7 @@ class DisplayModel(QObject):
     def _on_event(self, event: Event) -> None:
         self._evaluator.note(event)
         self._since.note(event)
-        if (event.kind, event.attr) in _COSMETIC:
+        if (event.kind, event.attr) in _COSMETIC or event.kind in GROUP_EVENTS:
             if event.attr == "label" and self._problem is not None and self.evaluation:
                 # the problem message names nodes: say it again with the new name
                 ev, doc = self.evaluation, self._doc

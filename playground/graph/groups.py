@@ -1,0 +1,267 @@
+"""Groups: any set of nodes shown as one composite node, nested, without changing a number.
+
+A group is an overlay on the flat graph. Each node may name the group it sits in (its
+``"group"`` attribute, absent at the top), and each group names its parent group (None at the
+top), its label and its place. Evaluation, Backward, the gradient check and every number read
+the flat graph, so a grouped graph computes *exactly* what the flattened one does: grouping
+only decides what the canvas shows at each level.
+
+A group's **ports** come from the wires that cross its edge (``ports(gid)``):
+
+- its inputs: the outside nodes feeding a node inside, one port per outside node (``a`` feeding
+  two nodes inside is one input, as a function's argument is used twice);
+- its outputs: the inside nodes whose value leaves it (feeds an outside node, or is a result of
+  the whole graph: the marked output or a node that feeds nothing).
+
+A *scope* is where the canvas stands: None (the top) or a group id. ``children(scope)`` are the
+nodes and groups directly in it; ``representative(item, scope)`` is what stands for a node there
+(itself, or the group of that scope holding it).
+
+``Groups`` is mixed into ``GraphDocument``; it uses the document's graph (``_g``), its group
+table (``_groups``) and its events. Group ids and node ids share one namespace.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from playground.graph.events import Event, GraphError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+Pos = tuple[float, float]
+
+GROUP_ATTR = "group"
+"""The node attribute naming the group a node sits in (absent: the top)."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The wires crossing a group's edge, in the document's node order."""
+
+    inputs: tuple[str, ...]
+    """Outside nodes feeding the group (one port each)."""
+    outputs: tuple[str, ...]
+    """Inside nodes whose value leaves the group or is a result of the graph."""
+
+
+class Groups:
+    """Mixed into ``GraphDocument`` (which makes ``_g``, ``_groups``, ``_emit``, ...)."""
+
+    _g: nx.MultiDiGraph
+    _groups: dict[str, dict[str, Any]]
+    _output: str | None
+
+    def _emit(self, event: Event) -> None: ...  # pragma: no cover - GraphDocument's
+    def new_id(self, prefix: str = "n") -> str: ...  # pragma: no cover
+    def sinks(self) -> list[str]: ...  # pragma: no cover
+
+    # --- reading -----------------------------------------------------------------------
+
+    def groups(self) -> list[str]:
+        """Every group id, in creation order."""
+        return list(self._groups)
+
+    def is_group(self, item_id: object) -> bool:
+        return isinstance(item_id, str) and item_id in self._groups
+
+    def group_info(self, gid: str) -> dict[str, Any]:
+        """A copy of the group's attributes: label, pos, parent."""
+        self._require_group(gid)
+        return copy.deepcopy(self._groups[gid])
+
+    def group_label(self, gid: str) -> str:
+        self._require_group(gid)
+        return self._groups[gid]["label"]
+
+    def group_pos(self, gid: str) -> Pos:
+        self._require_group(gid)
+        return self._groups[gid]["pos"]
+
+    def group_of(self, item_id: str) -> str | None:
+        """The group a node or a group sits in (None: the top)."""
+        if item_id in self._groups:
+            return self._groups[item_id]["parent"]
+        return self._g.nodes[item_id].get(GROUP_ATTR)
+
+    def path(self, scope: str | None) -> list[str]:
+        """The groups from the top down to ``scope`` (``[]`` for the top), for a breadcrumb."""
+        chain: list[str] = []
+        while scope is not None:
+            chain.append(scope)
+            scope = self._groups[scope]["parent"]
+        return chain[::-1]
+
+    def children(self, scope: str | None) -> tuple[list[str], list[str]]:
+        """The nodes and the groups directly in ``scope``, in creation order."""
+        if scope is not None:
+            self._require_group(scope)
+        nodes = [n for n, g in self._g.nodes(data=GROUP_ATTR) if g == scope]
+        groups = [g for g, info in self._groups.items() if info["parent"] == scope]
+        return nodes, groups
+
+    def inside(self, gid: str) -> set[str]:
+        """Every node in ``gid`` or in a group nested in it."""
+        self._require_group(gid)
+        return {n for n in self._g.nodes if self._within(n, gid)}
+
+    def _within(self, item_id: str, gid: str) -> bool:
+        scope = self.group_of(item_id)
+        while scope is not None:
+            if scope == gid:
+                return True
+            scope = self._groups[scope]["parent"]
+        return False
+
+    def representative(self, item_id: str, scope: str | None) -> str | None:
+        """What stands for ``item_id`` when the canvas shows ``scope``: the item itself when it
+        sits directly in ``scope``, the group of ``scope`` that holds it, or None when it is
+        outside ``scope``."""
+        current = item_id
+        while True:
+            parent = self.group_of(current)
+            if parent == scope:
+                return current
+            if parent is None:
+                return None
+            current = parent
+
+    def ports(self, gid: str) -> Ports:
+        """The group's inputs and outputs (see the module docstring)."""
+        inner = self.inside(gid)
+        results = set(self.sinks()) if self._output is None else {self._output}
+        inputs: dict[str, None] = {}
+        outputs: set[str] = set()
+        for s, t in self._g.edges():
+            if t in inner and s not in inner:
+                inputs[s] = None
+            elif s in inner and t not in inner:
+                outputs.add(s)
+        outputs |= results & inner
+        order = {n: i for i, n in enumerate(self._g.nodes)}
+        return Ports(tuple(sorted(inputs, key=order.__getitem__)),
+                     tuple(sorted(outputs, key=order.__getitem__)))
+
+    # --- editing -----------------------------------------------------------------------
+
+    def group_refusal(self, members: Iterable[str]) -> str | None:
+        """Why ``add_group(members)`` would be refused, or None."""
+        chosen = list(dict.fromkeys(members))
+        if not chosen:
+            return "select the nodes to group first"
+        for m in chosen:
+            if m not in self._g and m not in self._groups:
+                return f"there is no node {m!r}"
+        scopes = {self.group_of(m) for m in chosen}
+        if len(scopes) > 1:
+            return "the nodes to group must all sit at the same level (open their group first)"
+        return None
+
+    def add_group(self, members: Iterable[str], *, label: str = "",
+                  pos: Iterable[float] | None = None, group_id: str | None = None) -> str:
+        """Put ``members`` (nodes and groups of one scope) into a new group there; returns its
+        id. Without ``pos`` the group sits where its members' top-left one was."""
+        chosen = list(dict.fromkeys(members))
+        reason = self.group_refusal(chosen)
+        if reason:
+            raise GraphError(reason)
+        if group_id is None:
+            group_id = self.new_id("g")
+        elif not isinstance(group_id, str) or not group_id:
+            raise GraphError("a group id must be a non-empty string")
+        elif group_id in self._g or group_id in self._groups:
+            raise GraphError(f"there is already a node or group with id {group_id!r}")
+        scope = self.group_of(chosen[0])
+        if pos is None:
+            pos = min(self._place(m) for m in chosen)
+        x, y = pos
+        self._groups[group_id] = {"label": str(label), "pos": (float(x), float(y)),
+                                  "parent": scope}
+        for m in chosen:
+            self._set_scope(m, group_id)
+        self._emit(Event("group_added", node=group_id))
+        return group_id
+
+    def insert_group(self, gid: str, *, label: str = "", pos: Iterable[float] = (0.0, 0.0),
+                     parent: str | None = None) -> None:
+        """Add an empty group ``gid`` in ``parent`` (undoing a delete puts a group back first,
+        then its nodes with their ``group``)."""
+        if not isinstance(gid, str) or not gid:
+            raise GraphError("a group id must be a non-empty string")
+        if gid in self._g or gid in self._groups:
+            raise GraphError(f"there is already a node or group with id {gid!r}")
+        if parent is not None:
+            self._require_group(parent)
+        x, y = pos
+        self._groups[gid] = {"label": str(label), "pos": (float(x), float(y)), "parent": parent}
+        self._emit(Event("group_added", node=gid))
+
+    def delete_group(self, gid: str) -> None:
+        """Remove an empty group (its nodes and groups were removed first)."""
+        self._require_group(gid)
+        nodes, groups = self.children(gid)
+        if nodes or groups:
+            raise GraphError(f"group {self.group_label(gid) or gid} is not empty")
+        del self._groups[gid]
+        self._emit(Event("group_removed", node=gid))
+
+    def remove_group(self, gid: str) -> list[str]:
+        """Ungroup: the group's direct members move up into its parent; returns them."""
+        self._require_group(gid)
+        parent = self._groups[gid]["parent"]
+        nodes, groups = self.children(gid)
+        for m in nodes + groups:
+            self._set_scope(m, parent)
+        del self._groups[gid]
+        self._emit(Event("group_removed", node=gid))
+        return nodes + groups
+
+    def set_group_label(self, gid: str, label: str) -> None:
+        self._require_group(gid)
+        self._groups[gid]["label"] = str(label)
+        self._emit(Event("group_changed", node=gid, attr="label"))
+
+    def move_group(self, gid: str, pos: Iterable[float]) -> None:
+        self._require_group(gid)
+        x, y = pos
+        self._groups[gid]["pos"] = (float(x), float(y))
+        self._emit(Event("group_changed", node=gid, attr="pos"))
+
+    def groups_data(self) -> list[dict[str, Any]]:
+        """The group table as plain data, in creation order (for files and snapshots)."""
+        return [{"id": g, "label": info["label"], "pos": list(info["pos"]),
+                 "parent": info["parent"]} for g, info in self._groups.items()]
+
+    def _restore_groups(self, groups: Iterable[dict[str, Any]]) -> None:
+        """Add the group table of ``groups_data()`` (trusted; nodes name their own group)."""
+        for g in groups:
+            x, y = g["pos"]
+            self._groups[g["id"]] = {"label": g.get("label", ""), "pos": (float(x), float(y)),
+                                     "parent": g.get("parent")}
+
+    def _set_scope(self, item_id: str, scope: str | None) -> None:
+        if item_id in self._groups:
+            self._groups[item_id]["parent"] = scope
+        elif scope is None:
+            self._g.nodes[item_id].pop(GROUP_ATTR, None)
+        else:
+            self._g.nodes[item_id][GROUP_ATTR] = scope
+
+    def _place(self, item_id: str) -> Pos:
+        if item_id in self._groups:
+            return self._groups[item_id]["pos"]
+        return self._g.nodes[item_id]["pos"]
+
+    def _require_group(self, gid: str) -> None:
+        if gid not in self._groups:
+                raise GraphError(f"there is no group {gid!r}")
+
+    def walk_up(self, scope: str | None) -> Iterator[str]:
+        """``scope`` and every group above it, innermost first."""
+        while scope is not None:
+            yield scope
+            scope = self._groups[scope]["parent"]
