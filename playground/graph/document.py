@@ -444,7 +444,7 @@ class GraphDocument(Groups):
     def from_data(cls, data: dict[str, Any]) -> GraphDocument:
         """Rebuild a document from ``to_data()`` output (trusted input; files go through io)."""
         doc = cls()
-        doc._restore_groups(data.get("groups", ()))
+        doc.restore_groups(data.get("groups", ()))
         for n in data["nodes"]:
             attrs = {k: v for k, v in n.items() if k != "id"}
             doc.add_node(node_id=n["id"], **attrs)

@@ -29,6 +29,7 @@ import networkx as nx
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.io_check import (
     FORMAT,
+    GROUPS_VERSION,
     NODE_KEYS,
     SPECIAL_FLOATS,
     VERSION,
@@ -40,6 +41,7 @@ from playground.graph.io_check import (
     json_type,
     parse_json,
 )
+from playground.graph.io_groups import check_groups, check_ports
 from playground.graph.io_text import UnsavableText, encode_text
 from playground.graph.io_write import (
     STALE_TEMP_SECONDS,
@@ -146,7 +148,7 @@ def _loads(content: str | bytes) -> GraphFile:
     data = parse_json(text)
     if not isinstance(data, dict):
         raise LoadError(f"expected a JSON object at the top level, found {json_type(data)}")
-    check_header(data)
+    version = check_header(data)
     nodes = check_nodes(data)
     edges = check_edges(data, nodes)
     output = data.get("output")
@@ -161,12 +163,22 @@ def _loads(content: str | bytes) -> GraphFile:
     title = data.get("title", "")
     if not isinstance(title, str):
         raise LoadError(f"title: expected a string, found {json_type(title)}")
-    doc, had_positions = _build(nodes, edges, output)
+    groups: list[dict[str, Any]] = []
+    if version >= GROUPS_VERSION:
+        raw_nodes = data["nodes"]
+        groups = check_groups(
+            data, nodes, {n["id"]: n.get("group") for n in raw_nodes},
+            {n["id"]: i for i, n in enumerate(raw_nodes)},
+        )
+    doc, had_positions = _build(nodes, edges, output, groups)
+    if groups:
+        check_ports(doc, data["groups"])
     return GraphFile(doc, description, title, view, had_positions)
 
 
 def _build(
-    nodes: dict[str, dict[str, Any]], edges: list[tuple[str, str, int]], output: str | None
+    nodes: dict[str, dict[str, Any]], edges: list[tuple[str, str, int]], output: str | None,
+    groups: list[dict[str, Any]],
 ) -> tuple[GraphDocument, bool]:
     missing_pos = [n for n, a in nodes.items() if a["pos"] is None]
     if missing_pos:
@@ -178,10 +190,11 @@ def _build(
             nodes[n]["pos"] = auto[n]
     doc = GraphDocument()
     try:
+        doc.restore_groups(_placed(groups, nodes))  # checked: ids free, parents exist, no loop
         for n, a in nodes.items():
             doc.add_node(
                 a["kind"], op=a["op"], label=a["label"], value=a["value"], pos=a["pos"],
-                node_id=n, params=a["params"] or None,
+                node_id=n, params=a["params"] or None, group=a.get("group"),
             )
         doc.connect_all(edges)
         if output is not None:
@@ -191,8 +204,26 @@ def _build(
     return doc, not missing_pos
 
 
+def _placed(groups: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]
+            ) -> list[dict[str, Any]]:
+    """``groups`` with a place each: a group written without ``pos`` sits where the top-left
+    of the nodes inside it is (as a new group does), or at (0, 0) when it holds none."""
+    if all(g["pos"] is not None for g in groups):
+        return groups
+    parent = {g["id"]: g["parent"] for g in groups}
+    corner: dict[str, tuple[float, float]] = {}
+    for a in nodes.values():
+        scope = a.get("group")
+        while scope is not None:
+            corner[scope] = min(corner.get(scope, a["pos"]), a["pos"])
+            scope = parent[scope]
+    return [g if g["pos"] is not None else {**g, "pos": corner.get(g["id"], (0.0, 0.0))}
+            for g in groups]
+
+
 __all__ = [
     "FORMAT",
+    "GROUPS_VERSION",
     "NODE_KEYS",
     "SPECIAL_FLOATS",
     "STALE_TEMP_SECONDS",

@@ -29,7 +29,11 @@ from playground.graph.validate import MAX_TENSOR_DIMS
 from playground.ops import OPS
 
 FORMAT = "backprop-playground"
-VERSION = 1
+VERSION = 2
+"""The newest version this program reads and writes. A graph without groups is still written
+as version 1, which programs from before groups read (``io_write.to_file_data``)."""
+GROUPS_VERSION = 2
+"""The first version with groups (``io_groups``); in version 1 ``groups`` was an ignored key."""
 SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 NODE_KEYS = ("id", "kind", "op", "params", "label", "value", "pos")
 
@@ -123,7 +127,8 @@ def _line_column(text: str, index: int) -> str:
     return f"line {line} column {col}"
 
 
-def check_header(data: dict[str, Any]) -> None:
+def check_header(data: dict[str, Any]) -> int:
+    """The file's version, once the format and version keys are checked."""
     fmt = data.get("format")
     if fmt is None:
         raise LoadError(f'not a graph file: no "format": "{FORMAT}" key')
@@ -141,6 +146,7 @@ def check_header(data: dict[str, Any]) -> None:
         )
     if version < 1:
         raise LoadError(f"version: {brief(version)} is not a valid version")
+    return version
 
 
 def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -199,7 +205,7 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             label = ""
         if not isinstance(label, str):
             raise LoadError(f"{at}.label: expected a string, found {json_type(label)}")
-        pos = _pos(n["pos"], f"{at}.pos") if n.get("pos") is not None else None
+        pos = pos_of(n["pos"], f"{at}.pos") if n.get("pos") is not None else None
         nodes[node_id] = {
             "kind": kind, "op": op, "params": params, "label": label, "value": value, "pos": pos
         }
@@ -349,7 +355,7 @@ def _fmt_shape(shape: tuple[int, ...]) -> str:
     return "() (a number)" if not shape else str(shape)
 
 
-def _pos(p: Any, at: str) -> tuple[float, float]:
+def pos_of(p: Any, at: str) -> tuple[float, float]:
     if not isinstance(p, list) or len(p) != 2:
         raise LoadError(f"{at}: expected [x, y]")
     out = []

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.graph.document import GraphDocument
-from playground.graph.io_check import FORMAT, VERSION
+from playground.graph.io_check import FORMAT, GROUPS_VERSION
 from playground.graph.io_text import UnsavableText, encode_text, find_unencodable, place_in_file
 
 STALE_TEMP_SECONDS = 60.0
@@ -29,9 +29,11 @@ this long, so one still in progress (another window, the autosave) is never touc
 def to_file_data(
     doc: GraphDocument, *, description: str = "", title: str = "", view: dict | None = None
 ) -> dict[str, Any]:
-    """The document as the file's JSON object (plain data, strict JSON)."""
+    """The document as the file's JSON object (plain data, strict JSON). A graph with groups is
+    a version 2 file; one without stays version 1, so programs from before groups open it."""
     data = doc.to_data()
-    out: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    grouped = bool(doc.groups())
+    out: dict[str, Any] = {"format": FORMAT, "version": GROUPS_VERSION if grouped else 1}
     if title:
         out["title"] = title
     if description:
@@ -50,13 +52,29 @@ def to_file_data(
             item["value"] = _encode_literal(n["value"])
         x, y = n["pos"]
         item["pos"] = [_short(x), _short(y)]
+        if n.get("group") is not None:
+            item["group"] = n["group"]
         nodes.append(item)
     out["nodes"] = nodes
     out["edges"] = data["edges"]
+    if grouped:
+        out["groups"] = _groups(doc)
     if data["output"] is not None:
         out["output"] = data["output"]
     if view:
         out["view"] = view
+    return out
+
+
+def _groups(doc: GraphDocument) -> list[dict[str, Any]]:
+    """The group table, each group with its ports (written for readers; checked on load)."""
+    ports = doc.all_ports()
+    out = []
+    for g in doc.groups_data():
+        x, y = g["pos"]
+        out.append({"id": g["id"], "label": g["label"], "pos": [_short(x), _short(y)],
+                    "parent": g["parent"], "inputs": list(ports[g["id"]].inputs),
+                    "outputs": list(ports[g["id"]].outputs)})
     return out
 
 
@@ -81,7 +99,7 @@ def dumps(doc: GraphDocument, **extras: Any) -> str:
     items = list(data.items())
     for i, (key, value) in enumerate(items):
         comma = "," if i < len(items) - 1 else ""
-        if key in ("nodes", "edges") and value:
+        if key in ("nodes", "edges", "groups") and value:
             lines.append(f"  {json.dumps(key)}: [")
             for j, item in enumerate(value):
                 sep = "," if j < len(value) - 1 else ""

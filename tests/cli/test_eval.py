@@ -57,7 +57,7 @@ def test_unreadable_file_exit_2_one_line_subprocess(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == (
         f"error: {bad}: version 7 is newer than this program understands "
-        "(it reads up to version 1): update Backprop Playground\n"
+        "(it reads up to version 2): update Backprop Playground\n"
     )
     proc = cli(str(tmp_path / "missing.json"), "--json")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
