@@ -1,11 +1,14 @@
-"""``backprop-playground export FILE -o OUT [--pytorch]``: what File ▸ Export writes.
+"""``backprop-playground export FILE -o OUT [--pytorch] [--groups function|flat]``: what
+File ▸ Export writes.
 
 The kind comes from OUT's ending: ``.py`` a micrograd-style script (``--pytorch``: a PyTorch
 one), ``.dot`` graphviz text, ``.png``/``.svg`` the canvas's own drawing (no window, no
-graphviz). The same functions as the window's File ▸ Export (``graph.export`` and
-``ui.canvas.render.write_image``), after Backward, so every node has its grad. Qt is imported
-only for an image. A file that does not load, a graph that cannot be exported or a place that
-cannot be written: one line on stderr, exit 2.
+graphviz). A script writes each group of the graph as a function called where the group sits
+(``--groups function``, the default, as File ▸ Export does) or every node flattened
+(``--groups flat``); DOT draws groups as nested clusters. The same functions as the window's
+File ▸ Export (``graph.export`` and ``ui.canvas.render.write_image``), after Backward, so every
+node has its grad. Qt is imported only for an image. A file that does not load, a graph that
+cannot be exported or a place that cannot be written: one line on stderr, exit 2.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what to write: .py (a script), .dot, .png or .svg")
     parser.add_argument("--pytorch", action="store_true",
                         help="with a .py output: a PyTorch script instead of a micrograd one")
+    parser.add_argument("--groups", choices=("function", "flat"), default="function",
+                        help="with a .py output: write each group as a function called where "
+                             "it sits (default), or flatten the groups")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
             if kind == "dot":
                 text = export.to_dot(doc, evaluation)
             elif kind == "python":
-                text = export.to_python(doc)
+                text = export.to_python(doc, groups=args.groups)
             else:
-                text = export.to_torch(doc)
+                text = export.to_torch(doc, groups=args.groups)
             io.write_atomic(out, io.encode_for_file(text, doc))
         except export.ExportError as exc:
             return _error(f"{args.file}: cannot export: {exc}")

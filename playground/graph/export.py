@@ -12,6 +12,16 @@
   line that it needs the playground.
 - ``to_torch(doc)``: the same with float64 torch tensors (interior nodes ``retain_grad()``).
 
+Groups: DOT draws each group as a cluster labelled with its name, nested as the groups nest.
+The scripts take ``groups="function"`` (the default, File ▸ Export's): each group a ``def`` of
+its input ports returning its output ports (a tuple for several), called where the group sits,
+a nested group a call inside its parent's def (``export_groups.plan_groups``; a group a value
+leaves and comes back into is written out flat, and the header says so); or ``groups="flat"``:
+every node in order, as without groups. The header comment says which. What a def computes
+inside goes into the script's ``nodes`` dict, so the print-out still shows every node. Either
+way the script computes the same operations on the same values: the numbers are the flat
+graph's, bit for bit.
+
 The op table's ``py`` and ``torch`` templates write each op's expression, with each node's own
 parameters (``x.sum(axis=0, keepdims=False)``, ``x.sum(dim=0, keepdim=False)``); the DOT op
 node shows them too (``Σ axis=0``). A graph that cannot be evaluated (an input not connected, a
@@ -31,7 +41,8 @@ from playground.graph import numbers
 from playground.graph import params as P
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, evaluate
-from playground.graph.export_names import variable_names
+from playground.graph.export_groups import plan_groups
+from playground.graph.export_names import identifier, reserved_names, variable_names
 from playground.ops import OPS
 
 HEADER = "Rebuilt from a Backprop Playground graph. Run: python this_file.py"
@@ -56,21 +67,25 @@ def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: st
         f"  rankdir={rankdir};",
         '  node [shape=record, fontname="Helvetica"];',
     ]
+    scoped: dict[str | None, list[str]] = {}
     for n in doc.node_ids():
-        r = ev.results.get(n)
-        label = _record_escape(doc.display_name(n))  # as the card shows it
-        if r is None or r.error:
-            body = f"{label} | {_record_escape(r.error if r else 'not evaluated')}"
-        else:
-            body = f"{label} | data {_fmt(r.data)} | grad {_fmt(r.grad)}"
-        lines.append(f'  {_q(n)} [label="{{ {body} }}"];')
-        op = doc.op_name(n)
-        if op:
-            hint = P.hint(op, doc.params(n))
-            symbol = P.symbol(op, doc.params(n))  # powc: "**2", as draw_dot shows _op
-            symbol = f"{symbol} {hint}" if hint else symbol
-            lines.append(f"  {_q(n + '·op')} [label={_q(symbol)}, shape=ellipse];")
-            lines.append(f"  {_q(n + '·op')} -> {_q(n)};")
+        scoped.setdefault(doc.group_of(n), []).append(n)
+    within: dict[str | None, list[str]] = {}
+    for g in doc.groups():
+        within.setdefault(doc.group_of(g), []).append(g)
+
+    def scope_lines(scope: str | None, indent: str) -> None:
+        """The nodes of ``scope``, then each group in it as a cluster labelled with its
+        name, its own nodes and groups inside (graphviz draws nested clusters nested)."""
+        for n in scoped.get(scope, ()):
+            lines.extend(indent + line for line in _node_lines(doc, ev, n))
+        for g in within.get(scope, ()):
+            lines.append(f"{indent}subgraph {_q('cluster_' + g)} {{")
+            lines.append(f"{indent}  label={_q(doc.display_name(g))}; style=rounded;")
+            scope_lines(g, indent + "  ")
+            lines.append(f"{indent}}}")
+
+    scope_lines(None, "  ")
     for e in sorted(doc.edges(), key=lambda e: (e.target, e.slot)):
         op = OPS[doc.op_name(e.target)]  # type: ignore[index]
         attrs = ""
@@ -79,6 +94,25 @@ def to_dot(doc: GraphDocument, evaluation: Evaluation | None = None, rankdir: st
         lines.append(f"  {_q(e.source)} -> {_q(e.target + '·op')}{attrs};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _node_lines(doc: GraphDocument, ev: Evaluation, n: str) -> list[str]:
+    """A node's record, and its op's ellipse feeding it."""
+    r = ev.results.get(n)
+    label = _record_escape(doc.display_name(n))  # as the card shows it
+    if r is None or r.error:
+        body = f"{label} | {_record_escape(r.error if r else 'not evaluated')}"
+    else:
+        body = f"{label} | data {_fmt(r.data)} | grad {_fmt(r.grad)}"
+    lines = [f'{_q(n)} [label="{{ {body} }}"];']
+    op = doc.op_name(n)
+    if op:
+        hint = P.hint(op, doc.params(n))
+        symbol = P.symbol(op, doc.params(n))  # powc: "**2", as draw_dot shows _op
+        symbol = f"{symbol} {hint}" if hint else symbol
+        lines.append(f"{_q(n + '·op')} [label={_q(symbol)}, shape=ellipse];")
+        lines.append(f"{_q(n + '·op')} -> {_q(n)};")
+    return lines
 
 
 def _q(text: str) -> str:
@@ -105,18 +139,25 @@ def _fmt(x: Any) -> str:
 # --- code ---------------------------------------------------------------------------------
 
 
-def to_python(doc: GraphDocument) -> str:
-    """A runnable script using ``playground.engine`` that prints each node's data and grad."""
-    return _Script(doc, "python").render()
+GROUP_MODES = ("function", "flat")
+"""How a script writes the graph's groups: each as a function, or every node flattened."""
 
 
-def to_torch(doc: GraphDocument) -> str:
+def to_python(doc: GraphDocument, groups: str = "function") -> str:
+    """A runnable script using ``playground.engine`` that prints each node's data and grad;
+    ``groups``: each group as a function (called where it sits) or ``"flat"``."""
+    return _Script(doc, "python", groups).render()
+
+
+def to_torch(doc: GraphDocument, groups: str = "function") -> str:
     """A runnable PyTorch (float64) script that prints each node's data and grad."""
-    return _Script(doc, "torch").render()
+    return _Script(doc, "torch", groups).render()
 
 
 class _Script:
-    def __init__(self, doc: GraphDocument, flavour: str) -> None:
+    def __init__(self, doc: GraphDocument, flavour: str, groups: str = "function") -> None:
+        if groups not in GROUP_MODES:
+            raise ValueError(f"groups must be 'function' or 'flat', not {groups!r}")
         self.doc = doc
         self.flavour = flavour
         ev = evaluate(doc)
@@ -134,6 +175,10 @@ class _Script:
         except GraphError:
             self.output = None
         self.names = variable_names(self.order, self._variable_source)
+        self.grouped = bool(doc.groups())
+        self.plan = (plan_groups(doc, self.order) if groups == "function" and self.grouped
+                     else None)
+        self.function_names = self._function_names() if self.plan else {}
 
     def _variable_source(self, node_id: str) -> str:
         """What a node's variable is named after: its card's name (``a*b`` -> ``a_times_b``),
@@ -151,6 +196,7 @@ class _Script:
                        f"micrograd's Value has no {', '.join(extra)}.")
         out += [
             '"""Rebuilt from a Backprop Playground graph. Run: python this_file.py"""',
+            *self.groups_comment(),
             "",
         ]
         if torch:
@@ -172,28 +218,13 @@ class _Script:
                 "",
             ]
         out += [""]
-        for n in self.order:
-            var = names[n]
-            label = doc.label(n)
-            if doc.kind(n) == "value":
-                out.append(f"{var} = {self.leaf(doc.value(n))}")
-                if label and not (torch or self.tensor):  # micrograd's Value(label=) fails
-                    out.append(f"{var}.label = {label!r}")
-                continue
-            op = OPS[doc.op_name(n)]  # type: ignore[index]
-            template = op.torch if torch else op.py
-            sources = doc.inputs(n)
-            args = [names[s] for s in sources]  # type: ignore[index]
-            first = self.ev.results[sources[0]].data if sources else None  # type: ignore[index]
-            template = _with_keywords(template, op.name, doc.params(n), doc.display_name(n))
-            expr = template.format(*args, **_params(op.name, doc.params(n), np.ndim(first)))
-            if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
-                expr = expr[1:-1]
-            out.append(f"{var} = {expr}")
-            if torch:
-                out.append(f"{var}.retain_grad()")
-            elif label and not self.tensor:  # Tensor has no label
-                out.append(f"{var}.label = {label!r}")
+        globals_ = set(self.order)
+        if self.plan is None:
+            for n in self.order:
+                out += self.node_lines(n)
+        else:
+            globals_, code = self.group_code()
+            out += code
         out.append("")
         if self.output is not None:
             root = names[self.output]
@@ -225,8 +256,122 @@ class _Script:
             out += ["    data, grad = v.data, v.grad"]
         out += ['    print(f"{name:<16} data {data!r:<28} grad {grad!r}")', "", ""]
         for n in self.order:  # printed under the name its card shows, never its internal id
-            out.append(f"show({doc.display_name(n)!r}, {names[n]})")
+            var = names[n] if n in globals_ else f"nodes[{names[n]!r}]"
+            out.append(f"show({doc.display_name(n)!r}, {var})")
         return "\n".join(out) + "\n"
+
+    def node_lines(self, n: str, indent: str = "") -> list[str]:
+        """The lines that compute node ``n`` (and label it, or keep its torch grad)."""
+        torch = self.flavour == "torch"
+        doc, names = self.doc, self.names
+        var = names[n]
+        label = doc.label(n)
+        out = []
+        if doc.kind(n) == "value":
+            out.append(f"{var} = {self.leaf(doc.value(n))}")
+            if label and not (torch or self.tensor):  # micrograd's Value(label=) fails
+                out.append(f"{var}.label = {label!r}")
+            return [indent + line for line in out]
+        op = OPS[doc.op_name(n)]  # type: ignore[index]
+        template = op.torch if torch else op.py
+        sources = doc.inputs(n)
+        args = [names[s] for s in sources]  # type: ignore[index]
+        first = self.ev.results[sources[0]].data if sources else None  # type: ignore[index]
+        template = _with_keywords(template, op.name, doc.params(n), doc.display_name(n))
+        expr = template.format(*args, **_params(op.name, doc.params(n), np.ndim(first)))
+        if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
+            expr = expr[1:-1]
+        out.append(f"{var} = {expr}")
+        if torch:
+            out.append(f"{var}.retain_grad()")
+        elif label and not self.tensor:  # Tensor has no label
+            out.append(f"{var}.label = {label!r}")
+        return [indent + line for line in out]
+
+    # --- groups ----------------------------------------------------------------------------
+
+    def groups_comment(self) -> list[str]:
+        """The header's word on groups: written as functions, or flattened (and which group
+        could not be one call, and why)."""
+        if not self.grouped:
+            return []
+        if self.plan is None:
+            return ["# groups flattened: every node is written out in order, as in the graph "
+                    "without groups"]
+        out = ["# groups are written as functions: each group is a def of its inputs that "
+               "returns its outputs,", "# called where the group sits (a nested group is a "
+               "call inside its parent's def)"]
+        for g in self.plan.flattened:
+            out.append(f"# group {self.doc.display_name(g)!r} is written out flat: a value "
+                       "leaves it and comes back in, so it cannot be one call")
+        return out
+
+    def _function_names(self) -> dict[str, str]:
+        """A distinct function name per group written as one, after its label (``tanh`` ->
+        ``tanh_group``), clashing with no variable, builtin or name the script uses."""
+        taken = reserved_names() | set(self.names.values())
+        out = {}
+        for g in self.plan.functions:  # type: ignore[union-attr]
+            base = identifier(self.doc.group_label(g) or "group")
+            base = base if base.endswith("group") else f"{base}_group"
+            name, i = base, 2
+            while name in taken:
+                name = f"{base}_{i}"
+                i += 1
+            taken.add(name)
+            out[g] = name
+        return out
+
+    def group_code(self) -> tuple[set[str], list[str]]:
+        """The defs and the top level's lines; the nodes whose variables are global (the rest
+        are printed from ``nodes``, which each def fills with what it computed)."""
+        plan = self.plan
+        assert plan is not None
+        names = self.names
+        out = ["nodes = {}  # what the groups compute inside, by variable name, for the "
+               "print-out", "", ""]
+        for g, body in plan.functions.items():
+            ports = plan.ports[g]
+            params = ", ".join(names[n] for n in ports.inputs)
+            out.append(f"def {self.function_names[g]}({params}):")
+            ins = ", ".join(self.doc.display_name(n) for n in ports.inputs) or "nothing"
+            outs = ", ".join(self.doc.display_name(n) for n in ports.outputs) or "nothing"
+            about = f"Group {self.doc.display_name(g)!r}: {ins} in, {outs} out."
+            out.append(f"    {_docstring(about)}")
+            lines, computed = self.body_lines(body.items, "    ")
+            out += lines
+            kept = [n for n in computed if n not in ports.outputs]
+            if kept:
+                pairs = ", ".join(f"{names[n]}={names[n]}" for n in kept)
+                out.append(f"    nodes.update({pairs})")
+            if ports.outputs:
+                out.append(f"    return {', '.join(names[n] for n in ports.outputs)}")
+            out += ["", ""]
+        lines, computed = self.body_lines(plan.top.items, "")
+        return set(computed), out + lines
+
+    def body_lines(self, items: list[tuple[str, str]], indent: str
+                   ) -> tuple[list[str], list[str]]:
+        """The lines of one body, and the nodes whose values it holds afterwards."""
+        plan = self.plan
+        assert plan is not None
+        names = self.names
+        out: list[str] = []
+        computed: list[str] = []
+        for kind, item in items:
+            if kind == "node":
+                out += self.node_lines(item, indent)
+                computed.append(item)
+                continue
+            ports = plan.ports[item]
+            call = f"{self.function_names[item]}({', '.join(names[n] for n in ports.inputs)})"
+            if ports.outputs:
+                targets = ", ".join(names[n] for n in ports.outputs)
+                out.append(f"{indent}{targets} = {call}")
+            else:
+                out.append(f"{indent}{call}")
+            computed += ports.outputs
+        return out, computed
 
     def functions(self) -> set[str]:
         """Engine functions the Python templates call (``concat``, ``log_softmax``...)."""
@@ -283,6 +428,14 @@ def _with_keywords(template: str, op: str, params: dict[str, Any], name: str) ->
         raise ExportError(f"{name}: its {missing[0]} cannot be written in this script")
     extra = "".join(f", {k}={{{k}}}" for k in missing)
     return template[:-1] + extra + ")"
+
+
+def _docstring(text: str) -> str:
+    """``text`` as a docstring: in triple quotes when it can be, else as Python writes it (a
+    name holding a quote, a backslash or a line break)."""
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
+        return repr(text)
+    return f'"""{text}"""'
 
 
 def _balanced(text: str) -> bool:

@@ -57,7 +57,7 @@ shortened name loses its "…", and a repeated name its primes: the variables ``
 ``sum_x_2`` stand for the cards ``sum(x)`` and ``sum(x)′``."""
 
 
-def _identifier(text: str) -> str:
+def identifier(text: str) -> str:
     for symbol, word in _SPOKEN:
         text = text.replace(symbol, word)
     base = re.sub(r"_+", "_", re.sub(r"\W", "_", text, flags=re.ASCII)).strip("_") or "v"
@@ -73,7 +73,7 @@ def variable_names(order: Iterable[str],
     taken = set(reserved)
     names: dict[str, str] = {}
     for n in order:
-        base = _identifier(shown(n) if shown is not None else n)
+        base = identifier(shown(n) if shown is not None else n)
         if base in reserved:
             base = f"{base}_"
         name, i = base, 2

@@ -399,9 +399,9 @@ class FileActions:
         if kind == "dot":
             text = export.to_dot(w.doc, w.display.with_grads())
         elif kind == "python":
-            text = export.to_python(w.doc)
+            text = export.to_python(w.doc, groups="function")  # as the canvas shows them
         else:
-            text = export.to_torch(w.doc)
+            text = export.to_torch(w.doc, groups="function")
         io.write_atomic(path, io.encode_for_file(text, w.doc))
 
 

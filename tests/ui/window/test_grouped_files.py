@@ -73,3 +73,21 @@ def test_a_grouped_graph_is_autosaved_and_recovered_with_its_groups(qtbot, tmp_p
     assert io.load(new_saver.graph_path).to_data() == edited
     new_saver.finish()
     second.undo_stack.setClean()
+
+
+def test_file_export_writes_groups_as_functions_and_dot_as_clusters(qtbot, tmp_path, dialogs):
+    window = new_window(qtbot, tmp_path / "settings.ini")
+    good = tmp_path / "tanh.json"
+    good.write_text(json.dumps(tanh_file()))
+    dialogs.open_files.append(str(good))
+    window.action("open").trigger()
+    for name, out in (("export_python", "t.py"), ("export_torch", "t_torch.py"),
+                      ("export_dot", "t.dot")):
+        dialogs.save_files.append(str(tmp_path / out))
+        window.action(name).trigger()
+    assert "# groups are written as functions" in (tmp_path / "t.py").read_text()
+    assert "def tanh_group(n):" in (tmp_path / "t.py").read_text()
+    assert "    o = ratio_group(one, e)" in (tmp_path / "t_torch.py").read_text()
+    dot = (tmp_path / "t.dot").read_text()
+    assert 'subgraph "cluster_tanh" {' in dot and 'label="ratio"; style=rounded;' in dot
+    window.undo_stack.setClean()

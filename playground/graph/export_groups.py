@@ -1,0 +1,98 @@
+"""How an exported script writes a graph's groups as functions: which group becomes a ``def``,
+what each body computes in which order, and which groups must be written out flat.
+
+A group is a function of its ports (``Groups.ports``): its inputs are the parameters, its
+outputs what it returns, and it is called where it sits (a nested group is a call inside its
+parent's function). That needs the group's inside to be computable in one go: a group whose
+values leave it and come back in through another node (``a`` inside, ``b`` outside, ``c``
+inside, ``a → b → c``), or two groups each needing the other's result, cannot each be one
+call. Such a group is written out flat where it sits (its nodes become its parent's, its own
+groups may still be calls), and the script's header says which and why. Numbers never change:
+a function computes the same operations on the same values as the flat script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from playground.graph.document import GraphDocument
+from playground.graph.groups import Ports
+
+
+@dataclass
+class Body:
+    """What one scope computes, in order: ``("node", id)`` or ``("call", group id)``."""
+
+    scope: str | None
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class GroupPlan:
+    """The bodies of the top level and of every group written as a function."""
+
+    top: Body
+    functions: dict[str, Body]
+    """Group id -> its function's body, in the order the functions are first called."""
+    ports: dict[str, Ports]
+    flattened: list[str]
+    """The groups written out flat (in creation order): they cannot be one call."""
+
+
+def plan_groups(doc: GraphDocument, order: list[str]) -> GroupPlan:
+    """The plan for ``doc`` whose flat evaluation order is ``order``."""
+    position = {n: i for i, n in enumerate(order)}
+    created = {g: i for i, g in enumerate(doc.groups())}
+    ports = doc.all_ports()
+    chain: dict[str, list[str]] = {}  # node -> its groups, outermost first
+    for n in order:
+        groups = list(doc.walk_up(doc.group_of(n)))
+        chain[n] = groups[::-1]
+    flattened: set[str] = set()
+    functions: dict[str, Body] = {}
+
+    def body(scope: str | None) -> Body:
+        depth = 0 if scope is None else len(doc.path(scope))
+        members = [n for n in order if scope is None or scope in chain[n]]
+        while True:
+            item_of = {n: _item(chain[n][depth:], n, flattened) for n in members}
+            items = nx.DiGraph()
+            items.add_nodes_from(dict.fromkeys(item_of.values()))
+            inside = set(members)
+            for n in members:
+                for s in doc.inputs(n):
+                    if s in inside and item_of[s] != item_of[n]:
+                        items.add_edge(item_of[s], item_of[n])
+            try:
+                cycle = nx.find_cycle(items)
+            except nx.NetworkXNoCycle:
+                break
+            on_it = [u for u, _ in cycle if doc.is_group(u)]
+            flattened.add(max(on_it, key=created.__getitem__))  # the newest: fewest nested
+        first: dict[str, int] = {}
+        for n in members:
+            first.setdefault(item_of[n], position[n])
+        sorted_items = nx.lexicographical_topological_sort(items, key=first.__getitem__)
+        out = Body(scope)
+        for item in sorted_items:
+            out.items.append(("call" if doc.is_group(item) else "node", item))
+        return out
+
+    top = body(None)
+    pending = [g for kind, g in top.items if kind == "call"]
+    while pending:  # each called group's body, in the order they are first met
+        g = pending.pop(0)
+        functions[g] = body(g)
+        pending += [h for kind, h in functions[g].items if kind == "call"]
+    return GroupPlan(top, functions, ports, sorted(flattened, key=created.__getitem__))
+
+
+def _item(groups_below: list[str], node: str, flattened: set[str]) -> str:
+    """What stands for ``node`` in a body: the outermost group below the body's scope that is
+    written as a function, else the node itself."""
+    for g in groups_below:
+        if g not in flattened:
+            return g
+    return node
