@@ -13,6 +13,7 @@ a function computes the same operations on the same values as the flat script.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -47,36 +48,39 @@ def plan_groups(doc: GraphDocument, order: list[str]) -> GroupPlan:
     created = {g: i for i, g in enumerate(doc.groups())}
     ports = doc.all_ports()
     chain: dict[str, list[str]] = {}  # node -> its groups, outermost first
+    members_of: dict[str | None, list[str]] = {None: list(order)}  # the nodes inside, in order
     for n in order:
         groups = list(doc.walk_up(doc.group_of(n)))
         chain[n] = groups[::-1]
+        for g in groups:
+            members_of.setdefault(g, []).append(n)
     flattened: set[str] = set()
     functions: dict[str, Body] = {}
 
+    sources = {n: [s for s in doc.inputs(n) if s is not None] for n in order}
+
     def body(scope: str | None) -> Body:
         depth = 0 if scope is None else len(doc.path(scope))
-        members = [n for n in order if scope is None or scope in chain[n]]
+        members = members_of.get(scope, [])
+        inside = set(members)
         while True:
             item_of = {n: _item(chain[n][depth:], n, flattened) for n in members}
-            items = nx.DiGraph()
-            items.add_nodes_from(dict.fromkeys(item_of.values()))
-            inside = set(members)
+            first: dict[str, int] = {}  # an item's place: its first node's in the flat order
             for n in members:
-                for s in doc.inputs(n):
+                first.setdefault(item_of[n], position[n])
+            after: dict[str, set[str]] = {item: set() for item in first}
+            for n in members:
+                for s in sources[n]:
                     if s in inside and item_of[s] != item_of[n]:
-                        items.add_edge(item_of[s], item_of[n])
-            try:
-                cycle = nx.find_cycle(items)
-            except nx.NetworkXNoCycle:
+                        after[item_of[s]].add(item_of[n])
+            items = _in_order(after, first)
+            if items is not None:
                 break
+            cycle = nx.find_cycle(nx.DiGraph(after))  # only when there is one
             on_it = [u for u, _ in cycle if doc.is_group(u)]
             flattened.add(max(on_it, key=created.__getitem__))  # the newest: fewest nested
-        first: dict[str, int] = {}
-        for n in members:
-            first.setdefault(item_of[n], position[n])
-        sorted_items = nx.lexicographical_topological_sort(items, key=first.__getitem__)
         out = Body(scope)
-        for item in sorted_items:
+        for item in items:
             out.items.append(("call" if doc.is_group(item) else "node", item))
         return out
 
@@ -87,6 +91,26 @@ def plan_groups(doc: GraphDocument, order: list[str]) -> GroupPlan:
         functions[g] = body(g)
         pending += [h for kind, h in functions[g].items if kind == "call"]
     return GroupPlan(top, functions, ports, sorted(flattened, key=created.__getitem__))
+
+
+def _in_order(after: dict[str, set[str]], first: dict[str, int]) -> list[str] | None:
+    """The items in an order where each comes after those it needs, the earliest in the flat
+    order first (Kahn's, by a heap); None when they need each other in a loop."""
+    needs = dict.fromkeys(after, 0)
+    for targets in after.values():
+        for t in targets:
+            needs[t] += 1
+    ready = [(first[i], i) for i, k in needs.items() if k == 0]
+    heapq.heapify(ready)
+    out: list[str] = []
+    while ready:
+        _, item = heapq.heappop(ready)
+        out.append(item)
+        for t in after[item]:
+            needs[t] -= 1
+            if needs[t] == 0:
+                heapq.heappush(ready, (first[t], t))
+    return out if len(out) == len(after) else None
 
 
 def _item(groups_below: list[str], node: str, flattened: set[str]) -> str:

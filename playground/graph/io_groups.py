@@ -119,21 +119,18 @@ def check_ports(doc: GraphDocument, raw_groups: list[Any]) -> None:
                                         or g.get("outputs") is not None) for g in raw_groups):
         return
     ports = doc.all_ports()
+    order = {n: i for i, n in enumerate(doc.node_ids())}
     for i, g in enumerate(raw_groups):
         gid = g["id"]
-        inside: set[str] | None = None
         for key in PORT_KEYS:
             listed = g.get(key)
-            if listed is None:
-                continue
-            if inside is None:
-                inside = doc.inside(gid)
-            real = set(getattr(ports[gid], key))
-            _check_port_list(doc, f"groups[{i}].{key}", gid, key, listed, inside, real)
+            if listed is not None:
+                real = set(getattr(ports[gid], key))
+                _check_port_list(doc, f"groups[{i}].{key}", gid, key, listed, real, order)
 
 
 def _check_port_list(doc: GraphDocument, at: str, gid: str, key: str, listed: list[Any],
-                     inside: set[str], real: set[str]) -> None:
+                     real: set[str], order: dict[str, int]) -> None:
     seen: dict[str, int] = {}
     name = brief(gid)
     for j, n in enumerate(listed):
@@ -142,9 +139,10 @@ def _check_port_list(doc: GraphDocument, at: str, gid: str, key: str, listed: li
             raise LoadError(f"{where}: expected a node id, found {json_type(n)}")
         if n not in doc:
             raise LoadError(f"{where}: there is no node {brief(n)}")
-        if key == "outputs" and n not in inside:
+        inside = gid in doc.walk_up(doc.group_of(n))  # each port: its node's groups only
+        if key == "outputs" and not inside:
             raise LoadError(f"{where}: {brief(n)} is not inside group {name}")
-        if key == "inputs" and n in inside:
+        if key == "inputs" and inside:
             raise LoadError(f"{where}: {brief(n)} is inside group {name}: an input comes "
                             "from outside it")
         if n in seen:
@@ -156,7 +154,7 @@ def _check_port_list(doc: GraphDocument, at: str, gid: str, key: str, listed: li
             raise LoadError(f"{where}: {brief(n)} is not an {key[:-1]} of group {name}: {why}")
     missing = [n for n in real if n not in seen]
     if missing:
-        first = min(missing, key=doc.node_ids().index)
+        first = min(missing, key=order.__getitem__)
         verb = "feeds a node inside" if key == "inputs" else "leaves"
         raise LoadError(f"{at}: {brief(first)} {verb} group {name} but is not listed "
                         f"(the {key} must match the wires)")
