@@ -138,6 +138,12 @@ def place_in_file(data: dict[str, Any], where: str) -> str:
         node = nodes[i] if i < len(nodes) and isinstance(nodes[i], dict) else {}
         name = brief(node.get("id", f"#{i + 1}"))
         return f"the {m[2] or 'data'} of node {name}"
+    m = re.fullmatch(r"groups\[(\d+)\]\.?(\w*).*", where)
+    if m:
+        groups = data.get("groups") or []
+        i = int(m[1])
+        group = groups[i] if i < len(groups) and isinstance(groups[i], dict) else {}
+        return f"the {m[2] or 'data'} of group {brief(group.get('id', f'#{i + 1}'))}"
     if where in ("title", "description"):
         return f"the graph's {where}"
     return where

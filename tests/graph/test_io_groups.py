@@ -273,3 +273,16 @@ def test_the_documented_version_2_example_opens_as_described():
     assert doc.children("tanh") == (["two", "one", "2n", "e"], ["g2"])
     assert doc.ports("tanh").inputs == ("n",) and doc.ports("tanh").outputs == ("o",)
     assert numbers(doc) == numbers(io.loads(json.dumps(tanh_file())).doc)
+
+
+def test_a_group_label_utf8_cannot_hold_is_not_saved_and_the_old_file_stays(tmp_path):
+    doc = io.loads(json.dumps(tanh_file())).doc
+    path = tmp_path / "tanh.json"
+    io.save(doc, path)
+    before = path.read_bytes()
+    doc.set_group_label("g2", "ratio\ud800")
+    with pytest.raises(io.UnsavableText) as err:
+        io.save(doc, path)
+    assert str(err.value).startswith("the label of group 'g2' has a character that cannot be "
+                                     "saved as UTF-8")
+    assert path.read_bytes() == before
