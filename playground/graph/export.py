@@ -329,7 +329,7 @@ class _Script:
         assert plan is not None
         names = self.names
         out = ["nodes = {}  # what the groups compute inside, by variable name, for the "
-               "print-out", "", ""]
+               "print-out", "", ""] if plan.functions else []
         for g, body in plan.functions.items():
             ports = plan.ports[g]
             params = ", ".join(names[n] for n in ports.inputs)
@@ -342,8 +342,7 @@ class _Script:
             out += lines
             kept = [n for n in computed if n not in ports.outputs]
             if kept:
-                pairs = ", ".join(f"{names[n]}={names[n]}" for n in kept)
-                out.append(f"    nodes.update({pairs})")
+                out += _call_lines("    nodes.update(", [f"{names[n]}={names[n]}" for n in kept])
             if ports.outputs:
                 out.append(f"    return {', '.join(names[n] for n in ports.outputs)}")
             out += ["", ""]
@@ -428,6 +427,24 @@ def _with_keywords(template: str, op: str, params: dict[str, Any], name: str) ->
         raise ExportError(f"{name}: its {missing[0]} cannot be written in this script")
     extra = "".join(f", {k}={{{k}}}" for k in missing)
     return template[:-1] + extra + ")"
+
+
+def _call_lines(start: str, args: list[str], width: int = 99) -> list[str]:
+    """``start`` + the arguments + ``)``, on one line when it fits, else one argument line
+    after another, indented under the call."""
+    line = f"{start}{', '.join(args)})"
+    if len(line) <= width:
+        return [line]
+    indent = " " * (len(start) - len(start.lstrip()) + 4)
+    out, current = [start], indent
+    for arg in args:
+        if current.strip() and len(current) + len(arg) + 2 > width:
+            out.append(current.rstrip())
+            current = indent
+        current += f"{arg}, "
+    out.append(current.rstrip().rstrip(","))
+    out.append(" " * (len(start) - len(start.lstrip())) + ")")
+    return out
 
 
 def _docstring(text: str) -> str:

@@ -222,3 +222,22 @@ def test_an_example_file_grouped_exports_the_same_lines_flat_as_before(tmp_path)
     random_grouping(doc, random.Random(1), rounds=3)
     flat = to_python(doc, groups="flat").splitlines()
     assert [line for line in flat if "groups flattened" not in line] == before.splitlines()
+
+
+def test_a_long_record_of_a_groups_inside_is_wrapped_and_still_runs(tmp_path):
+    d = GraphDocument()
+    total = d.add_node("value", value=0.5, label="start")
+    inner = []
+    for i in range(8):
+        w = d.add_node("value", value=0.25 * i, label=f"a_rather_long_weight_name_{i}")
+        s = d.add_node("op", op="add", label=f"running_total_after_{i}")
+        d.connect(total, s, 0)
+        d.connect(w, s, 1)
+        inner += [w, s]
+        total = s
+    d.add_group(inner, label="accumulate")
+    code = to_python(d)
+    start = code.index("    nodes.update(")
+    record = code[start:code.index("    return", start)]
+    assert record.count("\n") > 2 and all(len(line) <= 99 for line in record.splitlines())
+    assert run_script(code, tmp_path).rows == run_script(to_python(d, "flat"), tmp_path).rows
