@@ -17,10 +17,13 @@ The scripts take ``groups="function"`` (the default, File ▸ Export's): each gr
 its input ports returning its output ports (a tuple for several), called where the group sits,
 a nested group a call inside its parent's def (``export_groups.plan_groups``; a group a value
 leaves and comes back into is written out flat, and the header says so); or ``groups="flat"``:
-every node in order, as without groups. The header comment says which. What a def computes
-inside goes into the script's ``nodes`` dict, so the print-out still shows every node. Either
-way the script computes the same operations on the same values: the numbers are the flat
-graph's, bit for bit.
+every node written out, a group's nodes together where it sits. The header comment says which.
+What a def computes inside goes into the script's ``nodes`` dict, so the print-out still shows
+every node. Both modes make the same ops on the same values in the same sequence, so they print
+the same numbers bit for bit; with the playground's engine those are ``evaluate``'s exactly,
+groups or not. PyTorch adds a value's grad contributions in the order its users were made, so
+a grouped graph's torch script can differ from the ungrouped graph's in the last bit of a grad
+summed from three or more uses (2 of 120 random graphs).
 
 The op table's ``py`` and ``torch`` templates write each op's expression, with each node's own
 parameters (``x.sum(axis=0, keepdims=False)``, ``x.sum(dim=0, keepdim=False)``); the DOT op
@@ -176,9 +179,13 @@ class _Script:
             self.output = None
         self.names = variable_names(self.order, self._variable_source)
         self.grouped = bool(doc.groups())
-        self.plan = (plan_groups(doc, self.order) if groups == "function" and self.grouped
-                     else None)
+        plan = plan_groups(doc, self.order) if self.grouped else None
+        self.plan = plan if groups == "function" else None
         self.function_names = self._function_names() if self.plan else {}
+        self.written = plan.flat_order() if plan is not None else self.order
+        """The order the nodes are computed in: with groups, the functions' order in both
+        modes, so the flat and the function script create their ops in the same sequence
+        (torch adds a value's grad contributions in the order its users were made)."""
 
     def _variable_source(self, node_id: str) -> str:
         """What a node's variable is named after: its card's name (``a*b`` -> ``a_times_b``),
@@ -220,7 +227,7 @@ class _Script:
         out += [""]
         globals_ = set(self.order)
         if self.plan is None:
-            for n in self.order:
+            for n in self.written:
                 out += self.node_lines(n)
         else:
             globals_, code = self.group_code()
@@ -296,8 +303,8 @@ class _Script:
         if not self.grouped:
             return []
         if self.plan is None:
-            return ["# groups flattened: every node is written out in order, as in the graph "
-                    "without groups"]
+            return ["# groups flattened: every node is written out, a group's nodes together "
+                    "where the group sits"]
         out = ["# groups are written as functions: each group is a def of its inputs that "
                "returns its outputs,", "# called where the group sits (a nested group is a "
                "call inside its parent's def)"]

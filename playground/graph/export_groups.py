@@ -41,6 +41,22 @@ class GroupPlan:
     flattened: list[str]
     """The groups written out flat (in creation order): they cannot be one call."""
 
+    def flat_order(self) -> list[str]:
+        """Every node in the order the functions compute them (each call's body where the
+        call is): a flat script in this order makes the same ops in the same sequence."""
+        out: list[str] = []
+        stack = [iter(self.top.items)]  # no recursion: groups may nest thousands deep
+        while stack:
+            for kind, item in stack[-1]:
+                if kind == "node":
+                    out.append(item)
+                else:
+                    stack.append(iter(self.functions[item].items))
+                    break
+            else:
+                stack.pop()
+        return out
+
 
 def plan_groups(doc: GraphDocument, order: list[str]) -> GroupPlan:
     """The plan for ``doc`` whose flat evaluation order is ``order``."""
