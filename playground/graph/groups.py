@@ -146,43 +146,6 @@ class Groups:
         return Ports(tuple(sorted(inputs, key=order.__getitem__)),
                      tuple(sorted(outputs, key=order.__getitem__)))
 
-    def all_ports(self) -> dict[str, Ports]:
-        """``ports(g)`` of every group at once, in one pass over the wires: a wire from s to t
-        is an input of the groups holding t but not s, and s an output of those holding s but
-        not t (files and exports ask for every group; ``ports`` per group would be quadratic)."""
-        chains: dict[str | None, tuple[str, ...]] = {None: ()}
-
-        def chain(scope: str | None) -> tuple[str, ...]:
-            """``scope`` and the groups above it (cached: nodes share their groups' chains)."""
-            missing: list[str] = []
-            while scope not in chains:
-                missing.append(scope)  # type: ignore[arg-type]
-                scope = self._groups[scope]["parent"]  # type: ignore[index]
-            found = chains[scope]
-            for g in reversed(missing):
-                found = chains[g] = (g, *found)
-            return found
-
-        node_chain = {n: chain(g) for n, g in self._g.nodes(data=GROUP_ATTR)}
-        inputs: dict[str, set[str]] = {g: set() for g in self._groups}
-        outputs: dict[str, set[str]] = {g: set() for g in self._groups}
-        for s, t in self._g.edges():
-            cs, ct = node_chain[s], node_chain[t]
-            if cs == ct:
-                continue
-            for g in set(ct).difference(cs):
-                inputs[g].add(s)
-            for g in set(cs).difference(ct):
-                outputs[g].add(s)
-        results = self.sinks() if self._output is None else [self._output]
-        for r in results:
-            for g in node_chain[r]:
-                outputs[g].add(r)
-        order = {n: i for i, n in enumerate(self._g.nodes)}
-        return {g: Ports(tuple(sorted(inputs[g], key=order.__getitem__)),
-                         tuple(sorted(outputs[g], key=order.__getitem__)))
-                for g in self._groups}
-
     # --- editing -----------------------------------------------------------------------
 
     def group_refusal(self, members: Iterable[str]) -> str | None:
@@ -302,3 +265,40 @@ class Groups:
         while scope is not None:
             yield scope
             scope = self._groups[scope]["parent"]
+
+    def all_ports(self) -> dict[str, Ports]:
+        """``ports(g)`` of every group at once, in one pass over the wires: a wire from s to t
+        is an input of the groups holding t but not s, and s an output of those holding s but
+        not t (files and exports ask for every group; ``ports`` per group would be quadratic)."""
+        chains: dict[str | None, tuple[str, ...]] = {None: ()}
+
+        def chain(scope: str | None) -> tuple[str, ...]:
+            """``scope`` and the groups above it (cached: nodes share their groups' chains)."""
+            missing: list[str] = []
+            while scope not in chains:
+                missing.append(scope)  # type: ignore[arg-type]
+                scope = self._groups[scope]["parent"]  # type: ignore[index]
+            found = chains[scope]
+            for g in reversed(missing):
+                found = chains[g] = (g, *found)
+            return found
+
+        node_chain = {n: chain(g) for n, g in self._g.nodes(data=GROUP_ATTR)}
+        inputs: dict[str, set[str]] = {g: set() for g in self._groups}
+        outputs: dict[str, set[str]] = {g: set() for g in self._groups}
+        for s, t in self._g.edges():
+            cs, ct = node_chain[s], node_chain[t]
+            if cs == ct:
+                continue
+            for g in set(ct).difference(cs):
+                inputs[g].add(s)
+            for g in set(cs).difference(ct):
+                outputs[g].add(s)
+        results = self.sinks() if self._output is None else [self._output]
+        for r in results:
+            for g in node_chain[r]:
+                outputs[g].add(r)
+        order = {n: i for i, n in enumerate(self._g.nodes)}
+        return {g: Ports(tuple(sorted(inputs[g], key=order.__getitem__)),
+                         tuple(sorted(outputs[g], key=order.__getitem__)))
+                for g in self._groups}

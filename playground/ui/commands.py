@@ -368,8 +368,8 @@ class AutoLayout(QUndoCommand):
 
 
 class PasteNodes(QUndoCommand):
-    """Add a copy of clipboard ``data`` with fresh ids, shifted by ``offset``, into group
-    ``scope`` (None: the top).
+    """Add a copy of clipboard ``data`` with fresh ids, shifted by ``offset``, into the open
+    ``group`` (None: the top); copied groups come along whole, under fresh ids.
 
     ``new_ids`` maps each copied id to its new id (filled by the first redo). Raises
     ``GraphError`` up front if ``data`` is not clipboard data.
@@ -381,25 +381,25 @@ class PasteNodes(QUndoCommand):
         data: Mapping[str, Any],
         offset: Iterable[float] = (40.0, 40.0),
         verb: str = "Paste",
-        scope: str | None = None,
+        group: str | None = None,
     ) -> None:
         problem = clipboard_problem(data)
         if problem:
             raise GraphError(problem)
-        if scope is not None and not doc.is_group(scope):
-            raise GraphError(f"there is no group {scope!r} to paste into")
+        if group is not None and not doc.is_group(group):
+            raise GraphError(f"there is no group {group!r} to paste into")
         n = len(data["nodes"])
         super().__init__(f"{verb} {n} node" + ("" if n == 1 else "s"))
         self.doc = doc
         self.data = copy.deepcopy(dict(data))
         dx, dy = (float(v) for v in offset)
         self.offset = (dx, dy)
-        self.scope = scope
-        """The group pasted into (None: the top)."""
         self.new_ids: dict[str, str] = {}
+        self.group = group
+        """The open group the copy goes into (None: the top level)."""
 
     def redo(self) -> None:
-        paste_nodes(self.doc, self.data, self.offset, self.new_ids, scope=self.scope)
+        paste_nodes(self.doc, self.data, self.offset, self.new_ids, scope=self.group)
 
     def undo(self) -> None:
         for new in self.new_ids.values():

@@ -183,12 +183,12 @@ class Editor(Guard):
             return command
         return self.push(make)
 
-    def paste(self, data: Any, offset: Pos, verb: str = "Paste",
-              scope: str | None = None) -> list[str] | None:
-        """Paste clipboard data into group ``scope`` (None: the top; ``verb``: "Duplicate"
-        names the step so); the new node and group ids, or None if it was refused."""
+    def paste(self, data: Any, offset: Pos, verb: str = "Paste", group: str | None = None
+              ) -> list[str] | None:
+        """Paste clipboard data (``verb``: "Duplicate" names the step so; ``group``: the open
+        group it goes into); the new node and group ids, or None if it was refused."""
         command = self.build(lambda: cmd.PasteNodes(self.doc, data, offset=offset, verb=verb,
-                                                    scope=scope))
+                                                    group=group))
         if command is None or not self.push(command):
             return None
         return list(command.new_ids.values())

@@ -22,7 +22,7 @@ def test_pasting_groups_undoes_and_redoes_exactly(stack: QUndoStack) -> None:
     d, ids, tanh, ratio = grouped()
     data = copy_nodes(d, [tanh, ids["n"]])
     check_undo_redo(stack, d, C.PasteNodes(d, data))
-    command = C.PasteNodes(d, data, scope=ratio, verb="Duplicate")
+    command = C.PasteNodes(d, data, group=ratio, verb="Duplicate")
     assert command.text() == "Duplicate 8 nodes"
     check_undo_redo(stack, d, command)
     pasted = [g for g in command.new_ids.values() if d.is_group(g)]
@@ -34,4 +34,4 @@ def test_pasting_groups_undoes_and_redoes_exactly(stack: QUndoStack) -> None:
 def test_a_paste_into_no_group_is_refused_before_anything_changes(stack: QUndoStack) -> None:
     d, _ids, tanh, _ = grouped()
     with pytest.raises(GraphError, match="no group 'zz' to paste into"):
-        C.PasteNodes(d, copy_nodes(d, [tanh]), scope="zz")
+        C.PasteNodes(d, copy_nodes(d, [tanh]), group="zz")
