@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from playground.ui.canvas.tool_scene import ShownScene
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+BOX_CELL = 2000.0
+"""The side of the patches of the scene the boxes are filed by (scene units)."""
+Cell = tuple[int, int]
 _BRUSHES: dict[Any, QBrush] = S.theme_cache()
 _BORDER = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
 _OUTPUT = QPen(S.OUTPUT, 3)
@@ -57,8 +60,11 @@ class Overview:
     def __init__(self, scene: ShownScene) -> None:
         self.scene = scene
         self.enabled = False
-        self._groups: dict[Any, dict[str, QRectF]] | None = None
-        self._key_of: dict[str, Any] = {}
+        self._groups: dict[Any, dict[Cell, dict[str, QRectF]]] | None = None
+        """Colour -> patch of the scene (by the box's top-left) -> node -> its box."""
+        self._where: dict[str, tuple[Any, Cell]] = {}
+        self._reach = 0.0
+        """The widest or tallest box: how far past its patch a box may reach."""
         self._selected: set[str] = set()
         self._selected_wires: set[tuple[str, str, int]] = set()
         self._wires = WireBatch()
@@ -195,15 +201,29 @@ class Overview:
             brush = _BRUSHES[key] = QBrush(colour)
         return brush
 
-    def groups(self) -> dict[Any, dict[str, QRectF]]:
+    def groups(self) -> dict[Any, dict[Cell, dict[str, QRectF]]]:
+        """The boxes by colour, and by patch of the scene: a repaint of a part (a drag step,
+        a patch of the kept picture) hands Qt only the boxes of the patches there (handing
+        it all 10,000, clipped, was most of a far-out drag step)."""
         sc = self.scene
         if self._groups is None:
-            groups: dict[Any, dict[str, QRectF]] = {}
-            keys = self._key_of = {}
+            groups: dict[Any, dict[Cell, dict[str, QRectF]]] = {}
+            where = self._where = {}
+            reach = 0.0
             for n, item in sc.node_map.items():
-                key = keys[n] = self.key(n)
-                groups.setdefault(key, {})[n] = item.body.translated(item.pos())
-            self._groups = groups
+                key = self.key(n)
+                box = item.body.translated(item.pos())
+                cell = (int(box.x() // BOX_CELL), int(box.y() // BOX_CELL))
+                where[n] = (key, cell)
+                reach = max(reach, box.width(), box.height())
+                by_cell = groups.get(key)
+                if by_cell is None:
+                    by_cell = groups[key] = {}
+                boxes = by_cell.get(cell)
+                if boxes is None:
+                    boxes = by_cell[cell] = {}
+                boxes[n] = box
+            self._groups, self._reach = groups, reach
         return self._groups
 
     def moved(self, node_id: str, old: QRectF | None = None) -> None:
@@ -216,11 +236,14 @@ class Overview:
             return
         new = item.body.translated(item.pos())
         if self._groups is not None:
-            key = self._key_of.get(node_id)
-            group = self._groups.get(key)
-            if group is not None and node_id in group:
-                old = group[node_id]
-                group[node_id] = new
+            key, cell = self._where.get(node_id, (None, None))
+            boxes = self._groups.get(key, {}).get(cell) if cell is not None else None
+            if boxes is not None and node_id in boxes:
+                old = boxes.pop(node_id)
+                cell = (int(new.x() // BOX_CELL), int(new.y() // BOX_CELL))
+                self._groups[key].setdefault(cell, {})[node_id] = new
+                self._where[node_id] = (key, cell)
+                self._reach = max(self._reach, new.width(), new.height())
             else:
                 self._groups = None
         for rect in (new, old):
@@ -274,9 +297,19 @@ class Overview:
         self._wires.paint(painter, exposed, [e for e in selected if e is not None])
         tiny = painter.worldTransform().m11() <= 0.12
         painter.setPen(Qt.PenStyle.NoPen if tiny else _BORDER)
-        for key, boxes in groups.items():
-            painter.setBrush(self.brush(key, tiny))
-            painter.drawRects(list(boxes.values()))
+        # The patches whose boxes may reach into ``exposed``.
+        reach = self._reach
+        left = int((exposed.left() - reach) // BOX_CELL)
+        top = int((exposed.top() - reach) // BOX_CELL)
+        right, bottom = int(exposed.right() // BOX_CELL), int(exposed.bottom() // BOX_CELL)
+        for key, by_cell in groups.items():
+            rects: list[QRectF] = []
+            for (i, j), boxes in by_cell.items():
+                if left <= i <= right and top <= j <= bottom:
+                    rects.extend(boxes.values())
+            if rects:
+                painter.setBrush(self.brush(key, tiny))
+                painter.drawRects(rects)
         selected = [i.body.translated(i.pos()) for i in sc.selectedItems()
                     if isinstance(i, NodeItem)]
         if selected:

@@ -320,3 +320,29 @@ def test_far_out_the_kept_picture_after_a_pan_a_selection_and_a_move_is_a_fresh_
     drag(view, start, start + QPointF(300, 700))
     assert undo_texts(stack)[-1].startswith("Move")
     same_as_fresh()
+
+
+def test_far_out_a_big_scene_keeps_a_shallow_index_and_a_click_still_picks_its_box(qtbot):
+    """Far out, a repaint asks the scene's index for nearly everything: a shallow BSP tree
+    (overview.far_index_depth) walks quicker than Qt's own deep one. Hit tests still work on
+    it, and zooming back in gives Qt back its choice."""
+    from playground.ui.canvas.overview import far_index_depth
+
+    doc = grid_doc(columns=40, rows=40)  # 1,600 cards, ~3,100 wires
+    scene, view, _stack = make_canvas(qtbot, doc)
+    scene.set_evaluation(evaluate(doc, backward=True))
+    near_depth = scene.bspTreeDepth()
+    view.set_zoom(FAR)
+    QApplication.processEvents()
+    assert scene.overview
+    items = len(doc) + len(doc.edges())
+    assert scene.bspTreeDepth() == far_index_depth(items) < near_depth
+    box = scene.node_item(doc.node_ids()[850])
+    view.centerOn(box)
+    QApplication.processEvents()
+    click(view, box.mapToScene(box.body.center()))
+    assert scene.selected_node_ids() == [box.node_id]
+    view.set_zoom(1.0)
+    QApplication.processEvents()
+    assert not scene.overview
+    assert scene.bspTreeDepth() == near_depth
