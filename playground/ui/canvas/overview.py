@@ -69,6 +69,8 @@ class Overview:
         self._selected_wires: set[tuple[str, str, int]] = set()
         self._wires = WireBatch()
         self._picture = Picture()
+        self._shallow = False
+        """The scene's index was made shallow (``far_index_depth``) as the overview turned on."""
         self._dragging = False
         """Cards are being dragged, their wires taken out of the batch (``drag_moving``)."""
 
@@ -149,7 +151,10 @@ class Overview:
             item.setFlag(NO_CONTENTS, enabled)
         # Hidden wire items cost Qt's repaint nothing; the batch draws them instead.
         edges = sc.edge_items()
-        sc.setBspTreeDepth(far_index_depth(len(sc.node_map) + len(edges)) if enabled else 0)
+        depth = far_index_depth(len(sc.node_map) + len(edges)) if enabled else 0
+        if depth or self._shallow:  # a new depth rebuilds the index: only when it changes
+            sc.setBspTreeDepth(depth)
+            self._shallow = bool(depth)
         for edge in edges:
             edge.setVisible(not enabled)
         if enabled:
