@@ -11,6 +11,7 @@ It uses the scene's item maps (``_nodes``, ``_edges``, ``_node_edges``), its too
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer
@@ -230,3 +231,10 @@ class DocumentMirror:
     def _update_edges_of(self, node_id: str) -> None:
         """The card moved or changed size: its wires, and the wires it concerns, re-route."""
         self._routes.node_moved(node_id)
+
+    def _edges_of(self, node_ids: Iterable[str]) -> list[EdgeItem]:
+        """The wire items that start or end at any of ``node_ids`` (each once)."""
+        keys: set[tuple[str, str, int]] = set()
+        for n in node_ids:
+            keys |= self._node_edges.get(n, set())
+        return [self._edges[k] for k in keys if k in self._edges]

@@ -4,8 +4,10 @@
 wire is a hairline. In the overview (overview.py) the wire items are hidden and their paths are
 joined into one ``QPainterPath`` per patch of the scene (``CELL`` square, by where the wire
 started when it joined). A wire re-routed (a card dragged) marks only its patch for
-re-joining, so a drag step re-joins a few hundred paths, not all of them; a repaint strokes
-only the patches that meet the exposed rectangle.
+re-joining; a repaint strokes only the patches that meet the exposed rectangle.
+While cards are dragged their wires are "loose" (``loosen``): out of their patches and stroked
+one by one, so a drag step re-joins nothing (re-joining the ~800 wires of a patch on every
+step was most of a far-out drag step); the release folds them back (``fold``).
 Same pens as the items: the picture does not change.
 """
 
@@ -20,6 +22,9 @@ from PySide6.QtGui import QPainter, QPainterPath
 from playground.ui.canvas.edges import EdgeItem, _wire_pen
 
 CELL = 2000.0
+LOOSE_MAX = 2000
+"""A drag of cards with more wires than this re-joins their patches instead: stroking that
+many wires one by one on every repaint would cost more than re-joining them."""
 
 
 class WireBatch:
@@ -32,8 +37,11 @@ class WireBatch:
         self._bounds: dict[tuple[int, int], QRectF] = {}
         """Where each patch's wires are (kept, and grown, while its path waits to be joined
         again: a patch away from the repainted part is not joined for it)."""
+        self._loose: dict[tuple[str, str, int], EdgeItem] = {}
+        """Wires of dragged cards: in no patch, stroked one by one until ``fold``."""
 
     def clear(self) -> None:
+        self._loose.clear()
         self._cell_of.clear()
         self._members.clear()
         self._paths.clear()
@@ -56,6 +64,8 @@ class WireBatch:
         """``edge`` was added or re-routed (``where``: its scene rect before and now): re-join
         its patch before it is next painted."""
         key = edge.key
+        if key in self._loose:
+            return  # stroked one by one: no patch to re-join
         cell = self._cell_of.get(key)
         if cell is None:
             x, y = edge.start
@@ -67,10 +77,40 @@ class WireBatch:
             self._bounds[cell] = bounds.united(where)
 
     def removed(self, edge: EdgeItem) -> None:
+        self._loose.pop(edge.key, None)
         cell = self._cell_of.pop(edge.key, None)
         if cell is not None:
             self._members.get(cell, {}).pop(edge.key, None)
             self._paths.pop(cell, None)
+
+    def loosen(self, edges: Iterable[EdgeItem]) -> bool:
+        """Take ``edges`` (a dragged card's) out of their patches, to be stroked one by one
+        while they move: their patches are re-joined once, not on every drag step. False
+        (and nothing changes) when they are too many (``LOOSE_MAX``)."""
+        new = [e for e in edges if e.key not in self._loose]
+        if len(self._loose) + len(new) > LOOSE_MAX:
+            return False
+        for edge in new:
+            key = edge.key
+            cell = self._cell_of.pop(key, None)
+            if cell is not None:
+                self._members.get(cell, {}).pop(key, None)
+                self._paths.pop(cell, None)
+            self._loose[key] = edge
+        return True
+
+    def fold(self) -> list[EdgeItem]:
+        """The drag is over: the loose wires go back into the patches where they start now
+        (returned, to be repainted)."""
+        loose, self._loose = self._loose, {}
+        for edge in loose.values():
+            self.changed(edge, _bounds_of(edge))
+        return list(loose.values())
+
+    @property
+    def loose(self) -> list[tuple[str, str, int]]:
+        """The keys of the wires stroked one by one (a drag is under way)."""
+        return list(self._loose)
 
     def _joined(self, cell: tuple[int, int]) -> QPainterPath:
         path = self._paths.get(cell)
@@ -91,7 +131,16 @@ class WireBatch:
                 path = self._joined(cell)
                 if self._bounds[cell].intersects(exposed):
                     painter.drawPath(path)
+        for edge in self._loose.values():  # same pen, under the boxes, as if joined
+            if _bounds_of(edge).intersects(exposed):
+                painter.drawPath(edge.path())
         if selected:
             painter.setPen(_wire_pen("selected"))
             for edge in selected:
                 painter.drawPath(edge.path())
+
+
+def _bounds_of(edge: EdgeItem) -> QRectF:
+    """Where ``edge`` is drawn (its path's hull, grown by the pen), without asking Qt for the
+    item's bounding rect (that runs the Python ``shape()``)."""
+    return edge.path().controlPointRect().adjusted(-4, -4, 4, 4)

@@ -380,6 +380,6 @@ class GraphScene(DocumentMirror, SceneMouse):
                 if item is not None:
                     item.update()
                     if self._overview.enabled:
-                        self._overview.changed()
+                        self._overview.changed(item.sceneBoundingRect())
                         self.update(item.sceneBoundingRect())
             self._output = out

@@ -73,6 +73,9 @@ class SceneMouse(QGraphicsScene):
     def _update_edges_of(self, node_id: str) -> None:
         raise NotImplementedError
 
+    def _edges_of(self, node_ids: Iterable[str]) -> list[EdgeItem]:
+        raise NotImplementedError
+
     # --- hit testing -------------------------------------------------------------------
 
     def port_near(self, pos: QPointF, want_output: bool | None = None) -> PortItem | None:
@@ -159,6 +162,8 @@ class SceneMouse(QGraphicsScene):
             # Many cards dragged at once, or far out (where a detour is under a pixel): plain
             # wires until the release routes them.
             self._routes.plain = self.overview or len(self._drag_start) > MANY_ROUTED
+            if self.overview:
+                self._overview.drag_moving(self._edges_of(self._drag_start))
             self._routes.nodes_moved(self._drag_start)
             for n in self._drag_start:
                 self._overview.moved(n)
@@ -177,17 +182,24 @@ class SceneMouse(QGraphicsScene):
         if event.button() == Qt.MouseButton.LeftButton and self._drag_start is not None:
             start, self._drag_start = self._drag_start, None
             self._routes.plain = False
-            moves = {}
-            for n in start:
-                item = self._nodes.get(n)
-                if item is None:
-                    continue
-                new = (item.pos().x(), item.pos().y())
-                old = self.doc.pos(n)
-                if new != old:
-                    moves[n] = (old, new)
-            if moves and self.editor is not None:
-                self.editor.move_nodes(moves)
+            try:
+                self._move_dragged(start)
+            finally:
+                self._overview.drag_ended()  # its wires go back into the far-out batch
+
+    def _move_dragged(self, start: dict[str, QPointF]) -> None:
+        """The drag is over: one ``move_nodes`` edit for the cards that moved."""
+        moves = {}
+        for n in start:
+            item = self._nodes.get(n)
+            if item is None:
+                continue
+            new = (item.pos().x(), item.pos().y())
+            old = self.doc.pos(n)
+            if new != old:
+                moves[n] = (old, new)
+        if moves and self.editor is not None:
+            self.editor.move_nodes(moves)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         pos = event.scenePos()

@@ -97,6 +97,8 @@ class ShownScene(CardScene, Protocol):
 
     def selected_edges(self) -> list[tuple[str, str, int]]: ...
 
+    def setBspTreeDepth(self, depth: int, /) -> None: ...
+
 
 class RefreshScene(CardScene, Protocol):
     """What ``refresh`` needs of the scene: its cards and where its views look."""

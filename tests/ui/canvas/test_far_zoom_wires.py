@@ -4,6 +4,7 @@ gives back the cards and the wire items."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import evaluate
-from tests.ui.canvas_helpers import drag, make_canvas, undo_texts
+from tests.ui.canvas_helpers import click, drag, make_canvas, undo_texts
 
 FAR = 0.15  # below TEXT_ZOOM (the overview), with a wire still a few grey pixels wide
 
@@ -33,6 +34,23 @@ def wire_ink(image: QImage, at: QPoint, reach: int = 4) -> int:
         for dy in range(-reach, reach + 1):
             total += max(0, 235 - image.pixelColor(at + QPoint(dx, dy)).lightness())
     return total
+
+
+ROUNDING = 8
+"""How far (of 255) a pixel of a patched picture may be from a fresh one's: a wire drawn again
+inside a clip is stepped from the clip's edge (3-4 seen where wires cross); a wire left behind
+or missing is 150-255."""
+
+
+def largest_difference(a: QImage, b: QImage) -> int:
+    """The largest difference of one colour channel between two same-sized images (0-255)."""
+    assert a.size() == b.size()
+    arrays = []
+    for image in (a, b):
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+        raw = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+        arrays.append(raw.reshape(image.height(), image.bytesPerLine()).astype(int))
+    return int(np.abs(arrays[0] - arrays[1]).max())
 
 
 def far_canvas(qtbot):
@@ -172,3 +190,159 @@ def test_far_out_a_press_on_a_port_moves_the_box_and_never_picks_up_its_wire(qtb
     QApplication.processEvents()
     assert not scene.overview
     assert scene.port_near(scene.node_item("y").input_ports[0].scenePos()) is not None
+
+
+def test_far_out_a_dragged_cards_wires_are_drawn_apart_and_folded_back_at_release(qtbot) -> None:
+    """While a card is dragged far out, its wires are stroked one by one (so no patch of the
+    batch is joined again on every step): the picture mid-drag shows the wire where it goes
+    now and not where it was, and the release folds it back into the batch, drawn the same."""
+    scene, view, stack = far_canvas(qtbot)
+    batch = scene._overview._wires
+    y = scene.node_item("y")
+    vp = view.viewport()
+    before = middle_of_wire(scene, view)
+    start = view.mapFromScene(y.mapToScene(y.body.center()))
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QApplication.processEvents()
+    assert batch.loose == []  # a press alone takes nothing out
+    for k in range(1, 9):
+        QTest.mouseMove(vp, start + QPoint(0, -30 * k))
+        QApplication.processEvents()
+    assert batch.loose == [("x", "y", 0)]
+    during = middle_of_wire(scene, view)
+    assert during.y() < before.y() - 80
+    image = vp.grab().toImage()
+    assert wire_ink(image, during) > 40  # the loose wire follows the card
+    assert wire_ink(image, before) < 15  # no ghost where it was
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       start + QPoint(0, -240))
+    QApplication.processEvents()
+    assert undo_texts(stack) == ["Move y"]
+    assert batch.loose == []  # back in the batch
+    after = middle_of_wire(scene, view)
+    image = vp.grab().toImage()
+    assert wire_ink(image, after) > 40
+    assert wire_ink(image, before) < 15
+    # undo moves it back, drawn by the batch where it was at first
+    stack.undo()
+    QApplication.processEvents()
+    image = vp.grab().toImage()
+    assert wire_ink(image, before) > 40
+    assert wire_ink(image, after) < 15
+
+
+def test_far_out_the_picture_after_a_drag_is_the_one_a_fresh_canvas_paints(qtbot) -> None:
+    """Folding the dragged wires back leaves nothing behind: the same document opened afresh
+    at the same zoom and scroll paints the same pixels (to ROUNDING)."""
+    scene, view, stack = far_canvas(qtbot)
+    y = scene.node_item("y")
+    start = y.mapToScene(y.body.center())
+    drag(view, start, start + QPointF(-700, -1600))
+    QApplication.processEvents()
+    assert undo_texts(stack) == ["Move y"]
+    dragged = view.viewport().grab().toImage()
+    scene2, view2, _stack2 = make_canvas(qtbot, scene.doc)
+    scene2.set_evaluation(evaluate(scene.doc, backward=True))
+    scene2.select_nodes(scene.selected_node_ids())  # the dragged box stays selected
+    view2.resize(view.size())
+    view2.set_zoom(FAR)
+    for bar, bar2 in ((view.horizontalScrollBar(), view2.horizontalScrollBar()),
+                      (view.verticalScrollBar(), view2.verticalScrollBar())):
+        bar2.setValue(bar.value())
+    QApplication.processEvents()
+    assert view2.viewport().size() == view.viewport().size()
+    assert view2.viewportTransform() == view.viewportTransform()
+    assert largest_difference(view2.viewport().grab().toImage(), dragged) <= ROUNDING
+
+
+def grid_doc(columns: int = 8, rows: int = 12) -> GraphDocument:
+    """Columns of + and * fed by the column before (as benchmarks/canvas_scale.py builds)."""
+    doc = GraphDocument()
+    prev: list[str] = []
+    for col in range(columns):
+        layer = []
+        for r in range(rows):
+            pos = (col * 200.0, r * 100.0)
+            if not prev:
+                n = doc.add_node("value", label=f"x{r}", value=r / 7 - 0.4, pos=pos)
+            else:
+                n = doc.add_node("op", op="add" if r % 2 else "mul", pos=pos)
+                doc.connect(prev[r], n, 0)
+                doc.connect(prev[(r + 1) % rows], n, 1)
+            layer.append(n)
+        prev = layer
+    doc.set_output(prev[0])
+    return doc
+
+
+def test_far_out_the_kept_picture_after_a_pan_a_selection_and_a_move_is_a_fresh_one(qtbot):
+    """The far picture is kept between repaints and patched where something changed (a
+    selected box, a moved card and its wires) and shifted when the view pans: after each, it
+    shows what a canvas drawing everything afresh shows."""
+    doc = grid_doc()
+    scene, view, stack = make_canvas(qtbot, doc)
+    scene.set_evaluation(evaluate(doc, backward=True))
+    view.set_zoom(FAR)
+    view.centerOn(scene.nodes_rect().center())
+    QApplication.processEvents()
+    assert scene.overview
+    vp = view.viewport()
+    vp.grab()  # the picture is drawn and kept
+    nodes = doc.node_ids()
+
+    def same_as_fresh() -> None:
+        QApplication.processEvents()
+        kept = vp.grab().toImage()
+        scene._overview.changed()  # drop the kept picture: everything drawn afresh
+        fresh = vp.grab().toImage()
+        assert largest_difference(kept, fresh) <= ROUNDING
+
+    # a pan of a few pixels (within the kept margin)
+    bar = view.horizontalScrollBar()
+    bar.setValue(bar.value() + 6)
+    vp.grab()
+    bar.setValue(bar.value() - 4)
+    same_as_fresh()
+    # a click selects a box: its colour changes
+    centre = scene.node_item(nodes[40]).mapToScene(scene.node_item(nodes[40]).body.center())
+    click(view, centre)
+    assert scene.selected_node_ids() == [nodes[40]]
+    same_as_fresh()
+    # a card moved (an undoable edit): its box and its wires elsewhere
+    old = doc.pos(nodes[50])
+    assert scene.editor.move_nodes({nodes[50]: (old, (old[0] + 90.0, old[1] + 450.0))})
+    same_as_fresh()
+    stack.undo()
+    same_as_fresh()
+    # dragged with the mouse, then released
+    box = scene.node_item(nodes[60])
+    start = box.mapToScene(box.body.center())
+    drag(view, start, start + QPointF(300, 700))
+    assert undo_texts(stack)[-1].startswith("Move")
+    same_as_fresh()
+
+
+def test_far_out_a_big_scene_keeps_a_shallow_index_and_a_click_still_picks_its_box(qtbot):
+    """Far out, a repaint asks the scene's index for nearly everything: a shallow BSP tree
+    (overview.far_index_depth) walks quicker than Qt's own deep one. Hit tests still work on
+    it, and zooming back in gives Qt back its choice."""
+    from playground.ui.canvas.overview import far_index_depth
+
+    doc = grid_doc(columns=40, rows=40)  # 1,600 cards, ~3,100 wires
+    scene, view, _stack = make_canvas(qtbot, doc)
+    scene.set_evaluation(evaluate(doc, backward=True))
+    near_depth = scene.bspTreeDepth()
+    view.set_zoom(FAR)
+    QApplication.processEvents()
+    assert scene.overview
+    items = len(doc) + len(doc.edges())
+    assert scene.bspTreeDepth() == far_index_depth(items) < near_depth
+    box = scene.node_item(doc.node_ids()[850])
+    view.centerOn(box)
+    QApplication.processEvents()
+    click(view, box.mapToScene(box.body.center()))
+    assert scene.selected_node_ids() == [box.node_id]
+    view.set_zoom(1.0)
+    QApplication.processEvents()
+    assert not scene.overview
+    assert scene.bspTreeDepth() == near_depth
