@@ -44,6 +44,7 @@ from playground.ui.training.tab import install as install_training
 from playground.ui.window import menus, theme
 from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
+from playground.ui.window.group_actions import GroupActions
 from playground.ui.window.messages import Messages
 from playground.ui.window.output_choice import OutputChoice, ranked_sinks
 from playground.ui.window.palette import Palette
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("status_bar")
 
         self.edits = EditActions(self)
+        self.groups = GroupActions(self)
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
