@@ -54,6 +54,7 @@ class Breadcrumb(QFrame):
         while self._layout.count():
             w = self._layout.takeAt(0).widget()
             if w is not None:
+                w.hide()  # gone now, not at the next turn of the event loop
                 w.deleteLater()
         self.buttons = []
         doc, scope = self.scene.doc, self.scene.scope
@@ -62,8 +63,7 @@ class Breadcrumb(QFrame):
         levels: list[str | None] = [None, *doc.path(scope)]
         for i, level in enumerate(levels):
             if i:
-                sep = QLabel(SEPARATOR, self)
-                self._layout.addWidget(sep)
+                self._layout.addWidget(QLabel(SEPARATOR, self))
             text = TOP if level is None else f"{GROUP_MARK} {doc.display_name(level)}"
             button = QToolButton(self)
             button.setText(text)
@@ -80,6 +80,11 @@ class Breadcrumb(QFrame):
                 button.clicked.connect(lambda _=False, g=level: self.scene.set_scope(g))
             self._layout.addWidget(button)
             self.buttons.append(button)
-        self.setVisible(scope is not None or bool(doc.groups()))
-        self.adjustSize()
-        self.raise_()
+        shown = scope is not None or bool(doc.groups())
+        if shown:
+            for i in range(self._layout.count()):
+                self._layout.itemAt(i).widget().show()  # children added to a shown bar
+            self._layout.activate()
+            self.resize(self.sizeHint())
+            self.raise_()
+        self.setVisible(shown)

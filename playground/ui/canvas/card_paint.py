@@ -207,7 +207,7 @@ class CardPainting(CardLayout):
         self._paint_ports(painter)
         if d.is_output:
             self._paint_output_tag(painter)
-        if self.leaves_group:
+        if self.leaves_group and not d.is_output:  # the output tag says it already
             self._paint_leaves_tag(painter)
         if d.problem or d.warning:  # a node waiting for input is being built: no badge
             paint_badge(painter, QPointF(body.right() - 2, body.top() + 1),
@@ -310,7 +310,7 @@ class CardPainting(CardLayout):
         st = self.style
         text = "leaves group ▸"
         w = st.text_width(text) + 2 * st.pad
-        rect = QRectF(self.body.right() - w, -st.tag_h - 3, w, st.tag_h)
+        rect = QRectF(0, -st.tag_h - 3, w, st.tag_h)
         painter.setPen(QPen(S.OUTPUT, 1.2))
         painter.setBrush(S.LABEL_FILL)
         painter.drawRoundedRect(rect, 4, 4)

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.inspector.value_edited.connect(self.editor.set_value)
         self.inspector.params_edited.connect(self._edit_params)
         self.inspector.output_toggled.connect(self.edits.set_output)
+        self.inspector.open_group_requested.connect(self.scene.set_scope)
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
         # none, so the stack (a child, destroyed with the window) would call it while the
         # window is being deleted ("MainWindow already deleted" at interpreter exit).
@@ -321,7 +322,7 @@ class MainWindow(QMainWindow):
         self._selection_timer.stop()
         ids = self.scene.selected_node_ids()
         node = ids[0] if len(ids) == 1 else None
-        if node != self.inspector.node:
+        if node != (self.inspector.node or self.inspector.group):
             self.inspector.set_node(node)
         self.update_actions(ids)
 
