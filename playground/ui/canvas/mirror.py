@@ -44,6 +44,7 @@ class DocumentMirror:
     _card_edit: Any
     _routes: Any
     _grouped: bool
+    _teaching_overlay: Any
     _wires: set[Any]
     _later: Any
 
@@ -153,6 +154,8 @@ class DocumentMirror:
             item = self._nodes.get(n)
             if item is not None and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
                 item.setSelected(True)
+        if self._teaching_overlay is not None:
+            self._teaching_overlay.follow_scene()
 
     def _add_node_item(self, node_id: str, bulk: bool = False) -> None:
         doc = self.doc

@@ -268,3 +268,18 @@ def test_tools_that_point_at_a_hidden_node_find_the_group_card_that_holds_it(win
     assert scene.card_for("x") is None  # outside and not feeding the group
     key(window, Qt.Key.Key_A, CTRL)  # select all: what is on show, not the outside inputs
     assert sorted(scene.selected_node_ids()) == sorted(EXP_PART)
+
+
+def test_auto_layout_lays_out_the_level_on_show_and_leaves_the_inside_where_it_is(window):
+    gid = group_exp_part(window)
+    doc = window.doc
+    inside = {n: doc.pos(n) for n in EXP_PART}
+    window.view.setFocus()
+    key(window, Qt.Key.Key_L, CTRL)
+    assert undo_texts(window.undo_stack)[-1] == "Auto layout"
+    assert {n: doc.pos(n) for n in EXP_PART} == inside
+    x = doc.group_pos(gid)[0]
+    assert all(doc.pos(n)[0] < x for n in ("n", "two", "one"))
+    assert window.scene.node_item(gid).pos().x() == x
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert {n: doc.pos(n) for n in EXP_PART} == inside
