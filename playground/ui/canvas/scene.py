@@ -366,7 +366,8 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         return self.doc.free_name()
 
     def nodes_rect(self) -> QRectF:
-        """The bounding rectangle of every node (empty if there are none)."""
+        """The bounding rectangle of every card on show (empty if there are none)."""
+        self.flush()
         rect = QRectF()
         for item in self._nodes.values():
             rect = rect.united(item.sceneBoundingRect())

@@ -43,6 +43,8 @@ class Scopes:
     style: Any
     _nodes: dict[str, Any]
     _caching: bool
+    _edges: dict[Any, Any]
+    _node_edges: Any
     _output: str | None
     scope_changed: Any
 
@@ -234,6 +236,11 @@ class Scopes:
     def _scoped_event(self, event: Event) -> bool:
         """Handle ``event`` for a grouped scope; False: the mirror's own path handles it."""
         kind, n, doc = event.kind, event.node, self.doc
+        if kind == "reset" and self._scope is not None:  # another graph: from its top
+            self._scope, self._scope_path = None, []
+            self._rebuild()
+            self.scope_changed.emit(None)
+            return True
         if kind in ("group_added", "group_removed", "reset"):
             self._rebuild()  # checks the scope first
             return True
@@ -265,6 +272,12 @@ class Scopes:
                 return True
             if event.attr == "label" and self._ports:
                 self._rebuild_later()  # it may name a group card's port
+            elif event.attr == "pos" and self._scope is not None:
+                self._rebuild_later()  # the outside inputs stay left of the inside
+            elif event.attr == "pos" and self._ports and any(
+                    self._edges[k].from_id in self._ports or self._edges[k].to_id in self._ports
+                    for k in self._node_edges.get(n, ()) if k in self._edges):
+                self._rebuild_later()  # a group card's ports follow their nodes' order
             return False
         if kind in ("node_added", "node_removed"):
             if n in self._outside or (kind == "node_removed" and n not in self._nodes):
