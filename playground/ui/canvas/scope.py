@@ -151,7 +151,7 @@ class Scopes:
         card = GroupCard(
             gid, self.style, self._group_display, label=doc.display_name(gid),
             inputs=tuple(doc.display_name(n) for n in ports.inputs),
-            outputs=tuple(doc.display_name(n) for n in ports.outputs),
+            outputs=tuple(doc.display_name(n) for n in ports.outputs), output_ids=ports.outputs,
             hint=f"{inside} node" + ("" if inside == 1 else "s"), cache=self._caching)
         self._place_card(gid, card, doc.group_pos(gid))
 

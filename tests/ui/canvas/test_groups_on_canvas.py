@@ -283,3 +283,44 @@ def test_auto_layout_lays_out_the_level_on_show_and_leaves_the_inside_where_it_i
     assert window.scene.node_item(gid).pos().x() == x
     key(window, Qt.Key.Key_Z, CTRL)
     assert {n: doc.pos(n) for n in EXP_PART} == inside
+
+
+def test_a_teaching_mark_on_a_hidden_node_glows_on_the_group_card_that_holds_it(window):
+    gid = group_exp_part(window)
+    scene = window.scene
+    overlay = scene.teaching_overlay()
+    overlay.set_highlight(nodes=["e"])
+    glow = overlay._node_glows[("e", "step")]
+    card = scene.node_item(gid)
+    assert glow.path().boundingRect().contains(card.mapRectToScene(card.body))
+    scene.set_scope(gid)  # inside, the mark moves to e's own card
+    glow = overlay._node_glows[("e", "step")]
+    e_card = scene.node_item("e")
+    assert glow.path().boundingRect().contains(e_card.mapRectToScene(e_card.body))
+
+
+def test_a_wire_fed_from_a_nested_group_card_can_be_picked_up_and_unplugged(window):
+    outer = group_exp_part(window)
+    scene, view = window.scene, window.view
+    scene.set_scope(outer)
+    select_by_clicks(window, ["e-1", "e+1"])
+    key(window, Qt.Key.Key_G, CTRL)
+    o = scene.node_item("o")
+    port = o.mapToScene(o.port_offset(0))
+    drag(view, port, port + QPointF(-40, 160))
+    assert window.doc.input_of("o", 0) is None
+    assert undo_texts(window.undo_stack)[-1].startswith("Disconnect e-1 → o")
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.doc.input_of("o", 0) == "e-1"
+
+
+def test_far_out_a_group_card_is_a_box_in_its_outputs_grad_colour(window):
+    gid = group_exp_part(window)
+    view, scene = window.view, window.scene
+    view.set_zoom(0.08)
+    assert scene.overview
+    overview = scene._overview
+    assert overview.key(gid) == overview.key("o") == (True, 8)  # o's grad: 1.0 of 1.5
+    assert gid in overview.groups()[overview.key(gid)]
+    view.fit_all()
+    assert not scene.overview
