@@ -59,7 +59,7 @@ class Scopes:
         """Each group card's ports, and the scope's own (key: the scope id)."""
         self._outside: set[str] = set()
         self._wires: set[Ends] = set()
-        self._later = QTimer()
+        self._later = QTimer(self)  # type: ignore[arg-type]  # the scene: a QObject
         self._later.setSingleShot(True)
         self._later.setInterval(0)
         self._later.timeout.connect(self.flush)

@@ -324,3 +324,15 @@ def test_far_out_a_group_card_is_a_box_in_its_outputs_grad_colour(window):
     assert gid in overview.groups()[overview.key(gid)]
     view.fit_all()
     assert not scene.overview
+
+
+def test_another_graph_opens_at_its_top_level_and_its_undo_too(window):
+    gid = group_exp_part(window)
+    window.scene.set_scope(gid)
+    window.editor.replace_document(tanh_from_exp(), "Open")
+    assert window.scene.scope is None and window.view.breadcrumb.isHidden()
+    assert window.scene.node_item("e") is not None
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.scene.scope is None and window.doc.groups() == [gid]
+    assert isinstance(window.scene.node_item(gid), GroupCard)
+    assert window.view.breadcrumb.parts() == ["Graph"]
