@@ -169,12 +169,15 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
             self.selectionChanged.emit()
 
     def select_nodes(self, ids: Iterable[str]) -> None:
+        """Select the cards of ``ids``; a node hidden in a group selects its group card."""
         self.flush()
         wanted = set(ids)
         self._clear_edge_selection()
         self.clearSelection()
         for n in wanted:
             item = self._nodes.get(n)
+            if item is None and self._grouped:
+                item = self.card_for(n)
             if item is not None:
                 item.setSelected(True)
 

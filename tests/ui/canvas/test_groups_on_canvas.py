@@ -336,3 +336,10 @@ def test_another_graph_opens_at_its_top_level_and_its_undo_too(window):
     assert window.scene.scope is None and window.doc.groups() == [gid]
     assert isinstance(window.scene.node_item(gid), GroupCard)
     assert window.view.breadcrumb.parts() == ["Graph"]
+
+
+def test_selecting_a_hidden_node_selects_the_group_card_that_holds_it(window, qtbot):
+    gid = group_exp_part(window)
+    window.select(["e"])  # as a teaching tool does
+    assert window.scene.selected_node_ids() == [gid]
+    qtbot.waitUntil(lambda: window.inspector.group == gid, timeout=2000)
