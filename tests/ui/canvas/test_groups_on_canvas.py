@@ -343,3 +343,18 @@ def test_selecting_a_hidden_node_selects_the_group_card_that_holds_it(window, qt
     window.select(["e"])  # as a teaching tool does
     assert window.scene.selected_node_ids() == [gid]
     qtbot.waitUntil(lambda: window.inspector.group == gid, timeout=2000)
+
+
+def test_tab_search_inside_an_open_group_adds_the_node_into_it(window):
+    gid = group_exp_part(window)
+    window.scene.set_scope(gid)
+    known = set(window.doc.node_ids())
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    QTest.keyClicks(window.view.search.edit, "tanh")
+    QTest.keyClick(window.view.search.edit, Qt.Key.Key_Return)
+    (new,) = set(window.doc.node_ids()) - known
+    assert window.doc.op_name(new) == "tanh" and window.doc.group_of(new) == gid
+    assert window.scene.node_item(new) is not None
+    window.scene.set_scope(None)
+    assert window.scene.node_item(new) is None  # inside the group card
