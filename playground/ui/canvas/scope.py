@@ -166,20 +166,32 @@ class Scopes:
         return Ports(tuple(sorted(ports.inputs, key=y)), tuple(sorted(ports.outputs, key=y)))
 
     def _place_outside(self, inputs: tuple[str, ...]) -> None:
-        """The outside inputs in a column left of the cards inside, in the order of their
-        ports (top to bottom as on the group card)."""
+        """The outside inputs in a column left of the cards inside, in the order of the
+        heights their wires enter at."""
         bodies = [i.body.translated(i.pos()) for i in self._nodes.values()]
         box = QRectF()
         for b in bodies:
             box = box.united(b)
         top = box.top() if bodies else 0.0
         right = box.left() - OUTSIDE_GAP if bodies else 0.0
-        for n in inputs:
+        for n in sorted(inputs, key=self._fed_height):  # level with what they feed
             card = OutsideCard(n, self.style, self._display, label=self.doc.display_name(n),
                                cache=self._caching)
             self._outside.add(n)
             self._place_card(n, card, (right - card.body.width(), top))
             top += card.body.height() + self.style.tag_h + 24
+
+    def _fed_height(self, source: str) -> float:
+        """How high (scene y) ``source``'s wires enter the cards of the scope: outside inputs
+        are stacked in that order, so their wires cross as little as they can."""
+        ys = []
+        for e in self.doc.consumers(source):
+            rep = self.doc.representative(e.target, self._scope)
+            card = self._nodes.get(rep) if rep is not None else None
+            if card is not None:
+                slot = e.slot if rep == e.target else 0
+                ys.append(card.pos().y() + card.port_offset(slot).y())
+        return min(ys) if ys else 0.0
 
     def _place_card(self, key: str, card: Any, pos: tuple[float, float]) -> None:
         card.setPos(QPointF(*pos))
