@@ -139,8 +139,14 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
 
     def selected_edges(self) -> list[tuple[str, str, int]]:
-        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt."""
-        return sorted(self._selected_edges)
+        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt.
+        A wire into a group card stands for every wire from its source into the group."""
+        keys = set(self._selected_edges)
+        for k in self._selected_edges:
+            edge = self._edges.get(k)
+            if edge is not None:
+                keys.update(edge.also)
+        return sorted(keys)
 
     def select_edges(self, keys: Iterable[tuple[str, str, int]], *, add: bool = False) -> None:
         wanted = {k for k in keys if k in self._edges}

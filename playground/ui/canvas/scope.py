@@ -58,7 +58,8 @@ class Scopes:
         self._ports: dict[str, Ports] = {}
         """Each group card's ports, and the scope's own (key: the scope id)."""
         self._outside: set[str] = set()
-        self._wires: set[Ends] = set()
+        self._wires: dict[Ends, tuple[str, str, int]] = {}
+        """Each wire drawn in a grouped scope -> the document key of its ``EdgeItem``."""
         self._later = QTimer(self)  # type: ignore[arg-type]  # the scene: a QObject
         self._later.setSingleShot(True)
         self._later.setInterval(0)

@@ -358,3 +358,22 @@ def test_tab_search_inside_an_open_group_adds_the_node_into_it(window):
     assert window.scene.node_item(new) is not None
     window.scene.set_scope(None)
     assert window.scene.node_item(new) is None  # inside the group card
+
+
+def test_deleting_the_one_wire_drawn_into_a_group_deletes_every_wire_it_stands_for(window):
+    gid = group_exp_part(window)
+    scene, view = window.scene, window.view
+    (wire,) = [e for e in scene.edge_items() if e.from_id == "one"]
+    assert len(wire.also) == 1  # one feeds e-1 and e+1 inside: one wire drawn
+    p = wire.path().pointAtPercent(0.5)
+    view.centerOn(p)
+    click(view, p)
+    assert sorted(scene.selected_edges()) == [("one", "e+1", 1), ("one", "e-1", 1)]
+    before = window.doc.to_data()
+    key(window, Qt.Key.Key_Delete)
+    assert not window.doc.consumers("one")
+    assert not [e for e in scene.edge_items() if e.from_id == "one"]
+    assert scene.node_item(gid).slot_names == ("two", "n")  # the port went with them
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.doc.to_data() == before
+    assert len([e for e in scene.edge_items() if e.from_id == "one"]) == 1
