@@ -297,6 +297,10 @@ class Scopes:
                 self._rebuild_later()  # a port or a group card's count goes
                 return True
             return kind == "node_added" and doc.group_of(n) != self._scope
+        if kind == "output_changed":
+            for card in self.group_cards():  # the output may sit inside one
+                card.refresh()
+            return False
         if kind in ("edge_added", "edge_removed") and event.edge is not None:
             s, t, _k = event.edge
             scope = self._scope
