@@ -57,6 +57,7 @@ class SceneMouse(QGraphicsScene):
     mouse_at: QPointF | None
     _grads: Any
     node_activated: Any
+    status_message: Any
 
     def select_nodes(self, ids: Iterable[str]) -> None:
         raise NotImplementedError
@@ -199,7 +200,9 @@ class SceneMouse(QGraphicsScene):
             return
         node = self.node_at(pos)
         if node is not None and getattr(node, "is_outside", False):
-            event.accept()  # read-only here
+            self.status_message.emit(  # read-only here
+                f"{node.label} is outside this group: go up a level (Alt+Up) to edit it")
+            event.accept()
             return
         if node is not None:
             # On the name or a value's number: edit it there (card_edit.py); elsewhere (and

@@ -151,6 +151,9 @@ def test_double_click_opens_a_group_and_the_breadcrumb_alt_up_and_backspace_lead
     left = min(scene.node_item(n).pos().x() for n in EXP_PART)
     assert all(scene.node_item(n).pos().x() < left for n in outside)
     assert not scene.node_item("n").flags() & scene.node_item("n").GraphicsItemFlag.ItemIsMovable
+    double_click(view, body_point(scene, "n", fy=0.1))  # its name: read-only here
+    assert scene.card_editor is None and "outside this group" in (
+        window.statusBar().currentMessage())
     # the whole group is in view (opening frames it)
     seen = view.mapToScene(view.viewport().rect()).boundingRect()
     assert seen.contains(scene.nodes_rect())
