@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from playground.graph.events import Event
@@ -19,11 +20,12 @@ from playground.ui.canvas.group_card import GROUP_MARK
 TOP = "Graph"
 SEPARATOR = "▸"
 LOOK = """
-QFrame#breadcrumb { background: palette(window); border: 1px solid palette(mid);
-                    border-radius: 6px; }
-QToolButton { border: none; padding: 2px 4px; }
+QToolButton { border: none; padding: 2px 4px; background: transparent; }
 QToolButton:hover { text-decoration: underline; }
 """
+"""For the buttons, no colours: the bar paints its ground in the palette's colours when it
+paints (``paintEvent``) and the words take the palette's text colour, so View ▸ Theme changes
+both (a style sheet on the bar kept its first colours)."""
 
 
 class Breadcrumb(QFrame):
@@ -33,7 +35,7 @@ class Breadcrumb(QFrame):
         super().__init__(parent)
         self.setObjectName("breadcrumb")
         self.setAccessibleName("Where the canvas is among the groups")
-        self.setStyleSheet(LOOK)
+        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.scene = scene
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(6, 2, 6, 2)
@@ -42,6 +44,19 @@ class Breadcrumb(QFrame):
         scene.scope_changed.connect(self.refresh)
         self._unsubscribe = scene.doc.subscribe(self._doc_event)
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # View ▸ Theme: new buttons, new words
+            QTimer.singleShot(0, self.refresh)
+        super().changeEvent(event)
+
+    def paintEvent(self, event: Any) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        painter.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1.0))
+        painter.setBrush(pal.color(QPalette.ColorRole.Window))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
 
     def _doc_event(self, event: Event) -> None:
         if event.kind in ("group_added", "group_removed", "group_changed", "reset"):
@@ -66,6 +81,7 @@ class Breadcrumb(QFrame):
                 self._layout.addWidget(QLabel(SEPARATOR, self))
             text = TOP if level is None else f"{GROUP_MARK} {doc.display_name(level)}"
             button = QToolButton(self)
+            button.setStyleSheet(LOOK)
             button.setText(text)
             button.setObjectName("breadcrumb_top" if level is None else f"breadcrumb_{level}")
             last = i == len(levels) - 1
