@@ -380,3 +380,21 @@ def test_deleting_the_one_wire_drawn_into_a_group_deletes_every_wire_it_stands_f
     key(window, Qt.Key.Key_Z, CTRL)
     assert window.doc.to_data() == before
     assert len([e for e in scene.edge_items() if e.from_id == "one"]) == 1
+
+
+def test_the_breadcrumb_takes_the_dark_themes_colours(window, qtbot):
+    from PySide6.QtGui import QPalette
+
+    from playground.ui.window import theme
+
+    gid = group_exp_part(window)
+    window.scene.set_scope(gid)
+    crumb = window.view.breadcrumb
+    try:
+        theme.apply("dark")
+        qtbot.waitUntil(lambda: crumb.buttons and crumb.buttons[0].palette().color(
+            QPalette.ColorRole.ButtonText).lightness() > 128, timeout=2000)
+        assert crumb.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        assert crumb.parts() == ["Graph", "▣ group1"]
+    finally:
+        theme.apply("system")
