@@ -91,14 +91,30 @@ class EditActions:
             self.w.show_status("Nothing to delete: select nodes or wires first")
 
     def select_all(self) -> None:
-        self.w.select(self.w.doc.node_ids())
+        """Every card on show: the nodes and group cards of the open level."""
+        sc = self.w.scene
+        if sc.scope is None and not self.w.doc.groups():
+            self.w.select(self.w.doc.node_ids())
+            return
+        self.w.select([n for n, item in sc.node_map.items()
+                       if not getattr(item, "is_outside", False)])
+
+    def _flat(self, ids: list[str]) -> list[str]:
+        """The nodes of ``ids``, a group card standing for every node inside it (a copy of a
+        group is a copy of its nodes)."""
+        doc = self.w.doc
+        out: dict[str, None] = {}
+        for n in ids:
+            for m in (sorted(doc.inside(n)) if doc.is_group(n) else [n]):
+                out[m] = None
+        return list(out)
 
     def copy(self) -> bool:
         ids = self.w.scene.selected_node_ids()
         if not ids:
             self.w.show_status("Nothing to copy: select nodes first")
             return False
-        data = clipboard.copy_nodes(self.w.doc, ids)
+        data = clipboard.copy_nodes(self.w.doc, self._flat(ids))
         mime = QMimeData()
         text = json.dumps(data)
         mime.setData(clipboard.CLIPBOARD_MIME, QByteArray(text.encode()))
@@ -140,7 +156,7 @@ class EditActions:
             return
         self._paste_count += 1
         shift = 40.0 * self._paste_count
-        new = self.w.editor.paste(data, (shift, shift))
+        new = self.w.editor.paste(data, (shift, shift), group=self.w.scene.scope)
         if new is not None:
             self.w.select(new)
 
@@ -149,6 +165,7 @@ class EditActions:
         if not ids:
             self.w.show_status("Nothing to duplicate: select nodes first")
             return
-        new = self.w.editor.paste(clipboard.copy_nodes(self.w.doc, ids), (40.0, 40.0), "Duplicate")
+        new = self.w.editor.paste(clipboard.copy_nodes(self.w.doc, self._flat(ids)), (40.0, 40.0),
+                                  "Duplicate", group=self.w.scene.scope)
         if new is not None:
             self.w.select(new)
