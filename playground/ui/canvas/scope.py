@@ -135,7 +135,7 @@ class Scopes:
             self._add_group_card(g)
         if scope is None:
             return
-        ports = self._ports[scope] = doc.ports(scope)
+        ports = self._ports[scope] = self._ports_of(scope)
         for n in ports.outputs:
             item = self._nodes.get(n)
             if item is not None:
@@ -144,7 +144,7 @@ class Scopes:
 
     def _add_group_card(self, gid: str) -> None:
         doc = self.doc
-        ports = self._ports[gid] = doc.ports(gid)
+        ports = self._ports[gid] = self._ports_of(gid)
         inside = len(doc.inside(gid))
         card = GroupCard(
             gid, self.style, self._group_display, label=doc.display_name(gid),
@@ -152,6 +152,16 @@ class Scopes:
             outputs=tuple(doc.display_name(n) for n in ports.outputs),
             hint=f"{inside} node" + ("" if inside == 1 else "s"), cache=self._caching)
         self._place_card(gid, card, doc.group_pos(gid))
+
+    def _ports_of(self, gid: str) -> Ports:
+        """The group's ports top to bottom as their nodes lie (fewer crossing wires)."""
+        doc = self.doc
+        ports = doc.ports(gid)
+
+        def y(n: str) -> float:
+            return doc.pos(n)[1]
+
+        return Ports(tuple(sorted(ports.inputs, key=y)), tuple(sorted(ports.outputs, key=y)))
 
     def _place_outside(self, inputs: tuple[str, ...]) -> None:
         """The outside inputs in a column left of the cards inside, in the order of their
