@@ -34,6 +34,7 @@ from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path, resource_path
 from playground.graph.expr import parse
+from playground.graph.layout import graph_layout
 
 REQUIRED = ("key", "title", "card", "task")
 MAX_BYTES = 200_000  # a lesson is a few sentences; anything larger is not a lesson
@@ -93,7 +94,25 @@ class Lesson:
         doc = parse(self.expression) if self.expression else io.load(example_path(self.example))
         for spec in self.groups:
             spec.make(doc)
+        if self.groups:
+            _lay_out_top(doc)
         return doc
+
+
+def _lay_out_top(doc: GraphDocument) -> None:
+    """Columns for what the top level shows, a group card as one node (the expression's layout
+    placed the group's inside, which is where its nodes stay for when it is opened)."""
+    level = nx.MultiDiGraph()
+    top = {n: doc.representative(n, None) for n in doc.node_ids()}
+    level.add_nodes_from(dict.fromkeys(top.values()))
+    for s, t in doc.graph.edges():
+        if top[s] != top[t]:
+            level.add_edge(top[s], top[t])
+    for item, pos in graph_layout(level).items():
+        if doc.is_group(item):
+            doc.move_group(item, pos)
+        else:
+            doc.move(item, pos)
 
 
 @dataclass(frozen=True)

@@ -301,9 +301,9 @@ def group_local_line(doc: GraphDocument, me: str, c: Contribution) -> str:
     """The local derivative of a group: its number, "computed by its inside"."""
     g = name(doc, c.consumer)
     if any(p.local is None for p in c.parts):
-        return f"{g} is a group: its inside computes the gradient (Step inside to see how)"
+        return f"{g} is a group: its inside computes the gradient (double-click it to look inside)"
     known = ", ".join(f"{d(name(doc, p.output), me)} = {summary(p.local)}" for p in c.parts)
-    return f"{known}, computed by its inside: {g} is a group (Step inside to see how)"
+    return f"{known}, computed by its inside: {g} is a group (double-click it to look inside)"
 
 
 def _is_number(text: str) -> bool:
