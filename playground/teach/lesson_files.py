@@ -34,7 +34,7 @@ from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path, resource_path
 from playground.graph.expr import parse
-from playground.graph.layout import graph_layout
+from playground.graph.layout import COLUMN_GAP, ROW_GAP, graph_layout
 
 REQUIRED = ("key", "title", "card", "task")
 MAX_BYTES = 200_000  # a lesson is a few sentences; anything larger is not a lesson
@@ -108,7 +108,8 @@ def _lay_out_top(doc: GraphDocument) -> None:
     for s, t in doc.graph.edges():
         if top[s] != top[t]:
             level.add_edge(top[s], top[t])
-    for item, pos in graph_layout(level).items():
+    # a group card is wider and taller than a node's: more room between columns and rows
+    for item, pos in graph_layout(level, COLUMN_GAP * 1.4, ROW_GAP * 1.8).items():
         if doc.is_group(item):
             doc.move_group(item, pos)
         else:
