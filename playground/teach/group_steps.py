@@ -1,4 +1,4 @@
-"""Step through backward one level at a time: a group is one step (issue 17 §1).
+"""Step through one level of the groups at a time: a group is one step (issue 17 §1).
 
 The canvas shows one scope at a time, the top (None) or the inside of a group, and
 ``backward_steps_at(doc, scope)`` gives that level's steps, in backward order:
@@ -20,6 +20,10 @@ paths from n whose first output of the group is o. Then ``n.grad = Σ_o o.grad �
 with o's grad as its card shows it, even when an output is also used inside (a path through
 another output is counted in that output's term).
 
+``forward_steps_at(doc, scope)`` is forward's counterpart: the level's nodes as
+``steps.forward_steps`` computes them, inputs first, and a group as one step, its outputs
+"computed by its inside".
+
 A grouping can make a loop at a level (a group holding ``a`` and ``c`` of ``a → b → c``):
 no order lets the group be one step there, so that level says so (``TeachError``).
 """
@@ -27,6 +31,7 @@ no order lets the group be one step there, so that level says so (``TeachError``
 from __future__ import annotations
 
 import heapq
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -45,11 +50,12 @@ from playground.teach.steps import (
     _contributions,
     _ready,
     _why,
+    forward_steps,
     group_chain,
 )
 from playground.teach.text import d, name
 
-__all__ = ["backward_steps_at", "group_locals"]
+__all__ = ["backward_steps_at", "forward_steps_at", "group_locals"]
 
 
 def backward_steps_at(doc: GraphDocument, scope: str | None = None,
@@ -61,6 +67,73 @@ def backward_steps_at(doc: GraphDocument, scope: str | None = None,
     if scope is not None and not doc.is_group(scope):
         raise TeachError(f"there is no group {scope!r}")
     return _Level(doc, ev, scope).steps()
+
+
+def forward_steps_at(doc: GraphDocument, scope: str | None = None,
+                     ev: Evaluation | None = None) -> list[Step]:
+    """Forward one level at a time: the level's nodes as ``forward_steps`` computes them,
+    inputs first, and a group as one step ("o = 0.7071, computed by its inside")."""
+    ev = _ready(doc, ev, backward=False)
+    if scope is not None and not doc.is_group(scope):
+        raise TeachError(f"there is no group {scope!r}")
+    flat = {s.node: s for s in forward_steps(doc, ev)}
+    position = {n: i for i, n in enumerate(ev.order)}
+    key: dict[str, int] = {}
+    reps: dict[str, str | None] = {}
+    for n in ev.order:
+        r = reps[n] = doc.representative(n, scope)
+        if r is not None:
+            key[r] = min(key.get(r, position[n]), position[n])
+    level = nx.DiGraph()
+    level.add_nodes_from(key)
+    for a, b in doc.graph.edges():
+        ra, rb = reps[a], reps[b]
+        if ra is not None and rb is not None and ra != rb:
+            level.add_edge(ra, rb)
+    if not nx.is_directed_acyclic_graph(level):
+        raise TeachError(_loop_text(doc, level))
+    order = list(nx.lexicographical_topological_sort(level, key=key.__getitem__))
+    if not order:
+        raise TeachError(f"{name(doc, scope or '')} is empty: there is no step to take in it")
+    steps: list[Step] = []
+    for item in order:
+        title = f"Forward step {len(steps) + 1} of {len(order)}: {name(doc, item)}"
+        if doc.is_group(item):
+            steps.append(_group_forward(doc, ev, item, len(steps), title + " (a group)", scope))
+        else:
+            steps.append(replace(flat[item], index=len(steps), title=title, scope=scope))
+    return steps
+
+
+def _group_forward(doc: GraphDocument, ev: Evaluation, gid: str, index: int, title: str,
+                   scope: str | None) -> Step:
+    g = name(doc, gid)
+    ports = doc.ports(gid)
+    inner = doc.inside(gid)
+    broken = [o for o in ports.outputs if ev.results[o].error is not None]
+    if broken:
+        lines: tuple[str, ...] = (
+            f"{g}: cannot compute {name(doc, broken[0])}: {ev.results[broken[0]].error}",)
+    else:
+        outs = ", ".join(f"{name(doc, o)} = {summary(ev.results[o].data)}"
+                         for o in ports.outputs)
+        ins = ", ".join(f"{name(doc, n)} = {summary(ev.results[n].data)}"
+                        for n in ports.inputs)
+        lines = (f"{outs}, computed by its inside",
+                 f"{g} is a group: one node here, a graph of its own inside"
+                 + (f", fed {ins}" if ins else "") + ". Step inside to watch it compute.")
+    edges = tuple((e.source, e.target, e.slot) for n in ports.inputs
+                  for e in doc.consumers(n) if e.target in inner)
+    first = ev.results[ports.outputs[0]].data if ports.outputs else None
+    return Step(index, gid, title, lines, edges, first, scope=scope, opens=gid)
+
+
+def _loop_text(doc: GraphDocument, level: nx.DiGraph) -> str:
+    loop = [u for u, _v in nx.find_cycle(level)]
+    names = " → ".join(name(doc, u) for u in [*loop, loop[0]])
+    return (f"at this level the groups make a loop ({names}): a wire leaves a group and comes "
+            "back into it, so the group cannot be one step. Ungroup it, or open it and step "
+            "inside")
 
 
 def group_locals(doc: GraphDocument, gid: str, ev: Evaluation) -> dict[str, dict[str, Any]]:
@@ -111,12 +184,7 @@ class _Level:
                 if rs is not None and rt is not None and rs != rt:
                     level.add_edge(rs, rt)
         if not nx.is_directed_acyclic_graph(level):
-            loop = [u for u, _v in nx.find_cycle(level)]
-            names = " → ".join(name(self.doc, u) for u in [*loop, loop[0]])
-            raise TeachError(
-                f"at this level the groups make a loop ({names}): a wire leaves a group and "
-                "comes back into it, so the group cannot be one step. Ungroup it, or open it "
-                "and step inside")
+            raise TeachError(_loop_text(self.doc, level))
         waiting = {u: level.out_degree(u) for u in level}
         ready = [(-key[u], u) for u, k in waiting.items() if k == 0]
         heapq.heapify(ready)

@@ -13,8 +13,8 @@ from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.examples import list_examples
 from playground.graph.expr import parse
-from playground.teach import TeachError, backward_steps
-from playground.teach.group_steps import backward_steps_at, group_locals
+from playground.teach import TeachError, backward_steps, forward_steps
+from playground.teach.group_steps import backward_steps_at, forward_steps_at, group_locals
 from tests.graph.test_groups import random_grouping, tanh_from_exp
 from tests.teach.helpers import example
 
@@ -210,3 +210,50 @@ def test_a_grouping_that_makes_a_loop_says_so_in_words():
         backward_steps_at(doc, None)
     with pytest.raises(TeachError, match="no group"):
         backward_steps_at(doc, "nope")
+
+
+def test_forward_with_no_group_is_exactly_the_flat_forward():
+    for name in [e.name for e in list_examples()]:
+        doc = example(name)
+        if evaluate(doc).problems:
+            continue
+        def seen(steps):  # a tensor's value is an array: compare what the learner reads
+            return [(s.index, s.node, s.title, s.lines, s.edges) for s in steps]
+
+        assert seen(forward_steps_at(doc, None)) == seen(forward_steps(doc)), name
+
+
+def test_forward_takes_a_group_as_one_step_computed_by_its_inside():
+    doc, ids, gid = grouped_tanh()
+    ev = evaluate(doc)
+    top = forward_steps_at(doc, None, ev)
+    assert [s.node for s in top][-1] == gid  # inputs first: the group comes last
+    group = top[-1]
+    assert group.opens == gid and group.equation == "o = 0.7071, computed by its inside"
+    assert "fed n = 0.8814" in group.text and "Step inside" in group.text
+    assert group.value == ev.results[ids["o"]].data
+    assert group.edges == ((ids["n"], ids["2n"], 1),)
+    inside = forward_steps_at(doc, gid, ev)
+    assert [s.node for s in inside][-1] == ids["o"]
+    assert all(s.scope == gid for s in inside)
+    e = next(s for s in inside if s.node == ids["e"])
+    assert e.equation == "e = exp((2n)) = exp(1.7627) = 5.8284"
+
+
+def test_forward_by_level_visits_every_node_once_at_its_own_level():
+    for seed in range(10):
+        from playground.teach.random_expr import Difficulty, random_document
+
+        doc = random_document(Difficulty(ops=("add", "mul", "tanh"), depth=3, reuse=True), seed)
+        random_grouping(doc, random.Random(seed), rounds=3)
+        seen: list[str] = []
+        try:
+            for scope in [None, *doc.groups()]:
+                steps = forward_steps_at(doc, scope)
+                seen += [s.node for s in steps if not s.opens]
+                for s in steps:  # each node after what feeds it at its level
+                    assert s.index == steps.index(s)
+        except TeachError as exc:
+            assert "loop" in str(exc)
+            continue
+        assert sorted(seen) == sorted(doc.node_ids())

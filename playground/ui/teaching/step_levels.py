@@ -1,5 +1,5 @@
-"""Stepping backward one level of the groups at a time: the Step inside and Back out buttons,
-and the stack of outer levels (mixed into ``StepPanel``).
+"""Stepping one level of the groups at a time: the Step inside and Back out buttons, and the
+stack of outer levels (mixed into ``StepPanel``), backward and forward alike.
 
 A group's step opens it: **Step inside** shows the group on the canvas (``scene.set_scope``)
 and the steps of its inside (``teach.group_steps``); after its last step, or on **Back out**,
@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from playground.teach import Step, TeachError
-from playground.teach.group_steps import backward_steps_at
+from playground.teach.group_steps import backward_steps_at, forward_steps_at
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,12 @@ class StepLevels:
 
     def step_inside(self) -> bool:
         """Open the current step's group on the canvas and step through its inside."""
-        step = self.steps[self.index] if self.mode == "backward" and self.steps else None
+        step = self.steps[self.index] if self.mode is not None and self.steps else None
         if step is None or step.opens is None:
             return False
+        at = backward_steps_at if self.mode == "backward" else forward_steps_at
         try:
-            inside = backward_steps_at(self.teaching.doc, step.opens, self._full)
+            inside = at(self.teaching.doc, step.opens, self._full)
         except TeachError as exc:
             self.teaching.window.show_status(f"Cannot step inside: {exc}")
             return False
@@ -112,9 +113,9 @@ class StepLevels:
             self._moving_canvas = False
 
     def _canvas_scope_changed(self, scope: str | None) -> None:
-        """The learner opened a group or went up on the canvas while stepping backward: at
+        """The learner opened a group or went up on the canvas while stepping: at
         the group's step that is Step inside, up to a level we came from is Back out."""
-        if self._moving_canvas or self.mode != "backward" or scope == self.scope:
+        if self._moving_canvas or self.mode is None or scope == self.scope:
             return
         doc = self.teaching.doc
         levels = [self.scope, *(level.scope for level in self.outer)]
@@ -140,8 +141,8 @@ class StepLevels:
         self._update_play()
 
     def _visited(self) -> set[str]:
-        """The nodes whose grads the steps have found so far, across the levels: a group's
-        step stands for its whole inside (unless we are inside it now)."""
+        """The nodes whose grads (data, forward) the steps have found so far, across the
+        levels: a group's step stands for its whole inside (unless we are inside it now)."""
         doc = self.teaching.doc
         found: set[str] = set()
 
@@ -154,15 +155,17 @@ class StepLevels:
             for step in level.steps[: level.index]:
                 found |= reached(step)
             gid = level.steps[level.index].opens
-            if gid is not None:  # its outputs' grads came from outside it
+            if gid is not None and self.mode == "backward":  # grads from outside it
                 found |= set(doc.ports(gid).outputs)
+        if self.mode == "forward" and self.scope is not None and not self.outer:
+            found |= set(doc.node_ids()) - doc.inside(self.scope)  # what feeds it is given
         for step in self.steps[: self.index + 1]:
             found |= reached(step)
         return found
 
     def _update_group_buttons(self, step: Step | None) -> None:
         doc = self.teaching.doc
-        opens = step.opens if step is not None and self.mode == "backward" else None
+        opens = step.opens if step is not None and self.mode is not None else None
         self.inside_button.setVisible(opens is not None)
         if opens is not None:
             self.inside_button.setText(f"Step inside {doc.display_name(opens)} ▸")

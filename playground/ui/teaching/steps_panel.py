@@ -8,11 +8,12 @@ the whole backward (``StepEvaluation.grad_scale``), so a grad's colour means the
 step. The inspector shows the same numbers
 (a grad backward has not reached yet reads "— (not reached yet ...)", not its final value).
 
-Backward steps one level of the groups at a time (``teach.group_steps``), starting at the level
-the canvas shows: a group is one step, its local derivative "computed by its inside", with a
-**Step inside** button that opens the group on the canvas and walks its inside. When the inside's
-steps are done (or **Back out** is pressed) the canvas and the steps return to the level above,
-after the group's step. Opening the group on the canvas (double-click) at its step is the same
+Both directions step one level of the groups at a time (``teach.group_steps``), starting at
+the level the canvas shows: a group is one step (backward: its local derivative "computed by
+its inside"; forward: its outputs, computed by its inside), with a **Step inside** button
+that opens the group on the canvas and walks its inside. When the inside's steps are done (or
+**Back out** is pressed) the canvas and the steps return to the level above, after the group's
+step. Opening the group on the canvas (double-click) at its step is the same
 as Step inside, and going up by the breadcrumb is the same as Back out.
 """
 
@@ -33,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from playground.graph.evaluate import Evaluation
 from playground.graph.numbers import grad_range, summary
-from playground.teach import Step, TeachError, forward_steps
-from playground.teach.group_steps import backward_steps_at
+from playground.teach import Step, TeachError
+from playground.teach.group_steps import backward_steps_at, forward_steps_at
 from playground.ui.teaching.common import TabPause, esc, mono, muted_colour
 from playground.ui.teaching.step_levels import Level, StepLevels
 from playground.ui.widgets.flow_layout import FlowLayout
@@ -232,14 +233,14 @@ class StepPanel(StepLevels, QWidget):
     def _start(self, mode: str) -> bool:
         doc = self.teaching.doc
         self.teaching.display.flush()
-        scope = self._canvas_scope() if mode == "backward" else None
+        scope = self._canvas_scope()
         try:
             if mode == "backward":
                 full = self.teaching.display.evaluate_copy(backward=True)
                 steps = backward_steps_at(doc, scope, full)
             else:
                 full = self.teaching.display.evaluate_copy(backward=False)
-                steps = forward_steps(doc)
+                steps = forward_steps_at(doc, scope, full)
         except TeachError as exc:
             self.timer.stop()
             self._clear()
@@ -263,16 +264,13 @@ class StepPanel(StepLevels, QWidget):
         if self._at_end():
             self.pause()
 
-
     def _show(self) -> None:
         step = self.steps[self.index]
         doc = self.teaching.doc
-        if self.mode == "backward":
-            self._set_canvas_scope(self.scope)  # back from another tab: the step's level
-        visited = {s.node for s in self.steps[: self.index + 1]}
+        self._set_canvas_scope(self.scope)  # back from another tab: the step's level
+        visited = self._visited()
         notes: dict[str, str] = {}
         if self.mode == "backward":
-            visited = self._visited()
             full = self._full
             results = {n: replace(r, grad=r.grad if n in visited else None)
                        for n, r in full.results.items()}
@@ -316,7 +314,7 @@ class StepPanel(StepLevels, QWidget):
 
     def _shown_as(self, node: str) -> str:
         doc = self.teaching.doc
-        if node not in doc or self.mode != "backward":
+        if node not in doc:
             return node
         return doc.representative(node, self.scope) or node
 
@@ -359,9 +357,11 @@ class StepPanel(StepLevels, QWidget):
             above = name(level.scope) if level.scope is not None else "the top level"
             return (f"Done inside {esc(name(self.scope or ''))}. Next: back out to "
                     f"{esc(above)}, on to {esc(name(level.steps[after].node))} (F7)")
-        if last and self.mode == "backward" and self.scope is not None:
-            return (f"Done inside {esc(name(self.scope))}: every grad in it is filled in. Go "
-                    "up by the bar over the canvas, then Step Backward (F7) for the rest.")
+        if last and self.scope is not None:
+            what, key = (("grad", "Backward (F7)") if self.mode == "backward"
+                         else ("data", "Forward (F6)"))
+            return (f"Done inside {esc(name(self.scope))}: every {what} in it is filled in. "
+                    f"Go up by the bar over the canvas, then Step {key} for the rest.")
         if last and self.mode == "backward":
             return ("Done: every grad is filled in. Backward (Ctrl+B) does all these steps at "
                     "once.")

@@ -155,3 +155,28 @@ def test_an_edit_that_removes_the_open_group_while_stepping_starts_over(window):
     assert not panel.inside_button.isVisible() and not panel.out_button.isVisible()
     press(w, Qt.Key.Key_F7)  # and stepping works on the flat graph
     assert panel.mode == "backward" and panel.steps[0].node == ids["both"]
+
+
+def test_step_forward_takes_the_group_as_one_step_and_can_step_inside(window, qtbot):
+    w = window
+    gid, ids = open_tanh_lesson(w)
+    panel = w.teaching.steps
+    for _ in range(10):
+        press(w, Qt.Key.Key_F6)
+        if panel.steps[panel.index].node == gid:
+            break
+    assert panel.text.toPlainText().startswith("o_exp = 0.7071, computed by its inside")
+    assert panel.inside_button.isVisible()
+    qtbot.mouseClick(panel.inside_button, LEFT)
+    assert w.scene.scope == gid and panel.mode == "forward"
+    # inside, data appear inputs first: n_exp (outside, given) shows, e not yet
+    assert shown(w, ids["e"], "data") == "—"
+    step_to_forward = [s.node for s in panel.steps]
+    assert step_to_forward[-1] == ids["o_exp"]
+    while panel.steps[panel.index].node != ids["e"]:
+        press(w, Qt.Key.Key_F6)
+    assert shown(w, ids["e"], "data") == "5.8284"
+    while panel.scope == gid:
+        press(w, Qt.Key.Key_F6)
+    assert w.scene.scope is None  # back out, on to the step after the group's
+    assert panel.steps[panel.index].node == ids["both"]
