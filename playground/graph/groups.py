@@ -159,6 +159,24 @@ class Groups:
         return Ports(tuple(sorted(inputs, key=order.__getitem__)),
                      tuple(sorted(outputs, key=order.__getitem__)))
 
+    def scope_graph(self, scope: str | None) -> nx.MultiDiGraph:
+        """The graph ``scope`` shows: its nodes and groups, a wire between the items standing
+        for each flat wire's ends (one per pair and slot; wires inside one group and from
+        outside the scope left out). For laying a level out (``layout.graph_layout``)."""
+        import networkx as nx
+
+        nodes, groups = self.children(scope)
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(nodes + groups)
+        for s, t, k in self._g.edges(keys=True):
+            rs, rt = self.representative(s, scope), self.representative(t, scope)
+            if rs is None or rt is None or rs == rt:
+                continue
+            key = k if rt == t else 0
+            if not g.has_edge(rs, rt, key):
+                g.add_edge(rs, rt, key=key)
+        return g
+
     # --- editing -----------------------------------------------------------------------
 
     def group_refusal(self, members: Iterable[str]) -> str | None:

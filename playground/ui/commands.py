@@ -264,17 +264,23 @@ class MoveNodes(QUndoCommand):
 
     def redo(self) -> None:
         for n, (_old, new) in self.moves.items():
-            self._move(n, new)
+            _place(self.doc, n, new)
 
     def undo(self) -> None:
         for n, (old, _new) in self.moves.items():
-            self._move(n, old)
+            _place(self.doc, n, old)
 
-    def _move(self, n: str, pos: Pos) -> None:
-        if self.doc.is_group(n):  # a group card
-            self.doc.move_group(n, pos)
-        else:
-            self.doc.move(n, pos)
+
+def _pos(doc: GraphDocument, n: str) -> Pos:
+    return doc.group_pos(n) if doc.is_group(n) else doc.pos(n)
+
+
+def _place(doc: GraphDocument, n: str, pos: Pos) -> None:
+    """Move a node, or a group's card."""
+    if doc.is_group(n):
+        doc.move_group(n, pos)
+    else:
+        doc.move(n, pos)
 
 
 class SetValue(QUndoCommand):
@@ -375,18 +381,18 @@ class AutoLayout(QUndoCommand):
         self.doc = doc
         if positions is None:
             positions = layered_layout(doc, *AUTO_LAYOUT_GAPS)
-        self.old = {n: doc.pos(n) for n in positions}
+        self.old = {n: _pos(doc, n) for n in positions}
         self.new = {n: tuple(map(float, p)) for n, p in positions.items()}
 
     def redo(self) -> None:
         for n, p in self.new.items():
-            if self.doc.pos(n) != p:
-                self.doc.move(n, p)
+            if _pos(self.doc, n) != p:
+                _place(self.doc, n, p)
 
     def undo(self) -> None:
         for n, p in self.old.items():
-            if self.doc.pos(n) != p:
-                self.doc.move(n, p)
+            if _pos(self.doc, n) != p:
+                _place(self.doc, n, p)
 
 
 # --- clipboard (the format is playground.graph.clipboard) --------------------------------

@@ -207,3 +207,16 @@ def test_undoing_an_ungroup_puts_the_group_back_in_its_place_in_the_order():
     d.insert_group(first, label=info["label"], pos=info["pos"], parent=info["parent"], index=0)
     d.place_in(members[0] + members[1], first)
     assert d.to_data() == before
+
+
+def test_the_scope_graph_joins_the_items_standing_for_each_wires_ends():
+    d, ids = tanh_from_exp()
+    g = d.add_group([ids[k] for k in ("e", "e-1", "e+1")], label="part")
+    top = d.scope_graph(None)
+    assert set(top.nodes) == (set(d.node_ids()) - d.inside(g)) | {g}
+    # 2n feeds e inside; one feeds e-1 and e+1 inside: one wire into the group each
+    assert top.number_of_edges(ids["2n"], g) == 1 and top.number_of_edges(ids["one"], g) == 1
+    assert top.number_of_edges(g, ids["o"]) == 2  # e-1 -> o (left), e+1 -> o (right)
+    inside = d.scope_graph(g)
+    assert set(inside.nodes) == d.inside(g)
+    assert set(inside.edges(keys=True)) == {(ids["e"], ids["e-1"], 0), (ids["e"], ids["e+1"], 0)}

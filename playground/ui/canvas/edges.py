@@ -78,6 +78,8 @@ class EdgeItem(QGraphicsPathItem):
         self.end_items: tuple[Any, Any] | None = None
         """The two cards it joins (set by the scene): their ports light up with the wire."""
         self.from_id, self.to_id, self.to_slot, self.from_port = source, target, slot, 0
+        self.also: list[tuple[str, str, int]] = []
+        """The other document wires it stands for (one source into one group: drawn once)."""
         """The cards and ports it is drawn between: the document's ends, or the group cards
         standing for them when the canvas shows another level (``scope.py``)."""
         self.around: frozenset[str] = frozenset()

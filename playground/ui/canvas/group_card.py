@@ -42,9 +42,11 @@ class GroupCard(NodeItem):
 
     def __init__(self, gid: str, style: CanvasStyle, provider: Callable[[str], Display], *,
                  label: str, inputs: tuple[str, ...], outputs: tuple[str, ...],
-                 hint: str, cache: bool = True) -> None:
+                 hint: str, output_ids: tuple[str, ...] = (), cache: bool = True) -> None:
         self.output_names = outputs
         """The names of the inside nodes whose value leaves (one output port each)."""
+        self.stands_for = output_ids[0] if output_ids else None
+        """The node whose numbers the card shows (its first output): far out, its colour."""
         super().__init__(gid, style, provider, kind="op", symbol=GROUP_MARK, label=label,
                          slot_names=inputs, cache=cache, hint=hint)
 

@@ -44,7 +44,8 @@ class DocumentMirror:
     _card_edit: Any
     _routes: Any
     _grouped: bool
-    _wires: set[Any]
+    _teaching_overlay: Any
+    _wires: dict[Any, Any]
     _later: Any
 
     # Scopes (scope.py, before this class in GraphScene's bases) makes _scoped_event,
@@ -153,6 +154,8 @@ class DocumentMirror:
             item = self._nodes.get(n)
             if item is not None and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
                 item.setSelected(True)
+        if self._teaching_overlay is not None:
+            self._teaching_overlay.follow_scene()
 
     def _add_node_item(self, node_id: str, bulk: bool = False) -> None:
         doc = self.doc
@@ -199,7 +202,11 @@ class DocumentMirror:
         key = (source, target, slot)
         if self._grouped:  # drawn between the cards standing for its ends (scope.py)
             ends = self._shown_ends(source, target, slot)
-            if ends is None or ends in self._wires:
+            if ends is None:
+                return
+            drawn = self._wires.get(ends)
+            if drawn is not None:  # a second wire from one source into one group: drawn once
+                self._edges[drawn].also.append(key)
                 return
             a, _port, b, to_slot = ends
         else:
@@ -210,7 +217,7 @@ class DocumentMirror:
         edge = EdgeItem(source, target, slot)
         edge.end_items = (s_item, t_item)
         if self._grouped:
-            self._wires.add(ends)
+            self._wires[ends] = key
             edge.from_id, edge.from_port, edge.to_id, edge.to_slot = ends
         self._edges[key] = edge
         self._node_edges[a].add(key)
@@ -231,7 +238,7 @@ class DocumentMirror:
         self._node_edges[edge.from_id].discard(key)
         self._node_edges[edge.to_id].discard(key)
         if self._grouped:
-            self._wires.discard((edge.from_id, edge.from_port, edge.to_id, edge.to_slot))
+            self._wires.pop((edge.from_id, edge.from_port, edge.to_id, edge.to_slot), None)
         self._routes.forget(edge)
         self._overview.wire_removed(edge)
         edge.unlight()

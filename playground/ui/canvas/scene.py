@@ -139,8 +139,14 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
 
     def selected_edges(self) -> list[tuple[str, str, int]]:
-        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt."""
-        return sorted(self._selected_edges)
+        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt.
+        A wire into a group card stands for every wire from its source into the group."""
+        keys = set(self._selected_edges)
+        for k in self._selected_edges:
+            edge = self._edges.get(k)
+            if edge is not None:
+                keys.update(edge.also)
+        return sorted(keys)
 
     def select_edges(self, keys: Iterable[tuple[str, str, int]], *, add: bool = False) -> None:
         wanted = {k for k in keys if k in self._edges}
@@ -169,12 +175,15 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
             self.selectionChanged.emit()
 
     def select_nodes(self, ids: Iterable[str]) -> None:
+        """Select the cards of ``ids``; a node hidden in a group selects its group card."""
         self.flush()
         wanted = set(ids)
         self._clear_edge_selection()
         self.clearSelection()
         for n in wanted:
             item = self._nodes.get(n)
+            if item is None and self._grouped:
+                item = self.card_for(n)
             if item is not None:
                 item.setSelected(True)
 
@@ -366,7 +375,8 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         return self.doc.free_name()
 
     def nodes_rect(self) -> QRectF:
-        """The bounding rectangle of every node (empty if there are none)."""
+        """The bounding rectangle of every card on show (empty if there are none)."""
+        self.flush()
         rect = QRectF()
         for item in self._nodes.values():
             rect = rect.united(item.sceneBoundingRect())

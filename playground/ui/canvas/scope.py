@@ -43,6 +43,8 @@ class Scopes:
     style: Any
     _nodes: dict[str, Any]
     _caching: bool
+    _edges: dict[Any, Any]
+    _node_edges: Any
     _output: str | None
     scope_changed: Any
 
@@ -56,8 +58,9 @@ class Scopes:
         self._ports: dict[str, Ports] = {}
         """Each group card's ports, and the scope's own (key: the scope id)."""
         self._outside: set[str] = set()
-        self._wires: set[Ends] = set()
-        self._later = QTimer()
+        self._wires: dict[Ends, tuple[str, str, int]] = {}
+        """Each wire drawn in a grouped scope -> the document key of its ``EdgeItem``."""
+        self._later = QTimer(self)  # type: ignore[arg-type]  # the scene: a QObject
         self._later.setSingleShot(True)
         self._later.setInterval(0)
         self._later.timeout.connect(self.flush)
@@ -149,7 +152,7 @@ class Scopes:
         card = GroupCard(
             gid, self.style, self._group_display, label=doc.display_name(gid),
             inputs=tuple(doc.display_name(n) for n in ports.inputs),
-            outputs=tuple(doc.display_name(n) for n in ports.outputs),
+            outputs=tuple(doc.display_name(n) for n in ports.outputs), output_ids=ports.outputs,
             hint=f"{inside} node" + ("" if inside == 1 else "s"), cache=self._caching)
         self._place_card(gid, card, doc.group_pos(gid))
 
@@ -164,20 +167,32 @@ class Scopes:
         return Ports(tuple(sorted(ports.inputs, key=y)), tuple(sorted(ports.outputs, key=y)))
 
     def _place_outside(self, inputs: tuple[str, ...]) -> None:
-        """The outside inputs in a column left of the cards inside, in the order of their
-        ports (top to bottom as on the group card)."""
+        """The outside inputs in a column left of the cards inside, in the order of the
+        heights their wires enter at."""
         bodies = [i.body.translated(i.pos()) for i in self._nodes.values()]
         box = QRectF()
         for b in bodies:
             box = box.united(b)
         top = box.top() if bodies else 0.0
         right = box.left() - OUTSIDE_GAP if bodies else 0.0
-        for n in inputs:
+        for n in sorted(inputs, key=self._fed_height):  # level with what they feed
             card = OutsideCard(n, self.style, self._display, label=self.doc.display_name(n),
                                cache=self._caching)
             self._outside.add(n)
             self._place_card(n, card, (right - card.body.width(), top))
             top += card.body.height() + self.style.tag_h + 24
+
+    def _fed_height(self, source: str) -> float:
+        """How high (scene y) ``source``'s wires enter the cards of the scope: outside inputs
+        are stacked in that order, so their wires cross as little as they can."""
+        ys = []
+        for e in self.doc.consumers(source):
+            rep = self.doc.representative(e.target, self._scope)
+            card = self._nodes.get(rep) if rep is not None else None
+            if card is not None:
+                slot = e.slot if rep == e.target else 0
+                ys.append(card.pos().y() + card.port_offset(slot).y())
+        return min(ys) if ys else 0.0
 
     def _place_card(self, key: str, card: Any, pos: tuple[float, float]) -> None:
         card.setPos(QPointF(*pos))
@@ -234,6 +249,11 @@ class Scopes:
     def _scoped_event(self, event: Event) -> bool:
         """Handle ``event`` for a grouped scope; False: the mirror's own path handles it."""
         kind, n, doc = event.kind, event.node, self.doc
+        if kind == "reset" and self._scope is not None:  # another graph: from its top
+            self._scope, self._scope_path = None, []
+            self._rebuild()
+            self.scope_changed.emit(None)
+            return True
         if kind in ("group_added", "group_removed", "reset"):
             self._rebuild()  # checks the scope first
             return True
@@ -265,6 +285,12 @@ class Scopes:
                 return True
             if event.attr == "label" and self._ports:
                 self._rebuild_later()  # it may name a group card's port
+            elif event.attr == "pos" and self._scope is not None:
+                self._rebuild_later()  # the outside inputs stay left of the inside
+            elif event.attr == "pos" and self._ports and any(
+                    self._edges[k].from_id in self._ports or self._edges[k].to_id in self._ports
+                    for k in self._node_edges.get(n, ()) if k in self._edges):
+                self._rebuild_later()  # a group card's ports follow their nodes' order
             return False
         if kind in ("node_added", "node_removed"):
             if n in self._outside or (kind == "node_removed" and n not in self._nodes):

@@ -208,7 +208,7 @@ class GraphView(QGraphicsView):
     def ensure_node_visible(self, node_id: str, margin: int = 40) -> None:
         """Scroll just enough that ``node_id``'s card (and ``margin`` px round it) is on screen;
         nothing moves when the card already is (a step-through follows its current node)."""
-        item = self.graph_scene.node_item(node_id)
+        item = self.graph_scene.card_for(node_id)  # inside a group: its card
         if item is None:
             return
         rect = item.sceneBoundingRect()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 
 from playground.graph import clipboard
+from playground.graph.layout import graph_layout
 from playground.ui import commands as cmd
 from playground.ui.window.palette import VALUE_PAYLOAD
 
@@ -76,7 +77,11 @@ class EditActions:
         self.w.update_actions()
 
     def auto_layout(self) -> None:
-        if len(self.w.doc) and self.w.editor.auto_layout():
+        doc, scope = self.w.doc, self.w.scene.scope
+        positions = None
+        if doc.groups():  # the level on show: its nodes and group cards
+            positions = graph_layout(doc.scope_graph(scope), *cmd.AUTO_LAYOUT_GAPS)
+        if len(doc) and positions != {} and self.w.editor.auto_layout(positions):
             self.w.view.fit_all()
 
     def delete(self) -> None:

@@ -268,3 +268,112 @@ def test_tools_that_point_at_a_hidden_node_find_the_group_card_that_holds_it(win
     assert scene.card_for("x") is None  # outside and not feeding the group
     key(window, Qt.Key.Key_A, CTRL)  # select all: what is on show, not the outside inputs
     assert sorted(scene.selected_node_ids()) == sorted(EXP_PART)
+
+
+def test_auto_layout_lays_out_the_level_on_show_and_leaves_the_inside_where_it_is(window):
+    gid = group_exp_part(window)
+    doc = window.doc
+    inside = {n: doc.pos(n) for n in EXP_PART}
+    window.view.setFocus()
+    key(window, Qt.Key.Key_L, CTRL)
+    assert undo_texts(window.undo_stack)[-1] == "Auto layout"
+    assert {n: doc.pos(n) for n in EXP_PART} == inside
+    x = doc.group_pos(gid)[0]
+    assert all(doc.pos(n)[0] < x for n in ("n", "two", "one"))
+    assert window.scene.node_item(gid).pos().x() == x
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert {n: doc.pos(n) for n in EXP_PART} == inside
+
+
+def test_a_teaching_mark_on_a_hidden_node_glows_on_the_group_card_that_holds_it(window):
+    gid = group_exp_part(window)
+    scene = window.scene
+    overlay = scene.teaching_overlay()
+    overlay.set_highlight(nodes=["e"])
+    glow = overlay._node_glows[("e", "step")]
+    card = scene.node_item(gid)
+    assert glow.path().boundingRect().contains(card.mapRectToScene(card.body))
+    scene.set_scope(gid)  # inside, the mark moves to e's own card
+    glow = overlay._node_glows[("e", "step")]
+    e_card = scene.node_item("e")
+    assert glow.path().boundingRect().contains(e_card.mapRectToScene(e_card.body))
+
+
+def test_a_wire_fed_from_a_nested_group_card_can_be_picked_up_and_unplugged(window):
+    outer = group_exp_part(window)
+    scene, view = window.scene, window.view
+    scene.set_scope(outer)
+    select_by_clicks(window, ["e-1", "e+1"])
+    key(window, Qt.Key.Key_G, CTRL)
+    o = scene.node_item("o")
+    port = o.mapToScene(o.port_offset(0))
+    drag(view, port, port + QPointF(-40, 160))
+    assert window.doc.input_of("o", 0) is None
+    assert undo_texts(window.undo_stack)[-1].startswith("Disconnect e-1 → o")
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.doc.input_of("o", 0) == "e-1"
+
+
+def test_far_out_a_group_card_is_a_box_in_its_outputs_grad_colour(window):
+    gid = group_exp_part(window)
+    view, scene = window.view, window.scene
+    view.set_zoom(0.08)
+    assert scene.overview
+    overview = scene._overview
+    assert overview.key(gid) == overview.key("o") == (True, 8)  # o's grad: 1.0 of 1.5
+    assert gid in overview.groups()[overview.key(gid)]
+    view.fit_all()
+    assert not scene.overview
+
+
+def test_another_graph_opens_at_its_top_level_and_its_undo_too(window):
+    gid = group_exp_part(window)
+    window.scene.set_scope(gid)
+    window.editor.replace_document(tanh_from_exp(), "Open")
+    assert window.scene.scope is None and window.view.breadcrumb.isHidden()
+    assert window.scene.node_item("e") is not None
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.scene.scope is None and window.doc.groups() == [gid]
+    assert isinstance(window.scene.node_item(gid), GroupCard)
+    assert window.view.breadcrumb.parts() == ["Graph"]
+
+
+def test_selecting_a_hidden_node_selects_the_group_card_that_holds_it(window, qtbot):
+    gid = group_exp_part(window)
+    window.select(["e"])  # as a teaching tool does
+    assert window.scene.selected_node_ids() == [gid]
+    qtbot.waitUntil(lambda: window.inspector.group == gid, timeout=2000)
+
+
+def test_tab_search_inside_an_open_group_adds_the_node_into_it(window):
+    gid = group_exp_part(window)
+    window.scene.set_scope(gid)
+    known = set(window.doc.node_ids())
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    QTest.keyClicks(window.view.search.edit, "tanh")
+    QTest.keyClick(window.view.search.edit, Qt.Key.Key_Return)
+    (new,) = set(window.doc.node_ids()) - known
+    assert window.doc.op_name(new) == "tanh" and window.doc.group_of(new) == gid
+    assert window.scene.node_item(new) is not None
+    window.scene.set_scope(None)
+    assert window.scene.node_item(new) is None  # inside the group card
+
+
+def test_deleting_the_one_wire_drawn_into_a_group_deletes_every_wire_it_stands_for(window):
+    gid = group_exp_part(window)
+    scene, view = window.scene, window.view
+    (wire,) = [e for e in scene.edge_items() if e.from_id == "one"]
+    assert len(wire.also) == 1  # one feeds e-1 and e+1 inside: one wire drawn
+    p = wire.path().pointAtPercent(0.5)
+    view.centerOn(p)
+    click(view, p)
+    assert sorted(scene.selected_edges()) == [("one", "e+1", 1), ("one", "e-1", 1)]
+    before = window.doc.to_data()
+    key(window, Qt.Key.Key_Delete)
+    assert not window.doc.consumers("one")
+    assert not [e for e in scene.edge_items() if e.from_id == "one"]
+    assert scene.node_item(gid).slot_names == ("two", "n")  # the port went with them
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert window.doc.to_data() == before
+    assert len([e for e in scene.edge_items() if e.from_id == "one"]) == 1
