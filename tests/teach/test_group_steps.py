@@ -14,7 +14,13 @@ from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.examples import list_examples
 from playground.graph.expr import parse
 from playground.teach import TeachError, backward_steps, forward_steps
-from playground.teach.group_steps import backward_steps_at, forward_steps_at, group_locals
+from playground.teach.group_steps import (
+    _forward_level,
+    _Level,
+    backward_steps_at,
+    forward_steps_at,
+    group_locals,
+)
 from tests.graph.test_groups import random_grouping, tanh_from_exp
 from tests.teach.helpers import example
 
@@ -43,8 +49,10 @@ def parts_sum(c):
 
 
 def test_with_no_group_the_top_level_is_exactly_the_flat_step_through():
-    for name in ("lecture", "neuron", "a_plus_a"):
+    for name in ("lecture", "neuron", "a_plus_a", "polynomial"):
         doc = example(name)
+        ev = evaluate(doc, backward=True)
+        assert _Level(doc, ev, None).steps() == backward_steps(doc)  # the level's own walk
         assert backward_steps_at(doc, None) == backward_steps(doc)
 
 
@@ -220,6 +228,7 @@ def test_forward_with_no_group_is_exactly_the_flat_forward():
         def seen(steps):  # a tensor's value is an array: compare what the learner reads
             return [(s.index, s.node, s.title, s.lines, s.edges) for s in steps]
 
+        assert seen(_forward_level(doc, evaluate(doc), None)) == seen(forward_steps(doc)), name
         assert seen(forward_steps_at(doc, None)) == seen(forward_steps(doc)), name
 
 

@@ -39,6 +39,7 @@ class StepLevels:
     outer: list[Level]
     _full: Any
     _moving_canvas: bool
+    _insides: dict[str, set[str]]
     inside_button: QPushButton
     out_button: QPushButton
     timer: Any
@@ -149,7 +150,7 @@ class StepLevels:
         def reached(step: Step) -> set[str]:
             if step.leaving:
                 return set()  # the node outside gets the rest of its grad out there
-            return doc.inside(step.opens) if step.opens is not None else {step.node}
+            return self._inside(step.opens) if step.opens is not None else {step.node}
 
         for level in self.outer:
             for step in level.steps[: level.index]:
@@ -158,10 +159,16 @@ class StepLevels:
             if gid is not None and self.mode == "backward":  # grads from outside it
                 found |= set(doc.ports(gid).outputs)
         if self.mode == "forward" and self.scope is not None and not self.outer:
-            found |= set(doc.node_ids()) - doc.inside(self.scope)  # what feeds it is given
+            found |= set(doc.node_ids()) - self._inside(self.scope)  # what feeds it is given
         for step in self.steps[: self.index + 1]:
             found |= reached(step)
         return found
+
+    def _inside(self, gid: str) -> set[str]:
+        """A group's nodes, read once per run of steps (each read walks the whole graph)."""
+        if gid not in self._insides:
+            self._insides[gid] = self.teaching.doc.inside(gid)
+        return self._insides[gid]
 
     def _update_group_buttons(self, step: Step | None) -> None:
         doc = self.teaching.doc

@@ -79,6 +79,7 @@ class StepPanel(StepLevels, QWidget):
         self.outer: list[Level] = []
         """The levels above, innermost last, each at the step of the group we are inside."""
         self._moving_canvas = False
+        self._insides: dict[str, set[str]] = {}
         self._pause = TabPause(self)
         """The graph's numbers key when the learner left the tab mid-way (see ``tab_left``)."""
         self.timer = QTimer(self)
@@ -201,6 +202,7 @@ class StepPanel(StepLevels, QWidget):
     # --- stepping ------------------------------------------------------------------------
 
     def _clear(self) -> None:
+        self._insides = {}
         self.mode, self.steps, self.index = None, [], -1
         self.scope, self.outer = None, []
         self._update_group_buttons(None)
@@ -250,7 +252,7 @@ class StepPanel(StepLevels, QWidget):
             return False
         if not steps:
             return False
-        self._full = full
+        self._full, self._insides = full, {}
         self.steps, self.scope, self.outer = steps, scope, []
         self.mode, self.index = mode, 0
         self._show()
