@@ -102,12 +102,7 @@ class Lesson:
 def _lay_out_top(doc: GraphDocument) -> None:
     """Columns for what the top level shows, a group card as one node (the expression's layout
     placed the group's inside, which is where its nodes stay for when it is opened)."""
-    level = nx.MultiDiGraph()
-    top = {n: doc.representative(n, None) for n in doc.node_ids()}
-    level.add_nodes_from(dict.fromkeys(top.values()))
-    for s, t in doc.graph.edges():
-        if top[s] != top[t]:
-            level.add_edge(top[s], top[t])
+    level = doc.scope_graph(None)
     # a group card is wider and taller than a node's: more room between columns and rows
     for item, pos in graph_layout(level, COLUMN_GAP * 1.4, ROW_GAP * 1.8).items():
         if doc.is_group(item):

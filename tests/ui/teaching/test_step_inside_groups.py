@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
+from playground.teach.lessons import lesson
 from playground.ui.canvas.group_card import GroupCard
 from tests.ui.teach_helpers import by_label, click, press, shown, teach_window
 
@@ -55,6 +56,12 @@ def test_the_lesson_shows_one_tanh_node_beside_the_exp_built_group(window):
     assert isinstance(w.scene.node_item(gid), GroupCard)
     assert w.scene.node_item(ids["o_tanh"]) is not None  # the tanh node, side by side
     assert w.scene.node_item(ids["e"]) is None  # hidden in the group card
+    # laid out with room for the group card: nothing overlapped, so nothing was re-laid
+    made = lesson("tanh_from_exp").document()
+    assert all(w.doc.node(n)["pos"] == made.node(n)["pos"] for n in w.doc.node_ids())
+    assert w.doc.group_pos(gid) == made.group_pos(gid)
+    card, tanh = w.scene.node_item(gid), w.scene.node_item(ids["o_tanh"])
+    assert not card.sceneBoundingRect().intersects(tanh.sceneBoundingRect())
     press(w, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)  # Backward
     assert shown(w, ids["o_tanh"], "data") == shown(w, gid, "data") == "0.7071"
     assert shown(w, ids["n_tanh"], "grad") == shown(w, ids["n_exp"], "grad") == "0.5000"
