@@ -7,7 +7,11 @@ Adding a lesson is adding a file. A file holds:
      "tab": "steps", "focus": "a",
      "task": {"kind": "grad", "node": "a", "text": "Predict dL/da, then press Backward."},
      "expected": {"data:L": -8.0, "grad:a": 6.0},
-     "training": {"preset": "lecture", "lr": 0.1, "steps": 20}}      (optional)
+     "training": {"preset": "lecture", "lr": 0.1, "steps": 20},      (optional)
+     "groups": [{"label": "tanh from exp", "output": "o", "inputs": ["n"]}]}   (optional)
+
+A group names its output and its inputs by label: it holds every node the output depends on
+that is not an input or upstream of one (the constants a formula uses go inside with it).
 
 ``expected`` lists the numbers the card states; the tests recompute every one of them with the
 engine (tests/teach/test_lesson_files.py). The task is checked by ``lesson_tasks.check``.
@@ -24,10 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from playground.graph import io
 from playground.graph.document import GraphDocument
 from playground.graph.examples import example_path, resource_path
 from playground.graph.expr import parse
+from playground.graph.layout import COLUMN_GAP, ROW_GAP, graph_layout
 
 REQUIRED = ("key", "title", "card", "task")
 MAX_BYTES = 200_000  # a lesson is a few sentences; anything larger is not a lesson
@@ -79,12 +86,54 @@ class Lesson:
     training: dict[str, Any] = field(default_factory=dict, compare=False)
     """Settings for the Training tab ({"preset": "lecture", "lr": 0.1}), empty when none."""
     file: str = ""
+    groups: tuple[GroupSpec, ...] = ()
+    """Groups to make on the graph (the expression has no way to say them)."""
 
     def document(self) -> GraphDocument:
-        """A fresh document with the lesson's graph."""
-        if self.expression:
-            return parse(self.expression)
-        return io.load(example_path(self.example))
+        """A fresh document with the lesson's graph (and its groups)."""
+        doc = parse(self.expression) if self.expression else io.load(example_path(self.example))
+        for spec in self.groups:
+            spec.make(doc)
+        if self.groups:
+            _lay_out_top(doc)
+        return doc
+
+
+def _lay_out_top(doc: GraphDocument) -> None:
+    """Columns for what the top level shows, a group card as one node (the expression's layout
+    placed the group's inside, which is where its nodes stay for when it is opened)."""
+    level = doc.scope_graph(None)
+    # a group card is wider and taller than a node's: more room between columns and rows
+    for item, pos in graph_layout(level, COLUMN_GAP * 1.4, ROW_GAP * 1.8).items():
+        if doc.is_group(item):
+            doc.move_group(item, pos)
+        else:
+            doc.move(item, pos)
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A group of a lesson's graph: what ``output`` computes from ``inputs`` (labels)."""
+
+    label: str
+    output: str
+    inputs: tuple[str, ...]
+
+    def make(self, doc: GraphDocument) -> str:
+        named = {doc.label(n): n for n in doc.node_ids() if doc.label(n)}
+        for label in (self.output, *self.inputs):
+            if label not in named:
+                raise ValueError(f"the group {self.label!r} names {label!r}, which is not a "
+                                 "node of the graph")
+        out = named[self.output]
+        before = set()
+        for label in self.inputs:
+            before |= nx.ancestors(doc.graph, named[label]) | {named[label]}
+        members = [n for n in doc.node_ids()
+                   if n not in before and (n == out or n in nx.ancestors(doc.graph, out))]
+        if out in before:
+            raise ValueError(f"the group {self.label!r}: {self.output!r} is one of its inputs")
+        return doc.add_group(members, label=self.label)
 
 
 def lessons_folder() -> Path:
@@ -103,6 +152,18 @@ def _task(raw: Any) -> Task:
     if kind == "best_h" and (len(hs) < 2 or min(hs) <= 0):
         raise ValueError("a best_h task needs two or more positive hs")
     return Task(kind, str(raw["text"]), str(raw.get("node", "")), hs)
+
+
+def _groups(raw: Any) -> tuple[GroupSpec, ...]:
+    if not isinstance(raw, list):
+        raise ValueError("groups is not a list")
+    found = []
+    for g in raw:
+        if not isinstance(g, dict) or not g.get("output") or not isinstance(g.get("inputs"), list):
+            raise ValueError("a group needs an output and a list of inputs (labels)")
+        found.append(GroupSpec(str(g.get("label", "")), str(g["output"]),
+                               tuple(str(i) for i in g["inputs"])))
+    return tuple(found)
 
 
 def read_lesson(path: Path) -> Lesson:
@@ -127,7 +188,8 @@ def read_lesson(path: Path) -> Lesson:
                   example=str(raw.get("example", "")), expression=str(raw.get("expression", "")),
                   tab=tab, focus=str(raw.get("focus", "")), task=_task(raw["task"]),
                   expected={str(k): float(v) for k, v in dict(raw.get("expected", {})).items()},
-                  training=dict(training), file=path.name)
+                  training=dict(training), file=path.name,
+                  groups=_groups(raw.get("groups", [])))
     doc = item.document()  # refuse now, in the list, not when the learner opens it
     labels = {doc.label(n) for n in doc.node_ids()}
     for what, label in (("focus", item.focus), ("task node", item.task.node if item.task else "")):

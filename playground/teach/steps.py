@@ -55,6 +55,27 @@ class Contribution:
         return (self.source, self.consumer, self.slot)
 
     source: str = ""
+    parts: tuple[GroupPart, ...] = ()
+    """When ``consumer`` is a group (``group_steps``): one part per output of the group the
+    gradient reaches ``source`` through, d output/d o · d o/d source; ``slot`` is -1."""
+
+    @property
+    def through_group(self) -> bool:
+        return self.slot < 0
+
+
+@dataclass(frozen=True)
+class GroupPart:
+    """One output ``o`` of a group, seen from one of its input ports ``n``: the gradient that
+    reaches ``n`` from ``o`` through the group's inside."""
+
+    output: str
+    upstream: Any
+    """d output / d o (o's grad)."""
+    local: Any
+    """d o / d n computed by the inside (None on the tensor engine: a Jacobian, not a number)."""
+    value: Any
+    """upstream · local (None when local is)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,13 @@ class Step:
     contributions: tuple[Contribution, ...] = field(default_factory=tuple)
     edge_values: dict[EdgeKey, str] = field(default_factory=dict)
     """Text to show on each wire (backward: the gradient flowing along it)."""
+    scope: str | None = None
+    """The group whose inside this step is in (None: the top level; see ``group_steps``)."""
+    opens: str | None = None
+    """A group's step: the group (its local derivatives are computed by its inside, and the
+    learner can step inside it)."""
+    leaving: bool = False
+    """A step inside a group that hands a gradient back out, to an input port outside it."""
 
     @property
     def text(self) -> str:
@@ -151,7 +179,7 @@ def backward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Ste
         edges = tuple(c.edge for c in contribs)
         edge_values = {c.edge: summary(c.value) for c in contribs}
         lines = _backward_lines(doc, n, out_name, grad, contribs)
-        steps.append(Step(len(steps), n, title, lines, edges, grad, contribs, edge_values))
+        steps.append(Step(len(steps), n, title, lines, edges, grad, tuple(contribs), edge_values))
     return steps
 
 
@@ -200,6 +228,8 @@ def _backward_lines(
 
     def chain(c: Contribution) -> str:
         t = name(doc, c.consumer)
+        if c.through_group:
+            return group_chain(doc, out, me, c)
         if c.local is None:
             return f"{d(out, t)} through {t} = {summary(c.value)}"
         return (f"{d(out, t)} · {d(t, me)} = {summary(c.upstream)} · {summary(c.local)} "
@@ -207,6 +237,8 @@ def _backward_lines(
 
     def local_line(c: Contribution, head: bool = True) -> str:
         t = c.consumer
+        if c.through_group:
+            return group_local_line(doc, me, c)
         op = OPS[doc.op_name(t)]
         ins = doc.inputs(t)
         names = [wrap(name(doc, s)) for s in ins if s is not None]
@@ -226,7 +258,8 @@ def _backward_lines(
         return (f"{dn} = {summary(grad)}",)
     if len(contribs) == 1:
         c = contribs[0]
-        if name(doc, c.consumer) == out and c.local is not None:  # dL/dL = 1: skip it
+        dl_dl = name(doc, c.consumer) == out and c.local is not None and not c.through_group
+        if dl_dl:  # dL/dL = 1: skip it
             value = "" if _is_number(c.local_formula) else f" = {summary(grad)}"
             return (f"{dn} = {c.local_formula}{value}", local_line(c, head=False))
         return (f"{dn} = {chain(c)}", local_line(c))
@@ -244,10 +277,33 @@ def _backward_lines(
 
 def _via(doc: GraphDocument, c: Contribution, all_: list[Contribution]) -> str:
     t = name(doc, c.consumer)
+    if c.through_group:
+        return f"via {t}"
     if sum(1 for o in all_ if o.consumer == c.consumer) > 1:
         slot = OPS[doc.op_name(c.consumer)].slots[c.slot]
         return f"via {t}, {input_name(slot, c.slot)}"
     return f"via {t}"
+
+
+def group_chain(doc: GraphDocument, out: str, me: str, c: Contribution) -> str:
+    """``dL/do · do/dn = 1.0000 · 0.5000 = 0.5000``: the chain rule through a group, whose
+    local derivative do/dn its inside computes (one product per output of the group)."""
+    if any(p.local is None for p in c.parts):
+        return f"{d(out, name(doc, c.consumer))} through {name(doc, c.consumer)} = " \
+               f"{summary(c.value)}"
+    symbols = " + ".join(f"{d(out, name(doc, p.output))} · {d(name(doc, p.output), me)}"
+                         for p in c.parts)
+    numbers = " + ".join(f"{summary(p.upstream)} · {summary(p.local)}" for p in c.parts)
+    return f"{symbols} = {numbers} = {summary(c.value)}"
+
+
+def group_local_line(doc: GraphDocument, me: str, c: Contribution) -> str:
+    """The local derivative of a group: its number, "computed by its inside"."""
+    g = name(doc, c.consumer)
+    if any(p.local is None for p in c.parts):
+        return f"{g} is a group: its inside computes the gradient (double-click it to look inside)"
+    known = ", ".join(f"{d(name(doc, p.output), me)} = {summary(p.local)}" for p in c.parts)
+    return f"{known}, computed by its inside: {g} is a group (double-click it to look inside)"
 
 
 def _is_number(text: str) -> bool:

@@ -20,8 +20,10 @@ _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 def name(doc: GraphDocument, node_id: str) -> str:
     """How the text names a node: as its card shows it (``doc.display_name``: the label, an
-    unnamed op's expression ``e*f``, ...); an id no longer in the graph as is."""
-    return doc.display_name(node_id) if node_id in doc else node_id
+    unnamed op's expression ``e*f``, ...) or a group's label; an id no longer in the graph as
+    is."""
+    known = node_id in doc or doc.is_group(node_id)
+    return doc.display_name(node_id) if known else node_id
 
 
 def expression(doc: GraphDocument, node_id: str, operands: list[str], spaced: bool = True) -> str:

@@ -114,8 +114,11 @@ def test_the_card_and_task_numbers_are_the_lectures():
     assert lesson("optimisation_step").expected["after_step:L"] == -7.286496
     assert answer(lesson("derivative").task, lesson("derivative").document()) == 1e-08
     assert answer(lesson("topological_order").task, lesson("topological_order").document()) == 0
-    neuron = {k: lesson("tanh_from_exp").expected[k] for k in ("grad:x1", "grad:w1", "data:o")}
+    neuron = {k: lesson("neuron").expected[k] for k in ("grad:x1", "grad:w1", "data:o")}
     assert neuron == {"grad:x1": -1.5, "grad:w1": 1.0, "data:o": 0.707107}
+    both = lesson("tanh_from_exp").expected  # the lecture's o and n.grad, in both forms
+    assert [both[k] for k in ("data:o_tanh", "data:o_exp", "grad:n_tanh", "grad:n_exp")] == [
+        0.707107, 0.707107, 0.5, 0.5]
     loop = lesson("training_loop").training
     assert loop["preset"] == "lecture" and loop["lr"] == 0.1
 

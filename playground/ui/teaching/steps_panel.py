@@ -7,6 +7,14 @@ wires its numbers flow along carry the number that flows. Grads are coloured on 
 the whole backward (``StepEvaluation.grad_scale``), so a grad's colour means the same at every
 step. The inspector shows the same numbers
 (a grad backward has not reached yet reads "— (not reached yet ...)", not its final value).
+
+Both directions step one level of the groups at a time (``teach.group_steps``), starting at
+the level the canvas shows: a group is one step (backward: its local derivative "computed by
+its inside"; forward: its outputs, computed by its inside), with a **Step inside** button
+that opens the group on the canvas and walks its inside. When the inside's steps are done (or
+**Back out** is pressed) the canvas and the steps return to the level above, after the group's
+step. Opening the group on the canvas (double-click) at its step is the same
+as Step inside, and going up by the breadcrumb is the same as Back out.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ from PySide6.QtWidgets import (
 
 from playground.graph.evaluate import Evaluation
 from playground.graph.numbers import grad_range, summary
-from playground.teach import Step, TeachError, backward_steps, forward_steps
+from playground.teach import Step, TeachError
+from playground.teach.group_steps import backward_steps_at, forward_steps_at
 from playground.ui.teaching.common import TabPause, esc, mono, muted_colour
+from playground.ui.teaching.step_levels import Level, StepLevels
 from playground.ui.widgets.flow_layout import FlowLayout
 
 INTRO = (
@@ -55,7 +65,7 @@ def full_scale(evaluation: Evaluation) -> float:
     return grad_range(evaluation.results.values())
 
 
-class StepPanel(QWidget):
+class StepPanel(StepLevels, QWidget):
     display_kind = "step-through"
     def __init__(self, teaching, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +74,12 @@ class StepPanel(QWidget):
         self.mode: str | None = None
         self.steps: list[Step] = []
         self.index = -1
+        self.scope: str | None = None
+        """The level of the groups the steps are at (None: the top)."""
+        self.outer: list[Level] = []
+        """The levels above, innermost last, each at the step of the group we are inside."""
+        self._moving_canvas = False
+        self._insides: dict[str, set[str]] = {}
         self._pause = TabPause(self)
         """The graph's numbers key when the learner left the tab mid-way (see ``tab_left``)."""
         self.timer = QTimer(self)
@@ -74,6 +90,7 @@ class StepPanel(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        group_row = self._group_row(self)  # Step inside / Back out (step_levels.py)
         self.text = QTextBrowser(self)
         self.text.setObjectName("step_text")
         self.text.setAccessibleName("Step explanation")
@@ -112,9 +129,14 @@ class StepPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(row)
         layout.addWidget(self.title)
+        layout.addLayout(group_row)
         layout.addWidget(self.text, 1)
         self._speed_changed(self.speed.value())
         self._show_intro()
+        self._update_group_buttons(None)
+        scope_changed = getattr(teaching.window.scene, "scope_changed", None)
+        if scope_changed is not None:
+            scope_changed.connect(self._canvas_scope_changed)
 
     def bind(self, actions: dict) -> None:
         """Use the window's actions for the buttons (same text, shortcut, enabled state)."""
@@ -133,7 +155,7 @@ class StepPanel(QWidget):
         if self.timer.isActive():
             self.pause()
             return
-        at_end = self.mode is None or self.index >= len(self.steps) - 1
+        at_end = self.mode is None or self._at_end()
         if at_end and not self._start(self.mode or "backward"):
             return
         self.timer.start()
@@ -149,7 +171,7 @@ class StepPanel(QWidget):
 
     def reset(self) -> None:
         self.timer.stop()
-        self.mode, self.steps, self.index = None, [], -1
+        self._clear()
         self.teaching.restore(self)
         self._show_intro()
         self._update_play()
@@ -171,7 +193,7 @@ class StepPanel(QWidget):
         """The graph or its numbers changed: the steps no longer hold."""
         self.timer.stop()
         was = self.mode
-        self.mode, self.steps, self.index = None, [], -1
+        self._clear()
         self._show_intro()
         if was:
             self.title.setText("The graph changed: stepping starts over.")
@@ -179,51 +201,76 @@ class StepPanel(QWidget):
 
     # --- stepping ------------------------------------------------------------------------
 
+    def _clear(self) -> None:
+        self._insides = {}
+        self.mode, self.steps, self.index = None, [], -1
+        self.scope, self.outer = None, []
+        self._update_group_buttons(None)
+
+    def _at_end(self) -> bool:
+        """The last step of the last level (inside a group, the outer levels go on)."""
+        return self.index >= len(self.steps) - 1 and not self.outer
+
     def _step(self, mode: str) -> bool:
         self.teaching.show_tab("steps")
         if self.mode != mode:
             return self._start(mode)
-        if self.index >= len(self.steps) - 1:
+        if self._at_end():
             self.timer.stop()
             self._update_play()
             self.teaching.window.show_status(
                 "That was the last step: press Reset Steps (Shift+F7), or step the other way")
             return False
+        self._advance()
+        return True
+
+    def _advance(self) -> None:
+        """The next step: at the end of a group's inside, back out to the level above."""
+        if self.index >= len(self.steps) - 1 and self.outer:
+            self._back_to(len(self.outer) - 1, after=True)
+            return
         self.index += 1
         self._show()
-        return True
 
     def _start(self, mode: str) -> bool:
         doc = self.teaching.doc
         self.teaching.display.flush()
+        scope = self._canvas_scope()
         try:
-            self.steps = backward_steps(doc) if mode == "backward" else forward_steps(doc)
+            if mode == "backward":
+                full = self.teaching.display.evaluate_copy(backward=True)
+                steps = backward_steps_at(doc, scope, full)
+            else:
+                full = self.teaching.display.evaluate_copy(backward=False)
+                steps = forward_steps_at(doc, scope, full)
         except TeachError as exc:
             self.timer.stop()
-            self.mode, self.steps, self.index = None, [], -1
+            self._clear()
             self.title.setText(f"Cannot step {mode}: {exc}")
             self.teaching.window.show_status(f"Cannot step {mode}: {exc}")
             self._update_play()
             return False
-        if not self.steps:
+        if not steps:
             return False
-        self._full = self.teaching.display.evaluate_copy(backward=mode == "backward")
+        self._full, self._insides = full, {}
+        self.steps, self.scope, self.outer = steps, scope, []
         self.mode, self.index = mode, 0
         self._show()
         return True
 
     def _tick(self) -> None:
-        if self.mode is None or self.index >= len(self.steps) - 1:
+        if self.mode is None or self._at_end():
             self.pause()
             return
-        self.index += 1
-        self._show()
-        if self.index >= len(self.steps) - 1:
+        self._advance()
+        if self._at_end():
             self.pause()
 
     def _show(self) -> None:
         step = self.steps[self.index]
-        visited = {s.node for s in self.steps[: self.index + 1]}
+        doc = self.teaching.doc
+        self._set_canvas_scope(self.scope)  # back from another tab: the step's level
+        visited = self._visited()
         notes: dict[str, str] = {}
         if self.mode == "backward":
             full = self._full
@@ -236,31 +283,42 @@ class StepPanel(QWidget):
             )
             shown = replace(shown, results=results, contributions=contributions)
             labels = {k: f"← {v}" for k, v in step.edge_values.items()}
-            later = (s.node for s in self.steps[self.index + 1:])
-            notes = {n: "not reached yet: keep stepping, F7" for n in later}
+            notes = {n: "not reached yet: keep stepping, F7" for n, r in full.results.items()
+                     if r.grad is not None and n not in visited}
         else:
             full = self._full
             results = {n: replace(r, data=r.data if n in visited else None)
                        for n, r in full.results.items()}
             shown = replace(full, results=results)
             labels = {k: f"{summary(full.results[k[0]].data)} →" for k in step.edges}
-        last = self.index >= len(self.steps) - 1
+        last = self._at_end()
         # the last step shows what Backward (or Forward) shows: the same state words
-        state = None if last else f"stepping {self.mode}: {self.index + 1} of {len(self.steps)}"
+        where = f" inside {doc.display_name(self.scope)}" if self.scope is not None else ""
+        state = None if last else (f"stepping {self.mode}{where}: {self.index + 1} of "
+                                   f"{len(self.steps)}")
         self.teaching.show_evaluation(shown, self, notes, state)
         overlay = self.teaching.overlay
-        # Where the numbers come from: the consumers (backward) or the inputs (forward).
-        overlay.set_marks({e[1] if self.mode == "backward" else e[0] for e in step.edges},
-                          "source")
+        # Where the numbers come from: the consumers (backward) or the inputs (forward); a
+        # node hidden in a group is marked by the group's card standing for it here.
+        ends = {e[1] if self.mode == "backward" else e[0] for e in step.edges}
+        overlay.set_marks({self._shown_as(n) for n in ends}, "source")
         overlay.set_highlight([step.node], step.edges, labels)
         # The current node must be on screen (the dock opening at F7 shrinks the canvas and
         # the first refit runs on the next turn: follow it, then check again).
         view = self.teaching.window.view
         view.ensure_node_visible(step.node)
         QTimer.singleShot(0, lambda n=step.node: self._follow(n))
-        self.title.setText(step.title)
+        self.title.setText(f"Inside {doc.display_name(self.scope)} · {step.title}"
+                           if self.scope is not None else step.title)
         self.text.setHtml(self._html(step))
+        self._update_group_buttons(step)
         self._update_play()
+
+    def _shown_as(self, node: str) -> str:
+        doc = self.teaching.doc
+        if node not in doc:
+            return node
+        return doc.representative(node, self.scope) or node
 
     def _follow(self, node: str) -> None:
         if self.mode is not None and self.teaching.owner is self and node in self.teaching.doc:
@@ -281,17 +339,7 @@ class StepPanel(QWidget):
                              f"{esc(line.strip())}</div>")
             else:
                 parts.append(f"<p style='margin:6px 0'>{esc(line)}</p>")
-        last = self.index >= len(self.steps) - 1
-        if last and self.mode == "backward":
-            nxt = ("Done: every grad is filled in. Backward (Ctrl+B) does all these steps at "
-                   "once.")
-        elif last:
-            nxt = "Done: every node's data is computed. Now try Step Backward (F7)."
-        else:
-            key = "F7" if self.mode == "backward" else "F6"
-            following = self.steps[self.index + 1]
-            nxt = (f"Next: {esc(self.teaching_name(following.node))} "
-                   f"(press Step {self.mode.capitalize()}, {key})")
+        nxt = self._next_text(step)
         parts.append(f"<p style='color:{muted}; margin-top:8px'>{nxt}</p>")
         source = "the node its grad comes from" if self.mode == "backward" else "its inputs"
         unknown = "grad" if self.mode == "backward" else "data"
@@ -302,9 +350,37 @@ class StepPanel(QWidget):
             f"a {unknown} shown as — is not computed yet.</p>")
         return "".join(parts)
 
+    def _next_text(self, step: Step) -> str:
+        last = self.index >= len(self.steps) - 1
+        name = self.teaching_name
+        if last and self.outer:
+            level = self.outer[-1]
+            after = min(level.index + 1, len(level.steps) - 1)
+            above = name(level.scope) if level.scope is not None else "the top level"
+            return (f"Done inside {esc(name(self.scope or ''))}. Next: back out to "
+                    f"{esc(above)}, on to {esc(name(level.steps[after].node))} (F7)")
+        if last and self.scope is not None:
+            what, key = (("grad", "Backward (F7)") if self.mode == "backward"
+                         else ("data", "Forward (F6)"))
+            return (f"Done inside {esc(name(self.scope))}: every {what} in it is filled in. "
+                    f"Go up by the bar over the canvas, then Step {key} for the rest.")
+        if last and self.mode == "backward":
+            return ("Done: every grad is filled in. Backward (Ctrl+B) does all these steps at "
+                    "once.")
+        if last:
+            return "Done: every node's data is computed. Now try Step Backward (F7)."
+        key = "F7" if self.mode == "backward" else "F6"
+        following = self.steps[self.index + 1]
+        text = (f"Next: {esc(name(following.node))} "
+                f"(press Step {(self.mode or '').capitalize()}, {key})")
+        if step.opens is not None:
+            text += f", or Step inside {esc(name(step.opens))} to see how it gets its numbers"
+        return text
+
     def teaching_name(self, node: str) -> str:
         doc = self.teaching.doc
-        return doc.display_name(node) if node in doc else node
+        known = node in doc or doc.is_group(node)
+        return doc.display_name(node) if known else node
 
     def _show_intro(self) -> None:
         self.title.setText("Step through the chain rule")

@@ -32,9 +32,11 @@ def _texts_of_a_walk(w) -> list[str]:
     texts: list[str] = []
     doc = w.doc
     for n in doc.node_ids():  # the inspector on each node, and its card
+        w.scene.set_scope(doc.group_of(n))  # a node in a group shows when it is open
         w.scene.select_nodes([n])
         texts += [lab.text() for lab in w.inspector.findChildren(QLabel) if lab.isVisible()]
         texts.append(w.scene.node_item(n).label)
+    w.scene.set_scope(None)
     steps = w.teaching.steps
     w.teaching.show_tab("steps")
     for button in ("step_forward", "step_backward"):
@@ -75,7 +77,9 @@ def _assert_no_id(w, texts: list[str], where: str) -> None:
     doc = w.doc
     shown = {doc.display_name(n) for n in doc.node_ids()}
     for n in doc.node_ids():
+        w.scene.set_scope(doc.group_of(n))
         assert w.scene.node_item(n).label == doc.display_name(n), (where, n)
+    w.scene.set_scope(None)
     hidden = [n for n in doc.node_ids() if n not in shown]
     for text in texts:
         for n in hidden:
