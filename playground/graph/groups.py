@@ -190,7 +190,31 @@ class Groups:
         scopes = {self.group_of(m) for m in chosen}
         if len(scopes) > 1:
             return "the nodes to group must all sit at the same level (open their group first)"
+        between = self._between(set(chosen), scopes.pop())
+        if between:
+            name = self.display_name(between)  # type: ignore[attr-defined]
+            return (f"{name} takes a value from the selection and feeds one back into it: as "
+                    f"one node the group would depend on itself. Add {name} to the selection, "
+                    "or group less")
         return None
+
+    def _between(self, members: set[str], scope: str | None) -> str | None:
+        """An item of ``scope`` outside ``members`` on a path from a member to a member (a
+        group of ``members`` would then feed itself), or None."""
+        g = self.scope_graph(scope)
+
+        def reach(step: Any) -> set[str]:
+            seen: set[str] = set()
+            todo = [m for m in members if m in g]
+            while todo:
+                for nxt in step(todo.pop()):
+                    if nxt not in seen and nxt not in members:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            return seen
+
+        both = reach(g.successors) & reach(g.predecessors)
+        return min(both, key=list(g.nodes).index) if both else None
 
     def add_group(self, members: Iterable[str], *, label: str = "",
                   pos: Iterable[float] | None = None, group_id: str | None = None) -> str:

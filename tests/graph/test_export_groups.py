@@ -19,7 +19,7 @@ from playground.graph.evaluate import evaluate
 from playground.graph.examples import example_path, list_examples
 from playground.graph.export import to_dot, to_python, to_torch
 from tests.graph.test_export import HAS_TORCH, Printed, assert_matches, run_script, run_scripts
-from tests.graph.test_groups import random_grouping, tanh_from_exp
+from tests.graph.test_groups import force_group, random_grouping, tanh_from_exp
 
 EXPORTS = {"python": to_python, "torch": to_torch}
 
@@ -89,7 +89,7 @@ def test_a_group_with_several_outputs_returns_a_tuple(tmp_path):
 
 def test_a_group_a_value_leaves_and_comes_back_into_is_written_flat_and_said(tmp_path):
     d, ids = tanh_from_exp()
-    d.add_group([ids["2n"], ids["e-1"]], label="apart")  # 2n -> e (outside) -> e-1
+    force_group(d, [ids["2n"], ids["e-1"]], "apart")  # 2n -> e (outside) -> e-1
     code = to_python(d)
     assert "# group 'apart' is written out flat: a value leaves it and comes back in, so it " \
            "cannot be one call" in code.splitlines()

@@ -21,7 +21,7 @@ from playground.teach.group_steps import (
     forward_steps_at,
     group_locals,
 )
-from tests.graph.test_groups import random_grouping, tanh_from_exp
+from tests.graph.test_groups import force_group, random_grouping, tanh_from_exp
 from tests.teach.helpers import example
 
 
@@ -213,7 +213,7 @@ def test_random_graphs_grouped_at_random_step_to_the_flat_grads():
 def test_a_grouping_that_makes_a_loop_says_so_in_words():
     doc = parse("a = 2.0\nb = a.exp()\nc = b.tanh()\nL = c*a\n")
     names = {doc.label(n): n for n in doc.node_ids()}
-    doc.add_group([names["a"], names["c"]], label="ends")  # b leaves the group and comes back
+    force_group(doc, [names["a"], names["c"]], "ends")  # b leaves the group and comes back
     with pytest.raises(TeachError, match=r"loop \(.*ends.*\)"):
         backward_steps_at(doc, None)
     with pytest.raises(TeachError, match="no group"):
