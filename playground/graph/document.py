@@ -453,6 +453,34 @@ class GraphDocument(Groups):
             doc.set_output(data["output"])
         return doc
 
+    @classmethod
+    def assemble(cls, nodes: Iterable[tuple[str, dict[str, Any]]],
+                 edges: Iterable[tuple[str, str, int]], *,
+                 groups: Iterable[dict[str, Any]] = (), output: str | None = None
+                 ) -> GraphDocument:
+        """A new document from parts a program built (trusted, already plain: float values,
+        known ops, a DAG, slots in range), in bulk: no per-node check or event. The network
+        view builds 70,000 nodes this way in a tenth of the time ``add_node`` takes.
+        ``groups`` as ``groups_data()`` gives them; a node names its own ``"group"``."""
+        doc = cls()
+        doc._restore_groups(groups)
+        # networkx's own add_nodes_from/add_edges_from check and copy per item, 1.5 s for
+        # 65,000 nodes: fill a fresh graph's dicts as MultiDiGraph.add_edge does (the key
+        # dict shared by _succ[u][v] and _pred[v][u]) instead
+        g = doc._g
+        node, succ, pred = g._node, g._succ, g._pred
+        for n, attrs in nodes:
+            node[n] = attrs
+            succ[n] = {}
+            pred[n] = {}
+        for s, t, k in edges:
+            keys = succ[s].get(t)
+            if keys is None:
+                keys = succ[s][t] = pred[t][s] = {}
+            keys[k] = {}
+        doc._output = output
+        return doc
+
     def _require(self, node_id: str) -> None:
         if node_id not in self._g:
             raise GraphError(f"there is no node {node_id!r}")
