@@ -57,6 +57,8 @@ class GraphDocument(Groups):
         self._ids = itertools.count(1)
         self._names: dict[str, str] | None = None
         """Every node's visible name (``graph.names``), until the next event."""
+        self._ports: dict[str, Any] | None = None
+        """Every group's ports (``groups.Ports``), until wires, members or the output change."""
 
     # --- events ------------------------------------------------------------------------
 
@@ -69,6 +71,9 @@ class GraphDocument(Groups):
         if event.kind not in ("output_changed", "group_added", "group_removed",
                               "group_changed") and event.attr not in ("value", "pos"):
             self._names = None  # names follow labels, ops, params and wires, not data or place
+        if event.kind != "group_changed" and event.attr not in ("value", "pos", "label",
+                                                                "params"):
+            self._ports = None  # ports follow wires, members and the output
         for listener in list(self._listeners):
             listener(event)
 
