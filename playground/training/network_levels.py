@@ -7,7 +7,8 @@ them, as micrograd's demo computes it), and groups it (``playground.graph.groups
 canvas opens at ``level``:
 
 - ``"layers"``: one group per ``Layer`` ("Layer 2"), holding its neuron groups; the top shows the
-  inputs, one card per layer and the loss ("Loss": the loss's own steps, its output ``loss``);
+  inputs, one card per layer, the loss's steps ("Loss": the targets, the differences or hinges,
+  their sum) and the node ``loss`` itself, where Backward starts;
 - ``"neurons"``: one group per neuron ("L2 neuron 3"), at the top, with the inputs and the loss;
 - ``"scalars"``: no group at all: today's flat view.
 
@@ -50,6 +51,9 @@ from playground.training.snapshot import ModelSnapshot
 __all__ = ["LEVELS", "NetworkDocument", "network_document"]
 
 LEVELS: tuple[str, ...] = ("layers", "neurons", "scalars")
+
+MAX_NODES = 250_000
+"""A bigger graph is refused in words: building it would take seconds and hundreds of MB."""
 
 COLUMN = 180.0
 """One column of the arithmetic layout (the general layout's ``COLUMN_GAP``)."""
@@ -110,6 +114,7 @@ def network_document(
         raise ValueError(f"the samples have {X.shape[1]} inputs; the network takes "
                          f"{snapshot.nin}")
     skipped = ""
+    zero = np.zeros(1, dtype=bool)
     if sample is None:
         samples = tuple(range(len(X)))
     else:
@@ -122,6 +127,14 @@ def network_document(
             skipped = (f" (sample {first}'s loss is exactly 0, so every grad there would be 0: "
                        f"this is the next sample with a loss)")
         samples = (i,)
+    n_params = snapshot.n_parameters
+    size = (N.estimate_nodes(snapshot) - n_params + 10) * len(samples) + n_params
+    if size > MAX_NODES:
+        raise ValueError(
+            f"the {'whole batch' if len(samples) > 1 else 'network'} would be about "
+            f"{size:,} nodes, more than the {MAX_NODES:,} the canvas can hold: "
+            + ("choose one sample, or train on fewer samples" if len(samples) > 1
+               else "make the network smaller"))
     with paused_gc():  # 65,000 Values and as many dicts, no cycle among them
         built = _Builder(snapshot, X, y, loss, samples).build()
         doc = built.document(level)
@@ -136,6 +149,14 @@ def network_document(
              "scalars": "every scalar shown"}[level]
     note = (f"{what}, after {snapshot.step} steps; {shown} ({N.NAMES}). The L2 term is left "
             f"out.")
+    if len(samples) == 1 and zero.all():
+        note += (" Now every sample is past the margin: the hinge loss is 0 for all, only the "
+                 "L2 term, left out here, still moves the weights.")
+    elif built.root.data == 0:
+        # a hinge loss of exactly 0 makes every grad 0, which reads like a broken graph
+        note += (" This loss is exactly 0 (classified with room to spare), so every grad is "
+                 "0: pick a sample the network still gets wrong or barely right to see "
+                 "gradients flow.")
     return NetworkDocument(doc, level, samples, note, built.root.data)
 
 
@@ -277,7 +298,8 @@ class _Builder:
         for v in order:
             if v in self.home or v in self.place:
                 continue
-            self.home[v] = LOSS
+            if v is not root:  # the loss itself stays at the top: where Backward starts
+                self.home[v] = LOSS
             kids = [c for c in (v._a, v._b) if c is not None and c in depth]
             d = depth[v] = 1 + max((depth[c] for c in kids), default=0)
             r = rows.get(d, 0)

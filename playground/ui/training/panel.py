@@ -123,7 +123,8 @@ class TrainingPanel(QWidget):
         self.network.shown.connect(self.show_graph_requested)
         self.network.refreshed.connect(self.refresh_graph_requested)
         n = self.network
-        self.sample, self.sample_text, self.scope = n.sample, n.sample_text, n.scope
+        self.sample, self.sample_text, self.level = n.sample, n.sample_text, n.level
+        self.network_batch = n.batch
         self.show_button, self.follow, self.follow_every = n.show_button, n.follow, n.follow_every
         # export sits under the run controls (the left column), where there is room
         self.export_box = ExportBox(self._set_message)
