@@ -270,10 +270,11 @@ class _Builder:
                 nin = len(neuron.w)
                 top = ROW * (j - 1) * self._block(k, nin, len(self.samples))
                 left = self._layer_x(k)
-                # weights along the block's top row, the bias before them
+                # the bias on the block's top row, each weight left of its product (the
+                # first sample's: in the batch the weights serve every sample's row below)
                 self.place[neuron.b] = (left, top)
                 for i, w in enumerate(neuron.w, start=1):
-                    self.place[w] = (left + COLUMN * i * 0.75, top)
+                    self.place[w] = (left, top + ROW * i)
 
     def _loss(self, outputs: list[list[Value]]) -> Value:
         fn = LOSSES[self.loss].fn
@@ -399,9 +400,12 @@ class _Builder:
             if by_layer:
                 out.append({"id": layer_group(k), "label": f"Layer {k}", "pos": [x, 0.0],
                             "parent": None})
+            # a neuron's card lists its input ports: leave room for them (capped: the batch's
+            # cards have one per sample and input)
+            gap = ROW * min(max(1.5, 0.25 * (W.shape[0] + 2)), 6.0)
             for j in range(1, W.shape[1] + 1):
                 out.append({"id": neuron_group(k, j), "label": f"L{k} neuron {j}",
-                            "pos": [x, ROW * 1.5 * (j - 1)],
+                            "pos": [x, gap * (j - 1)],
                             "parent": layer_group(k) if by_layer else None})
         out.append({"id": LOSS, "label": "Loss", "pos": [self._layer_x(len(layers) + 1), 0.0],
                     "parent": None})
