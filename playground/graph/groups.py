@@ -106,6 +106,19 @@ class Groups:
         groups = [g for g, info in self._groups.items() if info["parent"] == scope]
         return nodes, groups
 
+    def nested(self, gid: str) -> list[str]:
+        """``gid`` and every group nested in it, each after its parent (creation order)."""
+        self._require_group(gid)
+        found = [gid]
+        changed = True  # a parent may come after its child in the order: until nothing new
+        while changed:
+            changed = False
+            for g, info in self._groups.items():
+                if g not in found and info["parent"] in found:
+                    found.append(g)
+                    changed = True
+        return found
+
     def inside(self, gid: str) -> set[str]:
         """Every node in ``gid`` or in a group nested in it."""
         self._require_group(gid)
@@ -175,6 +188,24 @@ class Groups:
                          tuple(sorted(outputs[g], key=order.__getitem__)))
                 for g in self._groups}
 
+    def scope_graph(self, scope: str | None) -> nx.MultiDiGraph:
+        """The graph ``scope`` shows: its nodes and groups, a wire between the items standing
+        for each flat wire's ends (one per pair and slot; wires inside one group and from
+        outside the scope left out). For laying a level out (``layout.graph_layout``)."""
+        import networkx as nx
+
+        nodes, groups = self.children(scope)
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(nodes + groups)
+        for s, t, k in self._g.edges(keys=True):
+            rs, rt = self.representative(s, scope), self.representative(t, scope)
+            if rs is None or rt is None or rs == rt:
+                continue
+            key = k if rt == t else 0
+            if not g.has_edge(rs, rt, key):
+                g.add_edge(rs, rt, key=key)
+        return g
+
     # --- editing -----------------------------------------------------------------------
 
     def group_refusal(self, members: Iterable[str]) -> str | None:
@@ -216,9 +247,10 @@ class Groups:
         return group_id
 
     def insert_group(self, gid: str, *, label: str = "", pos: Iterable[float] = (0.0, 0.0),
-                     parent: str | None = None) -> None:
+                     parent: str | None = None, index: int | None = None) -> None:
         """Add an empty group ``gid`` in ``parent`` (undoing a delete puts a group back first,
-        then its nodes with their ``group``)."""
+        then its nodes with their ``group``); ``index``: its place in the creation order (an
+        undo puts it back where it was, so ``to_data()`` is the same again)."""
         if not isinstance(gid, str) or not gid:
             raise GraphError("a group id must be a non-empty string")
         if gid in self._g or gid in self._groups:
@@ -227,6 +259,10 @@ class Groups:
             self._require_group(parent)
         x, y = pos
         self._groups[gid] = {"label": str(label), "pos": (float(x), float(y)), "parent": parent}
+        if index is not None and index < len(self._groups) - 1:
+            items = list(self._groups.items())
+            items.insert(index, items.pop())
+            self._groups = dict(items)
         self._emit(Event("group_added", node=gid))
 
     def delete_group(self, gid: str) -> None:
@@ -248,6 +284,23 @@ class Groups:
         del self._groups[gid]
         self._emit(Event("group_removed", node=gid))
         return nodes + groups
+
+    def place_in(self, members: Iterable[str], gid: str | None) -> None:
+        """Move nodes and groups into ``gid`` (None: the top), whatever level they were at:
+        a node pasted while a group is open goes into it; undoing an ungroup puts the members
+        back. One ``group_changed`` event (attr "members")."""
+        chosen = list(dict.fromkeys(members))
+        if gid is not None:
+            self._require_group(gid)
+        for m in chosen:
+            if m not in self._g and m not in self._groups:
+                raise GraphError(f"there is no node {m!r}")
+            if m in self._groups and gid is not None and (
+                    m == gid or m in self.walk_up(gid)):
+                raise GraphError("a group cannot go inside itself")
+        for m in chosen:
+            self._set_scope(m, gid)
+        self._emit(Event("group_changed", node=gid, attr="members"))
 
     def set_group_label(self, gid: str, label: str) -> None:
         self._require_group(gid)

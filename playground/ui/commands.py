@@ -72,6 +72,7 @@ class AddNode(QUndoCommand):
         value: Any = None,
         pos: Iterable[float] = (0.0, 0.0),
         node_id: str | None = None,
+        group: str | None = None,
     ) -> None:
         if kind == "value":
             text = f"Add value {label}".rstrip()
@@ -87,6 +88,8 @@ class AddNode(QUndoCommand):
         self.value = value
         self.pos = tuple(float(v) for v in pos)
         self.node_id = node_id
+        self.group = group
+        """The open group it goes into (None: the top level)."""
 
     def redo(self) -> None:
         self.node_id = self.doc.add_node(
@@ -96,6 +99,7 @@ class AddNode(QUndoCommand):
             value=self.value,
             pos=self.pos,
             node_id=self.node_id,
+            group=self.group,
         )
 
     def undo(self) -> None:
@@ -106,7 +110,9 @@ class AddNode(QUndoCommand):
 class DeleteItems(QUndoCommand):
     """Delete nodes (with every wire touching them) and wires, as one step.
 
-    Undo brings back the nodes with their ids, attributes and wires, and the output mark.
+    Undo brings back the nodes with their ids, attributes and wires, and the output mark. A
+    group among ``node_ids`` goes with everything inside it (nested groups too), and comes back
+    with it.
     """
 
     def __init__(
@@ -114,7 +120,12 @@ class DeleteItems(QUndoCommand):
     ) -> None:
         super().__init__()
         self.doc = doc
-        self.node_ids = [n for n in dict.fromkeys(node_ids)]
+        chosen = list(dict.fromkeys(node_ids))
+        self.groups = [g for top in chosen if doc.is_group(top) for g in doc.nested(top)]
+        """Every group going, each after its parent (undo inserts them in this order)."""
+        self.group_info = {g: (doc.group_info(g), doc.groups().index(g)) for g in self.groups}
+        inner = [n for g in chosen if doc.is_group(g) for n in sorted(doc.inside(g))]
+        self.node_ids = [n for n in dict.fromkeys(chosen + inner) if not doc.is_group(n)]
         gone = set(self.node_ids)
         self.nodes = {n: doc.node(n) for n in self.node_ids}
         touching: dict[EdgeKey, None] = {}
@@ -126,7 +137,9 @@ class DeleteItems(QUndoCommand):
         ]
         self.edges = list(touching) + [e for e in self.loose_edges if e not in touching]
         self.old_output: str | None = doc.marked_output
-        if self.node_ids:
+        if self.groups and len(chosen) == 1:
+            self.setText(f"Delete group {doc.display_name(chosen[0])}")
+        elif self.node_ids:
             self.setText(_nodes_text(doc, self.node_ids, "Delete"))
         elif len(self.loose_edges) == 1:
             s, t, k = self.loose_edges[0]
@@ -143,8 +156,14 @@ class DeleteItems(QUndoCommand):
             self.doc.disconnect(t, k)
         for n in self.node_ids:
             self.doc.remove_node(n)
+        for g in reversed(self.groups):  # innermost first: each is empty by then
+            self.doc.delete_group(g)
 
     def undo(self) -> None:
+        for g in self.groups:
+            info, index = self.group_info[g]
+            self.doc.insert_group(g, label=info["label"], pos=info["pos"],
+                                  parent=info["parent"], index=index)
         for n in self.node_ids:
             attrs = copy.deepcopy(self.nodes[n])
             self.doc.add_node(node_id=n, **attrs)
@@ -245,11 +264,23 @@ class MoveNodes(QUndoCommand):
 
     def redo(self) -> None:
         for n, (_old, new) in self.moves.items():
-            self.doc.move(n, new)
+            _place(self.doc, n, new)
 
     def undo(self) -> None:
         for n, (old, _new) in self.moves.items():
-            self.doc.move(n, old)
+            _place(self.doc, n, old)
+
+
+def _pos(doc: GraphDocument, n: str) -> Pos:
+    return doc.group_pos(n) if doc.is_group(n) else doc.pos(n)
+
+
+def _place(doc: GraphDocument, n: str, pos: Pos) -> None:
+    """Move a node, or a group's card."""
+    if doc.is_group(n):
+        doc.move_group(n, pos)
+    else:
+        doc.move(n, pos)
 
 
 class SetValue(QUndoCommand):
@@ -350,18 +381,18 @@ class AutoLayout(QUndoCommand):
         self.doc = doc
         if positions is None:
             positions = layered_layout(doc, *AUTO_LAYOUT_GAPS)
-        self.old = {n: doc.pos(n) for n in positions}
+        self.old = {n: _pos(doc, n) for n in positions}
         self.new = {n: tuple(map(float, p)) for n, p in positions.items()}
 
     def redo(self) -> None:
         for n, p in self.new.items():
-            if self.doc.pos(n) != p:
-                self.doc.move(n, p)
+            if _pos(self.doc, n) != p:
+                _place(self.doc, n, p)
 
     def undo(self) -> None:
         for n, p in self.old.items():
-            if self.doc.pos(n) != p:
-                self.doc.move(n, p)
+            if _pos(self.doc, n) != p:
+                _place(self.doc, n, p)
 
 
 # --- clipboard (the format is playground.graph.clipboard) --------------------------------
@@ -380,6 +411,7 @@ class PasteNodes(QUndoCommand):
         data: Mapping[str, Any],
         offset: Iterable[float] = (40.0, 40.0),
         verb: str = "Paste",
+        group: str | None = None,
     ) -> None:
         problem = clipboard_problem(data)
         if problem:
@@ -391,14 +423,75 @@ class PasteNodes(QUndoCommand):
         dx, dy = (float(v) for v in offset)
         self.offset = (dx, dy)
         self.new_ids: dict[str, str] = {}
+        self.group = group
+        """The open group the copy goes into (None: the top level)."""
 
     def redo(self) -> None:
         paste_nodes(self.doc, self.data, self.offset, self.new_ids)
+        if self.group is not None:
+            self.doc.place_in(self.new_ids.values(), self.group)
 
     def undo(self) -> None:
         for new in self.new_ids.values():
             if new in self.doc:
                 self.doc.remove_node(new)
+
+
+# --- groups (playground.graph.groups: an overlay, no number changes) -----------------------
+
+
+class GroupNodes(QUndoCommand):
+    """Make nodes and groups of one level one group ("Group 3 nodes as group1")."""
+
+    def __init__(self, doc: GraphDocument, members: Iterable[str], label: str) -> None:
+        self.members = list(dict.fromkeys(members))
+        reason = doc.group_refusal(self.members)
+        if reason:
+            raise GraphError(reason)
+        super().__init__(f"{_nodes_text(doc, self.members, 'Group')} as {label}")
+        self.doc, self.label = doc, label
+        self.group_id: str | None = None
+
+    def redo(self) -> None:
+        self.group_id = self.doc.add_group(self.members, label=self.label,
+                                           group_id=self.group_id)
+
+    def undo(self) -> None:
+        assert self.group_id is not None
+        self.doc.remove_group(self.group_id)
+
+
+class Ungroup(QUndoCommand):
+    """Put a group's members back in its level; undo makes the group again."""
+
+    def __init__(self, doc: GraphDocument, gid: str) -> None:
+        if not doc.is_group(gid):
+            raise GraphError("select a group to ungroup")
+        super().__init__(f"Ungroup {doc.display_name(gid)}")
+        self.doc, self.gid = doc, gid
+        self.info, self.index = doc.group_info(gid), doc.groups().index(gid)
+        self.members: list[str] = []
+
+    def redo(self) -> None:
+        self.members = self.doc.remove_group(self.gid)
+
+    def undo(self) -> None:
+        info = self.info
+        self.doc.insert_group(self.gid, label=info["label"], pos=info["pos"],
+                              parent=info["parent"], index=self.index)
+        self.doc.place_in(self.members, self.gid)
+
+
+class SetGroupLabel(QUndoCommand):
+    def __init__(self, doc: GraphDocument, gid: str, label: str) -> None:
+        super().__init__(f"Rename group {doc.display_name(gid)} to {label or 'group'}")
+        self.doc, self.gid, self.new, self.old = doc, gid, str(label), doc.group_label(gid)
+
+    def redo(self) -> None:
+        self.doc.set_group_label(self.gid, self.new)
+
+    def undo(self) -> None:
+        self.doc.set_group_label(self.gid, self.old)
 
 
 class ReplaceDocument(QUndoCommand):

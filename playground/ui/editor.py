@@ -138,11 +138,12 @@ class Editor(Guard):
 
     def add_node(
         self, kind: str, op: str | None, *, label: str = "", pos: Pos = (0.0, 0.0),
-        value: Any = None,
+        value: Any = None, group: str | None = None,
     ) -> str | None:
-        """Add a node; its id, or None if it was refused (an unknown op, ...)."""
-        command = self.build(
-            lambda: cmd.AddNode(self.doc, kind, op, label=label, pos=pos, value=value))
+        """Add a node (into ``group``, the open group, if given); its id, or None if it was
+        refused (an unknown op, ...)."""
+        command = self.build(lambda: cmd.AddNode(self.doc, kind, op, label=label, pos=pos,
+                                                 value=value, group=group))
         return command.node_id if command is not None and self.push(command) else None
 
     def delete(self, nodes: Iterable[str], edges: Iterable[tuple[str, str, int]] = ()) -> bool:
@@ -167,7 +168,22 @@ class Editor(Guard):
         return self.push(lambda: cmd.SetValue(self.doc, node, value))
 
     def set_label(self, node: str, label: str) -> bool:
+        """Rename a node, or a group (its card's name)."""
+        if self.doc.is_group(node):
+            return self.push(lambda: cmd.SetGroupLabel(self.doc, node, label))
         return self.push(lambda: cmd.SetLabel(self.doc, node, label))
+
+    def group(self, members: Iterable[str]) -> str | None:
+        """Make ``members`` (nodes and groups of one level) one group named "group" and the
+        first free number, as one undo step; its id, or None if it was refused."""
+        taken = {self.doc.group_label(g) for g in self.doc.groups()}
+        label = next(f"group{i}" for i in range(1, len(taken) + 2) if f"group{i}" not in taken)
+        command = self.build(lambda: cmd.GroupNodes(self.doc, list(members), label))
+        return command.group_id if command is not None and self.push(command) else None
+
+    def ungroup(self, gid: str) -> bool:
+        """Put the group's members back in its level (one undo step)."""
+        return self.push(lambda: cmd.Ungroup(self.doc, gid))
 
     def set_params(self, node: str, params: dict[str, Any]) -> bool:
         return self.push(lambda: cmd.SetParams(self.doc, node, params))
@@ -183,10 +199,12 @@ class Editor(Guard):
             return command
         return self.push(make)
 
-    def paste(self, data: Any, offset: Pos, verb: str = "Paste") -> list[str] | None:
-        """Paste clipboard data (``verb``: "Duplicate" names the step so); the new node ids,
-        or None if it was refused."""
-        command = self.build(lambda: cmd.PasteNodes(self.doc, data, offset=offset, verb=verb))
+    def paste(self, data: Any, offset: Pos, verb: str = "Paste", group: str | None = None
+              ) -> list[str] | None:
+        """Paste clipboard data (``verb``: "Duplicate" names the step so; ``group``: the open
+        group it goes into); the new node ids, or None if it was refused."""
+        command = self.build(lambda: cmd.PasteNodes(self.doc, data, offset=offset, verb=verb,
+                                                    group=group))
         if command is None or not self.push(command):
             return None
         return list(command.new_ids.values())

@@ -176,3 +176,47 @@ def test_random_graphs_grouped_at_random_give_the_flat_numbers_exactly():
         assert doc.groups()
         assert numbers(doc) == flat
         assert np.isfinite(float(flat[doc.output_node()][0]))
+
+
+def test_place_in_moves_members_into_a_group_and_back_and_refuses_a_group_inside_itself():
+    d, ids = tanh_from_exp()
+    seen = []
+    d.subscribe(seen.append)
+    outer = d.add_group([ids["e"], ids["o"]], label="outer")
+    inner = d.add_group([ids["o"]], label="inner")
+    before = d.to_data()
+    d.place_in([ids["x"], ids["w"]], inner)
+    assert d.group_of(ids["x"]) == inner and d.representative(ids["x"], None) == outer
+    assert seen[-1].kind == "group_changed" and seen[-1].attr == "members"
+    d.place_in([ids["x"], ids["w"]], None)
+    assert d.to_data() == before
+    with pytest.raises(GraphError, match="inside itself"):
+        d.place_in([outer], inner)
+    with pytest.raises(GraphError, match="no node"):
+        d.place_in(["zz"], inner)
+    assert d.to_data() == before
+
+
+def test_undoing_an_ungroup_puts_the_group_back_in_its_place_in_the_order():
+    d, ids = tanh_from_exp()
+    first = d.add_group([ids["e"]], label="first")
+    d.add_group([ids["o"]], label="second")
+    before = d.to_data()
+    info, members = d.group_info(first), d.children(first)
+    d.remove_group(first)
+    d.insert_group(first, label=info["label"], pos=info["pos"], parent=info["parent"], index=0)
+    d.place_in(members[0] + members[1], first)
+    assert d.to_data() == before
+
+
+def test_the_scope_graph_joins_the_items_standing_for_each_wires_ends():
+    d, ids = tanh_from_exp()
+    g = d.add_group([ids[k] for k in ("e", "e-1", "e+1")], label="part")
+    top = d.scope_graph(None)
+    assert set(top.nodes) == (set(d.node_ids()) - d.inside(g)) | {g}
+    # 2n feeds e inside; one feeds e-1 and e+1 inside: one wire into the group each
+    assert top.number_of_edges(ids["2n"], g) == 1 and top.number_of_edges(ids["one"], g) == 1
+    assert top.number_of_edges(g, ids["o"]) == 2  # e-1 -> o (left), e+1 -> o (right)
+    inside = d.scope_graph(g)
+    assert set(inside.nodes) == d.inside(g)
+    assert set(inside.edges(keys=True)) == {(ids["e"], ids["e-1"], 0), (ids["e"], ids["e+1"], 0)}

@@ -55,6 +55,12 @@ API (what the window and the tests rely on; keep this docstring true):
     - signals ``status_message(str)`` (refusals and errors, for the status bar) and
       ``node_activated(str)`` (double-click on a card away from its name and number, or on
       a tensor's data: e.g. focus the inspector).
+    - Groups (scope.py): ``set_scope(None | group id)`` shows one level (``scope``,
+      ``scope_changed(object)``, ``go_up() -> bool``); a group is one ``GroupCard`` keyed by
+      its id in ``node_item``/``node_map``; inside, the outside inputs are ``OutsideCard``s;
+      ``card_for(node_id)``: the card standing for a node here (its group card if hidden);
+      an ``EdgeItem`` keeps the document's key and is drawn between ``from_id``/``to_id``.
+      A double-click on a group card's body opens it.
     - ``detach()``: unsubscribe from the document (before dropping the scene).
     - Scale: BSP index over a scene rect sized to the nodes (grows as they move). Below 50%
       zoom each card paints its far form (``card_lod.py``: name and data in large type on

@@ -21,7 +21,7 @@ open editor selects text in it.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFocusEvent, QKeyEvent
@@ -102,11 +102,13 @@ class CardEdit:
 
     def editable(self, item: NodeItem, local: QPointF) -> str:
         """What a double-click at ``local`` (item coords) edits: "label", "value" or ""."""
-        if self.scene.editor is None:
-            return ""
+        if self.scene.editor is None or getattr(item, "is_outside", False):
+            return ""  # an outside input is read-only inside a group
         if 0 <= local.y() < item.style.row_h and 0 <= local.x() <= item.body.width():
             return "label"
         doc = self.scene.doc
+        if doc.is_group(item.node_id):
+            return ""  # a group card's body opens the group
         if (doc.kind(item.node_id) == "value" and isinstance(doc.value(item.node_id), float)
                 and item.scrub_zone().contains(local)):
             return "value"
@@ -128,7 +130,7 @@ class CardEdit:
         line.setStyleSheet(LOOK)
         line.setFont(item.style.font)
         if what == "label":
-            line.setText(doc.label(node))
+            line.setText(_label(doc, node))
             line.setPlaceholderText(doc.display_name(node))
             line.setToolTip("The node's name: Enter renames it, Esc leaves it as it was")
             rect = QRectF(0, 0, item.body.width(), item.style.row_h)
@@ -157,7 +159,7 @@ class CardEdit:
         if self._busy or self.line is None or self.node_id is None:
             return False
         sc, node, text = self.scene, self.node_id, self.line.text()
-        if node not in sc.doc:
+        if node not in sc.doc and not sc.doc.is_group(node):
             self.close()
             return True
         self._busy = True  # the editor's signals may move the focus (a refusal's bubble)
@@ -186,7 +188,7 @@ class CardEdit:
         assert editor is not None
         if self.what == "label":
             label = text.strip()
-            if label == doc.label(node):
+            if label == _label(doc, node):
                 return None, False
             ok = editor.set_label(node, label)
         else:
@@ -225,3 +227,8 @@ class CardEdit:
         proxy.deleteLater()
         for view in views:  # the keys go back to the canvas
             view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _label(doc: Any, node: str) -> str:
+    """The name typed for a node or a group (a group's card is edited the same way)."""
+    return doc.group_label(node) if doc.is_group(node) else doc.label(node)

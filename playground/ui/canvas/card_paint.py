@@ -94,6 +94,7 @@ class CardPainting(CardLayout):
     lit_ports: dict[int | None, dict[tuple[str, str, int], str]]
     input_ports: Sequence[Any]
     output_port: Any
+    leaves_group: bool
     show_slot_names: bool
     shown_slot_names: tuple[str, ...]
 
@@ -206,6 +207,8 @@ class CardPainting(CardLayout):
         self._paint_ports(painter)
         if d.is_output:
             self._paint_output_tag(painter)
+        if self.leaves_group and not d.is_output:  # the output tag says it already
+            self._paint_leaves_tag(painter)
         if d.problem or d.warning:  # a node waiting for input is being built: no badge
             paint_badge(painter, QPointF(body.right() - 2, body.top() + 1),
                         error=bool(d.problem))
@@ -301,6 +304,19 @@ class CardPainting(CardLayout):
         if colour != S.STALE_FILL and isinstance(d.grad, np.ndarray) and d.grad.size > 1:
             return S.WHITE
         return colour
+
+    def _paint_leaves_tag(self, painter: QPainter) -> None:
+        """Inside a group: this node's value leaves the group (one of its outputs)."""
+        st = self.style
+        text = "leaves group ▸"
+        w = st.text_width(text) + 2 * st.pad
+        rect = QRectF(0, -st.tag_h - 3, w, st.tag_h)
+        painter.setPen(QPen(S.OUTPUT, 1.2))
+        painter.setBrush(S.LABEL_FILL)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setFont(st.font)
+        painter.setPen(S.OUTPUT)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_output_tag(self, painter: QPainter) -> None:
         st = self.style

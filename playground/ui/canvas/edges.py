@@ -77,6 +77,11 @@ class EdgeItem(QGraphicsPathItem):
         self._points: list[Point] | None = None
         self.end_items: tuple[Any, Any] | None = None
         """The two cards it joins (set by the scene): their ports light up with the wire."""
+        self.from_id, self.to_id, self.to_slot, self.from_port = source, target, slot, 0
+        self.also: list[tuple[str, str, int]] = []
+        """The other document wires it stands for (one source into one group: drawn once)."""
+        """The cards and ports it is drawn between: the document's ends, or the group cards
+        standing for them when the canvas shows another level (``scope.py``)."""
         self.around: frozenset[str] = frozenset()
         """The cards its route went around (it is routed again when one of them moves)."""
         self.setAcceptHoverEvents(True)
@@ -129,7 +134,7 @@ class EdgeItem(QGraphicsPathItem):
         if self.end_items is not None:
             source, target = self.end_items
             source.light_port(None, self.key, state)
-            target.light_port(self.slot, self.key, state)
+            target.light_port(self.to_slot, self.key, state)
 
     def unlight(self) -> None:
         """The wire is going: its ports stop being lit."""

@@ -197,6 +197,8 @@ class NodeItem(CardPainting, QGraphicsRectItem):
         """The port under the mouse: a slot, None for the output, NO_PORT for none."""
         self.lit_ports: dict[int | None, dict[tuple[str, str, int], str]] = {}
         """Ports lit by a hovered or selected wire: slot -> {wire: "hover" / "selected"}."""
+        self.leaves_group = False
+        """Inside a group: this node is one of its outputs (tagged "leaves group")."""
         self.input_ports = [PortItem(self, i) for i in range(len(slot_names))]
         self.output_port = PortItem(self, None)
         self._simple: FarLook | None = None
@@ -289,8 +291,8 @@ class NodeItem(CardPainting, QGraphicsRectItem):
     def shape(self) -> QPainterPath:
         return self._geo.shape
 
-    def output_anchor(self) -> QPointF:
-        """Where wires leave, in scene coordinates."""
+    def output_anchor(self, index: int = 0) -> QPointF:
+        """Where wires leave, in scene coordinates (``index``: a group card's output)."""
         return self.pos() + self._geo.output
 
     def input_anchor(self, slot: int) -> QPointF:

@@ -43,6 +43,18 @@ class DocumentMirror:
     _renames: set[tuple[str, bool]]
     _card_edit: Any
     _routes: Any
+    _grouped: bool
+    _teaching_overlay: Any
+    _wires: dict[Any, Any]
+    _later: Any
+
+    # Scopes (scope.py, before this class in GraphScene's bases) makes _scoped_event,
+    # _check_scope, _scope_items and _shown_ends; the scene makes selected_node_ids.
+    _scoped_event: Any
+    _check_scope: Any
+    _scope_items: Any
+    _shown_ends: Any
+    selected_node_ids: Any
 
     def _on_event(self, event: Event) -> None:
         kind = event.kind
@@ -54,6 +66,9 @@ class DocumentMirror:
             kind == "reset" or (kind == "node_removed" and event.node == self._card_edit.node_id)
         ):
             self._card_edit.close()  # the card it edits is going
+        # scope.py: hidden nodes, group cards, ports
+        if (self._grouped or kind == "group_added") and self._scoped_event(event):
+            return
         if kind == "node_changed":
             n = event.node
             item = self._nodes.get(n) if n is not None else None
@@ -114,6 +129,8 @@ class DocumentMirror:
                 self._update_edges_of(n)
 
     def _rebuild(self) -> None:
+        self._later.stop()
+        selected = set(self.selected_node_ids())
         self._wiring.cancel()
         self._scrub.abort()
         self._card_edit.close()
@@ -124,11 +141,21 @@ class DocumentMirror:
         for n in list(self._nodes):
             self._remove_node_item(n)
         self._fit_scene_rect()
-        for n in self.doc.node_ids():
-            self._add_node_item(n, bulk=True)
+        self._check_scope()
+        if self._grouped:
+            self._scope_items()  # scope.py: the scope's nodes, group cards, outside inputs
+        else:
+            for n in self.doc.node_ids():
+                self._add_node_item(n, bulk=True)
         for e in self.doc.edges():
             self._add_edge_item(e.source, e.target, e.slot)
         self._refresh_output()
+        for n in selected:
+            item = self._nodes.get(n)
+            if item is not None and item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                item.setSelected(True)
+        if self._teaching_overlay is not None:
+            self._teaching_overlay.follow_scene()
 
     def _add_node_item(self, node_id: str, bulk: bool = False) -> None:
         doc = self.doc
@@ -173,15 +200,29 @@ class DocumentMirror:
 
     def _add_edge_item(self, source: str, target: str, slot: int) -> None:
         key = (source, target, slot)
-        s_item, t_item = self._nodes.get(source), self._nodes.get(target)
+        if self._grouped:  # drawn between the cards standing for its ends (scope.py)
+            ends = self._shown_ends(source, target, slot)
+            if ends is None:
+                return
+            drawn = self._wires.get(ends)
+            if drawn is not None:  # a second wire from one source into one group: drawn once
+                self._edges[drawn].also.append(key)
+                return
+            a, _port, b, to_slot = ends
+        else:
+            a, b, to_slot = source, target, slot
+        s_item, t_item = self._nodes.get(a), self._nodes.get(b)
         if s_item is None or t_item is None or key in self._edges:
             return
         edge = EdgeItem(source, target, slot)
         edge.end_items = (s_item, t_item)
+        if self._grouped:
+            self._wires[ends] = key
+            edge.from_id, edge.from_port, edge.to_id, edge.to_slot = ends
         self._edges[key] = edge
-        self._node_edges[source].add(key)
-        self._node_edges[target].add(key)
-        t_item.set_slot_connected(slot, True)
+        self._node_edges[a].add(key)
+        self._node_edges[b].add(key)
+        t_item.set_slot_connected(to_slot, True)
         self._overview.wire_added(edge)
         self.addItem(edge)
         self._routes.route(edge)
@@ -194,14 +235,16 @@ class DocumentMirror:
         if key in self._selected_edges:
             self._selected_edges.discard(key)
             self.selectionChanged.emit()
-        self._node_edges[source].discard(key)
-        self._node_edges[target].discard(key)
+        self._node_edges[edge.from_id].discard(key)
+        self._node_edges[edge.to_id].discard(key)
+        if self._grouped:
+            self._wires.pop((edge.from_id, edge.from_port, edge.to_id, edge.to_slot), None)
         self._routes.forget(edge)
         self._overview.wire_removed(edge)
         edge.unlight()
-        t_item = self._nodes.get(target)
-        if t_item is not None and slot < len(t_item.input_ports):
-            t_item.port(slot).set_connected(False)
+        t_item = self._nodes.get(edge.to_id)
+        if t_item is not None and edge.to_slot < len(t_item.input_ports):
+            t_item.port(edge.to_slot).set_connected(False)
         self.removeItem(edge)
 
     def _fit_scene_rect(self) -> None:

@@ -168,6 +168,11 @@ class CanvasOverlay:
 
     # --- items ---------------------------------------------------------------------------
 
+    def follow_scene(self) -> None:
+        """The scene was rebuilt (another level of the groups, a new graph): the marks again,
+        each on the card that shows its node now (a group card for a node inside it)."""
+        self._rebuild()
+
     def _rebuild(self) -> None:
         scene = self.scene
         for item in self.items():
@@ -181,7 +186,7 @@ class CanvasOverlay:
         glows = [(n, "mark", c) for n, c in self.marks.items()]
         glows += [(n, "step", self.colour) for n in self.highlight_nodes]
         for n, kind, colour in glows:
-            if scene.node_item(n) is None:
+            if scene.card_for(n) is None:
                 continue
             item = _glow_item(GLOW_Z)
             fill = QColor(colour)
@@ -206,13 +211,13 @@ class CanvasOverlay:
                 scene.addItem(tag)
                 self._edge_tags[key] = tag
         for n, text in self.badges.items():
-            if scene.node_item(n) is None:
+            if scene.card_for(n) is None:
                 continue
             tag = _Tag(text, BADGE, self.bold, filled=True)
             scene.addItem(tag)
             self._badge_items[n] = tag
         for n, (text, colour) in self.node_tags.items():
-            if scene.node_item(n) is None:
+            if scene.card_for(n) is None:
                 continue
             tag = _Tag(text, colour, self.bold, filled=True)
             scene.addItem(tag)
@@ -227,7 +232,7 @@ class CanvasOverlay:
         try:
             scene = self.scene
             for (n, kind), item in self._node_glows.items():
-                node = scene.node_item(n)
+                node = scene.card_for(n)
                 if node is None:
                     continue
                 body = getattr(node, "body", node.boundingRect())
@@ -256,7 +261,7 @@ class CanvasOverlay:
                     if tag.pos() != mid:
                         tag.setPos(mid)
             for n, tag in self._badge_items.items():
-                node = scene.node_item(n)
+                node = scene.card_for(n)
                 if node is None:
                     continue
                 body = getattr(node, "body", node.boundingRect())
@@ -267,7 +272,7 @@ class CanvasOverlay:
                 if tag.pos() != at:
                     tag.setPos(at)
             for n, tag in self._node_tag_items.items():
-                node = scene.node_item(n)
+                node = scene.card_for(n)
                 if node is None:
                     continue
                 body = getattr(node, "body", node.boundingRect())

@@ -114,6 +114,9 @@ class Overview:
 
     def key(self, node_id: str) -> Any:
         sc = self.scene
+        stands = getattr(sc.node_map.get(node_id), "stands_for", None)
+        if stands is not None:  # a group card: its output's colour (group_card.py)
+            node_id = stands
         ev = sc.evaluation
         r = ev.results.get(node_id) if ev is not None else None
         if r is not None and r.error and not r.pending:

@@ -45,14 +45,14 @@ class WireRoutes:
     def route(self, edge: EdgeItem) -> None:
         """Put ``edge`` on its best path now."""
         nodes = self.scene._nodes
-        s, t = nodes[edge.source], nodes[edge.target]
-        a, b = s.output_anchor(), t.input_anchor(edge.slot)
+        s, t = nodes[edge.from_id], nodes[edge.to_id]
+        a, b = s.output_anchor(edge.from_port), t.input_anchor(edge.to_slot)
         p1, p2 = (a.x(), a.y()), (b.x(), b.y())
         runs: list[R.Run] = []
         around: frozenset[str] = frozenset()
         poly = None
         if not self.plain and p2[0] - p1[0] > 2 * R.MARGIN:
-            ends = (edge.source, edge.target)
+            ends = (edge.from_id, edge.to_id)
             # The curve lies inside its control points' hull: only cards there can be in the
             # way, and most wires have none, so most are never sampled.
             d = R.bend_handle(p1[0], p2[0])
@@ -180,7 +180,7 @@ class WireRoutes:
         box = (r.left(), r.top(), r.right(), r.bottom())
         out = set()
         for other in self.scene.items(r, BOUNDS):
-            if (isinstance(other, EdgeItem) and node_id not in (other.source, other.target)
+            if (isinstance(other, EdgeItem) and node_id not in (other.from_id, other.to_id)
                     and R.hits(other.points, [box])):
                 out.add(other.key)
         return out

@@ -41,6 +41,7 @@ from playground.ui.canvas.overview import Overview
 from playground.ui.canvas.refresh import changed_nodes, refresh_cards
 from playground.ui.canvas.routes import WireRoutes
 from playground.ui.canvas.scene_mouse import SceneMouse
+from playground.ui.canvas.scope import Scopes
 from playground.ui.canvas.scrub import ScrubTool
 from playground.ui.canvas.style import CanvasStyle
 from playground.ui.canvas.wiring import WireTool
@@ -48,15 +49,18 @@ from playground.ui.canvas.wiring import WireTool
 INDEX = QGraphicsScene.ItemIndexMethod.BspTreeIndex
 
 
-class GraphScene(DocumentMirror, SceneMouse):
+class GraphScene(Scopes, DocumentMirror, SceneMouse):
     """The items of one document. See ``playground.ui.canvas`` for the API summary.
 
     Mouse events, hit tests (``port_near``, ``node_at``), tooltips and the context menu are
-    ``SceneMouse``'s (scene_mouse.py)."""
+    ``SceneMouse``'s (scene_mouse.py); the level of the groups shown (``set_scope``) is
+    ``Scopes``' (scope.py)."""
 
     status_message = Signal(str)
     node_activated = Signal(str)
     evaluation_changed = Signal()
+    scope_changed = Signal(object)
+    """The canvas shows another level of the groups: the group id, or None for the top."""
     bubble_shown = Signal(str)
     """A refusal or warning was said in a bubble on the canvas (``show_bubble``)."""
 
@@ -95,6 +99,7 @@ class GraphScene(DocumentMirror, SceneMouse):
         self.mouse_at: QPointF | None = None
         """Where the mouse last pressed, moved or released on the canvas (scene coords)."""
         self._bubble: MessageBubble | None = None
+        self._init_scopes()
         self._unsubscribe = doc.subscribe(self._on_event)
         self._rebuild()
 
@@ -108,28 +113,40 @@ class GraphScene(DocumentMirror, SceneMouse):
             self.selectionChanged.disconnect(self._overview.selection_changed)
 
     def node_item(self, node_id: str) -> NodeItem | None:
+        """The card of ``node_id`` (a node or a group card) on show, None if not shown."""
+        self.flush()
         return self._nodes.get(node_id)
 
     @property
     def node_map(self) -> dict[str, NodeItem]:
-        """node id -> its item (the scene's own dict: read it, do not change it)."""
+        """node or group id -> its card (the scene's own dict: read it, do not change it)."""
+        self.flush()
         return self._nodes
 
     def node_items(self) -> list[NodeItem]:
+        self.flush()
         return list(self._nodes.values())
 
     def edge_items(self) -> list[EdgeItem]:
+        self.flush()
         return list(self._edges.values())
 
     def edge_item(self, source: str, target: str, slot: int) -> EdgeItem | None:
+        self.flush()
         return self._edges.get((source, target, slot))
 
     def selected_node_ids(self) -> list[str]:
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
 
     def selected_edges(self) -> list[tuple[str, str, int]]:
-        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt."""
-        return sorted(self._selected_edges)
+        """The selected wires. Wires are selected by the scene (click, Ctrl-click), not by Qt.
+        A wire into a group card stands for every wire from its source into the group."""
+        keys = set(self._selected_edges)
+        for k in self._selected_edges:
+            edge = self._edges.get(k)
+            if edge is not None:
+                keys.update(edge.also)
+        return sorted(keys)
 
     def select_edges(self, keys: Iterable[tuple[str, str, int]], *, add: bool = False) -> None:
         wanted = {k for k in keys if k in self._edges}
@@ -158,11 +175,15 @@ class GraphScene(DocumentMirror, SceneMouse):
             self.selectionChanged.emit()
 
     def select_nodes(self, ids: Iterable[str]) -> None:
+        """Select the cards of ``ids``; a node hidden in a group selects its group card."""
+        self.flush()
         wanted = set(ids)
         self._clear_edge_selection()
         self.clearSelection()
         for n in wanted:
             item = self._nodes.get(n)
+            if item is None and self._grouped:
+                item = self.card_for(n)
             if item is not None:
                 item.setSelected(True)
 
@@ -308,6 +329,9 @@ class GraphScene(DocumentMirror, SceneMouse):
             self._overview.invalidate()
             self.update()
         refresh_cards(self, changed, self._overview.enabled)
+        if self._ports:  # group cards show their outputs' numbers (scope.py)
+            for card in self.group_cards():
+                card.refresh()
         self.evaluation_changed.emit()
 
     def grad_state(self) -> str:
@@ -340,7 +364,8 @@ class GraphScene(DocumentMirror, SceneMouse):
             return None
         w, h = measure(self.style, kind, symbol, label, slots)
         pos = (round(scene_pos.x() - w / 2), round(scene_pos.y() - h / 2))
-        node = self.editor.add_node(kind, op, label=label, pos=pos) if self.editor else None
+        node = self.editor.add_node(kind, op, label=label, pos=pos,
+                                    group=self._scope) if self.editor else None
         if node is not None:
             self.select_nodes([node])
         return node
@@ -350,7 +375,8 @@ class GraphScene(DocumentMirror, SceneMouse):
         return self.doc.free_name()
 
     def nodes_rect(self) -> QRectF:
-        """The bounding rectangle of every node (empty if there are none)."""
+        """The bounding rectangle of every card on show (empty if there are none)."""
+        self.flush()
         rect = QRectF()
         for item in self._nodes.values():
             rect = rect.united(item.sceneBoundingRect())

@@ -73,6 +73,9 @@ class SceneMouse(QGraphicsScene):
     def _update_edges_of(self, node_id: str) -> None:
         raise NotImplementedError
 
+    def set_scope(self, scope: str | None) -> None:
+        raise NotImplementedError
+
     # --- hit testing -------------------------------------------------------------------
 
     def port_near(self, pos: QPointF, want_output: bool | None = None) -> PortItem | None:
@@ -80,8 +83,8 @@ class SceneMouse(QGraphicsScene):
         r = PORT_PICK
         best, best_d = None, r * r
         for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
-            if not isinstance(item, NodeItem):
-                continue
+            if not isinstance(item, NodeItem) or getattr(item, "is_group", False):
+                continue  # a group card's ports are its inside's: wire inside it
             for port in (*item.input_ports, item.output_port):
                 if want_output is not None and port.is_output != want_output:
                     continue
@@ -183,7 +186,7 @@ class SceneMouse(QGraphicsScene):
                 if item is None:
                     continue
                 new = (item.pos().x(), item.pos().y())
-                old = self.doc.pos(n)
+                old = self.doc.group_pos(n) if self.doc.is_group(n) else self.doc.pos(n)
                 if new != old:
                     moves[n] = (old, new)
             if moves and self.editor is not None:
@@ -195,6 +198,9 @@ class SceneMouse(QGraphicsScene):
             super().mouseDoubleClickEvent(event)
             return
         node = self.node_at(pos)
+        if node is not None and getattr(node, "is_outside", False):
+            event.accept()  # read-only here
+            return
         if node is not None:
             # On the name or a value's number: edit it there (card_edit.py); elsewhere (and
             # zoomed out, where cards show their far form or are boxes) bring the Inspector
@@ -205,6 +211,8 @@ class SceneMouse(QGraphicsScene):
                 if not node.isSelected():
                     self.select_nodes([node.node_id])
                 self._card_edit.start(node, what)
+            elif self.doc.is_group(node.node_id) and event.button() == Qt.MouseButton.LeftButton:
+                self.set_scope(node.node_id)  # its body: open the group (scope.py)
             else:
                 self.node_activated.emit(node.node_id)
             event.accept()
@@ -247,7 +255,17 @@ class SceneMouse(QGraphicsScene):
         pos = event.scenePos()
         node = self.node_at(pos)
         menu = QMenu()
-        if node is not None:
+        if node is not None and getattr(node, "is_outside", False):
+            event.accept()
+            return
+        if node is not None and self.doc.is_group(node.node_id):
+            if not node.isSelected():
+                self.select_nodes([node.node_id])
+            g = node.node_id
+            menu.addAction("Open group", lambda: self.set_scope(g))
+            menu.addAction("Ungroup", lambda: self.editor.ungroup(g))
+            menu.addAction("Delete", self.delete_selected)
+        elif node is not None:
             if not node.isSelected():
                 self.select_nodes([node.node_id])
             n = node.node_id

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from playground.ops import OPS
 from playground.ui.canvas import style as S
+from playground.ui.canvas.breadcrumb import Breadcrumb
 from playground.ui.canvas.card_lod import TEXT_ZOOM
 from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
 from playground.ui.canvas.legend import GradLegend
@@ -102,6 +103,9 @@ class GraphView(QGraphicsView):
         self.search.chosen.connect(self._search_chosen)
         self.search.closed.connect(lambda: self.setFocus())
         scene.evaluation_changed.connect(self.legend.numbers_changed)
+        self.breadcrumb = Breadcrumb(self, scene)  # top-left: the levels of the groups
+        self.breadcrumb.move(10, 10)
+        scene.scope_changed.connect(self._scope_changed)
         self._place_legend()
         self.follow_theme()
 
@@ -159,7 +163,8 @@ class GraphView(QGraphicsView):
             self.resetTransform()
             self.centerOn(0, 0)
             return
-        rect = rect.adjusted(-30, -30, 30, 30)
+        top = 40 if self.breadcrumb.isVisible() else 0  # not under the breadcrumb bar
+        rect = rect.adjusted(-30, -30 - top, 30, 30)
         # Leave the strip under the legend free, so it hides no node: as tall as the whole
         # key when it is to be unfolded (it folds only where nodes would lie under it).
         vp = self.viewport().rect()
@@ -194,13 +199,16 @@ class GraphView(QGraphicsView):
             centre.setY(y)
         self.centerOn(centre + QPointF(0, below / 2 / z))
 
+    def _scope_changed(self, _scope: object) -> None:
+        self.fit_all()  # a group opened (or left): frame what it holds
+
     def _moved_by_learner(self) -> None:
         self.fit_mode = None  # the learner chose this view: a resize keeps it
 
     def ensure_node_visible(self, node_id: str, margin: int = 40) -> None:
         """Scroll just enough that ``node_id``'s card (and ``margin`` px round it) is on screen;
         nothing moves when the card already is (a step-through follows its current node)."""
-        item = self.graph_scene.node_item(node_id)
+        item = self.graph_scene.card_for(node_id)  # inside a group: its card
         if item is None:
             return
         rect = item.sceneBoundingRect()
@@ -415,7 +423,8 @@ class GraphView(QGraphicsView):
         elif ctrl and key == Qt.Key.Key_0:
             self.reset_zoom()
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
-            self.graph_scene.delete_selected()
+            if not self.graph_scene.delete_selected() and key == Qt.Key.Key_Backspace:
+                self.graph_scene.go_up()  # nothing selected: up one level of the groups
         elif key == Qt.Key.Key_Escape:
             if not self.graph_scene.cancel_scrub():
                 self.graph_scene.cancel_gesture()

@@ -58,10 +58,13 @@ class WireTool:
             assert slot is not None
             fed = sc.doc.input_of(port.node_id, slot)
             if fed is not None:  # pick up the wire that feeds this input
-                src_item = sc.node_map[fed]
-                drag = WireDrag(port, src_item.output_anchor(), True, preview, source=fed,
-                                 picked=(fed, port.node_id, slot))
                 edge = sc.edge_item(fed, port.node_id, slot)
+                # drawn from the card standing for the source (a group card's output port)
+                src_item = sc.node_map[edge.from_id] if edge is not None else None
+                start = (src_item.output_anchor(edge.from_port) if src_item is not None
+                         else node.input_anchor(slot))
+                drag = WireDrag(port, start, True, preview, source=fed,
+                                 picked=(fed, port.node_id, slot))
                 if edge is not None:
                     edge.setVisible(False)
             else:

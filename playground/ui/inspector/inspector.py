@@ -30,6 +30,7 @@ from playground.graph.evaluate_text import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
 from playground.graph.numbers import signed
 from playground.ops import OPS
+from playground.ui.inspector.group_panel import GroupPanel
 from playground.ui.inspector.literals import LiteralError, format_literal, parse_literal
 from playground.ui.inspector.number_field import (
     SIGNIFICANT,
@@ -68,6 +69,8 @@ class Inspector(QDockWidget):
     """(node id, the op node's whole new params dict)"""
     output_toggled = Signal(str, bool)
     """(node id, whether it should be the marked output)"""
+    open_group_requested = Signal(str)
+    """The selected group's Open button: show its inside (group id)."""
 
     def __init__(self, doc: GraphDocument, parent: QWidget | None = None) -> None:
         super().__init__("Inspector", parent)
@@ -75,6 +78,8 @@ class Inspector(QDockWidget):
         self.setAccessibleName("Inspector")
         self._doc = doc
         self._node: str | None = None
+        self._group: str | None = None
+        """The selected group card's group (then ``_node`` is None): ``group_panel`` shows it."""
         self._evaluation: Any = None
         self._grad_source: Any = None  # the evaluation whose results give the grads shown
         self._grads_stale = False
@@ -168,6 +173,10 @@ class Inspector(QDockWidget):
         form.addRow(self.output_note)
 
         outer.addWidget(self.form_widget)
+        self.group_panel = GroupPanel(body)
+        self.group_panel.label_edited.connect(self.label_edited)
+        self.group_panel.open_requested.connect(self.open_group_requested)
+        outer.addWidget(self.group_panel)
         outer.addStretch(1)
         self.guide = WrapLabel(GUIDE, body)
         self.guide.setObjectName("inspector_guide")
@@ -195,6 +204,11 @@ class Inspector(QDockWidget):
     def node(self) -> str | None:
         return self._node
 
+    @property
+    def group(self) -> str | None:
+        """The selected group card's group, when its page is on show."""
+        return self._group
+
     def set_about(self, title: str = "", description: str = "") -> None:
         """What the open graph is (a file's title and description), shown while no node is
         selected."""
@@ -203,7 +217,8 @@ class Inspector(QDockWidget):
             self._refresh_fields()
 
     def set_node(self, node_id: str | None) -> None:
-        """Show ``node_id`` (None: nothing selected)."""
+        """Show ``node_id`` (None: nothing selected; a group id: that group's page)."""
+        self._group = node_id if self._doc.is_group(node_id) else None
         if node_id is not None and node_id not in self._doc:
             node_id = None
         self._node = node_id
@@ -237,6 +252,12 @@ class Inspector(QDockWidget):
         self._refresh_numbers()
 
     def _on_event(self, event: Event) -> None:
+        if self._group is not None:
+            if not self._doc.is_group(self._group):
+                self.set_node(None)
+            else:
+                self._refresh_fields()  # its name, its ports
+            return
         if self._node is None:
             if event.kind in ("reset", "node_added", "node_removed"):
                 self._refresh_fields()  # the hint depends on whether the graph is empty
@@ -257,6 +278,12 @@ class Inspector(QDockWidget):
         node = self._node
         doc = self._doc
         self.form_widget.setVisible(node is not None)
+        self.group_panel.setVisible(self._group is not None)
+        if self._group is not None:
+            self.title.setText(f"<b>▣ {_esc(doc.display_name(self._group))}</b> &nbsp;·&nbsp; "
+                               "group")
+            self.group_panel.show_group(doc, self._group, self._evaluation, self._grad_source)
+            return
         if node is None:
             n = len(doc)
             about = ""
@@ -314,6 +341,9 @@ class Inspector(QDockWidget):
 
     def _refresh_numbers(self) -> None:
         node = self._node
+        if self._group is not None:
+            self.group_panel.show_group(self._doc, self._group, self._evaluation,
+                                        self._grad_source)
         if node is None:
             return
         result = None

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRectF
 from PySide6.QtGui import QGuiApplication
 
 from playground.graph import clipboard
+from playground.graph.layout import graph_layout
 from playground.ui import commands as cmd
 from playground.ui.window.palette import VALUE_PAYLOAD
 
@@ -76,7 +77,11 @@ class EditActions:
         self.w.update_actions()
 
     def auto_layout(self) -> None:
-        if len(self.w.doc) and self.w.editor.auto_layout():
+        doc, scope = self.w.doc, self.w.scene.scope
+        positions = None
+        if doc.groups():  # the level on show: its nodes and group cards
+            positions = graph_layout(doc.scope_graph(scope), *cmd.AUTO_LAYOUT_GAPS)
+        if len(doc) and positions != {} and self.w.editor.auto_layout(positions):
             self.w.view.fit_all()
 
     def delete(self) -> None:
@@ -91,14 +96,30 @@ class EditActions:
             self.w.show_status("Nothing to delete: select nodes or wires first")
 
     def select_all(self) -> None:
-        self.w.select(self.w.doc.node_ids())
+        """Every card on show: the nodes and group cards of the open level."""
+        sc = self.w.scene
+        if sc.scope is None and not self.w.doc.groups():
+            self.w.select(self.w.doc.node_ids())
+            return
+        self.w.select([n for n, item in sc.node_map.items()
+                       if not getattr(item, "is_outside", False)])
+
+    def _flat(self, ids: list[str]) -> list[str]:
+        """The nodes of ``ids``, a group card standing for every node inside it (a copy of a
+        group is a copy of its nodes)."""
+        doc = self.w.doc
+        out: dict[str, None] = {}
+        for n in ids:
+            for m in (sorted(doc.inside(n)) if doc.is_group(n) else [n]):
+                out[m] = None
+        return list(out)
 
     def copy(self) -> bool:
         ids = self.w.scene.selected_node_ids()
         if not ids:
             self.w.show_status("Nothing to copy: select nodes first")
             return False
-        data = clipboard.copy_nodes(self.w.doc, ids)
+        data = clipboard.copy_nodes(self.w.doc, self._flat(ids))
         mime = QMimeData()
         text = json.dumps(data)
         mime.setData(clipboard.CLIPBOARD_MIME, QByteArray(text.encode()))
@@ -140,7 +161,7 @@ class EditActions:
             return
         self._paste_count += 1
         shift = 40.0 * self._paste_count
-        new = self.w.editor.paste(data, (shift, shift))
+        new = self.w.editor.paste(data, (shift, shift), group=self.w.scene.scope)
         if new is not None:
             self.w.select(new)
 
@@ -149,6 +170,7 @@ class EditActions:
         if not ids:
             self.w.show_status("Nothing to duplicate: select nodes first")
             return
-        new = self.w.editor.paste(clipboard.copy_nodes(self.w.doc, ids), (40.0, 40.0), "Duplicate")
+        new = self.w.editor.paste(clipboard.copy_nodes(self.w.doc, self._flat(ids)), (40.0, 40.0),
+                                  "Duplicate", group=self.w.scene.scope)
         if new is not None:
             self.w.select(new)

@@ -44,6 +44,7 @@ from playground.ui.training.tab import install as install_training
 from playground.ui.window import menus, theme
 from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
+from playground.ui.window.group_actions import GroupActions
 from playground.ui.window.messages import Messages
 from playground.ui.window.output_choice import OutputChoice, ranked_sinks
 from playground.ui.window.palette import Palette
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("status_bar")
 
         self.edits = EditActions(self)
+        self.groups = GroupActions(self)
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.inspector.value_edited.connect(self.editor.set_value)
         self.inspector.params_edited.connect(self._edit_params)
         self.inspector.output_toggled.connect(self.edits.set_output)
+        self.inspector.open_group_requested.connect(self.scene.set_scope)
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
         # none, so the stack (a child, destroyed with the window) would call it while the
         # window is being deleted ("MainWindow already deleted" at interpreter exit).
@@ -319,7 +322,7 @@ class MainWindow(QMainWindow):
         self._selection_timer.stop()
         ids = self.scene.selected_node_ids()
         node = ids[0] if len(ids) == 1 else None
-        if node != self.inspector.node:
+        if node != (self.inspector.node or self.inspector.group):
             self.inspector.set_node(node)
         self.update_actions(ids)
 

@@ -58,7 +58,8 @@ APP_NAME = "Backprop Playground"
 GRAPH_ACTIONS = (
     "cut", "copy", "paste", "duplicate", "delete", "select_all", "fit",
     "zoom_in", "zoom_out", "zoom_reset", "auto_layout", "forward", "backward", "zero_grad",
-    "mark_output", "step_forward", "step_backward", "step_play", "step_reset",
+    "mark_output", "group", "ungroup", "open_group", "up_level",
+    "step_forward", "step_backward", "step_play", "step_reset",
 )
 """Actions that work on the canvas: off while the Training tab is showing (Delete there would
 change a graph the learner cannot see). Undo and Redo are not among them: they act on the
@@ -123,12 +124,21 @@ def build_actions(w: MainWindow) -> None:
         a("backward", "&Backward", w.run_backward, shortcut="Ctrl+B",
           icon=icons.backward_icon(),
           tip="Compute every node's grad: d(output)/d(node) (backward pass)"),
-        a("zero_grad", "&Zero Grads", w.display.zero_grad, shortcut="Ctrl+Shift+G",
+        # Ctrl+Shift+G is Ungroup's (as Ctrl+G is Group's, in most editors)
+        a("zero_grad", "&Zero Grads", w.display.zero_grad, shortcut="Ctrl+Alt+G",
           icon=icons.zero_icon(), tip="Set every grad to 0, like micrograd's zero_grad"),
         a("auto_forward", "&Auto-Forward on Edit", w.display.set_auto_forward,
           checkable=True, tip="Recompute data after every edit"),
         a("mark_output", "&Mark as Output", w.edits.toggle_output, shortcut="Ctrl+M",
           tip="Make the selected node the one Backward starts from"),
+        a("group", "&Group", w.groups.group, shortcut="Ctrl+G",
+          tip="Make the selected nodes one group node: the same numbers, one card"),
+        a("ungroup", "&Ungroup", w.groups.ungroup, shortcut="Ctrl+Shift+G",
+          tip="Put the selected group's nodes back on the canvas"),
+        a("open_group", "&Open Group", w.groups.open_group,
+          tip="Show what is inside the selected group (or double-click it)"),
+        a("up_level", "Up One &Level", w.groups.up, shortcut="Alt+Up",
+          tip="Leave the open group for the level above (Backspace with nothing selected)"),
         a("shortcuts", "&Keyboard Shortcuts", lambda: show_shortcuts(w),
           shortcut=k.HelpContents, tip="Every keyboard shortcut, read from the menus' actions"),
         a("about", "&About Backprop Playground", lambda: about(w), tip="About this program"),
@@ -242,7 +252,8 @@ def build_menus(w: MainWindow) -> None:
 
     graph = bar.addMenu("&Graph")
     graph.setObjectName("menu_graph")
-    for name in ("forward", "backward", "zero_grad", None, "auto_forward", "mark_output"):
+    for name in ("forward", "backward", "zero_grad", None, "auto_forward", "mark_output", None,
+                 "group", "ungroup", "open_group", "up_level"):
         graph.addSeparator() if name is None else graph.addAction(act(name))
 
     help_menu = bar.addMenu("&Help")
