@@ -13,6 +13,8 @@ medians (and best) of ``--repeat`` rounds in this thread:
   ``DisplayModel.reset``) and Backward (the Training tab presses it), the top scope's cards and
   their ports; the parts, then the sum (target ≤ 1 s);
 - expand one layer: the layer's children and its neuron groups' ports (target ≤ 200 ms);
+- the batch by layer as the view builds it, in tensor ops (``network_tensor``, ~200 nodes):
+  build, forward, Backward and the top ports;
 - drag: the document's part of one drag step, a top card moved (``move_group``, the display
   model's evaluator told) and a node inside a neuron moved (target: inside a 16.7 ms frame,
   the canvas's share measured in ``canvas_scale.py``).
@@ -71,7 +73,8 @@ def main() -> None:
     r = args.repeat
 
     def build() -> GraphDocument:
-        return network_document(snap, data.X, data.y, "svm", level="layers", sample=None).doc
+        return network_document(snap, data.X, data.y, "svm", level="layers", sample=None,
+                                tensor=False).doc
 
     rows: list[tuple[str, float, float]] = []
 
@@ -160,6 +163,17 @@ def main() -> None:
     print(f"drag a top card, one step (document's part)    {med_d:8.2f} / {best_d:8.2f}")
     print(f"drag a node in a neuron, one step + evaluator  {med_n:8.2f} / {best_n:8.2f}"
           f"   (target: inside 16.7)")
+
+    def tensor_open() -> object:
+        shown = network_document(snap, data.X, data.y, "svm", level="layers", sample=None)
+        ev = IncrementalEvaluator(shown.doc)
+        ev.forward()
+        ev.backward()
+        return [shown.doc.ports(g) for g in shown.doc.children(None)[1]]
+
+    med_t, best_t, _ = timed(tensor_open, r)
+    print(f"the batch by layer in tensor ops (what the view shows): build, forward, Backward, "
+          f"top ports {med_t:.1f} / {best_t:.1f}")
 
     if args.before:
         from playground.graph.from_value import from_value

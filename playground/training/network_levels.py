@@ -20,6 +20,11 @@ activations (or the inputs ``x``) in, and its activation out; a layer group's ou
 neurons' activations. In the whole batch a neuron group holds every sample's products and sums
 (the weights are shared), so it has one output per sample.
 
+The whole batch *by layer* is built in tensor ops instead (``network_tensor``): a few hundred
+nodes, a layer card with one input and one output, numbers equal to the scalar graph's but for
+the rounding of a matrix product (about 1e-16). By neuron or every scalar, the batch is the
+scalar graph above.
+
 Grouping is an overlay: the numbers come from the flat graph, so they are the same node for node
 at every level. Nodes keep ``playground.training.network``'s names (``x1``, ``w2_3_1``,
 ``b2_3``, ``wx2_3_1``, ``s2_3_2``, ``z2_3``, ``h1_2``, ``out``, ``loss``); in the whole batch a
@@ -99,10 +104,12 @@ def network_document(
     level: str = "layers",
     sample: int | None = 0,
     chosen: bool = False,
+    tensor: bool = True,
 ) -> NetworkDocument:
     """The network's graph at ``level`` for ``sample`` (None: the whole batch); see the module
     docstring. A single sample is chosen as ``network.network_for_sample`` chooses it (a
-    sample past the hinge's margin gives way to one with a loss unless ``chosen``)."""
+    sample past the hinge's margin gives way to one with a loss unless ``chosen``). The whole
+    batch by layer is built in tensor ops (``network_tensor``) unless ``tensor`` is False."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r} (choose from {', '.join(LEVELS)})")
     if loss not in LOSSES:
@@ -127,6 +134,8 @@ def network_document(
             skipped = (f" (sample {first}'s loss is exactly 0, so every grad there would be 0: "
                        f"this is the next sample with a loss)")
         samples = (i,)
+    if len(samples) > 1 and level == "layers" and tensor:
+        return _tensor_batch(snapshot, X, y, loss, samples)
     n_params = snapshot.n_parameters
     size = (N.estimate_nodes(snapshot) - n_params + 10) * len(samples) + n_params
     if size > MAX_NODES:
@@ -158,6 +167,22 @@ def network_document(
                  "0: pick a sample the network still gets wrong or barely right to see "
                  "gradients flow.")
     return NetworkDocument(doc, level, samples, note, built.root.data)
+
+
+def _tensor_batch(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray, loss: str,
+                  samples: tuple[int, ...]) -> NetworkDocument:
+    from playground.graph.evaluate import evaluate
+    from playground.training.network_tensor import tensor_batch_document
+
+    doc = tensor_batch_document(snapshot, X, y, loss)
+    value = evaluate(doc).results["loss"].data
+    note = (f"The whole batch of {len(samples)} samples in tensor ops, {len(doc):,} nodes: "
+            f"X holds every sample, h1, h2, ... every sample's activations, and loss is their "
+            f"{loss} loss, after {snapshot.step} steps; shown by layer: open a layer "
+            f"(double-click) for its neurons, a neuron for its column of weights, x @ w, + b "
+            f"and its activation. By neuron or every scalar, the batch is one scalar graph per "
+            f"sample. The L2 term is left out.")
+    return NetworkDocument(doc, "layers", samples, note, float(value))
 
 
 # --- building ------------------------------------------------------------------------------

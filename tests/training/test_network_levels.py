@@ -14,6 +14,7 @@ import pytest
 from playground.engine.data import moons
 from playground.engine.nn import MLP
 from playground.graph.evaluate import evaluate
+from playground.graph.groups import Ports
 from playground.training.config import TrainConfig
 from playground.training.network_levels import (
     INPUTS,
@@ -47,7 +48,7 @@ def _numbers(doc) -> dict[str, tuple[float, float]]:
 @pytest.mark.parametrize("sample", [0, None])
 def test_every_level_has_the_same_numbers_node_for_node(lecture, sample):
     snap, X, y = lecture
-    docs = {lv: network_document(snap, X, y, "sse", level=lv, sample=sample).doc
+    docs = {lv: network_document(snap, X, y, "sse", level=lv, sample=sample, tensor=False).doc
             for lv in LEVELS}
     flat = _numbers(docs["scalars"])
     assert not docs["scalars"].groups()
@@ -137,7 +138,7 @@ def test_a_sample_past_the_margin_gives_way_unless_chosen():
 
 def test_the_whole_batch_is_one_graph_per_sample_and_the_mean_loss():
     snap, X, y = _trained(TrainConfig(n_samples=12, hidden=(3,)), 3)
-    shown = network_document(snap, X, y, "svm", level="layers", sample=None)
+    shown = network_document(snap, X, y, "svm", level="layers", sample=None, tensor=False)
     assert shown.batch and shown.samples == tuple(range(len(X)))
     numbers = _numbers(shown.doc)
     outs = snap.outputs(X)[:, 0]
@@ -177,8 +178,60 @@ def test_the_issues_batch_network_builds_in_seconds_not_minutes():
     m = MLP(2, [16, 16, 1], "relu", output_activation="linear", seed=1)
     snap = ModelSnapshot(2, (16, 16, 1), "relu", "linear", "zero", m.weights())
     start = time.process_time()
-    shown = network_document(snap, data.X, data.y, "svm", level="layers", sample=None)
+    shown = network_document(snap, data.X, data.y, "svm", level="layers", sample=None,
+                             tensor=False)
     assert time.process_time() - start < 10
     assert len(shown.doc) > 60_000
     assert shown.doc.children(None) == (["loss"], [INPUTS, *(layer_group(k) for k in (1, 2, 3)),
                                                    LOSS])
+
+
+# --- the whole batch by layer, in tensor ops ------------------------------------------------
+
+
+@pytest.mark.parametrize("loss", ["svm", "mse", "sse", "bce"])
+def test_the_batch_in_tensor_ops_has_the_scalar_graphs_numbers_to_rounding(loss):
+    snap, X, y = _trained(TrainConfig(n_samples=30, hidden=(5, 4), loss=loss), 4)
+    tensor = network_document(snap, X, y, loss, level="layers", sample=None)
+    scalar = network_document(snap, X, y, loss, level="scalars", sample=None)
+    assert len(tensor.doc) < 200 < len(scalar.doc)
+    t, s = _numbers(tensor.doc), _numbers(scalar.doc)
+    # a matrix product adds in another order than b + w1*x1 + ...: equal to rounding only
+    assert t["loss"][0] == pytest.approx(s["loss"][0], rel=1e-12)
+    assert tensor.loss == t["loss"][0]
+    W1_grad = np.asarray(t["W1"][1])
+    for j in range(1, 6):
+        for i in range(1, 3):
+            assert W1_grad[i - 1, j - 1] == pytest.approx(s[f"w1_{j}_{i}"][1], rel=1e-9,
+                                                           abs=1e-14)
+    outs = np.asarray(t["out"][0])[:, 0]
+    np.testing.assert_allclose(outs, [s[f"out_s{k}"][0] for k in range(len(X))], rtol=1e-12)
+
+
+def test_the_batch_by_layer_is_a_card_per_layer_with_one_port_each_way():
+    snap, X, y = _trained(TrainConfig(n_samples=20), 2)  # 2-16-16-1
+    shown = network_document(snap, X, y, "svm", level="layers", sample=None)
+    doc = shown.doc
+    assert "in tensor ops" in shown.note
+    assert doc.children(None) == (["X", "loss"], [layer_group(k) for k in (1, 2, 3)] + [LOSS])
+    assert doc.ports(layer_group(1)) == Ports(("X",), ("h1",))
+    assert doc.ports(layer_group(2)) == Ports(("h1",), ("h2",))
+    assert doc.ports(layer_group(3)).outputs == ("out",)
+    # opening a layer: its neurons; a neuron: its column of W, its bias, x @ w, + b, relu
+    nodes, groups = doc.children(layer_group(2))
+    assert groups == [neuron_group(2, j) for j in range(1, 17)]
+    assert nodes[:2] == ["W2", "b2"]
+    assert doc.children(neuron_group(2, 3)) == (["w2_3", "b2_3", "xw2_3", "z2_3", "h2_3"], [])
+    assert doc.ports(neuron_group(2, 3)) == Ports(("h1", "W2", "b2"), ("h2_3",))
+    ev = evaluate(doc)
+    assert np.shape(ev.results["h2_3"].data) == (len(X), 1)
+    assert np.shape(ev.results["h2"].data) == (len(X), 16)
+
+
+def test_the_batch_with_three_classes_uses_cross_entropy_on_the_logits():
+    snap, X, y = _trained(TrainConfig(dataset="spiral", n_classes=3, n_samples=30,
+                                      loss="cross_entropy", hidden=(4,)), 2)
+    tensor = network_document(snap, X, y, "cross_entropy", level="layers", sample=None)
+    scalar = network_document(snap, X, y, "cross_entropy", level="scalars", sample=None)
+    assert tensor.loss == pytest.approx(scalar.loss, rel=1e-12)
+    assert np.shape(evaluate(tensor.doc).results["out"].data) == (len(X), 3)

@@ -311,14 +311,20 @@ def test_the_whole_batch_shows_every_samples_graph_and_the_mean_loss(qtbot, pane
     assert panel.network_batch.isChecked() and not panel.sample.isEnabled()
     with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
         click(qtbot, panel.show_button)
-    doc = signal.args[0]
+    doc = signal.args[0]  # by layer: in tensor ops, X holding every sample
     train = panel._run_train
     ev = evaluate(doc, backward=True)
     outs = panel.snapshot.outputs(train.X)[:, 0]
     targets = np.where(train.y == 1, 1.0, -1.0)
     assert ev.results["loss"].data == pytest.approx(np.sum((outs - targets) ** 2), rel=1e-12)
+    np.testing.assert_allclose(ev.results["out"].data[:, 0], outs, rtol=1e-12)
+    assert f"The whole batch of {len(train)} samples in tensor ops" in panel.message_text()
+    choose(panel.level, "scalars")  # every scalar: one graph per sample
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    ev = evaluate(signal.args[0], backward=True)
     assert [ev.results[f"out_s{s}"].data for s in range(len(train))] == pytest.approx(outs)
-    assert f"The whole batch of {len(train)} samples" in panel.message_text()
+    assert f"The whole batch of {len(train)} samples, " in panel.message_text()
 
 
 def test_show_network_skips_a_sample_whose_loss_is_zero_unless_chosen(qtbot, panel):
