@@ -63,6 +63,8 @@ MAX_NODES = 250_000
 COLUMN = 180.0
 """One column of the arithmetic layout (the general layout's ``COLUMN_GAP``)."""
 ROW = 100.0
+TOP = 2 * COLUMN
+"""Between the cards of the top level (a layer's or a neuron's column, the loss's)."""
 
 INPUTS, LOSS = "g_inputs", "g_loss"
 """Ids of the group holding the batch's inputs, and of the loss's group."""
@@ -408,6 +410,9 @@ class _Builder:
             if group is not None:
                 attrs[GROUP_ATTR] = group
             nodes.append((wanted, attrs))
+        if level != "scalars":  # the loss sits at the top: right of the Loss card
+            root = next(a for n, a in reversed(nodes) if n == ids[self.root])
+            root["pos"] = (TOP * (len(self.snapshot.weights) + 2), 0.0)
         return GraphDocument.assemble(nodes, edges, groups=self._groups(level),
                                       output=ids[self.root])
 
@@ -421,7 +426,7 @@ class _Builder:
             out.append({"id": INPUTS, "label": f"Inputs ({len(self.samples)} samples)",
                         "pos": [0.0, 0.0], "parent": None})
         for k, (W, _) in enumerate(layers, start=1):
-            x = self._layer_x(k)
+            x = TOP * k
             if by_layer:
                 out.append({"id": layer_group(k), "label": f"Layer {k}", "pos": [x, 0.0],
                             "parent": None})
@@ -432,7 +437,7 @@ class _Builder:
                 out.append({"id": neuron_group(k, j), "label": f"L{k} neuron {j}",
                             "pos": [x, gap * (j - 1)],
                             "parent": layer_group(k) if by_layer else None})
-        out.append({"id": LOSS, "label": "Loss", "pos": [self._layer_x(len(layers) + 1), 0.0],
+        out.append({"id": LOSS, "label": "Loss", "pos": [TOP * (len(layers) + 1), 0.0],
                     "parent": None})
         return out
 

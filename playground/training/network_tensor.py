@@ -13,7 +13,8 @@ batch's ``X``, 100×2, or the layer before's activations ``h1``, 100×16) and on
 - a group per layer ("Layer k") holding ``W{k}``, ``b{k}``, its neuron groups and the concats
   joining their columns into ``h{k}``;
 - the loss as the tensor backend computes it (``hinge`` for svm, ``(out - y)²`` summed or
-  averaged, the stable bce, ``cross_entropy``), ``loss`` at the top.
+  averaged, the stable bce, ``cross_entropy``), ``loss`` at the top; a loss of several steps
+  has them in a "Loss" card, a fused one has its targets ``y`` beside it.
 
 Opening a layer shows its neuron cards; a neuron's inside is its five tensor nodes. Exactness:
 every number is the tensor engine's, so it equals the tensor backend's training to the last
@@ -35,6 +36,7 @@ from playground.training.network_levels import (
     COLUMN,
     LOSS,
     ROW,
+    TOP,
     _target,
     layer_group,
     neuron_group,
@@ -95,7 +97,7 @@ def tensor_batch_document(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray,
         act = snapshot.output_activation if last else snapshot.activation
         lg = layer_group(k)
         left = COLUMN * (1 + (k - 1) * 8)
-        groups.append({"id": lg, "label": f"Layer {k}", "pos": [left, 0.0], "parent": None})
+        groups.append({"id": lg, "label": f"Layer {k}", "pos": [TOP * k, 0.0], "parent": None})
         Wk = p.value(f"W{k}", W, (left, 0.0), lg)
         bk = p.value(f"b{k}", b, (left, ROW), lg)
         columns = []
@@ -124,8 +126,15 @@ def tensor_batch_document(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray,
                           lg, params={"axis": 1})
         h = joined
     right = COLUMN * (1 + n_layers * 8)
-    groups.append({"id": LOSS, "label": "Loss", "pos": [right, 0.0], "parent": None})
+    if loss in ("mse", "sse", "bce"):  # a loss of several steps: a card for them
+        groups.append({"id": LOSS, "label": "Loss", "pos": [TOP * (n_layers + 1), 0.0],
+                       "parent": None})
     root = _loss(p, h, y, loss, right, snapshot.outputs(X))
+    # at the top: the loss right of the layers (and of the Loss card or the targets)
+    top = {"loss": (TOP * (n_layers + 2), 0.0), "y": (TOP * (n_layers + 1), 0.0)}
+    for nid, attrs in p.nodes:
+        if nid in top and GROUP_ATTR not in attrs:
+            attrs["pos"] = top[nid]
     return GraphDocument.assemble(p.nodes, p.edges, groups=groups, output=root)
 
 
@@ -142,11 +151,12 @@ def _loss(p: _Parts, out: str, y: np.ndarray, loss: str, left: float,
     regression = np.issubdtype(y.dtype, np.floating)
     # the targets as the scalar graph takes them (±1 for svm, 0/1 for bce, ...)
     targets = np.array([_target(loss, v, regression) for v in y], dtype=float)
+    # one fused node (hinge, cross_entropy): the targets beside it, no card for one node
     if loss == "cross_entropy":
-        t = p.value("y", targets, (left, ROW), LOSS)
+        t = p.value("y", targets, (left, ROW))
         return p.op("loss", "cross_entropy", (out, t), pos())
     if loss == "svm":
-        t = p.value("y", targets.reshape(-1, 1), (left, ROW), LOSS)
+        t = p.value("y", targets.reshape(-1, 1), (left, ROW))
         return p.op("loss", "hinge", (out, t), pos())
     if loss in ("mse", "sse"):
         t = p.value("y", targets.reshape(-1, 1), (left, ROW), LOSS)

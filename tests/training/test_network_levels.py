@@ -213,7 +213,7 @@ def test_the_batch_by_layer_is_a_card_per_layer_with_one_port_each_way():
     shown = network_document(snap, X, y, "svm", level="layers", sample=None)
     doc = shown.doc
     assert "in tensor ops" in shown.note
-    assert doc.children(None) == (["X", "loss"], [layer_group(k) for k in (1, 2, 3)] + [LOSS])
+    assert doc.children(None) == (["X", "y", "loss"], [layer_group(k) for k in (1, 2, 3)])
     assert doc.ports(layer_group(1)) == Ports(("X",), ("h1",))
     assert doc.ports(layer_group(2)) == Ports(("h1",), ("h2",))
     assert doc.ports(layer_group(3)).outputs == ("out",)
