@@ -326,7 +326,10 @@ class _Builder:
         for v in order:
             if v in self.home or v in self.place:
                 continue
-            if v is not root:  # the loss itself stays at the top: where Backward starts
+            # the loss itself stays at the top, where Backward starts, and so does a constant
+            # feeding it alone (sum's 0, mean's 1/n): as the Loss card's output it would show
+            # the constant's number instead of the loss's steps'
+            if v is not root and not (v._a is None and v in (root._a, root._b)):
                 self.home[v] = LOSS
             kids = [c for c in (v._a, v._b) if c is not None and c in depth]
             d = depth[v] = 1 + max((depth[c] for c in kids), default=0)
@@ -411,8 +414,13 @@ class _Builder:
                 attrs[GROUP_ATTR] = group
             nodes.append((wanted, attrs))
         if level != "scalars":  # the loss sits at the top: right of the Loss card
-            root = next(a for n, a in reversed(nodes) if n == ids[self.root])
-            root["pos"] = (TOP * (len(self.snapshot.weights) + 2), 0.0)
+            right = TOP * (len(self.snapshot.weights) + 1)
+            at_top = {ids[c]: (right, ROW * 1.5) for c in (self.root._a, self.root._b)
+                      if c is not None and c._a is None}
+            at_top[ids[self.root]] = (right + TOP, 0.0)
+            for n, attrs in nodes:
+                if n in at_top:
+                    attrs["pos"] = at_top[n]
         return GraphDocument.assemble(nodes, edges, groups=self._groups(level),
                                       output=ids[self.root])
 

@@ -79,11 +79,13 @@ def test_lecture_mlp_at_layer_level_is_inputs_three_layers_and_the_loss(lecture)
     assert snap.nin == 3 and snap.nouts == (4, 4, 1)
     doc = network_document(snap, X, y, "sse", level="layers", sample=0).doc
     nodes, groups = doc.children(None)
-    assert nodes == ["x1", "x2", "x3", "loss"]
+    # sse = 0 + (out - y)**2: the sum's 0 feeds loss alone, so it stays beside it
+    assert sorted(doc.label(n) for n in nodes) == ["0", "loss", "x1", "x2", "x3"]
     assert groups == [layer_group(1), layer_group(2), layer_group(3), LOSS]
     assert [doc.group_label(g) for g in groups] == ["Layer 1", "Layer 2", "Layer 3", "Loss"]
-    assert doc.ports(LOSS).inputs == ("out",)  # the loss's steps: (out - y)**2, summed
-    assert [c.target for c in doc.consumers(doc.ports(LOSS).outputs[0])] == ["loss"]
+    ports = doc.ports(LOSS)  # the loss's steps: (out - y)**2, into loss
+    assert ports.inputs == ("out",) and [doc.label(n) for n in ports.outputs] == ["(out-y)²"]
+    assert [c.target for c in doc.consumers(ports.outputs[0])] == ["loss"]
     assert doc.marked_output == "loss"
 
 
@@ -105,7 +107,7 @@ def test_neuron_level_puts_every_neuron_at_the_top(lecture):
     snap, X, y = lecture
     doc = network_document(snap, X, y, "sse", level="neurons", sample=0).doc
     nodes, groups = doc.children(None)
-    assert nodes == ["x1", "x2", "x3", "loss"]
+    assert sorted(doc.label(n) for n in nodes) == ["0", "loss", "x1", "x2", "x3"]
     assert groups == [neuron_group(k, j) for k, n in ((1, 4), (2, 4), (3, 1))
                       for j in range(1, n + 1)] + [LOSS]
 
@@ -157,7 +159,8 @@ def test_the_whole_batch_is_one_graph_per_sample_and_the_mean_loss():
                                                  rel=1e-12, abs=1e-15)
     doc = shown.doc
     nodes, groups = doc.children(None)
-    assert nodes == ["loss"] and groups == [INPUTS, layer_group(1), layer_group(2), LOSS]
+    assert [doc.label(n) for n in nodes] == ["1/n", "loss"]
+    assert groups == [INPUTS, layer_group(1), layer_group(2), LOSS]
     ports = doc.ports(neuron_group(1, 2))
     assert ports.outputs == tuple(f"h1_2_s{s}" for s in range(len(X)))  # one per sample
 
@@ -182,8 +185,7 @@ def test_the_issues_batch_network_builds_in_seconds_not_minutes():
                              tensor=False)
     assert time.process_time() - start < 10
     assert len(shown.doc) > 60_000
-    assert shown.doc.children(None) == (["loss"], [INPUTS, *(layer_group(k) for k in (1, 2, 3)),
-                                                   LOSS])
+    assert shown.doc.children(None)[1] == [INPUTS, *(layer_group(k) for k in (1, 2, 3)), LOSS]
 
 
 # --- the whole batch by layer, in tensor ops ------------------------------------------------
