@@ -74,7 +74,7 @@ def main() -> None:
 
     def build() -> GraphDocument:
         return network_document(snap, data.X, data.y, "svm", level="layers", sample=None,
-                                tensor=False).doc
+                                tensor=False, limit=None).doc
 
     rows: list[tuple[str, float, float]] = []
 

@@ -165,6 +165,21 @@ def test_the_whole_batch_is_one_graph_per_sample_and_the_mean_loss():
     assert ports.outputs == tuple(f"h1_2_s{s}" for s in range(len(X)))  # one per sample
 
 
+def test_a_graph_too_big_for_the_canvas_is_refused_saying_what_to_do():
+    data = moons(100)
+    m = MLP(2, [16, 16, 1], "relu", output_activation="linear", seed=1)
+    snap = ModelSnapshot(2, (16, 16, 1), "relu", "linear", "zero", m.weights())
+    with pytest.raises(ValueError, match=r"the whole batch as scalars would be about 65,\d+ "
+                       r"nodes, more than the 20,000 the canvas handles: show it by layer"):
+        network_document(snap, data.X, data.y, "svm", level="neurons", sample=None)
+    big = MLP(2, [150, 150, 1], "relu", output_activation="linear", seed=1)
+    snap = ModelSnapshot(2, (150, 150, 1), "relu", "linear", "zero", big.weights())
+    with pytest.raises(ValueError, match="one sample would be about 69,"):
+        network_document(snap, data.X, data.y, "svm", level="layers", sample=0)
+    # by layer, the whole batch is in tensor ops: no limit to hit
+    assert network_document(snap, data.X, data.y, "svm", level="layers", sample=None).batch
+
+
 def test_unknown_level_and_wrong_inputs_are_refused_in_words(lecture):
     snap, X, y = lecture
     with pytest.raises(ValueError, match="unknown level 'layer'"):
@@ -182,7 +197,7 @@ def test_the_issues_batch_network_builds_in_seconds_not_minutes():
     snap = ModelSnapshot(2, (16, 16, 1), "relu", "linear", "zero", m.weights())
     start = time.process_time()
     shown = network_document(snap, data.X, data.y, "svm", level="layers", sample=None,
-                             tensor=False)
+                             tensor=False, limit=None)
     assert time.process_time() - start < 10
     assert len(shown.doc) > 60_000
     assert shown.doc.children(None)[1] == [INPUTS, *(layer_group(k) for k in (1, 2, 3)), LOSS]

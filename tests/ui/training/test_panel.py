@@ -328,6 +328,22 @@ def test_the_whole_batch_shows_every_samples_graph_and_the_mean_loss(qtbot, pane
     assert f"The whole batch of {len(train)} samples, " in panel.message_text()
 
 
+def test_the_demo_batch_by_neuron_is_refused_in_words_and_by_layer_shown(qtbot, panel):
+    """2-16-16-1 over the demo's 80 training samples: 52,000 scalars, too many for the canvas;
+    by layer the batch is in tensor ops."""
+    qtbot.mouseClick(panel.network_batch, LEFT)
+    choose(panel.level, "neurons")
+    with qtbot.assertNotEmitted(panel.show_graph_requested):
+        click(qtbot, panel.show_button)
+    text = panel.message_text()
+    assert "No network to show: the whole batch as scalars would be about" in text
+    assert "show it by layer (in tensor ops), or one sample" in text
+    choose(panel.level, "layers")
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    assert len(signal.args[0]) < 250 and "in tensor ops" in panel.message_text()
+
+
 def test_show_network_skips_a_sample_whose_loss_is_zero_unless_chosen(qtbot, panel):
     """70 steps into the demo, sample 0 sits past the hinge's margin: its graph would show 0 for
     every grad. Left at its default, the panel shows the next sample with a loss and says why;
