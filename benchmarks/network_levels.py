@@ -1,6 +1,6 @@
 """The network by level: what opening micrograd's moons network for the whole batch costs.
 
-    python benchmarks/network_levels.py [--samples 100] [--repeat 3] [--before]
+    python benchmarks/network_levels.py [--samples 100] [--repeat 3] [--before] [--window]
 
 The issue's case: MLP 2-16-16-1 (relu, linear output), SVM loss, the whole batch of 100 moons
 samples: one scalar graph per sample sharing the weights, 65,140 nodes. Grouping is an overlay,
@@ -18,6 +18,11 @@ medians (and best) of ``--repeat`` rounds in this thread:
 - drag: the document's part of one drag step, a top card moved (``move_group``, the display
   model's evaluator told) and a node inside a neuron moved (target: inside a 16.7 ms frame,
   the canvas's share measured in ``canvas_scale.py``).
+
+``--window`` times what the learner waits for in the app (offscreen): "Show network on canvas"
+for the whole batch by layer as the view builds it (tensor ops) until the canvas has painted,
+a double-click's ``set_scope`` into layer 2 until painted, and dragging a layer card (real mouse
+moves, wall ms per step with Qt's repaint). It needs the canvas's scopes (``set_scope``).
 
 ``--before`` also times the way "Show network on canvas" built its graph before levels
 (``from_value`` on the engine's graph, one ``add_node``/``connect`` per node, and the names'
@@ -68,7 +73,11 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--before", action="store_true")
+    ap.add_argument("--window", action="store_true")
     args = ap.parse_args()
+    if args.window:
+        window_figures(args.samples)
+        return
     snap, data = network(args.samples)
     r = args.repeat
 
@@ -188,6 +197,69 @@ def main() -> None:
         end = time.thread_time()
         print(f"before: from_value {1000 * (mid - t):.0f} ms, the names' general walk "
               f"{1000 * (end - mid):.0f} ms")
+
+
+def window_figures(n_samples: int) -> None:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import tempfile
+
+    from PySide6.QtCore import QPoint, QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.window.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    folder = tempfile.mkdtemp()
+    w = MainWindow(settings=QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat))
+    w.resize(1280, 800)
+    w.show()
+    app.processEvents()
+    w.training.ensure_panel()
+    snap, data = network(n_samples)
+    vp = w.view.viewport()
+
+    def painted() -> None:
+        app.processEvents()
+        vp.repaint()
+
+    t, c = time.perf_counter(), time.thread_time()
+    shown = network_document(snap, data.X, data.y, "svm", level="layers", sample=None)
+    w.training.show_graph(shown.doc)
+    painted()
+    print(f"window: the batch by layer ({len(shown.doc)} nodes, tensor ops) shown and painted: "
+          f"{(time.perf_counter() - t) * 1e3:.0f} ms wall, {(time.thread_time() - c) * 1e3:.0f}"
+          f" ms CPU (target <= 1000)")
+    t, c = time.perf_counter(), time.thread_time()
+    w.scene.set_scope(layer_group(2))
+    painted()
+    print(f"window: open layer 2 (its 16 neuron cards) and paint: "
+          f"{(time.perf_counter() - t) * 1e3:.0f} ms wall, {(time.thread_time() - c) * 1e3:.0f}"
+          f" ms CPU (target <= 200)")
+    w.scene.set_scope(None)
+    w.view.fit_all()
+    app.processEvents()
+    card = w.scene.card_for("W2")
+    start = w.view.mapFromScene(card.sceneBoundingRect().center())
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    app.processEvents()
+    steps = []
+    for k in range(1, 41):
+        t = time.perf_counter()
+        QTest.mouseMove(vp, start + QPoint(k * 2, k))
+        app.processEvents()
+        steps.append(time.perf_counter() - t)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       start + QPoint(80, 40))
+    app.processEvents()
+    steps.sort()
+    print(f"window: drag the Layer 2 card, per step median {statistics.median(steps) * 1e3:.1f}"
+          f" ms, p90 {steps[int(len(steps) * 0.9)] * 1e3:.1f} ms (one frame = 16.7 ms)")
+    w.undo_stack.setClean()
+    w.training.shutdown()
+    w.close()
 
 
 if __name__ == "__main__":
