@@ -71,9 +71,8 @@ class GraphDocument(Groups):
         if event.kind not in ("output_changed", "group_added", "group_removed",
                               "group_changed") and event.attr not in ("value", "pos"):
             self._names = None  # names follow labels, ops, params and wires, not data or place
-        if event.kind != "group_changed" and event.attr not in ("value", "pos", "label",
-                                                                "params"):
-            self._ports = None  # ports follow wires, members and the output
+        if event.attr not in ("value", "pos", "label", "params"):
+            self._ports = None  # ports follow wires, members and the output (not a label)
         for listener in list(self._listeners):
             listener(event)
 
