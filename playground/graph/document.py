@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from playground.graph import names
+from playground.graph import bulk, names
 from playground.graph import params as P
 from playground.graph.events import Event, GraphError
 from playground.graph.groups import GROUP_ATTR, Groups
@@ -413,7 +413,7 @@ class GraphDocument(Groups):
 
     def replace_with(self, other: GraphDocument) -> None:
         """Take over ``other``'s content (used on load); listeners stay, one ``reset`` event."""
-        self._g = _copy_graph(other._g)
+        self._g = bulk.copy_graph(other._g)
         self._groups = copy.deepcopy(other._groups)
         self._output = other._output
         self._emit(Event("reset"))
@@ -468,44 +468,13 @@ class GraphDocument(Groups):
         ``groups`` as ``groups_data()`` gives them; a node names its own ``"group"``."""
         doc = cls()
         doc._restore_groups(groups)
-        # networkx's own add_nodes_from/add_edges_from check and copy per item, 1.5 s for
-        # 65,000 nodes: fill a fresh graph's dicts as MultiDiGraph.add_edge does (the key
-        # dict shared by _succ[u][v] and _pred[v][u]) instead
-        g = doc._g
-        node, succ, pred = g._node, g._succ, g._pred
-        for n, attrs in nodes:
-            node[n] = attrs
-            succ[n] = {}
-            pred[n] = {}
-        for s, t, k in edges:
-            keys = succ[s].get(t)
-            if keys is None:
-                keys = succ[s][t] = pred[t][s] = {}
-            keys[k] = {}
+        bulk.fill_graph(doc._g, nodes, edges)
         doc._output = output
         return doc
 
     def _require(self, node_id: str) -> None:
         if node_id not in self._g:
             raise GraphError(f"there is no node {node_id!r}")
-
-
-def _copy_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """``g.copy()``, as networkx makes it (each node's and edge's attribute dict copied, the
-    literals shared), 5x faster: its per-edge ``add_edge`` is most of loading a 65,000-node
-    network into the window."""
-    new = nx.MultiDiGraph()
-    new.graph.update(g.graph)
-    node, succ, pred = new._node, new._succ, new._pred
-    for n, attrs in g._node.items():
-        node[n] = attrs.copy()
-        succ[n] = {}
-        pred[n] = {}
-    for s, targets in g._succ.items():
-        row = succ[s]
-        for t, keys in targets.items():
-            row[t] = pred[t][s] = {k: d.copy() for k, d in keys.items()}
-    return new
 
 
 def _plain_params(op: str, params: Any) -> dict[str, Any]:
