@@ -51,9 +51,21 @@ from playground.engine.value import Value, paused_gc, topological_order
 from playground.graph.document import GraphDocument
 from playground.graph.groups import GROUP_ATTR
 from playground.training import network as N
+from playground.training.network_parts import (
+    COLUMN,
+    INPUTS,
+    LOSS,
+    ROW,
+    TOP,
+    layer_group,
+    neuron_group,
+    target,
+)
+from playground.training.network_tensor import tensor_batch_document
 from playground.training.snapshot import ModelSnapshot
 
-__all__ = ["LEVELS", "NetworkDocument", "network_document"]
+__all__ = ["INPUTS", "LEVELS", "LOSS", "NetworkDocument", "layer_group", "network_document",
+           "neuron_group"]
 
 LEVELS: tuple[str, ...] = ("layers", "neurons", "scalars")
 
@@ -62,25 +74,7 @@ MAX_NODES = 20_000
 nodes with their groups and 24 s CPU for 65,000 (the 2-16-16-1 demo over 100 samples), which
 by layer is shown in tensor ops instead."""
 
-COLUMN = 180.0
-"""One column of the arithmetic layout (the general layout's ``COLUMN_GAP``)."""
-ROW = 100.0
-TOP = 2 * COLUMN
-"""Between the cards of the top level (a layer's or a neuron's column, the loss's)."""
-
-INPUTS, LOSS = "g_inputs", "g_loss"
-"""Ids of the group holding the batch's inputs, and of the loss's group."""
-
 _ID_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def layer_group(k: int) -> str:
-    """The id of layer ``k``'s group (counting from 1, as the names do)."""
-    return f"g_layer{k}"
-
-
-def neuron_group(k: int, j: int) -> str:
-    return f"g_l{k}_n{j}"
 
 
 @dataclass
@@ -179,7 +173,6 @@ def network_document(
 def _tensor_batch(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray, loss: str,
                   samples: tuple[int, ...]) -> NetworkDocument:
     from playground.graph.evaluate import evaluate
-    from playground.training.network_tensor import tensor_batch_document
 
     doc = tensor_batch_document(snapshot, X, y, loss)
     value = evaluate(doc).results["loss"].data
@@ -193,10 +186,6 @@ def _tensor_batch(snapshot: ModelSnapshot, X: np.ndarray, y: np.ndarray, loss: s
 
 
 # --- building ------------------------------------------------------------------------------
-
-
-def _target(loss: str, label: Any, regression: bool) -> float | int:
-    return N._target(loss, float(label) if regression else int(label))
 
 
 class _Builder:
@@ -310,7 +299,7 @@ class _Builder:
 
     def _loss(self, outputs: list[list[Value]]) -> Value:
         fn = LOSSES[self.loss].fn
-        targets = [_target(self.loss, self.y[s], self.regression) for s in self.samples]
+        targets = [target(self.loss, self.y[s], self.regression) for s in self.samples]
         if len(outputs[0]) == 1:
             root = fn([o[0] for o in outputs], targets)
         else:

@@ -32,14 +32,14 @@ import numpy as np
 
 from playground.graph.document import GraphDocument
 from playground.graph.groups import GROUP_ATTR
-from playground.training.network_levels import (
+from playground.training.network_parts import (
     COLUMN,
     LOSS,
     ROW,
     TOP,
-    _target,
     layer_group,
     neuron_group,
+    target,
 )
 from playground.training.snapshot import ModelSnapshot
 
@@ -150,7 +150,7 @@ def _loss(p: _Parts, out: str, y: np.ndarray, loss: str, left: float,
     y = np.asarray(y)
     regression = np.issubdtype(y.dtype, np.floating)
     # the targets as the scalar graph takes them (±1 for svm, 0/1 for bce, ...)
-    targets = np.array([_target(loss, v, regression) for v in y], dtype=float)
+    targets = np.array([target(loss, v, regression) for v in y], dtype=float)
     # one fused node (hinge, cross_entropy): the targets beside it, no card for one node
     if loss == "cross_entropy":
         t = p.value("y", targets, (left, ROW))
