@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from playground.graph import names
+from playground.graph import bulk, names
 from playground.graph import params as P
 from playground.graph.events import Event, GraphError
 from playground.graph.groups import GROUP_ATTR, Groups
@@ -57,6 +57,8 @@ class GraphDocument(Groups):
         self._ids = itertools.count(1)
         self._names: dict[str, str] | None = None
         """Every node's visible name (``graph.names``), until the next event."""
+        self._ports: dict[str, Any] | None = None
+        """Every group's ports (``groups.Ports``), until wires, members or the output change."""
 
     # --- events ------------------------------------------------------------------------
 
@@ -69,6 +71,8 @@ class GraphDocument(Groups):
         if event.kind not in ("output_changed", "group_added", "group_removed",
                               "group_changed") and event.attr not in ("value", "pos"):
             self._names = None  # names follow labels, ops, params and wires, not data or place
+        if event.attr not in ("value", "pos", "label", "params"):
+            self._ports = None  # ports follow wires, members and the output (not a label)
         for listener in list(self._listeners):
             listener(event)
 
@@ -409,7 +413,7 @@ class GraphDocument(Groups):
 
     def replace_with(self, other: GraphDocument) -> None:
         """Take over ``other``'s content (used on load); listeners stay, one ``reset`` event."""
-        self._g = other._g.copy()
+        self._g = bulk.copy_graph(other._g)
         self._groups = copy.deepcopy(other._groups)
         self._output = other._output
         self._emit(Event("reset"))
@@ -451,6 +455,21 @@ class GraphDocument(Groups):
         doc.connect_all((e["source"], e["target"], e["slot"]) for e in data["edges"])
         if data.get("output") is not None:
             doc.set_output(data["output"])
+        return doc
+
+    @classmethod
+    def assemble(cls, nodes: Iterable[tuple[str, dict[str, Any]]],
+                 edges: Iterable[tuple[str, str, int]], *,
+                 groups: Iterable[dict[str, Any]] = (), output: str | None = None
+                 ) -> GraphDocument:
+        """A new document from parts a program built (trusted, already plain: float values,
+        known ops, a DAG, slots in range), in bulk: no per-node check or event. The network
+        view builds 70,000 nodes this way in a tenth of the time ``add_node`` takes.
+        ``groups`` as ``groups_data()`` gives them; a node names its own ``"group"``."""
+        doc = cls()
+        doc._restore_groups(groups)
+        bulk.fill_graph(doc._g, nodes, edges)
+        doc._output = output
         return doc
 
     def _require(self, node_id: str) -> None:

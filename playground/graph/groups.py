@@ -55,6 +55,8 @@ class Groups:
     _g: nx.MultiDiGraph
     _groups: dict[str, dict[str, Any]]
     _output: str | None
+    _ports: dict[str, Ports] | None
+    """Every group's ports, until the next change that can move them (the document's)."""
 
     def _emit(self, event: Event) -> None: ...  # pragma: no cover - GraphDocument's
     def new_id(self, prefix: str = "n") -> str: ...  # pragma: no cover
@@ -144,20 +146,47 @@ class Groups:
             current = parent
 
     def ports(self, gid: str) -> Ports:
-        """The group's inputs and outputs (see the module docstring)."""
-        inner = self.inside(gid)
-        results = set(self.sinks()) if self._output is None else {self._output}
-        inputs: dict[str, None] = {}
-        outputs: set[str] = set()
-        for s, t in self._g.edges():
-            if t in inner and s not in inner:
-                inputs[s] = None
-            elif s in inner and t not in inner:
-                outputs.add(s)
-        outputs |= results & inner
+        """The group's inputs and outputs (see the module docstring). Every group's ports are
+        found in one pass over the wires and kept until the next change of wires, members or
+        output (the document forgets them): a card per group asks, and at 65,000 nodes one
+        pass is 0.25 s."""
+        self._require_group(gid)
+        if self._ports is None:
+            self._ports = self._all_ports()
+        return self._ports[gid]
+
+    def _all_ports(self) -> dict[str, Ports]:
+        chains: dict[str | None, tuple[str, ...]] = {None: ()}
+
+        def chain(scope: str | None) -> tuple[str, ...]:
+            # the groups holding an item of ``scope``, innermost first (one tuple per scope)
+            found = chains.get(scope)
+            if found is None:
+                found = chains[scope] = (scope, *chain(self._groups[scope]["parent"]))
+            return found
+
+        of = {n: chain(g) for n, g in self._g.nodes(data=GROUP_ATTR)}
+        inputs: dict[str, dict[str, None]] = {g: {} for g in self._groups}
+        outputs: dict[str, set[str]] = {g: set() for g in self._groups}
+        for s, targets in self._g._succ.items():
+            cs = of[s]
+            for t in targets:  # a pair of nodes once, however many slots it feeds
+                ct = of[t]
+                if cs is ct:  # both in the same scope: the wire crosses no group's edge
+                    continue
+                for g in ct:
+                    if g not in cs:
+                        inputs[g][s] = None
+                for g in cs:
+                    if g not in ct:
+                        outputs[g].add(s)
+        for r in set(self.sinks()) if self._output is None else {self._output}:
+            for g in of[r]:
+                outputs[g].add(r)
         order = {n: i for i, n in enumerate(self._g.nodes)}
-        return Ports(tuple(sorted(inputs, key=order.__getitem__)),
-                     tuple(sorted(outputs, key=order.__getitem__)))
+        return {g: Ports(tuple(sorted(inputs[g], key=order.__getitem__)),
+                         tuple(sorted(outputs[g], key=order.__getitem__)))
+                for g in self._groups}
 
     def scope_graph(self, scope: str | None) -> nx.MultiDiGraph:
         """The graph ``scope`` shows: its nodes and groups, a wire between the items standing

@@ -20,9 +20,10 @@ network's are identifiers, so they become the node ids on the canvas:
 chooses the sample (passing over one whose hinge loss is exactly 0 unless the learner chose
 it), builds its graph and runs Backward, and says in a sentence what is shown.
 
-A big network makes an unreadable picture, so past ``NODE_LIMIT`` nodes (``scope="auto"``) only
-the output layer is shown, fed by the last hidden layer's activations as plain numbers
-(``h2_1`` ...): every grad there is still d loss / d node.
+``scope="auto"`` shows only the output layer past ``NODE_LIMIT`` nodes, fed by the last hidden
+layer's activations as plain numbers (``h2_1`` ...): every grad there is still d loss / d node.
+The training panel no longer uses that cut-off: it shows the whole network grouped by layer or
+neuron (``playground.training.network_levels``, which reuses this module's naming).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""The "Network as a graph" row under the training plots: which sample, what to show, the
-"Show network on canvas" button and "follow training".
+"""The "Network as a graph" row under the training plots: the level (by layer, by neuron, every
+scalar), one sample or the whole batch, the "Show network on canvas" button and "follow
+training".
 
 ``NetworkView`` (objectName ``network_section``) asks its panel for the weights and the data
-(``source``), hands them to ``playground.training.network.network_for_sample`` (which chooses
-the sample, builds its graph and runs Backward) and turns the result into a ``GraphDocument``
-for the canvas: ``shown`` when the learner asks, ``refreshed`` every N steps while following
-training. Nothing here computes a gradient.
+(``source``) and hands them to ``playground.training.network_levels.network_document``, which
+chooses the sample, builds the graph and groups it for the level: the ``GraphDocument`` for the
+canvas, ``shown`` when the learner asks, ``refreshed`` every N steps while following training.
+The canvas opens at the top (a layer or neuron card opens with a double-click). Nothing here
+computes a gradient: the window presses Backward.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBo
 
 from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
-from playground.training.network import network_for_sample
+from playground.training.network_levels import network_document
 from playground.training.snapshot import ModelSnapshot
 from playground.ui.training.controls import make_button
 from playground.ui.widgets.flow_layout import FlowLayout
@@ -38,7 +40,7 @@ class GraphSource:
     """The weights are a run's (following counts steps from them), not a fresh model's."""
 
 
-SCOPES = (("auto", "auto"), ("network", "whole network"), ("output_layer", "output layer + loss"))
+LEVELS = (("layers", "by layer"), ("neurons", "by neuron"), ("scalars", "every scalar"))
 
 
 class NetworkView(QWidget):
@@ -68,6 +70,8 @@ class NetworkView(QWidget):
         self._last_followed = -1
         self._drawn: GraphSource | None = None
         self._sample_chosen = False  # the learner picked the sample: never pick another for them
+        self.problem = ""
+        """Why the last ``build_document`` gave nothing, in a sentence."""
 
         self.sample = QSpinBox()
         self.sample.setObjectName("network_sample")
@@ -78,17 +82,25 @@ class NetworkView(QWidget):
         self.sample_text = QLabel()
         self.sample_text.setObjectName("network_sample_text")
         self.sample_text.setMinimumWidth(60)
-        self.scope = QComboBox()
-        self.scope.setObjectName("network_scope")
-        self.scope.setAccessibleName("What to show")
-        for data, text in SCOPES:
-            self.scope.addItem(text, data)
-        self.scope.setToolTip("auto: the whole network up to 300 nodes; bigger ones are too "
-                              "big to read, so auto then shows the output layer and the loss")
+        self.level = QComboBox()
+        self.level.setObjectName("network_level")
+        self.level.setAccessibleName("Level")
+        for data, text in LEVELS:
+            self.level.addItem(text, data)
+        self.level.setToolTip(
+            "by layer: one card per layer (double-click one for its neurons); by neuron: one "
+            "card per neuron (double-click one for its weights, products and sums); every "
+            "scalar: every Value, as micrograd's draw_dot")
+        self.batch = QCheckBox("whole batch")
+        self.batch.setObjectName("network_batch")
+        self.batch.setToolTip("Every training sample's graph, sharing the weights, and the loss "
+                              "over them all, as training computes it (instead of one sample)")
+        self.batch.toggled.connect(self._on_batch_toggled)
         self.show_button = make_button(
             "show_network", "Show network on canvas",
-            "Build the MLP's scalar computation graph for this sample, loss included, "
-            "and show it on the canvas with every data and grad", self.show_network)
+            "Build the MLP's scalar computation graph (this sample, or the whole batch), loss "
+            "included, and show it on the canvas at the chosen level with every data and grad",
+            self.show_network)
         self.follow = QCheckBox("follow training, every")
         self.follow.setObjectName("network_follow")
         self.follow.setToolTip("While training, refresh the shown network every N steps")
@@ -101,8 +113,8 @@ class NetworkView(QWidget):
         # made the panel at least 500 px wide here, and the window with it).
         flow = FlowLayout(spacing=10, row_spacing=4)
         flow.addWidget(QLabel("<b>Network as a graph</b>"))
-        flow.addWidget(group(QLabel("show"), self.scope))
-        flow.addWidget(group(QLabel("sample"), self.sample, self.sample_text))
+        flow.addWidget(group(QLabel("show"), self.level))
+        flow.addWidget(group(QLabel("sample"), self.sample, self.sample_text, self.batch))
         flow.addWidget(self.show_button)
         flow.addWidget(group(self.follow, self.follow_every))
         self.setLayout(flow)
@@ -131,32 +143,45 @@ class NetworkView(QWidget):
     def _on_sample_changed(self, _value: int) -> None:
         self._sample_chosen = True
 
+    def _on_batch_toggled(self, on: bool) -> None:
+        # the whole batch has no one sample: the box and its text say nothing then
+        self.sample.setEnabled(not on)
+        self.sample_text.setEnabled(not on)
+
     # --- the graph ------------------------------------------------------------------------
 
     def build_document(self) -> GraphDocument | None:
-        """The network's graph for the chosen sample (None when there is no model or data)."""
-        from playground.graph.from_value import from_value
-
+        """The network's graph at the chosen level, for the chosen sample or the whole batch
+        (None when there is no model or data, or the graph would be too big: ``problem``
+        says why)."""
+        self.problem = ""
         source = self._source()
         if source is None:
+            self.problem = "No network to show: fix the settings first."
             return None
         self._drawn = source
         train = source.train
-        shown = network_for_sample(
-            source.snapshot, train.X, train.y, source.loss, self.sample.value(),
-            chosen=self._sample_chosen, scope=self.scope.currentData(),
-        )
-        if shown.sample != self.sample.value():
+        try:
+            shown = network_document(
+                source.snapshot, train.X, train.y, source.loss,
+                level=self.level.currentData(),
+                sample=None if self.batch.isChecked() else self.sample.value(),
+                chosen=self._sample_chosen,
+            )
+        except ValueError as exc:
+            self.problem = f"No network to show: {exc}."
+            return None
+        if not shown.batch and shown.samples[0] != self.sample.value():
             with QSignalBlocker(self.sample):  # our pick, not the learner's
-                self.sample.setValue(shown.sample)
+                self.sample.setValue(shown.samples[0])
             self._update_sample_text()
         self.graph_note = shown.note
-        return from_value(shown.graph.root)
+        return shown.doc
 
     def show_network(self) -> GraphDocument | None:
         doc = self.build_document()
         if doc is None:
-            self._say("No network to show: fix the settings first.", "error")
+            self._say(self.problem, "error")
             return None
         self.last_graph = doc
         self._say(self.graph_note, "info", key="graph")

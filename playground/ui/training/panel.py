@@ -23,11 +23,11 @@ they never move under the pointer.
 The panel shrinks to about 600 px wide (the network tools wrap, the plots get small) so the
 window can be small; ``tab`` keeps a hidden Training tab from setting its size at all.
 
-"Show network on canvas" emits ``show_graph_requested(GraphDocument)``: the MLP's scalar graph
-for one chosen sample, loss included, grads computed (``network_for_sample`` in
-``playground.training.network``); the main window shows it. With "follow" on, the graph is
-sent again every N steps while training (``refresh_graph_requested``: the window replaces the
-shown network if it is unchanged).
+"Show network on canvas" emits ``show_graph_requested(GraphDocument)``: the MLP's graph for one
+chosen sample or the whole batch, loss included, grouped at the chosen level (``network_document``
+in ``playground.training.network_levels``); the main window shows it and presses Backward.
+With "follow" on, the graph is sent again every N steps while training
+(``refresh_graph_requested``: the window replaces the shown network if it is unchanged).
 """
 
 from __future__ import annotations
@@ -123,7 +123,8 @@ class TrainingPanel(QWidget):
         self.network.shown.connect(self.show_graph_requested)
         self.network.refreshed.connect(self.refresh_graph_requested)
         n = self.network
-        self.sample, self.sample_text, self.scope = n.sample, n.sample_text, n.scope
+        self.sample, self.sample_text, self.level = n.sample, n.sample_text, n.level
+        self.network_batch = n.batch
         self.show_button, self.follow, self.follow_every = n.show_button, n.follow, n.follow_every
         # export sits under the run controls (the left column), where there is room
         self.export_box = ExportBox(self._set_message)

@@ -261,7 +261,7 @@ def test_network_graph_has_the_trainers_grads(qtbot, panel):
     assert isinstance(doc, GraphDocument)
     ev = evaluate(doc, backward=True)
     assert ev.ok() and ev.output == "loss"
-    assert "whole network" in panel.message_text()
+    assert "Sample 2" in panel.message_text() and "shown by layer" in panel.message_text()
 
     trainer = panel.run.trainer  # its thread has ended: safe to use here
     model = trainer.model
@@ -281,11 +281,67 @@ def test_network_graph_has_the_trainers_grads(qtbot, panel):
     np.testing.assert_allclose(ev.results["loss"].data, loss.data, rtol=1e-12)
 
 
-def test_big_network_shows_the_output_layer_and_says_so(qtbot, panel):
+def test_a_big_network_is_shown_whole_at_the_chosen_level(qtbot, panel):
+    """No cut-off: the untrained demo net (2-16-16-1, 1,000 scalars for one sample) opens by
+    layer, and by neuron when the learner chooses that."""
     with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
-        click(qtbot, panel.show_button)  # untrained demo net, 2-16-16-1
-    assert len(signal.args[0]) < 100
-    assert "too many to read" in panel.message_text()
+        click(qtbot, panel.show_button)
+    doc = signal.args[0]
+    assert len(doc) > 900
+    nodes, groups = doc.children(None)
+    assert groups == ["g_layer1", "g_layer2", "g_layer3", "g_loss"]
+    assert sorted(doc.label(n) for n in nodes) == ["1/n", "loss", "x1", "x2"]
+    assert "shown by layer" in panel.message_text()
+    choose(panel.level, "neurons")
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    nodes, groups = signal.args[0].children(None)
+    assert len(nodes) == 4 and len(groups) == 16 + 16 + 1 + 1
+    assert "shown by neuron" in panel.message_text()
+    choose(panel.level, "scalars")
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    assert not signal.args[0].groups()
+
+
+def test_the_whole_batch_shows_every_samples_graph_and_the_mean_loss(qtbot, panel):
+    click(qtbot, panel.lecture_button)
+    train_to_end(qtbot, panel)
+    assert panel.sample.isEnabled()
+    qtbot.mouseClick(panel.network_batch, LEFT)
+    assert panel.network_batch.isChecked() and not panel.sample.isEnabled()
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    doc = signal.args[0]  # by layer: in tensor ops, X holding every sample
+    train = panel._run_train
+    ev = evaluate(doc, backward=True)
+    outs = panel.snapshot.outputs(train.X)[:, 0]
+    targets = np.where(train.y == 1, 1.0, -1.0)
+    assert ev.results["loss"].data == pytest.approx(np.sum((outs - targets) ** 2), rel=1e-12)
+    np.testing.assert_allclose(ev.results["out"].data[:, 0], outs, rtol=1e-12)
+    assert f"The whole batch of {len(train)} samples in tensor ops" in panel.message_text()
+    choose(panel.level, "scalars")  # every scalar: one graph per sample
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    ev = evaluate(signal.args[0], backward=True)
+    assert [ev.results[f"out_s{s}"].data for s in range(len(train))] == pytest.approx(outs)
+    assert f"The whole batch of {len(train)} samples, " in panel.message_text()
+
+
+def test_the_demo_batch_by_neuron_is_refused_in_words_and_by_layer_shown(qtbot, panel):
+    """2-16-16-1 over the demo's 80 training samples: 52,000 scalars, too many for the canvas;
+    by layer the batch is in tensor ops."""
+    qtbot.mouseClick(panel.network_batch, LEFT)
+    choose(panel.level, "neurons")
+    with qtbot.assertNotEmitted(panel.show_graph_requested):
+        click(qtbot, panel.show_button)
+    text = panel.message_text()
+    assert "No network to show: the whole batch as scalars would be about" in text
+    assert "show it by layer (in tensor ops), or one sample" in text
+    choose(panel.level, "layers")
+    with qtbot.waitSignal(panel.show_graph_requested, timeout=5000) as signal:
+        click(qtbot, panel.show_button)
+    assert len(signal.args[0]) < 250 and "in tensor ops" in panel.message_text()
 
 
 def test_show_network_skips_a_sample_whose_loss_is_zero_unless_chosen(qtbot, panel):

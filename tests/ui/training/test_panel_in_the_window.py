@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
 from playground.engine.losses import LOSSES
@@ -64,17 +65,34 @@ def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, 
     first = scalar.layers[0].neurons[0]
     np.testing.assert_allclose(ev.results["w1_1_1"].grad, first.w[0].grad, rtol=1e-12)
     np.testing.assert_allclose(ev.results["b1_1"].grad, first.b.grad, rtol=1e-12)
-    item = window.scene.node_item("w1_1_1")
-    assert item is not None  # drawn on the canvas
+    # it opens by layer: the top shows the inputs, a card per layer, the loss's steps and loss
+    scene = window.scene
+    assert scene.scope is None and scene.node_item("w1_1_1") is None
+    layer1 = scene.card_for("w1_1_1")
+    assert layer1 is not None and layer1.node_id == "g_layer1"
+    assert scene.card_for("h1_4") is layer1
+    assert scene.node_item("loss") is not None and scene.node_item("x1") is not None
     # the canvas is shown, at full height, the docks are back, and the numbers read
     assert tabs.currentWidget() is window.view and window.view.isVisible()
     assert window.inspector.isVisible() and window.palette_dock.isVisible()
     assert window.view.viewport().height() > 0.75 * window.height()
     qtbot.wait(20)
     assert window.view.zoom() >= 0.7
-    loss = window.scene.node_item("loss").sceneBoundingRect()
+    loss = scene.node_item("loss").sceneBoundingRect()
     seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert seen.contains(loss)  # where Backward starts
+    # a double-click on the Layer 1 card opens it: a card per neuron
+    window.view.centerOn(layer1)
+    at = window.view.mapFromScene(layer1.sceneBoundingRect().center())
+    vp = window.view.viewport()
+    QTest.mousePress(vp, LEFT, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseRelease(vp, LEFT, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseDClick(vp, LEFT, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseRelease(vp, LEFT, Qt.KeyboardModifier.NoModifier, at)
+    qtbot.waitUntil(lambda: scene.scope == "g_layer1")
+    assert sorted(c.node_id for c in scene.group_cards()) == [f"g_l1_n{j}" for j in range(1, 5)]
+    assert scene.card_for("w1_1_1").node_id == "g_l1_n1"
+    scene.set_scope(None)
 
     # an edit makes it the user's graph: following training no longer replaces it
     assert window.training.refresh_graph(panel.build_network_document())
