@@ -197,6 +197,7 @@ class IncrementalEvaluator:
         order, output = last.order, last.output
         if self._structure:
             order = run.order = topological_order(g)
+            self._program = None  # made for the old order's part: its engine nodes let go
         if self._structure or self._output:
             try:
                 output = self.doc.output_node()
