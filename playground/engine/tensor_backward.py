@@ -1,9 +1,11 @@
 """Backward through a ``Tensor`` graph: the order of the walk and gradient accumulation.
 
 The chain rule itself is ``playground.ops.chain.contributions``, shared with the scalar engine
-and the document evaluator. Only ``add``, ``mul`` and ``relu`` are inlined here: they are most
-nodes of a network, and tests (``tests/engine/test_tensor.py``, ``test_fused_ops.py``) check
-they agree with the op table bit for bit.
+and the document evaluator. Only ``add``, ``mul``, ``relu``, matrix ``matmul``, ``W.T``, the
+full ``sum`` and ``mean``, and ``sub`` are inlined here: they are most nodes of a network, and tests
+(``tests/engine/test_hot_paths.py``, ``test_tensor.py``, ``test_fused_ops.py``) check they
+agree with the op table bit for bit. So is ``accumulate``'s commonest case: a node's first
+gradient, a new array of its shape and dtype, is stored as it is (no call, no copy).
 
 Numeric faults follow PyTorch: inf/nan, never an exception, and numpy emits no RuntimeWarning
 (``quiet_set``/``quiet_reset`` turn its floating-point warnings off around forward and backward).
@@ -19,8 +21,8 @@ import numpy as np
 
 from playground.ops.chain import contributions
 from playground.ops.mathlib import ARRAY
-from playground.ops.table import ADD, MUL, RELU
-from playground.ops.tensor_ops import MATMUL, SUM, TRANSPOSE, sum_to_shape
+from playground.ops.table import ADD, MUL, RELU, SUB
+from playground.ops.tensor_ops import MATMUL, MEAN, SUM, TRANSPOSE, sum_to_shape
 
 _A = ARRAY
 _ndarray = np.ndarray
@@ -123,36 +125,99 @@ def backward(root: Any, seed: np.ndarray) -> None:
             elif op is MUL:
                 a, b = inputs
                 if a is b:  # x * x: one contribution, d/da + d/db
-                    accumulate(a, (a.data + a.data) * g, g)
+                    ad = a.data
+                    c = (ad + ad) * g
+                    if (a.grad is None and c.__class__ is _ndarray and c.shape == ad.shape
+                            and c.dtype is ad.dtype):
+                        a.grad = c
+                        a._gown = True
+                    else:
+                        accumulate(a, c, g)
                     continue
                 # mul's local derivatives (b, a), inlined (tests check they are the table's)
                 if a.requires_grad:
-                    accumulate(a, b.data * g, g)
+                    c = b.data * g
+                    if (a.grad is None and c.__class__ is _ndarray
+                            and c.shape == a.data.shape and c.dtype is a.data.dtype):
+                        a.grad = c  # a new array: accumulate's first grad, without the call
+                        a._gown = True
+                    else:
+                        accumulate(a, c, g)
                 if b.requires_grad:
-                    accumulate(b, a.data * g, g)
+                    c = a.data * g
+                    if (b.grad is None and c.__class__ is _ndarray
+                            and c.shape == b.data.shape and c.dtype is b.data.dtype):
+                        b.grad = c
+                        b._gown = True
+                    else:
+                        accumulate(b, c, g)
             elif op is RELU:
                 # relu's local derivative step(x) (1 where x > 0 or nan, else 0) read off the
                 # output, and its mask (nothing passes the dead side, not even inf or nan) in
                 # one where(): relu(x) != 0 exactly where step(x) = 1, and there the table's
                 # step(x) * g is g itself. As torch's threshold_backward; tests check it
                 # agrees with the table.
-                accumulate(inputs[0], _where(v.data, g, 0.0), g)
+                x = inputs[0]
+                c = _where(v.data, g, 0.0)
+                if (x.grad is None and c.__class__ is _ndarray and c.shape == x.data.shape
+                        and c.dtype is x.data.dtype):
+                    x.grad = c
+                    x._gown = True
+                else:
+                    accumulate(x, c, g)
             elif op is MATMUL and inputs[0].data.ndim == 2 and inputs[1].data.ndim == 2:
                 # matrices: the table's vjp (g @ b.T, a.T @ g as np.dot), inlined
                 a, b = inputs
                 if a.requires_grad:
-                    accumulate(a, _dot(g, b.data.T), g)
+                    c = _dot(g, b.data.T)
+                    if (a.grad is None and c.__class__ is _ndarray
+                            and c.shape == a.data.shape and c.dtype is a.data.dtype):
+                        a.grad = c
+                        a._gown = True
+                    else:
+                        accumulate(a, c, g)
                 if b.requires_grad:
-                    accumulate(b, _dot(a.data.T, g), g)
+                    c = _dot(a.data.T, g)
+                    if (b.grad is None and c.__class__ is _ndarray
+                            and c.shape == b.data.shape and c.dtype is b.data.dtype):
+                        b.grad = c
+                        b._gown = True
+                    else:
+                        accumulate(b, c, g)
             elif op is TRANSPOSE and v._params is None:  # W.T: the table's vjp, inlined
                 accumulate(inputs[0], g.transpose(), g)
             elif op is SUM and v._params is None:
                 # sum over all elements: the table's vjp (g broadcast to x's shape, a new
                 # array), inlined; most often the L2 penalty's (p*p).sum()
                 x = inputs[0]
-                c = _empty(x.data.shape, g.dtype)
+                xd = x.data
+                c = _empty(xd.shape, g.dtype)
                 c[...] = g
-                accumulate(x, c, g)
+                if x.grad is None and c.dtype is xd.dtype:
+                    x.grad = c
+                    x._gown = True
+                else:
+                    accumulate(x, c, g)
+            elif op is MEAN and v._params is None:
+                # mean over all elements: the table's vjp (g / n broadcast to x's shape, a new
+                # array), inlined; the hinge loss's mean
+                x = inputs[0]
+                xd = x.data
+                q = g / xd.size
+                c = _empty(xd.shape, q.dtype)
+                c[...] = q
+                if x.grad is None and c.dtype is xd.dtype:
+                    x.grad = c
+                    x._gown = True
+                else:
+                    accumulate(x, c, g)
+            elif op is SUB:
+                # sub's local derivatives (1, -1), inlined: the table's local * grad
+                a, b = inputs
+                if a.requires_grad:
+                    accumulate(a, 1.0 * g, g)
+                if b.requires_grad:
+                    accumulate(b, -1.0 * g, g)
             elif len(inputs) == 1:  # a recorded node's only input requires grad
                 x = inputs[0]
                 (c,) = contributions(op, (x.data,), v.data, g, _A, v._params, _NEEDS_ONE)

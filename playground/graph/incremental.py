@@ -35,8 +35,7 @@ from typing import Any
 from playground.engine.value import paused_gc
 from playground.graph.document import Event, GraphDocument, GraphError, _plain_literal
 from playground.graph.evaluate import Evaluation, _Run, evaluate, needs_tensor, topological_order
-from playground.ops import OPS
-from playground.ops.table import ADD, MUL
+from playground.graph.incremental_part import Program, forward_part, run_program
 
 #: The per-node state of ``_Run`` that forward fills in, by node id.
 _STATE = ("values", "errors", "waiting", "needs", "inputs", "sizes")
@@ -63,6 +62,9 @@ class IncrementalEvaluator:
         self._index_order: list[str] | None = None
         self._part: tuple[list[str], frozenset[str], set[str], list[str]] | None = None
         """The last ``_downstream``: (order, starts, affected, part)."""
+        self._program: tuple[object, _Run, Program] | None = None
+        """The last in-place pass's program, with the ``_part`` and the run it was made for
+        (see incremental_part.py)."""
         self.recomputed = 0
         """How many nodes the last ``forward()`` or ``preview()`` recomputed (for tests)."""
 
@@ -181,7 +183,7 @@ class IncrementalEvaluator:
         return evaluation
 
     def _forget(self) -> None:
-        self._run = self._last = self._index = self._part = None
+        self._run = self._last = self._index = self._part = self._program = None
         self._dirty, self._removed = set(), set()
         self._structure = self._output = False
 
@@ -197,6 +199,7 @@ class IncrementalEvaluator:
         order, output = last.order, last.output
         if self._structure:
             order = run.order = topological_order(g)
+            self._program = None  # made for the old order's part: its engine nodes let go
         if self._structure or self._output:
             try:
                 output = self.doc.output_node()
@@ -205,7 +208,7 @@ class IncrementalEvaluator:
         dirty = {n for n in self._dirty if n in g}
         self._dirty, self._removed = set(), set()
         self._structure = self._output = False
-        evaluation = self._recompute(run, last, dirty, order, output)
+        evaluation = self._recompute(run, last, dirty, order, output, in_place=True)
         if evaluation is not None:
             self._last = evaluation
         else:
@@ -213,30 +216,39 @@ class IncrementalEvaluator:
         return evaluation
 
     def _recompute(self, run: _Run, last: Evaluation, starts: Iterable[str], order: list[str],
-                   output: str | None) -> Evaluation | None:
+                   output: str | None, in_place: bool = False) -> Evaluation | None:
         """Recompute ``starts`` and their downstream in ``run``; the evaluation that gives,
-        the other nodes' results taken from ``last``. None on a cycle."""
+        the other nodes' results taken from ``last``. None on a cycle. ``in_place``: ``run``
+        is the evaluator's own, whose engine nodes may be changed (see incremental_part.py)."""
         starts = set(starts)
         affected, part = self._downstream(run, starts, order)
-        same_wires = order is last.order
         for name in _STATE:
             state = getattr(run, name)
             if not state:
                 continue
-            if name == "inputs":
-                # A node outside ``starts`` still has the wires recorded for it: kept, they
-                # let ``_forward_part`` skip the per-node checks.
+            # A node outside ``starts`` still has the wires and the engine node recorded for
+            # it: kept, they let ``forward_part`` skip the per-node checks (and, in place,
+            # the node's construction); it overwrites them, or drops them on a problem. In
+            # place, an edited value's leaf is kept too: it takes its new number.
+            if name == "inputs" or (name == "values" and not in_place):
                 keys: Iterable[str] = starts
-            elif name == "values" and same_wires:
-                keys = starts  # the rest is overwritten, or dropped on a problem
+            elif name == "values":
+                continue
             else:
                 keys = affected
             for n in keys:
                 state.pop(n, None)
-        if not _forward_part(run, part, starts):
-            return None  # an input comes later: a cycle
-        fresh = run._results(part, None)
         old = last.results
+        fresh = None
+        program = self._program
+        if in_place and program is not None and program[0] is self._part and program[1] is run:
+            fresh = run_program(run, program[2], starts, old)
+        if fresh is None:
+            fresh, made = forward_part(run, part, starts, old, in_place)
+            if in_place:  # a pass that replaced an engine node returns no program
+                self._program = None if made is None else (self._part, run, made)
+            if fresh is None:
+                return None  # an input comes later: a cycle
         if order is last.order:  # same nodes, same order: the old results, some replaced
             results = dict(old)
             results.update(fresh)
@@ -285,39 +297,6 @@ class IncrementalEvaluator:
             scratch.set_value(n, v)
         self.recomputed = len(scratch)
         return evaluate(scratch, backward=False)
-
-
-def _forward_part(run: _Run, part: list[str], starts: set[str]) -> bool:
-    """``run._forward(part)``, where every node of ``part`` outside ``starts`` has the op and
-    the wires it had at the last forward (only numbers upstream of it changed). On the scalar
-    engine such a node reuses the sources recorded then (``run.inputs``) and skips the
-    checks ``_forward`` makes of a node it sees for the first time: an edit at the inputs of
-    a 10,000-node graph recomputes most of it. A node in ``starts``, one that had a problem,
-    or one whose input now has one goes through ``_forward`` itself, which words it.
-    False on a cycle, as ``_forward``."""
-    values, inputs, nodes, ops = run.values, run.inputs, run.nodes, OPS
-    if run.engine != "scalar":
-        for n in part:
-            values.pop(n, None)
-        return run._forward(part)
-    for n in part:
-        fed = None if n in starts else inputs.get(n)
-        if fed is not None:
-            op = ops.get(nodes[n]["op"])
-            a = values.get(fed[0])
-            if op is not None and op.scalar and a is not None:
-                if len(fed) == 1:
-                    values[n] = a._apply(op)
-                    continue
-                b = values.get(fed[1])
-                if b is not None:
-                    values[n] = a + b if op is ADD else a * b if op is MUL else a._apply(op, b)
-                    continue
-        inputs.pop(n, None)
-        values.pop(n, None)
-        if not run._forward([n]):
-            return False
-    return True
 
 
 class NumbersSince:

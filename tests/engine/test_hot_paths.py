@@ -126,3 +126,48 @@ def test_powc_written_out_backward_agrees_with_the_table_bit_for_bit(exponent) -
         v.grad = 0.0
         out._backward()  # micrograd-style: the one node's step, through the table
         assert repr(v.grad) == repr(0.0 + float(want)), (exponent, x)
+
+
+@pytest.mark.parametrize("shapes", [((2, 4), (2, 4)), ((2, 4), (4,)), ((), (3, 1)), ((3, 2), ())])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sub_and_mean_written_out_backward_agree_with_the_table_bit_for_bit(shapes, dtype) -> None:
+    """``a - b`` and the full ``mean`` have their vjps written out in the backward walk (the
+    hinge loss's ``(1 - y*s).relu().mean()``); same bits as ``contributions``, nan, inf and
+    -0.0 included, through broadcasting, for both dtypes."""
+    sa, sb = shapes
+    a0, b0 = _case(sa, dtype, 11), _case(sb, dtype, 12)
+    a, b = Tensor(a0, requires_grad=True), Tensor(b0, requires_grad=True)
+    d = a - b
+    out = d.mean()
+    assert out.op is OPS["mean"] and d.op is OPS["sub"]
+    g = np.asarray(_case((), dtype, 13) or np.nan, dtype=dtype)  # nan when the case is 0
+    out.backward(g)
+    (want_d,) = contributions(OPS["mean"], (d.data,), out.data, g, ARRAY,
+                              {"axis": None, "keepdims": False})
+    assert _bits(d.grad) == _bits(np.asarray(want_d)) and d.grad.dtype == want_d.dtype
+    da, db = contributions(OPS["sub"], (a0, b0), d.data, want_d, ARRAY)
+    assert _bits(a.grad) == _bits(np.asarray(da, dtype=dtype))
+    assert _bits(b.grad) == _bits(np.asarray(db, dtype=dtype))
+
+
+def test_first_gradients_are_stored_as_new_arrays_later_ones_added() -> None:
+    """The backward walk stores a node's first gradient without accumulate's call (a new
+    array of its shape): each leaf's grad is its own array, shared with no other gradient,
+    and a second backward adds to it, as ``accumulate`` does."""
+    W0, V0 = _case((3, 3), np.float64, 14), _case((3, 1), np.float64, 16)
+    W, V = Tensor(W0, requires_grad=True), Tensor(V0, requires_grad=True)
+    x = Tensor(_case((2, 3), np.float64, 15))
+    h = (x @ W).relu()
+    s = h @ V
+    loss = (s * s).sum() + (W * W).sum() * 0.5
+    loss.backward()
+    nodes = [W, V, h, s]
+    for i, a in enumerate(nodes):
+        assert a.grad.shape == a.data.shape
+        for b in nodes[i + 1:]:
+            assert not np.shares_memory(a.grad, b.grad)
+    first = {id(t): t.grad.copy() for t in (W, V)}
+    grad_v = V.grad
+    loss.backward()
+    assert V.grad is grad_v  # a leaf's own array, updated in place
+    assert _bits(V.grad) == _bits(first[id(V)] + first[id(V)])  # one contribution each pass

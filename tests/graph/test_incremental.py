@@ -9,16 +9,21 @@ import struct
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from playground.graph import io
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, evaluate, topological_order
+from playground.graph.examples import resource_path
 from playground.graph.incremental import IncrementalEvaluator, NumbersSince
 from tests.graph.helpers import lecture as lecture_doc
 
+EXAMPLES = sorted(p.name for p in resource_path("examples").glob("*.json"))
+
 # Scalar ops with nan/inf cases (log, div, pow), and tensor ops (some with params).
-OPS_USED = ("add", "sub", "mul", "div", "pow", "log", "tanh", "relu", "neg", "exp",
+OPS_USED = ("add", "sub", "mul", "div", "pow", "powc", "log", "tanh", "relu", "neg", "exp",
             "sum", "matmul", "mean")
 
 
@@ -93,8 +98,12 @@ def edit(doc: GraphDocument, data: st.DataObject) -> None:
         elif what == "label":
             doc.set_label(pick(), data.draw(st.sampled_from(["", "x", "y", "L"])))
         elif what == "params":
+            powers = [n for n in ids if doc.op_name(n) == "powc"]
             sums = [n for n in ids if doc.op_name(n) in ("sum", "mean")]
-            if sums:
+            if powers and data.draw(st.booleans()):
+                doc.set_params(data.draw(st.sampled_from(powers)),
+                               {"exponent": data.draw(st.sampled_from([3, -1, 0.5, 0, 2]))})
+            elif sums:
                 doc.set_params(data.draw(st.sampled_from(sums)),
                                data.draw(st.sampled_from([None, {"axis": 0}, {"axis": 1}])))
         else:
@@ -270,3 +279,97 @@ def test_topological_order_is_networkx_dfs_postorder_over_the_inputs(data) -> No
     for _ in range(data.draw(st.integers(0, 20))):
         edit(doc, data)
     assert topological_order(doc._g) == list(nx.dfs_postorder_nodes(nx.reverse_view(doc._g)))
+
+
+def test_a_power_by_a_constant_keeps_its_exponent_downstream_of_an_edit() -> None:
+    """x -> **3 -> **3: an edit of x recomputes both powers with exponent 3 (an incremental
+    forward once recomputed them as x**2, the op's default)."""
+    doc = GraphDocument()
+    doc.add_node("value", value=2.0, node_id="x")
+    for i, source in enumerate(("x", "p0")):
+        doc.add_node("op", op="powc", params={"exponent": 3}, node_id=f"p{i}")
+        doc.connect(source, f"p{i}", 0)
+    inc = IncrementalEvaluator(doc)
+    doc.subscribe(inc.note)
+    assert inc.forward().results["p1"].data == 512.0
+    doc.set_value("x", 3.0)
+    ev = inc.forward()
+    assert ev.results["p1"].data == 19683.0
+    assert_same(ev, evaluate(doc))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_value_edit_of_a_bundled_example_equals_a_full_evaluation(name: str) -> None:
+    """Each value of each example set to a few numbers (nan and overflow makers included),
+    one after another: the incremental forward (which updates the engine's nodes in place)
+    equals a full evaluate bit for bit, and a preview still equals evaluating a copy."""
+    doc = io.load(resource_path("examples") / name)
+    inc = IncrementalEvaluator(doc)
+    doc.subscribe(inc.note)
+    assert_same(inc.forward(), evaluate(doc))
+    values = [n for n in doc.node_ids() if doc.kind(n) == "value"]
+    numbers = (0.5, -0.0, 0.0, 1e308, -3.0, float("nan"), float("inf"), 2.0, 3)
+    # one value after another (each a new part), then each value again and again (a part's
+    # program run: see incremental_part.py)
+    edits = [(n, x) for x in numbers for n in values] + [(n, x) for n in values for x in numbers]
+    for n, new in edits:
+        old = doc.value(n)
+        literal = new if not isinstance(old, list) else np.full_like(
+            np.asarray(old, dtype=float), new).tolist()
+        doc.set_value(n, literal)
+        assert_same(inc.forward(), evaluate(doc))
+        preview = inc.preview({n: old})
+        doc.set_value(n, old)  # the preview's numbers, in the document's own order
+        want = evaluate(doc)
+        doc.set_value(n, literal)
+        assert_same(preview, want)
+
+
+def test_results_an_edit_does_not_change_stay_the_same_objects() -> None:
+    """x feeds relu (0 for any x <= 0) and a mul: setting x from -1 to -2 changes the mul's
+    number, not the relu's, so the relu keeps its result object (the canvas repaints only
+    the cards whose result is new); the numbers still equal a full evaluate."""
+    doc = GraphDocument()
+    doc.add_node("value", value=-1.0, node_id="x")
+    doc.add_node("op", op="relu", node_id="r")
+    doc.add_node("op", op="mul", node_id="m")
+    doc.add_node("op", op="add", node_id="s")
+    doc.connect("x", "r", 0)
+    doc.connect("x", "m", 0)
+    doc.connect("x", "m", 1)
+    doc.connect("r", "s", 0)
+    doc.connect("r", "s", 1)
+    inc = IncrementalEvaluator(doc)
+    doc.subscribe(inc.note)
+    before = inc.forward()
+    doc.set_value("x", -2.0)
+    after = inc.forward()
+    assert inc.recomputed == 4
+    assert after.results["r"] is before.results["r"] and after.results["s"] is before.results["s"]
+    assert after.results["m"] is not before.results["m"] and after.results["m"].data == 4.0
+    assert_same(after, evaluate(doc))
+    doc.set_value("x", 0.0)  # relu(0) is 0.0, the same number: kept again
+    assert inc.forward().results["r"] is before.results["r"]
+
+
+def test_editing_one_value_again_runs_its_program_until_an_engine_node_is_replaced() -> None:
+    """The second edit of the same value runs the part's program (no look-ups); a wire
+    change drops it (an engine node is replaced), and the numbers equal a full evaluate
+    throughout, inf and nan included."""
+    doc = chain(50)
+    inc = IncrementalEvaluator(doc)
+    doc.subscribe(inc.note)
+    inc.forward()
+    for x in (0.5, 0.7, float("inf"), float("nan"), -0.0, 0.0, 0.7):
+        doc.set_value("x", x)
+        assert_same(inc.forward(), evaluate(doc))
+        assert inc._program is not None and inc.recomputed == 52
+    doc.disconnect("t10", 0)  # t10 and its downstream wait for an input: no engine nodes
+    assert_same(inc.forward(), evaluate(doc))
+    assert inc._program is None
+    doc.connect("t9", "t10", 0)
+    assert_same(inc.forward(), evaluate(doc))
+    for x in (0.1, 0.2):
+        doc.set_value("x", x)
+        assert_same(inc.forward(), evaluate(doc))
+    assert inc._program is not None

@@ -1,7 +1,8 @@
 """How a card is painted: ``CardPainting`` is the part of ``NodeItem`` that draws it.
 
 Zoomed out below ``SIMPLE_LOD`` a card takes its far form (``card_lod``: filled with its grad
-colour, name and data in large type; cached per item until ``forget_painting``/``refresh``).
+colour, name and data in large type; cached per item until ``forget_painting``/``refresh``,
+or ``forget_far_looks`` for every card at once).
 Zoomed in: the header, the data and grad rows (texts and grids where ``card_geometry`` puts
 them), the scrub hint (``scrub_look``), slot names (``slot_names``), ports, the output tag and a
 problem badge. Pens shared by every card are made once (``_PENS``).
@@ -34,6 +35,16 @@ type on the grad colour), as its rows would be too small to read."""
 NO_PEN = QPen(Qt.PenStyle.NoPen)
 _PENS: dict[Any, Any] = S.theme_cache()
 NO_PORT = -1
+_FAR_AGE = [0]
+"""The age of the far looks: ``forget_far_looks`` makes it older, and a card's look kept from
+before is made afresh at its next paint."""
+
+
+def forget_far_looks() -> None:
+    """Every card's kept far look is out of date (what all cards show changed): O(1), where
+    telling 10,000 cards one by one took 5 ms."""
+    _FAR_AGE[0] += 1
+
 SELECTED_STATE = QStyle.StateFlag.State_Selected
 
 
@@ -84,6 +95,7 @@ class CardPainting(CardLayout):
     _geo: Geometry
     _body_path: QPainterPath
     _simple: FarLook | None
+    _simple_age: int
     painted_form: str
     hovered: bool
     scrubbing: bool
@@ -119,9 +131,10 @@ class CardPainting(CardLayout):
             # Zoomed out, the rows are unreadable: the far form (card_lod.py), its name and
             # data in large type on the grad colour, kept until what the card shows changes.
             look = self._simple
-            if look is None:
+            if look is None or self._simple_age != _FAR_AGE[0]:
                 d = self.display()
                 look = self._simple = far_look(d, self._border_colour(d), self._grad_colour(d))
+                self._simple_age = _FAR_AGE[0]
             self.painted_form = "far" if paint_far(painter, self.body, look, lod,
                                                    selected) else "colour"
             return

@@ -202,6 +202,7 @@ class NodeItem(CardPainting, QGraphicsRectItem):
         self.input_ports = [PortItem(self, i) for i in range(len(slot_names))]
         self.output_port = PortItem(self, None)
         self._simple: FarLook | None = None
+        self._simple_age = 0
         self.painted_form = ""
         """How the last paint drew the card: "card" (its rows), "far" (zoomed out: name and
         data in large type on the grad colour), "colour" (too far for type: the colour only);

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QPixmapCache
 
+from playground.ui.canvas.card_paint import forget_far_looks
 from playground.ui.canvas.items import NodeItem
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def refresh_cards(scene: RefreshScene, changed: list[str] | None, overview: bool
     painted as an overview (every card in view)."""
     nodes = scene.node_map
     if changed is None:
-        refresh_many(scene, nodes.values(), overview)
+        refresh_many(scene, nodes.values(), overview, every=True)
     elif len(changed) > MANY:
         refresh_many(scene, [nodes[n] for n in changed if n in nodes], overview)
     else:
@@ -67,10 +68,11 @@ def refresh_cards(scene: RefreshScene, changed: list[str] | None, overview: bool
                 item.refresh()
 
 
-def refresh_many(scene: RefreshScene, items: Iterable[NodeItem], overview: bool) -> None:
-    """Many cards changed: repaint those the views show now; the others paint afresh when
-    they come into view (the cached pixmaps are dropped). 10,000 ``update()`` calls took
-    37 ms; the cards in a view at 100% are about a hundred."""
+def refresh_many(scene: RefreshScene, items: Iterable[NodeItem], overview: bool,
+                 every: bool = False) -> None:
+    """Many cards changed (``every``: all of them): repaint those the views show now; the
+    others paint afresh when they come into view (the cached pixmaps are dropped). 10,000
+    ``update()`` calls took 37 ms; the cards in a view at 100% are about a hundred."""
     rects = [v.mapToScene(v.viewport().rect()).boundingRect() for v in scene.views()]
     whole = scene.sceneRect()
     if overview or any(
@@ -84,6 +86,12 @@ def refresh_many(scene: RefreshScene, items: Iterable[NodeItem], overview: bool)
     shown: set[NodeItem] = set()
     for rect in rects:
         shown.update(i for i in scene.items(rect) if isinstance(i, NodeItem))
+    if every:  # the far looks are forgotten all at once, not card by card
+        forget_far_looks()
+        for item in shown:
+            item.refresh()
+        QPixmapCache.clear()
+        return
     for item in items:
         if item in shown:
             item.refresh()

@@ -318,11 +318,15 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         self._grads = grads
         # Only the cards whose numbers changed repaint (refresh.py): after an edit, those
         # downstream of it; every card when the grad colours or their greyness change.
-        changed, same_grads = changed_nodes(old, evaluation, old_grads, grads)
+        changed: list[str] | None = None
+        if self.grad_state() != old_state:  # every card changes: no need to diff them
+            same_grads = grads is old_grads
+        else:
+            changed, same_grads = changed_nodes(old, evaluation, old_grads, grads)
         old_max = self.max_abs_grad
         if not same_grads:
             self.max_abs_grad = max_abs_grad(grads)
-        if self.max_abs_grad != old_max or self.grad_state() != old_state:
+        if self.max_abs_grad != old_max:
             changed = None
         self._refresh_output()
         if self._overview.enabled:

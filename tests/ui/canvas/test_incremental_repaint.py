@@ -137,3 +137,45 @@ def test_each_scrub_move_repaints_only_the_dragged_values_downstream(qtbot, monk
     QTest.mouseRelease(vp, left, Qt.KeyboardModifier.NoModifier, start + QPoint(60, 0))
     assert doc.value("k") == new_k
     assert scene.evaluation.results["y"].data == new_k * scene.evaluation.results["t3"].data
+
+
+def far_colour(view, item: NodeItem) -> str:
+    """The most common colour over the card, as the viewport shows it (zoomed out: its fill)."""
+    image = view.viewport().grab().toImage()
+    colours: Counter[str] = Counter()
+    body = item.body
+    for i in range(1, 10):
+        for j in range(1, 6):
+            p = view.mapFromScene(item.mapToScene(QPointF(body.width() * i / 10,
+                                                          body.height() * j / 6)))
+            colours[image.pixelColor(p).name()] += 1
+    return colours.most_common(1)[0][0]
+
+
+def test_a_card_out_of_view_zoomed_out_turns_grey_too(qtbot):
+    """Zoomed out, a card is painted in its far form (its grad colour), kept per card. The
+    first edit after Backward greys every card: one out of view when it happens shows grey
+    when zoomed out to again, not the colour kept from before (the kept looks are forgotten
+    all at once, not card by card)."""
+    doc = wide_doc()
+    scene, view, _stack = make_canvas(qtbot, doc)
+    display = DisplayModel(doc, _stack)
+    scene.connect_display(display)
+    display.backward()
+    w = scene.node_item("w")
+    view.resetTransform()
+    view.scale(0.3, 0.3)  # far form: below card_paint.SIMPLE_LOD
+    view.centerOn(w)
+    qtbot.wait(20)
+    assert w.painted_form in ("far", "colour")
+    fresh = far_colour(view, w)
+    view.resetTransform()
+    view.centerOn(scene.node_item("k"))  # zoomed in far from w
+    qtbot.wait(20)
+    _stack.push(C.SetValue(doc, "k", 3.0))  # the first edit: every grad turns stale
+    qtbot.wait(20)
+    view.scale(0.3, 0.3)
+    view.centerOn(w)
+    qtbot.wait(20)
+    assert far_colour(view, w) != fresh
+    assert QColor(far_colour(view, w)) == S.STALE_FILL
