@@ -82,19 +82,21 @@ class IncrementalEvaluator:
                 if event.attr == "value":
                     self._retensor(n)
             elif event.attr == "label" and n is not None:
-                if n in run.errors and n in self.doc:  # downstream messages name it
-                    self._dirty.update(self.doc._g._succ[n])
+                self._renamed(run)
             elif event.attr != "pos":
                 self._run = None
         elif kind in ("edge_added", "edge_removed") and event.edge is not None:
             self._dirty.add(event.edge[1])
             self._structure = True
+            self._renamed(run)
         elif kind == "node_added" and n is not None:
+            self._renamed(run)
             self._dirty.add(n)
             self._removed.discard(n)
             self._structure = True
             self._retensor(n)
         elif kind == "node_removed" and n is not None:
+            self._renamed(run)
             self._removed.add(n)
             self._tensor.discard(n)
             self._structure = True
@@ -104,6 +106,13 @@ class IncrementalEvaluator:
             pass  # grouping changes what is shown, not a number
         else:  # reset (a file loaded, the graph cleared) or an event this does not know
             self._run = None
+
+    def _renamed(self, run: Any) -> None:
+        """Names may have moved (a label, a wire or a node changes the automatic names:
+        ``a + ?``, a free letter): every message names nodes, so each node with one is
+        computed again. Messages are few; numbers are not touched."""
+        g = self.doc._g
+        self._dirty.update(e for e in run.errors if e in g)
 
     def _retensor(self, n: str) -> None:
         attrs = self.doc._g._node.get(n)
