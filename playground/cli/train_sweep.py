@@ -12,13 +12,13 @@ import json
 import math
 import sys
 
-from playground.cli.train import (
+from playground.cli.train_output import (
     PROG,
     TOO_BIG,
     ProgressBar,
-    _config_dict,
-    _error,
-    _json_safe,
+    config_dict,
+    error,
+    json_safe,
 )
 from playground.training.config import TrainConfig
 from playground.training.sweep import Sweep, loss_range, sweep_rates, verdicts
@@ -32,9 +32,9 @@ def run_sweep(args: argparse.Namespace, config: TrainConfig) -> int:
     try:
         sweep = Sweep(config, rates)
     except ConfigError as exc:
-        return _error(str(exc))
+        return error(str(exc))
     except MemoryError:
-        return _error(TOO_BIG)
+        return error(TOO_BIG)
     bar = None if args.quiet else ProgressBar(config.steps, sys.stderr, regression=False)
     last = [0]
 
@@ -61,7 +61,7 @@ def run_sweep(args: argparse.Namespace, config: TrainConfig) -> int:
                      "accuracy": final["accuracy"] if final else None,
                      "verdict": word, "stopped_reason": reason})
     if args.json:
-        print(json.dumps(_json_safe({"sweep": rows, "config": _config_dict(config)}),
+        print(json.dumps(json_safe({"sweep": rows, "config": config_dict(config)}),
                          allow_nan=False))
     else:
         score = "R²" if sweep.trainers[0].task == "regression" else "accuracy"

@@ -8,7 +8,7 @@ the tests use. The plots themselves are made later (``TrainingPanel.ensure_plots
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
@@ -21,11 +21,9 @@ from playground.ui.training.network_view import NetworkView
 from playground.ui.training.run_compare import RunCompare
 from playground.ui.training.run_table import RunTable
 
-if TYPE_CHECKING:
-    from playground.ui.training.panel import TrainingPanel
 
-
-def build_panel(panel: TrainingPanel) -> None:
+def build_panel(panel: Any) -> None:
+    """``panel``: the ``TrainingPanel`` being made (not imported: panel.py imports this)."""
     panel.form = TrainingForm()
     presets = QHBoxLayout()
     presets.setSpacing(4)
