@@ -25,8 +25,17 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from playground.cli.train_output import (
+    PROG,
+    TOO_BIG,
+    ProgressBar,
+    config_dict,
+    error,
+    json_safe,
+)
+from playground.cli.train_sweep import run_sweep
 from playground.training.budget import STEP_BYTES, size_text
 from playground.training.choices import (
     ACTIVATIONS,
@@ -46,17 +55,8 @@ from playground.training.config import (
     prepare,
 )
 from playground.training.divergence import explain
-from playground.training.sweep import (
-    SWEEP_SIZE,
-    Sweep,
-    loss_range,
-    parse_range,
-    sweep_rates,
-    verdicts,
-)
-from playground.training.trainer import ConfigError, StepMetrics, Trainer
-
-PROG = "backprop-playground train"
+from playground.training.sweep import SWEEP_SIZE, parse_range
+from playground.training.trainer import ConfigError, Trainer
 
 
 def _hidden(text: str) -> tuple[int, ...]:
@@ -211,15 +211,6 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig.preset(args.preset, **overrides)
 
 
-TOO_BIG = ("not enough memory for this run: try fewer samples (--samples), smaller layers "
-           "(--hidden) or a smaller batch (--batch-size)")
-
-
-def _error(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     prepared = prepare(config)
@@ -231,24 +222,24 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         folder = Path(args.plot).expanduser().resolve().parent
         if not folder.is_dir():
-            return _error(f"--plot: folder {folder} does not exist")
+            return error(f"--plot: folder {folder} does not exist")
         kind = Path(args.plot).suffix.lower().lstrip(".")
         kinds = _plot_formats()
         if kind and kind not in kinds:  # checked before training, not after it
-            return _error(f"--plot: matplotlib cannot write .{kind} files; use one of "
+            return error(f"--plot: matplotlib cannot write .{kind} files; use one of "
                           f"{', '.join('.' + k for k in sorted(kinds))}")
     if prepared.data_problems:  # the data's say what is wrong with the data (or the file)
         for problem in prepared.data_problems:
-            _error(problem)
+            error(problem)
         return 2
     if args.sweep_lr is not None:
         return run_sweep(args, config)
     try:
         trainer = Trainer(config, prepared)
     except ConfigError as exc:
-        return _error(str(exc))
+        return error(str(exc))
     except MemoryError:
-        return _error(TOO_BIG)
+        return error(TOO_BIG)
 
     bar = None if args.quiet else ProgressBar(config.steps, sys.stderr,
                                               regression=trainer.task == "regression")
@@ -268,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
         final["stopped_reason"] = advice.text
     final["suggested_lr"] = advice.suggested_lr if advice is not None else None
     if args.json:
-        print(json.dumps(_json_safe(final), allow_nan=False))
+        print(json.dumps(json_safe(final), allow_nan=False))
     else:
         print(_human(final))
     status = 0
@@ -284,68 +275,6 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def run_sweep(args: argparse.Namespace, config: TrainConfig) -> int:
-    """``--sweep-lr``: the same run at each rate; a table (or JSON) of how each one went.
-    Exit 0 when at least one rate learned, else 1."""
-    rates = sweep_rates(*args.sweep_lr)
-    try:
-        sweep = Sweep(config, rates)
-    except ConfigError as exc:
-        return _error(str(exc))
-    except MemoryError:
-        return _error(TOO_BIG)
-    bar = None if args.quiet else ProgressBar(config.steps, sys.stderr, regression=False)
-    last = [0]
-
-    def progress(taken: list) -> None:
-        if bar is not None and taken and taken[0][1].step + 1 > last[0]:
-            last[0] = taken[0][1].step + 1
-            bar.update(taken[0][1])
-
-    try:
-        result = sweep.run(callback=progress)
-    except MemoryError:
-        print(f"{PROG}: stopped: {TOO_BIG}", file=sys.stderr)
-        return 1
-    if bar:
-        bar.close()
-    reasons = sweep.stopped_reasons()
-    words = verdicts(result, config.steps, [r is not None for r in reasons])
-    rows = []
-    for (lr, losses), word, reason, t in zip(result, words, reasons, sweep.trainers,
-                                             strict=True):
-        final = t.evaluate() if t.history and reason is None else None
-        rows.append({"lr": lr, "steps": len(losses), "losses": losses,
-                     "final_loss": losses[-1] if losses else None,
-                     "accuracy": final["accuracy"] if final else None,
-                     "verdict": word, "stopped_reason": reason})
-    if args.json:
-        print(json.dumps(_json_safe({"sweep": rows, "config": _config_dict(config)}),
-                         allow_nan=False))
-    else:
-        score = "R²" if sweep.trainers[0].task == "regression" else "accuracy"
-        print(f"{'lr':>10}  {'steps':>5}  {'final loss':>12}  {score:>8}  verdict")
-        for row in rows:
-            acc = row["accuracy"]
-            acc_text = "-" if acc is None else (f"{acc:.3f}" if score == "R²" else f"{acc:.0%}")
-            loss = row["final_loss"]
-            print(f"{row['lr']:>10g}  {row['steps']:>5}  "
-                  f"{'-' if loss is None else f'{loss:.4g}':>12}  {acc_text:>8}  {row['verdict']}")
-    if args.plot:
-        try:
-            write_sweep_plot(result, words, args.plot)
-        except Exception as exc:  # matplotlib raises many kinds; the user needs one line
-            print(f"{PROG}: error: cannot write {args.plot}: {exc}", file=sys.stderr)
-            return 1
-    return 0 if any(w.startswith(("best", "learns")) for w in words) else 1
-
-
-def _config_dict(config: TrainConfig) -> dict[str, Any]:
-    d = config.to_dict()
-    del d["extra"]
-    return d
-
-
 def summary(trainer: Trainer) -> dict[str, Any]:
     """Final metrics: the trained parameters evaluated on the whole train (and test) split."""
     last = trainer.history[-1] if trainer.history else None
@@ -358,18 +287,8 @@ def summary(trainer: Trainer) -> dict[str, Any]:
     final["diverged_at"] = trainer.diverged_at
     final["parameters"] = sum(getattr(p, "size", 1) for p in trainer.params)
     final["task"] = trainer.task
-    final["config"] = _config_dict(trainer.config)
+    final["config"] = config_dict(trainer.config)
     return final
-
-
-def _json_safe(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _json_safe(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_json_safe(v) for v in x]
-    return x
 
 
 def _human(final: dict[str, Any]) -> str:
@@ -391,42 +310,6 @@ def _human(final: dict[str, Any]) -> str:
             f"time           {final['elapsed']:.3f} s ({final['ms_per_step']:.3f} ms/step)"
         )
     return "\n".join(lines)
-
-
-class ProgressBar:
-    """A plain-text bar on a stream: redrawn in place on a terminal, a line every 10% otherwise."""
-
-    def __init__(self, total: int, stream: TextIO, width: int = 30,
-                 regression: bool = False) -> None:
-        self.total = max(total, 1)
-        self.regression = regression
-        self.stream = stream
-        self.width = width
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self._last_decile = -1
-
-    def update(self, m: StepMetrics) -> None:
-        done = m.step + 1
-        frac = min(done / self.total, 1.0)
-        filled = round(frac * self.width)
-        bar = "#" * filled + "." * (self.width - filled)
-        text = (f"[{bar}] {done:>{len(str(self.total))}}/{self.total}  "
-                f"loss {m.loss:.4g}  " + (f"R² {m.accuracy:.3f}" if self.regression
-                                          else f"acc {100 * m.accuracy:.1f}%"))
-        if self.tty:
-            self.stream.write("\r" + text)
-            self.stream.flush()
-            return
-        decile = int(frac * 10)
-        if decile != self._last_decile:
-            self._last_decile = decile
-            self.stream.write(text + "\n")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _plot_formats() -> set[str]:
@@ -474,28 +357,6 @@ def write_plot(trainer: Trainer, path: str) -> None:
     ax_acc.set_ylim(0, 1.01 * scale)
     ax_acc.grid(True, alpha=0.3)
     ax_acc.legend()
-    fig.savefig(path)
-
-
-def write_sweep_plot(result: list[tuple[float, list[float]]], words: list[str],
-                     path: str) -> None:
-    """The sweep's loss curves side by side, one panel per learning rate, on one log scale."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(3 * len(result), 3.2), dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(1, len(result), sharey=True, squeeze=False)[0]
-    lo, hi = loss_range(result)
-    for ax, (lr, losses), word in zip(axes, result, words, strict=True):
-        finite = [v if math.isfinite(v) and v > 0 else float("nan") for v in losses]
-        ax.plot(range(len(finite)), finite)
-        ax.set_yscale("log")
-        ax.set_ylim(lo, hi)
-        ax.set_title(f"lr {lr:g}\n{word}", fontsize=9)
-        ax.set_xlabel("step")
-        ax.grid(True, alpha=0.3)
-    axes[0].set_ylabel("loss")
     fig.savefig(path)
 
 

@@ -6,10 +6,14 @@ these; see docs/file-format.md.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
+import itertools
 import json
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -85,10 +89,17 @@ def parse_json(text: str) -> Any:
     4,300 digits, a key given twice in one object, text that cannot be saved as UTF-8."""
     hook, duplicate = make_pairs_hook()
     try:
-        data = json.loads(
-            text, parse_float=_parse_float, parse_constant=_parse_constant,
-            object_pairs_hook=hook,
-        )
+        # json's own float parsing first: the hook is a Python call per number (3 s for a
+        # million); a number past float64 parses to inf there (JSON has no inf of its own),
+        # so only then is the text parsed again with the hook, which says where it is
+        with _no_gc():
+            data = json.loads(text, parse_constant=_parse_constant, object_pairs_hook=hook)
+        if _may_hold_floats(text) and _has_inf(data):
+            hook, duplicate = make_pairs_hook()
+            data = json.loads(
+                text, parse_float=_parse_float, parse_constant=_parse_constant,
+                object_pairs_hook=hook,
+            )
     except json.JSONDecodeError as exc:
         raise LoadError(f"not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except _BareConstant as exc:
@@ -119,6 +130,71 @@ def parse_json(text: str) -> Any:
         if found is not None:
             raise LoadError(f"{found[0]}: {found[1]}")
     return data
+
+
+def _has_inf(data: Any) -> bool:
+    """Whether any float in ``data`` is infinite (or may be: then the hook's parse decides).
+    A list of floats is searched by C loops (``inf in x``) and a list of lists flattened a
+    level at a time, so a (1,000,000, 1) literal takes no Python call per number. A stack,
+    not recursion: any nesting json reads is walked."""
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        while x.__class__ is list:
+            kinds = set(map(type, x))
+            if float in kinds and (math.inf in x or -math.inf in x):
+                return True
+            if kinds != {list}:
+                break
+            x = list(itertools.chain.from_iterable(x))
+        if isinstance(x, list):
+            if kinds <= _LEAVES:
+                continue
+            if len(x) > _MIXED_WALK:
+                return True  # numbers mixed with lists or objects, and many: no walk
+            stack.extend(v for v in x if isinstance(v, list | dict))
+        elif isinstance(x, dict):
+            for v in x.values():
+                if isinstance(v, list | dict):
+                    stack.append(v)
+                elif v.__class__ is float and math.isinf(v):
+                    return True
+        elif x.__class__ is float and math.isinf(x):
+            return True
+    return False
+
+
+def _may_hold_floats(text: str) -> bool:
+    """Whether ``text`` may hold a JSON number that parses to a float: one has a fraction
+    (".") or an exponent. A file of whole numbers only (``[0, 0, ...]``) needs no search."""
+    if "." in text:
+        return True
+    for e in "eE":  # an exponent: e or E then a sign or a digit (str.find: a C scan, no regex)
+        i = text.find(e)
+        while i != -1:
+            if text[i + 1:i + 2] in _EXPONENT_NEXT:
+                return True
+            i = text.find(e, i + 1)
+    return False
+
+
+_EXPONENT_NEXT = frozenset("+-0123456789")
+_LEAVES = {float, int, str, bool, type(None)}
+_MIXED_WALK = 100_000
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: a literal of a million rows is a million new
+    lists, and the collections they set off cost more than parsing them. What is parsed
+    holds no cycles, so nothing waits for the collector meanwhile."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _line_column(text: str, index: int) -> str:
@@ -156,7 +232,7 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         raise LoadError("nodes: missing")
     if not isinstance(nodes_raw, list):
         raise LoadError(f"nodes: expected a list, found {json_type(nodes_raw)}")
-    _count_literals(nodes_raw)
+    grids = _count_literals(nodes_raw)
     nodes: dict[str, dict[str, Any]] = {}
     where_id: dict[str, int] = {}
     for i, n in enumerate(nodes_raw):
@@ -199,7 +275,9 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 raise LoadError(f"{at}.params: a value node has no parameters")
             if "value" not in n:
                 raise LoadError(f"{at}.value: missing (a value node needs a number)")
-            value = _literal(n["value"], f"{at}.value")  # counted: _count_literals
+            value = n["value"]  # counted, and maybe checked whole: _count_literals
+            if id(value) not in grids:
+                value = _literal(value, f"{at}.value")
         label = n.get("label", "")
         if label is None:
             label = ""
@@ -226,12 +304,14 @@ def _params(op: str, raw: Any, at: str) -> dict[str, Any]:
         raise LoadError(f"{where}: {exc.for_file()}") from None
 
 
-def _count_literals(nodes_raw: list) -> None:
+def _count_literals(nodes_raw: list) -> set[int]:
     """Refuse a literal of more than ``MAX_LITERAL_ELEMENTS`` numbers, or literals of more
     than ``MAX_FILE_NUMBERS`` together, before any number is checked one by one: a 63 MiB
     file's literal of 33,000,000 numbers took 44 s and 1.7 GB to refuse after that, and 33
-    literals of 1,000,000 took 52 s and 1.9 GB to load (issue 18 §1)."""
+    literals of 1,000,000 took 52 s and 1.9 GB to load (issue 18 §1). Returns the ids of
+    the literals found to be whole float grids (``_float_grid``): nothing more to check."""
     total = 0
+    grids: set[int] = set()
     for i, n in enumerate(nodes_raw):
         if not (n.__class__ is dict and n.get("kind") == "value"):
             continue
@@ -239,7 +319,11 @@ def _count_literals(nodes_raw: list) -> None:
         if raw.__class__ is not list:
             total += 1
             continue
-        count = _count_numbers(raw, MAX_LITERAL_ELEMENTS)
+        grid = _float_grid(raw, MAX_LITERAL_ELEMENTS)
+        if grid is not None:
+            grids.add(id(raw))
+        count = (len(grid[1]) if grid is not None
+                 else _count_numbers(raw, MAX_LITERAL_ELEMENTS))
         if count > MAX_LITERAL_ELEMENTS:
             whole = math.prod(_shape(raw))  # exact for a rectangular literal
             many = (f"{whole:,}" if whole > MAX_LITERAL_ELEMENTS
@@ -250,6 +334,7 @@ def _count_literals(nodes_raw: list) -> None:
         if total > MAX_FILE_NUMBERS:
             raise LoadError(f"nodes[{i}].value: the file's literals hold {total:,} numbers "
                             f"with this one: over the {MAX_FILE_NUMBERS:,} limit for a file")
+    return grids
 
 
 def _count_numbers(x: list, limit: int) -> int:
@@ -284,6 +369,29 @@ def _count_numbers(x: list, limit: int) -> int:
 
 _FLOAT_ONLY = {float}
 _PLAIN_NUMBERS = ({float}, {int}, {int, float})
+
+
+def _float_grid(x: list, limit: int) -> tuple[tuple[int, ...], list[float]] | None:
+    """``x``'s shape and its numbers in order, when ``x`` is a rectangular nested list of
+    floats (no int, string, bool, too-large number) of at most ``MAX_TENSOR_DIMS`` dimensions
+    and ``limit`` numbers; else None, and the careful walk decides. One nesting level at a
+    time, so a (1,000,000, 1) column takes C loops, not a million Python calls."""
+    level: list[Any] = [x]
+    shape: list[int] = []
+    while True:
+        kinds = set(map(type, level))
+        if kinds == _FLOAT_ONLY:
+            return tuple(shape), level
+        if kinds != {list} or len(shape) >= MAX_TENSOR_DIMS:
+            return None
+        lengths = set(map(len, level))
+        if len(lengths) != 1:
+            return None  # ragged: the walk names the row
+        n = lengths.pop()
+        if n == 0 or len(level) * n > limit:
+            return None
+        shape.append(n)
+        level = list(itertools.chain.from_iterable(level))
 
 
 def _literal(x: Any, at: Any, depth: int = 0) -> Any:

@@ -6,7 +6,9 @@ where the learner looks. The scene (``GraphScene.show_bubble``) puts the sentenc
 pointing at the port, the card or the cursor; it stays a few seconds (longer for longer
 sentences), then fades out and is removed. One bubble at a time: a new message replaces the
 old. The bubble ignores the view's zoom (``ItemIgnoresTransformations``), so it reads the same
-at 30% as at 200%, and takes no mouse buttons, so it never gets in the way of a click.
+at 30% as at 200%, and takes no mouse buttons, so it never gets in the way of a click. It
+paints in the light or dark theme's colours (``COLOURS``, chosen at each paint from the
+canvas's theme, ``style.dark``), its words 4.5:1 or more on its fill.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from PySide6.QtCore import QEasingCurve, QPointF, QRectF, Qt, QTimer, QVariantAn
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
-from playground.ui.canvas.style import ERROR, TEXT, canvas_font
+from playground.ui.canvas import style
+from playground.ui.canvas.style import canvas_font
 
 MAX_WIDTH = 300.0
 """Screen pixels: longer sentences wrap."""
@@ -26,7 +29,13 @@ HOLD_MS, PER_CHAR_MS, MAX_HOLD_MS = 3500, 45, 9000
 """How long a bubble stays before fading: enough to read it (about 20 characters a second)."""
 FADE_MS = 700
 BUBBLE_Z = 10_000.0
-FILL = QColor("#fff4f2")
+COLOURS = {
+    # role: (light, dark): a pale red card with dark words, or a dark red one with light words
+    "fill": ("#fff4f2", "#3a2427"),
+    "edge": ("#d62828", "#ff6b6b"),  # the outline and the ✖
+    "text": ("#161616", "#ededed"),
+}
+FILL = QColor(COLOURS["fill"][0])
 MARK = "✖"
 
 
@@ -105,11 +114,13 @@ class MessageBubble(QGraphicsObject):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(ERROR, 1.5))
-        painter.setBrush(FILL)
+        fill, edge, text = (QColor(COLOURS[role][style.dark]) for role in ("fill", "edge",
+                                                                            "text"))
+        painter.setPen(QPen(edge, 1.5))
+        painter.setBrush(fill)
         painter.drawPath(self._path)
         painter.setFont(self._font)
-        painter.setPen(ERROR)
+        painter.setPen(edge)
         painter.drawText(self._mark_rect, 0, MARK)
-        painter.setPen(TEXT)
+        painter.setPen(text)
         painter.drawText(self._text_rect, int(Qt.TextFlag.TextWordWrap), self.text)

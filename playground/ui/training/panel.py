@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from playground.graph.document import GraphDocument
 from playground.training.choices import Dataset
@@ -44,14 +44,12 @@ from playground.training.runs import RunRecord
 from playground.training.snapshot import ModelSnapshot
 from playground.training.trainer import ConfigError, Trainer, scalar_step_seconds
 from playground.ui.training import plot_feed
-from playground.ui.training.controls import TRAIN_TIP, RunControls, make_button
-from playground.ui.training.export import ExportBox
-from playground.ui.training.form import FormState, TrainingForm
-from playground.ui.training.message import TrainingMessage, outcome_words
-from playground.ui.training.network_view import GraphSource, NetworkView
+from playground.ui.training.controls import TRAIN_TIP
+from playground.ui.training.form import FormState
+from playground.ui.training.message import outcome_words
+from playground.ui.training.network_view import GraphSource
 from playground.ui.training.paint_binding import PaintBinding
-from playground.ui.training.run_compare import RunCompare
-from playground.ui.training.run_table import RunTable
+from playground.ui.training.panel_layout import build_panel
 from playground.ui.training.worker import Grid, Progress, TrainingRun
 
 __all__ = ["LECTURE_PRESET", "TrainingPanel"]
@@ -89,92 +87,10 @@ class TrainingPanel(QWidget):
         self._plot_data_timer.setSingleShot(True)
         self._plot_data_timer.setInterval(120)
         self._plot_data_timer.timeout.connect(self._show_data_on_plots)
-        self._build()
+        build_panel(self)  # the widgets and their layout: panel_layout.py
         self.form.changed.connect(self._settings_changed)
         self.painting = PaintBinding(self)  # painted data: the map's clicks, undo, the sweep
         self._settings_changed()
-
-    # --- building --------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        self.form = TrainingForm()
-        presets = QHBoxLayout()
-        presets.setSpacing(4)
-        self.demo_button = make_button("preset_demo", "micrograd demo",
-                                       "micrograd's demo: moons, MLP 2-16-16-1, SVM loss + L2, "
-                                       "100 steps, lr 1.0 -> 0.1", self.apply_demo_preset)
-        self.lecture_button = make_button(
-            "preset_lecture", "Lecture MLP(3,[4,4,1])",
-            "The lecture's network: the 4 samples, MLP(3, [4, 4, 1]) with tanh, sum of squared "
-            "errors, lr 0.1", self.apply_lecture_preset)
-        presets.addWidget(self.demo_button)
-        presets.addWidget(self.lecture_button)
-
-        self.controls = RunControls(self.train, self.pause, self.step, self.reset)
-        c = self.controls  # its widgets by their old names (the tests and the tab use them)
-        self.train_button, self.pause_button = c.train_button, c.pause_button
-        self.step_button, self.reset_button = c.step_button, c.reset_button
-        self.speed, self.progress_bar, self.status = c.speed, c.progress_bar, c.status
-        self.speed.currentIndexChanged.connect(self._speed_changed)
-        self.messages = TrainingMessage()
-        self.message = self.messages.label
-
-        self.network = NetworkView(self._graph_source, self._sample_data, self._set_message)
-        self.network.shown.connect(self.show_graph_requested)
-        self.network.refreshed.connect(self.refresh_graph_requested)
-        n = self.network
-        self.sample, self.sample_text, self.level = n.sample, n.sample_text, n.level
-        self.network_batch = n.batch
-        self.show_button, self.follow, self.follow_every = n.show_button, n.follow, n.follow_every
-        # export sits under the run controls (the left column), where there is room
-        self.export_box = ExportBox(self._set_message)
-        self.export_python_button = self.export_box.python_button
-        self.export_torch_button = self.export_box.torch_button
-
-        left = QWidget()
-        left.setObjectName("training_left")
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(6, 6, 6, 6)
-        lv.setSpacing(6)
-        lv.addLayout(presets)
-        lv.addWidget(self.form, 1)
-        lv.addWidget(self.controls)
-        lv.addWidget(self.export_box)
-        left.setMinimumWidth(270)
-
-        self.plot_holder = QWidget()
-        self.plot_holder.setObjectName("plot_holder")
-        self._plot_layout = QVBoxLayout(self.plot_holder)
-        self._plot_layout.setContentsMargins(0, 0, 0, 0)
-        self._plot_placeholder = QLabel("The plots appear here.")
-        self._plot_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._plot_layout.addWidget(self._plot_placeholder)
-
-        self.run_table = RunTable()
-        self.compare = RunCompare(self.run_table, self._load_record)
-        self.runs = self.compare.runs
-        """Every run that took a step, in order (see the module docstring)."""
-        self.plot_split = self.run_table.under(self.plot_holder)
-
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 6, 6, 6)
-        rv.setSpacing(6)
-        rv.addWidget(self.plot_split, 1)
-        rv.addWidget(self.messages.area())
-        rv.addWidget(self.network)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("training_splitter")
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 700])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
 
     # --- lazily made plots ------------------------------------------------------------------
 

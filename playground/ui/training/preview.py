@@ -1,6 +1,10 @@
 """``ScatterPreview``: the Data tab's small QPainter scatter of the data (first two features):
 train points as dots, test points as rings.
 
+It paints in the light or dark theme's colours (``GROUND``, read from its palette at each paint,
+so View ▸ Theme's palette change repaints it), the same greys as the training plots
+(``plot_theme``).
+
 It is also a painting surface (``set_paintable``): it then shows a fixed square (the painted
 set's view, so the points stay put while points are added) and turns mouse presses, drags and
 releases inside that square into data coordinates on its signals. It decides nothing about
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from playground.training.choices import Dataset
@@ -22,6 +26,18 @@ CLASS_QCOLORS = ("#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b
                  "#7f7f7f", "#bcbd22", "#17becf")
 ERASER_PX = 9.0
 """The eraser's reach on screen, in pixels (each surface turns it into data units)."""
+GROUND = {
+    # role: (light, dark); the words keep 4.5:1 or more on the frame and the square
+    "frame": ("#fbfbfb", "#1f2124"),
+    "border": ("#d0d0d0", "#3a3d42"),
+    "square": ("#ffffff", "#26282c"),
+    "square_edge": ("#99aabb", "#6b7d8f"),
+    "empty": ("#707070", "#a9aeb5"),
+    "caption": ("#666666", "#b8bdc4"),
+    "dot_edge": ("#ffffff", "#1f2124"),
+}
+"""The preview's neutral colours (the class colours read on both); matplotlib-free copies of
+``plot_theme.COLOURS``'s figure and axes grounds, since the preview shows before the plots."""
 
 
 class ScatterPreview(QWidget):
@@ -194,22 +210,29 @@ class ScatterPreview(QWidget):
 
     # --- painting the picture --------------------------------------------------------------
 
+    def dark(self) -> bool:
+        """Whether the palette is a dark theme's (as ``plot_theme.is_dark``)."""
+        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    def colour(self, role: str) -> QColor:
+        return QColor(GROUND[role][self.dark()])
+
     def paintEvent(self, _event: object) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        p.fillRect(rect, QColor("#fbfbfb"))
-        p.setPen(QPen(QColor("#d0d0d0"), 1))
+        p.fillRect(rect, self.colour("frame"))
+        p.setPen(QPen(self.colour("border"), 1))
         p.drawRect(rect)
         frame = self._frame()
         square = self.painting_square()
         if square is not None:
-            p.fillRect(square, QColor("#ffffff"))
-            p.setPen(QPen(QColor("#9ab"), 1, Qt.PenStyle.DashLine))
+            p.fillRect(square, self.colour("square"))
+            p.setPen(QPen(self.colour("square_edge"), 1, Qt.PenStyle.DashLine))
             p.drawRect(square)
         sets = [d for d in (self._train, self._test) if d is not None and len(d)]
         if not sets or frame is None:
-            p.setPen(QColor("#777777"))
+            p.setPen(self.colour("empty"))
             if square is not None:  # how to paint, inside the square to click (not across it)
                 p.setFont(self._caption_font())
             p.drawText(self.empty_note_rect(), EMPTY_NOTE_FLAGS, self._note or "no data")
@@ -221,12 +244,12 @@ class ScatterPreview(QWidget):
                 p.setPen(QPen(color, 1.6))
                 p.setBrush(Qt.BrushStyle.NoBrush)
             else:
-                p.setPen(QPen(QColor("white"), 0.8))
+                p.setPen(QPen(self.colour("dot_edge"), 0.8))
                 p.setBrush(color)
             p.drawEllipse(pt, radius, radius)
         if self._note:
             p.setFont(self._caption_font())
-            p.setPen(QColor("#666666"))
+            p.setPen(self.colour("caption"))
             box = self.caption_rect()
             text = p.fontMetrics().elidedText(self._note, Qt.TextElideMode.ElideRight,
                                               int(box.width()))

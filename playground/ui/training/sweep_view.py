@@ -11,7 +11,9 @@ through the top), redrawn on a timer. A full draw of five log-scale axes costs 6
 the curves are blitted over a saved background: a full draw happens only when the scale moves
 by a decade or the titles change. When the runs end each plot is titled with its verdict
 ("slow", "best", "blew up"...). Stop ends the runs; closing the window or the app stops them
-too (the run joins the panel's ``worker.live_runs`` so quitting waits for its thread).
+too (the run joins the panel's ``worker.live_runs`` so quitting waits for its thread). The
+window follows View ▸ Theme: the figure takes ``plot_theme``'s light or dark ground, and the
+curves, verdicts and red words their theme's colour (``COLOURS``), readable on either.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullLocator
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,6 +41,7 @@ from playground.training.config import TrainConfig
 from playground.training.sweep import SWEEP_SIZE, Sweep, loss_range, sweep_rates, verdicts
 from playground.training.trainer import ConfigError
 from playground.ui.errors import report
+from playground.ui.training import plot_theme
 from playground.ui.training import worker as run_registry
 from playground.ui.training.worker import FLUSH_INTERVAL, SWITCH_INTERVAL
 
@@ -46,8 +49,13 @@ __all__ = ["REDRAW_MS", "SweepWindow", "SweepWorker"]
 
 REDRAW_MS = 100
 """The curves redraw at most this often while the runs go."""
-LINE_COLOR = "#1f4e79"
-BAD_COLOR = "#d62728"
+COLOURS = {
+    # role: (light, dark); each keeps 4.5:1 or more on its theme's axes ground
+    "line": ("#1f4e79", "#6cb8f0"),
+    "bad": ("#c8201f", "#ff7b72"),
+    "error_text": ("#8a1c13", "#ff9b8f"),
+}
+LINE_COLOR, BAD_COLOR = COLOURS["line"][0], COLOURS["bad"][0]
 
 
 class SweepWorker(QObject):
@@ -238,6 +246,12 @@ class SweepWindow(QWidget):
             self.lines.append(ax.plot([], [], color=LINE_COLOR, lw=1.5, animated=True)[0])
         self.canvas.curves = self.lines
         self.axes[0].set_ylabel("loss", fontsize=8)
+        self._dark = False
+        self._themed: bool | None = None
+        """The theme the figure is coloured for (None: not yet)."""
+        self._error = False
+        """The status line shows an error (red, in the theme's red)."""
+        self._follow_theme()
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -263,7 +277,7 @@ class SweepWindow(QWidget):
         rates = self.rates()
         if rates is None:
             self.rates_label.setText("  write two numbers, low below high, both above 0")
-            self.rates_label.setStyleSheet("color: #8a1c13;")
+            self.rates_label.setStyleSheet(f"color: {self._colour('error_text')};")
         else:
             self.rates_label.setText("  tries " + " · ".join(f"{r:g}" for r in rates))
             self.rates_label.setStyleSheet("")
@@ -325,11 +339,7 @@ class SweepWindow(QWidget):
         result = self.result()
         stopped = [r is not None for r in self.sweep.stopped_reasons()] if self.sweep else None
         self.words = verdicts(result, self.steps, stopped)
-        for ax, (lr, _), word in zip(self.axes, result, self.words, strict=True):
-            bad = word.startswith(("blew", "worse", "unstable"))
-            ax.set_title(f"lr {lr:g}\n{word}", fontsize=8.5,
-                         color=BAD_COLOR if bad else "#222222",
-                         fontweight="bold" if word.startswith("best") else "normal")
+        self._verdict_titles()
         if how == "done":
             self._say("Done. Too small: the loss creeps down. Too big: it jumps about or blows "
                       "up. Put the best rate in the Training tab's Learning rate.")
@@ -344,6 +354,15 @@ class SweepWindow(QWidget):
         self.stop_button.setEnabled(False)
         self._range_changed()
         self.finished.emit(how)
+
+    def _verdict_titles(self) -> None:
+        """Each plot titled with its rate and verdict, a bad one in the theme's red."""
+        for ax, (lr, _), word in zip(self.axes, self.result(), self.words, strict=False):
+            bad = word.startswith(("blew", "worse", "unstable"))
+            ax.set_title(f"lr {lr:g}\n{word}", fontsize=8.5,
+                         color=self._colour("bad") if bad else plot_theme.colour("title",
+                                                                                 self._dark),
+                         fontweight="bold" if word.startswith("best") else "normal")
 
     def result(self) -> list[tuple[float, list[float]]]:
         """``[(lr, losses), ...]`` as shown (plain data, as ``Sweep.result``)."""
@@ -370,8 +389,35 @@ class SweepWindow(QWidget):
             self.canvas.blit_curves()
 
     def _say(self, text: str, error: bool = False) -> None:
+        self._error = error
         self.status.setText(text)
-        self.status.setStyleSheet("color: #8a1c13;" if error else "")
+        self.status.setStyleSheet(f"color: {self._colour('error_text')};" if error else "")
+
+    # --- the theme -------------------------------------------------------------------------
+
+    def _colour(self, role: str) -> str:
+        return COLOURS[role][self._dark]
+
+    def changeEvent(self, event: QEvent) -> None:
+        # View ▸ Theme changed the palette: the figure and the red words follow it
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._follow_theme()
+        super().changeEvent(event)
+
+    def _follow_theme(self) -> None:
+        dark = plot_theme.is_dark(self)
+        if dark == self._themed:
+            return
+        self._dark = self._themed = dark
+        plot_theme.recolour(self.figure, dark)
+        for line in self.lines:
+            line.set_color(self._colour("line"))
+        if self.words:
+            self._verdict_titles()
+        if self._error:
+            self.status.setStyleSheet(f"color: {self._colour('error_text')};")
+        self._range_changed()
+        self.canvas.draw_idle()
 
     def closeEvent(self, event) -> None:
         self.stop()

@@ -26,7 +26,9 @@ Adds, with one call from the window:
 - the panel's settings, painted points included, are the app's session: saved in the window's
   settings (``SESSION_KEY``, the config as JSON) when the window closes, and put back in the
   form when the panel is next made. A value that does not read back (an old or hand-edited
-  one) is dropped with a word on the panel; the defaults stay.
+  one) is dropped with a word on the panel; the defaults stay. Painted points that differ
+  from the session's go into the window's autosave meanwhile (``unsaved_painting``, read by
+  ``ui/window/autosave.py``), and come back after a crash (``recover_painting``).
 
 A ``QTabWidget`` is as big as its biggest page, hidden ones included: once the Training tab
 existed, the window could no longer be narrower than the panel plus the graph's docks (1125 px),
@@ -55,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from playground.graph.document import GraphDocument
 from playground.training.config import TrainConfig
+from playground.training.painted import PaintError, normalise
 
 __all__ = ["GRAPH_TAB", "SESSION_KEY", "TRAINING_TAB", "TrainingTab", "install"]
 
@@ -109,6 +112,8 @@ class TrainingTab(QObject):
         super().__init__(window)
         self.window = window
         self.panel = None  # TrainingPanel, made on first show
+        self._session_points: tuple = ()
+        """The painted points the session holds (as restored, or as last saved)."""
         self._network_title: str | None = None
         self._hidden_docks: list[Any] = []
         self._policies: dict[QWidget, QSizePolicy] = {}
@@ -279,6 +284,7 @@ class TrainingTab(QObject):
 
             self.panel = TrainingPanel()
             self._restore_session()
+            self._session_points = self.panel.form.painted.points
             # Edit ▸ Undo/Redo (and the toolbar's) undo the painting while this tab shows
             self.window.undo_group.addStack(self.panel.form.paint_editor.stack)
             self.panel.form.paint_tools.leave_keys_to_window()
@@ -295,6 +301,31 @@ class TrainingTab(QObject):
         config = self.panel.config().to_dict()
         config.pop("extra", None)
         self.window.settings.setValue(SESSION_KEY, json.dumps(config))
+        self._session_points = self.panel.form.painted.points
+
+    def unsaved_painting(self) -> dict[str, Any] | None:
+        """The painted points a crash now would lose (they differ from the session's), as
+        plain data for the autosave: ``{"points": [[x, y, cls], ...], "dataset": ...}``."""
+        if self.panel is None:
+            return None
+        points = self.panel.form.painted.points
+        if points == self._session_points:
+            return None
+        return {"points": [list(p) for p in points],
+                "dataset": self.panel.form.dataset.currentData()}
+
+    def recover_painting(self, painting: Any) -> int:
+        """Put autosaved painted points (``unsaved_painting``'s) back as one undo step on the
+        painting's stack (Undo there shows the session's points); how many points. Raises
+        ``PaintError`` for points that do not read back."""
+        if not isinstance(painting, dict):
+            raise PaintError("the autosaved painted points are not a list of (x, y, class)")
+        points = normalise(painting.get("points") or ())
+        form = self.ensure_panel().form
+        if painting.get("dataset") == "painted":  # where the learner was painting
+            form.dataset.setCurrentIndex(form.dataset.findData("painted"))
+        form.paint_editor.set_points(form.painted, points, "Recover painted points")
+        return len(points)
 
     def _restore_session(self) -> None:
         text = self.window.settings.value(SESSION_KEY)

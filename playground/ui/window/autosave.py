@@ -14,21 +14,27 @@ autosave whole. Per session (one running window) there are three files:
 - ``session-<pid>-<token>.json``: the graph, an ordinary graph file;
 - ``session-<pid>-<token>.meta.json``: the sidecar: which file the graph belongs to (its path,
   or none for an untitled graph), the window's name for it, the file's title and description,
-  the time of the autosave;
+  the time of the autosave, whether the graph had changes (``graph_changed``), and the
+  Training tab's painted points when they differ from the session's (``painting``: they are
+  saved with the session only when the window closes, so a crash would lose them);
 - ``session-<pid>-<token>.lock``: a ``QLockFile`` held while the session runs. A lock whose
   process is gone (a crash, SIGKILL, power loss) is stale: that is how the next start tells a
   crashed session's autosave from one of another window that is still open.
 
-The files go away when the document becomes clean again (saved, or undone back to the saved
-state, or replaced by New/Open), and when the app quits normally (``finish``).
+An autosave is needed while the graph has unsaved changes or the painted points differ from
+the session's. The files go away when neither holds any more (the graph saved, undone back to
+the saved state, or replaced by New/Open; the painting undone), and when the app quits normally
+(``finish``).
 
 Recovery (``offer_recovery``): for each crashed session, newest first, ``ask_recover`` (a
 ``QMessageBox``: Recover / Discard / Not Now; tests replace this function) decides. Recover
 opens the file the autosave belongs to as it is on disk (an empty untitled graph if it had
 none or it is gone) and applies the autosaved graph on top as one undoable step ("Recover
 autosaved changes"), so the window shows the edits as an unsaved, modified document: Save
-writes them to the original file, Undo shows the file as it was last saved. Discard deletes
-the autosave; Not Now leaves it for the next start.
+writes them to the original file, Undo shows the file as it was last saved. When only the
+painting had changes the graph is left as it is. Painted points come back on the Training tab
+as one step of the painting's own undo stack ("Recover painted points": Undo there shows the
+session's points). Discard deletes the autosave; Not Now leaves it for the next start.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from playground.graph import io
 from playground.graph.document import Event, GraphDocument
+from playground.training.painted import PaintError
 
 if TYPE_CHECKING:
     from playground.ui.window.main_window import MainWindow
@@ -101,6 +108,8 @@ class Autosaver(QObject):
         self.lock.tryLock(0)
         self.changed = False
         """The document changed since the last autosave."""
+        self._painting_written: dict[str, Any] | None = None
+        """The painted points the last autosave wrote."""
         self._last_failure: str | None = None
         self._unsubscribe = window.doc.subscribe(self._on_event)
         window.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -116,19 +125,28 @@ class Autosaver(QObject):
         self.changed = True
 
     def _clean_changed(self, clean: bool) -> None:
-        if clean:
+        if clean and not self.needed():
             self.remove_files()
+        else:
+            self.changed = True  # the sidecar's graph_changed is out of date
+
+    def _painting(self) -> dict[str, Any] | None:
+        """The Training tab's painted points while they differ from the session's."""
+        training = getattr(self.window, "training", None)
+        return training.unsaved_painting() if training is not None else None
 
     def needed(self) -> bool:
         """Is there work that a crash now would lose?"""
-        return not self.finished and not self.window.undo_stack.isClean()
+        return not self.finished and (not self.window.undo_stack.isClean()
+                                      or self._painting() is not None)
 
     def autosave(self) -> bool:
         """Write the autosave now if it is needed and out of date; True if it wrote."""
         if not self.needed():
             self.remove_files()
             return False
-        if not self.changed and self.graph_path.exists():
+        painting = self._painting()
+        if not self.changed and painting == self._painting_written and self.graph_path.exists():
             return False
         files = self.window.files
         extras = {k: v for k, v in files.extras.items() if v and k in ("title", "description")}
@@ -142,7 +160,10 @@ class Autosaver(QObject):
             "pid": os.getpid(),
             "saved_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "nodes": len(self.window.doc),
+            "graph_changed": not self.window.undo_stack.isClean(),
         }
+        if painting is not None:
+            meta["painting"] = painting
         try:
             io.save(self.window.doc, self.graph_path, **extras)
             io.write_atomic(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
@@ -155,6 +176,7 @@ class Autosaver(QObject):
             return False
         self._last_failure = None
         self.changed = False
+        self._painting_written = painting
         self.saved.emit(str(self.graph_path))
         return True
 
@@ -209,6 +231,15 @@ class Orphan:
         if isinstance(name, str) and name:
             return name
         return self.source.name if self.source is not None else "untitled"
+
+    @property
+    def graph_changed(self) -> bool:
+        # older sidecars had only graph changes; a sidecar with nothing else is read as one
+        return self.meta.get("graph_changed", True) is not False or self.painting is None
+
+    @property
+    def painting(self) -> Any:
+        return self.meta.get("painting")
 
     @property
     def saved_at(self) -> datetime.datetime:
@@ -291,10 +322,9 @@ def ask_recover(parent: Any, orphan: Orphan) -> str:
     box.setObjectName("recover_dialog")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover unsaved changes?")
-    box.setText(
-        f"Backprop Playground did not close normally. Unsaved changes to “{orphan.name}” "
-        f"were autosaved at {when}."
-    )
+    what = f"Unsaved changes to “{orphan.name}”" if orphan.graph_changed else (
+        "Unsaved painted points (Training tab)")
+    box.setText(f"Backprop Playground did not close normally. {what} were autosaved at {when}.")
     box.setInformativeText(
         "Recover them? They open as an unsaved document: Save keeps them, "
         "Undo shows the file as it was last saved."
@@ -314,15 +344,37 @@ def ask_recover(parent: Any, orphan: Orphan) -> str:
 
 
 def recover(window: MainWindow, orphan: Orphan) -> bool:
-    """Show the orphan's edits in ``window`` as an unsaved, modified document."""
-    try:
-        recovered = io.load_file(orphan.graph_path).doc
-    except io.LoadError as exc:
-        window.show_status(
-            f"The autosave of “{orphan.name}” could not be read ({exc}); it was kept as "
-            f"damaged-{orphan.graph_path.name} in {orphan.graph_path.parent}"
-        )
-        return False
+    """Show the orphan's edits in ``window`` as an unsaved, modified document, and its painted
+    points on the Training tab."""
+    if orphan.graph_changed:
+        try:
+            recovered = io.load_file(orphan.graph_path).doc
+        except io.LoadError as exc:
+            window.show_status(
+                f"The autosave of “{orphan.name}” could not be read ({exc}); it was kept as "
+                f"damaged-{orphan.graph_path.name} in {orphan.graph_path.parent}"
+            )
+            return False
+        if not _recover_graph(window, orphan, recovered):
+            return False
+    words = [f"the unsaved changes to {window.files.name}"] if orphan.graph_changed else []
+    if orphan.painting is not None:
+        try:
+            n = window.training.recover_painting(orphan.painting)
+        except PaintError as exc:
+            window.show_status(f"The autosaved painted points could not be read ({exc}); "
+                               "the Training tab keeps the session's")
+            return orphan.graph_changed
+        words.append(f"{n} painted point{'s' * (n != 1)} (Training tab)")
+    when = orphan.saved_at.strftime("%H:%M")
+    undo = ("Undo shows the file as it was last saved" if orphan.graph_changed
+            else "Undo on the Training tab shows the points before")
+    keep = "Save to keep them" if orphan.graph_changed else "they are kept with the session"
+    window.show_status(f"Recovered {' and '.join(words)} from {when}: {keep} ({undo})")
+    return True
+
+
+def _recover_graph(window: MainWindow, orphan: Orphan, recovered: GraphDocument) -> bool:
     files = window.files
     source = orphan.source
     base, path, name = GraphDocument(), None, orphan.name
@@ -345,11 +397,6 @@ def recover(window: MainWindow, orphan: Orphan) -> bool:
         return False  # refused: the status bar says why; the file is open as it was saved
     window.view.fit_all()
     files.update_title()
-    when = orphan.saved_at.strftime("%H:%M")
-    window.show_status(
-        f"Recovered the unsaved changes to {name} from {when}: Save to keep them "
-        "(Undo shows the file as it was last saved)"
-    )
     return True
 
 

@@ -3,7 +3,9 @@
 The one place a theme is applied is the application's palette. Everything else follows the
 palette's change event: the canvas (its background, cards, wires, key and minimap:
 ``GraphView.follow_theme``), the inspector and teaching panels (their colours read the
-palette), the toolbar's painted icons, and the training plots (``training/plot_theme.py``).
+palette), the toolbar's painted icons, the training plots and the learning-rate sweep window
+(``training/plot_theme.py``), the data preview (``training/preview.py``) and the canvas's
+message bubble (``canvas/bubble.py``).
 "System" puts back the palette the platform gave the application before any theme was chosen.
 A theme is a preference, not an edit of the graph: it is not on the undo stack.
 """

@@ -345,3 +345,110 @@ def test_a_recovered_example_is_described_as_itself_not_as_the_example_shown_bef
     assert "micrograd" in text and "README" in text
     assert "tanh neuron" not in text and "Neuron" not in text
     assert second.doc.value(a) == -3.0
+
+
+# --- painted points (the Training tab): saved with the session on close, autosaved meanwhile --
+
+
+def paint_three(qtbot, window) -> tuple:
+    """Three points painted with real clicks on the Training tab's preview."""
+    from tests.ui.training.test_paint import LEFT_SIDE, RIGHT, RIGHT_SIDE, click_preview, paint_mode
+    from tests.ui.training.test_paint_in_the_window import open_panel
+
+    panel = open_panel(qtbot, window)
+    preview = paint_mode(qtbot, panel)
+    click_preview(qtbot, preview, LEFT_SIDE[:2])
+    click_preview(qtbot, preview, RIGHT_SIDE[:1], RIGHT)
+    assert len(panel.form.painted) == 3
+    return panel.form.painted.points
+
+
+def test_painted_points_survive_a_crash_and_undo_gives_the_sessions_back(make_window, answers,
+                                                                         qtbot):
+    from tests.ui.training.test_paint_in_the_window import click_toolbar, open_panel
+
+    first = make_window()
+    saver = Autosaver(first, interval_ms=10_000)
+    assert not saver.needed()
+    points = paint_three(qtbot, first)
+    assert first.undo_stack.isClean(), "painting is no graph edit"
+    assert saver.needed() and saver.autosave()
+    meta = saved_meta(saver)
+    assert meta["graph_changed"] is False
+    assert meta["painting"] == {"points": [list(p) for p in points], "dataset": "painted"}
+    assert not saver.autosave(), "unchanged painting: not written again"
+    saver.abandon()  # the crash: the session (window settings) never got the points
+    first.training.shutdown()
+
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    example = second.doc.to_data()
+    new_saver = install_autosave(second, interval_ms=10_000)
+    panel = second.training.panel
+    assert panel is not None and panel.form.painted.points == points
+    assert panel.form.dataset.currentData() == "painted"
+    assert second.doc.to_data() == example and not second.isWindowModified(), \
+        "only the painting had changes: the graph is left as it was"
+    message = second.statusBar().currentMessage()
+    assert "Recovered 3 painted points (Training tab)" in message, message
+    assert not saver.graph_path.exists()
+    assert saved_meta(new_saver)["painting"]["points"] == [list(p) for p in points]
+
+    open_panel(qtbot, second)  # Undo on the Training tab: the session's (no) points
+    click_toolbar(qtbot, second, "undo")
+    assert panel.form.painted.points == ()
+    assert not new_saver.autosave() and not new_saver.graph_path.exists(), \
+        "back to the session's points: nothing left to recover"
+    click_toolbar(qtbot, second, "redo")
+    assert panel.form.painted.points == points
+    assert new_saver.autosave() and new_saver.graph_path.exists()
+    new_saver.finish()
+    second.training.shutdown()
+
+
+def test_graph_edits_and_painted_points_come_back_together_each_with_its_own_undo(
+        make_window, answers, qtbot):
+    first = make_window()
+    saver = Autosaver(first, interval_ms=10_000)
+    points = paint_three(qtbot, first)
+    edit(first)
+    edited = first.doc.to_data()
+    assert saver.autosave() and saved_meta(saver)["graph_changed"] is True
+    saver.abandon()
+    first.training.shutdown()
+
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    install_autosave(second, interval_ms=10_000).finish()
+    panel = second.training.panel
+    assert second.doc.to_data() == edited and panel.form.painted.points == points
+    message = second.statusBar().currentMessage()
+    assert message.startswith("Recovered the unsaved changes to ") and \
+        "and 3 painted points (Training tab)" in message, message
+    assert panel.form.paint_editor.stack.undoText() == "Recover painted points"
+    assert second.undo_stack.undoText() == "Recover autosaved changes"
+    panel.form.paint_editor.stack.undo()
+    assert panel.form.painted.points == () and second.doc.to_data() == edited
+    second.training.shutdown()
+
+
+def test_unreadable_autosaved_points_leave_the_session_and_say_so(make_window, answers, qtbot):
+    first = make_window()
+    saver = Autosaver(first, interval_ms=10_000)
+    paint_three(qtbot, first)
+    assert saver.autosave()
+    saver.abandon()
+    first.training.shutdown()
+    meta = saved_meta(saver)
+    meta["painting"]["points"][1] = [0.5, "inf", 1]
+    saver.meta_path.write_text(json.dumps(meta))
+
+    answers.append(autosave.RECOVER)
+    second = make_window()
+    install_autosave(second, interval_ms=10_000).finish()
+    assert "painted points could not be read" in second.statusBar().currentMessage()
+    assert second.training.ensure_panel().form.painted.points == ()
+    assert not second.isWindowModified()
+    assert (saver.folder / ("damaged-" + saver.graph_path.name)).exists(), \
+        "kept aside, not offered at every start"
+    second.training.shutdown()
