@@ -346,3 +346,30 @@ def test_far_out_a_big_scene_keeps_a_shallow_index_and_a_click_still_picks_its_b
     QApplication.processEvents()
     assert not scene.overview
     assert scene.bspTreeDepth() == near_depth
+
+
+def test_fitted_far_out_hairline_wires_unsmoothed_look_as_smoothed_and_boxes_stay_smooth(
+        qtbot, monkeypatch):
+    """At or below overview_wires.HAIRLINE_ZOOM a wire is a tenth of a pixel: it is stroked
+    without antialiasing (half the time). The picture stays the antialiased one to within a
+    faint hairline's shade, the wires still show, and the boxes drawn after them are still
+    antialiased (their edges would be up to 190 of 255 off)."""
+    from playground.ui.canvas import overview_wires
+
+    doc = grid_doc(columns=20, rows=20)
+    scene, view, _stack = make_canvas(qtbot, doc)
+    scene.set_evaluation(evaluate(doc, backward=True))
+    view.set_zoom(0.04)
+    view.centerOn(scene.nodes_rect().center())
+    QApplication.processEvents()
+    assert scene.overview
+
+    def picture() -> QImage:
+        scene._overview.changed()  # drawn afresh at the grab
+        return view.viewport().grab().toImage()
+
+    hairline = picture()
+    monkeypatch.setattr(overview_wires, "HAIRLINE_ZOOM", 0.0)  # antialiased as at 0.15x
+    smooth = picture()
+    # not the same strokes (so the hint was off for them), yet within a hairline's shade
+    assert 0 < largest_difference(hairline, smooth) <= 48
