@@ -68,7 +68,8 @@ def _export_texts(doc) -> list[str]:
     Python and PyTorch scripts print (their variables and graphviz's node ids are code)."""
     texts = re.findall(r'label="\{ (.*?) \|', to_dot(doc))
     for code in (to_python(doc), to_torch(doc)):
-        texts += [ast.literal_eval(m) for m in re.findall(r"^show\((.+), \w+\)$", code, re.M)]
+        shown = re.findall(r"^show\(('.*?'), (?:\w+|nodes\['\w+'\])\)$", code, re.M)
+        texts += [ast.literal_eval(m) for m in shown]
     assert len(texts) == 3 * len(doc)
     return texts
 
