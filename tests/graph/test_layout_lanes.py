@@ -21,7 +21,7 @@ from playground.graph.layout import layered_plan
 from tests.graph import old_layout
 from tests.graph.helpers import random_graph
 
-DX, DY = 200.0, 100.0  # the Auto layout action's gaps (ui/commands.py AUTO_LAYOUT_GAPS)
+DX, DY = 200.0, 100.0  # the Auto layout action's gaps (ui/commands AUTO_LAYOUT_GAPS)
 CARD_W, CARD_H = 150.0, 70.0
 
 Point = tuple[float, float]

@@ -1,15 +1,4 @@
-"""Every user edit as a ``QUndoCommand``. Commands touch only ``GraphDocument`` methods (and
-the training tab's painted data, ``PaintedSet``'s, at the end).
-
-Each command snapshots what it needs when it is built, so undo puts the document back exactly
-(``doc.to_data()`` before == after undo). Names are readable, for the Edit menu and the undo
-view: "Add tanh", "Connect f → L (right input)", "Move 3 nodes", "Delete 2 nodes".
-
-The clipboard format is ``playground.graph.clipboard``: ``copy_nodes(doc, ids)`` gives plain,
-JSON-able data (nodes and the wires between them); ``PasteNodes(doc, data, offset)`` adds a copy
-with fresh ids (Paste, Duplicate) as one undo step. Every command is pushed by
-``playground.ui.editor.Editor``.
-"""
+"""The graph edits: add, delete, wire, move, set, lay out, paste, replace the whole graph."""
 
 from __future__ import annotations
 
@@ -24,39 +13,14 @@ from playground.graph.clipboard import clipboard_problem, paste_nodes
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.layout import layered_layout
 from playground.ops import OPS
-from playground.teach.text import input_name
-from playground.training.painted import PaintedSet, normalise
-
-AUTO_LAYOUT_GAPS = (200.0, 100.0)
-"""Auto layout's column and row distances: room for a canvas card (about 131 × 69) and its
-wires."""
-
-Pos = tuple[float, float]
-EdgeKey = tuple[str, str, int]
-
-
-def op_title(op: str) -> str:
-    """How a command names an op: "tanh", or "* (mul)" when the symbol is not the name."""
-    entry = OPS[op]
-    return entry.name if entry.symbol == entry.name else f"{entry.symbol} ({entry.name})"
-
-
-def _slot_text(doc: GraphDocument, target: str, slot: int) -> str:
-    """Which input of ``target`` a wire feeds, in the learner's words, as a suffix:
-    `` (right input)``, `` (exponent input)``, `` (2nd input)`` for a one-letter port name;
-    nothing for an op with one input."""
-    names = doc.slot_names(target)
-    if len(names) == 1 and slot == 0:
-        return ""
-    if not 0 <= slot < len(names):
-        return f" (input {slot + 1})"
-    return f" ({input_name(names[slot], slot)})"
-
-
-def _nodes_text(doc: GraphDocument, ids: list[str], verb: str) -> str:
-    if len(ids) == 1:
-        return f"{verb} {doc.display_name(ids[0])}"
-    return f"{verb} {len(ids)} nodes"
+from playground.ui.commands.base import (
+    AUTO_LAYOUT_GAPS,
+    EdgeKey,
+    Pos,
+    _nodes_text,
+    _slot_text,
+    op_title,
+)
 
 
 class AddNode(QUndoCommand):
@@ -441,63 +405,6 @@ class PasteNodes(QUndoCommand):
                 self.doc.delete_group(new)
 
 
-# --- groups (playground.graph.groups: an overlay, no number changes) -----------------------
-
-
-class GroupNodes(QUndoCommand):
-    """Make nodes and groups of one level one group ("Group 3 nodes as group1")."""
-
-    def __init__(self, doc: GraphDocument, members: Iterable[str], label: str) -> None:
-        self.members = list(dict.fromkeys(members))
-        reason = doc.group_refusal(self.members)
-        if reason:
-            raise GraphError(reason)
-        super().__init__(f"{_nodes_text(doc, self.members, 'Group')} as {label}")
-        self.doc, self.label = doc, label
-        self.group_id: str | None = None
-
-    def redo(self) -> None:
-        self.group_id = self.doc.add_group(self.members, label=self.label,
-                                           group_id=self.group_id)
-
-    def undo(self) -> None:
-        assert self.group_id is not None
-        self.doc.remove_group(self.group_id)
-
-
-class Ungroup(QUndoCommand):
-    """Put a group's members back in its level; undo makes the group again."""
-
-    def __init__(self, doc: GraphDocument, gid: str) -> None:
-        if not doc.is_group(gid):
-            raise GraphError("select a group to ungroup")
-        super().__init__(f"Ungroup {doc.display_name(gid)}")
-        self.doc, self.gid = doc, gid
-        self.info, self.index = doc.group_info(gid), doc.groups().index(gid)
-        self.members: list[str] = []
-
-    def redo(self) -> None:
-        self.members = self.doc.remove_group(self.gid)
-
-    def undo(self) -> None:
-        info = self.info
-        self.doc.insert_group(self.gid, label=info["label"], pos=info["pos"],
-                              parent=info["parent"], index=self.index)
-        self.doc.place_in(self.members, self.gid)
-
-
-class SetGroupLabel(QUndoCommand):
-    def __init__(self, doc: GraphDocument, gid: str, label: str) -> None:
-        super().__init__(f"Rename group {doc.display_name(gid)} to {label or 'group'}")
-        self.doc, self.gid, self.new, self.old = doc, gid, str(label), doc.group_label(gid)
-
-    def redo(self) -> None:
-        self.doc.set_group_label(self.gid, self.new)
-
-    def undo(self) -> None:
-        self.doc.set_group_label(self.gid, self.old)
-
-
 class ReplaceDocument(QUndoCommand):
     """Swap the whole graph for another (an expression built, autosaved changes recovered);
     undo puts the old one back exactly. ``recovery``: this is the autosave's recovery step."""
@@ -518,40 +425,3 @@ class ReplaceDocument(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.replace_with(self.before)
-
-
-# --- the training tab's painted data (its own undo stack: ``editor.PaintEditor``) ----------
-
-PAINT_MERGE_ID = 1601
-"""``QUndoCommand.id`` of the painting commands that may merge (one eraser drag)."""
-
-
-class SetPaintedPoints(QUndoCommand):
-    """Replace the painted points ("Add a class 0 point", "Erase 3 points", "Clear 12
-    points"). Commands with the same non-empty ``merge_key`` (the moves of one eraser drag)
-    merge into one undo step, from the first one's points to the last one's."""
-
-    def __init__(self, painted: PaintedSet, points: tuple, text: str, merge_key: str = ""
-                 ) -> None:
-        super().__init__(text)
-        self.painted = painted
-        self.before = painted.points
-        self.after = normalise(points)
-        self.merge_key = merge_key
-
-    def id(self) -> int:
-        return PAINT_MERGE_ID if self.merge_key else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetPaintedPoints) or other.merge_key != self.merge_key:
-            return False
-        self.after = other.after
-        removed = len(self.before) - len(self.after)
-        self.setText(f"Erase {removed} point{'s' * (removed != 1)}")
-        return True
-
-    def redo(self) -> None:
-        self.painted.set_points(self.after)
-
-    def undo(self) -> None:
-        self.painted.set_points(self.before)
