@@ -366,11 +366,14 @@ class TrainingTab(QObject):
             return False
         if w.undo_stack.count() != 0 or w.files.path is not None:
             return False
+        scope = w.scene.scope  # the layer or neuron the learner opened: the new one has its id
         self._refreshing = True  # following training: the learner may be watching the plots
         try:
             w.doc.replace_with(doc)
         finally:
             self._refreshing = False
+        if scope is not None and w.doc.is_group(scope):
+            w.scene.set_scope(scope)
         w.display.backward()
         return True
 

@@ -92,6 +92,9 @@ def test_menu_action_shows_the_panel_and_the_network_lands_on_the_canvas(qtbot, 
     qtbot.waitUntil(lambda: scene.scope == "g_layer1")
     assert sorted(c.node_id for c in scene.group_cards()) == [f"g_l1_n{j}" for j in range(1, 5)]
     assert scene.card_for("w1_1_1").node_id == "g_l1_n1"
+    # following training replaces the network: the learner stays inside the layer they opened
+    assert window.training.refresh_graph(panel.build_network_document())
+    assert scene.scope == "g_layer1" and scene.card_for("w1_1_1").node_id == "g_l1_n1"
     scene.set_scope(None)
 
     # an edit makes it the user's graph: following training no longer replaces it
