@@ -135,6 +135,21 @@ def test_group_and_ungroup_refusals_are_said_and_change_nothing(window):
     assert window.doc.to_data() == before and window.undo_stack.count() == 0
 
 
+def test_ctrl_g_around_a_node_between_the_selected_ones_is_refused_and_says_what_to_add(
+        window):
+    load(window)
+    before = window.doc.to_data()
+    select_by_clicks(window, ["e", "e+1", "o"])  # e-1 takes e and feeds o: it sits between
+    key(window, Qt.Key.Key_G, CTRL)
+    assert window.editor.last_refusal.startswith(
+        "e-1 takes a value from the selection and feeds one back into it")
+    assert "Add e-1 to the selection" in window.statusBar().currentMessage()
+    assert window.doc.to_data() == before and window.undo_stack.count() == 0
+    select_by_clicks(window, ["e", "e+1", "o", "e-1"])  # as the message says: now it groups
+    key(window, Qt.Key.Key_G, CTRL)
+    assert len(window.doc.groups()) == 1 and window.undo_stack.count() == 1
+
+
 def test_double_click_opens_a_group_and_the_breadcrumb_alt_up_and_backspace_lead_back(
         window, qtbot):
     gid = group_exp_part(window)
