@@ -255,3 +255,14 @@ def test_a_loop_through_another_group_at_the_level_is_refused_too():
     d.add_group([ids["e-1"]], label="mid")
     with pytest.raises(GraphError, match="mid takes a value"):
         d.add_group([ids["e"], ids["o"], ids["e+1"]])
+
+
+@pytest.mark.parametrize("name", ["lecture", "neuron", "micrograd_readme", "polynomial"])
+def test_the_gradient_check_through_groups_gives_the_flat_graphs_rows_exactly(name):
+    from playground.teach.numeric import gradient_check
+
+    doc = io.load(example_path(name))
+    flat = gradient_check(doc)
+    random_grouping(doc, random.Random(name), rounds=6)
+    assert doc.groups()
+    assert gradient_check(doc) == flat
