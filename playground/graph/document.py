@@ -17,7 +17,6 @@ understands, and leaves the document untouched.
 from __future__ import annotations
 
 import copy
-import gc
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from playground.graph import bulk, names
 from playground.graph import params as P
 from playground.graph.events import Event, GraphError
 from playground.graph.groups import GROUP_ATTR, Groups
+from playground.graph.plain import plain_literal, plain_params, plain_pos
 from playground.ops import OPS
 
 NodeKind = Literal["value", "op"]
@@ -237,13 +237,13 @@ class GraphDocument(Groups):
                 raise GraphError("a value node has no op")
             if params:
                 raise GraphError("a value node has no parameters")
-            value = 0.0 if value is None else _plain_literal(value)
+            value = 0.0 if value is None else plain_literal(value)
         elif kind == "op":
             if op not in OPS:
                 raise GraphError(f"unknown op {op!r}")
             if value is not None:
                 raise GraphError("an op node has no literal value")
-            params = _plain_params(op, params)
+            params = plain_params(op, params)
         else:
             raise GraphError(f"unknown node kind {kind!r}")
         if node_id is None:
@@ -255,7 +255,7 @@ class GraphDocument(Groups):
         if group is not None and group not in self._groups:
             raise GraphError(f"there is no group {group!r}")
         self._g.add_node(
-            node_id, kind=kind, op=op, label=str(label), value=value, pos=_plain_pos(pos)
+            node_id, kind=kind, op=op, label=str(label), value=value, pos=plain_pos(pos)
         )
         if params:
             self._g.nodes[node_id]["params"] = params
@@ -368,7 +368,7 @@ class GraphDocument(Groups):
         self._require(node_id)
         if self._g.nodes[node_id]["kind"] != "value":
             raise GraphError(f"{self.display_name(node_id)} is an op: it has no value to set")
-        self._g.nodes[node_id]["value"] = _plain_literal(value)
+        self._g.nodes[node_id]["value"] = plain_literal(value)
         self._emit(Event("node_changed", node=node_id, attr="value"))
 
     def set_params(self, node_id: str, params: dict[str, Any] | None) -> None:
@@ -382,7 +382,7 @@ class GraphDocument(Groups):
         attrs = self._g.nodes[node_id]
         if attrs["kind"] != "op":
             raise GraphError(f"{self.display_name(node_id)} is a value: it has no parameters")
-        plain = _plain_params(attrs["op"], params)
+        plain = plain_params(attrs["op"], params)
         if plain:
             attrs["params"] = plain
         else:
@@ -396,7 +396,7 @@ class GraphDocument(Groups):
 
     def move(self, node_id: str, pos: Iterable[float]) -> None:
         self._require(node_id)
-        self._g.nodes[node_id]["pos"] = _plain_pos(pos)
+        self._g.nodes[node_id]["pos"] = plain_pos(pos)
         self._emit(Event("node_changed", node=node_id, attr="pos"))
 
     def set_output(self, node_id: str | None) -> None:
@@ -476,65 +476,3 @@ class GraphDocument(Groups):
     def _require(self, node_id: str) -> None:
         if node_id not in self._g:
             raise GraphError(f"there is no node {node_id!r}")
-
-
-def _plain_params(op: str, params: Any) -> dict[str, Any]:
-    try:
-        return P.normalize(op, params)
-    except P.ParamError as exc:
-        raise GraphError(exc.for_user(op)) from None
-
-
-def _plain_pos(pos: Iterable[float]) -> Pos:
-    x, y = pos
-    return (float(x), float(y))
-
-
-def _plain_literal(value: Any) -> Literal_:
-    """Numbers stay numbers (bool excluded); nested sequences become nested lists."""
-    if value.__class__ is list:
-        copied = _copy_float_lists(value)
-        if copied is not None:
-            return copied
-    if isinstance(value, bool):
-        raise GraphError("a value must be a number or nested lists of numbers, not a boolean")
-    if isinstance(value, int | float):
-        return float(value)
-    if hasattr(value, "tolist"):  # numpy scalars and arrays
-        return _plain_literal(value.tolist())
-    if isinstance(value, list | tuple):
-        return [_plain_literal(v) for v in value]
-    raise GraphError(
-        f"a value must be a number or nested lists of numbers, not {type(value).__name__}"
-    )
-
-
-def _copy_float_lists(value: list) -> list | None:
-    """A copy of ``value`` when it is lists nested to one depth with only floats at the
-    bottom (what a loaded file holds), made by C loops a level at a time: the per-number
-    walk below took 4 s for a (1,000,000, 1) literal. None for anything else."""
-    level: list[Any] = value
-    depth = 1
-    while True:
-        kinds = set(map(type, level))
-        if kinds == {float}:
-            break
-        if kinds != {list}:
-            return None
-        level = list(itertools.chain.from_iterable(level))
-        depth += 1
-    gc_was = gc.isenabled()
-    gc.disable()  # a million new lists set off collections costing more than the copy
-    try:
-        return _copy_lists(value, depth)
-    finally:
-        if gc_was:
-            gc.enable()
-
-
-def _copy_lists(value: list, depth: int) -> list:
-    if depth == 1:
-        return value.copy()
-    if depth == 2:
-        return list(map(list, value))
-    return [_copy_lists(v, depth - 1) for v in value]

@@ -33,9 +33,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from playground.engine.value import paused_gc
-from playground.graph.document import Event, GraphDocument, GraphError, _plain_literal
+from playground.graph.document import Event, GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation, _Run, evaluate, needs_tensor, topological_order
 from playground.graph.incremental_part import Program, forward_part, run_program
+from playground.graph.plain import plain_literal
 
 #: The per-node state of ``_Run`` that forward fills in, by node id.
 _STATE = ("values", "errors", "waiting", "needs", "inputs", "sizes")
@@ -156,7 +157,7 @@ class IncrementalEvaluator:
         for n, v in values.items():
             if n not in doc or doc.kind(n) != "value":
                 raise GraphError(f"there is no value node {n!r}")
-            plain[n] = _plain_literal(v)
+            plain[n] = plain_literal(v)
         run = self._run
         tensor = {n for n in plain if isinstance(plain[n], list)} | (self._tensor - set(plain))
         if run is None or bool(tensor) != run.tensor:
