@@ -156,33 +156,48 @@ class Groups:
         return self._ports[gid]
 
     def _all_ports(self) -> dict[str, Ports]:
-        chains: dict[str | None, tuple[str, ...]] = {None: ()}
+        groups = self._groups
+        depth: dict[str | None, int] = {None: 0}
 
-        def chain(scope: str | None) -> tuple[str, ...]:
-            # the groups holding an item of ``scope``, innermost first (one tuple per scope)
-            found = chains.get(scope)
-            if found is None:
-                found = chains[scope] = (scope, *chain(self._groups[scope]["parent"]))
-            return found
+        def depth_of(scope: str | None) -> int:
+            # walked up iteratively: a file may nest groups thousands deep
+            trail = []
+            while scope not in depth:
+                trail.append(scope)
+                scope = groups[scope]["parent"]  # type: ignore[index]
+            d = depth[scope]
+            for g in reversed(trail):
+                d += 1
+                depth[g] = d
+            return d
 
-        of = {n: chain(g) for n, g in self._g.nodes(data=GROUP_ATTR)}
-        inputs: dict[str, dict[str, None]] = {g: {} for g in self._groups}
-        outputs: dict[str, set[str]] = {g: set() for g in self._groups}
+        of = dict(self._g.nodes(data=GROUP_ATTR))
+        inputs: dict[str, dict[str, None]] = {g: {} for g in groups}
+        outputs: dict[str, set[str]] = {g: set() for g in groups}
         for s, targets in self._g._succ.items():
-            cs = of[s]
+            gs = of[s]
             for t in targets:  # a pair of nodes once, however many slots it feeds
-                ct = of[t]
-                if cs is ct:  # both in the same scope: the wire crosses no group's edge
+                a, b = gs, of[t]
+                if a == b:  # both in the same scope: the wire crosses no group's edge
                     continue
-                for g in ct:
-                    if g not in cs:
-                        inputs[g][s] = None
-                for g in cs:
-                    if g not in ct:
-                        outputs[g].add(s)
+                da, db = depth_of(a), depth_of(b)
+                # climb to the innermost group holding both: every group passed on t's side
+                # takes s as an input, every one on s's side gives s as an output
+                while db > da:
+                    inputs[b][s] = None  # type: ignore[index]
+                    b, db = groups[b]["parent"], db - 1  # type: ignore[index]
+                while da > db:
+                    outputs[a].add(s)  # type: ignore[index]
+                    a, da = groups[a]["parent"], da - 1  # type: ignore[index]
+                while a != b:
+                    inputs[b][s] = None  # type: ignore[index]
+                    outputs[a].add(s)  # type: ignore[index]
+                    a, b = groups[a]["parent"], groups[b]["parent"]  # type: ignore[index]
         for r in set(self.sinks()) if self._output is None else {self._output}:
-            for g in of[r]:
+            g = of[r]
+            while g is not None:
                 outputs[g].add(r)
+                g = groups[g]["parent"]
         order = {n: i for i, n in enumerate(self._g.nodes)}
         return {g: Ports(tuple(sorted(inputs[g], key=order.__getitem__)),
                          tuple(sorted(outputs[g], key=order.__getitem__)))
