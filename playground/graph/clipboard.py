@@ -24,7 +24,7 @@ from typing import Any
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.groups import GROUP_ATTR
-from playground.graph.io_check import LoadError
+from playground.graph.io_base import LoadError
 from playground.graph.io_groups import check_groups
 from playground.graph.io_text import find_unencodable
 from playground.graph.names import free_letter, free_variant, is_constant_label

@@ -27,13 +27,12 @@ from typing import Any
 import networkx as nx
 
 from playground.graph.document import GraphDocument, GraphError
+from playground.graph.io_base import SPECIAL_FLOATS, LoadError
 from playground.graph.io_check import (
     FORMAT,
     GROUPS_VERSION,
     NODE_KEYS,
-    SPECIAL_FLOATS,
     VERSION,
-    LoadError,
     check_edges,
     check_header,
     check_nodes,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from playground.graph.io_check import LoadError, pos_of
+from playground.graph.io_base import LoadError
+from playground.graph.io_check import pos_of
 from playground.graph.quoting import brief
 from playground.graph.quoting import kind as json_type
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from playground.graph import io, io_check
+from playground.graph import io, io_literals
 from playground.graph.io import LoadError
 from playground.graph.limits import MAX_FILE_NUMBERS, MAX_LITERAL_ELEMENTS
 
@@ -100,7 +100,7 @@ def test_a_column_over_the_literal_cap_is_refused_by_its_count(rows_text):
 def test_columns_together_over_the_file_cap_are_refused_at_the_one_that_passes_it(
         rows_text, monkeypatch):
     # the cap lowered (4,000,000 numbers of text is ~90 MB): three columns of 100,000 rows
-    monkeypatch.setattr(io_check, "MAX_FILE_NUMBERS", 250_000)
+    monkeypatch.setattr(io_literals, "MAX_FILE_NUMBERS", 250_000)
     nodes = [column_text(rows_text[:100_000], f"v{i}") for i in range(3)]
     with pytest.raises(LoadError, match=r"^nodes\[2\]\.value: the file's literals hold "
                                         r"300,000 numbers with this one: over the 250,000"):
