@@ -33,7 +33,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from playground.engine.value import Value, _node
-from playground.graph.evaluate import _FROM_INPUT, NodeResult, _Run
+from playground.graph.evaluate import _Run
+from playground.graph.evaluate_results import _FROM_INPUT, NodeResult
 from playground.ops import OPS, SCALAR
 from playground.ops.table import ADD, MUL, Op
 
