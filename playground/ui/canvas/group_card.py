@@ -3,8 +3,8 @@
 - ``GroupCard``: a group seen from outside. A card like an op's: ``▣`` and the group's name in
   the header, one input port per outside node feeding it (named after that node), the data and
   grad of its (first) output, and one output port per output (with the inside node's name
-  beside it when there are several). Stacked edges behind the body say "there is more inside";
-  a double-click on the body opens it.
+  beside it when there are several; the tooltip gives each one's data and grad). Stacked
+  edges behind the body say "there is more inside"; a double-click on the body opens it.
 - ``OutsideCard``: inside a group, an outside node that feeds it, shown at the left, dimmed and
   tagged "from outside". Read-only: it cannot be moved, selected, renamed or scrubbed here; its
   output port still starts a wire (feeding one more node inside is an edit inside).
@@ -22,6 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from playground.graph.numbers import summary
 from playground.ui.canvas import style as S
 from playground.ui.canvas.card_text import Display, tooltip_lines
 from playground.ui.canvas.items import NodeItem
@@ -32,6 +33,9 @@ GROUP_MARK = "▣"
 STACK = 4.0
 """How far each of the two edges stacked behind a group card's body stands out."""
 OUTSIDE_TAG = "from outside"
+NAMES_W = 130.0
+"""Room beside a group card's output ports for each output's name (its numbers are in the
+tooltip and the Inspector: beside the port they would run into the next card)."""
 OUTSIDE_OPACITY = 0.6
 
 
@@ -42,9 +46,13 @@ class GroupCard(NodeItem):
 
     def __init__(self, gid: str, style: CanvasStyle, provider: Callable[[str], Display], *,
                  label: str, inputs: tuple[str, ...], outputs: tuple[str, ...],
-                 hint: str, output_ids: tuple[str, ...] = (), cache: bool = True) -> None:
+                 hint: str, output_ids: tuple[str, ...] = (), cache: bool = True,
+                 node_display: Callable[[str], Display] | None = None) -> None:
         self.output_names = outputs
         """The names of the inside nodes whose value leaves (one output port each)."""
+        self.output_ids = output_ids
+        self._node_display = node_display
+        """What an inside node shows (for the numbers beside several output ports)."""
         self.stands_for = output_ids[0] if output_ids else None
         """The node whose numbers the card shows (its first output): far out, its colour."""
         super().__init__(gid, style, provider, kind="op", symbol=GROUP_MARK, label=label,
@@ -68,7 +76,7 @@ class GroupCard(NodeItem):
         return self.pos() + offsets[min(index, len(offsets) - 1)]
 
     def boundingRect(self) -> QRectF:
-        names = 130.0 if len(self.output_names) > 1 else 0.0  # beside the output ports
+        names = NAMES_W if len(self.output_names) > 1 else 0.0  # beside the output ports
         return super().boundingRect().adjusted(0, 0, 2 * STACK + 1 + names, 2 * STACK + 1)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
@@ -90,9 +98,23 @@ class GroupCard(NodeItem):
                 painter.setBrush(S.WIRE)
                 painter.drawEllipse(c, r, r)
             painter.setPen(S.KEY_TEXT)
-            painter.drawText(QRectF(c.x() + r + 2, c.y() - self.style.row_h, 120,
+            painter.drawText(QRectF(c.x() + r + 2, c.y() - self.style.row_h, NAMES_W - 10,
                                     self.style.row_h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, name)
+
+    def output_texts(self) -> list[str]:
+        """Each output's name, data and (after Backward) grad, ``e-1 = 4.8284 · grad
+        0.1464``, for the tooltip; the card's own rows show the first output's."""
+        if self._node_display is None:
+            return list(self.output_names)
+        texts = []
+        for name, oid in zip(self.output_names, self.output_ids, strict=False):
+            d = self._node_display(oid)
+            text = name if d.data is None else f"{name} = {summary(d.data)}"
+            if d.grad is not None and d.grad_state == "fresh":
+                text += f" · grad {summary(d.grad)}"
+            texts.append(text)
+        return texts + list(self.output_names[len(texts):])
 
     def scrubbable(self, d: Display | None = None) -> bool:
         return False
@@ -103,8 +125,7 @@ class GroupCard(NodeItem):
         if self.slot_names:
             lines.append("inputs: " + ", ".join(self.slot_names))
         if self.output_names:
-            lines.append("outputs: " + ", ".join(self.output_names)
-                         + (" (the card shows the first)" if len(self.output_names) > 1 else ""))
+            lines.append("outputs: " + ", ".join(self.output_texts()))
         lines += tooltip_lines(d, self.node_id, "")[1:]
         return "\n".join(lines)
 

@@ -153,7 +153,8 @@ class Scopes:
             gid, self.style, self._group_display, label=doc.display_name(gid),
             inputs=tuple(doc.display_name(n) for n in ports.inputs),
             outputs=tuple(doc.display_name(n) for n in ports.outputs), output_ids=ports.outputs,
-            hint=f"{inside} node" + ("" if inside == 1 else "s"), cache=self._caching)
+            hint=f"{inside} node" + ("" if inside == 1 else "s"), cache=self._caching,
+            node_display=self._display)
         self._place_card(gid, card, doc.group_pos(gid))
 
     def _ports_of(self, gid: str) -> Ports:

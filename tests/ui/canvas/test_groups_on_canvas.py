@@ -8,6 +8,7 @@ from PySide6.QtTest import QTest
 
 from playground.graph.document import GraphDocument
 from playground.graph.layout import layered_layout
+from playground.graph.numbers import summary
 from playground.ui.canvas.group_card import GroupCard, OutsideCard
 from tests.ui.canvas_helpers import body_point, click, drag, undo_texts, vp_point
 
@@ -413,3 +414,19 @@ def test_the_breadcrumb_takes_the_dark_themes_colours(window, qtbot):
         assert crumb.parts() == ["Graph", "▣ group1"]
     finally:
         theme.apply("system")
+
+
+def test_a_group_with_two_outputs_tells_each_outputs_name_data_and_grad(window):
+    load(window)
+    select_by_clicks(window, ["e-1", "e+1"])  # both feed o, outside: two outputs
+    key(window, Qt.Key.Key_G, CTRL)
+    gid = window.doc.groups()[-1]
+    card = window.scene.node_item(gid)
+    ev = window.scene.evaluation
+    e_minus, e_plus = ev.results["e-1"], ev.results["e+1"]
+    assert card.output_texts() == [
+        f"e-1 = {summary(e_minus.data)} · grad {summary(e_minus.grad)}",
+        f"e+1 = {summary(e_plus.data)} · grad {summary(e_plus.grad)}",
+    ]
+    assert card.output_texts()[0] == "e-1 = 4.8284 · grad 0.1464"  # the lecture's numbers
+    assert "outputs: e-1 = 4.8284" in card.tooltip_text()
