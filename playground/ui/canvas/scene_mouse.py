@@ -106,6 +106,13 @@ class SceneMouse(QGraphicsScene):
             return self._overview.nodes_near(rect.adjusted(-m, -m, m, m))
         return self.items(rect)
 
+    def any_card_in(self, rect: QRectF) -> bool:
+        """Does a card lie in ``rect`` (scene coords)? (Far out: its box, from the table.)"""
+        if self._overview.enabled:
+            return bool(self._overview.nodes_near(rect))
+        return any(isinstance(i, NodeItem) for i in self.items(
+            rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect))
+
     def node_at(self, pos: QPointF) -> NodeItem | None:
         if self._overview.enabled:  # the boxes near it, then Qt's exact test on those
             near = QRectF(pos.x() - 8.0, pos.y() - 8.0, 16.0, 16.0)

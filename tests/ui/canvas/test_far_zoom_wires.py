@@ -5,7 +5,7 @@ gives back the cards and the wire items."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -352,11 +352,17 @@ def test_far_out_a_big_scene_drops_its_index_and_a_click_still_picks_its_box(qtb
     assert scene.node_at(gap) is None
     assert "x" in scene.tooltip_at(scene.node_item(doc.node_ids()[3]).mapToScene(
         scene.node_item(doc.node_ids()[3]).body.center()))
+    # the colour key asks whether a card lies under it: the same answers as with the index
+    first = scene.node_item(doc.node_ids()[0]).sceneBoundingRect()
+    rects = [first, first.translated(0, -first.height() - 5), QRectF(-900, -900, 800, 800),
+             QRectF(3000, 1000, 2000, 50)]
+    far = [scene.any_card_in(r) for r in rects]
     view.set_zoom(1.0)
     QApplication.processEvents()
     assert not scene.overview
     assert scene.itemIndexMethod() == index.BspTreeIndex
     assert scene.bspTreeDepth() == near_depth
+    assert far == [scene.any_card_in(r) for r in rects] == [True, False, False, True]
 
 
 def test_far_out_without_index_a_card_dragged_onto_a_wire_sends_it_around_at_release(qtbot):
