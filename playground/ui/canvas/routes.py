@@ -41,7 +41,7 @@ class WireRoutes:
         # also hand every wire in the rect to Python (twice the cost of building the scene).
         self._cells: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
         self._body: dict[str, tuple[R.Box, list[tuple[int, int]]]] = {}
-        # The wires by the extent of their control points (the curve lies inside it), in a
+        # The wires by their bounding rects (path().boundingRect(): the curve itself), in a
         # grid of WIRE_CELL squares: which wires pass a moved card (``_wires_under``).
         self._wire_cells: defaultdict[tuple[int, int], set[tuple[str, str, int]]] = \
             defaultdict(set)
@@ -162,7 +162,7 @@ class WireRoutes:
 
     def _file_wire(self, edge: EdgeItem) -> None:
         key = edge.key
-        r = edge.path().controlPointRect()
+        r = edge.path().boundingRect()  # the curve itself (tighter than its hull)
         box = (r.left(), r.top(), r.right(), r.bottom())
         old = self._wire_at.get(key)
         if old is not None and old[0] == box:
