@@ -67,7 +67,8 @@ API (what the window and the tests rely on; keep this docstring true):
       the grad colour; ``NodeItem.painted_form`` says which form was painted), and the view
       switches ``set_item_caching`` (pixmap cache per node) off; below 17% (where even that
       type would not read) ``set_overview(True)`` paints the boxes and the wires in batches
-      (the wire items are hidden meanwhile: ``EdgeItem.isVisible()`` is False).
+      (the wire items are hidden meanwhile: ``EdgeItem.isVisible()`` is False) and, with
+      3,200 items or more, the scene goes without its BSP index (``itemIndexMethod()``).
 
 Items (items.py) paint only. ``NodeItem``: ``node_id``, ``body`` (the card, item coords),
 ``display()`` (a ``Display``: data, grad, grad_state, error, warning, is_output),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from playground.graph.numbers import grad_scalar
 from playground.ui.canvas import style as S
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from playground.ui.canvas.tool_scene import ShownScene
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+NO_INDEX = QGraphicsScene.ItemIndexMethod.NoIndex
+BSP_INDEX = QGraphicsScene.ItemIndexMethod.BspTreeIndex
 BOX_CELL = 2000.0
 """The side of the patches of the scene the boxes are filed by (scene units)."""
 Cell = tuple[int, int]
@@ -40,18 +42,16 @@ _OUTPUT = QPen(S.OUTPUT, 3)
 _OUTPUT.setCosmetic(True)
 
 
-def far_index_depth(n_items: int) -> int:
-    """The depth of the scene's BSP index while far out (0: Qt's own choice).
+def far_without_index(n_items: int) -> bool:
+    """Far out, does the scene go without its BSP index (``NoIndex``)?
 
     Far out the view shows most of the graph, and every repaint asks the index for all the
-    items in view: Qt's own depth (log2 of the items: 15 for 30,000) splits the scene into
-    32,768 squares, each card and wire is filed in several, and walking them all took 13 of
-    the 15 ms of Qt's share of a fitted 10,000-node repaint; 256 squares (~100 items each)
-    took 4.7 ms, and a hit test (a press on a box) stays under 0.05 ms.
+    items in view: with 30,000 items (10,000 cards, 20,000 hidden wires) walking even a
+    shallow tree (256 squares) was 5.4 ms of a fitted repaint, a plain list of the items
+    2.1 ms. Nothing else asks the index then: the wire router keeps its own grids
+    (routes.py) and the hit tests ask the overview's box table (``nodes_near``).
     """
-    if n_items < 3200:
-        return 0
-    return max(5, int(math.log2(n_items / 100)))
+    return n_items >= 3200
 
 
 class Overview:
@@ -69,8 +69,8 @@ class Overview:
         self._selected_wires: set[tuple[str, str, int]] = set()
         self._wires = WireBatch()
         self._picture = Picture()
-        self._shallow = False
-        """The scene's index was made shallow (``far_index_depth``) as the overview turned on."""
+        self._unindexed = False
+        """The scene's index was dropped (``far_without_index``) as the overview turned on."""
         self._dragging = False
         """Cards are being dragged, their wires taken out of the batch (``drag_moving``)."""
 
@@ -151,10 +151,17 @@ class Overview:
             item.setFlag(NO_CONTENTS, enabled)
         # Hidden wire items cost Qt's repaint nothing; the batch draws them instead.
         edges = sc.edge_items()
-        depth = far_index_depth(len(sc.node_map) + len(edges)) if enabled else 0
-        if depth or self._shallow:  # a new depth rebuilds the index: only when it changes
-            sc.setBspTreeDepth(depth)
-            self._shallow = bool(depth)
+        drop = enabled and far_without_index(len(sc.node_map) + len(edges))
+        if drop != self._unindexed:  # a change rebuilds the index: only when it changes
+            sc.setItemIndexMethod(NO_INDEX if drop else BSP_INDEX)
+            self._unindexed = drop
+            if not drop:
+                # Qt hands a new BSP index no scene rect (it is told only when the rect
+                # changes): it split an empty rect, and a query at 100% walked nearly every
+                # item (a repaint 16 ms instead of 8). Change it and back.
+                rect = sc.sceneRect()
+                sc.setSceneRect(rect.adjusted(0, 0, 1, 0))
+                sc.setSceneRect(rect)
         for edge in edges:
             edge.setVisible(not enabled)
         if enabled:
@@ -233,6 +240,28 @@ class Overview:
                 boxes[n] = box
             self._groups, self._reach = groups, reach
         return self._groups
+
+    def nodes_near(self, rect: QRectF) -> list[NodeItem]:
+        """The cards whose box meets ``rect`` (scene coords, not empty), topmost first, from
+        the box table: far out the scene has no index, and asking it walks every item."""
+        sc = self.scene
+        groups = self.groups()
+        reach = self._reach
+        left = int((rect.left() - reach) // BOX_CELL)
+        top = int((rect.top() - reach) // BOX_CELL)
+        right, bottom = int(rect.right() // BOX_CELL), int(rect.bottom() // BOX_CELL)
+        nodes = sc.node_map
+        out = []
+        for by_cell in groups.values():
+            for i in range(left, right + 1):
+                for j in range(top, bottom + 1):
+                    boxes = by_cell.get((i, j))
+                    if boxes:
+                        out.extend(nodes[n] for n, box in boxes.items()
+                                   if box.intersects(rect))
+        # Qt's order: the higher z on top (a selected card is raised while dragged).
+        out.sort(key=lambda item: item.zValue(), reverse=True)
+        return out
 
     def moved(self, node_id: str, old: QRectF | None = None) -> None:
         """Keep the overview's box of a moved node current and repaint where it was/is."""

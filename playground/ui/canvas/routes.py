@@ -1,7 +1,8 @@
 """The scene's wire router: every wire avoids the cards, and follows them as they move.
 
-``WireRoutes`` asks ``routing`` for a wire's path with the cards near it as obstacles (found
-through the scene's index, by bounding rect, so no Python ``shape()`` runs). It keeps, per card,
+``WireRoutes`` asks ``routing`` for a wire's path with the cards near it as obstacles. It files
+the cards' bodies and the wires' extents in its own grids, so it never asks the scene's index
+(far out the scene has none, see overview.py: there a query walks every item). It keeps, per card,
 the wires whose route went around it: when a card moves (a drag step, an undo, Auto layout),
 its own wires, the wires that went around it (a shorter way may be free now) and the wires its
 new place lands on are routed again, and only those: the cost of a drag step does not grow
@@ -15,18 +16,21 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 
 from playground.ui.canvas import routing as R
 from playground.ui.canvas.edges import EdgeItem
 
-BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
 WINDOWS = (160.0, 600.0, 2400.0)
 """How far above and below its ends a detour may look for a free gap, tried in turn."""
 MANY = 200
 """A drag of more cards than this routes their wires at the release, not on every step."""
 CELL = 256.0
 """The side of the grid's squares that hold the cards' bodies (scene units)."""
+WIRE_CELL = 256.0
+"""The side of the squares of the wires' grid (scene units)."""
+WIDE = 64
+"""A wire whose extent covers more squares than this is kept apart and always looked at."""
 
 
 class WireRoutes:
@@ -37,6 +41,12 @@ class WireRoutes:
         # also hand every wire in the rect to Python (twice the cost of building the scene).
         self._cells: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
         self._body: dict[str, tuple[R.Box, list[tuple[int, int]]]] = {}
+        # The wires by their bounding rects (path().boundingRect(): the curve itself), in a
+        # grid of WIRE_CELL squares: which wires pass a moved card (``_wires_under``).
+        self._wire_cells: defaultdict[tuple[int, int], set[tuple[str, str, int]]] = \
+            defaultdict(set)
+        self._wire_at: dict[tuple[str, str, int], tuple[R.Box, list[tuple[int, int]]]] = {}
+        self._wide: set[tuple[str, str, int]] = set()
         self.plain = False
         """Draw wires as plain curves (a drag of many cards), without looking at the cards."""
 
@@ -78,6 +88,7 @@ class WireRoutes:
         was = edge.sceneBoundingRect() if overview.enabled else None
         edge.set_route(p1, p2, runs, poly)
         edge.set_ends(a, b, runs)
+        self._file_wire(edge)
         overview.wire_changed(edge, was)
 
     def card_placed(self, node_id: str) -> None:
@@ -131,6 +142,7 @@ class WireRoutes:
 
     def forget(self, edge: EdgeItem) -> None:
         self._set_around(edge, frozenset())
+        self._unfile_wire(edge.key)
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -147,6 +159,38 @@ class WireRoutes:
         for n in around - edge.around:
             self._around[n].add(key)
         edge.around = around
+
+    def _file_wire(self, edge: EdgeItem) -> None:
+        key = edge.key
+        r = edge.path().boundingRect()  # the curve itself (tighter than its hull)
+        box = (r.left(), r.top(), r.right(), r.bottom())
+        old = self._wire_at.get(key)
+        if old is not None and old[0] == box:
+            return
+        self._unfile_wire(key)
+        i0, i1 = int(box[0] // WIRE_CELL), int(box[2] // WIRE_CELL)
+        j0, j1 = int(box[1] // WIRE_CELL), int(box[3] // WIRE_CELL)
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
+            self._wide.add(key)
+            self._wire_at[key] = (box, [])
+            return
+        cells = [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
+        grid = self._wire_cells
+        for c in cells:
+            grid[c].add(key)
+        self._wire_at[key] = (box, cells)
+
+    def _unfile_wire(self, key: tuple[str, str, int]) -> None:
+        old = self._wire_at.pop(key, None)
+        if old is None:
+            return
+        self._wide.discard(key)
+        grid = self._wire_cells
+        for c in old[1]:
+            keys = grid[c]
+            keys.discard(key)
+            if not keys:
+                del grid[c]
 
     def _boxes(self, rect: QRectF, skip: tuple[str, ...], margin: float = R.MARGIN
                ) -> list[tuple[str, R.Box]]:
@@ -177,10 +221,22 @@ class WireRoutes:
         if item is None:
             return set()
         r = item.body.translated(item.pos())
-        box = (r.left(), r.top(), r.right(), r.bottom())
+        box = left, top, right, bottom = r.left(), r.top(), r.right(), r.bottom()
+        keys = set(self._wide)
+        grid = self._wire_cells
+        for i in range(int(left // WIRE_CELL), int(right // WIRE_CELL) + 1):
+            for j in range(int(top // WIRE_CELL), int(bottom // WIRE_CELL) + 1):
+                found = grid.get((i, j))
+                if found:
+                    keys |= found
         out = set()
-        for other in self.scene.items(r, BOUNDS):
-            if (isinstance(other, EdgeItem) and node_id not in (other.from_id, other.to_id)
+        edges, at = self.scene._edges, self._wire_at
+        for key in keys:
+            w = at[key][0]
+            if not (w[0] <= right and w[2] >= left and w[1] <= bottom and w[3] >= top):
+                continue
+            other = edges.get(key)
+            if (other is not None and node_id not in (other.from_id, other.to_id)
                     and R.hits(other.points, [box])):
-                out.add(other.key)
+                out.add(key)
         return out

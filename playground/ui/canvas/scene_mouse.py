@@ -86,7 +86,7 @@ class SceneMouse(QGraphicsScene):
         """The port closest to ``pos`` within PORT_PICK, optionally only outputs/inputs."""
         r = PORT_PICK
         best, best_d = None, r * r
-        for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
+        for item in self._items_in(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
             if not isinstance(item, NodeItem) or getattr(item, "is_group", False):
                 continue  # a group card's ports are its inside's: wire inside it
             for port in (*item.input_ports, item.output_port):
@@ -98,7 +98,28 @@ class SceneMouse(QGraphicsScene):
                     best, best_d = port, d
         return best
 
+    def _items_in(self, rect: QRectF) -> list[Any]:
+        """The items near ``rect``: far out (the scene without its index, see overview.py)
+        the cards whose body or ports may reach it, from the overview's box table."""
+        if self._overview.enabled:
+            m = PORT_PICK + 8.0  # ports stick out of the body a little
+            return self._overview.nodes_near(rect.adjusted(-m, -m, m, m))
+        return self.items(rect)
+
+    def any_card_in(self, rect: QRectF) -> bool:
+        """Does a card lie in ``rect`` (scene coords)? (Far out: its box, from the table.)"""
+        if self._overview.enabled:
+            return bool(self._overview.nodes_near(rect))
+        return any(isinstance(i, NodeItem) for i in self.items(
+            rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect))
+
     def node_at(self, pos: QPointF) -> NodeItem | None:
+        if self._overview.enabled:  # the boxes near it, then Qt's exact test on those
+            near = QRectF(pos.x() - 8.0, pos.y() - 8.0, 16.0, 16.0)
+            for item in self._overview.nodes_near(near):
+                if item.contains(item.mapFromScene(pos)):
+                    return item
+            return None
         for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
                                Qt.SortOrder.DescendingOrder, QTransform()):
             if isinstance(item, NodeItem):
@@ -124,7 +145,8 @@ class SceneMouse(QGraphicsScene):
                 event.accept()
                 return
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            top = self.itemAt(pos, QTransform())
+            # Far out the wires are hidden (drawn in batches): no wire is under the mouse.
+            top = None if self.overview else self.itemAt(pos, QTransform())
             if isinstance(top, EdgeItem):
                 if ctrl:
                     if top.key in self._selected_edges:
@@ -258,6 +280,9 @@ class SceneMouse(QGraphicsScene):
         port = self.port_near(pos)
         if port is not None:
             return port_tooltip(self.doc, port)
+        if self.overview:  # the wires are hidden: a card or nothing
+            node = self.node_at(pos)
+            return node.tooltip_text() if node is not None else ""
         for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
                                Qt.SortOrder.DescendingOrder, QTransform()):
             if isinstance(item, NodeItem):

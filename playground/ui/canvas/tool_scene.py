@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, SignalInstance
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from playground.graph.document import GraphDocument
 from playground.ui.canvas.edges import EdgeItem
@@ -97,7 +97,11 @@ class ShownScene(CardScene, Protocol):
 
     def selected_edges(self) -> list[tuple[str, str, int]]: ...
 
-    def setBspTreeDepth(self, depth: int, /) -> None: ...
+    def setItemIndexMethod(self, method: QGraphicsScene.ItemIndexMethod, /) -> None: ...
+
+    def sceneRect(self) -> QRectF: ...
+
+    def setSceneRect(self, rect: QRectF, /) -> None: ...
 
 
 class RefreshScene(CardScene, Protocol):

@@ -25,7 +25,7 @@ from playground.ops import OPS
 from playground.ui.canvas import style as S
 from playground.ui.canvas.breadcrumb import Breadcrumb
 from playground.ui.canvas.card_lod import TEXT_ZOOM
-from playground.ui.canvas.items import SIMPLE_LOD, NodeItem
+from playground.ui.canvas.items import SIMPLE_LOD
 from playground.ui.canvas.legend import GradLegend
 from playground.ui.canvas.minimap import MiniMap
 from playground.ui.canvas.scene import GraphScene
@@ -330,11 +330,7 @@ class GraphView(QGraphicsView):
         vp = self.viewport()
         corner = QRect(10, vp.height() - size.height() - 10, size.width(), size.height())
         area = self.mapToScene(corner).boundingRect()
-        covering = any(
-            isinstance(item, NodeItem) for item in self.graph_scene.items(
-                area, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
-        )
-        legend.set_covering(covering)
+        legend.set_covering(self.graph_scene.any_card_in(area))
 
     def _place_legend(self) -> None:
         self.legend.move(10, max(0, self.viewport().height() - self.legend.height() - 10))

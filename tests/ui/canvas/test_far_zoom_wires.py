@@ -5,7 +5,7 @@ gives back the cards and the wire items."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -322,12 +322,13 @@ def test_far_out_the_kept_picture_after_a_pan_a_selection_and_a_move_is_a_fresh_
     same_as_fresh()
 
 
-def test_far_out_a_big_scene_keeps_a_shallow_index_and_a_click_still_picks_its_box(qtbot):
-    """Far out, a repaint asks the scene's index for nearly everything: a shallow BSP tree
-    (overview.far_index_depth) walks quicker than Qt's own deep one. Hit tests still work on
-    it, and zooming back in gives Qt back its choice."""
-    from playground.ui.canvas.overview import far_index_depth
+def test_far_out_a_big_scene_drops_its_index_and_a_click_still_picks_its_box(qtbot):
+    """Far out, a repaint asks the scene's index for nearly everything: a plain list of the
+    items (overview.far_without_index) walks quicker than any BSP tree. Hit tests ask the
+    overview's box table instead, and zooming back in gives the BSP index back."""
+    from PySide6.QtWidgets import QGraphicsScene
 
+    index = QGraphicsScene.ItemIndexMethod
     doc = grid_doc(columns=40, rows=40)  # 1,600 cards, ~3,100 wires
     scene, view, _stack = make_canvas(qtbot, doc)
     scene.set_evaluation(evaluate(doc, backward=True))
@@ -335,17 +336,63 @@ def test_far_out_a_big_scene_keeps_a_shallow_index_and_a_click_still_picks_its_b
     view.set_zoom(FAR)
     QApplication.processEvents()
     assert scene.overview
-    items = len(doc) + len(doc.edges())
-    assert scene.bspTreeDepth() == far_index_depth(items) < near_depth
+    assert scene.itemIndexMethod() == index.NoIndex
     box = scene.node_item(doc.node_ids()[850])
     view.centerOn(box)
     QApplication.processEvents()
     click(view, box.mapToScene(box.body.center()))
     assert scene.selected_node_ids() == [box.node_id]
+    # its neighbour below, 100 units (15 pixels) away, and the gap between them
+    below = scene.node_item(doc.node_ids()[851])
+    click(view, below.mapToScene(below.body.center()))
+    assert scene.selected_node_ids() == [below.node_id]
+    gap = QPointF(box.mapToScene(box.body.center()).x(),
+                  (box.mapToScene(box.body.bottomLeft()).y()
+                   + below.mapToScene(below.body.topLeft()).y()) / 2)
+    assert scene.node_at(gap) is None
+    assert "x" in scene.tooltip_at(scene.node_item(doc.node_ids()[3]).mapToScene(
+        scene.node_item(doc.node_ids()[3]).body.center()))
+    # the colour key asks whether a card lies under it: the same answers as with the index
+    first = scene.node_item(doc.node_ids()[0]).sceneBoundingRect()
+    rects = [first, first.translated(0, -first.height() - 5), QRectF(-900, -900, 800, 800),
+             QRectF(3000, 1000, 2000, 50)]
+    far = [scene.any_card_in(r) for r in rects]
     view.set_zoom(1.0)
     QApplication.processEvents()
     assert not scene.overview
+    assert scene.itemIndexMethod() == index.BspTreeIndex
     assert scene.bspTreeDepth() == near_depth
+    assert far == [scene.any_card_in(r) for r in rects] == [True, False, False, True]
+
+
+def test_far_out_without_index_a_card_dragged_onto_a_wire_sends_it_around_at_release(qtbot):
+    """Far out (no scene index: the router files the wires itself), a card dragged onto a
+    long wire with real mouse events: the wire is routed around it at the release."""
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from tests.ui.canvas.test_wire_routes import cards_under
+
+    doc = grid_doc(columns=40, rows=40)
+    doc.add_node("value", label="a", value=0.5, pos=(0, 6000), node_id="a")
+    doc.add_node("op", op="tanh", label="b", pos=(3000, 6000), node_id="b")
+    doc.connect("a", "b", 0)
+    doc.add_node("value", label="c", value=2.0, pos=(1500, 7000), node_id="c")
+    scene, view, stack = make_canvas(qtbot, doc)
+    view.set_zoom(FAR)
+    view.centerOn(QPointF(1500, 6500))
+    QApplication.processEvents()
+    assert scene.itemIndexMethod() == QGraphicsScene.ItemIndexMethod.NoIndex
+    edge = scene.edge_item("a", "b", 0)
+    assert cards_under(scene, edge) == [] and edge.around == frozenset()
+    card = scene.node_item("c")
+    start = card.mapToScene(card.body.center())
+    on_wire = QPointF(start.x(), edge.path().pointAtPercent(0.5).y())
+    drag(view, start, on_wire)
+    assert undo_texts(stack)[-1].startswith("Move")
+    assert card.mapToScene(card.body.center()).y() < start.y() - 800  # it did move
+    assert cards_under(scene, edge) == [] and "c" in edge.around
+    stack.undo()  # and back: straight again
+    assert edge.around == frozenset()
 
 
 def test_fitted_far_out_hairline_wires_unsmoothed_look_as_smoothed_and_boxes_stay_smooth(
