@@ -115,7 +115,8 @@ from playground.ui.canvas.edges import EdgeItem
 from playground.ui.canvas.items import NodeItem, PortItem
 from playground.ui.canvas.render import render_document
 from playground.ui.canvas.scene import GraphScene
-from playground.ui.canvas.view import MIME_NODE, GraphView
+from playground.ui.canvas.view import GraphView
+from playground.ui.canvas.view_drops import MIME_NODE
 
 __all__ = [
     "MIME_NODE",

@@ -8,10 +8,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
-    QCursor,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -21,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from playground.ops import OPS
 from playground.ui.canvas import style as S
 from playground.ui.canvas.breadcrumb import Breadcrumb
 from playground.ui.canvas.card_lod import TEXT_ZOOM
@@ -30,8 +25,8 @@ from playground.ui.canvas.legend import GradLegend
 from playground.ui.canvas.minimap import MiniMap
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
+from playground.ui.canvas.view_drops import NodeDrops
 
-MIME_NODE = "application/x-backprop-playground-node"
 MIN_ZOOM = 0.03
 MAX_ZOOM = 4.0
 FIT_MAX_ZOOM = 1.25
@@ -42,17 +37,7 @@ READABLE_ZOOM = 0.8
 GRID = 20.0
 
 
-def parse_node_payload(payload: bytes) -> tuple[str, str | None]:
-    """``b"value"`` -> ("value", None); ``b"op:mul"`` -> ("op", "mul"); else ValueError."""
-    text = bytes(payload).decode("utf-8", "replace").strip()
-    if text == "value":
-        return "value", None
-    if text.startswith("op:") and text[3:] in OPS:
-        return "op", text[3:]
-    raise ValueError(f"cannot add a node from {text!r}")
-
-
-class GraphView(QGraphicsView):
+class GraphView(NodeDrops, QGraphicsView):
     """See ``playground.ui.canvas`` for the API summary."""
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
@@ -335,62 +320,6 @@ class GraphView(QGraphicsView):
     def _place_legend(self) -> None:
         self.legend.move(10, max(0, self.viewport().height() - self.legend.height() - 10))
         self.legend.raise_()
-
-    # --- adding nodes ----------------------------------------------------------------
-
-    def add_node_at(self, kind: str, op: str | None, scene_pos: QPointF) -> str | None:
-        """Add a node centred on ``scene_pos`` (one undo step); returns its id."""
-        return self.graph_scene.add_node(kind, op, QPointF(scene_pos))
-
-    def open_search(self, text: str = "", at: QPoint | None = None) -> None:
-        """The search-to-add popup at ``at`` (viewport coordinates; default: the cursor)."""
-        vp = self.viewport()
-        if at is None:
-            at = vp.mapFromGlobal(QCursor.pos())
-            if not vp.rect().contains(at):
-                at = vp.rect().center()
-        self._search_pos = self.mapToScene(at)
-        popup = self.search
-        # Inside the canvas's visible area (not under its scroll bars), whatever the cursor.
-        area = vp.geometry()
-        popup.fit_into(area.width(), area.height())
-        x = min(max(at.x(), 4), max(4, area.width() - popup.width() - 4))
-        y = min(max(at.y(), 4), max(4, area.height() - popup.height() - 4))
-        popup.move(area.x() + x, area.y() + y)
-        popup.open(text)
-
-    def _search_chosen(self, kind: str, op: object) -> None:
-        self.add_node_at(kind, op if isinstance(op, str) else None, self._search_pos)
-        self.setFocus()
-
-    # --- drag and drop from the palette ----------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(MIME_NODE):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasFormat(MIME_NODE):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        mime = event.mimeData()
-        if not mime.hasFormat(MIME_NODE):
-            super().dropEvent(event)
-            return
-        try:
-            kind, op = parse_node_payload(mime.data(MIME_NODE).data())
-        except ValueError as exc:
-            self.graph_scene.say(str(exc), self.mapToScene(event.position().toPoint()))
-            event.ignore()
-            return
-        self.add_node_at(kind, op, self.mapToScene(event.position().toPoint()))
-        event.acceptProposedAction()
-        self.setFocus()
 
     # --- keys -------------------------------------------------------------------------
 
