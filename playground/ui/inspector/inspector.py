@@ -51,7 +51,8 @@ GUIDE = (
     "<li><b>Backward</b> (Ctrl+B): every grad becomes d(output)/d(node); "
     "<span style='color:#0877bd'>blue</span> is positive, "
     "<span style='color:#e8710a'>orange</span> negative.</li>"
-    "<li>Grey grads are stale: the graph changed since Backward.</li></ul>"
+    "<li>Grey grads are stale: the graph changed since Backward.</li>"
+    "<li>Group: select nodes, Ctrl+G: one card; double-click it to open it.</li></ul>"
 )
 
 
