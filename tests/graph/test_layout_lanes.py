@@ -5,7 +5,7 @@ card is a CARD_W x CARD_H box at its position (the canvas's cards are about 130-
 the Auto layout gaps of 200 x 100); a wire leaves its source's right edge and enters its
 target's left edge at card-centre height, runs level across every column band it passes
 (through its lane), and goes straight from one column band to the next. That is the path the
-canvas's router draws through free bands (ui/canvas/routing.py).
+canvas's router draws through free bands (graph/routing.py, whose box test this uses).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from playground.graph import io
 from playground.graph.examples import resource_path
 from playground.graph.expr import parse
 from playground.graph.layout import layered_plan
+from playground.graph.routing import segment_hits
 from tests.graph import old_layout
 from tests.graph.helpers import random_graph
 
@@ -45,33 +46,12 @@ def wire_segments(pos, lanes, s, t) -> list[tuple[Point, Point]]:
     return list(pairwise(pts))
 
 
-def segment_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
-    """Does segment a-b pass through the inside of box (left, top, right, bottom)?"""
-    (x1, y1), (x2, y2) = a, b
-    left, top, right, bottom = box
-    t0, t1 = 0.0, 1.0
-    for p, q in ((x1 - x2, x1 - left), (x2 - x1, right - x1),
-                 (y1 - y2, y1 - top), (y2 - y1, bottom - y1)):
-        if p == 0:
-            if q <= 0:
-                return False
-            continue
-        r = q / p
-        if p < 0:
-            t0 = max(t0, r)
-        else:
-            t1 = min(t1, r)
-        if t0 >= t1:
-            return False
-    return True
-
-
 def wires_through_cards(g, pos, lanes) -> list[tuple[str, str, str]]:
     hits = []
     for s, t in set(g.edges()):
         for a, b in wire_segments(pos, lanes, s, t):
             for n, (x, y) in pos.items():
-                if n not in (s, t) and segment_hits_box(a, b, (x, y, x + CARD_W, y + CARD_H)):
+                if n not in (s, t) and segment_hits(a, b, (x, y, x + CARD_W, y + CARD_H)):
                     hits.append((s, t, n))
     return hits
 

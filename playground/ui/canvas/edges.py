@@ -9,8 +9,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
+from playground.graph.routing import Point, Run, bend_handle, curve_points, points
 from playground.ui.canvas import style as S
-from playground.ui.canvas.routing import Point, Run, bend_handle, curve_points, points
 
 EDGE_Z = 0.0
 WIRE_Z = 3.0

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF
 
-from playground.ui.canvas import routing as R
+from playground.graph import routing as R
 from playground.ui.canvas.edges import EdgeItem
 
 WINDOWS = (160.0, 600.0, 2400.0)

@@ -7,10 +7,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from playground.graph import io
+from playground.graph import routing as R
 from playground.graph.examples import resource_path
 from playground.graph.expr import parse
 from playground.ui import commands as C
-from playground.ui.canvas import routing as R
 from tests.ui.canvas_helpers import body_point, make_canvas, vp_point
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
