@@ -217,6 +217,18 @@ def check_header(data: dict[str, Any]) -> int:
     return version
 
 
+def item_id(item: Any, at: str) -> str:
+    """The ``id`` of an object in the file's nodes or groups list: a non-empty string."""
+    if not isinstance(item, dict):
+        raise LoadError(f"{at}: expected an object, found {json_type(item)}")
+    found = item.get("id")
+    if found is None:
+        raise LoadError(f"{at}.id: missing")
+    if not isinstance(found, str) or not found:
+        raise LoadError(f"{at}.id: expected a non-empty string, found {json_type(found)}")
+    return found
+
+
 def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Validated nodes, id -> {kind, op, params, label, value, pos (or None)}, in file order."""
     nodes_raw = data.get("nodes")
@@ -229,13 +241,7 @@ def check_nodes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     where_id: dict[str, int] = {}
     for i, n in enumerate(nodes_raw):
         at = f"nodes[{i}]"
-        if not isinstance(n, dict):
-            raise LoadError(f"{at}: expected an object, found {json_type(n)}")
-        node_id = n.get("id")
-        if node_id is None:
-            raise LoadError(f"{at}.id: missing")
-        if not isinstance(node_id, str) or not node_id:
-            raise LoadError(f"{at}.id: expected a non-empty string, found {json_type(node_id)}")
+        node_id = item_id(n, at)
         if node_id in nodes:
             raise LoadError(
                 f"{at}.id: duplicate id {brief(node_id)} (also nodes[{where_id[node_id]}])"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from playground.graph.io_base import LoadError
-from playground.graph.io_check import pos_of
+from playground.graph.io_check import item_id, pos_of
 from playground.graph.quoting import brief
 from playground.graph.quoting import kind as json_type
 
@@ -40,13 +40,7 @@ def check_groups(
     where: dict[str, int] = {}
     for i, g in enumerate(raw):
         at = f"groups[{i}]"
-        if not isinstance(g, dict):
-            raise LoadError(f"{at}: expected an object, found {json_type(g)}")
-        gid = g.get("id")
-        if gid is None:
-            raise LoadError(f"{at}.id: missing")
-        if not isinstance(gid, str) or not gid:
-            raise LoadError(f"{at}.id: expected a non-empty string, found {json_type(gid)}")
+        gid = item_id(g, at)
         if gid in where:
             raise LoadError(f"{at}.id: duplicate group id {brief(gid)} (also groups[{where[gid]}])")
         if gid in nodes:
