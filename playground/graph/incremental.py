@@ -56,6 +56,8 @@ class IncrementalEvaluator:
         self._removed: set[str] = set()
         self._structure = False
         """Nodes or wires changed: the order and the output are computed again."""
+        self._names_moved = False
+        """Names may have moved since the last forward (``_renamed``)."""
         self._output = False
         self._tensor: set[str] = set()
         """The nodes that put the graph on the tensor engine (as ``needs_tensor``)."""
@@ -108,12 +110,12 @@ class IncrementalEvaluator:
         else:  # reset (a file loaded, the graph cleared) or an event this does not know
             self._run = None
 
-    def _renamed(self, run: Any) -> None:
+    def _renamed(self, run: _Run) -> None:
         """Names may have moved (a label, a wire or a node changes the automatic names:
         ``a + ?``, a free letter): every message names nodes, so each node with one is
         computed again. Messages are few; numbers are not touched."""
-        g = self.doc._g
-        self._dirty.update(e for e in run.errors if e in g)
+        if run.errors:  # marked once, at the next forward, not at every event of a paste
+            self._names_moved = True
 
     def _retensor(self, n: str) -> None:
         attrs = self.doc._g._node.get(n)
@@ -130,7 +132,8 @@ class IncrementalEvaluator:
         if (run is None or run.g is not self.doc._g or not self.doc._g
                 or bool(self._tensor) != run.tensor):
             return self._full()
-        if not (self._dirty or self._structure or self._output or self._removed):
+        if not (self._dirty or self._structure or self._output or self._removed
+                or self._names_moved):
             assert self._last is not None
             self.recomputed = 0
             return self._last
@@ -195,7 +198,7 @@ class IncrementalEvaluator:
     def _forget(self) -> None:
         self._run = self._last = self._index = self._part = self._program = None
         self._dirty, self._removed = set(), set()
-        self._structure = self._output = False
+        self._structure = self._output = self._names_moved = False
 
     def _patch(self, run: _Run) -> Evaluation | None:
         """Bring ``run`` and the last evaluation up to date; None if only a full one can."""
@@ -216,8 +219,10 @@ class IncrementalEvaluator:
             except GraphError:
                 output = None
         dirty = {n for n in self._dirty if n in g}
+        if self._names_moved:
+            dirty.update(e for e in run.errors if e in g)
         self._dirty, self._removed = set(), set()
-        self._structure = self._output = False
+        self._structure = self._output = self._names_moved = False
         evaluation = self._recompute(run, last, dirty, order, output, in_place=True)
         if evaluation is not None:
             self._last = evaluation

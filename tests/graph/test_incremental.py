@@ -132,6 +132,24 @@ def test_forward_after_any_edits_equals_a_full_evaluation(data) -> None:
         assert_same(inc.forward(), evaluate(doc))
 
 
+def test_a_message_says_the_new_name_after_a_new_node_takes_its_letter() -> None:
+    # Found by Hypothesis: "waits for 'a + ?'" stayed after a node labelled a renamed v to b
+    doc = GraphDocument()
+    v = doc.add_node("value", value=1.0)
+    plus = doc.add_node("op", op="add")
+    t = doc.add_node("op", op="tanh")
+    doc.connect(v, plus, 0)
+    doc.connect(plus, t, 0)
+    inc = IncrementalEvaluator(doc)
+    doc.subscribe(inc.note)
+    first = inc.forward()
+    assert "'a + ?'" in first.results[t].error
+    doc.add_node("value", value=2.0, label="a")
+    again = inc.forward()
+    assert doc.display_name(v) == "b" and "'b + ?'" in again.results[t].error
+    assert_same(again, evaluate(doc))
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_preview_equals_evaluating_a_copy_and_changes_nothing(data) -> None:
