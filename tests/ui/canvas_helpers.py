@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoStack, QWheelEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
 
@@ -82,3 +83,12 @@ def number_point(scene, node_id: str) -> QPointF:
     """The middle of a value's data number, where a sideways drag changes it (scrub.py)."""
     item = scene.node_item(node_id)
     return item.mapToScene(item.scrub_zone().center())
+
+
+def turn_wheel(view, at: QPoint, delta: int) -> None:
+    """One notch (delta 120 = one click of a wheel) at ``at`` in viewport pixels."""
+    vp = view.viewport()
+    event = QWheelEvent(QPointF(at), QPointF(vp.mapToGlobal(at)), QPoint(), QPoint(0, delta),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(vp, event)

@@ -35,6 +35,9 @@ SMALLEST_FIT = 0.8
 READABLE_ZOOM = 0.8
 """... and below it shows part of the graph at this zoom."""
 GRID = 20.0
+ZOOM_SETTLE_MS = 150
+"""A wheel or key zoom counts as settled this long after its last step. Until then, far out,
+each step shows the last picture scaled (a blit) and the settled zoom is drawn sharp once."""
 
 
 class GraphView(NodeDrops, QGraphicsView):
@@ -76,6 +79,10 @@ class GraphView(NodeDrops, QGraphicsView):
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
         self._cover_timer.timeout.connect(self.check_legend_cover)
+        self._zoom_settle = QTimer(self)
+        self._zoom_settle.setSingleShot(True)
+        self._zoom_settle.setInterval(ZOOM_SETTLE_MS)
+        self._zoom_settle.timeout.connect(lambda: self.graph_scene.set_zooming(False))
         self.minimap = MiniMap(self, scene)
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)
@@ -127,8 +134,14 @@ class GraphView(NodeDrops, QGraphicsView):
         self.set_zoom(1.0)
         self.centerOn(centre)
 
+    def _zoom_step(self) -> None:
+        """One step of a zoom that may go on (the wheel, +/-): see ``ZOOM_SETTLE_MS``."""
+        self.graph_scene.set_zooming(True)
+        self._zoom_settle.start()
+
     def _zoom_by(self, factor: float, anchor: bool = True) -> None:
         self.fit_mode = None  # the learner chose a zoom: a resize keeps it
+        self._zoom_step()
         old = self.transformationAnchor()
         if not anchor:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -228,6 +241,7 @@ class GraphView(NodeDrops, QGraphicsView):
         slid off the left edge.
         """
         self.fit_mode = None  # the learner chose a zoom: a resize keeps it
+        self._zoom_step()
         fixed = self.mapToScene(at.toPoint())
         old = self.transformationAnchor()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)

@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
+
+from tests.ui.canvas_helpers import turn_wheel
 
 
 def settle(qtbot, ms: int = 30) -> None:
     QApplication.processEvents()
     qtbot.wait(ms)
     QApplication.processEvents()
-
-
-def turn_wheel(view, at: QPoint, delta: int) -> None:
-    """One notch (delta 120 = one click of a wheel) at ``at`` in viewport pixels."""
-    vp = view.viewport()
-    event = QWheelEvent(QPointF(at), QPointF(vp.mapToGlobal(at)), QPoint(), QPoint(0, delta),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
-    QApplication.sendEvent(vp, event)
 
 
 # --- the wheel -------------------------------------------------------------------------------
