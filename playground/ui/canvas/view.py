@@ -26,6 +26,7 @@ from playground.ui.canvas.minimap import MiniMap
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 from playground.ui.canvas.view_drops import NodeDrops
+from playground.ui.widgets.palette import is_dark, palette_changed
 
 MIN_ZOOM = 0.03
 MAX_ZOOM = 4.0
@@ -258,7 +259,7 @@ class GraphView(NodeDrops, QGraphicsView):
 
     def changeEvent(self, event: QEvent) -> None:
         # Light/dark switch: the cached grid is drawn again in the new colours.
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if palette_changed(event):
             self.resetCachedContent()
             self.follow_theme()
         super().changeEvent(event)
@@ -266,7 +267,7 @@ class GraphView(NodeDrops, QGraphicsView):
     def follow_theme(self) -> None:
         """Cards, wires, the key and the minimap take the light or dark colours of the
         palette (View ▸ Theme sets the application's): everything painted is painted again."""
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        dark = is_dark(self, QPalette.ColorRole.Base)
         S.use_dark(dark)  # the colours are the module's: another view may have switched them
         if dark == getattr(self, "_painted_dark", None):
             return
@@ -281,8 +282,7 @@ class GraphView(NodeDrops, QGraphicsView):
         self.minimap.update()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        base = self.palette().color(QPalette.ColorRole.Base)
-        dark = base.lightness() < 128
+        dark = is_dark(self, QPalette.ColorRole.Base)
         painter.fillRect(rect, QColor("#26282b") if dark else QColor("#f7f8fa"))
         zoom = self.zoom()
         minor = QColor("#303236") if dark else QColor("#eceef1")

@@ -10,29 +10,26 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.graph.numbers import NONE, full, number, precise, shape
 from playground.ui.inspector.matrix_view import MatrixView
+from playground.ui.widgets.palette import is_dark
 from playground.ui.widgets.wrap_label import WrapLabel
 
 
 def problem_colour(widget: QWidget) -> str:
     """A red that reads on the current (light or dark) palette."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#ff7b72" if dark else "#c62828"
+    return "#ff7b72" if is_dark(widget) else "#c62828"
 
 
 def muted_colour(widget: QWidget) -> str:
     """A grey for words that are no problem (a node waiting for an input), light or dark."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#a8a8a8" if dark else "#5f5f5f"
+    return "#a8a8a8" if is_dark(widget) else "#5f5f5f"
 
 
 def warning_colour(widget: QWidget) -> str:
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return "#e3b341" if dark else "#9a6700"
+    return "#e3b341" if is_dark(widget) else "#9a6700"
 
 
 SIGNIFICANT = 12

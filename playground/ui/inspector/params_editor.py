@@ -23,7 +23,6 @@ import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +40,7 @@ from playground.graph.document import GraphDocument
 from playground.graph.marks import ERROR_MARK
 from playground.graph.validate import MAX_TENSOR_DIMS, overflowing_number, too_large
 from playground.ops import OPS
+from playground.ui.widgets.palette import is_dark
 
 MAX_TEXT = 200
 """Longer parameter text is refused before parsing."""
@@ -275,8 +275,7 @@ class ParamsEditor(QWidget):
             self.all_axes.blockSignals(False)
 
     def show_error(self, message: str | None) -> None:
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        red = "#ff7b72" if dark else "#c62828"
+        red = "#ff7b72" if is_dark(self) else "#c62828"
         self.error.setText(f"{ERROR_MARK} {message}" if message else "")
         self.error.setStyleSheet(f"color: {red};")
         self.error.setVisible(bool(message) and self._op is not None)

@@ -9,32 +9,30 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QTableWidgetItem, QWidget
 
-
-def dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+from playground.ui.widgets.palette import is_dark
 
 
 def good_colour(widget: QWidget) -> str:
-    return "#56d364" if dark(widget) else "#1a7f37"
+    return "#56d364" if is_dark(widget) else "#1a7f37"
 
 
 def bad_colour(widget: QWidget) -> str:
-    return "#ff7b72" if dark(widget) else "#c62828"
+    return "#ff7b72" if is_dark(widget) else "#c62828"
 
 
 def good_fill(widget: QWidget) -> QColor:
-    return QColor("#1f3d26") if dark(widget) else QColor("#dcf5e3")
+    return QColor("#1f3d26") if is_dark(widget) else QColor("#dcf5e3")
 
 
 def bad_fill(widget: QWidget) -> QColor:
-    return QColor("#4a1f1f") if dark(widget) else QColor("#fde0e0")
+    return QColor("#4a1f1f") if is_dark(widget) else QColor("#fde0e0")
 
 
 def muted_colour(widget: QWidget) -> str:
-    return "#9da5ae" if dark(widget) else "#5c6670"
+    return "#9da5ae" if is_dark(widget) else "#5c6670"
 
 
 def mono() -> QFont:

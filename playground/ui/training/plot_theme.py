@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QWidget
 
 # role: (light, dark). Text colours keep a contrast of 4.5:1 or more on their ground.
 COLOURS = {
@@ -24,9 +22,6 @@ COLOURS = {
     "grid": ("#e6e6e6", "#3a3d42"),
 }
 
-
-def is_dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def colour(role: str, dark: bool) -> str:

@@ -57,6 +57,7 @@ from playground.ui.training.fit_plot import FitPlot, RegressionPlotting
 from playground.ui.training.plot_scale import loss_range, shown, wants_log
 from playground.ui.training.run_colors import run_color
 from playground.ui.training.run_curves import RunCurves, RunPlotting
+from playground.ui.widgets.palette import is_dark, palette_changed
 
 __all__ = ["CLASS_COLORS", "REDRAW_MS", "TrainingPlots"]
 
@@ -459,12 +460,12 @@ class TrainingPlots(RunPlotting, RegressionPlotting, QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         # View ▸ Theme changed the palette: the figure's ground, axes and words follow it.
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if palette_changed(event):
             self._follow_theme()
         super().changeEvent(event)
 
     def _follow_theme(self) -> None:
-        dark = plot_theme.is_dark(self)
+        dark = is_dark(self)
         if dark == self._dark:
             return
         self._dark = dark

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from playground.training.choices import Dataset
+from playground.ui.widgets.palette import is_dark
 
 __all__ = ["CLASS_QCOLORS", "ERASER_PX", "ScatterPreview"]
 
@@ -212,7 +213,7 @@ class ScatterPreview(QWidget):
 
     def dark(self) -> bool:
         """Whether the palette is a dark theme's (as ``plot_theme.is_dark``)."""
-        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        return is_dark(self)
 
     def colour(self, role: str) -> QColor:
         return QColor(GROUND[role][self.dark()])

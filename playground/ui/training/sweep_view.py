@@ -44,6 +44,7 @@ from playground.ui.errors import report
 from playground.ui.training import plot_theme
 from playground.ui.training import worker as run_registry
 from playground.ui.training.worker import FLUSH_INTERVAL, SWITCH_INTERVAL
+from playground.ui.widgets.palette import is_dark, palette_changed
 
 __all__ = ["REDRAW_MS", "SweepWindow", "SweepWorker"]
 
@@ -400,12 +401,12 @@ class SweepWindow(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         # View ▸ Theme changed the palette: the figure and the red words follow it
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if palette_changed(event):
             self._follow_theme()
         super().changeEvent(event)
 
     def _follow_theme(self) -> None:
-        dark = plot_theme.is_dark(self)
+        dark = is_dark(self)
         if dark == self._themed:
             return
         self._dark = self._themed = dark

@@ -41,6 +41,7 @@ from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
 from playground.ui.training.tab import install as install_training
+from playground.ui.widgets.palette import palette_changed
 from playground.ui.window import menus, theme
 from playground.ui.window.edit_actions import EditActions
 from playground.ui.window.file_actions import FileActions
@@ -393,7 +394,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         # Light/dark switch: the painted icons follow the palette (the inspector does its own).
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if palette_changed(event):
             self._paint_icons()
         super().changeEvent(event)
 
