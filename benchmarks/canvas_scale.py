@@ -31,7 +31,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from playground.graph.document import GraphDocument
-from playground.ui.canvas.view import ZOOM_SETTLE_MS
+from playground.ui.canvas.zoom_steps import SETTLE_MS
 from playground.ui.editor import Editor
 
 
@@ -142,12 +142,12 @@ def main() -> int:
 
     repaint_after(hair, repeats=2)
     afresh = figure(repaint_after(hair, repeats=15))
-    # A wheel step, one notch in, one out: the kept picture is shown scaled until the wheel
-    # rests (overview_picture.py), then drawn afresh once.
+    # A wheel step, one notch in, one out: the last frame is shown scaled until the wheel
+    # rests (zoom_steps.py), then drawn afresh once.
     centre = view.viewport().rect().center()
     wheel = figure(repaint_after(lambda k: turn_wheel(view, centre, -120 if k % 2 else 120),
                                  repeats=15))
-    QTest.qWait(ZOOM_SETTLE_MS + 50)  # rested: drawn sharp, not inside the next figures
+    QTest.qWait(SETTLE_MS + 50)  # rested: drawn sharp, not inside the next figures
     view.fit_all()
     app.processEvents()
     bar = view.horizontalScrollBar()
@@ -195,6 +195,7 @@ def main() -> int:
               f" with a full-viewport repaint {statistics.median(worst) * 1e3:.1f} ms;"
               f" release (undo step) {t_release * 1e3:.1f} ms; one frame = 16.7 ms")
 
+    wheel_walk(app, view)
     view.reset_zoom()
     print(f"full repaint at 100%: {repaint_time() * 1e3:.1f} ms ({cpu_ms()})")
     drag_steps("100% zoom")
@@ -209,6 +210,31 @@ def main() -> int:
     scene.detach()
     edits_and_scrub(app, doc)
     return 0
+
+
+def wheel_walk(app: QApplication, view) -> None:
+    """The wheel turned notch by notch from 100% out to the fitted zoom: each notch and the
+    repaint it makes (CPU), then the drawing once it rests."""
+    view.reset_zoom()
+    app.processEvents()
+    fitted = 0.0
+    vp = view.viewport()
+    steps = []
+    while view.zoom() > 0.04:
+        c = time.thread_time()
+        turn_wheel(view, vp.rect().center(), -120)
+        vp.repaint()
+        steps.append(time.thread_time() - c)
+        fitted = view.zoom()
+    c = time.thread_time()
+    view.zoom_steps.settle()
+    vp.repaint()
+    rest = time.thread_time() - c
+    steps.sort()
+    print(f"wheel from 100% to {fitted:.3f}x, {len(steps)} notches, each with its repaint, CPU: "
+          f"median {statistics.median(steps) * 1e3:.1f} ms, p90 "
+          f"{steps[int(len(steps) * 0.9)] * 1e3:.1f}, worst {steps[-1] * 1e3:.0f} (a new "
+          f"picture, every 4x); drawn once it rests {rest * 1e3:.0f} ms")
 
 
 def turn_wheel(view, at: QPoint, delta: int) -> None:

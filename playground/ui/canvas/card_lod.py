@@ -27,6 +27,9 @@ TEXT_ZOOM = 0.17
 """Below this zoom a usual card's far type (70 px high) is under MIN_TEXT_PX: the view
 switches to boxes painted in batches (overview.py) there."""
 _FONTS: dict[tuple[int, bool], tuple[QFont, QFontMetricsF]] = {}
+_ELIDED: dict[tuple[str, int, bool, float], str] = {}
+"""Each far text as it fits its card (the same every paint of a card: eliding was a fifth
+of a far-out repaint)."""
 DARK_TEXT = QColor("#1b1d21")
 LIGHT_TEXT = QColor("#ffffff")
 
@@ -95,7 +98,13 @@ def paint_far(painter: QPainter, body: QRectF, look: FarLook, lod: float,
     for i, (text, bold) in enumerate(((look.name, True), (look.data, False))):
         font, metrics = _font(pixels, bold)
         painter.setFont(font)
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
+        key = (text, pixels, bold, inner.width())
+        shown = _ELIDED.get(key)
+        if shown is None:
+            if len(_ELIDED) > 50_000:
+                _ELIDED.clear()
+            shown = _ELIDED[key] = metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                                      inner.width())
         line = QRectF(inner.left(), body.top() + i * half, inner.width(), half)
         painter.drawText(line, Qt.AlignmentFlag.AlignCenter, shown)
     return True

@@ -87,13 +87,6 @@ class Overview:
         else:
             self._picture.damage(where)
 
-    def zooming(self, active: bool) -> None:
-        """The wheel is turning (True): show the kept picture scaled on each step; settled
-        (False): draw it sharp at the next repaint (overview_picture.py)."""
-        self._picture.interim = active
-        if not active and self.enabled:
-            self.scene.update()
-
     def wire_added(self, edge: EdgeItem) -> None:
         if self.enabled:
             edge.setVisible(False)

@@ -9,11 +9,6 @@ marks its scene rect as damaged; the next full repaint clears those pixels and d
 there again, as the whole picture would: the same paths, in the same order, clipped to whole
 pixels, so the pixels come out as a fresh picture's. What cannot name its rect (new numbers
 recolour every box, a new zoom, a theme switch) draws the picture afresh.
-
-While the wheel (or a zoom key) is turning, the picture is not drawn afresh on every step:
-``interim`` shows the kept one scaled to the new zoom (a blit, ~0.2 ms, where drawing afresh
-is ~10), as maps do, until the view says the zoom has settled; the next full repaint then
-draws it sharp. A step past ``INTERIM_SCALE`` (blurred or too coarse) draws afresh at once.
 """
 
 from __future__ import annotations
@@ -29,9 +24,6 @@ MARGIN = 0.25
 width and height: a pan within it blits; 0.25 is 2.25 viewports of pixels (~9 MB at 1280 x
 800). After a zoom step the picture is the viewport's only (zoomed part-way in, drawing 2.25
 times as much would slow every step of the wheel)."""
-INTERIM_SCALE = 2.0
-"""While zooming, the kept picture is shown scaled by at most this (or 1/this); a step past
-it draws the picture afresh at the new zoom (it is then the one scaled)."""
 MANY_DAMAGES = 24
 """More damaged rects than this are joined into one (a long drag between full repaints)."""
 
@@ -50,8 +42,6 @@ class Picture:
         self._damage: list[QRectF] = []
         self._spare: QPixmap | None = None
         """A dropped picture's buffer, drawn over by the next one of the same size."""
-        self.interim = False
-        """The zoom is changing (a wheel turning): show the kept picture scaled, not afresh."""
 
     def drop(self) -> None:
         """Everything may have changed: draw it afresh at the next full repaint."""
@@ -84,8 +74,6 @@ class Picture:
         key = (t.m11(), t.m12(), t.m21(), t.m22(), dx % 1.0, dy % 1.0, w, h, dpr, extra_key)
         sx, sy = round(dx - self._at[0]), round(dy - self._at[1])
         mx, my = self._margin
-        if self._pixmap is not None and key != self._key and self._scaled(painter, key):
-            return
         if self._pixmap is None or key != self._key:
             self._draw_afresh(painter, draw, key, 0.0)  # no margin: a zoom step stays quick
             sx = sy = 0
@@ -100,27 +88,6 @@ class Picture:
         painter.resetTransform()
         painter.drawPixmap(sx - mx, sy - my, self._pixmap)
         painter.restore()
-
-    def _scaled(self, painter: QPainter, key: tuple[float, ...]) -> bool:
-        """While ``interim``: blit the kept picture scaled and moved to ``painter``'s
-        transform, if it can stand in for a fresh one (the same device, no damage, scaled by
-        less than ``INTERIM_SCALE``). Parts it never covered (zoomed out) stay empty until
-        the sharp picture."""
-        assert self._pixmap is not None
-        if not self.interim or self._damage or key[6:] != self._key[6:]:
-            return False
-        t = painter.worldTransform()
-        # scene -> picture pixels, then scene -> device: picture pixels -> device
-        to_device = self._drawn_with.inverted()[0] * t
-        ratio = to_device.m11()
-        if not (1 / INTERIM_SCALE <= ratio <= INTERIM_SCALE) or to_device.isRotating():
-            return False
-        painter.save()
-        painter.setWorldTransform(to_device)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.drawPixmap(0, 0, self._pixmap)
-        painter.restore()
-        return True
 
     def _draw_afresh(self, painter: QPainter, draw: Callable[[QPainter, QRectF], None],
                      key: tuple[float, ...], margin: float) -> None:

@@ -200,11 +200,6 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         """Zoomed far out: paint nodes as batched boxes (see ``overview.py``)."""
         self._overview.set_enabled(enabled)
 
-    def set_zooming(self, active: bool) -> None:
-        """A view's zoom is changing step by step (True) or has settled (False): far out,
-        the steps show the last picture scaled and the settled zoom is drawn sharp."""
-        self._overview.zooming(active)
-
     @property
     def overview(self) -> bool:
         return self._overview.enabled

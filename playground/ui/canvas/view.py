@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPaintEvent,
     QPalette,
     QPen,
     QWheelEvent,
@@ -20,12 +21,12 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 from playground.ui.canvas import style as S
 from playground.ui.canvas.breadcrumb import Breadcrumb
 from playground.ui.canvas.card_lod import TEXT_ZOOM
-from playground.ui.canvas.items import SIMPLE_LOD
 from playground.ui.canvas.legend import GradLegend
 from playground.ui.canvas.minimap import MiniMap
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.search import NodeSearchPopup
 from playground.ui.canvas.view_drops import NodeDrops
+from playground.ui.canvas.zoom_steps import ZoomSteps
 from playground.ui.widgets.palette import is_dark, palette_changed
 
 MIN_ZOOM = 0.03
@@ -36,9 +37,8 @@ SMALLEST_FIT = 0.8
 READABLE_ZOOM = 0.8
 """... and below it shows part of the graph at this zoom."""
 GRID = 20.0
-ZOOM_SETTLE_MS = 150
-"""A wheel or key zoom counts as settled this long after its last step. Until then, far out,
-each step shows the last picture scaled (a blit) and the settled zoom is drawn sharp once."""
+ZOOM_KEYS = (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus)
+MODIFIER_KEYS = (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta)
 
 
 class GraphView(NodeDrops, QGraphicsView):
@@ -80,10 +80,7 @@ class GraphView(NodeDrops, QGraphicsView):
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
         self._cover_timer.timeout.connect(self.check_legend_cover)
-        self._zoom_settle = QTimer(self)
-        self._zoom_settle.setSingleShot(True)
-        self._zoom_settle.setInterval(ZOOM_SETTLE_MS)
-        self._zoom_settle.timeout.connect(lambda: self.graph_scene.set_zooming(False))
+        self.zoom_steps = ZoomSteps(self)  # the wheel turning: the last frame, scaled
         self.minimap = MiniMap(self, scene)
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)
@@ -116,11 +113,13 @@ class GraphView(NodeDrops, QGraphicsView):
         self._schedule_cover_check()
 
     def _zoom_changed(self) -> None:
-        # Below SIMPLE_LOD cards take their far form (a filled box, two lines of type):
-        # caching them in pixmaps costs more than painting them. Below TEXT_ZOOM even that
-        # type is unreadable: the scene paints every box in a few batched calls.
+        # Wherever a card paints itself it is cached in a pixmap: drawing one afresh at a new
+        # zoom costs ~1.4x a plain paint, but a wheel's steps show a scaled picture
+        # (zoom_steps.py) and a later repaint at the same zoom (a pan, a hover, a selection)
+        # is a blit: 3,000 nodes at 25% repainted in 12 ms, not 146. Below TEXT_ZOOM type is
+        # unreadable: the scene paints every box in a few batched calls (overview.py).
         zoom = self.zoom()
-        self.graph_scene.set_item_caching(zoom >= SIMPLE_LOD)
+        self.graph_scene.set_item_caching(zoom >= TEXT_ZOOM)
         self.graph_scene.set_overview(zoom < TEXT_ZOOM)
 
     def zoom_in(self) -> None:
@@ -131,18 +130,14 @@ class GraphView(NodeDrops, QGraphicsView):
 
     def reset_zoom(self) -> None:
         self.fit_mode = None
+        self.zoom_steps.settle()
         centre = self.mapToScene(self.viewport().rect().center())
         self.set_zoom(1.0)
         self.centerOn(centre)
 
-    def _zoom_step(self) -> None:
-        """One step of a zoom that may go on (the wheel, +/-): see ``ZOOM_SETTLE_MS``."""
-        self.graph_scene.set_zooming(True)
-        self._zoom_settle.start()
-
     def _zoom_by(self, factor: float, anchor: bool = True) -> None:
         self.fit_mode = None  # the learner chose a zoom: a resize keeps it
-        self._zoom_step()
+        self.zoom_steps.step(factor)
         old = self.transformationAnchor()
         if not anchor:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -157,6 +152,7 @@ class GraphView(NodeDrops, QGraphicsView):
         from its output end, where Backward starts; the rest is a scroll away.
         """
         self.fit_mode = "readable" if readable else "all"
+        self.zoom_steps.settle()  # a zoom set in one go is drawn at once
         rect = self.graph_scene.nodes_rect()
         if rect.isEmpty():
             self.resetTransform()
@@ -242,7 +238,7 @@ class GraphView(NodeDrops, QGraphicsView):
         slid off the left edge.
         """
         self.fit_mode = None  # the learner chose a zoom: a resize keeps it
-        self._zoom_step()
+        self.zoom_steps.step(factor)
         fixed = self.mapToScene(at.toPoint())
         old = self.transformationAnchor()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
@@ -281,9 +277,17 @@ class GraphView(NodeDrops, QGraphicsView):
         self.legend.update()
         self.minimap.update()
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.zoom_steps.paint(event.rect(), self.ground()):
+            super().paintEvent(event)
+
+    def ground(self) -> QColor:
+        """The canvas colour under the grid."""
+        return QColor("#26282b") if is_dark(self, QPalette.ColorRole.Base) else QColor("#f7f8fa")
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         dark = is_dark(self, QPalette.ColorRole.Base)
-        painter.fillRect(rect, QColor("#26282b") if dark else QColor("#f7f8fa"))
+        painter.fillRect(rect, self.ground())
         zoom = self.zoom()
         minor = QColor("#303236") if dark else QColor("#eceef1")
         major = QColor("#3a3d42") if dark else QColor("#dde0e5")
@@ -355,6 +359,8 @@ class GraphView(NodeDrops, QGraphicsView):
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if not (ctrl and key in ZOOM_KEYS) and key not in MODIFIER_KEYS:
+            self.zoom_steps.settle()  # any other key acts on what is drawn: draw it now
         if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()
         elif ctrl and key == Qt.Key.Key_Minus:
@@ -408,6 +414,7 @@ class GraphView(NodeDrops, QGraphicsView):
     # --- panning ---------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.zoom_steps.settle()  # a click acts on what is drawn: draw it now
         button = event.button()
         if button == Qt.MouseButton.MiddleButton or (
             button == Qt.MouseButton.LeftButton and self._space
