@@ -17,7 +17,7 @@ from tests.ui.canvas.test_groups_on_canvas import (
     key,
     tanh_from_exp,
 )
-from tests.ui.canvas_helpers import body_point, drag, make_canvas, undo_texts, vp_point
+from tests.ui.canvas_helpers import body_point, drag, undo_texts, vp_point
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
