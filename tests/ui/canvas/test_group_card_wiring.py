@@ -3,6 +3,8 @@ the canvas, the document, the undo stack and the bubble checked after each."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -62,7 +64,7 @@ def test_a_wire_dragged_from_a_group_cards_output_port_comes_from_the_node_insid
     # the numbers: t = tanh(o)
     o = scene.evaluation.results["o"].data
     window.display.backward()
-    assert abs(scene.evaluation.results["t"].data - __import__("math").tanh(o)) < 1e-12
+    assert abs(scene.evaluation.results["t"].data - math.tanh(o)) < 1e-12
     # undo/redo exact, also after opening the group and coming back out
     double_click(view, body_point(scene, gid, fy=0.6))
     assert scene.scope == gid
@@ -265,3 +267,24 @@ def test_a_picked_up_wire_dropped_on_a_group_card_is_refused_and_stays_where_it_
     assert "cannot tell which node inside should take x" in scene.bubble.text
     assert doc.to_data() == before and window.undo_stack.count() == 0
     assert scene.edge_item("x", "t", 0).isVisible()
+
+
+def test_a_long_refusal_near_the_views_right_edge_is_shown_whole(window):
+    doc, gid = grouped()
+    show(window, doc)
+    scene, view = window.scene, window.view
+    view.set_zoom(1.0)
+    card = scene.node_item(gid)
+    target = body_point(scene, gid, fy=0.6)
+    # scroll until the card's body sits 60 pixels from the view's right edge
+    vp = view.viewport()
+    view.centerOn(target - QPointF(vp.width() / 2 - 60, 0))
+    assert vp.width() - 90 < vp_point(view, target).x() < vp.width()
+    two = scene.node_item("two")
+    source = port_point(two, two.output_port)
+    drag(view, source, target)
+    assert scene.bubble.text.startswith("tanh is closed: open it (double-click)")
+    tip = vp_point(view, scene.bubble.scenePos())
+    box = scene.bubble.box().translated(tip.x(), tip.y())
+    assert vp.rect().contains(box.toRect()), (box, vp.rect())
+    assert card is scene.node_item(gid)
