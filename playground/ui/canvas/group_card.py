@@ -5,6 +5,9 @@
   grad of its (first) output, and one output port per output (with the inside node's name
   beside it when there are several; the tooltip gives each one's data and grad). Stacked
   edges behind the body say "there is more inside"; a double-click on the body opens it.
+  Its ports wire like a card's (``wiring.py``): a wire from output port ``i`` is
+  ``output_ids[i]``'s; a wire dropped on input port ``j`` feeds it from the wire's source
+  instead of ``input_ids[j]``.
 - ``OutsideCard``: inside a group, an outside node that feeds it, shown at the left, dimmed and
   tagged "from outside". Read-only: it cannot be moved, selected, renamed or scrubbed here; its
   output port still starts a wire (feeding one more node inside is an edit inside).
