@@ -156,7 +156,11 @@ class WireTool:
             sc, (source, target, slot) = self.scene, edge
             doc = sc.doc
             card = sc.node_map.get(target)
-            if card is not None and is_group_card(card):
+            if doc.is_group(source):  # a group none of whose values leaves it
+                w.refusals[edge] = (f"no value leaves {doc.display_name(source)} (none of its "
+                                    "nodes is an output): ungroup it (Ctrl+Shift+G) to wire "
+                                    "from a node inside")
+            elif card is not None and is_group_card(card):
                 old = self._port_source(card, slot)
                 w.refusals[edge] = doc.group_input_refusal(target, old, source)
             else:

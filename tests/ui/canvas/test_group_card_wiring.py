@@ -288,3 +288,22 @@ def test_a_long_refusal_near_the_views_right_edge_is_shown_whole(window):
     box = scene.bubble.box().translated(tip.x(), tip.y())
     assert vp.rect().contains(box.toRect()), (box, vp.rect())
     assert card is scene.node_item(gid)
+
+
+def test_a_wire_from_a_group_that_gives_no_value_out_is_refused_in_words(window):
+    doc = GraphDocument()
+    doc.add_node("value", value=2.0, label="a", node_id="a", pos=(0, 0))
+    doc.add_node("op", op="neg", label="p", node_id="p", pos=(200, 0))
+    doc.add_node("op", op="tanh", label="q", node_id="q", pos=(450, 150))
+    doc.connect("a", "p", 0)
+    doc.set_output("q")  # p feeds nothing and is not the output: nothing leaves its group
+    gid = doc.add_group(["p"], label="dead end")
+    show(window, doc)
+    scene, view, doc = window.scene, window.view, window.doc
+    card, q = scene.node_item(gid), scene.node_item("q")
+    assert card.output_ids == ()
+    before = doc.to_data()
+    drag(view, port_point(card, card.output_port), port_point(q, q.input_ports[0]))
+    assert scene.bubble.text == ("no value leaves dead end (none of its nodes is an output): "
+                                 "ungroup it (Ctrl+Shift+G) to wire from a node inside")
+    assert doc.to_data() == before and window.undo_stack.count() == 0
