@@ -221,6 +221,59 @@ class Groups:
                 g.add_edge(rs, rt, key=key)
         return g
 
+    # --- wiring to and from a group card ------------------------------------------------
+
+    def level_loop_refusal(self, source: str, target: str, scope: str | None) -> str | None:
+        """Why a wire ``source -> target``, with no cycle in the flat graph, would still close
+        a loop among the cards of ``scope`` (a group card feeding itself through the level:
+        as one card it would depend on itself), or None. Both ends plain nodes of ``scope``:
+        always None (``connect_refusal`` finds their cycles)."""
+        rs, rt = self.representative(source, scope), self.representative(target, scope)
+        if rs is None or rt is None or (rs == source and rt == target):
+            return None
+        starts = self.inside(rt) if rt in self._groups else {rt}
+        goals = self.inside(rs) if rs in self._groups else {rs}
+        name = self.display_name  # type: ignore[attr-defined]
+        card = rs if rs in self._groups else rt
+        if starts & goals:
+            return f"{name(card)} cannot feed itself"
+        succ = self._g._succ
+        seen, todo = set(starts), list(starts)
+        while todo:
+            for nxt in succ[todo.pop()]:
+                if nxt in goals:
+                    return (f"{name(rt)} already feeds {name(rs)}: this wire would close a "
+                            f"loop between them (as one card, {name(card)} would depend on "
+                            "itself)")
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return None
+
+    def group_input_wires(self, gid: str, source: str) -> list[tuple[str, str, int]]:
+        """The wires from ``source`` (outside ``gid``) into nodes inside it: what the group's
+        input port for ``source`` stands for."""
+        return sorted((source, t, k) for _, t, k in self._g.out_edges(source, keys=True)
+                      if self._within(t, gid) and not self._within(source, gid))
+
+    def group_input_refusal(self, gid: str, old: str, new: str) -> str | None:
+        """Why feeding ``gid``'s input port for ``old`` from ``new`` (every wire from ``old``
+        into the group then comes from ``new``) would be refused, or None."""
+        self._require_group(gid)
+        name = self.display_name  # type: ignore[attr-defined]
+        if new not in self._g:
+            return f"there is no node {new!r}"
+        wires = self.group_input_wires(gid, old) if old in self._g else []
+        if not wires:
+            return f"{name(old)} does not feed {name(gid)}"
+        if new == old:
+            return None
+        reason = self.level_loop_refusal(new, wires[0][1], self.group_of(gid))
+        for _, t, k in wires:
+            reason = reason or self.connect_refusal(  # type: ignore[attr-defined]
+                new, t, k, replace=True)
+        return reason
+
     # --- editing -----------------------------------------------------------------------
 
     def group_refusal(self, members: Iterable[str]) -> str | None:

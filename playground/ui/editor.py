@@ -160,6 +160,11 @@ class Editor(Guard):
         """Unplug wire ``old`` and plug its source into ``new`` (one undo step)."""
         return self.push(lambda: cmd.MoveWire(self.doc, old, new))
 
+    def feed_group_input(self, gid: str, old: str, new: str) -> bool:
+        """Feed the group's input port for ``old`` from ``new``: every wire from ``old`` into
+        the group comes from ``new`` (one undo step)."""
+        return self.push(lambda: cmd.FeedGroupInput(self.doc, gid, old, new))
+
     def move_nodes(self, moves: Mapping[str, tuple[Pos, Pos]]) -> bool:
         """``moves``: node id -> (old position, new position); the items are already there."""
         return self.push(lambda: cmd.MoveNodes(self.doc, dict(moves)))

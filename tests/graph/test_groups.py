@@ -266,3 +266,35 @@ def test_the_gradient_check_through_groups_gives_the_flat_graphs_rows_exactly(na
     random_grouping(doc, random.Random(name), rounds=6)
     assert doc.groups()
     assert gradient_check(doc) == flat
+
+
+def test_a_group_input_port_stands_for_every_wire_from_its_source_into_the_group():
+    d, ids = tanh_from_exp()
+    g = d.add_group([ids[k] for k in ("2n", "e", "e-1", "e+1", "o")], label="tanh")
+    one, two = ids["one"], ids["two"]
+    assert d.group_input_wires(g, one) == sorted([(one, ids["e-1"], 1), (one, ids["e+1"], 1)])
+    assert d.group_input_wires(g, two) == [(two, ids["2n"], 0)]
+    assert d.group_input_wires(g, ids["x"]) == []  # x feeds nothing inside
+    assert d.group_input_refusal(g, one, ids["w"]) is None
+    assert d.group_input_refusal(g, ids["x"], ids["w"]) == "x does not feed tanh"
+    assert d.group_input_refusal(g, one, ids["e"]) == "tanh cannot feed itself"
+
+
+def test_a_wire_that_would_loop_through_a_group_card_is_found_though_the_flat_graph_has_none():
+    d = GraphDocument()
+    a = d.add_node("value", value=2.0, label="a")
+    p = d.add_node("op", op="neg", label="p")
+    q = d.add_node("op", op="neg", label="q")
+    t = d.add_node("op", op="tanh", label="t")
+    d.connect(a, p, 0)
+    d.connect(t, q, 0)
+    g = d.add_group([p, q], label="g")
+    assert d.connect_refusal(p, t, 0) is None  # p -> t -> q: no cycle
+    assert d.level_loop_refusal(p, t, None) == (
+        "t already feeds g: this wire would close a loop between them (as one card, g would "
+        "depend on itself)")
+    assert d.level_loop_refusal(p, t, g) is None  # seen from inside g: t is not on show
+    assert d.group_input_refusal(g, t, p) == "g cannot feed itself"
+    d.disconnect(q, 0)
+    assert d.level_loop_refusal(p, t, None) is None
+    assert d.level_loop_refusal(a, t, None) is None  # plain cards: connect_refusal's job

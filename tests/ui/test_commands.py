@@ -200,3 +200,19 @@ def test_auto_layout_puts_inputs_left_of_consumers() -> None:
     pos = {n: doc.pos(n) for n in doc.node_ids()}
     for e in doc.edges():
         assert pos[e.source][0] < pos[e.target][0]
+
+
+def test_feeding_a_group_input_repoints_every_wire_of_the_port_and_undoes_exactly(
+        stack: QUndoStack) -> None:
+    doc = lecture_doc()
+    doc.connect("b", "L", 1, replace=True)  # b feeds e (outside the group) and L
+    gid = doc.add_group(["d", "L"], label="tail")
+    assert doc.ports(gid).inputs == ("b", "c", "e")
+    command = C.FeedGroupInput(doc, gid, "c", "a")
+    assert command.text() == "Feed tail's input c from a"
+    check_undo_redo(stack, doc, command)
+    assert doc.input_of("d", 1) == "a" and doc.input_of("e", 1) == "b"
+    stack.undo()
+    assert doc.input_of("d", 1) == "c"
+    with pytest.raises(GraphError, match="f does not feed tail"):
+        C.FeedGroupInput(doc, gid, "f", "a")

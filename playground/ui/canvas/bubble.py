@@ -45,10 +45,11 @@ def hold_ms(text: str) -> int:
 
 class MessageBubble(QGraphicsObject):
     """``text`` in a rounded box whose pointer tip is at the item's position; ``lift``:
-    screen pixels from the tip up to the box (more than ``TAIL`` to clear a card)."""
+    screen pixels from the tip up to the box (more than ``TAIL`` to clear a card); ``room``:
+    screen pixels right of the tip the box may take."""
 
     def __init__(self, text: str, anchor: QPointF, font: QFont | None = None,
-                 lift: float = TAIL) -> None:
+                 lift: float = TAIL, room: float = float("inf")) -> None:
         super().__init__()
         self.text = text
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
@@ -65,7 +66,10 @@ class MessageBubble(QGraphicsObject):
         # Above the anchor, its pointer a little right of the bubble's left edge, so the
         # bubble covers neither the port nor the text of the card it points at.
         lift = max(TAIL, lift)
-        self._box = QRectF(-22.0, -lift - h, w, h)
+        # ``room``: screen pixels right of the anchor still in view. Near the view's right
+        # edge the box moves left (its pointer stays on the place), so no word is cut off.
+        shift = min(max(0.0, w - 22.0 - room), w - 40.0)
+        self._box = QRectF(-22.0 - shift, -lift - h, w, h)
         inner = self._box.adjusted(PAD, PAD, -PAD, -PAD)
         self._mark_rect = QRectF(inner.left(), inner.top(), mark_w, inner.height())
         self._text_rect = inner.adjusted(mark_w, 0, 0, 0)

@@ -81,6 +81,14 @@ def max_abs_grad(grads: Any) -> float:
 
 def port_tooltip(doc: GraphDocument, port: Any) -> str:
     name = doc.display_name(port.node_id)
+    if getattr(port.node, "is_group", False):  # wiring.py: what a group card's ports do
+        if port.is_output:
+            return (f"output {doc.display_name(port.source)} of group {name}: drag from here "
+                    "to an input")
+        ids = getattr(port.node, "input_ids", ())
+        fed = doc.display_name(ids[port.slot]) if port.slot < len(ids) else "?"
+        return (f"input {fed} of group {name}: drop another output here to feed the group "
+                f"from it instead of {fed}")
     if port.is_output:
         return f"output of {name}: drag from here to an input"
     slot_name = port.node.slot_names[port.slot or 0]

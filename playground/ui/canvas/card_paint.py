@@ -113,6 +113,9 @@ class CardPainting(CardLayout):
     def port(self, slot: int | None) -> Any:
         raise NotImplementedError
 
+    def all_ports(self) -> Sequence[Any]:
+        raise NotImplementedError
+
     def scrubbable(self, d: Display | None = None) -> bool:
         raise NotImplementedError
 
@@ -276,8 +279,8 @@ class CardPainting(CardLayout):
     def _paint_ports(self, painter: QPainter) -> None:
         r = self.style.port_r
         pens = _port_pens()
-        for port in (*self.input_ports, self.output_port):
-            slot = port.slot
+        for port in self.all_ports():
+            slot = port.key
             state = self.port_states.get(slot)
             lit = self.lit_ports.get(slot)
             if state is not None:
@@ -286,7 +289,7 @@ class CardPainting(CardLayout):
                 key = "wire-selected" if "selected" in lit.values() else "wire-hover"
             elif self.hot_port == slot:
                 key = "hot"
-            elif slot is None or slot in self.connected:
+            elif port.slot is None or slot in self.connected:
                 key = "full"
             else:
                 key = "empty"

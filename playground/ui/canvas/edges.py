@@ -133,7 +133,7 @@ class EdgeItem(QGraphicsPathItem):
         """Light (or put out) the output port it leaves and the input port it enters."""
         if self.end_items is not None:
             source, target = self.end_items
-            source.light_port(None, self.key, state)
+            source.light_port(source.output_key(self.from_port), self.key, state)
             target.light_port(self.to_slot, self.key, state)
 
     def unlight(self) -> None:

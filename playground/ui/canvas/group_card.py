@@ -5,6 +5,9 @@
   grad of its (first) output, and one output port per output (with the inside node's name
   beside it when there are several; the tooltip gives each one's data and grad). Stacked
   edges behind the body say "there is more inside"; a double-click on the body opens it.
+  Its ports wire like a card's (``wiring.py``): a wire from output port ``i`` is
+  ``output_ids[i]``'s; a wire dropped on input port ``j`` feeds it from the wire's source
+  instead of ``input_ids[j]``.
 - ``OutsideCard``: inside a group, an outside node that feeds it, shown at the left, dimmed and
   tagged "from outside". Read-only: it cannot be moved, selected, renamed or scrubbed here; its
   output port still starts a wire (feeding one more node inside is an edit inside).
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from playground.graph.numbers import summary
 from playground.ui.canvas import style as S
 from playground.ui.canvas.card_text import Display, tooltip_lines
-from playground.ui.canvas.items import NodeItem
+from playground.ui.canvas.items import NO_PORT, NodeItem, PortItem
 from playground.ui.canvas.style import CanvasStyle
 
 GROUP_MARK = "▣"
@@ -46,8 +49,12 @@ class GroupCard(NodeItem):
 
     def __init__(self, gid: str, style: CanvasStyle, provider: Callable[[str], Display], *,
                  label: str, inputs: tuple[str, ...], outputs: tuple[str, ...],
-                 hint: str, output_ids: tuple[str, ...] = (), cache: bool = True,
+                 hint: str, output_ids: tuple[str, ...] = (), input_ids: tuple[str, ...] = (),
+                 cache: bool = True,
                  node_display: Callable[[str], Display] | None = None) -> None:
+        self.input_ids = input_ids
+        """The outside node each input port stands for (a wire dropped on one feeds it from
+        the wire's source instead: ``Editor.feed_group_input``)."""
         self.output_names = outputs
         """The names of the inside nodes whose value leaves (one output port each)."""
         self.output_ids = output_ids
@@ -57,6 +64,15 @@ class GroupCard(NodeItem):
         """The node whose numbers the card shows (its first output): far out, its colour."""
         super().__init__(gid, style, provider, kind="op", symbol=GROUP_MARK, label=label,
                          slot_names=inputs, cache=cache, hint=hint)
+        self.output_ports = [self.output_port] + [
+            PortItem(self, None, i) for i in range(1, len(outputs))]
+        """One per output: a wire dragged from port i comes from ``output_ids[i]``."""
+
+    def all_ports(self) -> list[PortItem]:
+        return [*self.input_ports, *self.output_ports]
+
+    def output_source(self, index: int = 0) -> str:
+        return self.output_ids[index] if index < len(self.output_ids) else self.node_id
 
     def output_offsets(self) -> list[QPointF]:
         """Where each output port sits (item coords): the usual place for one output;
@@ -69,7 +85,12 @@ class GroupCard(NodeItem):
         return [QPointF(body.right(), body.top() + row + (i + 0.5) * step) for i in range(n)]
 
     def port_offset(self, slot: int | None) -> QPointF:
-        return self.output_offsets()[0] if slot is None else self._geo.inputs[slot]
+        """``slot``: an input's slot, or an output's key (``items.output_key``)."""
+        if slot is None:
+            return self.output_offsets()[0]
+        if slot < 0:
+            return self.output_offsets()[NO_PORT - slot]
+        return self._geo.inputs[slot]
 
     def output_anchor(self, index: int = 0) -> QPointF:
         offsets = self.output_offsets()
@@ -90,13 +111,9 @@ class GroupCard(NodeItem):
         offsets = self.output_offsets()
         if len(offsets) < 2 or self.painted_form != "card":
             return
-        r = self.style.port_r
+        r = self.style.port_r  # the ports themselves are painted with the card's (card_paint)
         painter.setFont(self.style.font)
-        for i, (c, name) in enumerate(zip(offsets, self.output_names, strict=True)):
-            if i:  # the first is painted as the card's own output port
-                painter.setPen(QPen(S.BORDER, 1.2))
-                painter.setBrush(S.WIRE)
-                painter.drawEllipse(c, r, r)
+        for c, name in zip(offsets, self.output_names, strict=True):
             painter.setPen(S.KEY_TEXT)
             painter.drawText(QRectF(c.x() + r + 2, c.y() - self.style.row_h, NAMES_W - 10,
                                     self.style.row_h),

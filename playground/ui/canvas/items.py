@@ -107,12 +107,26 @@ class PortItem:
     on every repaint.
     """
 
-    __slots__ = ("node", "slot")
+    __slots__ = ("index", "node", "slot")
 
-    def __init__(self, node: NodeItem, slot: int | None) -> None:
+    def __init__(self, node: NodeItem, slot: int | None, index: int = 0) -> None:
         self.node = node
         self.slot = slot
-        """The input slot, or None for the output port."""
+        """The input slot, or None for an output port."""
+        self.index = index
+        """Which output (a group card has one per output; a node, only 0)."""
+
+    @property
+    def key(self) -> int | None:
+        """How the card keys this port's state (hover, lit, highlight): the slot of an input,
+        ``output_key(index)`` of an output."""
+        return output_key(self.index) if self.slot is None else self.slot
+
+    @property
+    def source(self) -> str:
+        """The document node a wire from this output comes from (a group card: the node
+        inside that the port stands for)."""
+        return self.node.output_source(self.index)
 
     @property
     def node_id(self) -> str:
@@ -128,24 +142,31 @@ class PortItem:
 
     @property
     def highlight(self) -> str | None:
-        return self.node.port_states.get(self.slot)
+        return self.node.port_states.get(self.key)
 
     def pos(self) -> QPointF:
         """Centre, in the node's coordinates."""
-        return self.node.port_offset(self.slot)
+        return self.node.port_offset(self.key)
 
     def scenePos(self) -> QPointF:
-        return self.node.pos() + self.node.port_offset(self.slot)
+        return self.node.pos() + self.node.port_offset(self.key)
 
     def set_connected(self, connected: bool) -> None:
         self.node.set_slot_connected(self.slot, connected)
 
     def set_highlight(self, state: str | None) -> None:
         """None, "ok" (a wire may end here) or "bad" (it would be refused)."""
-        self.node.set_port_state(self.slot, state)
+        self.node.set_port_state(self.key, state)
 
     def __repr__(self) -> str:
-        return f"PortItem({self.node_id!r}, {self.slot!r})"
+        return f"PortItem({self.node_id!r}, {self.slot!r}, {self.index!r})"
+
+
+def output_key(index: int) -> int | None:
+    """A card's key for its output ``index`` in ``port_states``, ``hot_port`` and
+    ``lit_ports`` (inputs are keyed by their slot, 0 and up): None for the first output (a
+    node's only one), -2, -3, ... for a group card's others (-1 is ``NO_PORT``)."""
+    return None if index == 0 else NO_PORT - index
 
 
 class NodeItem(CardPainting, QGraphicsRectItem):
@@ -245,11 +266,22 @@ class NodeItem(CardPainting, QGraphicsRectItem):
     def port_offset(self, slot: int | None) -> QPointF:
         return self._geo.output if slot is None else self._geo.inputs[slot]
 
+    def all_ports(self) -> list[PortItem]:
+        """Its input ports, then its output ports (a group card has one per output)."""
+        return [*self.input_ports, self.output_port]
+
+    def output_source(self, index: int = 0) -> str:
+        """The document node whose value leaves by output ``index`` (a node: itself)."""
+        return self.node_id
+
+    def output_key(self, index: int) -> int | None:
+        return output_key(index)
+
     def port_at(self, local: QPointF, slack: float = 3.0) -> PortItem | None:
         """The port whose circle (plus ``slack``) holds ``local`` (node coordinates)."""
         r2 = (self.style.port_r + slack) ** 2
-        for port in (*self.input_ports, self.output_port):
-            c = self.port_offset(port.slot)
+        for port in self.all_ports():
+            c = self.port_offset(port.key)
             if (c.x() - local.x()) ** 2 + (c.y() - local.y()) ** 2 <= r2:
                 return port
         return None
@@ -353,7 +385,7 @@ class NodeItem(CardPainting, QGraphicsRectItem):
 
     def _track_port(self, local: QPointF, readable: bool = True) -> None:
         port = self.port_at(local)
-        hot = NO_PORT if port is None else port.slot
+        hot = NO_PORT if port is None else port.key
         over_number = (port is None and readable and self.scrub_zone().contains(local)
                        and self.scrubbable())
         if hot != self.hot_port or over_number != self.scrub_hover:

@@ -262,12 +262,14 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
         point = point if point is not None else QPointF()
         # On a card (its port, its number, a wire dropped on it): the box sits above the
         # card, its pointer reaching down to the place, so the card's name stays readable.
-        lift = 0.0
+        lift, room = 0.0, float("inf")
         card = self.node_at(point)
         if card is not None and views:
             top = card.mapToScene(card.body.topLeft()).y()
             lift = (point.y() - top) * views[0].transform().m11() + 6
-        bubble = MessageBubble(text, point, self.style.font, lift)
+        if views:
+            room = views[0].viewport().width() - views[0].mapFromScene(point).x() - 8.0
+        bubble = MessageBubble(text, point, self.style.font, lift, room)
         self.addItem(bubble)
         self._bubble = bubble
         self.bubble_shown.emit(text)

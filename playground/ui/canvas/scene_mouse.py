@@ -87,9 +87,9 @@ class SceneMouse(QGraphicsScene):
         r = PORT_PICK
         best, best_d = None, r * r
         for item in self._items_in(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r)):
-            if not isinstance(item, NodeItem) or getattr(item, "is_group", False):
-                continue  # a group card's ports are its inside's: wire inside it
-            for port in (*item.input_ports, item.output_port):
+            if not isinstance(item, NodeItem):
+                continue
+            for port in item.all_ports():  # a group card's too (wiring.py says what they do)
                 if want_output is not None and port.is_output != want_output:
                     continue
                 c = port.scenePos()

@@ -153,6 +153,7 @@ class Scopes:
             gid, self.style, self._group_display, label=doc.display_name(gid),
             inputs=tuple(doc.display_name(n) for n in ports.inputs),
             outputs=tuple(doc.display_name(n) for n in ports.outputs), output_ids=ports.outputs,
+            input_ids=ports.inputs,
             hint=f"{inside} node" + ("" if inside == 1 else "s"), cache=self._caching,
             node_display=self._display)
         self._place_card(gid, card, doc.group_pos(gid))

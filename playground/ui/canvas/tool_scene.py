@@ -66,6 +66,11 @@ class WiringScene(CardScene, Protocol):
     def edge_item(self, source: str, target: str, slot: int) -> EdgeItem | None: ...
 
     @property
+    def scope(self) -> str | None:
+        """The group the canvas shows (None: the top level)."""
+        ...
+
+    @property
     def overview(self) -> bool:
         """Zoomed far out: boxes and wires painted in batches (the wire items hidden)."""
         ...

@@ -5,6 +5,20 @@ replaced in one undo step. Dragging from a fed input picks its wire up: drop it 
 input to move it, on empty space to unplug it. A refusal (``doc.connect_refusal``) lights the
 target red while dragging; on release it is said in a bubble at the port (``scene.say``: the
 status bar too); nothing is made.
+
+A closed group's card (group_card.py) wires like a card too:
+
+- its output port ``i`` is the node inside that it stands for (``output_ids[i]``): a wire
+  from it (or dropped on it, from an input) is that node's;
+- its input port for an outside node ``n``: a wire from ``x`` dropped on it (or dragged from
+  it to ``x``'s output) feeds the port from ``x`` instead, every wire from ``n`` into the
+  group at once (``Editor.feed_group_input``, one undo step);
+- its body takes no wire: which node inside should take it is the learner's choice, so the
+  bubble says how (a port, or opening/ungrouping the group). Nor does it take a wire picked
+  up from an input, nor, from an input, a drop on the body of a card with several outputs.
+
+A wire that has no cycle in the flat graph can still close a loop among the cards shown (a
+group's output into a card that feeds the group): refused too (``doc.level_loop_refusal``).
 """
 
 from __future__ import annotations
@@ -14,7 +28,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF
 
 from playground.ui.canvas.edges import WireItem
-from playground.ui.canvas.items import PortItem
+from playground.ui.canvas.group_card import is_group_card
+from playground.ui.canvas.items import NodeItem, PortItem
 from playground.ui.canvas.tool_scene import WiringScene
 
 CLICK_SLOP = 4.0
@@ -34,6 +49,8 @@ class WireDrag:
     picked: tuple[str, str, int] | None = None
     press: QPointF = field(default_factory=QPointF)
     hot: list[PortItem] = field(default_factory=list)
+    refusals: dict[tuple[str, str, int], str | None] = field(default_factory=dict)
+    """Each candidate's refusal, found once per drag (the mouse moves over it many times)."""
 
 
 class WireTool:
@@ -51,12 +68,13 @@ class WireTool:
         sc = self.scene
         preview = WireItem()
         node = sc.node_map[port.node_id]
-        if port.is_output:
-            drag = WireDrag(port, node.output_anchor(), True, preview, source=port.node_id)
+        if port.is_output:  # a group card's: the node inside it stands for
+            drag = WireDrag(port, node.output_anchor(port.index), True, preview,
+                            source=port.source)
         else:
             slot = port.slot
             assert slot is not None
-            fed = sc.doc.input_of(port.node_id, slot)
+            fed = None if is_group_card(node) else sc.doc.input_of(port.node_id, slot)
             if fed is not None:  # pick up the wire that feeds this input
                 edge = sc.edge_item(fed, port.node_id, slot)
                 # drawn from the card standing for the source (a group card's output port)
@@ -67,7 +85,7 @@ class WireTool:
                                  picked=(fed, port.node_id, slot))
                 if edge is not None:
                     edge.setVisible(False)
-            else:
+            else:  # an empty input, or a group card's input port: towards an output
                 drag = WireDrag(port, node.input_anchor(slot), False, preview,
                                  target=(port.node_id, slot))
         drag.press = QPointF(pos)
@@ -78,7 +96,8 @@ class WireTool:
     def candidate(
         self, pos: QPointF
     ) -> tuple[tuple[str, str, int] | None, str | None, PortItem | None]:
-        """What releasing the wire at ``pos`` would connect: (edge, refusal, port to light)."""
+        """What releasing the wire at ``pos`` would connect: (edge, refusal, port to light).
+        An edge into a group card (its id as the target) feeds that input port instead."""
         sc = self.scene
         w = self.drag
         assert w is not None
@@ -86,18 +105,22 @@ class WireTool:
         if w.forward:
             assert w.source is not None
             port = sc.port_near(pos, want_output=False)
+            node = port.node if port is not None else sc.node_at(pos)
+            if node is not None and is_group_card(node) and (
+                    port is None or w.picked is not None):
+                return None, self._group_body_refusal(node, w.source), port
             if port is not None:
                 assert port.slot is not None
                 target, slot = port.node_id, port.slot
             else:
-                node = sc.node_at(pos)
                 if node is None:
                     return None, None, None
                 target = node.node_id
                 if w.picked is not None and target == w.picked[1]:
                     return None, None, None
                 if doc.kind(target) != "op":
-                    return (w.source, target, 0), doc.connect_refusal(w.source, target, 0), None
+                    edge = (w.source, target, 0)
+                    return edge, self.refusal(edge), None
                 free = [i for i, s in enumerate(doc.inputs(target)) if s is None]
                 if not free:
                     name = doc.display_name(target)
@@ -108,7 +131,7 @@ class WireTool:
             edge = (w.source, target, slot)
             if w.picked is not None and edge == w.picked:
                 return edge, None, port
-            return edge, doc.connect_refusal(w.source, target, slot, replace=True), port
+            return edge, self.refusal(edge), port
         assert w.target is not None
         target, slot = w.target
         port = sc.port_near(pos, want_output=True)
@@ -116,9 +139,54 @@ class WireTool:
             node = sc.node_at(pos)
             if node is None:
                 return None, None, None
+            if is_group_card(node) and len(node.all_ports()) - len(node.input_ports) > 1:
+                name = doc.display_name(node.node_id)
+                return None, (f"{name} has several outputs: drop the wire on the output port "
+                              "that should feed it"), None
             port = node.output_port
-        edge = (port.node_id, target, slot)
-        return edge, doc.connect_refusal(port.node_id, target, slot, replace=True), port
+        edge = (port.source, target, slot)
+        return edge, self.refusal(edge), port
+
+    def refusal(self, edge: tuple[str, str, int]) -> str | None:
+        """Why ``edge`` would be refused (into a group card: feeding that input port from
+        its source), found once per drag."""
+        w = self.drag
+        assert w is not None
+        if edge not in w.refusals:
+            sc, (source, target, slot) = self.scene, edge
+            doc = sc.doc
+            card = sc.node_map.get(target)
+            if doc.is_group(source):  # a group none of whose values leaves it
+                w.refusals[edge] = (f"no value leaves {doc.display_name(source)} (none of its "
+                                    "nodes is an output): ungroup it (Ctrl+Shift+G) to wire "
+                                    "from a node inside")
+            elif card is not None and is_group_card(card):
+                old = self._port_source(card, slot)
+                w.refusals[edge] = doc.group_input_refusal(target, old, source)
+            else:
+                w.refusals[edge] = (doc.connect_refusal(source, target, slot, replace=True)
+                                    or doc.level_loop_refusal(source, target, sc.scope))
+        return w.refusals[edge]
+
+    @staticmethod
+    def _port_source(card: NodeItem, slot: int) -> str:
+        ids = getattr(card, "input_ids", ())
+        return ids[slot] if slot < len(ids) else ""
+
+    def _group_body_refusal(self, card: NodeItem, source: str) -> str:
+        """A wire dropped on a closed group's body (or a picked-up wire on its port): which
+        node inside should take it is not the canvas's guess. Says what will do it."""
+        doc = self.scene.doc
+        name, src = doc.display_name(card.node_id), doc.display_name(source)
+        if source in getattr(card, "input_ids", ()):
+            return (f"{name} is closed: open it (double-click) and wire {src} to the node "
+                    "inside that should take it")
+        ask = f"{name} is closed, so it cannot tell which node inside should take {src}. "
+        drag = self.drag
+        if card.input_ports and drag is not None and drag.picked is None:
+            return (ask + f"Drop the wire on one of its input ports to feed that port from "
+                    f"{src} instead, or ungroup it (Ctrl+Shift+G) to wire inside it")
+        return ask + f"Ungroup it (Ctrl+Shift+G), wire {src} inside, then group again (Ctrl+G)"
 
     def move(self, pos: QPointF) -> None:
         w = self.drag
@@ -168,6 +236,12 @@ class WireTool:
             if edge == w.picked:
                 return
             sc.editor.move_wire(w.picked, edge)
+            return
+        card = sc.node_map.get(edge[1])
+        if card is not None and is_group_card(card):
+            old = self._port_source(card, edge[2])
+            if old != edge[0]:
+                sc.editor.feed_group_input(edge[1], old, edge[0])
             return
         if doc.input_of(edge[1], edge[2]) == edge[0]:
             return  # already wired like that

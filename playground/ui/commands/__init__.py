@@ -31,12 +31,12 @@ from playground.ui.commands.edits import (
     SetParams,
     SetValue,
 )
-from playground.ui.commands.groups import GroupNodes, SetGroupLabel, Ungroup
+from playground.ui.commands.groups import FeedGroupInput, GroupNodes, SetGroupLabel, Ungroup
 from playground.ui.commands.painting import PAINT_MERGE_ID, SetPaintedPoints
 
 __all__ = [
     "AUTO_LAYOUT_GAPS", "PAINT_MERGE_ID", "AddNode", "AutoLayout", "Connect", "DeleteItems",
-    "Disconnect", "EdgeKey", "GroupNodes", "MoveNodes", "MoveWire", "PasteNodes", "Pos",
-    "ReplaceDocument", "SetGroupLabel", "SetLabel", "SetOutput", "SetPaintedPoints",
-    "SetParams", "SetValue", "Ungroup", "op_title",
+    "Disconnect", "EdgeKey", "FeedGroupInput", "GroupNodes", "MoveNodes", "MoveWire",
+    "PasteNodes", "Pos", "ReplaceDocument", "SetGroupLabel", "SetLabel", "SetOutput",
+    "SetPaintedPoints", "SetParams", "SetValue", "Ungroup", "op_title",
 ]

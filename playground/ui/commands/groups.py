@@ -1,5 +1,5 @@
 """Group, ungroup and rename a group (``playground.graph.groups``: an overlay, no number
-changes)."""
+changes); feed a group's input port from another node (wires, so numbers do change)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from playground.graph.document import GraphDocument, GraphError
 from playground.ui.commands.base import _nodes_text
+from playground.ui.commands.edits import Connect
 
 
 class GroupNodes(QUndoCommand):
@@ -63,3 +64,34 @@ class SetGroupLabel(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.set_group_label(self.gid, self.old)
+
+
+class FeedGroupInput(QUndoCommand):
+    """A wire dropped on a closed group's input port: the port (every wire from ``old`` into
+    a node inside ``gid``) is fed from ``new`` instead. One step, all or nothing: "Feed
+    group1's input n from x (2 wires)"."""
+
+    def __init__(self, doc: GraphDocument, gid: str, old: str, new: str) -> None:
+        reason = doc.group_input_refusal(gid, old, new)
+        if reason:
+            raise GraphError(reason)
+        wires = doc.group_input_wires(gid, old)
+        many = f" ({len(wires)} wires)" if len(wires) > 1 else ""
+        super().__init__(f"Feed {doc.display_name(gid)}'s input {doc.display_name(old)} "
+                         f"from {doc.display_name(new)}{many}")
+        self.steps = [] if new == old else [Connect(doc, new, t, k) for _, t, k in wires]
+
+    def redo(self) -> None:
+        done: list[Connect] = []
+        try:
+            for step in self.steps:
+                step.redo()
+                done.append(step)
+        except Exception:
+            for step in reversed(done):  # half a port re-fed is no edit
+                step.undo()
+            raise
+
+    def undo(self) -> None:
+        for step in reversed(self.steps):
+            step.undo()
