@@ -335,7 +335,7 @@ class PracticeSession:
         doc = self.doc
         here = "inside " + name(doc, self.scope) if self.scope is not None else "at this level"
         if self.problem is not None:
-            head = f"Nothing to practise {here}: {self.problem}."
+            head = f"Nothing to practise here: {self.problem}."
         elif not self.questions:
             head = f"Nothing to practise {here}: nothing in it feeds {self.out_name}."
         else:
