@@ -37,13 +37,10 @@ from playground.graph.expr import constant_label
 from playground.graph.numbers import summary
 from playground.teach.practice_hints import card_line, grads, group_hint, local_line, term
 from playground.teach.practice_levels import elsewhere, level_items
-from playground.teach.steps import Contribution, TeachError, _ready, backward_steps
+from playground.teach.practice_question import TOLERANCE, Question
+from playground.teach.steps import TeachError, _ready, backward_steps
 from playground.teach.text import d, name
 
-TOLERANCE = 0.5e-4
-"""Right to 4 decimals: within half a unit of the 4th decimal of the grad, widened by what the
-rounding of the numbers the canvas shows can move a chain worked from them
-(``Question.tolerance``): 0.4200 · 2 = 0.8400 is right for a grad of 0.83995."""
 CLOSE = 1e-3
 """Off by less than this (or this share of the grad), an answer is close, not wrong: the
 canvas shows 4 decimals, and a chain worked from rounded numbers drifts in the last one."""
@@ -53,53 +50,6 @@ MAX_TEXT = 60
 Kind = Literal["right", "close", "wrong", "not a number", "done"]
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _WORDS = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
-
-
-@dataclass(frozen=True)
-class Question:
-    """One node whose grad the learner types."""
-
-    node: str
-    name: str
-    """The node as the canvas names it."""
-    prompt: str
-    """``dL/da``."""
-    expected: float
-    output: bool
-    """The output itself (its grad is 1: where backward starts)."""
-    contributions: tuple[Contribution, ...]
-    """The wires its grad flows back along, with the numbers (``backward_steps``'s; at a level
-    with groups, ``practice_levels``': through a group card as one, with ``parts``)."""
-    card: str | None = None
-    """The group card asked for this node (its output) at this level; None: its own card."""
-    outside: tuple[Contribution, ...] = ()
-    """Inside a group, for one of its outputs: what flows back from outside the group."""
-    scope: str | None = None
-    """The level it is asked at (None: the top)."""
-
-    @property
-    def grouped(self) -> bool:
-        """Its chain rule goes through a group (or comes from outside the one on show)."""
-        return self.card is not None or bool(self.outside) or any(
-            c.through_group for c in self.contributions)
-
-    @property
-    def tolerance(self) -> float:
-        """How far a right answer may be from the grad: half a unit of the 4th decimal, plus
-        what the upstream grads and local derivatives, each rounded to 4 decimals on the
-        canvas, can move their products (|u·l − u'·l'| <= (|u| + |l|)·0.5e-4, to first
-        order). A number the hint gives already rounded (what comes from outside the group,
-        or from a group's own inside) adds one unit."""
-        spread = 0.0
-        for c in self.contributions:
-            if c.through_group:
-                spread += sum(abs(p.upstream) + abs(p.local) for p in c.parts
-                              if _finite(p.upstream) and _finite(p.local))
-                spread += 0.0 if c.parts else 1.0
-            elif _finite(c.upstream) and _finite(c.local or 0.0):
-                spread += abs(c.upstream) + abs(c.local or 0.0)
-        spread += len(self.outside)
-        return TOLERANCE * (1.0 + spread)
 
 
 @dataclass(frozen=True)
@@ -357,10 +307,6 @@ class PracticeSession:
         if missed:
             text += f"; {', '.join(missed)} needed more than one"
         return text + "."
-
-
-def _finite(x: float) -> bool:
-    return isinstance(x, float | int) and math.isfinite(x)
 
 
 def _close(answer: float, expected: float) -> bool:

@@ -4,16 +4,12 @@ known numbers filled in, in the canvas's names; through a group card, its local 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from playground.graph.document import GraphDocument
 from playground.graph.numbers import summary
 from playground.ops import OPS
+from playground.teach.practice_question import Question
 from playground.teach.steps import Contribution
 from playground.teach.text import d, expression, input_name, name, wrap
-
-if TYPE_CHECKING:
-    from playground.teach.practice import Question
 
 
 def grads(k: int) -> str:
