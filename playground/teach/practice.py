@@ -291,7 +291,7 @@ class PracticeSession:
         else:
             head = f"Every grad {here} is found."
         above, inside = self.elsewhere()
-        parts = [f"open {name(doc, g)} (double-click its card) for the {grads(k)} inside it"
+        parts = [f"open {name(doc, g)} (double-click its card) for {_the(k)} inside it"
                  for g, k in inside.items()]
         if above:
             parts.append(f"go back up (Alt+Up, or the bar over the canvas) for {grads(above)} "
@@ -313,3 +313,8 @@ def _close(answer: float, expected: float) -> bool:
     if not (math.isfinite(answer) and math.isfinite(expected)):
         return False
     return abs(answer - expected) <= max(CLOSE, CLOSE * abs(expected))
+
+
+def _the(k: int) -> str:
+    """``the grad`` or ``the 4 grads``."""
+    return "the grad" if k == 1 else f"the {k} grads"

@@ -313,8 +313,13 @@ class PracticePanel(PracticeLevels, QWidget):
         self.teaching.show_evaluation(shown, self, notes, state)
         self._mark()
         self._write()
-        if moved and q is not None and self.isVisible():
-            self.answer.setFocus()  # opened a group to go on: the next answer is typed here
+        if moved:
+            self.answer.clear()  # what was typed answered a node of the other level
+            said = (f"Practice{where}: type {q.prompt}, then Enter (Esc stops)" if q is not None
+                    else session.level_summary())
+            self.teaching.window.show_status(said)
+            if q is not None and self.isVisible():
+                self.answer.setFocus()  # opened a group to go on: the next answer goes here
 
     def _mark(self) -> None:
         """The node asked for glows (teal; red after a wrong answer, with its wires and the

@@ -90,9 +90,13 @@ class PracticeLevels:
         elif scope == session.scope:
             return False
         moved = scope != session.scope
+        before = session.current
         session.at(scope)
-        if moved:
-            self.verdict = None  # the last verdict was about a node of the other level
+        after = session.current
+        if moved or (before is None) != (after is None) or (
+                before is not None and after is not None
+                and (before.node, before.card) != (after.node, after.card)):
+            self.verdict = None  # the last verdict was about another question
         return moved
 
     def _where(self) -> str:

@@ -325,3 +325,48 @@ def test_every_pair_of_actions_while_practising_keeps_practice_on_the_level_show
             do(qtbot, w, action)
             check_practice_follows_the_canvas(qtbot, w)
         do(qtbot, w, "stop")
+
+
+def test_grouping_while_practising_asks_the_new_card_and_undo_keeps_every_answer(
+        qtbot, window):
+    w = window
+    assert w.files.open_example("lecture", ask=False)
+    w.display.backward()
+    start(qtbot, w)
+    assert answer_right(qtbot, w) == "L"
+    assert answer_right(qtbot, w) == "f"
+    assert asked(w) == "d"
+    # the learner groups d = e + c with e = a*b: one card, standing for d
+    w.clear_selection()
+    click_card(w, "d")
+    click_card(w, "e", CTRL)
+    on_canvas(w, Qt.Key.Key_G, CTRL)
+    (gid,) = w.doc.groups()
+    qtbot.waitUntil(lambda: panel(w).session.current.card == gid, timeout=2000)
+    assert asked(w) == "d" and w.teaching.overlay.highlight_nodes == ["d"]
+    assert w.scene.card_for("d") is w.scene.node_item(gid)
+    assert [q.node for q in panel(w).session.questions] == ["L", "f", "d", "c", "b", "a"]
+    assert panel(w).title.text().startswith("Practice 3 of 6: the grad of d, the output of")
+    answer_right(qtbot, w)  # d, as the card
+    assert shown(w, gid, "grad") == "-2.0000"
+    assert asked(w) == "c"
+    type_answer(qtbot, w, "5")
+    assert "dd/dc = ?" not in panel(w).feedback.toPlainText()
+    assert "computed by its inside" in panel(w).feedback.toPlainText()
+    answer_right(qtbot, w)  # c
+    score = panel(w).session.score
+    # undo the grouping: e is on show again and is asked next; nothing answered is lost
+    on_canvas(w, Qt.Key.Key_Z, CTRL)
+    assert not w.doc.groups()
+    qtbot.waitUntil(lambda: asked(w) == "e", timeout=2000)
+    session = panel(w).session
+    assert session.answered == ["L", "f", "d", "c"] and session.score == score
+    assert shown(w, "d", "grad") == "-2.0000" and shown(w, "e", "grad") == "—"
+    assert panel(w).title.text().startswith("Practice 5 of 7: the grad of e")
+    # redo: e hides in the card again, and is not asked at the top
+    on_canvas(w, Qt.Key.Key_Z, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: asked(w) == "b", timeout=2000)
+    answer_right(qtbot, w)
+    answer_right(qtbot, w)
+    assert panel(w).session.level_done and not panel(w).session.done
+    assert "for the grad inside it" in panel(w).feedback.toPlainText()
