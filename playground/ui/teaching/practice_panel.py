@@ -12,9 +12,7 @@ With groups, the questions follow the level the canvas shows (``teach.practice_l
 group card is asked as its output (its card glows), its inside once the learner opens it
 (double-click; the breadcrumb or Alt+Up goes back up); answers count at every level, so going
 back up carries on where the learner left. Grouping and ungrouping (and their undo) change no
-number: the round goes on with the new levels. The scope and group changes arrive in the middle
-of an edit (an undo rebuilds the scene as it goes), so the panel answers them once the edit is
-over (``_later``), and before reading its state (``_settle``).
+number: the round goes on with the new levels (``practice_scope.py``).
 
 All from the keyboard: Learn ▸ Practice (F9) starts on the graph on the canvas and puts the
 cursor in the answer box; Enter checks; Esc stops and gives the canvas its numbers back.
@@ -382,7 +380,10 @@ class PracticePanel(PracticeLevels, QWidget):
             self.title.setText(f"Practice{where}: every grad here is found"
                                if session.questions else f"Practice{where}: nothing to ask here")
             self.prompt.setText("")
-            self.answer.setPlaceholderText("open a group, or go up")
+            above, inside = session.elsewhere()
+            self.answer.setPlaceholderText(
+                "open a group, or go up" if above and inside
+                else "go up: Alt+Up" if above else "open a group" if inside else "")
             parts.append(f"<p>{esc(session.level_summary())}</p><p style='color:{muted}'>"
                          "Esc stops.</p>")
         else:
