@@ -389,8 +389,12 @@ class PracticePanel(PracticeLevels, QWidget):
         else:
             self.answer.setPlaceholderText(ASK)
             head = f"Inside {doc.display_name(session.scope)} · " if where else ""
-            what = (f"{q.name}, the output of {doc.display_name(q.card)} (its card glows)"
-                    if q.card is not None else f"{q.name} (glowing on the canvas)")
+            what = f"{q.name} (glowing on the canvas)"
+            if q.card is not None:
+                g = doc.display_name(q.card)
+                what = (f"{q.name}, one of {g}'s outputs (its card glows; the Inspector lists "
+                        "them)" if len(doc.ports(q.card).outputs) > 1
+                        else f"{q.name}, the output of {g} (its card glows)")
             self.title.setText(f"{head}Practice {session.index + 1} of "
                                f"{len(session.questions)}: the grad of {what}")
             self.prompt.setText(f"{q.prompt} =")

@@ -265,6 +265,12 @@ def do(qtbot, w, action: str) -> None:
     elif action == "up":
         w.clear_selection()
         on_canvas(w, Qt.Key.Key_Up, ALT)
+    elif action == "delete":  # a group card if there is one: numbers change, the round ends
+        nodes, groups = level_cards(w)
+        if groups or nodes:
+            w.clear_selection()
+            click_card(w, (groups or nodes)[0])
+            on_canvas(w, Qt.Key.Key_Delete)
     elif action == "stop":
         p.start_button.setFocus()
         QTest.keyClick(p.start_button, Qt.Key.Key_Escape)
@@ -292,7 +298,7 @@ def check_practice_follows_the_canvas(qtbot, w) -> None:
 
 
 ACTIONS = ("start", "answer", "wrong", "group", "ungroup", "undo", "redo", "open", "up",
-           "stop")
+           "delete", "stop")
 
 
 @pytest.mark.parametrize("order", [
@@ -302,6 +308,7 @@ ACTIONS = ("start", "answer", "wrong", "group", "ungroup", "undo", "redo", "open
     ("start", "open", "answer", "group", "open", "answer", "undo", "undo", "up", "stop"),
     ("group", "start", "ungroup", "answer", "undo", "open", "answer", "redo", "up", "stop"),
     ("start", "answer", "open", "ungroup", "answer", "undo", "answer", "redo", "stop", "undo"),
+    ("start", "open", "delete", "undo", "start", "up", "delete", "undo", "open", "answer"),
 ])
 def test_no_order_of_grouping_undo_opening_and_stopping_breaks_practice(qtbot, window, order):
     w = window
@@ -370,3 +377,36 @@ def test_grouping_while_practising_asks_the_new_card_and_undo_keeps_every_answer
     answer_right(qtbot, w)
     assert panel(w).session.level_done and not panel(w).session.done
     assert "for the grad inside it" in panel(w).feedback.toPlainText()
+
+
+def test_a_card_with_two_outputs_asks_each_one_by_name_on_the_card(qtbot, window):
+    from playground.graph.expr import parse
+
+    w = window
+    doc = parse("a = 2.0\nb = -3.0\nc = 4.0\np = a*b\nq = p + c\nL = p*q\n")
+    n = {doc.label(k): k for k in doc.node_ids() if doc.label(k)}
+    gid = doc.add_group([n["p"], n["q"]], label="pq")
+    w.doc.replace_with(doc)
+    w.editor.forget_history()
+    w.view.fit_all()
+    start(qtbot, w)
+    answer_right(qtbot, w)  # L
+    assert asked(w) == n["q"] and w.scene.card_for(n["q"]) is w.scene.node_item(gid)
+    assert "the grad of q, one of pq's outputs (its card glows" in panel(w).title.text()
+    assert w.teaching.overlay.node_tag(n["q"]) == "dL/dq = ?"
+    answer_right(qtbot, w)
+    assert asked(w) == n["p"]
+    type_answer(qtbot, w, "1")
+    assert "p is used inside pq too" in panel(w).feedback.toPlainText()
+    save(qtbot, w, "practice_two_outputs.png")
+    answer_right(qtbot, w)
+    while asked(w) is not None:
+        answer_right(qtbot, w)
+    assert panel(w).session.done  # p and q, the whole inside, were answered as the card
+    assert shown(w, gid, "grad") == summary_of(grads(w)[n["p"]])
+
+
+def summary_of(x: float) -> str:
+    from playground.graph.numbers import summary
+
+    return summary(x)
