@@ -13,6 +13,11 @@ before it is asked. ``answer(text)`` returns a ``Verdict``:
   (``de/da = b = -3.0000``), then the answer;
 - not a number: what to type instead (never an exception).
 
+With groups, practice asks one level at a time: the level the canvas shows (``scope``; see
+``practice_levels``): a group card is asked as its output, its inside when it is opened
+(``at``), and answers are kept across levels. ``done`` is every grad of every level found;
+``level_done`` those of the level on show.
+
 The score counts the nodes answered right at the first try. Constants of an expression (the 2
 of ``2*a``, labelled by their value) are not asked: nothing learns them, and a learner expects
 to practise the graph's named nodes. Names are the canvas's (``teach.text.name``), numbers are
@@ -23,21 +28,19 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation
 from playground.graph.expr import constant_label
 from playground.graph.numbers import summary
-from playground.ops import OPS
-from playground.teach.steps import Contribution, TeachError, backward_steps
-from playground.teach.text import d, input_name, name
+from playground.teach.practice_hints import card_line, grads, group_hint, local_line, term
+from playground.teach.practice_levels import elsewhere, level_items
+from playground.teach.practice_question import TOLERANCE, Question
+from playground.teach.steps import TeachError, _ready, backward_steps
+from playground.teach.text import d, name
 
-TOLERANCE = 0.5e-4
-"""Right to 4 decimals: within half a unit of the 4th decimal of the grad, widened by what the
-rounding of the numbers the canvas shows can move a chain worked from them
-(``Question.tolerance``): 0.4200 · 2 = 0.8400 is right for a grad of 0.83995."""
 CLOSE = 1e-3
 """Off by less than this (or this share of the grad), an answer is close, not wrong: the
 canvas shows 4 decimals, and a chain worked from rounded numbers drifts in the last one."""
@@ -47,32 +50,6 @@ MAX_TEXT = 60
 Kind = Literal["right", "close", "wrong", "not a number", "done"]
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _WORDS = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
-
-
-@dataclass(frozen=True)
-class Question:
-    """One node whose grad the learner types."""
-
-    node: str
-    name: str
-    """The node as the canvas names it."""
-    prompt: str
-    """``dL/da``."""
-    expected: float
-    output: bool
-    """The output itself (its grad is 1: where backward starts)."""
-    contributions: tuple[Contribution, ...]
-    """The wires its grad flows back along, with the numbers (``backward_steps``'s)."""
-
-    @property
-    def tolerance(self) -> float:
-        """How far a right answer may be from the grad: half a unit of the 4th decimal, plus
-        what the upstream grads and local derivatives, each rounded to 4 decimals on the
-        canvas, can move their products (|u·l − u'·l'| <= (|u| + |l|)·0.5e-4, to first
-        order)."""
-        spread = sum(abs(c.upstream) + abs(c.local or 0.0) for c in self.contributions
-                     if _finite(c.upstream) and _finite(c.local or 0.0))
-        return TOLERANCE * (1.0 + spread)
 
 
 @dataclass(frozen=True)
@@ -131,36 +108,81 @@ def is_constant(doc: GraphDocument, node: str) -> bool:
 @dataclass
 class PracticeSession:
     """See the module docstring. ``evaluation``: the document's backward evaluation, if the
-    caller has it (else it is computed)."""
+    caller has it (else it is computed); ``scope``: the level of the groups to ask at first
+    (None: the top)."""
 
     doc: GraphDocument
     evaluation: Evaluation | None = None
+    scope: str | None = None
     questions: list[Question] = field(init=False)
-    index: int = field(init=False, default=0)
+    """The questions of the level on show, in the order asked."""
+    every: dict[str, Question] = field(init=False)
+    """Every node practice asks, at any level (by node, in backward order)."""
+    problem: str | None = field(init=False, default=None)
+    """Why the level on show has nothing to ask (a grouping makes a loop there), or None."""
     tries: dict[str, int] = field(init=False, default_factory=dict)
     """node -> wrong answers so far."""
     first_try: set[str] = field(init=False, default_factory=set)
     """Nodes answered right at the first try (close answers do not count as tries)."""
     answered: list[str] = field(init=False, default_factory=list)
+    """Nodes answered right, at any level, in the order answered."""
 
     def __post_init__(self) -> None:
+        self.evaluation = _ready(self.doc, self.evaluation, backward=True)
         steps = backward_steps(self.doc, self.evaluation)  # raises TeachError, in words
         if steps and not all(isinstance(s.value, float | int) for s in steps):
             raise TeachError("practice works on graphs of numbers, and this one has tensors")
-        out = name(self.doc, steps[0].node) if steps else ""
-        self.questions = [
-            Question(s.node, name(self.doc, s.node), d(out, name(self.doc, s.node)),
-                     float(s.value), i == 0, s.contributions)
+        out = self.out_name = name(self.doc, steps[0].node) if steps else ""
+        self.every = {
+            s.node: Question(s.node, name(self.doc, s.node), d(out, name(self.doc, s.node)),
+                             float(s.value), i == 0, s.contributions)
             for i, s in enumerate(steps) if i == 0 or not is_constant(self.doc, s.node)
-        ]
-        if not self.questions:
+        }
+        if not self.every:
             raise TeachError("there is no grad to practise on this graph")
+        self._done: set[str] = set()
+        self._levels: dict[str | None, list[Question]] = {}
+        self.at(self.scope)
+
+    # --- levels ---------------------------------------------------------------------------
+
+    def at(self, scope: str | None) -> None:
+        """Ask at ``scope`` now (the canvas opened a group or went up): its questions, the
+        answers kept. A level that cannot be ordered asks nothing and says why (``problem``)."""
+        self.scope = scope
+        self.problem = None
+        if scope not in self._levels:
+            try:
+                self._levels[scope] = self._level(scope)
+            except TeachError as exc:
+                self.problem = str(exc)
+                self.questions = []
+                return
+        self.questions = self._levels[scope]
+
+    def regroup(self) -> None:
+        """The groups changed (never a number): every level is worked out again when shown."""
+        self._levels.clear()
+
+    def _level(self, scope: str | None) -> list[Question]:
+        if scope is None and not self.doc.groups():
+            return list(self.every.values())  # the flat graph: backward_steps' own questions
+        assert self.evaluation is not None
+        return [replace(self.every[i.node], contributions=i.here, card=i.card,
+                        outside=i.outside, scope=scope)
+                for i in level_items(self.doc, self.evaluation, scope, self.every)]
+
+    def elsewhere(self) -> tuple[int, dict[str, int]]:
+        """The grads still to find outside the level on show: how many above it, and how
+        many inside each group card on it (``practice_levels.elsewhere``)."""
+        return elsewhere(self.doc, self.scope, [n for n in self.every if n not in self._done])
 
     # --- where we are ---------------------------------------------------------------------
 
     @property
     def total(self) -> int:
-        return len(self.questions)
+        """Every grad practice asks, at every level."""
+        return len(self.every)
 
     @property
     def score(self) -> int:
@@ -168,11 +190,21 @@ class PracticeSession:
 
     @property
     def done(self) -> bool:
-        return self.index >= len(self.questions)
+        """Every grad of every level found."""
+        return len(self._done) >= len(self.every)
+
+    @property
+    def level_done(self) -> bool:
+        return self.current is None
+
+    @property
+    def index(self) -> int:
+        """How many of the level's questions are answered (the current one's place)."""
+        return sum(1 for q in self.questions if q.node in self._done)
 
     @property
     def current(self) -> Question | None:
-        return None if self.done else self.questions[self.index]
+        return next((q for q in self.questions if q.node not in self._done), None)
 
     def known(self) -> set[str]:
         """The nodes whose grads may be shown: answered, or every one once all are."""
@@ -181,15 +213,15 @@ class PracticeSession:
         return set(self.answered)
 
     def missed(self) -> list[str]:
-        """Names of the nodes that took more than one try, in the order asked."""
-        return [q.name for q in self.questions[: self.index] if q.node not in self.first_try]
+        """Names of the nodes that took more than one try, in the order answered."""
+        return [self.every[n].name for n in self.answered if n not in self.first_try]
 
     # --- answering ------------------------------------------------------------------------
 
     def answer(self, text: str) -> Verdict:
         q = self.current
         if q is None:
-            return Verdict("done", self.summary())
+            return Verdict("done", self.summary() if self.done else self.level_summary())
         value = parse_answer(text)
         if isinstance(value, str):
             return Verdict("not a number", value, (f"{q.prompt} = ?",))
@@ -197,7 +229,7 @@ class PracticeSession:
             if self.tries.get(q.node, 0) == 0:
                 self.first_try.add(q.node)
             self.answered.append(q.node)
-            self.index += 1
+            self._done.add(q.node)
             return Verdict("right", f"Right: {q.prompt} = {summary(q.expected)}.", value=value)
         if _close(value, q.expected):
             return Verdict(
@@ -215,11 +247,15 @@ class PracticeSession:
         if q.output:
             lines = [f"{q.prompt} = ?",
                      f"{q.name} is the output: nudge it by h and it moves by h."]
+            if q.card is not None:
+                lines.append(card_line(self.doc, q))
             if level >= 2:
                 lines.append(f"So {q.prompt} = 1.")
             return tuple(lines)
+        if q.grouped:
+            return group_hint(self.doc, self.out_name, q, level)
         doc = self.doc
-        out = self.questions[0].name
+        out = self.out_name
         cs = q.contributions
         unknown = " + ".join(f"{summary(c.upstream)} · ?" for c in cs)
         if len(cs) == 1 and name(doc, cs[0].consumer) == out:
@@ -229,13 +265,13 @@ class PracticeSession:
         elif any(name(doc, c.consumer) == out for c in cs):
             lines = [f"{q.prompt} = {unknown}"]  # (L = d*d): no circular dL/dd on the right
         else:
-            terms = [_term(doc, out, c, cs) for c in cs]
+            terms = [term(doc, out, c, cs) for c in cs]
             lines = [f"{q.prompt} = {' + '.join(terms)} = {unknown}"]
         if len(cs) > 1:
             lines.append(f"{q.name} feeds {len(cs)} wires: what flows back along each one "
                          "adds up.")
         for c in cs:
-            lines.append(_local_line(doc, q.name, c, reveal=level >= 2))
+            lines.append(local_line(doc, q.name, c, reveal=level >= 2))
         if level >= 3 and len(cs) == 1 and name(doc, cs[0].consumer) == out:
             lines.append(f"So {q.prompt} = {summary(q.expected)}.")
         elif level >= 3:
@@ -243,6 +279,24 @@ class PracticeSession:
                 f"{summary(c.upstream)} · {summary(c.local)}" for c in cs if c.local is not None)
             lines.append(f"So {q.prompt} = {products} = {summary(q.expected)}.")
         return tuple(lines)
+
+    def level_summary(self) -> str:
+        """Where the grads still to find are, once the level on show has none left."""
+        doc = self.doc
+        here = "inside " + name(doc, self.scope) if self.scope is not None else "at this level"
+        if self.problem is not None:
+            head = f"Nothing to practise here: {self.problem}."
+        elif not self.questions:
+            head = f"Nothing to practise {here}: nothing in it feeds {self.out_name}."
+        else:
+            head = f"Every grad {here} is found."
+        above, inside = self.elsewhere()
+        parts = [f"open {name(doc, g)} (double-click its card) for {_the(k)} inside it"
+                 for g, k in inside.items()]
+        if above:
+            parts.append(f"go back up (Alt+Up, or the bar over the canvas) for {grads(above)} "
+                         "more")
+        return head + (" Next: " + "; or ".join(parts) + "." if parts else "")
 
     def summary(self) -> str:
         """The score in words."""
@@ -255,50 +309,12 @@ class PracticeSession:
         return text + "."
 
 
-def _finite(x: float) -> bool:
-    return isinstance(x, float | int) and math.isfinite(x)
-
-
 def _close(answer: float, expected: float) -> bool:
     if not (math.isfinite(answer) and math.isfinite(expected)):
         return False
     return abs(answer - expected) <= max(CLOSE, CLOSE * abs(expected))
 
 
-def _term(doc: GraphDocument, out: str, c: Contribution, all_: tuple[Contribution, ...]) -> str:
-    """``dL/de · de/da`` for one wire (``e`` is not the output: see ``hint``)."""
-    me, t = name(doc, c.source), name(doc, c.consumer)
-    return f"{d(out, t)} · {d(t, me)}{_which(doc, c, all_)}"
-
-
-def _which(doc: GraphDocument, c: Contribution, all_: tuple[Contribution, ...]) -> str:
-    """`` (left input)`` when the same consumer takes the node twice (``b = a + a``)."""
-    if sum(1 for o in all_ if o.consumer == c.consumer) < 2:
-        return ""
-    return f" ({input_name(OPS[doc.op_name(c.consumer)].slots[c.slot], c.slot)})"
-
-
-def _local_line(doc: GraphDocument, me: str, c: Contribution, reveal: bool) -> str:
-    """What ``?`` stands for: the local derivative, its formula and number when revealed."""
-    t = c.consumer
-    op = OPS[doc.op_name(t)]
-    ins = [name(doc, s) for s in doc.inputs(t) if s is not None]
-    expr = f"{ins[0]} {op.symbol} {ins[1]}" if op.arity == 2 else f"{op.symbol}({ins[0]})"
-    local = d(name(doc, t), me) + _which(doc, c, (c, c) if _twice(doc, c) else (c,))
-    if not reveal or c.local is None:
-        return f"? is {local}: how {name(doc, t)} = {expr} moves when {me} moves."
-    value = "" if _plain(c.local_formula) else f" = {summary(c.local)}"
-    why = f" ({op.hint})" if op.hint else ""
-    return f"{local} = {c.local_formula}{value}, as {name(doc, t)} = {expr}{why}."
-
-
-def _twice(doc: GraphDocument, c: Contribution) -> bool:
-    return sum(1 for s in doc.inputs(c.consumer) if s == c.source) > 1
-
-
-def _plain(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _the(k: int) -> str:
+    """``the grad`` or ``the 4 grads``."""
+    return "the grad" if k == 1 else f"the {k} grads"

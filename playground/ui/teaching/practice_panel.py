@@ -8,6 +8,12 @@ inspector. The node asked for glows teal with "?" under it; after a wrong answer
 with what was typed, its wires to the nodes its grad comes from glow too, and those nodes
 (their grads already answered, so on show) are marked lilac.
 
+With groups, the questions follow the level the canvas shows (``teach.practice_levels``): a
+group card is asked as its output (its card glows), its inside once the learner opens it
+(double-click; the breadcrumb or Alt+Up goes back up); answers count at every level, so going
+back up carries on where the learner left. Grouping and ungrouping (and their undo) change no
+number: the round goes on with the new levels (``practice_scope.py``).
+
 All from the keyboard: Learn ▸ Practice (F9) starts on the graph on the canvas and puts the
 cursor in the answer box; Enter checks; Esc stops and gives the canvas its numbers back.
 "New expression" (Alt+N) builds a random graph (``playground.teach.random_expr``) with the
@@ -46,6 +52,7 @@ from playground.teach.random_expr import (
     random_document,
 )
 from playground.ui.teaching.common import TabPause, bad_colour, esc, good_colour, mono, muted_colour
+from playground.ui.teaching.practice_scope import PracticeLevels
 from playground.ui.teaching.steps_panel import StepEvaluation, full_scale
 from playground.ui.widgets.flow_layout import FlowLayout
 
@@ -60,7 +67,7 @@ HIDDEN = "hidden while you practise: type it in the Practice tab"
 ASK = "a number, then Enter"
 
 
-class PracticePanel(QWidget):
+class PracticePanel(PracticeLevels, QWidget):
     display_kind = "practice"
 
     def __init__(self, teaching, parent: QWidget | None = None) -> None:
@@ -160,6 +167,7 @@ class PracticePanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self._idle(INTRO)
+        self._follow_levels()  # the questions follow the canvas's level (practice_scope.py)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -182,7 +190,7 @@ class PracticePanel(QWidget):
         display.flush()
         try:
             full = display.backward_evaluation()
-            session = PracticeSession(self.teaching.doc, full)
+            session = PracticeSession(self.teaching.doc, full, self._canvas_scope())
         except TeachError as exc:
             self._stop_showing()
             self._idle(f"<p style='color:{bad_colour(self)}'>Cannot practise on this graph: "
@@ -191,6 +199,7 @@ class PracticePanel(QWidget):
             self.new_button.setFocus()  # the keyboard is in the tab: Alt+N, or Tab to the ops
             return False
         self.session, self._full, self.verdict = session, full, None
+        self._regroup = False
         self._show()
         self.answer.setEnabled(True)
         self.answer.setReadOnly(False)
@@ -222,6 +231,7 @@ class PracticePanel(QWidget):
 
     def check(self) -> None:
         """Enter: check the answer box against the node asked for."""
+        self._settle()
         session = self.session
         if session is None or not self.running:
             self._idle("<p>Press <b>F9</b> to practise on the graph on the canvas, or "
@@ -283,6 +293,7 @@ class PracticePanel(QWidget):
     def _show(self) -> None:
         session, full = self.session, self._full
         assert session is not None and full is not None
+        moved = self._follow_level()
         known = session.known()
         results = {n: replace(r, grad=r.grad if n in known else None)
                    for n, r in full.results.items()}
@@ -294,14 +305,23 @@ class PracticePanel(QWidget):
         shown = replace(shown, results=results, contributions=contributions)
         q = session.current
         notes = {n: HIDDEN for n in full.results if n not in known}
-        state = None if q is None else f"practising: {session.index + 1} of {session.total}"
+        where = self._where()
+        state = None if q is None else (
+            f"practising{where}: {session.index + 1} of {len(session.questions)}")
         self.teaching.show_evaluation(shown, self, notes, state)
         self._mark()
         self._write()
+        if moved:
+            self.answer.clear()  # what was typed answered a node of the other level
+            said = (f"Practice{where}: type {q.prompt}, then Enter (Esc stops)" if q is not None
+                    else session.level_summary())
+            self.teaching.window.show_status(said)
+            if q is not None and self.isVisible():
+                self.answer.setFocus()  # opened a group to go on: the next answer goes here
 
     def _mark(self) -> None:
         """The node asked for glows (teal; red after a wrong answer, with its wires and the
-        nodes its grad comes from)."""
+        nodes its grad comes from); a group card asked for its output glows as that output."""
         overlay = self.teaching.overlay
         session = self.session
         q = session.current if session is not None else None
@@ -311,9 +331,8 @@ class PracticePanel(QWidget):
             return
         wrong = self.verdict is not None and self.verdict.kind == "wrong"
         if wrong and self.verdict is not None and self.verdict.value is not None:
-            edges = [c.edge for c in q.contributions]
             overlay.set_marks({c.consumer for c in q.contributions}, "source")
-            overlay.set_highlight([q.node], edges, colour="wrong",
+            overlay.set_highlight([q.node], self._wires(q), colour="wrong",
                                   node_tags={q.node: f"✖ {summary(self.verdict.value)}"})
         else:
             overlay.set_marks([])
@@ -330,7 +349,10 @@ class PracticePanel(QWidget):
         session = self.session
         assert session is not None
         q = session.current
-        self.score.setText(f"Score {session.score} / {session.total} (right first time)")
+        doc = self.teaching.doc
+        levels = ", groups' insides included" if doc.groups() else ""
+        self.score.setText(f"Score {session.score} / {session.total} (right first time"
+                           f"{levels})")
         muted = muted_colour(self)
         family = mono().family()
         parts: list[str] = []
@@ -344,23 +366,42 @@ class PracticePanel(QWidget):
                              f"font-weight:600'>{esc(v.hint[0])}</div>")
                 for line in v.hint[1:]:
                     parts.append(f"<p style='margin:4px 0'>{esc(line)}</p>")
-        if q is None:
+        # read-only, not disabled: the cursor stays in the tab, so Esc and Alt+N work
+        self.answer.setReadOnly(q is None)
+        where = self._where()
+        if q is None and session.done:
             self.title.setText("Practice: done")
             self.prompt.setText("")
-            # read-only, not disabled: the cursor stays in the tab, so Esc and Alt+N work
-            self.answer.setReadOnly(True)
             self.answer.setPlaceholderText("done")
             parts.append(f"<p>{esc(session.summary())}</p><p style='color:{muted}'>Esc brings "
                          "the canvas's own numbers back; F9 practises again; Alt+N makes a new "
                          "expression.</p>")
+        elif q is None:
+            self.title.setText(f"Practice{where}: every grad here is found"
+                               if session.questions else f"Practice{where}: nothing to ask here")
+            self.prompt.setText("")
+            above, inside = session.elsewhere()
+            self.answer.setPlaceholderText(
+                "open a group, or go up" if above and inside
+                else "go up: Alt+Up" if above else "open a group" if inside else "")
+            parts.append(f"<p>{esc(session.level_summary())}</p><p style='color:{muted}'>"
+                         "Esc stops.</p>")
         else:
-            self.title.setText(f"Practice {session.index + 1} of {session.total}: the grad of "
-                               f"{q.name} (glowing on the canvas)")
+            self.answer.setPlaceholderText(ASK)
+            head = f"Inside {doc.display_name(session.scope)} · " if where else ""
+            what = f"{q.name} (glowing on the canvas)"
+            if q.card is not None:
+                g = doc.display_name(q.card)
+                what = (f"{q.name}, one of {g}'s outputs (its card glows; the Inspector lists "
+                        "them)" if len(doc.ports(q.card).outputs) > 1
+                        else f"{q.name}, the output of {g} (its card glows)")
+            self.title.setText(f"{head}Practice {session.index + 1} of "
+                               f"{len(session.questions)}: the grad of {what}")
             self.prompt.setText(f"{q.prompt} =")
             if v is None or v.kind == "right":
                 parts.append(f"<p style='color:{muted}'>Type {esc(q.prompt)} and press Enter. "
                              "The grads you have found are on the canvas; the others read —. "
-                             "Esc stops.</p>")
+                             f"{self._level_note(q)}Esc stops.</p>")
         self.feedback.setHtml("".join(parts))
 
     def _idle(self, html: str) -> None:
