@@ -82,11 +82,24 @@ def _imports_from(prefix: str) -> dict[str, set[str]]:
     return {m: _imports(m) for m in MODULES if m == prefix or m.startswith(prefix + ".")}
 
 
+WIDGETS = "playground.ui.widgets"
+"""The shared widgets and helpers: the floor every room of the UI stands on."""
+
+
 def test_the_canvas_imports_nothing_from_the_rest_of_the_ui() -> None:
     canvas = "playground.ui.canvas"
     leaks = {
-        m: sorted(d for d in deps if d.startswith("playground.ui") and not d.startswith(canvas))
+        m: sorted(d for d in deps if d.startswith("playground.ui")
+                  and not d.startswith((canvas, WIDGETS)))
         for m, deps in _imports_from(canvas).items()
+    }
+    assert {m: d for m, d in leaks.items() if d} == {}
+
+
+def test_the_shared_widgets_import_no_room_of_the_ui() -> None:
+    leaks = {
+        m: sorted(d for d in deps if d.startswith("playground.ui") and not d.startswith(WIDGETS))
+        for m, deps in _imports_from(WIDGETS).items()
     }
     assert {m: d for m, d in leaks.items() if d} == {}
 
