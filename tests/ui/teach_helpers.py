@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.window_helpers import by_label, install_dialogs, new_window, shown
@@ -54,3 +54,17 @@ def click_node(window, qtbot, node_id: str) -> None:
 def inspector_grad(window) -> str:
     """The grad row of the inspector, as the user reads it."""
     return window.inspector.grad_label.text()
+
+
+def double_click_card(w, node_id: str) -> None:
+    """A real double-click on ``node_id``'s card (a group card opens), below its title."""
+    item = w.scene.node_item(node_id)
+    w.view.ensureVisible(item)
+    p = w.view.mapFromScene(item.mapToScene(QPointF(item.body.width() / 2,
+                                                    item.body.height() * 0.6)))
+    vp = w.view.viewport()
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(vp, left, none, p)
+    QTest.mouseRelease(vp, left, none, p)
+    QTest.mouseDClick(vp, left, none, p)
+    QTest.mouseRelease(vp, left, none, p)

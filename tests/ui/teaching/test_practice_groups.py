@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 
 from playground.graph.evaluate import evaluate
 from playground.ui.canvas.group_card import GroupCard, OutsideCard
-from tests.ui.teach_helpers import by_label, press, shown, teach_window
+from tests.ui.teach_helpers import by_label, double_click_card, press, shown, teach_window
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
@@ -73,18 +73,6 @@ def answer_right(qtbot, w) -> str:
     type_answer(qtbot, w, repr(grads(w)[node]))
     assert panel(w).verdict.kind == "right", panel(w).feedback.toPlainText()
     return node
-
-
-def double_click_card(w, node_id: str) -> None:
-    item = w.scene.node_item(node_id)
-    w.view.ensureVisible(item)
-    p = w.view.mapFromScene(item.mapToScene(QPointF(item.body.width() / 2,
-                                                    item.body.height() * 0.6)))
-    vp = w.view.viewport()
-    QTest.mousePress(vp, LEFT, NONE, p)
-    QTest.mouseRelease(vp, LEFT, NONE, p)
-    QTest.mouseDClick(vp, LEFT, NONE, p)
-    QTest.mouseRelease(vp, LEFT, NONE, p)
 
 
 def save(qtbot, w, name: str) -> None:

@@ -5,13 +5,12 @@ walks the inside, and the steps come back out to the level above (lesson 14, tan
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtTest import QTest
 
 from playground.teach.lessons import lesson
 from playground.ui.canvas.group_card import GroupCard
-from tests.ui.teach_helpers import by_label, click, press, shown, teach_window
+from tests.ui.teach_helpers import by_label, click, double_click_card, press, shown, teach_window
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
@@ -35,18 +34,6 @@ def step_to(w, node: str) -> None:
         if panel.steps[panel.index].node == node:
             return
     raise AssertionError(f"never reached {node}")
-
-
-def double_click_card(w, node_id: str) -> None:
-    item = w.scene.node_item(node_id)
-    w.view.ensureVisible(item)
-    p = w.view.mapFromScene(item.mapToScene(QPointF(item.body.width() / 2,
-                                                    item.body.height() * 0.6)))
-    vp = w.view.viewport()
-    QTest.mousePress(vp, LEFT, NONE, p)
-    QTest.mouseRelease(vp, LEFT, NONE, p)
-    QTest.mouseDClick(vp, LEFT, NONE, p)
-    QTest.mouseRelease(vp, LEFT, NONE, p)
 
 
 def test_the_lesson_shows_one_tanh_node_beside_the_exp_built_group(window):
