@@ -18,8 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from playground.graph.document import GraphDocument
 from playground.ui.widgets.wrap_label import WrapLabel
 
-HINT = ("Drag one of them to move them all; Ctrl+click a card to add it or leave it out; "
-        "Esc clears the selection.")
+HINT = "Drag one to move them all; Ctrl+click a card to add or remove it."
 
 
 def count_words(nodes: int, groups: int) -> str:
