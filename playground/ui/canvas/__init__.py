@@ -42,8 +42,8 @@ API (what the window and the tests rely on; keep this docstring true):
       ``SetValue`` at release; ``scrubbing`` is True meanwhile; ``cancel_scrub() -> bool``
       (Esc) puts the old numbers back. A click there still selects; the header and grad row
       still move the node.
-    - Editing on the card (card_edit.py): a double-click on a card's header edits its label,
-      on a value's data number that number (a line edit over the row; Enter asks the editor
+    - Editing on the card (card_edit.py): a double-click on a node card's header edits its
+      label, on a value's data number that number (a line edit over the row; Enter asks the editor
       for one ``set_label``/``set_value``, Esc cancels, a click elsewhere commits); bad text
       and refused names keep the old one and say why at the card. ``card_editor`` (the open
       line edit or None), ``edit_on_card(id, "label" | "value") -> bool``.
@@ -60,7 +60,8 @@ API (what the window and the tests rely on; keep this docstring true):
       its id in ``node_item``/``node_map``; inside, the outside inputs are ``OutsideCard``s;
       ``card_for(node_id)``: the card standing for a node here (its group card if hidden);
       an ``EdgeItem`` keeps the document's key and is drawn between ``from_id``/``to_id``.
-      A double-click on a group card's body opens it.
+      A double-click anywhere on a group card opens it (``edit_on_card(gid, "label")``,
+      Edit ▸ Rename's F2, renames it).
     - ``detach()``: unsubscribe from the document (before dropping the scene).
     - Scale: BSP index over a scene rect sized to the nodes (grows as they move). Below 50%
       zoom each card paints its far form (``card_lod.py``: name and data in large type on

@@ -1,9 +1,12 @@
 """Editing on the card: double-click a card's name or a value's number and type.
 
-Where: the header row of any card edits its label (an op's label too: "L" on the output's
-``*``); the data number of a value that holds one number edits that number. Anywhere else a
-double-click still brings the Inspector forward (``node_activated``), as do a tensor's data
-(typed as a list in the Inspector) and a zoomed-out canvas (the cards are boxes there).
+Where: the header row of a node's card edits its label (an op's label too: "L" on the
+output's ``*``); the data number of a value that holds one number edits that number. Anywhere
+else a double-click still brings the Inspector forward (``node_activated``), as do a tensor's
+data (typed as a list in the Inspector) and a zoomed-out canvas (the cards are boxes there).
+A group card is not edited by a double-click: a double-click anywhere on it opens it (the
+How-to says so, and its title is where everyone double-clicks). F2 (Edit ▸ Rename) opens
+this editor on the name of the one selected card, a group's or a node's (``scene.edit_on_card``).
 
 How: a line edit over that row (a ``QGraphicsProxyWidget``, a child of the card, so it zooms
 and pans with it), its text selected. Enter commits as one undo step through the editor, the
@@ -104,11 +107,11 @@ class CardEdit:
         """What a double-click at ``local`` (item coords) edits: "label", "value" or ""."""
         if self.scene.editor is None or getattr(item, "is_outside", False):
             return ""  # an outside input is read-only inside a group
-        if 0 <= local.y() < item.style.row_h and 0 <= local.x() <= item.body.width():
-            return "label"
         doc = self.scene.doc
         if doc.is_group(item.node_id):
-            return ""  # a group card's body opens the group
+            return ""  # a double-click anywhere on a group card opens it (F2 renames it)
+        if 0 <= local.y() < item.style.row_h and 0 <= local.x() <= item.body.width():
+            return "label"
         if (doc.kind(item.node_id) == "value" and isinstance(doc.value(item.node_id), float)
                 and item.scrub_zone().contains(local)):
             return "value"

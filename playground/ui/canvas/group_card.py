@@ -4,7 +4,8 @@
   the header, one input port per outside node feeding it (named after that node), the data and
   grad of its (first) output, and one output port per output (with the inside node's name
   beside it when there are several; the tooltip gives each one's data and grad). Stacked
-  edges behind the body say "there is more inside"; a double-click on the body opens it.
+  edges behind the body say "there is more inside"; a double-click anywhere on it opens it
+  (F2 renames it: ``scene.edit_on_card``).
   Its ports wire like a card's (``wiring.py``): a wire from output port ``i`` is
   ``output_ids[i]``'s; a wire dropped on input port ``j`` feeds it from the wire's source
   instead of ``input_ids[j]``.
@@ -138,7 +139,7 @@ class GroupCard(NodeItem):
 
     def tooltip_text(self) -> str:
         d = self.display()
-        lines = [f"{GROUP_MARK} group {d.label}: double-click to open it"]
+        lines = [f"{GROUP_MARK} group {d.label}: double-click to open it, F2 to rename it"]
         if self.slot_names:
             lines.append("inputs: " + ", ".join(self.slot_names))
         if self.output_names:

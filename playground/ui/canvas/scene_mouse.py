@@ -239,9 +239,9 @@ class SceneMouse(QGraphicsScene):
             event.accept()
             return
         if node is not None:
-            # On the name or a value's number: edit it there (card_edit.py); elsewhere (and
-            # zoomed out, where cards show their far form or are boxes) bring the Inspector
-            # forward.
+            # On a node's name or a value's number: edit it there (card_edit.py); anywhere
+            # on a group card: open it; elsewhere (and zoomed out, where cards show their far
+            # form or are boxes) bring the Inspector forward.
             what = self._card_edit.editable(node, node.mapFromScene(pos)) if (
                 scrub_look.readable(event)) else ""
             if what and event.button() == Qt.MouseButton.LeftButton:
@@ -249,7 +249,7 @@ class SceneMouse(QGraphicsScene):
                     self.select_nodes([node.node_id])
                 self._card_edit.start(node, what)
             elif self.doc.is_group(node.node_id) and event.button() == Qt.MouseButton.LeftButton:
-                self.set_scope(node.node_id)  # its body: open the group (scope.py)
+                self.set_scope(node.node_id)  # open the group (scope.py)
             else:
                 self.node_activated.emit(node.node_id)
             event.accept()

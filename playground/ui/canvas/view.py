@@ -195,7 +195,10 @@ class GraphView(NodeDrops, QGraphicsView):
         self.centerOn(centre + QPointF(0, below / 2 / z))
 
     def _scope_changed(self, _scope: object) -> None:
-        self.fit_all()  # a group opened (or left): frame what it holds
+        # A group opened (or left): frame what it holds, with the dimmed outside-input cards
+        # at its left (cards of the scene like the others), when all of it reads at
+        # SMALLEST_FIT or more; else, as a graph opens, READABLE_ZOOM at its output end.
+        self.fit_all(readable=True)
 
     def _moved_by_learner(self) -> None:
         self.fit_mode = None  # the learner chose this view: a resize keeps it
@@ -221,7 +224,10 @@ class GraphView(NodeDrops, QGraphicsView):
         """Where the node Backward starts from is, in scene coordinates."""
         scene = self.graph_scene
         out = scene.output_id()
-        item = scene.node_item(out) if out is not None else None
+        item = scene.card_for(out) if out is not None else None  # in a group card here
+        if item is None or getattr(item, "is_outside", False):  # inside a group: where its
+            item = next((i for i in scene.node_items()  # value leaves it
+                         if getattr(i, "leaves_group", False)), None)
         return item.sceneBoundingRect() if item is not None else None
 
     def wheelEvent(self, event: QWheelEvent) -> None:

@@ -17,6 +17,9 @@ A closed group's card (group_card.py) wires like a card too:
   bubble says how (a port, or opening/ungrouping the group). Nor does it take a wire picked
   up from an input, nor, from an input, a drop on the body of a card with several outputs.
 
+Inside an open group, an outside input's dimmed card (group_card.py) is read-only: its output
+port starts a wire, but a wire dropped on its body is refused in words, never connected.
+
 A wire that has no cycle in the flat graph can still close a loop among the cards shown (a
 group's output into a card that feeds the group): refused too (``doc.level_loop_refusal``).
 """
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF
 
 from playground.ui.canvas.edges import WireItem
-from playground.ui.canvas.group_card import is_group_card
+from playground.ui.canvas.group_card import is_group_card, is_outside_card
 from playground.ui.canvas.items import NodeItem, PortItem
 from playground.ui.canvas.tool_scene import WiringScene
 
@@ -106,6 +109,10 @@ class WireTool:
             assert w.source is not None
             port = sc.port_near(pos, want_output=False)
             node = port.node if port is not None else sc.node_at(pos)
+            if node is not None and is_outside_card(node):  # it has no input ports
+                name = doc.display_name(node.node_id)
+                return None, (f"{name} is outside this group and read-only here: go up a "
+                              f"level (Alt+Up) to wire into {name}"), None
             if node is not None and is_group_card(node) and (
                     port is None or w.picked is not None):
                 return None, self._group_body_refusal(node, w.source), port

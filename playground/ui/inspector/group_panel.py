@@ -35,7 +35,7 @@ class GroupPanel(QWidget):
         self.name_edit.setObjectName("inspector_group_name")
         self.name_edit.setAccessibleName("Group name")
         self.name_edit.setToolTip("The group's name, on its card and in the breadcrumb "
-                                  "(Enter to apply)")
+                                  "(Enter to apply; F2 on the canvas renames it there)")
         form.addRow("&Name", self.name_edit)
         self.inside_label = WrapLabel("", self)
         self.inside_label.setObjectName("inspector_group_inside")

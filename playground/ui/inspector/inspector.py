@@ -30,8 +30,8 @@ from playground.graph.evaluate_text import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
 from playground.graph.numbers import signed
 from playground.ops import OPS
+from playground.ui.inspector import literals
 from playground.ui.inspector.group_panel import GroupPanel
-from playground.ui.inspector.literals import LiteralError, format_literal, parse_literal
 from playground.ui.inspector.number_field import (
     SIGNIFICANT,
     NumberField,
@@ -40,19 +40,21 @@ from playground.ui.inspector.number_field import (
     warning_colour,
 )
 from playground.ui.inspector.params_editor import ParamsEditor
+from playground.ui.inspector.selection_panel import SelectionPanel
 from playground.ui.widgets.wrap_label import WrapLabel
 
 GUIDE = (
     "<b>How to</b><ul style='margin-left:-24px'>"
     "<li>Add: drag from the palette, double-click it, or press Tab on the canvas.</li>"
     "<li>Wire: drag from a node's output port (right) to an input port (left).</li>"
-    "<li>Edit: double-click a name or a number on its card, or select a node and type "
-    "here; Enter applies.</li>"
+    "<li>Edit: double-click a name or a number on its card (F2 renames the selected "
+    "card), or select a node and type here; Enter applies.</li>"
     "<li><b>Backward</b> (Ctrl+B): every grad becomes d(output)/d(node); "
     "<span style='color:#0877bd'>blue</span> is positive, "
     "<span style='color:#e8710a'>orange</span> negative.</li>"
     "<li>Grey grads are stale: the graph changed since Backward.</li>"
-    "<li>Group: select nodes, Ctrl+G: one card; double-click it to open it.</li></ul>"
+    "<li>Group: select nodes, Ctrl+G: one card; double-click it to open it, F2 to "
+    "rename it.</li></ul>"
 )
 
 
@@ -178,6 +180,8 @@ class Inspector(QDockWidget):
         self.group_panel.label_edited.connect(self.label_edited)
         self.group_panel.open_requested.connect(self.open_group_requested)
         outer.addWidget(self.group_panel)
+        self.selection_panel = SelectionPanel(body)  # several cards: how many, Group, Delete
+        outer.addWidget(self.selection_panel)
         outer.addStretch(1)
         self.guide = WrapLabel(GUIDE, body)
         self.guide.setObjectName("inspector_guide")
@@ -226,6 +230,15 @@ class Inspector(QDockWidget):
         self._show_value_error(None)
         self._refresh_fields()
         self._refresh_numbers()
+
+    def set_selection(self, ids: list[str]) -> None:
+        """Show the selected cards: one node or group (``set_node``), several (how many and
+        what can be done with them: ``selection_panel``), or none."""
+        several = self.selection_panel.count
+        self.selection_panel.show_ids(self._doc, ids)
+        node = ids[0] if len(ids) == 1 else None
+        if several or self.selection_panel.count or node != (self._node or self._group):
+            self.set_node(node)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -280,6 +293,11 @@ class Inspector(QDockWidget):
         doc = self._doc
         self.form_widget.setVisible(node is not None)
         self.group_panel.setVisible(self._group is not None)
+        several = node is None and self._group is None and self.selection_panel.count > 1
+        self.selection_panel.setVisible(several)
+        if several:
+            self.title.setText(self.selection_panel.title())
+            return
         if self._group is not None:
             self.title.setText(f"<b>▣ {_esc(doc.display_name(self._group))}</b> &nbsp;·&nbsp; "
                                "group")
@@ -308,7 +326,7 @@ class Inspector(QDockWidget):
         self._set_row_visible(self.value_edit, is_value)
         self._set_row_visible(self.value_error, is_value and bool(self.value_error.text()))
         if is_value:
-            self.value_edit.setText(format_literal(doc.value(node)))
+            self.value_edit.setText(literals.format_literal(doc.value(node)))
         self._set_row_visible(self.op_label, not is_value)
         self._set_row_visible(self.inputs_label, not is_value)
         self._set_row_visible(self.params_editor, self.params_editor.set_node(doc, node))
@@ -457,12 +475,12 @@ class Inspector(QDockWidget):
         if node is None or node not in self._doc or self._doc.kind(node) != "value":
             return
         try:
-            value = parse_literal(self.value_edit.text())
-        except LiteralError as exc:
+            value = literals.parse_literal(self.value_edit.text())
+        except literals.LiteralError as exc:
             self._show_value_error(str(exc))
             return
         self._show_value_error(None)
-        if not _same(value, self._doc.value(node)):
+        if not literals.same_literal(value, self._doc.value(node)):
             self.value_edited.emit(node, value)
 
     def _toggle_output(self, checked: bool) -> None:
@@ -474,15 +492,6 @@ def _only_sink(doc: GraphDocument, node: str) -> bool:
     """Whether ``node`` is the only node no other node uses (stops at the second sink)."""
     graph = doc.graph
     return all(other == node or graph.out_degree(other) for other in graph.nodes)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal literals, counting nan as equal to nan (so re-entering nan is no edit)."""
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
-        return True
-    return type(a) is type(b) and a == b
 
 
 def _esc(text: str) -> str:

@@ -68,3 +68,12 @@ def is_finite(x: Any) -> bool:
     if isinstance(x, np.ndarray):
         return bool(np.all(np.isfinite(x)))
     return math.isfinite(float(x))
+
+
+def same_literal(a: Any, b: Any) -> bool:
+    """Equal literals, counting nan as equal to nan (so re-entering nan is no edit)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_literal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b

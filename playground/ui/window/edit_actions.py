@@ -1,5 +1,5 @@
-"""Edit ▸ and the canvas's editing commands: add at the centre, delete, cut, copy, paste,
-duplicate, select all, auto layout, mark as output. Each asks the window's editor; a refusal
+"""Edit ▸ and the canvas's editing commands: add at the centre, delete, rename (F2), cut, copy,
+paste, duplicate, select all, auto layout, mark as output. Each asks the window's editor; a refusal
 changes nothing (not even the selection or the clipboard).
 """
 
@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from playground.graph import clipboard
 from playground.graph.layout import graph_layout
 from playground.ui import commands as cmd
+from playground.ui.canvas.scrub_look import MIN_ZOOM as CARD_TEXT_ZOOM
 from playground.ui.window.palette import VALUE_PAYLOAD
 
 if TYPE_CHECKING:
@@ -94,6 +95,29 @@ class EditActions:
             self.w.editor.push(command)
         else:
             self.w.show_status("Nothing to delete: select nodes or wires first")
+
+    def rename(self) -> bool:
+        """F2: type a new name for the one selected card, a node's or a group's, where it is
+        (the card's in-place editor; far out, where a card is a box, the Inspector's field).
+        Enter renames it (one undo step through the editor), Esc leaves it."""
+        w = self.w
+        ids = w.scene.selected_node_ids()
+        if len(ids) != 1:
+            w.show_status("Select one card to rename it (F2), or double-click a node's name")
+            return False
+        node = ids[0]
+        w.view.ensure_node_visible(node)
+        if w.view.zoom() >= CARD_TEXT_ZOOM:  # where a double-click edits on the card too
+            w.view.setFocus()  # the keys go to the card's editor, through the canvas
+            return w.scene.edit_on_card(node, "label")
+        w.select([node])  # the Inspector shows it now, not at the next turn of the loop
+        w.inspector.show()
+        w.inspector.raise_()
+        field = (w.inspector.group_panel.name_edit if w.doc.is_group(node)
+                 else w.inspector.label_edit)
+        field.setFocus()
+        field.selectAll()
+        return True
 
     def select_all(self) -> None:
         """Every card on show: the nodes and group cards of the open level."""

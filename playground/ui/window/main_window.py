@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.inspector.params_edited.connect(self._edit_params)
         self.inspector.output_toggled.connect(self.edits.set_output)
         self.inspector.open_group_requested.connect(self.scene.set_scope)
+        self.inspector.selection_panel.use_actions(self.action("group"), self.action("delete"))
         # Bound methods, not lambdas: Qt drops a connection with its receiver. A lambda has
         # none, so the stack (a child, destroyed with the window) would call it while the
         # window is being deleted ("MainWindow already deleted" at interpreter exit).
@@ -322,9 +323,7 @@ class MainWindow(QMainWindow):
         """Bring the inspector and the Mark-as-Output check up to date with the selection."""
         self._selection_timer.stop()
         ids = self.scene.selected_node_ids()
-        node = ids[0] if len(ids) == 1 else None
-        if node != (self.inspector.node or self.inspector.group):
-            self.inspector.set_node(node)
+        self.inspector.set_selection(ids)  # several: their count, Group and Delete buttons
         self.update_actions(ids)
 
     def update_actions(self, ids: list[str] | None = None) -> None:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 APP_NAME = "Backprop Playground"
 GRAPH_ACTIONS = (
-    "cut", "copy", "paste", "duplicate", "delete", "select_all", "fit",
+    "cut", "copy", "paste", "duplicate", "delete", "rename", "select_all", "fit",
     "zoom_in", "zoom_out", "zoom_reset", "auto_layout", "forward", "backward", "zero_grad",
     "mark_output", "group", "ungroup", "open_group", "up_level",
     "step_forward", "step_backward", "step_play", "step_reset",
@@ -109,6 +109,8 @@ def build_actions(w: MainWindow) -> None:
           tip="Duplicate the selected nodes"),
         a("delete", "&Delete", w.edits.delete, shortcut=k.Delete,
           tip="Delete the selected nodes and wires"),
+        a("rename", "&Rename", w.edits.rename, shortcut="F2",
+          tip="Rename the selected card (a node or a group) on the canvas"),
         a("select_all", "Select &All", w.edits.select_all, shortcut=k.SelectAll,
           tip="Select every node"),
         a("fit", "&Fit Graph", w.view.fit_all, shortcut="F", icon=icons.fit_icon(),
@@ -240,8 +242,8 @@ def build_menus(w: MainWindow) -> None:
 
     edit = bar.addMenu("&Edit")
     edit.setObjectName("menu_edit")
-    for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
-                 "select_all"):
+    for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", "rename",
+                 None, "select_all"):
         edit.addSeparator() if name is None else edit.addAction(act(name))
 
     view = bar.addMenu("&View")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from playground.graph.document import GraphDocument
-from playground.ui.canvas.group_card import GroupCard
+from playground.ui.canvas.group_card import GroupCard, OutsideCard
 from playground.ui.canvas.items import output_key
 from tests.ui.canvas.test_groups_on_canvas import (
     ALT,
@@ -307,3 +308,31 @@ def test_a_wire_from_a_group_that_gives_no_value_out_is_refused_in_words(window)
     assert scene.bubble.text == ("no value leaves dead end (none of its nodes is an output): "
                                  "ungroup it (Ctrl+Shift+G) to wire from a node inside")
     assert doc.to_data() == before and window.undo_stack.count() == 0
+
+
+@pytest.mark.parametrize("source", ["two", "k"], ids=["from an outside card", "from inside"])
+def test_a_wire_dropped_on_an_outside_cards_body_is_refused_and_changes_nothing(window, source):
+    doc, gid = grouped()
+    doc.disconnect("n", 1)  # n (an op outside, feeding the group) has a free input now
+    doc.add_node("value", value=5.0, label="k", node_id="k", group=gid,
+                 pos=(doc.pos("o")[0], doc.pos("o")[1] + 160.0))
+    show(window, doc)
+    scene, view, doc = window.scene, window.view, window.doc
+    double_click(view, body_point(scene, gid, fy=0.6))
+    assert scene.scope == gid
+    n = scene.node_item("n")
+    assert isinstance(n, OutsideCard) and doc.kind("n") == "op" and doc.input_of("n", 1) is None
+    src = scene.node_item(source)
+    view.centerOn((port_point(src, src.output_port) + body_point(scene, "n", fy=0.6)) / 2)
+    before = doc.to_data()
+    drag(view, port_point(src, src.output_port), body_point(scene, "n", fy=0.6))
+    assert doc.input_of("n", 1) is None  # read-only here: nothing connected into it
+    assert doc.to_data() == before and window.undo_stack.count() == 0
+    text = scene.bubble.text
+    assert text == ("n is outside this group and read-only here: go up a level (Alt+Up) to "
+                    "wire into n")
+    assert window.statusBar().currentMessage() == text
+    # its output port still starts a wire: feeding one more node inside is an edit inside
+    src, t = scene.node_item(source), scene.node_item("e+1")
+    drag(view, port_point(src, src.output_port), port_point(t, t.input_ports[1]))
+    assert doc.input_of("e+1", 1) == source and window.undo_stack.count() == 1
