@@ -67,6 +67,11 @@ class DocumentMirror:
             kind == "reset" or (kind == "node_removed" and event.node == self._card_edit.node_id)
         ):
             self._card_edit.close()  # the card it edits is going
+        if kind == "reset":
+            # Another document (opened, new, an example, a lesson, recovered): what the learner
+            # picked is not in it, even where the new graph reuses its ids (issue: the new
+            # file's "a" came up selected and hid the example's explanation).
+            self.clearSelection()
         # scope.py: hidden nodes, group cards, ports
         if (self._grouped or kind == "group_added") and self._scoped_event(event):
             return
