@@ -85,6 +85,7 @@ class GraphView(NodeDrops, QGraphicsView):
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)
         scene.changed.connect(self.minimap.cards_changed)
+        scene.document_replaced.connect(self.minimap.forget)
         scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
         self.legend = GradLegend(self, scene)
