@@ -92,6 +92,7 @@ class GraphView(NodeDrops, QGraphicsView):
         self.legend.resized.connect(self._place_legend)
         self.search = NodeSearchPopup(self)
         self.search.chosen.connect(self._search_chosen)
+        self.search.free_label = self.free_label
         self.search.closed.connect(lambda: self.setFocus())
         scene.evaluation_changed.connect(self.legend.numbers_changed)
         self.breadcrumb = Breadcrumb(self, scene)  # top-left: the levels of the groups
