@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from playground.ops import OPS
 
-
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 """Typed text a value can be named (a letter, then letters, digits, ``_``)."""
 
