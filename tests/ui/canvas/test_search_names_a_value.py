@@ -14,18 +14,18 @@ from tests.ui.canvas_helpers import lecture_doc, make_canvas, undo_texts
 
 def _type_on_canvas(qtbot, text: str):
     doc = lecture_doc()
-    scene, view, stack = make_canvas(qtbot, doc)
+    _scene, view, stack = make_canvas(qtbot, doc)
     view.setFocus()
     QTest.mouseMove(view.viewport(), QPoint(420, 520))
     QTest.keyClick(view, text[0])  # a letter on the canvas opens the search with it
     popup = view.search
     assert popup.isVisible() and popup.edit.text() == text[0]
     QTest.keyClicks(popup.edit, text[1:])
-    return doc, view, stack, popup
+    return doc, stack, popup
 
 
 def test_a_letter_no_op_starts_with_adds_a_value_of_that_name(qtbot):
-    doc, view, stack, popup = _type_on_canvas(qtbot, "x")
+    doc, stack, popup = _type_on_canvas(qtbot, "x")
     first = popup.current()
     assert (first.kind, first.title, first.label) == ("value", "Value named x", "x")
     assert "exp" in [c.op for c in popup.matches()]  # still there, lower down
@@ -37,14 +37,14 @@ def test_a_letter_no_op_starts_with_adds_a_value_of_that_name(qtbot):
 
 
 def test_a_longer_name_is_a_value_too(qtbot):
-    doc, view, stack, popup = _type_on_canvas(qtbot, "loss")
+    doc, _stack, popup = _type_on_canvas(qtbot, "loss")
     assert popup.current().title == "Value named loss"
     QTest.keyClick(popup.edit, Qt.Key.Key_Return)
     assert doc.label(doc.node_ids()[-1]) == "loss"
 
 
 def test_text_an_op_starts_with_lists_the_ops_first_then_the_value(qtbot):
-    doc, view, stack, popup = _type_on_canvas(qtbot, "ta")
+    _doc, stack, popup = _type_on_canvas(qtbot, "ta")
     matches = popup.matches()
     assert popup.current().op == "tanh"  # as before: Enter adds tanh
     titles = [c.title for c in matches]
@@ -57,7 +57,7 @@ def test_text_an_op_starts_with_lists_the_ops_first_then_the_value(qtbot):
 
 
 def test_a_name_a_node_has_becomes_a_free_one(qtbot):
-    doc, view, stack, popup = _type_on_canvas(qtbot, "c")  # the lecture graph has a c
+    doc, stack, popup = _type_on_canvas(qtbot, "c")  # the lecture graph has a c
     assert popup.current().op in ("concat", "cross_entropy")  # ops start with c: first
     named = next(c for c in popup.matches() if c.label is not None)
     assert named.title == "Value named c2"
@@ -70,5 +70,5 @@ def test_a_name_a_node_has_becomes_a_free_one(qtbot):
 
 
 def test_text_that_cannot_be_a_name_offers_no_named_value(qtbot):
-    doc, view, stack, popup = _type_on_canvas(qtbot, "x*")
+    _doc, _stack, popup = _type_on_canvas(qtbot, "x*")
     assert all(c.label is None for c in popup.matches())
