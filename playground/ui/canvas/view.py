@@ -207,7 +207,10 @@ class GraphView(NodeDrops, QGraphicsView):
         self.centerOn(centre + QPointF(0, below / 2 / z))
 
     def _frame_rect(self) -> QRectF | None:
-        """Where the ``frame``'s cards are (a hidden node's group card), or None."""
+        """Where the ``frame``'s cards are (a hidden node's group card), or None; only at
+        the top level (inside a group the fit frames the group's own cards)."""
+        if self.graph_scene.scope is not None:
+            return None
         rect = QRectF()
         for n in self.frame:
             item = self.graph_scene.card_for(n)
