@@ -70,6 +70,16 @@ class GraphFile:
     """False when some node had no ``pos`` and the auto-layout placed it."""
 
 
+def view_frame(view: dict[str, Any], doc: GraphDocument) -> list[str]:
+    """The nodes a file's ``view`` asks to open showing (``"frame": ["a", "b"]``), those that
+    are in ``doc``. The view is a hint, kept as it is: anything else in it, or a frame that is
+    not a list of node ids, is ignored, never refused."""
+    frame = view.get("frame") if isinstance(view, dict) else None
+    if not isinstance(frame, list):
+        return []
+    return [n for n in frame if isinstance(n, str) and n in doc]
+
+
 # --- loading ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,10 @@ exception is a constant, whose label is its number: two 2s are both "2", as on p
 ``names(doc)`` computes every name in one pass (linear in the graph); ``GraphDocument``
 caches it until its next event, so ``doc.display_name(n)`` is the one function every text
 uses (step-through, status bar, inspector, messages, exports).
+
+A sentence has more room than a card: ``in_words`` writes a shortened name out in full
+(``x*tanh(x + b)``, not ``x*…``) up to ``TEXT_MAX`` characters, and ``derivative`` is the one
+way every text writes d…/d… (``dL/da``, ``d(x*tanh(x + b))/d(node)``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,16 @@ PRIME = "′"
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+
+TEXT_MAX = 40
+"""A sentence writes a computed name out in full up to this many characters."""
+OUTPUT = "the output"
+"""What a sentence calls the output whose full name is too long for it."""
+_SYMBOL = re.compile(r"^[A-Za-z][0-9]*[′″‴]*$")
+"""A name read as one symbol after a "d": a letter, its index, its primes (``x``, ``w1``,
+``a′``). Anything longer gets parentheses: ``dboth`` would read as a word, ``dx*…`` as dx
+times something."""
 
 
 def is_constant_label(label: str) -> bool:
@@ -212,3 +226,89 @@ def _primed(text: str, taken: set[str], tried: dict[str, int]) -> str:
         k += 1
     tried[text] = k
     return text + _marks(k)
+
+
+def d(name: str) -> str:
+    """The differential of a name: ``dL``, ``dx1``; ``d(loss)``, ``d(a*b)``, ``d(3)``. The
+    output too long to write (``OUTPUT``) is ``d(output)``."""
+    if name == OUTPUT:
+        return "d(output)"
+    return f"d{name}" if _SYMBOL.match(name) else f"d({name})"
+
+
+def derivative(out: str, of: str) -> str:
+    """How every text writes a derivative of one name by another: ``dL/da``,
+    ``d(x*tanh(x + b))/d(node)``, ``dL/d(3)`` for a constant."""
+    return f"{d(out)}/{d(of)}"
+
+
+def in_words(doc: Any, node: str, instead: str | None = None) -> str:
+    """A node's name for a sentence: the card's name, with a shortened one (``x*…``) written
+    out in full when that takes at most ``TEXT_MAX`` characters; longer, ``instead`` (e.g.
+    ``OUTPUT``) when given, else the card's name. A group or an id not in the graph: as
+    ``doc.display_name`` says it."""
+    shown = doc.display_name(node)
+    if node not in doc or ELLIPSIS not in shown:
+        return shown
+    full = _full(doc, node, {}, 0)
+    if full is not None:
+        return full[0]
+    return instead if instead is not None else shown
+
+
+def _full(doc: Any, n: str, seen: dict[str, tuple[str, float] | None], depth: int
+          ) -> tuple[str, float] | None:
+    """The name ``names()`` would give ``n`` with no ``NAME_MAX`` (its primes kept), and its
+    binding strength; None past ``TEXT_MAX``. An op's name is longer than each of its
+    inputs', so a name ``depth`` unnamed ops above this one is at least ``depth`` characters
+    longer: the walk stops ``TEXT_MAX`` deep and reads a few dozen nodes."""
+    if n in seen:
+        return seen[n]
+    if depth > TEXT_MAX:
+        return None
+    shown = doc.display_name(n)
+    if doc.label(n) or doc.kind(n) != "op":
+        seen[n] = (shown, ATOM)
+        return seen[n]
+    op = OPS[doc.op_name(n)]
+    params = doc.params(n) or None
+    sources = doc.inputs(n)
+    short = [(doc.display_name(s), _strength(doc, s)) if s is not None else ("?", ATOM)
+             for s in sources]
+    text, strength = _computed(op, short, params)
+    # the prime names() gave it, kept only where a twin (the same op on the same inputs)
+    # has the same whole name: "tanh(…)′" is primed for another "tanh(…)", not for its own
+    mark = shown[len(text):] if shown.startswith(text) and _has_twin(doc, n, sources) else ""
+    if ELLIPSIS not in text:
+        seen[n] = (shown, strength)
+        return seen[n]
+    parts: list[tuple[str, float]] = []
+    for s in sources:
+        part = _full(doc, s, seen, depth + 1) if s is not None else ("?", ATOM)
+        if part is None:
+            return None
+        parts.append(part)
+    full, strength = expression(op, parts, params)
+    full += mark
+    seen[n] = (full, strength) if len(full) <= TEXT_MAX else None
+    return seen[n]
+
+
+def _has_twin(doc: Any, n: str, sources: list[str | None]) -> bool:
+    """Whether another node applies ``n``'s op, with its parameters, to the same inputs."""
+    first = next((s for s in sources if s is not None), None)
+    if first is None:
+        return True  # nothing wired to tell twins by: keep the card's prime
+    op, params = doc.op_name(n), doc.params(n)
+    return any(e.target != n and doc.op_name(e.target) == op
+               and doc.inputs(e.target) == sources and doc.params(e.target) == params
+               for e in doc.consumers(first))
+
+
+def _strength(doc: Any, n: str) -> float:
+    """How tightly ``n``'s name binds (``names()``'s: a label is an atom; an op's strength is
+    its operator's, whatever its inputs)."""
+    if doc.label(n) or doc.kind(n) != "op":
+        return ATOM
+    parts = [("x", ATOM)] * len(doc.inputs(n))
+    return expression(OPS[doc.op_name(n)], parts, doc.params(n) or None)[1]

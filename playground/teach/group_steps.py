@@ -54,7 +54,7 @@ from playground.teach.steps import (
     forward_steps,
     group_chain,
 )
-from playground.teach.text import d, name
+from playground.teach.text import d, name, output_name, the_output
 
 __all__ = ["backward_steps_at", "forward_steps_at", "group_locals"]
 
@@ -164,7 +164,7 @@ class _Level:
         self.doc, self.ev, self.scope = doc, ev, scope
         assert ev.output is not None
         self.out = ev.output
-        self.out_name = name(doc, self.out)
+        self.out_name = output_name(doc, self.out)
         if shared is not None:  # the level above or below: the same graph, read once
             self.upstream, self.position = shared.upstream, shared.position
         else:
@@ -301,7 +301,7 @@ class _Level:
         grad = self.grad(n)
         if n == self.out:
             lines = (f"{d(out_name, out_name)} = 1",
-                     f"{out_name} is the output: nudging it by h moves it by h, so backward "
+                     f"{the_output(out_name)}: nudging it by h moves it by h, so backward "
                      "starts here with gradient 1.")
             return Step(index, n, title, lines, (), grad, scope=self.scope)
         here, outside = self.contributions(n)

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 import networkx as nx
 
 from playground.engine.value import Value
+from playground.graph import names
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.numbers import precise, signed, summary
 from playground.ops import OPS
 from playground.teach.steps import TeachError
-from playground.teach.text import d, name
+from playground.teach.text import d, name, output_name
 
 RTOL = 1e-3
 """Relative tolerance of ``agree`` (0.1%): the wiggle's verdict and the tensor check's."""
@@ -326,7 +327,7 @@ def gradient_check(
                   differences(replay, base, analytic[n], n, h), n in replay.leaves)
         for n in ids
     ]
-    return GradCheckReport(replay.output, name(doc, replay.output), h, rows, total)
+    return GradCheckReport(replay.output, output_name(doc, replay.output), h, rows, total)
 
 
 @dataclass(frozen=True)
@@ -399,7 +400,7 @@ class Wiggle:
         return [
             f"{n}: {summary(self.x)} → {summary(self.x + self.dx)}  (dx = {signed(self.dx)})",
             f"{o} actually moved: {summary(self.out_before)} → {summary(self.out_after)}, "
-            f"d{o} = {signed(self.actual)}",
+            f"{names.d(o)} = {signed(self.actual)}",
             f"the grad predicted: {d(o, n)} · dx = {summary(self.grad)} · {summary(self.dx)} "
             f"= {signed(self.predicted)}",
             self.verdict(),
@@ -426,5 +427,5 @@ def wiggle(doc: GraphDocument, node: str, dx: float) -> Wiggle:
     base = replay.values()
     before = base[replay.output].data
     after = replay.nudged(base, node, dx) if dx else before
-    return Wiggle(node, name(doc, node), name(doc, replay.output), base[node].data, dx, before,
-                  after, grad, node in replay.leaves)
+    return Wiggle(node, name(doc, node), output_name(doc, replay.output), base[node].data, dx,
+                  before, after, grad, node in replay.leaves)

@@ -39,7 +39,7 @@ from playground.teach.practice_hints import card_line, grads, group_hint, local_
 from playground.teach.practice_levels import elsewhere, level_items
 from playground.teach.practice_question import TOLERANCE, Question
 from playground.teach.steps import TeachError, _ready, backward_steps
-from playground.teach.text import d, name
+from playground.teach.text import d, name, output_name
 
 CLOSE = 1e-3
 """Off by less than this (or this share of the grad), an answer is close, not wrong: the
@@ -132,7 +132,7 @@ class PracticeSession:
         steps = backward_steps(self.doc, self.evaluation)  # raises TeachError, in words
         if steps and not all(isinstance(s.value, float | int) for s in steps):
             raise TeachError("practice works on graphs of numbers, and this one has tensors")
-        out = self.out_name = name(self.doc, steps[0].node) if steps else ""
+        out = self.out_name = output_name(self.doc, steps[0].node) if steps else ""
         self.every = {
             s.node: Question(s.node, name(self.doc, s.node), d(out, name(self.doc, s.node)),
                              float(s.value), i == 0, s.contributions)

@@ -27,7 +27,16 @@ from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import summary
 from playground.ops import OPS, SCALAR
-from playground.teach.text import d, expression, input_name, name, substitute, wrap
+from playground.teach.text import (
+    d,
+    expression,
+    input_name,
+    name,
+    output_name,
+    substitute,
+    the_output,
+    wrap,
+)
 
 EdgeKey = tuple[str, str, int]
 
@@ -161,16 +170,16 @@ def backward_steps(doc: GraphDocument, ev: Evaluation | None = None) -> list[Ste
     upstream = nx.ancestors(doc.graph, out) | {out}
     order = [n for n in reversed(ev.order) if n in upstream]
     position = {n: i for i, n in enumerate(ev.order)}
-    out_name = name(doc, out)
+    out_name = output_name(doc, out)
     steps: list[Step] = []
     for n in order:
         grad = ev.results[n].grad
-        me = name(doc, n)
+        me = out_name if n == out else name(doc, n)
         title = f"Backward step {len(steps) + 1} of {len(order)}: {me}"
         if n == out:
             lines = (
                 f"{d(out_name, out_name)} = 1",
-                f"{out_name} is the output: nudging it by h moves it by h, so backward "
+                f"{the_output(out_name)}: nudging it by h moves it by h, so backward "
                 "starts here with gradient 1.",
             )
             steps.append(Step(len(steps), n, title, lines, (), grad))

@@ -27,7 +27,7 @@ from playground.graph.evaluate import Evaluation, evaluate
 from playground.graph.numbers import number, precise, shape
 from playground.teach.numeric import ATOL, RTOL, agree
 from playground.teach.steps import TeachError
-from playground.teach.text import name, obstacle
+from playground.teach.text import name, obstacle, output_name
 
 MAX_ELEMENTS = 400
 """Elements checked over all leaves, about (each leaf gets at least one): each costs two
@@ -187,7 +187,7 @@ def tensor_gradient_check(
     share = max(1, max_elements // max(1, len(leaves)))
     rows = [_check_leaf(copy, ev, out, n, name(doc, n), h, share) for n in leaves]
     out_shape = np.shape(ev.results[out].data)
-    return TensorCheckReport(out, name(doc, out), tuple(out_shape), h, rows)
+    return TensorCheckReport(out, output_name(doc, out), tuple(out_shape), h, rows)
 
 
 def _backward(doc: GraphDocument) -> Evaluation:

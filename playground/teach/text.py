@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from playground.graph import names
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation
 from playground.graph.evaluate_text import pending_text
@@ -20,10 +21,18 @@ _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 def name(doc: GraphDocument, node_id: str) -> str:
     """How the text names a node: as its card shows it (``doc.display_name``: the label, an
-    unnamed op's expression ``e*f``, ...) or a group's label; an id no longer in the graph as
-    is."""
+    unnamed op's expression ``e*f``, ...), written out in full where the card shortens it
+    (``names.in_words``: ``x*tanh(x + b)``, not ``x*…``), or a group's label; an id no longer
+    in the graph as is."""
     known = node_id in doc or doc.is_group(node_id)
-    return doc.display_name(node_id) if known else node_id
+    return names.in_words(doc, node_id) if known else node_id
+
+
+def output_name(doc: GraphDocument, node_id: str) -> str:
+    """How the text names the output: as ``name`` does, or "the output" when its full name is
+    too long for a sentence (``d`` writes it d(output))."""
+    known = node_id in doc or doc.is_group(node_id)
+    return names.in_words(doc, node_id, names.OUTPUT) if known else node_id
 
 
 def expression(doc: GraphDocument, node_id: str, operands: list[str], spaced: bool = True) -> str:
@@ -49,13 +58,15 @@ def wrap(label: str) -> str:
     return label if _IDENT.match(label) or _NUMBER.match(label) else f"({label})"
 
 
+def the_output(out_name: str) -> str:
+    """"L is the output"; "This is the output" when the output's name is "the output"."""
+    return "This is the output" if out_name == names.OUTPUT else f"{out_name} is the output"
+
+
 def d(out: str, of: str) -> str:
-    """``dL/da``; ``df/d(3)`` for a constant (``df/d3`` would read as a name ``d3``)."""
-    return f"d{_wrap_name(out)}/d{_wrap_name(of)}"
-
-
-def _wrap_name(label: str) -> str:
-    return label if _IDENT.match(label) else f"({label})"
+    """``dL/da``; ``d(a*b)/dx``, ``df/d(3)``: ``names.derivative``, the one way every text
+    writes a derivative."""
+    return names.derivative(out, of)
 
 
 def input_name(slot_name: str, slot: int) -> str:

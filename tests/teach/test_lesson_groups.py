@@ -60,8 +60,9 @@ def test_the_lessons_step_through_takes_the_group_as_one_step():
     (g,) = doc.groups()
     top = backward_steps_at(doc, None)
     by = {s.node: s for s in top}
-    assert by[g].opens == g and by[g].equation == "do_exp/dn_exp = 0.5000, computed by its inside"
-    assert by[named["o_tanh"]].equation.startswith("dboth/do_tanh = 1")
+    assert by[g].opens == g
+    assert by[g].equation == "d(o_exp)/d(n_exp) = 0.5000, computed by its inside"
+    assert by[named["o_tanh"]].equation.startswith("d(both)/d(o_tanh) = 1")
     assert by[named["n_tanh"]].equation.endswith("= 0.5000")
     assert by[named["n_exp"]].equation.endswith("= 0.5000")
 

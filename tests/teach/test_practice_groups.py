@@ -43,7 +43,7 @@ def test_a_group_card_is_asked_as_its_output_and_its_inside_only_when_opened():
     assert [q.node for q in s.questions] == [n["both"], n["o_exp"], n["o_tanh"], n["n_exp"],
                                              n["n_tanh"]]
     card = s.questions[1]
-    assert (card.card, card.prompt, card.expected) == (gid, "dboth/do_exp", grads[n["o_exp"]])
+    assert (card.card, card.prompt, card.expected) == (gid, "d(both)/d(o_exp)", grads[n["o_exp"]])
     inside = doc.inside(gid)
     assert not any(q.node in inside and q.card is None for q in s.questions)
     answer_all(s)
@@ -80,12 +80,12 @@ def test_inside_an_output_used_only_outside_says_its_grad_comes_from_outside():
     s = PracticeSession(doc, scope=gid)
     hint = s.answer("3").hint
     assert hint == (
-        "dboth/do_exp = ?",
+        "d(both)/d(o_exp) = ?",
         "o_exp is an output of tanh from exp: its grad comes from outside the group, from what "
         "o_exp feeds there. Go up a level (Alt+Up) to see it: tanh from exp's card asks for "
         "this same grad.")
     assert s.answer("3").hint[-1] == "Outside tanh from exp, o_exp feeds both."
-    assert s.answer("3").hint[-1] == "So dboth/do_exp = 1.0000."
+    assert s.answer("3").hint[-1] == "So d(both)/d(o_exp) = 1.0000."
     assert s.answer("1").kind == "right" and s.first_try == set()
 
 
@@ -95,13 +95,13 @@ def test_the_chain_rule_through_a_group_card_is_computed_by_its_inside():
     while s.current.node != n["n_exp"]:
         s.answer(repr(s.current.expected))
     hint = s.answer("1").hint
-    assert hint[0] == "dboth/dn_exp = dboth/do_exp · do_exp/dn_exp = 1.0000 · ?"
-    assert hint[1] == ("? is do_exp/dn_exp: how tanh from exp's output o_exp moves when n_exp "
+    assert hint[0] == "d(both)/d(n_exp) = d(both)/d(o_exp) · d(o_exp)/d(n_exp) = 1.0000 · ?"
+    assert hint[1] == ("? is d(o_exp)/d(n_exp): how tanh from exp's output o_exp moves when n_exp "
                        "moves, computed by its inside (double-click tanh from exp to open it "
                        "and follow the chain there).")
-    assert s.answer("1").hint[1] == ("do_exp/dn_exp = 0.5000, computed by its inside: tanh "
+    assert s.answer("1").hint[1] == ("d(o_exp)/d(n_exp) = 0.5000, computed by its inside: tanh "
                                      "from exp is a group (double-click it to look inside).")
-    assert s.answer("1").hint[-1] == "So dboth/dn_exp = 1.0000 · 0.5000 = 0.5000."
+    assert s.answer("1").hint[-1] == "So d(both)/d(n_exp) = 1.0000 · 0.5000 = 0.5000."
     assert s.answer("0.5").kind == "right"
 
 

@@ -65,8 +65,8 @@ def test_local_formulas_name_the_nodes_never_the_input_ports():
     doc = expression("left = 3.0\nright = 2.0\nr = right / left\nL = r * left")
     s = by_node(backward_steps(doc))
     text = s[ids(doc)["left"]].text
-    assert "dr/dleft = -right/left² = -0.2222" in text
-    assert "dr/dright = 1/left = 0.3333" in s[ids(doc)["right"]].text
+    assert "dr/d(left) = -right/left² = -0.2222" in text
+    assert "dr/d(right) = 1/left = 0.3333" in s[ids(doc)["right"]].text
     assert s[ids(doc)["r"]].equation == "dL/dr = left = 3.0000"
     # a one-letter port name (the op table's own) would read like a node: ordinals instead
     from playground.teach.text import input_name

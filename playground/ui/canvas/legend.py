@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from playground.graph.names import derivative
 from playground.graph.numbers import number
 from playground.ui.canvas import style as S
 from playground.ui.canvas.items import paint_badge
@@ -59,7 +60,7 @@ def _strip_text_x(st: CanvasStyle) -> float:
 
 
 def _title(output: str) -> str:
-    return f"grad = d{output}/d node" if output and len(output) <= 12 else "grad"
+    return f"grad = {derivative(output, 'node')}" if output and len(output) <= 12 else "grad"
 
 
 def _strip_bar_w(st: CanvasStyle) -> float:

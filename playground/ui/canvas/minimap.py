@@ -91,6 +91,16 @@ class MiniMap(QWidget):
         self._seen = seen
         self.setVisible(wanted)
 
+    def forget(self) -> None:
+        """Another graph: the old one's boxes go at once (they stayed a second or two after
+        opening a small file over a big one) and the new cards are read at the next refresh,
+        whatever reading the old ones cost."""
+        self._boxes, self._mapped, self._output, self._whole = [], None, None, QRectF()
+        self._dirty = True
+        self._read_at, self._read_cost = -1e9, 0.0
+        self._reread.stop()
+        self.hide()
+
     def cards_changed(self, *_args: object) -> None:
         """The scene changed (cards may have moved): re-read them at the next refresh."""
         self._dirty = True

@@ -48,6 +48,7 @@ class DocumentMirror:
     _teaching_overlay: Any
     _wires: dict[Any, Any]
     _later: Any
+    document_replaced: Any
 
     # Scopes (scope.py, before this class in GraphScene's bases) makes _scoped_event,
     # _check_scope, _scope_items and _shown_ends; the scene makes selected_node_ids.
@@ -67,6 +68,12 @@ class DocumentMirror:
             kind == "reset" or (kind == "node_removed" and event.node == self._card_edit.node_id)
         ):
             self._card_edit.close()  # the card it edits is going
+        if kind == "reset":
+            # Another document (opened, new, an example, a lesson, recovered): what the learner
+            # picked is not in it, even where the new graph reuses its ids (issue: the new
+            # file's "a" came up selected and hid the example's explanation).
+            self.clearSelection()
+            self.document_replaced.emit()
         # scope.py: hidden nodes, group cards, ports
         if (self._grouped or kind == "group_added") and self._scoped_event(event):
             return

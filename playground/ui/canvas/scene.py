@@ -63,6 +63,9 @@ class GraphScene(Scopes, DocumentMirror, SceneMouse):
     """The canvas shows another level of the groups: the group id, or None for the top."""
     bubble_shown = Signal(str)
     """A refusal or warning was said in a bubble on the canvas (``show_bubble``)."""
+    document_replaced = Signal()
+    """Another document replaced the whole graph (open, new, an example...): nothing read
+    from the old cards (the minimap's boxes) still holds."""
 
     def __init__(self, doc: GraphDocument, editor: Editing | None, parent: Any = None) -> None:
         super().__init__(parent)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsSceneMouseEvent
 from playground.graph import numbers as fmt
 from playground.graph.document import GraphDocument
 from playground.graph.evaluate import Evaluation
+from playground.graph.names import OUTPUT, in_words
 from playground.ui.canvas.scrub_look import CURSOR, readable
 
 if TYPE_CHECKING:
@@ -271,6 +272,6 @@ class ScrubTool:
         change = None
         if isinstance(after, float) and isinstance(d.before, float):
             change = after - d.before
-        return change_text(name, d.old, new, out_name=doc.display_name(d.output),
+        return change_text(name, d.old, new, out_name=in_words(doc, d.output, OUTPUT),
                            out_change=change, grad=d.grad, grads=d.grads)
 

@@ -1,7 +1,13 @@
-"""Search-to-add: a small popup listing "Value" and every op, filtered as you type."""
+"""Search-to-add: a small popup listing "Value" and every op, filtered as you type.
+
+Typed text that no op's name or symbol starts with (``x``, ``loss``) is more likely a name
+than a search: the first entry is then "Value named x", which adds a Value labelled so (typing
+``x`` + Enter used to add ``exp``, the first op with an x in it)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -18,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from playground.ops import OPS
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+"""Typed text a value can be named (a letter, then letters, digits, ``_``)."""
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -25,6 +34,8 @@ class Choice:
     op: str | None
     title: str
     description: str
+    label: str | None = None
+    """A value's own name ("Value named x"); None: the next free letter."""
 
     @property
     def haystack(self) -> str:
@@ -40,8 +51,13 @@ def choices() -> list[Choice]:
     return out
 
 
-def rank(query: str, items: list[Choice]) -> list[Choice]:
-    """Matches for ``query``: name prefix first, then name/symbol, then description."""
+def rank(query: str, items: list[Choice],
+         free_label: Callable[[str], str] | None = None) -> list[Choice]:
+    """Matches for ``query``: name prefix first, then name/symbol, then description.
+
+    A query that could name a value gets "Value named …" (its label from ``free_label``,
+    which may make it free, ``a`` -> ``a2``): first when nothing starts with it, else right
+    after the entries that do."""
     q = query.strip().lower()
     if not q:
         return list(items)
@@ -57,13 +73,21 @@ def rank(query: str, items: list[Choice]) -> list[Choice]:
         else:
             continue
         scored.append((score, i, c))
+    text = query.strip()
+    if _NAME.match(text):
+        label = free_label(text) if free_label is not None else text
+        taken = f" ({text} is another node's name)" if label != text else ""
+        named = Choice("value", None, f"Value named {label}",
+                       f"a number you set, labelled {label}{taken}", label)
+        scored.append((0.5, -1, named))  # after the names that start with it
     return [c for _, _, c in sorted(scored, key=lambda t: t[:2])]
 
 
 class NodeSearchPopup(QFrame):
-    """A line edit over a list; Enter emits ``chosen(kind, op)``, Esc closes."""
+    """A line edit over a list; Enter emits ``chosen(kind, op, label)``, Esc closes."""
 
-    chosen = Signal(str, object)
+    chosen = Signal(str, object, object)
+    """kind, op, and a value's label (None: the next free letter)."""
     closed = Signal()
 
     def __init__(self, parent: QWidget) -> None:
@@ -92,6 +116,8 @@ class NodeSearchPopup(QFrame):
         layout.addWidget(self.edit)
         layout.addWidget(self.list)
         self._all = choices()
+        self.free_label: Callable[[str], str] | None = None
+        """The label a value named from the typed text gets (the canvas: a free one)."""
         self.edit.textChanged.connect(self._refilter)
         self.edit.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item: self.accept())
@@ -124,7 +150,7 @@ class NodeSearchPopup(QFrame):
         choice = self.current()
         self.close_popup()
         if choice is not None:
-            self.chosen.emit(choice.kind, choice.op)
+            self.chosen.emit(choice.kind, choice.op, choice.label)
 
     def close_popup(self) -> None:
         if self.isVisible():
@@ -133,7 +159,7 @@ class NodeSearchPopup(QFrame):
 
     def _refilter(self, text: str) -> None:
         self.list.clear()
-        for c in rank(text, self._all):
+        for c in rank(text, self._all, self.free_label):
             item = QListWidgetItem(f"{c.title} — {c.description}")
             item.setData(Qt.ItemDataRole.UserRole, c)
             item.setToolTip(c.description)

@@ -80,6 +80,9 @@ class GraphView(NodeDrops, QGraphicsView):
         self.fit_mode: str | None = None
         """"all" or "readable" while the view shows what its last fit chose (a resize fits
         again); None once the learner zooms or pans."""
+        self.frame: tuple[str, ...] = ()
+        """The cards the open file asks to show first (its ``view``'s ``frame``: an example
+        frames what its text is about); a readable fit frames them instead of the graph."""
         self._cover_timer = QTimer(self)
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
@@ -89,12 +92,14 @@ class GraphView(NodeDrops, QGraphicsView):
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)
         scene.changed.connect(self.minimap.cards_changed)
+        scene.document_replaced.connect(self._document_replaced)
         scene.changed.connect(self._schedule_cover_check)
         self._search_pos = QPointF()
         self.legend = GradLegend(self, scene)
         self.legend.resized.connect(self._place_legend)
         self.search = NodeSearchPopup(self)
         self.search.chosen.connect(self._search_chosen)
+        self.search.free_label = self.free_label
         self.search.closed.connect(lambda: self.setFocus())
         scene.evaluation_changed.connect(self.legend.numbers_changed)
         self.breadcrumb = Breadcrumb(self, scene)  # top-left: the levels of the groups
@@ -153,11 +158,13 @@ class GraphView(NodeDrops, QGraphicsView):
 
         ``readable`` (when a graph opens or the canvas shrinks, not when asked with F): a
         graph that would need a zoom under SMALLEST_FIT is shown at READABLE_ZOOM instead,
-        from its output end, where Backward starts; the rest is a scroll away.
+        from its output end, where Backward starts; the rest is a scroll away. With a
+        ``frame``, its cards take the graph's place, read from their top-left corner.
         """
         self.fit_mode = "readable" if readable else "all"
         self.zoom_steps.settle()  # a zoom set in one go is drawn at once
-        rect = self.graph_scene.nodes_rect()
+        framed = self._frame_rect() if readable else None
+        rect = framed if framed is not None else self.graph_scene.nodes_rect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
@@ -188,7 +195,12 @@ class GraphView(NodeDrops, QGraphicsView):
         z = self.zoom()
         centre = rect.center()
         seen_w, seen_h = width / z, height / z
-        out = self._output_rect() if readable else None
+        out = self._output_rect() if readable and framed is None else None
+        if framed is not None:  # too big to frame whole: from its start, as a page reads
+            if seen_w < rect.width():
+                centre.setX(rect.left() + seen_w / 2)
+            if seen_h < rect.height():
+                centre.setY(rect.top() + seen_h / 2)
         if out is not None and seen_w < rect.width():
             # the output's right edge (and its margin) at the view's right edge
             x = min(out.right() + 30 - seen_w / 2, rect.right() - seen_w / 2)
@@ -197,6 +209,22 @@ class GraphView(NodeDrops, QGraphicsView):
             y = min(max(out.center().y(), rect.top() + seen_h / 2), rect.bottom() - seen_h / 2)
             centre.setY(y)
         self.centerOn(centre + QPointF(0, below / 2 / z))
+
+    def _frame_rect(self) -> QRectF | None:
+        """Where the ``frame``'s cards are (a hidden node's group card), or None; only at
+        the top level (inside a group the fit frames the group's own cards)."""
+        if self.graph_scene.scope is not None:
+            return None
+        rect = QRectF()
+        for n in self.frame:
+            item = self.graph_scene.card_for(n)
+            if item is not None:
+                rect = rect.united(item.sceneBoundingRect())
+        return None if rect.isEmpty() else rect
+
+    def _document_replaced(self) -> None:
+        self.frame = ()  # the file that asked for it is gone (its install sets the new one)
+        self.minimap.forget()
 
     def _scope_changed(self, _scope: object) -> None:
         # A group opened (or left): frame what it holds, with the dimmed outside-input cards

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QCursor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 
+from playground.graph.names import free_variant
 from playground.ops import OPS
 
 MIME_NODE = "application/x-backprop-playground-node"
@@ -33,9 +34,20 @@ class NodeDrops:
 
     # --- adding nodes ----------------------------------------------------------------
 
-    def add_node_at(self, kind: str, op: str | None, scene_pos: QPointF) -> str | None:
-        """Add a node centred on ``scene_pos`` (one undo step); returns its id."""
-        return self.graph_scene.add_node(kind, op, QPointF(scene_pos))
+    def add_node_at(self, kind: str, op: str | None, scene_pos: QPointF,
+                    label: str | None = None) -> str | None:
+        """Add a node centred on ``scene_pos`` (one undo step); returns its id. A value
+        without ``label`` takes the next free letter."""
+        return self.graph_scene.add_node(kind, op, QPointF(scene_pos), label)
+
+    def free_label(self, text: str) -> str:
+        """``text`` as a new value's name, or ``text2``, ``text3``... when a node has it (a
+        name given twice would show as a′)."""
+        doc = self.graph_scene.doc
+        if doc.name_clash("", text) is None:
+            return text
+        taken = {doc.display_name(n) for n in doc.node_ids()}
+        return free_variant(text, taken | {doc.label(n) for n in doc.node_ids()})
 
     def open_search(self, text: str = "", at: QPoint | None = None) -> None:
         """The search-to-add popup at ``at`` (viewport coordinates; default: the cursor)."""
@@ -54,8 +66,9 @@ class NodeDrops:
         popup.move(area.x() + x, area.y() + y)
         popup.open(text)
 
-    def _search_chosen(self, kind: str, op: object) -> None:
-        self.add_node_at(kind, op if isinstance(op, str) else None, self._search_pos)
+    def _search_chosen(self, kind: str, op: object, label: object = None) -> None:
+        self.add_node_at(kind, op if isinstance(op, str) else None, self._search_pos,
+                         label if isinstance(label, str) else None)
         self.setFocus()
 
     # --- drag and drop from the palette ----------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.evaluate import Evaluation
 from playground.graph.evaluate_text import pending_text
+from playground.graph.names import OUTPUT, derivative, in_words
 
 NOT_RUN = "Backward did not run: "
 
@@ -73,8 +74,16 @@ def problem_text(doc: GraphDocument, evaluation: Evaluation, fresh_names: bool =
 
 def backward_done(doc: GraphDocument, evaluation: Evaluation) -> str:
     out = evaluation.output
-    name = doc.display_name(out) if out in doc else out
-    return f"Backward from {name}: every grad is d{name}/d(node)"
+    name = output_words(doc, out)
+    return f"Backward from {name}: every grad is {derivative(name, 'node')}"
+
+
+def output_words(doc: GraphDocument, out: str | None) -> str:
+    """The output's name in a sentence: written out in full (``x*tanh(x + b)``, not the card's
+    ``x*…``), or "the output" when that is too long for the status bar."""
+    if out is None or out not in doc:
+        return OUTPUT
+    return in_words(doc, out, OUTPUT)
 
 
 def state_words(doc: GraphDocument, evaluation: Evaluation | None, grads_stale: bool) -> str:
@@ -84,7 +93,5 @@ def state_words(doc: GraphDocument, evaluation: Evaluation | None, grads_stale: 
     if grads_stale:
         return "grads stale: press Backward"
     if evaluation.backward:
-        out = evaluation.output
-        name = doc.display_name(out) if out in doc else "output"
-        return f"grads: d{name}/d(node)"
+        return f"grads: {derivative(output_words(doc, evaluation.output), 'node')}"
     return "data up to date · no grads yet"

@@ -28,6 +28,7 @@ from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate_text import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
+from playground.graph.names import OUTPUT, derivative, in_words
 from playground.graph.numbers import signed
 from playground.ops import OPS
 from playground.ui.inspector import literals
@@ -56,6 +57,12 @@ GUIDE = (
     "<li>Group: select nodes, Ctrl+G: one card; double-click it to open it, F2 to "
     "rename it.</li></ul>"
 )
+
+
+def _unbroken(text: str) -> str:
+    """``text`` with no-break spaces: a wrapping label keeps it on one line (up to 40
+    characters: a longer one would push the dock wider)."""
+    return text.replace(" ", "\u00a0") if len(text) <= 40 else text
 
 
 AUTO_OUTPUT = ("Automatic: the only node whose result no other node uses. Mark another "
@@ -414,14 +421,18 @@ class Inspector(QDockWidget):
             and isinstance(grad, float)
             and math.isfinite(grad)
         ):
-            me, them = self._doc.display_name(node), self._doc.display_name(out)
+            # in full, not the card's "x*…" (which reads as dx times something), with
+            # no-break spaces: the label wraps between words, never inside a name
+            them = in_words(self._doc, out, OUTPUT)
+            me = _unbroken(in_words(self._doc, node, "this node"))
             if node == out:
-                text = f"Backward starts here: d{them}/d{them} = 1."
+                text = f"Backward starts here: {_unbroken(derivative(them, them))} = 1."
             elif grad == 0:
+                them = _unbroken(them)
                 text = f"Nudging {me} does not change {them} (to first order)."
             else:
                 text = (
-                    f"If {me} goes up by a small h, {them} changes by about "
+                    f"If {me} goes up by a small h, {_unbroken(them)} changes by about "
                     f"{signed(grad)}·h."
                 )
         self.meaning_label.setText(text)

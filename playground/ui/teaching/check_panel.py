@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.graph.names import derivative
 from playground.graph.numbers import precise, summary
 from playground.teach import (
     GradCheckReport,
@@ -42,7 +43,7 @@ from playground.teach import (
 )
 from playground.teach.numeric import LOOSEST
 from playground.teach.tensor_check import MAX_ELEMENTS
-from playground.teach.text import name
+from playground.teach.text import name, output_name
 from playground.ui.teaching.common import (
     bad_colour,
     bad_fill,
@@ -152,7 +153,7 @@ class GradientCheckPanel(QWidget):
             return
         doc = self.teaching.doc
         rows = [replace(r, name=name(doc, r.node)) for r in report.rows]
-        renamed = replace(report, rows=rows, out_name=name(doc, report.output))
+        renamed = replace(report, rows=rows, out_name=output_name(doc, report.output))
         if renamed != report:
             self._show(renamed)
 
@@ -239,7 +240,7 @@ class GradientCheckPanel(QWidget):
         t = self.table
         set_columns(t, COLUMNS)
         t.setRowCount(len(report.rows))
-        t.horizontalHeaderItem(1).setText(f"d{report.out_name}/dx (backward)")
+        t.horizontalHeaderItem(1).setText(f"{derivative(report.out_name, 'x')} (backward)")
         for i, r in enumerate(report.rows):
             cells = [f"{r.name} = {summary(r.data)}", precise(r.analytic), precise(r.forward),
                      precise(r.central), MARKS[r.mark]]

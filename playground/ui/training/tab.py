@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import GraphDocument
+from playground.graph.names import derivative
 from playground.training.config import TrainConfig
 from playground.training.painted import PaintError, normalise
 
@@ -354,8 +355,8 @@ class TrainingTab(QObject):
         w.display.backward()
         note = getattr(self.panel, "graph_note", "")
         first = note.split(". ")[0].rstrip(".") if note else "The network"
-        w.show_status(f"{first}: every grad is dloss/d(node). The Training tab (Ctrl+Shift+T) "
-                      "has the plots and says what the graph shows.")
+        w.show_status(f"{first}: every grad is {derivative('loss', 'node')}. The Training tab "
+                      "(Ctrl+Shift+T) has the plots and says what the graph shows.")
         return True
 
     def refresh_graph(self, doc: GraphDocument) -> bool:

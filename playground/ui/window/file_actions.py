@@ -69,8 +69,8 @@ class FileActions:
         self.name = "untitled"
         self.extras: dict[str, str] = {}
         self.view: dict[str, Any] = {}
-        """The file's ``view`` object: the app does not use it, and Save writes it back as it
-        was (docs/file-format.md: "kept as it is")."""
+        """The file's ``view`` object: the app reads its ``frame`` (the cards to open showing)
+        and Save writes it back as it was (docs/file-format.md: "kept as it is")."""
         self.last_error: str | None = None
         """The loader's message for the last file that failed to open."""
         self._about_graphs: set[Any] = set()
@@ -125,6 +125,7 @@ class FileActions:
         self._about_graphs = {graph_signature(w.doc)} if self._has_about() else set()
         self._pending_reset = False
         self._show_about()
+        w.view.frame = tuple(io.view_frame(self.view, w.doc))  # what the file opens showing
         w.editor.forget_history()
         self.path = path
         self.name = name
@@ -263,7 +264,7 @@ class FileActions:
         title = loaded.title or path.stem
         tidied = self.install(loaded.doc, None, f"{title} (example)",
                               {"title": loaded.title, "description": loaded.description},
-                              from_file=True)
+                              from_file=True, view=loaded.view)
         text = loaded.description or f"Opened the example {title}"
         self.w.show_status(f"{text.rstrip('.')}. {TIDIED}" if tidied else text)
         return True

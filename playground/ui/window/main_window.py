@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from playground.graph.document import GraphDocument
+from playground.graph.names import derivative
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
 from playground.ui.display import DisplayModel
+from playground.ui.display.wording import output_words
 from playground.ui.editor import Editor
 from playground.ui.inspector.inspector import Inspector
 from playground.ui.teaching import install as install_teaching
@@ -303,9 +305,10 @@ class MainWindow(QMainWindow):
         self.sync_selection()
         evaluation = self.display.backward()
         if evaluation.backward:  # a problem elsewhere (a stray node's) shows on its card
-            name = self.doc.display_name(node_id)
-            self.show_status(f"Backward from {name}: every grad is d{name}/d(node). {name} is "
-                             "now marked as the output (Ctrl+Z takes the mark back).")
+            name = output_words(self.doc, node_id)
+            self.show_status(f"Backward from {name}: every grad is {derivative(name, 'node')}. "
+                             f"{name[:1].upper()}{name[1:]} is now marked as the output (Ctrl+Z "
+                             "takes the mark back).")
 
     def show_state(self, shown) -> None:
         """The right-hand status label: what the canvas shows now (a ``Shown``; a teaching

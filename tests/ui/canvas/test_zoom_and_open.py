@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.canvas_helpers import turn_wheel
@@ -53,9 +54,24 @@ def card_on_screen(window, node_id: str):
     return view.mapFromScene(window.scene.node_item(node_id).sceneBoundingRect()).boundingRect()
 
 
-@pytest.mark.parametrize("name", ["micrograd_readme", "tensor_layer"])
-def test_a_big_example_opens_readable_on_its_output_with_a_map(qtbot, window, name):
-    open_example_from_menu(qtbot, window, name)
+def _without_view(tmp_path, name: str):
+    """The example ``name`` as a file with no ``view`` (so no frame of its own)."""
+    import json
+
+    from playground.graph.examples import example_path
+
+    data = json.loads(example_path(name).read_text(encoding="utf-8"))
+    data.pop("view", None)
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_big_graph_with_no_frame_opens_readable_on_its_output_with_a_map(
+        qtbot, window, dialogs, tmp_path):
+    dialogs.open_files.append(str(_without_view(tmp_path, "micrograd_readme")))
+    window.action("open").trigger()  # File ▸ Open; the file dialog answers with the path
+    settle(qtbot, 60)
     view = window.view
     assert view.zoom() >= 0.8
     vp = view.viewport().rect()
@@ -75,7 +91,8 @@ def test_a_big_example_opens_readable_on_its_output_with_a_map(qtbot, window, na
     assert view.zoom() >= 0.8 and view.fit_mode is None  # moved, not shrunk; a resize keeps it
 
 
-@pytest.mark.parametrize("name", ["lecture", "neuron", "xy_plus_z", "shared_nodes"])
+@pytest.mark.parametrize("name", ["lecture", "neuron", "xy_plus_z", "shared_nodes",
+                                  "polynomial", "a_plus_a", "tensor_layer"])
 def test_a_small_example_opens_whole_without_a_map(qtbot, window, name):
     open_example_from_menu(qtbot, window, name)
     view = window.view
@@ -168,6 +185,8 @@ def test_the_map_follows_a_card_dragged_out_of_its_old_extent(qtbot, window):
     open_example_from_menu(qtbot, window, "micrograd_readme")
     view, scene, minimap = window.view, window.scene, window.view.minimap
     out = scene.output_id()
+    view.ensure_node_visible(out)  # the example opens framed on its inputs
+    settle(qtbot)
     below = scene.nodes_rect().bottom() + 150  # lower than any card was
     start = body_point(scene, out)
     drag(view, start, QPointF(start.x(), below))  # real mouse events: one Move step
@@ -183,3 +202,67 @@ def test_the_map_follows_a_card_dragged_out_of_its_old_extent(qtbot, window):
     assert QRectF(minimap.rect()).adjusted(-1, -1, 1, 1).contains(shown)
     assert abs(shown.top() - (minimap.height() - shown.bottom())) < 1.0
     assert abs(shown.left() - (minimap.width() - shown.right())) < 1.0
+
+
+# --- a file's own frame (UX review item 7) -----------------------------------------------------
+
+
+def _on_screen(window, *labels: str) -> bool:
+    vp = window.view.viewport().rect()
+    ids = {window.doc.label(n): n for n in window.doc.node_ids()}
+    return all(vp.contains(card_on_screen(window, ids[label])) for label in labels)
+
+
+def test_micrograd_readme_opens_on_a_and_b_which_its_text_is_about(qtbot, window):
+    open_example_from_menu(qtbot, window, "micrograd_readme")
+    assert "dg/da" in window.files.extras["description"]
+    view = window.view
+    assert view.zoom() >= 0.8
+    assert _on_screen(window, "a", "b")
+    for n in ("a", "b"):  # not under the map or the key either
+        card = card_on_screen(window, next(i for i in window.doc.node_ids()
+                                           if window.doc.label(i) == n))
+        assert not card.intersects(view.minimap.geometry())
+        assert not card.intersects(view.legend.geometry())
+    assert view.minimap.isVisible()  # the rest, the output g among it, is on the map
+
+
+def test_a_framed_example_keeps_its_frame_when_the_canvas_shrinks_and_f_fits_all(
+        qtbot, window):
+    open_example_from_menu(qtbot, window, "micrograd_readme")
+    window.teaching.show_tab("steps")  # the Learn dock takes the bottom of the window
+    settle(qtbot, 80)
+    assert window.view.zoom() >= 0.8 and _on_screen(window, "a", "b")
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_F)  # Fit: the whole graph, frame or not
+    settle(qtbot)
+    vp = window.view.viewport().rect()
+    assert all(vp.contains(card_on_screen(window, n)) for n in window.doc.node_ids())
+
+
+def test_the_next_graph_does_not_inherit_a_frame(qtbot, window):
+    from playground.graph.expr import parse
+
+    open_example_from_menu(qtbot, window, "micrograd_readme")
+    assert window.view.frame
+    # the Expression builder's graph replaces it (one undo step), framed by the usual rule
+    assert window.editor.replace_document(parse("a = 1.0\nb = 2.0\nL = a*b"), "Build L")
+    assert window.view.frame == ()
+    window.view.fit_readable()
+    assert _on_screen(window, "a", "b", "L")
+
+
+def test_a_frame_naming_no_node_of_the_file_is_ignored(qtbot, window, dialogs, tmp_path):
+    import json
+
+    path = _without_view(tmp_path, "micrograd_readme")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["view"] = {"frame": ["nosuch", 3], "zoom": "big"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    dialogs.open_files.append(str(path))
+    window.action("open").trigger()
+    settle(qtbot, 60)
+    assert window.files.path == path and not dialogs.texts("critical")
+    view = window.view
+    assert view.zoom() >= 0.8  # the usual rule: readable, from the output end
+    assert view.viewport().rect().contains(card_on_screen(window, window.scene.output_id()))

@@ -92,14 +92,14 @@ def test_the_group_card_is_asked_as_its_output_and_its_inside_is_not_asked_above
         ids["both"], ids["o_exp"], ids["o_tanh"], ids["n_exp"], ids["n_tanh"]]
     assert session.questions[1].card == gid
     assert answer_right(qtbot, w) == ids["both"]
-    # the card's question: dboth/do_exp, glowing on the card, "—" on it until answered
-    assert panel(w).prompt.text() == "dboth/do_exp ="
+    # the card's question: d(both)/d(o_exp), glowing on the card, "—" on it until answered
+    assert panel(w).prompt.text() == "d(both)/d(o_exp) ="
     assert "the output of tanh from exp (its card glows)" in panel(w).title.text()
     overlay = w.teaching.overlay
     assert overlay.highlight_nodes == [ids["o_exp"]]
     assert w.scene.card_for(ids["o_exp"]) is w.scene.node_item(gid)
     assert isinstance(w.scene.node_item(gid), GroupCard)
-    assert overlay.node_tag(ids["o_exp"]) == "dboth/do_exp = ?"
+    assert overlay.node_tag(ids["o_exp"]) == "d(both)/d(o_exp) = ?"
     assert shown(w, gid, "grad") == "—"
     save(qtbot, w, "practice_group_card.png")
     answer_right(qtbot, w)
@@ -184,8 +184,8 @@ def test_a_wrong_answer_through_the_group_card_says_computed_by_its_inside(qtbot
         answer_right(qtbot, w)
     type_answer(qtbot, w, "1")
     text = panel(w).feedback.toPlainText()
-    assert "dboth/dn_exp = dboth/do_exp · do_exp/dn_exp = 1.0000 · ?" in text
-    assert ("? is do_exp/dn_exp: how tanh from exp's output o_exp moves when n_exp moves, "
+    assert "d(both)/d(n_exp) = d(both)/d(o_exp) · d(o_exp)/d(n_exp) = 1.0000 · ?" in text
+    assert ("? is d(o_exp)/d(n_exp): how tanh from exp's output o_exp moves when n_exp moves, "
             "computed by its inside") in text
     overlay = w.teaching.overlay
     assert overlay.marks == {gid: overlay.colour_hex("source")} or gid in overlay.marks
@@ -193,7 +193,7 @@ def test_a_wrong_answer_through_the_group_card_says_computed_by_its_inside(qtbot
     assert any(w.scene.edge_item(*k) is not None for k in overlay.highlight_edges)
     type_answer(qtbot, w, "1")
     text = panel(w).feedback.toPlainText()
-    assert "do_exp/dn_exp = 0.5000, computed by its inside: tanh from exp is a group" in text
+    assert "d(o_exp)/d(n_exp) = 0.5000, computed by its inside: tanh from exp is a group" in text
     type_answer(qtbot, w, "0.5")
     assert panel(w).verdict.kind == "right"
 

@@ -64,8 +64,8 @@ def test_step_inside_walks_the_group_and_comes_back_out_after_it(window, qtbot):
     panel = w.teaching.steps
     step_to(w, gid)
     text = panel.text.toPlainText()
-    assert "do_exp/dn_exp = 0.5000, computed by its inside" in text
-    assert "n_exp.grad += dboth/do_exp · do_exp/dn_exp = 1.0000 · 0.5000 = 0.5000" in text
+    assert "d(o_exp)/d(n_exp) = 0.5000, computed by its inside" in text
+    assert "n_exp.grad += d(both)/d(o_exp) · d(o_exp)/d(n_exp) = 1.0000 · 0.5000 = 0.5000" in text
     assert panel.inside_button.isVisible()
     assert panel.inside_button.text() == "Step inside tanh from exp ▸"
     assert w.teaching.overlay.highlight_nodes == [gid]  # the group card glows
