@@ -11,7 +11,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPaintEvent,
     QPalette,
     QPen,
     QWheelEvent,
@@ -87,7 +86,7 @@ class GraphView(NodeDrops, QGraphicsView):
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
         self._cover_timer.timeout.connect(self.check_legend_cover)
-        self.zoom_steps = ZoomSteps(self)  # the wheel turning: the last frame, scaled
+        self.zoom_steps = ZoomSteps(self, self.ground)  # the wheel turning: last frame, scaled
         self.minimap = MiniMap(self, scene)
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)
@@ -314,10 +313,6 @@ class GraphView(NodeDrops, QGraphicsView):
         scene.update()
         self.legend.update()
         self.minimap.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if not self.zoom_steps.paint(event.rect(), self.ground()):
-            super().paintEvent(event)
 
     def ground(self) -> QColor:
         """The canvas colour under the grid."""

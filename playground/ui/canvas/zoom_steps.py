@@ -14,8 +14,10 @@ A click, a key or a zoom set in one go (fit, minimap, code) draws afresh at once
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QTimer
-from PySide6.QtGui import QColor, QPainter, QPixmap, QTransform
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 SETTLE_MS = 150
@@ -25,11 +27,18 @@ MAX_SCALE = 4.0
 a card's type is blurred but still reads, at 1/4 the picture is a sixteenth of the view."""
 
 
-class ZoomSteps:
-    """The picture one view shows while its zoom is changing step by step."""
+class ZoomSteps(QObject):
+    """The picture one view shows while its zoom is changing step by step.
 
-    def __init__(self, view: QGraphicsView) -> None:
+    It paints from an event filter on the viewport, not from a Python ``paintEvent``: an
+    error in a card's paint then reaches the error handler as itself, not wrapped in the
+    override that called Qt's paint."""
+
+    def __init__(self, view: QGraphicsView, ground: Callable[[], QColor]) -> None:
+        super().__init__(view)
         self.view = view
+        self._ground = ground
+        view.viewport().installEventFilter(self)
         self._frame: QPixmap | None = None
         self._taken_at = QTransform()
         """The view's transform (scene -> viewport pixels) when the picture was taken."""
@@ -63,17 +72,22 @@ class ZoomSteps:
             self._frame = None
             self.view.viewport().update()
 
-    def paint(self, exposed: QRect, background: QColor) -> bool:
-        """Paint the picture scaled to the view's transform now, onto ``exposed`` (viewport
-        pixels); False (nothing painted) when no zoom is under way."""
-        if self._frame is None:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._frame is None or event.type() != QEvent.Type.Paint:
             return False
+        assert isinstance(event, QPaintEvent)
+        self._paint(event.rect())
+        return True  # the view's own painting is skipped
+
+    def _paint(self, exposed: QRect) -> None:
+        """Paint the picture scaled to the view's transform now, onto ``exposed`` (viewport
+        pixels)."""
+        assert self._frame is not None
         p = QPainter(self.view.viewport())
-        p.fillRect(exposed, background)  # what the picture never covered (zoomed out)
+        p.fillRect(exposed, self._ground())  # what the picture never covered (zoomed out)
         p.setClipRect(exposed)
         # picture pixels -> scene (as it was taken) -> viewport pixels now
         p.setTransform(self._taken_at.inverted()[0] * self.view.viewportTransform())
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.drawPixmap(0, 0, self._frame)
         p.end()
-        return True
