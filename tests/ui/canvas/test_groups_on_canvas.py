@@ -10,7 +10,7 @@ from playground.graph.document import GraphDocument
 from playground.graph.layout import layered_layout
 from playground.graph.numbers import summary
 from playground.ui.canvas.group_card import GroupCard, OutsideCard
-from playground.ui.canvas.view import GROUP_SMALLEST_FIT
+from playground.ui.canvas.view_zoom import GROUP_SMALLEST_FIT
 from tests.ui.canvas_helpers import body_point, click, drag, undo_texts, vp_point
 
 CTRL = Qt.KeyboardModifier.ControlModifier
