@@ -58,6 +58,11 @@ class DocumentMirror:
     selected_node_ids: Any
 
     def _on_event(self, event: Event) -> None:
+        self._mirror(event)
+        if not event.more:  # the edit is over: the wires of the cards it moved re-route
+            self._routes.route_moved()
+
+    def _mirror(self, event: Event) -> None:
         kind = event.kind
         if self._scrub.active and (kind, event.attr) not in (
             ("node_changed", "pos"), ("node_changed", "label")
@@ -80,7 +85,7 @@ class DocumentMirror:
                 self._keep_in_scene(x, y)
                 old = item.body.translated(item.pos())
                 item.setPos(x, y)
-                self._update_edges_of(n)
+                self._routes.card_moved(n)  # its wires re-route once the edit is over
                 self._overview.moved(n, old)
             elif event.attr in ("label", "params"):
                 op = self.doc.op_name(n)
