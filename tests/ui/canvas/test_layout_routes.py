@@ -4,6 +4,7 @@ does: the same path, element by element (the moves are routed once, after the la
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QPainterPathStroker
 
 from playground.graph import io
 from playground.graph.document import GraphDocument
@@ -96,3 +97,17 @@ def test_moving_many_cards_in_one_step_routes_the_wires_around_their_new_places(
     assert after == opened(doc)
     stack.undo()
     assert wires(scene) == before
+
+
+def test_a_wire_s_bounds_hold_its_hit_shape_and_its_widest_pen(qtbot):
+    # micrograd_readme.json laid out: level runs, S-bends and detours with sharp turns
+    doc = io.load(resource_path("examples") / "micrograd_readme.json")
+    scene, _view, stack = make_canvas(qtbot, doc)
+    stack.push(C.AutoLayout(doc))
+    assert any(edge.around for edge in scene.edge_items())  # some go around cards
+    for edge in scene.edge_items():
+        scene.select_edges([edge.key])  # the widest pen
+        bounds = edge.boundingRect()
+        assert bounds.contains(edge.shape().boundingRect()), edge.key
+        stroke = QPainterPathStroker(edge.pen()).createStroke(edge.path())
+        assert bounds.contains(stroke.boundingRect()), edge.key
