@@ -156,7 +156,9 @@ class WireRoutes:
         if not self.plain and not keys.issuperset(sc._edges):  # else: all are anyway
             for n in node_ids:
                 keys |= self._wires_under(n, keys)
-        damage = not sc._overview.wires_changing(len(keys))
+        # one document edit (Auto layout) far out: one redraw, not each wire's damage (a
+        # drag step keeps the damage: its picture is patched, step after step)
+        damage = not (placed and sc._overview.wires_changing(len(keys)))
         for key in keys:
             edge = sc._edges.get(key)
             if edge is not None:
