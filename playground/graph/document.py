@@ -115,7 +115,8 @@ class GraphDocument(Groups):
 
     def params(self, node_id: str) -> dict[str, Any]:
         """A copy of the parameters the node overrides (``{}``: the op's defaults)."""
-        return copy.deepcopy(self._g.nodes[node_id].get("params") or {})
+        params = self._g.nodes[node_id].get("params")
+        return copy.deepcopy(params) if params else {}  # most have none: no deepcopy call
 
     def effective_params(self, node_id: str) -> dict[str, Any]:
         """Every parameter of the node's op: its defaults overridden by the node's own."""
