@@ -5,11 +5,16 @@ its general API: 1.5 s to fill, 1.2 s to copy the training network's 65,000 node
 wires. These write a fresh graph's dicts as ``MultiDiGraph.add_edge`` does (one key dict per
 pair of nodes, shared by ``_succ[u][v]`` and ``_pred[v][u]``), with the same result. The
 document (``GraphDocument.assemble``, ``replace_with``) is their one user.
+
+``gc_paused``: Python's cycle collector held off while a big graph's objects are made (the
+layout's lists, the canvas's items and routes), when it only walks objects that all stay.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -46,3 +51,20 @@ def copy_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         for t, keys in targets.items():
             row[t] = pred[t][s] = {k: d.copy() for k, d in keys.items()}
     return new
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (nested: the outermost one turns it back on).
+
+    Making tens of thousands of objects that all stay (a layout, the canvas's cards, wires
+    and routes) sets off collection after collection, each walking every object the program
+    holds: a fifth of the CPU time of opening or laying out 10,000 nodes. Reference counting
+    still frees what is dropped; cycles made inside are collected after it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -115,7 +115,8 @@ class GraphDocument(Groups):
 
     def params(self, node_id: str) -> dict[str, Any]:
         """A copy of the parameters the node overrides (``{}``: the op's defaults)."""
-        return copy.deepcopy(self._g.nodes[node_id].get("params") or {})
+        params = self._g.nodes[node_id].get("params")
+        return copy.deepcopy(params) if params else {}  # most have none: no deepcopy call
 
     def effective_params(self, node_id: str) -> dict[str, Any]:
         """Every parameter of the node's op: its defaults overridden by the node's own."""
@@ -398,6 +399,17 @@ class GraphDocument(Groups):
         self._require(node_id)
         self._g.nodes[node_id]["pos"] = plain_pos(pos)
         self._emit(Event("node_changed", node=node_id, attr="pos"))
+
+    def move_many(self, positions: Mapping[str, Iterable[float]]) -> None:
+        """Move several nodes as one edit (Auto layout, a drag of many): one event per node
+        as ``move`` sends, every one but the last with ``more`` (the canvas routes the wires
+        once, at the last, not once per end)."""
+        for n in positions:
+            self._require(n)
+        last = len(positions) - 1
+        for i, (n, pos) in enumerate(positions.items()):
+            self._g.nodes[n]["pos"] = plain_pos(pos)
+            self._emit(Event("node_changed", node=n, attr="pos", more=i < last))
 
     def set_output(self, node_id: str | None) -> None:
         """Mark ``node_id`` as where Backward starts (None: the only sink decides)."""

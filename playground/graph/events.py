@@ -23,3 +23,6 @@ class Event:
     node: str | None = None
     edge: tuple[str, str, int] | None = None
     attr: str | None = None
+    more: bool = False
+    """More events of the same edit follow at once (``move_many``): a listener may gather
+    them and act once, at the event without it."""

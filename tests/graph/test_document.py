@@ -338,3 +338,23 @@ def test_many_ops_with_one_shortened_name_get_numbered_primes_in_linear_time():
     assert shown[:5] == [shown[0], shown[0] + "′", shown[0] + "″", shown[0] + "‴",
                          shown[0] + "′4"]
     assert max(len(s) for s in shown) <= len(shown[0]) + 5
+
+
+def test_move_many_moves_each_node_and_says_more_follow_until_the_last():
+    doc = GraphDocument()
+    a, b, c = (doc.add_node("value", label=x, value=1.0) for x in "abc")
+    seen: list[tuple[str | None, tuple[float, float], bool]] = []
+    # each listener sees the node already in its new place, as after ``move``
+    doc.subscribe(lambda e: seen.append((e.node, doc.pos(e.node), e.more)))
+    doc.move_many({a: (10, 20), c: (30.5, -4)})
+    assert seen == [(a, (10.0, 20.0), True), (c, (30.5, -4.0), False)]
+    assert doc.pos(b) == (0.0, 0.0)
+
+
+def test_move_many_with_an_unknown_node_moves_nothing():
+    doc = GraphDocument()
+    a = doc.add_node("value", label="a", value=1.0, pos=(5, 5))
+    events = recorder(doc)
+    with pytest.raises(GraphError, match="nope"):
+        doc.move_many({a: (10, 20), "nope": (0, 0)})
+    assert doc.pos(a) == (5.0, 5.0) and events == []

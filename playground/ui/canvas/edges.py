@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -14,6 +14,8 @@ from playground.ui.canvas import style as S
 
 EDGE_Z = 0.0
 WIRE_Z = 3.0
+HIT_WIDTH = 10.0
+"""How wide a wire is for the mouse (its ``shape``): wider than it is drawn, easy to hover."""
 _PENS: dict[str, QPen] = S.theme_cache()
 
 
@@ -75,6 +77,9 @@ class EdgeItem(QGraphicsPathItem):
         self._shape_of = QPainterPath()
         self._route: tuple[Point, Point, Sequence[Run]] = ((0.0, 0.0), (0.0, 0.0), ())
         self._points: list[Point] | None = None
+        self._bounds = QRectF()
+        self.path_rect = QRectF()
+        """``path().boundingRect()``: the curve itself, kept (``path()`` hands out a copy)."""
         self.end_items: tuple[Any, Any] | None = None
         """The two cards it joins (set by the scene): their ports light up with the wire."""
         self.from_id, self.to_id, self.to_slot, self.from_port = source, target, slot, 0
@@ -94,7 +99,18 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_ends(self, p1: QPointF, p2: QPointF, runs: Sequence[Run] = ()) -> None:
         self._shape = None
-        self.setPath(wire_path(p1, p2, runs))
+        path = wire_path(p1, p2, runs)
+        self.prepareGeometryChange()  # Qt notes where it was before the bounds change
+        m = HIT_WIDTH  # half the width, and as much again for a mitred corner of the shape
+        self._bounds = path.controlPointRect().adjusted(-m, -m, m, m)
+        self.path_rect = path.boundingRect()
+        self.setPath(path)
+
+    def boundingRect(self) -> QRectF:
+        # The path's hull grown by the hit width holds the shape and the drawn wire (pens
+        # up to HIT_WIDTH wide). Qt's own rect is the shape's: it stroked every new path in
+        # Python (``shape``), a third of the cost of routing a wire, most of opening's wires.
+        return self._bounds
 
     def ends(self) -> tuple[QPointF, QPointF]:
         path = self.path()
@@ -141,13 +157,12 @@ class EdgeItem(QGraphicsPathItem):
         self._light(None)
 
     def shape(self) -> QPainterPath:
-        # Kept with the path it was made for: Qt asks for the shape (for the bounding rect)
-        # while setPath is under way, before and after the new path is in; a shape cached
-        # then must not outlive its path (a new wire's bounding rect came out empty).
+        # Made when the mouse first asks (hover, a click), and kept with the path it was
+        # made for: a shape cached must not outlive its path.
         path = self.path()
         if self._shape is None or self._shape_of != path:
             stroker = QPainterPathStroker()
-            stroker.setWidth(10.0)
+            stroker.setWidth(HIT_WIDTH)
             self._shape = stroker.createStroke(path)
             self._shape_of = path
         return self._shape

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, QTimer
 
 from playground.graph import params as P
+from playground.graph.bulk import gc_paused
 from playground.graph.document import Event
 from playground.ops import OPS
 from playground.ui.canvas.edges import EdgeItem
@@ -59,6 +60,11 @@ class DocumentMirror:
     selected_node_ids: Any
 
     def _on_event(self, event: Event) -> None:
+        self._mirror(event)
+        if not event.more:  # the edit is over: the wires of the cards it moved re-route
+            self._routes.route_moved()
+
+    def _mirror(self, event: Event) -> None:
         kind = event.kind
         if self._scrub.active and (kind, event.attr) not in (
             ("node_changed", "pos"), ("node_changed", "label")
@@ -87,7 +93,7 @@ class DocumentMirror:
                 self._keep_in_scene(x, y)
                 old = item.body.translated(item.pos())
                 item.setPos(x, y)
-                self._update_edges_of(n)
+                self._routes.card_moved(n)  # its wires re-route once the edit is over
                 self._overview.moved(n, old)
             elif event.attr in ("label", "params"):
                 op = self.doc.op_name(n)
@@ -136,6 +142,7 @@ class DocumentMirror:
                 item.set_info(symbol=item.symbol, label=name)
                 self._update_edges_of(n)
 
+    @gc_paused()  # tens of thousands of items and routes, all kept
     def _rebuild(self) -> None:
         self._later.stop()
         selected = set(self.selected_node_ids())

@@ -36,6 +36,8 @@ BSP_INDEX = QGraphicsScene.ItemIndexMethod.BspTreeIndex
 BOX_CELL = 2000.0
 """The side of the patches of the scene the boxes are filed by (scene units)."""
 Cell = tuple[int, int]
+MANY_WIRES = 500
+"""More wires than this routed again at once: the picture is drawn afresh, not patched."""
 _BRUSHES: dict[Any, QBrush] = S.theme_cache()
 _BORDER = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
 _OUTPUT = QPen(S.OUTPUT, 3)
@@ -91,15 +93,26 @@ class Overview:
         if self.enabled:
             edge.setVisible(False)
 
-    def wire_changed(self, edge: EdgeItem, was: QRectF | None) -> None:
+    def wire_changed(self, edge: EdgeItem, was: QRectF | None, damage: bool = True) -> None:
         """``edge`` was routed (added, or a card near it moved); ``was``: its scene rect
-        before. A hidden item repaints nothing itself: repaint where it was and is."""
+        before. A hidden item repaints nothing itself: repaint where it was and is
+        (``damage`` False: the caller has the whole picture drawn again, ``wires_changing``)."""
         if self.enabled:
             now = edge.sceneBoundingRect()
             where = now if was is None else now.united(was)
             self._wires.changed(edge, where)
-            self._picture.damage(where)
-            self.scene.update(where)
+            if damage:
+                self._picture.damage(where)
+                self.scene.update(where)
+
+    def wires_changing(self, count: int) -> bool:
+        """``count`` wires are about to be routed again: True when they are so many (an Auto
+        layout) that the whole picture is drawn again instead of each wire's two places."""
+        if not self.enabled or count <= MANY_WIRES:
+            return False
+        self._picture.drop()
+        self.scene.update()
+        return True
 
     def wire_removed(self, edge: EdgeItem) -> None:
         if self.enabled:

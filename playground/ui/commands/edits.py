@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from playground.graph import params as P
+from playground.graph.bulk import gc_paused
 from playground.graph.clipboard import clipboard_problem, paste_nodes
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.layout import layered_layout
@@ -227,24 +228,24 @@ class MoveNodes(QUndoCommand):
         self.setText(_nodes_text(doc, list(self.moves), "Move"))
 
     def redo(self) -> None:
-        for n, (_old, new) in self.moves.items():
-            _place(self.doc, n, new)
+        _place_all(self.doc, {n: new for n, (_old, new) in self.moves.items()})
 
     def undo(self) -> None:
-        for n, (old, _new) in self.moves.items():
-            _place(self.doc, n, old)
+        _place_all(self.doc, {n: old for n, (old, _new) in self.moves.items()})
 
 
 def _pos(doc: GraphDocument, n: str) -> Pos:
     return doc.group_pos(n) if doc.is_group(n) else doc.pos(n)
 
 
-def _place(doc: GraphDocument, n: str, pos: Pos) -> None:
-    """Move a node, or a group's card."""
-    if doc.is_group(n):
-        doc.move_group(n, pos)
-    else:
-        doc.move(n, pos)
+def _place_all(doc: GraphDocument, places: Mapping[str, Pos]) -> None:
+    """Move nodes and group cards to ``places``, the nodes as one ``move_many`` (the canvas
+    then routes each wire once, not once per moved end: Auto layout of 10,000 nodes)."""
+    with gc_paused():  # the canvas re-routes thousands of wires: new paths, all kept
+        doc.move_many({n: p for n, p in places.items() if not doc.is_group(n)})
+    for n, p in places.items():
+        if doc.is_group(n):
+            doc.move_group(n, p)
 
 
 class SetValue(QUndoCommand):
@@ -349,14 +350,10 @@ class AutoLayout(QUndoCommand):
         self.new = {n: tuple(map(float, p)) for n, p in positions.items()}
 
     def redo(self) -> None:
-        for n, p in self.new.items():
-            if _pos(self.doc, n) != p:
-                _place(self.doc, n, p)
+        _place_all(self.doc, {n: p for n, p in self.new.items() if _pos(self.doc, n) != p})
 
     def undo(self) -> None:
-        for n, p in self.old.items():
-            if _pos(self.doc, n) != p:
-                _place(self.doc, n, p)
+        _place_all(self.doc, {n: p for n, p in self.old.items() if _pos(self.doc, n) != p})
 
 
 # --- clipboard (the format is playground.graph.clipboard) --------------------------------
