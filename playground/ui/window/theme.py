@@ -112,7 +112,10 @@ class ThemeStyle(QProxyStyle):
 
 
 def use_style(name: str = "system") -> None:
-    """Make the application's style a ``ThemeStyle`` (once; again only if its base changes)."""
+    """Make the application's style a ``ThemeStyle`` (once; again only if its base changes).
+
+    ``make_app`` does it before any window exists; otherwise choosing a theme does. Not while a
+    window is being built: a new style then re-polishes half-built widgets."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     current = app.style()
@@ -133,7 +136,8 @@ def apply(name: str) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     chosen = palette(name)
-    use_style(name)
+    if name != "system":
+        use_style(name)
     app.setPalette(chosen)
 
 
@@ -167,8 +171,6 @@ def install(window: MainWindow) -> QMenu:
         menu.addAction(action)
     if current != "system":
         apply(current)
-    else:
-        use_style()  # a dark system palette gets visible check boxes too
     return menu
 
 
