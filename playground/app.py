@@ -44,7 +44,10 @@ def make_app(argv: list[str] | None = None):
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
-        app.setStyle("Fusion")
+        # Fusion, with check boxes that show on a dark palette (theme.ThemeStyle)
+        from playground.ui.window.theme import use_style
+
+        use_style("light")
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)

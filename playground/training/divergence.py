@@ -1,12 +1,17 @@
 """Why a run diverged, in a sentence a learner can act on, with a learning rate to try. No Qt.
 
 ``Trainer`` stops a run whose loss or weights blow up (``Trainer.diverged_at``). ``explain``
-turns that into "diverged at step 1: a learning rate of 1000 is too big for this model; try ≤
-1". The number comes from ``probe_lr``: a few short runs of the same config (same data, same
-starting weights) at smaller learning rates, one power of ten apart, keeping the largest whose
-loss goes down without diverging. The probe runs on the tensor backend whatever the config
-says (the scalar backend follows the same curve to rounding, hundreds of times slower) and
-stops after ``PROBE_SECONDS``; without a probe the advice is a tenth of the learning rate.
+turns that into "diverged: step 1's update blew up (at step 2 the loss grew to 1e+08): a
+learning rate of 1000 is too big for this model; try ≤ 1". Steps are counted from 1 here, as
+the training panel counts them (its progress bar, its status line, the runs table): the step
+that shows the blow-up is the trainer's ``diverged_at`` + 1 (its index counts from 0, as
+micrograd's demo prints them), and the update that caused it is the step before, number
+``diverged_at``; no update is applied after it. The number comes from ``probe_lr``: a few short
+runs of the same config (same data, same starting weights) at smaller learning rates, one power
+of ten apart, keeping the largest whose loss goes down without diverging. The probe runs on the
+tensor backend whatever the config says (the scalar backend follows the same curve to rounding,
+hundreds of times slower) and stops after ``PROBE_SECONDS``; without a probe the advice is a
+tenth of the learning rate.
 """
 
 from __future__ import annotations
@@ -97,8 +102,13 @@ def explain(trainer: Trainer, prepared: Prepared | None = None, probe: bool = Tr
     if trainer.diverged_at is None:
         return None
     config = trainer.config
-    where = f"diverged at step {trainer.diverged_at}"
-    what = _what_grew(trainer.stopped_reason or "")
+    k = trainer.diverged_at
+    grew = _what_grew(trainer.stopped_reason or "")
+    if k == 0:  # before any update: the data or the model, not a step
+        where, what = "diverged at step 1", f" ({grew})" if grew else ""
+    else:
+        where = f"diverged: step {k}'s update blew up"
+        what = f" (at step {k + 1} {grew})" if grew else ""
     suggested: float | None = None
     probed = False
     if probe and prepared is not None:
@@ -119,10 +129,11 @@ def explain(trainer: Trainer, prepared: Prepared | None = None, probe: bool = Tr
 
 
 def _what_grew(reason: str) -> str:
-    """" (the loss grew to 1e+08)" or " (the loss became NaN)", from the trainer's reason."""
+    """"the loss grew to 1e+08" or "the loss became NaN" ("" if the trainer's reason says
+    neither)."""
     if reason.startswith("diverged at step"):
         _, _, rest = reason.partition(": ")
         rest = rest.split(", more than")[0]
     else:  # "loss became NaN at step 12: try a lower learning rate"
         rest = "the " + reason.split(" at step")[0]
-    return f" ({rest})" if rest.strip() not in ("", "the") else ""
+    return rest if rest.strip() not in ("", "the") else ""

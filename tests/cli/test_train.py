@@ -126,8 +126,8 @@ def test_divergence_stops_with_exit_1_and_the_reason(capsys):
                           "--json", "-q")
     assert code == 1
     final = json.loads(out)  # still valid JSON: non-finite numbers become null
-    assert final["stopped_reason"].startswith("diverged at step 1")
-    assert "stopped: diverged at step 1" in err
+    assert final["stopped_reason"].startswith("diverged: step 1's update blew up (at step 2 ")
+    assert "stopped: diverged: step 1's update blew up" in err
 
 
 def test_the_demo_at_lr_1000_exits_1_saying_which_rate_to_try(capsys):
@@ -136,7 +136,7 @@ def test_the_demo_at_lr_1000_exits_1_saying_which_rate_to_try(capsys):
     final = json.loads(out)
     assert final["diverged_at"] == 1 and final["steps"] == 2
     reason = final["stopped_reason"]
-    assert reason.startswith("diverged at step 1 (the loss grew to ")
+    assert reason.startswith("diverged: step 1's update blew up (at step 2 the loss grew to ")
     assert "a learning rate of 1000 is too big for this model; try ≤ 1 " in reason
     assert final["suggested_lr"] == 1.0
     # the suggestion is real: the demo at that rate trains

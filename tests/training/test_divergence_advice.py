@@ -33,7 +33,11 @@ def test_the_advice_names_the_step_the_rate_and_a_rate_that_trains(preset, lr):
     t, prepared = diverged(TrainConfig.preset(preset, lr=lr))
     advice = explain(t, prepared)
     assert advice is not None and advice.probed
-    assert advice.text.startswith(f"diverged at step {t.diverged_at} (the ")
+    # counted from 1, as the panel counts: the last recorded step shows the blow-up, the one
+    # before it made the update that caused it
+    k = t.diverged_at
+    assert k >= 1 and len(t.history) == k + 1
+    assert advice.text.startswith(f"diverged: step {k}'s update blew up (at step {k + 1} the ")
     assert f"a learning rate of {lr:g} is too big for this model; try ≤ " in advice.text
     assert advice.suggested_lr < lr
     # the suggestion is honest: the full run at that rate does not diverge and learns
@@ -62,7 +66,18 @@ def test_a_nan_loss_is_explained_too():
     t.params[0].data[0, 0] = float("nan")
     t.run()
     advice = explain(t, None)
-    assert advice.text.startswith("diverged at step 1 (the loss became NaN): a learning rate")
+    assert len(t.history) == 1  # one step done; the second found the NaN and stopped
+    assert advice.text.startswith("diverged: step 1's update blew up (at step 2 the loss became "
+                                  "NaN): a learning rate")
+
+
+def test_a_loss_bad_at_the_first_step_is_not_blamed_on_an_update():
+    t = Trainer(TrainConfig(steps=10))
+    t.params[0].data[0, 0] = float("nan")
+    t.run()
+    assert t.diverged_at == 0 and t.history == []
+    advice = explain(t, None)
+    assert advice.text.startswith("diverged at step 1 (the loss became NaN): ")
 
 
 def test_a_run_that_did_not_diverge_has_no_explanation():

@@ -4,8 +4,10 @@
 
 Two forms:
 - ``paint_legend``: the whole key. A title naming the output (``grad = dL/d node``), a bar from
-  −max (orange) through 0 (white) to +max (blue), the stale grey, how a tensor is drawn (one
-  square per element, the same colours), and the nan/inf and error badges.
+  −max (orange) through 0 (white) to +max (blue), the stale grey, the plain outlined box of a
+  node with no grad (yet) or a zero one (as far-out boxes are drawn: overview.py), how a
+  tensor is drawn (one square per element, the same colours), and the nan/inf and error
+  badges.
 - ``paint_strip``: one line (``− ▬ +  grad = dL/d node ▸``), for the canvas when the key is
   folded away (the learner's choice, or a short canvas).
 """
@@ -29,14 +31,15 @@ if TYPE_CHECKING:
     from playground.ui.canvas.scene import GraphScene
 
 STALE_TEXT = "stale: the graph changed, press Backward"
+NONE_TEXT = "no grad yet, or 0: plain, outlined"
 TENSOR_TEXT = "tensor: one square per element, same colours"
 FOLD = "▾"
 """After the title of a key that folds into a strip (click)."""
 UNFOLD = "▸"
 """At the end of the strip: click for the whole key."""
 STRIP_PAD = 8.0
-LINES = 6.15
-"""The whole key's height in rows (title, bar, scale, stale, tensor, badges)."""
+LINES = 7.15
+"""The whole key's height in rows (title, bar, scale, stale, no grad, tensor, badges)."""
 # A tensor's squares in the key: a 2×3 grid of grads from −1 to +1.
 TENSOR_SAMPLE = ((-1.0, 0.15, 0.6), (0.35, -0.45, 1.0))
 
@@ -144,6 +147,14 @@ def paint_legend(
     painter.setFont(st.bold if stale else st.font)
     painter.setPen(S.TEXT if stale else S.KEY_TEXT)
     painter.drawText(QRectF(text_x, y, w, line), vc, STALE_TEXT)
+    y += line
+    # no grad: the card's own colour with an edge, as the far-out boxes draw it (not grey)
+    painter.setPen(QPen(S.NONE_LINE, 1.0))
+    painter.setBrush(S.WHITE)
+    painter.drawRect(QRectF(x0 + pad + 0.5, y + (line - sw) / 2 + 0.5, swatch_w - 1, sw - 1))
+    painter.setFont(st.font)
+    painter.setPen(S.KEY_TEXT)
+    painter.drawText(QRectF(text_x, y, w, line), vc, NONE_TEXT)
     y += line
     _tensor_sample(painter, QRectF(x0 + pad, y + (line - sw) / 2, swatch_w, sw))
     painter.setFont(st.font)

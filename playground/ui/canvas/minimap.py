@@ -11,13 +11,19 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from playground.ui.canvas import style as S
 from playground.ui.canvas.tool_scene import CardScene
+from playground.ui.widgets.palette import is_dark
 
 SIZE = (200, 120)
+# ground, frame and boxes by theme (``COLOURS[dark]``): on the dark canvas a white map glared
+COLOURS = {
+    False: {"ground": "#ffffff", "frame": "#9aa0a8", "box": "#9aa0a8", "seen": "#2f7bd8"},
+    True: {"ground": "#1c1e21", "frame": "#5a5f67", "box": "#7d838c", "seen": "#5cb3f0"},
+}
 REREAD_MS = 250
 SPACING = 20
 PAD = 6.0
@@ -138,15 +144,17 @@ class MiniMap(QWidget):
         return QPointF(origin.x() + (point.x() - PAD) / k, origin.y() + (point.y() - PAD) / k)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # the theme as the view has it (View ▸ Theme repaints the view and this with it)
+        colours = COLOURS[is_dark(self.view, QPalette.ColorRole.Base)]
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.setPen(QPen(QColor("#9aa0a8"), 1))
-        p.setBrush(QColor(255, 255, 255))
+        p.setPen(QPen(QColor(colours["frame"]), 1))
+        p.setBrush(QColor(colours["ground"]))
         p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         if self._whole.isEmpty():
             return
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#9aa0a8"))
+        p.setBrush(QColor(colours["box"]))
         p.drawRects(self._mapped or [])
         if self._output is not None:
             p.setBrush(S.OUTPUT)
@@ -154,8 +162,10 @@ class MiniMap(QWidget):
         view = self.view
         seen = view.mapToScene(view.viewport().rect()).boundingRect()
         frame = self.to_map(seen).intersected(QRectF(self.rect()).adjusted(1, 1, -2, -2))
-        p.setPen(QPen(QColor("#2f7bd8"), 2))
-        p.setBrush(QColor(47, 123, 216, 40))
+        seen_colour = QColor(colours["seen"])
+        p.setPen(QPen(seen_colour, 2))
+        seen_colour.setAlpha(40)
+        p.setBrush(seen_colour)
         p.drawRect(frame)
         p.end()
 

@@ -35,6 +35,7 @@ LIGHT = {
     "CELL_LINE": "#b4b4b4", "LABEL_FILL": "#f1f3f5", "OP_FILL": "#ece6fb",
     "OP_TEXT": "#3f2a82", "WIRE": "#8a8f98", "OUTPUT": "#1f1f1f",
     "POS_FILL": "#0877bd", "NEG_FILL": "#e8710a", "POS_TEXT": "#0877bd", "NEG_TEXT": "#ca6209",
+    "NONE_LINE": "#80868f",
 }
 DARK = {
     "WHITE": "#2b2e34", "STALE_FILL": "#3b3e44", "STALE_TEXT": "#9a9fa6", "TEXT": "#ededed",
@@ -43,14 +44,18 @@ DARK = {
     "OP_TEXT": "#d4c6ff", "WIRE": "#858b94", "OUTPUT": "#f0f0f0",
     # a deeper orange under light text; brighter signs on the dark key
     "POS_FILL": "#0877bd", "NEG_FILL": "#b45309", "POS_TEXT": "#5cb3f0", "NEG_TEXT": "#f59a4a",
+    "NONE_LINE": "#8a9099",
 }
+"""``NONE_LINE``: the edge of a far-out box with no grad (yet), drawn on the card's base colour
+(overview.py): 3:1 or more against the canvas in both themes, and unlike the stale grey, which
+is a fill with no edge."""
 GRAD_SPAN = {False: 0.66, True: 0.46}
 """How far a grad's fill goes from the card's base towards blue or orange at the largest
 |grad|: less on dark, where the light text keeps 6.3:1 on both (the full orange gave 3.5:1)."""
 dark = False
 WHITE = STALE_FILL = STALE_TEXT = TEXT = KEY_TEXT = KEY_ON_FILL = BORDER = CELL_LINE = QColor()
 LABEL_FILL = OP_FILL = OP_TEXT = WIRE = OUTPUT = QColor()
-POS_FILL = NEG_FILL = POS_TEXT = NEG_TEXT = QColor()
+POS_FILL = NEG_FILL = POS_TEXT = NEG_TEXT = NONE_LINE = QColor()
 _THEME_CACHES: list[dict] = []
 
 

@@ -22,6 +22,9 @@ from playground.teach import Lesson
 from playground.teach.lesson_tasks import Verdict
 from playground.ui.teaching.common import bad_colour, esc, good_colour
 
+SCROLL_MIN = 24
+"""The explanation's scroll keeps at least a line; everything else on the card stays whole."""
+
 
 class LessonCard(QFrame):
     next_requested = Signal(str)
@@ -51,24 +54,27 @@ class LessonCard(QFrame):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # The text, the task and the verdict scroll together: in a short dock a fixed task
-        # label was cut off mid-sentence. The answer box and the buttons stay in view.
+        # The explanation and the verdict scroll; the task stays whole in view, word-wrapped
+        # right above its answer box (inside the scroll, the instruction was the part cut
+        # off: "type it, then press"). The scroll gives up its height first (``_fit_task``).
         row = self._task_row()
         content = QWidget(self)
         inner = QVBoxLayout(content)
         inner.setContentsMargins(0, 0, 4, 0)
         inner.addWidget(self.text)
-        inner.addWidget(self.task)
         inner.addWidget(self.verdict)
         inner.addStretch(1)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
+        self.scroll.setMinimumHeight(SCROLL_MIN)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(4)
         layout.addWidget(self.title)
         layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.task)
         layout.addLayout(row)
         layout.addLayout(self._buttons())
         self.setMinimumWidth(300)

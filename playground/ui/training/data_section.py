@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from playground.training.choices import MULTICLASS_DATASETS, Dataset
 from playground.training.config import FUNCTION_DATASETS, MAX_SAMPLES
 from playground.training.painted import view_extent
-from playground.ui.training.fields import FieldRows, combo, spin
+from playground.ui.training.fields import FieldRows, combo, decimal, spin
 from playground.ui.training.preview import ScatterPreview
 
 __all__ = ["DEFAULT_NOISE", "DEFAULT_SIZES", "DataSection", "ScatterPreview"]
@@ -104,10 +104,7 @@ class DataSection:
 
         self.n_samples = spin(2, MAX_SAMPLES, 100)
         rows.row(form, "n_samples", "Samples", self.n_samples, "How many points to generate")
-        self.noise = QDoubleSpinBox()
-        self.noise.setRange(0.0, 5.0)
-        self.noise.setSingleStep(0.05)
-        self.noise.setDecimals(2)
+        self.noise = decimal(0.0, 5.0, 0.0, 0.05)
         rows.row(form, "noise", "Noise", self.noise, "How much the points are jittered")
         self.n_classes = spin(2, 10, 3)
         rows.row(form, "n_classes", "Classes", self.n_classes, "Number of classes (arms, blobs)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from playground.graph.marks import WARNING_MARK
 from playground.training.config import Problem
 
-__all__ = ["ERROR_STYLE", "NOTE_STYLE", "FieldRows", "combo", "spin"]
+__all__ = ["ERROR_STYLE", "NOTE_STYLE", "FieldRows", "RangeDouble", "RangeSpin", "combo",
+           "decimal", "range_problems", "spin"]
 
 ERROR_STYLE = "color: #c62828; font-size: 11px;"
 NOTE_STYLE = "color: #555555; font-size: 11px;"
@@ -40,13 +41,134 @@ def combo(items: Iterable[tuple[str, str]]) -> QComboBox:
     return box
 
 
-def spin(lo: int, hi: int, value: int) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
+WIDE = 2**31 - 1
+"""How far a number field takes what is typed: Qt's spin boxes silently put back the last value
+(or refuse the key) for a number outside their range, so the learner's 0 steps became 100
+with no word. The fields take any number; the form says which are outside ``allowed``."""
+
+
+def _outside(value: float, allowed: tuple[float, float], what: str, text: str) -> str:
+    lo, hi = allowed
+    if value < lo:
+        return f"{what} must be at least {text.format(lo)}"
+    if value > hi:
+        return f"{what} can be at most {text.format(hi)}"
+    return ""
+
+
+class RangeSpin(QSpinBox):
+    """A whole-number field that takes any number typed; ``allowed`` is its range, which the
+    arrows keep to and ``problem`` names. A special value text (``setSpecialValueText``) names
+    the lowest allowed value, as Qt's does its minimum ("full batch" for 0)."""
+
+    def __init__(self, lo: int, hi: int, value: int) -> None:
+        super().__init__()
+        self.allowed = (lo, hi)
+        self._special = ""
+        self.setRange(-WIDE, WIDE)
+        self.setValue(value)
+
+    def setSpecialValueText(self, text: str) -> None:
+        # Qt's own shows at the field's minimum, which here is far below the allowed range.
+        self._special = text
+        self.setValue(self.value())
+        self.lineEdit().setText(self.textFromValue(self.value()))
+
+    def specialValueText(self) -> str:
+        return self._special
+
+    def textFromValue(self, value: int) -> str:
+        if self._special and value == self.allowed[0]:
+            return self._special
+        return super().textFromValue(value)
+
+    def valueFromText(self, text: str) -> int:
+        if self._special and text == self._special:
+            return self.allowed[0]
+        return super().valueFromText(text)
+
+    def validate(self, text: str, pos: int) -> object:
+        if self._special and text and self._special.startswith(text):
+            state = (QValidator.State.Acceptable if text == self._special
+                     else QValidator.State.Intermediate)
+            return state, text, pos
+        return super().validate(text, pos)
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)
+        self.setValue(min(max(self.value(), self.allowed[0]), self.allowed[1]))
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        flag = QAbstractSpinBox.StepEnabledFlag
+        on = flag.StepNone
+        if self.value() < self.allowed[1]:
+            on |= flag.StepUpEnabled
+        if self.value() > self.allowed[0]:
+            on |= flag.StepDownEnabled
+        return on
+
+    def problem(self, what: str) -> str:
+        """"steps must be at least 1" when the number is outside ``allowed`` ("" inside)."""
+        return _outside(self.value(), self.allowed, what, "{:,}" + self.suffix())
+
+    def usable(self) -> int:
+        """The number, or the nearest allowed one (what a config is built from meanwhile)."""
+        return min(max(self.value(), self.allowed[0]), self.allowed[1])
+
+
+class RangeDouble(QDoubleSpinBox):
+    """``RangeSpin`` for a decimal number."""
+
+    def __init__(self, lo: float, hi: float, value: float, step: float, decimals: int) -> None:
+        super().__init__()
+        self.allowed = (lo, hi)
+        self.setDecimals(decimals)
+        self.setRange(-1e6, 1e6)
+        self.setSingleStep(step)
+        self.setValue(value)
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)
+        self.setValue(min(max(self.value(), self.allowed[0]), self.allowed[1]))
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        flag = QAbstractSpinBox.StepEnabledFlag
+        on = flag.StepNone
+        if self.value() < self.allowed[1]:
+            on |= flag.StepUpEnabled
+        if self.value() > self.allowed[0]:
+            on |= flag.StepDownEnabled
+        return on
+
+    def problem(self, what: str) -> str:
+        return _outside(self.value(), self.allowed, what, "{:g}")
+
+    def usable(self) -> float:
+        return min(max(self.value(), self.allowed[0]), self.allowed[1])
+
+
+def spin(lo: int, hi: int, value: int) -> RangeSpin:
+    box = RangeSpin(lo, hi, value)
     box.setGroupSeparatorShown(True)
     box.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
     return box
+
+
+def decimal(lo: float, hi: float, value: float, step: float, decimals: int = 2) -> RangeDouble:
+    return RangeDouble(lo, hi, value, step, decimals)
+
+
+def range_problems(fields: dict[str, QWidget], words: dict[str, str]) -> list[Problem]:
+    """A problem for each field named in ``words`` (field -> how a message names it) whose
+    number is outside its allowed range."""
+    out = []
+    for name, what in words.items():
+        box = fields.get(name)
+        if isinstance(box, RangeSpin | RangeDouble):
+            why = box.problem(what)
+            if why:
+                out.append(Problem(name, why))
+    return out
 
 
 class FieldRows:

@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFrame,
     QLabel,
     QLineEdit,
@@ -49,7 +48,14 @@ from playground.training.config import (
 from playground.training.painted import PaintedSet
 from playground.ui.editor import PaintEditor
 from playground.ui.training.data_section import DEFAULT_NOISE, DEFAULT_SIZES, DataSection
-from playground.ui.training.fields import NOTE_STYLE, FieldRows, combo, spin
+from playground.ui.training.fields import (
+    NOTE_STYLE,
+    FieldRows,
+    combo,
+    decimal,
+    range_problems,
+    spin,
+)
 from playground.ui.training.paint import Painter, PaintTools
 
 __all__ = ["FormState", "TrainingForm"]
@@ -195,9 +201,7 @@ class TrainingForm(QWidget):
         self.schedule = combo([(s, SCHEDULE_TEXT.get(s, s)) for s in SCHEDULES])
         self.rows.row(form, "schedule", "Schedule", self.schedule,
                       "How the learning rate changes over the steps (demo: linear 1.0 -> 0.1)")
-        self.momentum = QDoubleSpinBox()
-        self.momentum.setRange(0.0, 0.99)
-        self.momentum.setSingleStep(0.1)
+        self.momentum = decimal(0.0, 0.99, 0.0, 0.1)
         self.rows.row(form, "momentum", "Momentum", self.momentum, "SGD momentum (0: plain SGD)")
         self.batch_size = spin(0, 100_000, 0)
         self.batch_size.setSpecialValueText("full batch")
@@ -330,29 +334,42 @@ class TrainingForm(QWidget):
             problems.append(Problem("l2", why))
         name = self.dataset.currentData()
         generated = name in DEFAULT_SIZES
+        sgd = self.optimizer.currentData() == "sgd"
+        # A number outside its field's range is said under the field and blocks the run; the
+        # config meanwhile takes the nearest allowed number (never a run with another value:
+        # a problem stops Train).
+        words = {"test_fraction": "test split", "batch_size": "batch size", "steps": "steps",
+                 "seed": "seed"}
+        if generated:
+            words |= {"n_samples": "samples", "noise": "noise"}
+        if name in MULTICLASS_DATASETS:
+            words["n_classes"] = "classes"
+        if sgd:
+            words["momentum"] = "momentum"
+        problems += range_problems(self.fields, words)
         config = TrainConfig(
             dataset=name,
-            n_samples=self.n_samples.value() if generated else None,
-            noise=self.noise.value() if generated else None,
-            n_classes=self.n_classes.value() if name in MULTICLASS_DATASETS else 2,
+            n_samples=self.n_samples.usable() if generated else None,
+            noise=self.noise.usable() if generated else None,
+            n_classes=self.n_classes.usable() if name in MULTICLASS_DATASETS else 2,
             csv_path=self.csv_path.text().strip(),
             csv_label=self.csv_label.text().strip(),
             function=self.data.function.text(),
             x_min=self.data.x_min.value(),
             x_max=self.data.x_max.value(),
             task=self.data.task.currentData() if name == "csv" else "auto",
-            test_fraction=self.test_percent.value() / 100.0,
+            test_fraction=self.test_percent.usable() / 100.0,
             hidden=hidden if hidden is not None else (16,),
             activation=self.activation.currentData(),
             loss=self.loss.currentData(),
             l2=l2 if l2 is not None else 0.0,
             optimizer=self.optimizer.currentData(),
             lr=lr if lr is not None else 1.0,
-            momentum=self.momentum.value() if self.optimizer.currentData() == "sgd" else 0.0,
+            momentum=self.momentum.usable() if sgd else 0.0,
             schedule=self.schedule.currentData(),
-            batch_size=self.batch_size.value(),
-            steps=self.steps.value(),
-            seed=self.seed.value(),
+            batch_size=self.batch_size.usable(),
+            steps=self.steps.usable(),
+            seed=self.seed.usable(),
             backend=self.backend.currentData(),
             painted=self.painted.points,
             forget_zero_grad=self.forget_zero_grad.isChecked(),

@@ -41,10 +41,12 @@ class EditActions:
             self.w.select([node])
         return node
 
-    def free_spot(self, centre: QPointF, size: tuple[float, float] = (200.0, 96.0),
+    def free_spot(self, centre: QPointF, size: tuple[float, float] = (200.0, 130.0),
                   step: float = 40.0, rings: int = 12) -> QPointF:
         """``centre``, or the nearest point on a grid around it where a card of ``size``
-        (a little more than a node's) overlaps no node; ``centre`` if there is none."""
+        (a little more than a node's, 159x109 with its ports, moved by up to half a grid
+        step as it snaps; 96 high let it land on a card's edge) overlaps no node; ``centre``
+        if there is none."""
         w, h = size
         reach = rings * step + max(w, h)
         near = QRectF(centre.x() - reach, centre.y() - reach, 2 * reach, 2 * reach)

@@ -6,6 +6,8 @@ palette's change event: the canvas (its background, cards, wires, key and minima
 palette), the toolbar's painted icons, the training plots and the learning-rate sweep window
 (``training/plot_theme.py``), the data preview (``training/preview.py``) and the canvas's
 message bubble (``canvas/bubble.py``).
+Fusion draws a check box's edge from the Window colour made darker, invisible on a dark one:
+the application's style is a ``ThemeStyle`` that draws a light edge there.
 "System" puts back the palette the platform gave the application before any theme was chosen.
 A theme is a preference, not an edit of the graph: it is not on the undo stack.
 """
@@ -14,9 +16,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyleFactory
+from PySide6.QtCore import QRectF, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QMenuBar,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
 
 class MainWindow(Protocol):
@@ -30,6 +40,7 @@ THEME_KEY = "view/theme"
 THEMES = ("system", "light", "dark")
 _system: QPalette | None = None
 """The platform's palette, kept before the first theme replaces it."""
+_style: QProxyStyle | None = None
 
 _ROLES = QPalette.ColorRole
 # Window and text greys chosen for a contrast of 4.5:1 or more between text and its ground.
@@ -72,18 +83,61 @@ def palette(name: str) -> QPalette:
     return result
 
 
+CHECK_BORDER_DARK = QColor("#8f959e")
+"""A check box's edge on a dark ground: 4.5:1 against the dark Window colour. Fusion draws it
+from the Window colour made darker, which on a dark theme left a borderless dark square."""
+NATIVE_STYLES = ("windowsvista", "windows11", "macos")
+
+
+class ThemeStyle(QProxyStyle):
+    """The application's style (Fusion, or the platform's) with check boxes that show on a
+    dark palette: a light edge drawn over the style's own indicator. Light palettes are
+    drawn exactly as the style draws them."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(base)
+        self.base_name = base.lower()
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if (element == QStyle.PrimitiveElement.PE_IndicatorCheckBox
+                and option.palette.color(_ROLES.Window).lightness() < 128):
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(CHECK_BORDER_DARK, 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(option.rect).adjusted(0, 0, -1, -1))
+            painter.restore()
+
+
+def use_style(name: str = "system") -> None:
+    """Make the application's style a ``ThemeStyle`` (once; again only if its base changes).
+
+    ``make_app`` does it before any window exists; otherwise choosing a theme does. Not while a
+    window is being built: a new style then re-polishes half-built widgets."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    current = app.style()
+    base = (current.base_name if isinstance(current, ThemeStyle)
+            else current.name().lower() or "fusion")
+    # Native styles (Windows, macOS) paint their own colours and ignore a palette: Fusion
+    # draws with it, so a chosen theme shows everywhere.
+    if name != "system" and base in NATIVE_STYLES:
+        base = "fusion"
+    if not isinstance(current, ThemeStyle) or current.base_name != base:
+        global _style
+        _style = ThemeStyle(base)  # kept here too: Python must not collect what Qt paints with
+        app.setStyle(_style)
+
+
 def apply(name: str) -> None:
     """Give the application theme ``name``'s palette."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     chosen = palette(name)
-    # Native styles (Windows, macOS) paint their own colours and ignore a palette: Fusion
-    # draws with it, so a chosen theme shows everywhere.
-    if name != "system" and app.style().name().lower() in ("windowsvista", "windows11",
-                                                               "macos"):
-        fusion = QStyleFactory.create("Fusion")
-        if fusion is not None:
-            app.setStyle(fusion)
+    if name != "system":
+        use_style(name)
     app.setPalette(chosen)
 
 

@@ -12,7 +12,7 @@ from playground.ui.training.panel import TrainingPanel
 def test_the_form_uses_the_configs_limits(qtbot):
     panel = TrainingPanel()
     qtbot.addWidget(panel)
-    assert panel.form.n_samples.maximum() == MAX_SAMPLES
+    assert panel.form.n_samples.allowed == (2, MAX_SAMPLES)
     assert parse_hidden(str(MAX_NEURONS))[0] == (MAX_NEURONS,)
     # one neuron too many: refused at the field, with the limit, and Train is off
     panel.form.hidden.selectAll()

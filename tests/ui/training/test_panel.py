@@ -180,7 +180,11 @@ def test_divergence_stops_with_advice_and_keeps_the_curve(qtbot, panel):
     how, reason = panel.run.result
     assert how == "diverged" and reason.startswith("diverged at step 1: the loss grew to")
     message = panel.message_text()
-    assert message.startswith("Training stopped: diverged at step 1 (the loss grew to ")
+    # counted as the progress bar and the runs table count: 2 steps, the first one's update
+    # blew up, the second showed it
+    assert message.startswith("Training stopped: diverged: step 1's update blew up (at step 2 "
+                              "the loss grew to ")
+    assert panel.controls.progress_bar.value() == 2 and panel.runs.last.steps == 2
     assert "a learning rate of 1e+06 is too big for this model; try ≤ 1 " in message
     assert panel.plots.log_scale.isChecked()  # 0.9 to 1e17: more than 10³ apart
     kept = len(panel.run.trainer.history)

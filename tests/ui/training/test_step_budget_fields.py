@@ -1,5 +1,5 @@
 """Issue 18 §3 in the panel: a run too big for one step's memory is refused at the field to
-lower, typed with the keyboard as a learner would; the steps field stops at ``MAX_STEPS``."""
+lower, typed with the keyboard as a learner would; steps past ``MAX_STEPS`` are refused there."""
 
 from __future__ import annotations
 
@@ -75,12 +75,14 @@ def test_layers_too_big_for_the_scalar_backend_are_refused_under_hidden_layers(q
     assert panel.train_button.isEnabled()
 
 
-def test_steps_field_stops_at_the_cap_the_cli_refuses_past(qtbot):
+def test_steps_past_the_cap_the_cli_refuses_are_refused_under_the_field(qtbot):
     panel = TrainingPanel()
     qtbot.addWidget(panel)
     panel.show()
-    assert panel.form.steps.maximum() == MAX_STEPS
+    assert panel.form.steps.allowed == (1, MAX_STEPS)
     assert f"{MAX_STEPS:,}" in panel.form.steps.toolTip()
     _type(qtbot, panel.form.steps, "100000000")
-    assert 1 <= panel.form.steps.value() <= MAX_STEPS
+    assert panel.form.steps.value() == 100_000_000  # as typed, not cut to another number
+    assert panel.form.error_text("steps") == f"steps can be at most {MAX_STEPS:,}"
+    assert not panel.train_button.isEnabled()
     assert panel.config().steps <= MAX_STEPS
