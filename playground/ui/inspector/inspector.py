@@ -28,8 +28,6 @@ from playground.graph import params as P
 from playground.graph.document import Event, GraphDocument
 from playground.graph.evaluate_text import pending_text
 from playground.graph.marks import ERROR_MARK, WARNING_MARK
-from playground.graph.names import OUTPUT, derivative, in_words
-from playground.graph.numbers import signed
 from playground.ops import OPS
 from playground.ui.inspector import literals
 from playground.ui.inspector.group_panel import GroupPanel
@@ -42,32 +40,8 @@ from playground.ui.inspector.number_field import (
 )
 from playground.ui.inspector.params_editor import ParamsEditor
 from playground.ui.inspector.selection_panel import SelectionPanel
+from playground.ui.inspector.words import AUTO_OUTPUT, GUIDE, esc, grad_meaning, only_sink
 from playground.ui.widgets.wrap_label import WrapLabel
-
-GUIDE = (
-    "<b>How to</b><ul style='margin-left:-24px'>"
-    "<li>Add: drag from the palette, double-click it, or press Tab on the canvas.</li>"
-    "<li>Wire: drag from a node's output port (right) to an input port (left).</li>"
-    "<li>Edit: double-click a name or a number on its card (F2 renames the selected "
-    "card), or select a node and type here; Enter applies.</li>"
-    "<li><b>Backward</b> (Ctrl+B): every grad becomes d(output)/d(node); "
-    "<span style='color:#0877bd'>blue</span> is positive, "
-    "<span style='color:#e8710a'>orange</span> negative.</li>"
-    "<li>Grey grads are stale: the graph changed since Backward.</li>"
-    "<li>Group: select nodes, Ctrl+G: one card; double-click it to open it, F2 to "
-    "rename it.</li></ul>"
-)
-
-
-def _unbroken(text: str) -> str:
-    """``text`` with no-break spaces: a wrapping label keeps it on one line (up to 40
-    characters: a longer one would push the dock wider)."""
-    return text.replace(" ", "\u00a0") if len(text) <= 40 else text
-
-
-AUTO_OUTPUT = ("Automatic: the only node whose result no other node uses. Mark another "
-               "node to start from it instead.")
-"""Under the checked, greyed output box when nothing is marked and this is the only sink."""
 
 
 class Inspector(QDockWidget):
@@ -306,7 +280,7 @@ class Inspector(QDockWidget):
             self.title.setText(self.selection_panel.title())
             return
         if self._group is not None:
-            self.title.setText(f"<b>▣ {_esc(doc.display_name(self._group))}</b> &nbsp;·&nbsp; "
+            self.title.setText(f"<b>▣ {esc(doc.display_name(self._group))}</b> &nbsp;·&nbsp; "
                                "group")
             self.group_panel.show_group(doc, self._group, self._evaluation, self._grad_source)
             return
@@ -314,8 +288,8 @@ class Inspector(QDockWidget):
             n = len(doc)
             about = ""
             if n and self._about[1]:
-                heading = f"<b>{_esc(self._about[0])}</b><br>" if self._about[0] else ""
-                about = f"{heading}{_esc(self._about[1])}<br><br>"
+                heading = f"<b>{esc(self._about[0])}</b><br>" if self._about[0] else ""
+                about = f"{heading}{esc(self._about[1])}<br><br>"
             self.title.setText(
                 f"{about}<b>Nothing selected</b><br>Click a node to edit it and read its data "
                 "and grad at full precision." if n else
@@ -327,7 +301,7 @@ class Inspector(QDockWidget):
         symbol = P.symbol(op.name, doc.params(node)) if op else ""  # powc: **2, as the card
         what = "Value" if is_value else (
             op.name if symbol == op.name else f"{symbol}  ({op.name})")
-        self.title.setText(f"<b>{_esc(doc.display_name(node))}</b> &nbsp;·&nbsp; {_esc(what)}")
+        self.title.setText(f"<b>{esc(doc.display_name(node))}</b> &nbsp;·&nbsp; {esc(what)}")
         if not self.label_edit.hasFocus() or self.label_edit.text() == doc.label(node):
             self.label_edit.setText(doc.label(node))
         self._set_row_visible(self.value_edit, is_value)
@@ -360,7 +334,7 @@ class Inspector(QDockWidget):
         node, doc = self._node, self._doc
         if node is None or node not in doc:
             return
-        auto = doc.marked_output is None and not doc.consumers(node) and _only_sink(doc, node)
+        auto = doc.marked_output is None and not doc.consumers(node) and only_sink(doc, node)
         self.output_check.setChecked(doc.marked_output == node or auto)
         self.output_check.setEnabled(not auto)
         self._set_row_visible(self.output_note, auto)
@@ -421,20 +395,7 @@ class Inspector(QDockWidget):
             and isinstance(grad, float)
             and math.isfinite(grad)
         ):
-            # in full, not the card's "x*…" (which reads as dx times something), with
-            # no-break spaces: the label wraps between words, never inside a name
-            them = in_words(self._doc, out, OUTPUT)
-            me = _unbroken(in_words(self._doc, node, "this node"))
-            if node == out:
-                text = f"Backward starts here: {_unbroken(derivative(them, them))} = 1."
-            elif grad == 0:
-                them = _unbroken(them)
-                text = f"Nudging {me} does not change {them} (to first order)."
-            else:
-                text = (
-                    f"If {me} goes up by a small h, {_unbroken(them)} changes by about "
-                    f"{signed(grad)}·h."
-                )
+            text = grad_meaning(self._doc, node, out, grad)
         self.meaning_label.setText(text)
         self._set_row_visible(self.meaning_label, bool(text))
 
@@ -497,13 +458,3 @@ class Inspector(QDockWidget):
     def _toggle_output(self, checked: bool) -> None:
         if self._node is not None:
             self.output_toggled.emit(self._node, checked)
-
-
-def _only_sink(doc: GraphDocument, node: str) -> bool:
-    """Whether ``node`` is the only node no other node uses (stops at the second sink)."""
-    graph = doc.graph
-    return all(other == node or graph.out_degree(other) for other in graph.nodes)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

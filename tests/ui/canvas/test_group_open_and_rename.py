@@ -118,7 +118,7 @@ def test_the_inspectors_name_field_renames_a_group_in_one_undo_step(window, qtbo
 def test_rename_is_in_the_edit_menu_and_the_shortcuts_list_with_f2(window):
     rows = {(r.menu, r.command): r.keys for r in shortcut_rows(window)}
     assert rows[("Edit", "Rename")] == "F2"
-    from playground.ui.inspector.inspector import GUIDE
+    from playground.ui.inspector.words import GUIDE
     assert "double-click it to open it, F2 to rename it" in GUIDE
 
 
