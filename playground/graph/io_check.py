@@ -6,18 +6,16 @@ these; see docs/file-format.md.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 import itertools
 import json
 import math
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 
+from playground.graph.bulk import gc_paused
 from playground.graph.io_base import LoadError, _Huge
 from playground.graph.io_literals import _count_literals, _literal
 from playground.graph.io_text import (
@@ -84,7 +82,7 @@ def parse_json(text: str) -> Any:
         # json's own float parsing first: the hook is a Python call per number (3 s for a
         # million); a number past float64 parses to inf there (JSON has no inf of its own),
         # so only then is the text parsed again with the hook, which says where it is
-        with _no_gc():
+        with gc_paused():  # a million-row literal is a million new lists, none in a cycle
             data = json.loads(text, parse_constant=_parse_constant, object_pairs_hook=hook)
         if _may_hold_floats(text) and _has_inf(data):
             hook, duplicate = make_pairs_hook()
@@ -173,20 +171,6 @@ def _may_hold_floats(text: str) -> bool:
 _EXPONENT_NEXT = frozenset("+-0123456789")
 _LEAVES = {float, int, str, bool, type(None)}
 _MIXED_WALK = 100_000
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: a literal of a million rows is a million new
-    lists, and the collections they set off cost more than parsing them. What is parsed
-    holds no cycles, so nothing waits for the collector meanwhile."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _line_column(text: str, index: int) -> str:

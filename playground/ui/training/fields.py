@@ -56,7 +56,27 @@ def _outside(value: float, allowed: tuple[float, float], what: str, text: str) -
     return ""
 
 
-class RangeSpin(QSpinBox):
+class _ArrowsInRange:
+    """Mixed into a spin box whose ``allowed`` range is narrower than what it takes typed:
+    the arrows step inside ``allowed`` only."""
+
+    allowed: tuple[float, float]
+
+    def stepBy(self, steps: int) -> None:
+        super().stepBy(steps)
+        self.setValue(min(max(self.value(), self.allowed[0]), self.allowed[1]))
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        flag = QAbstractSpinBox.StepEnabledFlag
+        on = flag.StepNone
+        if self.value() < self.allowed[1]:
+            on |= flag.StepUpEnabled
+        if self.value() > self.allowed[0]:
+            on |= flag.StepDownEnabled
+        return on
+
+
+class RangeSpin(_ArrowsInRange, QSpinBox):
     """A whole-number field that takes any number typed; ``allowed`` is its range, which the
     arrows keep to and ``problem`` names. A special value text (``setSpecialValueText``) names
     the lowest allowed value, as Qt's does its minimum ("full batch" for 0)."""
@@ -94,19 +114,6 @@ class RangeSpin(QSpinBox):
             return state, text, pos
         return super().validate(text, pos)
 
-    def stepBy(self, steps: int) -> None:
-        super().stepBy(steps)
-        self.setValue(min(max(self.value(), self.allowed[0]), self.allowed[1]))
-
-    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
-        flag = QAbstractSpinBox.StepEnabledFlag
-        on = flag.StepNone
-        if self.value() < self.allowed[1]:
-            on |= flag.StepUpEnabled
-        if self.value() > self.allowed[0]:
-            on |= flag.StepDownEnabled
-        return on
-
     def problem(self, what: str) -> str:
         """"steps must be at least 1" when the number is outside ``allowed`` ("" inside)."""
         return _outside(self.value(), self.allowed, what, "{:,}" + self.suffix())
@@ -116,7 +123,7 @@ class RangeSpin(QSpinBox):
         return min(max(self.value(), self.allowed[0]), self.allowed[1])
 
 
-class RangeDouble(QDoubleSpinBox):
+class RangeDouble(_ArrowsInRange, QDoubleSpinBox):
     """``RangeSpin`` for a decimal number."""
 
     def __init__(self, lo: float, hi: float, value: float, step: float, decimals: int) -> None:
@@ -126,19 +133,6 @@ class RangeDouble(QDoubleSpinBox):
         self.setRange(-1e6, 1e6)
         self.setSingleStep(step)
         self.setValue(value)
-
-    def stepBy(self, steps: int) -> None:
-        super().stepBy(steps)
-        self.setValue(min(max(self.value(), self.allowed[0]), self.allowed[1]))
-
-    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
-        flag = QAbstractSpinBox.StepEnabledFlag
-        on = flag.StepNone
-        if self.value() < self.allowed[1]:
-            on |= flag.StepUpEnabled
-        if self.value() > self.allowed[0]:
-            on |= flag.StepDownEnabled
-        return on
 
     def problem(self, what: str) -> str:
         return _outside(self.value(), self.allowed, what, "{:g}")
