@@ -74,7 +74,7 @@ class GraphView(ZoomAndFit, NodeDrops, QGraphicsView):
         self._cover_timer.setSingleShot(True)
         self._cover_timer.setInterval(40)
         self._cover_timer.timeout.connect(self.check_legend_cover)
-        self.zoom_steps = ZoomSteps(self, self.ground)  # the wheel turning: last frame, scaled
+        self.zoom_steps = ZoomSteps(self, self.drawBackground)  # wheel turning: last frame
         self.minimap = MiniMap(self, scene)
         self.minimap.moved.connect(self._moved_by_learner)
         self._cover_timer.timeout.connect(self.minimap.refresh)

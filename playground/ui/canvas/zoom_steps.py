@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QTransform
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 SETTLE_MS = 150
@@ -34,10 +34,12 @@ class ZoomSteps(QObject):
     error in a card's paint then reaches the error handler as itself, not wrapped in the
     override that called Qt's paint."""
 
-    def __init__(self, view: QGraphicsView, ground: Callable[[], QColor]) -> None:
+    def __init__(self, view: QGraphicsView,
+                 background: Callable[[QPainter, QRectF], None]) -> None:
         super().__init__(view)
         self.view = view
-        self._ground = ground
+        self._background = background
+        """The view's ``drawBackground`` (the grid at the zoom now, round the picture)."""
         view.viewport().installEventFilter(self)
         self._frame: QPixmap | None = None
         self._taken_at = QTransform()
@@ -83,11 +85,14 @@ class ZoomSteps(QObject):
         """Paint the picture scaled to the view's transform now, onto ``exposed`` (viewport
         pixels)."""
         assert self._frame is not None
-        p = QPainter(self.view.viewport())
-        p.fillRect(exposed, self._ground())  # what the picture never covered (zoomed out)
+        view = self.view
+        p = QPainter(view.viewport())
         p.setClipRect(exposed)
+        # the canvas and its grid where the picture never reached (zoomed out), a few ms
+        p.setTransform(view.viewportTransform())
+        self._background(p, view.mapToScene(exposed).boundingRect())
         # picture pixels -> scene (as it was taken) -> viewport pixels now
-        p.setTransform(self._taken_at.inverted()[0] * self.view.viewportTransform())
+        p.setTransform(self._taken_at.inverted()[0] * view.viewportTransform())
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.drawPixmap(0, 0, self._frame)
         p.end()
