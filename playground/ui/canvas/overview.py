@@ -40,9 +40,6 @@ MANY_WIRES = 500
 """More wires than this routed again at once: the picture is drawn afresh, not patched."""
 _BRUSHES: dict[Any, QBrush] = S.theme_cache()
 _PENS: dict[str, QPen] = S.theme_cache()
-_BORDER = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
-_OUTPUT = QPen(S.OUTPUT, 3)
-_OUTPUT.setCosmetic(True)
 
 
 TINY_ZOOM = 0.12
@@ -63,6 +60,24 @@ def _none_pen() -> QPen:
     pen = _PENS.get("none")
     if pen is None:
         pen = _PENS["none"] = QPen(S.NONE_LINE, 0)
+    return pen
+
+
+def _border_pen() -> QPen:
+    """A box's edge in the theme's colour (made once per theme: a pen made at import kept the
+    light theme's border in dark)."""
+    pen = _PENS.get("border")
+    if pen is None:
+        pen = _PENS["border"] = QPen(S.BORDER, 0)  # cosmetic: one pixel at any zoom
+    return pen
+
+
+def _output_pen() -> QPen:
+    """The output's frame, three pixels at any zoom, in the theme's colour."""
+    pen = _PENS.get("output")
+    if pen is None:
+        pen = _PENS["output"] = QPen(S.OUTPUT, 3)
+        pen.setCosmetic(True)
     return pen
 
 
@@ -365,7 +380,7 @@ class Overview:
         self._wires.paint(painter, exposed, [e for e in selected if e is not None])
         zoom = painter.worldTransform().m11()
         tiny = zoom <= TINY_ZOOM
-        painter.setPen(Qt.PenStyle.NoPen if tiny else _BORDER)
+        painter.setPen(Qt.PenStyle.NoPen if tiny else _border_pen())
         # Far out only the boxes with no grad (yet) keep an edge: the card's base colour
         # alone vanished on the canvas, and the grey that stood in for it looked like the
         # stale grey. One pen for one group of boxes: the others are fills. Further out a box
@@ -406,7 +421,7 @@ class Overview:
             painter.drawRects(selected)
         out = sc.node_map.get(sc.output_id()) if sc.output_id() is not None else None
         if out is not None:
-            painter.setPen(_OUTPUT)
+            painter.setPen(_output_pen())
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(out.body.translated(out.pos()))
         painter.restore()

@@ -91,3 +91,26 @@ def test_far_out_a_box_with_no_grad_is_plain_with_an_edge_unlike_stale(qtbot, na
     painter.end()
     found = {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
     assert S.NONE_LINE.rgb() in found
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_far_out_the_box_edges_and_the_outputs_frame_take_the_themes_colours(
+        qtbot, name, system_afterwards):
+    """Between 12% and 17% a box has the card's border, and the output its thick frame, in
+    the theme's colours (pens made at import kept the light ones: in dark the output's
+    near-black frame vanished on the dark canvas)."""
+    doc = two_branches()
+    scene, view, _stack = make_canvas(qtbot, doc)
+    theme.apply(name)
+    QApplication.processEvents()
+    scene.set_evaluation(evaluate(doc, backward=True))
+    view.set_zoom(0.15)
+    view.centerOn(scene.nodes_rect().center())
+    QApplication.processEvents()
+    assert scene.overview and S.dark == (name == "dark")
+    frame, _ = box_pixels(view, scene, "L")  # the output
+    edge, _ = box_pixels(view, scene, "a")
+    canvas = view.ground()
+    assert contrast(frame, canvas) >= 3.0, (frame.name(), canvas.name())
+    assert abs(frame.lightness() - S.OUTPUT.lightness()) <= 40, (frame.name(), S.OUTPUT.name())
+    assert abs(edge.lightness() - S.BORDER.lightness()) <= 60, (edge.name(), S.BORDER.name())
