@@ -392,9 +392,9 @@ def _local_backward(v: Value) -> None:
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while building or walking a big graph.
 
-    Values form no reference cycles, so nothing leaks: the collector only postpones work that
-    would find nothing. Nested use is fine; only the outermost restores the previous state.
-    """
+    Values (like a parsed file, a layout's lists, the canvas's items) form no cycles: the
+    collector would only walk objects that all stay. Nested or as ``@paused_gc()``: the
+    outermost restores the previous state."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -4,17 +4,11 @@ networkx's ``add_nodes_from``/``add_edges_from`` and ``copy()`` check and build 
 its general API: 1.5 s to fill, 1.2 s to copy the training network's 65,000 nodes and 125,000
 wires. These write a fresh graph's dicts as ``MultiDiGraph.add_edge`` does (one key dict per
 pair of nodes, shared by ``_succ[u][v]`` and ``_pred[v][u]``), with the same result. The
-document (``GraphDocument.assemble``, ``replace_with``) is their one user.
-
-``gc_paused``: Python's cycle collector held off while a big graph's objects are made (the
-layout's lists, the canvas's items and routes), when it only walks objects that all stay.
-"""
+document (``GraphDocument.assemble``, ``replace_with``) is their one user."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -51,20 +45,3 @@ def copy_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         for t, keys in targets.items():
             row[t] = pred[t][s] = {k: d.copy() for k, d in keys.items()}
     return new
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (nested: the outermost one turns it back on).
-
-    Making tens of thousands of objects that all stay (a layout, the canvas's cards, wires
-    and routes) sets off collection after collection, each walking every object the program
-    holds: a fifth of the CPU time of opening or laying out 10,000 nodes. Reference counting
-    still frees what is dropped; cycles made inside are collected after it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from playground.graph.bulk import gc_paused
+from playground.engine.value import paused_gc
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.io_base import SPECIAL_FLOATS, LoadError
 from playground.graph.io_check import (
@@ -90,7 +90,7 @@ def load(path: str | os.PathLike[str]) -> GraphDocument:
     return load_file(path).doc
 
 
-@gc_paused()  # a big file's parsed data and document: all kept
+@paused_gc()  # a big file's parsed data and document: all kept
 def load_file(path: str | os.PathLike[str]) -> GraphFile:
     return loads(read_graph_bytes(path))
 

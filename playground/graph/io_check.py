@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from playground.graph.bulk import gc_paused
+from playground.engine.value import paused_gc
 from playground.graph.io_base import LoadError, _Huge
 from playground.graph.io_literals import _count_literals, _literal
 from playground.graph.io_text import (
@@ -82,7 +82,7 @@ def parse_json(text: str) -> Any:
         # json's own float parsing first: the hook is a Python call per number (3 s for a
         # million); a number past float64 parses to inf there (JSON has no inf of its own),
         # so only then is the text parsed again with the hook, which says where it is
-        with gc_paused():  # a million-row literal is a million new lists, none in a cycle
+        with paused_gc():  # a million-row literal is a million new lists, none in a cycle
             data = json.loads(text, parse_constant=_parse_constant, object_pairs_hook=hook)
         if _may_hold_floats(text) and _has_inf(data):
             hook, duplicate = make_pairs_hook()

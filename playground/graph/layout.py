@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from playground.graph.bulk import gc_paused
+from playground.engine.value import paused_gc
 from playground.graph.document import GraphDocument
 
 COLUMN_GAP = 180.0
@@ -89,7 +89,7 @@ def columns_of(g: nx.MultiDiGraph) -> dict[Hashable, int] | None:
     return column
 
 
-@gc_paused()  # its many small lists and tuples all live until it returns
+@paused_gc()  # its many small lists and tuples all live until it returns
 def layered_plan(
     g: nx.MultiDiGraph,
     dx: float = COLUMN_GAP,

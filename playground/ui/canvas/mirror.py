@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer
 
+from playground.engine.value import paused_gc
 from playground.graph import params as P
-from playground.graph.bulk import gc_paused
 from playground.graph.document import Event
 from playground.ops import OPS
 from playground.ui.canvas.edges import EdgeItem
@@ -142,7 +142,7 @@ class DocumentMirror:
                 item.set_info(symbol=item.symbol, label=name)
                 self._update_edges_of(n)
 
-    @gc_paused()  # tens of thousands of items and routes, all kept
+    @paused_gc()  # tens of thousands of items and routes, all kept
     def _rebuild(self) -> None:
         self._later.stop()
         selected = set(self.selected_node_ids())

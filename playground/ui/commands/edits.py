@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from playground.engine.value import paused_gc
 from playground.graph import params as P
-from playground.graph.bulk import gc_paused
 from playground.graph.clipboard import clipboard_problem, paste_nodes
 from playground.graph.document import GraphDocument, GraphError
 from playground.graph.layout import layered_layout
@@ -241,7 +241,7 @@ def _pos(doc: GraphDocument, n: str) -> Pos:
 def _place_all(doc: GraphDocument, places: Mapping[str, Pos]) -> None:
     """Move nodes and group cards to ``places``, the nodes as one ``move_many`` (the canvas
     then routes each wire once, not once per moved end: Auto layout of 10,000 nodes)."""
-    with gc_paused():  # the canvas re-routes thousands of wires: new paths, all kept
+    with paused_gc():  # the canvas re-routes thousands of wires: new paths, all kept
         doc.move_many({n: p for n, p in places.items() if not doc.is_group(n)})
     for n, p in places.items():
         if doc.is_group(n):
