@@ -53,13 +53,19 @@ def largest_difference(a: QImage, b: QImage) -> int:
     return int(np.abs(arrays[0] - arrays[1]).max())
 
 
-def far_canvas(qtbot):
-    doc = long_wire_doc()
+def canvas_at(qtbot, doc: GraphDocument, zoom: float):
+    """``doc`` on a canvas after Backward, at ``zoom``, centred on its cards and drawn."""
     scene, view, stack = make_canvas(qtbot, doc)
     scene.set_evaluation(evaluate(doc, backward=True))
-    view.set_zoom(FAR)
+    view.set_zoom(zoom)
     view.centerOn(scene.nodes_rect().center())
     QApplication.processEvents()
+    view.viewport().grab()
+    return scene, view, stack
+
+
+def far_canvas(qtbot):
+    scene, view, stack = canvas_at(qtbot, long_wire_doc(), FAR)
     assert scene.overview
     return scene, view, stack
 
@@ -280,14 +286,9 @@ def test_far_out_the_kept_picture_after_a_pan_a_selection_and_a_move_is_a_fresh_
     selected box, a moved card and its wires) and shifted when the view pans: after each, it
     shows what a canvas drawing everything afresh shows."""
     doc = grid_doc()
-    scene, view, stack = make_canvas(qtbot, doc)
-    scene.set_evaluation(evaluate(doc, backward=True))
-    view.set_zoom(FAR)
-    view.centerOn(scene.nodes_rect().center())
-    QApplication.processEvents()
+    scene, view, stack = canvas_at(qtbot, doc, FAR)  # the picture is drawn and kept
     assert scene.overview
     vp = view.viewport()
-    vp.grab()  # the picture is drawn and kept
     nodes = doc.node_ids()
 
     def same_as_fresh() -> None:

@@ -14,22 +14,22 @@ from PySide6.QtWidgets import QApplication
 from playground.graph.evaluate import evaluate
 from playground.ui.canvas.items import NodeItem
 from playground.ui.canvas.zoom_steps import MAX_SCALE, SETTLE_MS
-from tests.ui.canvas.test_far_zoom_wires import FAR, ROUNDING, grid_doc, largest_difference
+from tests.ui.canvas.test_far_zoom_wires import (
+    FAR,
+    ROUNDING,
+    canvas_at,
+    grid_doc,
+    largest_difference,
+)
 from tests.ui.canvas_helpers import make_canvas, turn_wheel
 
 MID = 0.6
 """Cards paint themselves (above TEXT_ZOOM, in their far form below 50%)."""
 
 
-def canvas_at(qtbot, zoom: float):
+def grid_at(qtbot, zoom: float):
     """A grid of 96 cards at ``zoom``, drawn."""
-    doc = grid_doc()
-    scene, view, _stack = make_canvas(qtbot, doc)
-    scene.set_evaluation(evaluate(doc, backward=True))
-    view.set_zoom(zoom)
-    view.centerOn(scene.nodes_rect().center())
-    QApplication.processEvents()
-    view.viewport().grab()
+    scene, view, _stack = canvas_at(qtbot, grid_doc(), zoom)
     return scene, view
 
 
@@ -99,7 +99,7 @@ def rest(qtbot) -> None:
 
 
 def test_wheel_steps_paint_no_card_and_the_zoom_they_rest_at_is_drawn_once(qtbot, card_paints):
-    scene, view = canvas_at(qtbot, MID)
+    scene, view = grid_at(qtbot, MID)
     vp = view.viewport()
     card_paints.clear()
     zoom = view.zoom()
@@ -117,7 +117,7 @@ def test_wheel_steps_paint_no_card_and_the_zoom_they_rest_at_is_drawn_once(qtbot
 
 
 def test_far_out_wheel_steps_draw_no_picture_and_the_zoom_they_rest_at_is_drawn_once(qtbot):
-    scene, view = canvas_at(qtbot, FAR)
+    scene, view = grid_at(qtbot, FAR)
     draws = picture_draws(scene)
     vp = view.viewport()
     turn_wheel(view, vp.rect().center(), -120)  # stays above 0.12, where boxes lose borders
@@ -133,7 +133,7 @@ def test_far_out_wheel_steps_draw_no_picture_and_the_zoom_they_rest_at_is_drawn_
 def test_a_zoom_past_max_scale_of_the_picture_takes_a_new_one_once(qtbot, card_paints):
     """Scaled past MAX_SCALE a picture would be a patch in an empty view: a step takes a new
     one (one drawing of the cards on show), and the steps after it scale that one."""
-    _scene, view = canvas_at(qtbot, 1.0)
+    _scene, view = grid_at(qtbot, 1.0)
     vp = view.viewport()
     card_paints.clear()
     notch = 1.0015 ** 120
@@ -151,7 +151,7 @@ def test_a_zoom_past_max_scale_of_the_picture_takes_a_new_one_once(qtbot, card_p
 
 
 def test_a_click_during_the_steps_draws_at_once(qtbot, card_paints):
-    scene, view = canvas_at(qtbot, 0.4)  # the graph smaller than the view: room to click
+    scene, view = grid_at(qtbot, 0.4)  # the graph smaller than the view: room to click
     vp = view.viewport()
     card_paints.clear()
     turn_wheel(view, vp.rect().center(), 120)
@@ -164,7 +164,7 @@ def test_a_click_during_the_steps_draws_at_once(qtbot, card_paints):
 
 
 def test_ctrl_minus_steps_like_the_wheel_and_rests_sharp(qtbot, card_paints):
-    scene, view = canvas_at(qtbot, MID)
+    scene, view = grid_at(qtbot, MID)
     vp = view.viewport()
     card_paints.clear()
     QTest.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
@@ -181,7 +181,7 @@ def test_ctrl_minus_steps_like_the_wheel_and_rests_sharp(qtbot, card_paints):
 def test_fit_after_wheel_steps_is_drawn_at_once(qtbot, card_paints):
     """A zoom set in one go (F, the minimap, opening a graph) is drawn in its first repaint,
     even in the middle of a wheel's steps."""
-    scene, view = canvas_at(qtbot, MID)
+    scene, view = grid_at(qtbot, MID)
     vp = view.viewport()
     turn_wheel(view, vp.rect().center(), 120)
     card_paints.clear()
