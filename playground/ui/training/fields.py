@@ -64,7 +64,11 @@ class _ArrowsInRange:
 
     def stepBy(self, steps: int) -> None:
         super().stepBy(steps)
-        self.setValue(min(max(self.value(), self.allowed[0]), self.allowed[1]))
+        self.setValue(self.usable())
+
+    def usable(self) -> float:
+        """The number, or the nearest allowed one (what a config is built from meanwhile)."""
+        return min(max(self.value(), self.allowed[0]), self.allowed[1])
 
     def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
         flag = QAbstractSpinBox.StepEnabledFlag
@@ -118,10 +122,6 @@ class RangeSpin(_ArrowsInRange, QSpinBox):
         """"steps must be at least 1" when the number is outside ``allowed`` ("" inside)."""
         return _outside(self.value(), self.allowed, what, "{:,}" + self.suffix())
 
-    def usable(self) -> int:
-        """The number, or the nearest allowed one (what a config is built from meanwhile)."""
-        return min(max(self.value(), self.allowed[0]), self.allowed[1])
-
 
 class RangeDouble(_ArrowsInRange, QDoubleSpinBox):
     """``RangeSpin`` for a decimal number."""
@@ -136,9 +136,6 @@ class RangeDouble(_ArrowsInRange, QDoubleSpinBox):
 
     def problem(self, what: str) -> str:
         return _outside(self.value(), self.allowed, what, "{:g}")
-
-    def usable(self) -> float:
-        return min(max(self.value(), self.allowed[0]), self.allowed[1])
 
 
 def spin(lo: int, hi: int, value: int) -> RangeSpin:
